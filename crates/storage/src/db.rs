@@ -1,0 +1,186 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+
+/// A pool on one of the two supported databases.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on one of the two supported databases.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Which database a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the same expression against whichever pool is active.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs the same expression against whichever transaction is active; `$conn` is the
+/// connection (`&mut *tx`) to pass as executor.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Errors from the storage layer, already classified for the service layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A uniqueness, foreign-key or check constraint refused the write.
+    #[error("constraint violated: {constraint}")]
+    Conflict { constraint: String },
+    /// A conditional update found the row in another state (optimistic concurrency).
+    #[error("row changed concurrently")]
+    Stale,
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database url (expected sqlite: or postgres:)")]
+    UnsupportedUrl,
+}
+
+impl From<sqlx::Error> for StorageError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            use sqlx::error::ErrorKind;
+            match db.kind() {
+                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+                    let constraint = db.constraint().map(str::to_owned).unwrap_or_else(|| {
+                        // SQLite does not name the constraint; keep the message's column list.
+                        db.message().rsplit(':').next().unwrap_or("").trim().to_owned()
+                    });
+                    return StorageError::Conflict { constraint };
+                }
+                _ => {}
+            }
+        }
+        StorageError::Database(e)
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Db {
+    /// Connects to `url` (`sqlite:PATH` or `postgres://…`). SQLite files are created when
+    /// missing and run in WAL mode with `synchronous=FULL`: acknowledged writes that move
+    /// money must survive a power cut.
+    pub async fn connect(url: &str) -> crate::Result<Db> {
+        if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(crate::StorageError::UnsupportedUrl)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every embedded migration not yet applied.
+    pub async fn migrate(&self) -> crate::Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Names of the embedded migrations for each backend, for the parity test.
+    pub fn migration_names() -> (Vec<String>, Vec<String>) {
+        let names = |m: &sqlx::migrate::Migrator| m.iter().map(|x| format!("{}_{}", x.version, x.description)).collect();
+        (names(&SQLITE_MIGRATOR), names(&POSTGRES_MIGRATOR))
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so two writers queue on the busy timeout instead of one failing when it
+    /// upgrades a read lock.
+    pub async fn begin(&self) -> crate::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |p| p.close().await)
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> crate::Result<()> {
+        on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> crate::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> crate::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
