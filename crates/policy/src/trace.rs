@@ -1,0 +1,203 @@
+//! How rules report what they did. A rule is written once, generic over a
+//! [`Recorder`]: the fast path passes [`Silent`], whose methods are empty and
+//! inline away (with the closures that would have built text), so deciding a
+//! population builds no strings; a screening passes [`Full`], which collects
+//! reasons, breakdown rows, what would change and, when asked, the trace tree
+//! of every condition evaluated and every parameter read.
+
+use crate::determination::{Change, Row};
+use crate::readings::Reading;
+use serde::Serialize;
+
+/// A node of the trace tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceNode {
+    /// `rule`, `all` (every child must hold), `any` (one child must hold),
+    /// `condition`, `parameter`, `computation`, `reading`.
+    pub kind: &'static str,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub held: Option<bool>,
+    /// The facts and values the node looked at, by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<ParamRead>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<TraceNode>,
+}
+
+impl TraceNode {
+    pub fn new(kind: &'static str, label: impl Into<String>) -> TraceNode {
+        TraceNode {
+            kind,
+            label: label.into(),
+            held: None,
+            values: Vec::new(),
+            parameter: None,
+            children: Vec::new(),
+        }
+    }
+
+    /// Adds a named value the node looked at.
+    pub fn val(mut self, name: &str, v: impl std::fmt::Display) -> TraceNode {
+        self.values.push((name.to_string(), v.to_string()));
+        self
+    }
+
+    /// Every node below this one, depth first.
+    pub fn walk(&self, f: &mut impl FnMut(&TraceNode)) {
+        f(self);
+        for c in &self.children {
+            c.walk(f);
+        }
+    }
+}
+
+/// A parameter as read: its value and the version's period and clause.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ParamRead {
+    pub name: &'static str,
+    /// `None` when no value is in force (an unset parameter).
+    pub value: Option<String>,
+    pub unit: &'static str,
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+    pub clause: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Where a rule reports. Every method takes closures so that [`Silent`] never
+/// builds the text.
+pub(crate) trait Recorder {
+    /// Whether anything is kept; rules may skip work that only feeds reports.
+    const ON: bool;
+    fn param(&mut self, f: impl FnOnce() -> ParamRead);
+    fn cond(&mut self, held: bool, f: impl FnOnce() -> TraceNode);
+    /// Opens a group of conditions (`all` or `any`).
+    fn open(&mut self, f: impl FnOnce() -> TraceNode);
+    fn close(&mut self, held: bool);
+    fn computation(&mut self, f: impl FnOnce() -> TraceNode);
+    fn reason(&mut self, f: impl FnOnce() -> String);
+    fn change(&mut self, f: impl FnOnce() -> Change);
+    fn row(&mut self, f: impl FnOnce() -> Row);
+    fn reading(&mut self, r: &'static Reading);
+}
+
+/// Keeps nothing.
+pub(crate) struct Silent;
+
+impl Recorder for Silent {
+    const ON: bool = false;
+    #[inline(always)]
+    fn param(&mut self, _: impl FnOnce() -> ParamRead) {}
+    #[inline(always)]
+    fn cond(&mut self, _: bool, _: impl FnOnce() -> TraceNode) {}
+    #[inline(always)]
+    fn open(&mut self, _: impl FnOnce() -> TraceNode) {}
+    #[inline(always)]
+    fn close(&mut self, _: bool) {}
+    #[inline(always)]
+    fn computation(&mut self, _: impl FnOnce() -> TraceNode) {}
+    #[inline(always)]
+    fn reason(&mut self, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn change(&mut self, _: impl FnOnce() -> Change) {}
+    #[inline(always)]
+    fn row(&mut self, _: impl FnOnce() -> Row) {}
+    #[inline(always)]
+    fn reading(&mut self, _: &'static Reading) {}
+}
+
+/// Keeps everything a determination shows; the trace tree only when asked.
+pub(crate) struct Full {
+    pub trace: bool,
+    pub reasons: Vec<String>,
+    pub changes: Vec<Change>,
+    pub rows: Vec<Row>,
+    pub readings: Vec<&'static Reading>,
+    /// Open groups; the first is the rule's root.
+    stack: Vec<TraceNode>,
+}
+
+impl Full {
+    pub fn new(trace: bool, root: impl FnOnce() -> TraceNode) -> Full {
+        Full {
+            trace,
+            reasons: Vec::new(),
+            changes: Vec::new(),
+            rows: Vec::new(),
+            readings: Vec::new(),
+            stack: if trace { vec![root()] } else { Vec::new() },
+        }
+    }
+
+    fn push(&mut self, n: TraceNode) {
+        if let Some(top) = self.stack.last_mut() {
+            top.children.push(n);
+        }
+    }
+
+    /// The finished trace tree, if kept.
+    pub fn finish(&mut self, eligible: bool) -> Option<TraceNode> {
+        while self.stack.len() > 1 {
+            self.close(false);
+        }
+        let mut root = self.stack.pop()?;
+        root.held = Some(eligible);
+        Some(root)
+    }
+}
+
+impl Recorder for Full {
+    const ON: bool = true;
+    fn param(&mut self, f: impl FnOnce() -> ParamRead) {
+        if self.trace {
+            let p = f();
+            let mut n = TraceNode::new("parameter", p.name);
+            n.parameter = Some(p);
+            self.push(n);
+        }
+    }
+    fn cond(&mut self, held: bool, f: impl FnOnce() -> TraceNode) {
+        if self.trace {
+            let mut n = f();
+            n.held = Some(held);
+            self.push(n);
+        }
+    }
+    fn open(&mut self, f: impl FnOnce() -> TraceNode) {
+        if self.trace {
+            self.stack.push(f());
+        }
+    }
+    fn close(&mut self, held: bool) {
+        if self.trace && self.stack.len() > 1 {
+            let mut n = self.stack.pop().unwrap_or_else(|| TraceNode::new("all", ""));
+            n.held = Some(held);
+            self.push(n);
+        }
+    }
+    fn computation(&mut self, f: impl FnOnce() -> TraceNode) {
+        if self.trace {
+            self.push(f());
+        }
+    }
+    fn reason(&mut self, f: impl FnOnce() -> String) {
+        self.reasons.push(f());
+    }
+    fn change(&mut self, f: impl FnOnce() -> Change) {
+        self.changes.push(f());
+    }
+    fn row(&mut self, f: impl FnOnce() -> Row) {
+        self.rows.push(f());
+    }
+    fn reading(&mut self, r: &'static Reading) {
+        if !self.readings.iter().any(|x| x.id == r.id) {
+            self.readings.push(r);
+        }
+        if self.trace {
+            self.push(TraceNode::new("reading", r.text).val("id", r.id));
+        }
+    }
+}
