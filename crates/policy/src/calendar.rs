@@ -91,7 +91,8 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// The same calendar day `n` months later; where that day does not exist, the
 /// last day of that month (2020-08-31 + 6 months = 2021-02-28).
 pub fn same_day_months_later(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(n))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// `2021年6月1日`

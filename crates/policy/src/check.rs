@@ -3,7 +3,10 @@
 //! implemented by a rule; every quoted phrase picks out exactly one sentence;
 //! every rule has passing test cases; no parameter is unused or missing.
 
-use crate::clauses::{GRANTING_CLAUSES, POLICY_TEXT_SHA256, clause, policy_clauses, policy_text_sha256, sentence_containing};
+use crate::clauses::{
+    GRANTING_CLAUSES, POLICY_TEXT_SHA256, clause, policy_clauses, policy_text_sha256,
+    sentence_containing,
+};
 use crate::parameters::{Param, ParamTable};
 use crate::readings;
 use crate::rules::RULES;
@@ -41,12 +44,18 @@ pub fn check() -> Vec<CheckProblem> {
     if policy_clauses().len() < 15 {
         out.push(problem(
             "clauses_missing",
-            format!("the policy text splits into {} clauses, expected 15", policy_clauses().len()),
+            format!(
+                "the policy text splits into {} clauses, expected 15",
+                policy_clauses().len()
+            ),
         ));
     }
     for g in GRANTING_CLAUSES {
         if clause(g).is_none() {
-            out.push(problem("unknown_clause", format!("granting clause {g} is not in the text")));
+            out.push(problem(
+                "unknown_clause",
+                format!("granting clause {g} is not in the text"),
+            ));
         }
         if !RULES.iter().any(|r| r.clauses.contains(g)) {
             out.push(problem(
@@ -58,14 +67,20 @@ pub fn check() -> Vec<CheckProblem> {
     for r in &RULES {
         for c in r.clauses {
             if clause(c).is_none() {
-                out.push(problem("unknown_clause", format!("rule {} names clause {c}, which is not in the text", r.id)));
+                out.push(problem(
+                    "unknown_clause",
+                    format!("rule {} names clause {c}, which is not in the text", r.id),
+                ));
             }
         }
         for q in r.quotes {
             if sentence_containing(q.clause, q.phrase).is_none() {
                 out.push(problem(
                     "quote_not_found",
-                    format!("rule {}: “{}” does not pick out exactly one sentence of {}", r.id, q.phrase, q.clause),
+                    format!(
+                        "rule {}: “{}” does not pick out exactly one sentence of {}",
+                        r.id, q.phrase, q.clause
+                    ),
                 ));
             }
         }
@@ -88,16 +103,25 @@ pub fn check() -> Vec<CheckProblem> {
     let results = testcases::run_all();
     for r in &RULES {
         if !results.iter().any(|c| c.benefit.as_deref() == Some(r.id)) {
-            out.push(problem("rule_without_cases", format!("rule {} has no test case", r.id)));
+            out.push(problem(
+                "rule_without_cases",
+                format!("rule {} has no test case", r.id),
+            ));
         }
     }
     for c in &results {
         for f in &c.failures {
-            out.push(problem("case_failed", format!("{} / {}: {f}", c.file, c.name)));
+            out.push(problem(
+                "case_failed",
+                format!("{} / {}: {f}", c.file, c.name),
+            ));
         }
     }
     for p in Param::ALL {
-        if !results.iter().any(|c| c.parameters_read.iter().any(|x| x == p.name())) {
+        if !results
+            .iter()
+            .any(|c| c.parameters_read.iter().any(|x| x == p.name()))
+        {
             out.push(problem(
                 "parameter_not_read",
                 format!("no test case makes a rule read parameter {}", p.name()),
@@ -107,7 +131,9 @@ pub fn check() -> Vec<CheckProblem> {
     let engine = crate::Engine::new();
     let mut used: Vec<&str> = Vec::new();
     for (_, text) in testcases::case_files() {
-        let Ok(file) = toml::from_str::<testcases::CaseFile>(text) else { continue };
+        let Ok(file) = toml::from_str::<testcases::CaseFile>(text) else {
+            continue;
+        };
         for c in file.case {
             if let Ok(f) = crate::parse_facts(&c.facts) {
                 for b in engine.screen(&f, &crate::ScreenOptions::default()).benefits {
@@ -122,7 +148,10 @@ pub fn check() -> Vec<CheckProblem> {
     }
     for r in readings::ALL {
         if !used.contains(&r.id) {
-            out.push(problem("reading_unused", format!("reading {} is used by no test case", r.id)));
+            out.push(problem(
+                "reading_unused",
+                format!("reading {} is used by no test case", r.id),
+            ));
         }
     }
     out

@@ -186,7 +186,9 @@ impl FromIterator<Group> for Groups {
 
 impl fmt::Debug for Groups {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter().map(Group::code)).finish()
+        f.debug_list()
+            .entries(self.iter().map(Group::code))
+            .finish()
     }
 }
 

@@ -30,8 +30,8 @@ pub mod whatif;
 pub use check::{CheckProblem, check};
 pub use clauses::{Clause, DOCUMENT, policy_clauses};
 pub use determination::{
-    BackPaymentRow, Change, Citation, Decision, Determination, Determinations, Outcome,
-    PremiumRow, Row, TaxRow,
+    BackPaymentRow, Change, Citation, Decision, Determination, Determinations, Outcome, PremiumRow,
+    Row, TaxRow,
 };
 pub use engine::{Engine, ScreenOptions, facts_sha256};
 pub use facts::{Facts, FactsError, parse_facts};

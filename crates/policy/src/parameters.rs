@@ -276,7 +276,9 @@ impl ParamOverride {
         let bad = || {
             perr(
                 "invalid_override",
-                format!("参数覆盖“{s}”格式错误，应为 名称=值@YYYY-MM-DD，如 guaranteed_loan.individual_ceiling=500000.00@2021-01-01"),
+                format!(
+                    "参数覆盖“{s}”格式错误，应为 名称=值@YYYY-MM-DD，如 guaranteed_loan.individual_ceiling=500000.00@2021-01-01"
+                ),
             )
         };
         let (name, rest) = s.split_once('=').ok_or_else(bad)?;
@@ -376,7 +378,10 @@ impl ParamTable {
             let mut versions = Vec::new();
             for v in rp.versions {
                 let value = Value::from_toml(rp.unit, &v.value).ok_or_else(|| {
-                    perr("invalid_value", format!("参数“{}”的取值{}无效", rp.name, v.value))
+                    perr(
+                        "invalid_value",
+                        format!("参数“{}”的取值{}无效", rp.name, v.value),
+                    )
                 })?;
                 let d = |s: &str| {
                     parse_date(s).ok_or_else(|| {
@@ -394,7 +399,10 @@ impl ParamTable {
             }
             let slot = &mut params[p as usize];
             if slot.is_some() {
-                return Err(perr("duplicate_parameter", format!("参数“{}”重复定义", rp.name)));
+                return Err(perr(
+                    "duplicate_parameter",
+                    format!("参数“{}”重复定义", rp.name),
+                ));
             }
             *slot = Some(Parameter {
                 name: rp.name,
@@ -584,8 +592,10 @@ mod tests {
                 .is_err()
         );
         assert!(
-            t.with_overrides(&[ParamOverride::parse("startup_subsidy.cap=abc@2021-01-01").unwrap()])
-                .is_err()
+            t.with_overrides(
+                &[ParamOverride::parse("startup_subsidy.cap=abc@2021-01-01").unwrap()]
+            )
+            .is_err()
         );
     }
 }

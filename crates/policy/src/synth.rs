@@ -92,9 +92,8 @@ pub fn person(seed: u64, index: u64) -> Facts {
             r.day_between(earliest, as_of)
         }
     });
-    let unemployment_registered_on = (groups.contains(Group::RegisteredUnemployed)
-        && r.chance(95))
-    .then(|| r.day_between(earliest, as_of));
+    let unemployment_registered_on = (groups.contains(Group::RegisteredUnemployed) && r.chance(95))
+        .then(|| r.day_between(earliest, as_of));
     let flexible_work = if r.chance(70) {
         Some(FlexibleWork::ALL[r.below(FlexibleWork::ALL.len() as u64) as usize])
     } else {

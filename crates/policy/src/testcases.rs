@@ -157,7 +157,10 @@ fn compare(c: &Case, d: &Determinations, r: &mut CaseResult) {
     if let Some(e) = c.eligible
         && e != b.eligible
     {
-        fail(format!("eligible: expected {e}, got {} ({:?})", b.eligible, b.reasons));
+        fail(format!(
+            "eligible: expected {e}, got {} ({:?})",
+            b.eligible, b.reasons
+        ));
     }
     if let Some(a) = &c.amount
         && *a != b.amount.to_string()
@@ -214,7 +217,11 @@ fn compare(c: &Case, d: &Determinations, r: &mut CaseResult) {
         }
     }
     for s in &c.changes_contain {
-        if !b.what_would_change.iter().any(|x| x.text.contains(s.as_str())) {
+        if !b
+            .what_would_change
+            .iter()
+            .any(|x| x.text.contains(s.as_str()))
+        {
             fail(format!(
                 "what_would_change: none contains {s:?}: {:?}",
                 b.what_would_change
@@ -251,9 +258,10 @@ fn run_error(file: &'static str, e: &ErrorCase) -> CaseResult {
         parameters_read: Vec::new(),
     };
     match parse_facts(&e.facts) {
-        Ok(_) => r
-            .failures
-            .push(format!("expected refusal {} at {}, facts accepted", e.code, e.path)),
+        Ok(_) => r.failures.push(format!(
+            "expected refusal {} at {}, facts accepted",
+            e.code, e.path
+        )),
         Err(err) => {
             if err.path != e.path || err.code != e.code {
                 r.failures.push(format!(

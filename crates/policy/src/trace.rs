@@ -173,7 +173,10 @@ impl Recorder for Full {
     }
     fn close(&mut self, held: bool) {
         if self.trace && self.stack.len() > 1 {
-            let mut n = self.stack.pop().unwrap_or_else(|| TraceNode::new("all", ""));
+            let mut n = self
+                .stack
+                .pop()
+                .unwrap_or_else(|| TraceNode::new("all", ""));
             n.held = Some(held);
             self.push(n);
         }

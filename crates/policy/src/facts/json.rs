@@ -299,7 +299,10 @@ impl<'a> Reader<'a> {
         let digits = &self.s[digits_start..int_end];
         match digits.parse::<u64>() {
             Ok(v) if v <= max => Ok(v),
-            _ => Err(self.err("out_of_range", format!("数值{text}超出允许范围（0至{max}）"))),
+            _ => Err(self.err(
+                "out_of_range",
+                format!("数值{text}超出允许范围（0至{max}）"),
+            )),
         }
     }
 
@@ -332,7 +335,9 @@ impl<'a> Reader<'a> {
         }
         let s = self.string("金额字符串（如\"1234.50\"）")?;
         Fen::parse(&s).map_err(|e| match e {
-            MoneyError::Negative => self.err("negative_money", format!("金额不能为负数，收到“{s}”")),
+            MoneyError::Negative => {
+                self.err("negative_money", format!("金额不能为负数，收到“{s}”"))
+            }
             MoneyError::Malformed => self.err(
                 "invalid_money",
                 format!("金额“{s}”格式错误，应为不带符号、最多两位小数的数字字符串，如\"1234.50\""),
@@ -349,9 +354,7 @@ impl<'a> Reader<'a> {
         allowed: String,
     ) -> R<T> {
         let s = self.string(what)?;
-        from(&s).ok_or_else(|| {
-            self.err(code, format!("未知的{what}“{s}”，可用代码：{allowed}"))
-        })
+        from(&s).ok_or_else(|| self.err(code, format!("未知的{what}“{s}”，可用代码：{allowed}")))
     }
 
     /// Reads an object, calling `field` with the index of each key in `keys`;

@@ -68,12 +68,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 from: None,
             });
         } else {
-            rec.reason(|| {
-                format!(
-                    "不属于创业担保贷款对象（所报群体：{}）",
-                    groups.zh()
-                )
-            });
+            rec.reason(|| format!("不属于创业担保贷款对象（所报群体：{}）", groups.zh()));
             rec.change(|| Change {
                 condition: "loan_group",
                 text: "仅限登记失业人员、就业困难人员（含残疾人）、退役军人、高校毕业生、返乡农民工、建档立卡贫困人口等国家规定对象，或购置生产经营必需工具的平台就业人员".to_string(),

@@ -39,7 +39,9 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
                     from: None,
                 });
             } else {
-                rec.reason(|| "未报便民劳务是否依法须取得许可（activity.needs_permit）".to_string());
+                rec.reason(|| {
+                    "未报便民劳务是否依法须取得许可（activity.needs_permit）".to_string()
+                });
                 rec.change(|| Change {
                     condition: "needs_permit_known",
                     text: "提供该劳务是否依法须取得许可（activity.needs_permit）后重新判定"

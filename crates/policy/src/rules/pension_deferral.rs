@@ -35,7 +35,17 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         .count();
     rec.cond(deferred > 0, || {
         cond("有2020年未缴费月度")
-            .val("pension.unpaid_2020_months", format!("{:?}", pension.unpaid_2020_months.iter().map(|m| m.to_string()).collect::<Vec<_>>()))
+            .val(
+                "pension.unpaid_2020_months",
+                format!(
+                    "{:?}",
+                    pension
+                        .unpaid_2020_months
+                        .iter()
+                        .map(|m| m.to_string())
+                        .collect::<Vec<_>>()
+                ),
+            )
             .val("可暂缓年度", year)
     });
     if R::ON {
@@ -90,7 +100,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             cond(format!("{}的补缴", bp.month))
                 .val("月度在可暂缓年度", in_year)
                 .val("月度在所报未缴费月度中", listed)
-                .val("补缴日期不晚于截止日", format!("{} ≤ {}", bp.paid_on, deadline))
+                .val(
+                    "补缴日期不晚于截止日",
+                    format!("{} ≤ {}", bp.paid_on, deadline),
+                )
                 .val(
                     "缴费基数在上下限内",
                     format!("{} ∈ [{}, {}]", bp.base, show(lower), show(upper)),
@@ -100,11 +113,17 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             let (status, reason) = if !in_year {
                 rec.change(|| Change {
                     condition: "back_payment_month_in_2020",
-                    text: format!("补缴月度须为{year}年的未缴费月度，{}不能补缴", bp.month.zh()),
+                    text: format!(
+                        "补缴月度须为{year}年的未缴费月度，{}不能补缴",
+                        bp.month.zh()
+                    ),
                     possible: false,
                     from: None,
                 });
-                ("refused", format!("{}不在{}年，不能按本政策补缴", bp.month.zh(), year))
+                (
+                    "refused",
+                    format!("{}不在{}年，不能按本政策补缴", bp.month.zh(), year),
+                )
             } else if !listed {
                 rec.reading(&readings::PENSION_ONLY_LISTED_MONTHS);
                 rec.change(|| Change {
@@ -116,7 +135,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     possible: true,
                     from: None,
                 });
-                ("refused", format!("{}不在所报的未缴费月度中", bp.month.zh()))
+                (
+                    "refused",
+                    format!("{}不在所报的未缴费月度中", bp.month.zh()),
+                )
             } else if !on_time {
                 rec.change(|| Change {
                     condition: "back_payment_deadline",
@@ -137,8 +159,12 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     condition: "back_payment_base",
                     text: format!(
                         "缴费基数须在{}至{}之间自主选择",
-                        lower.map(Fen::yuan_text).unwrap_or_else(|| "（下限未配置）".into()),
-                        upper.map(Fen::yuan_text).unwrap_or_else(|| "（上限未配置）".into())
+                        lower
+                            .map(Fen::yuan_text)
+                            .unwrap_or_else(|| "（下限未配置）".into()),
+                        upper
+                            .map(Fen::yuan_text)
+                            .unwrap_or_else(|| "（上限未配置）".into())
                     ),
                     possible: true,
                     from: None,
@@ -161,7 +187,15 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             } else {
                 ("accepted", "补缴期限、月度和缴费基数均符合".to_string())
             };
-            rec.reason(|| format!("{}的补缴（{}，基数{}）：{}", bp.month.zh(), zh_date(bp.paid_on), bp.base.yuan_text(), reason));
+            rec.reason(|| {
+                format!(
+                    "{}的补缴（{}，基数{}）：{}",
+                    bp.month.zh(),
+                    zh_date(bp.paid_on),
+                    bp.base.yuan_text(),
+                    reason
+                )
+            });
             rec.row(|| {
                 Row::BackPayment(BackPaymentRow {
                     month: bp.month,

@@ -9,7 +9,10 @@ use crate::trace::Recorder;
 
 pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcome {
     let kind = f.business.as_ref().and_then(|b| b.kind);
-    let rents = f.business.as_ref().and_then(|b| b.rents_state_owned_property);
+    let rents = f
+        .business
+        .as_ref()
+        .and_then(|b| b.rents_state_owned_property);
     rec.open(|| all("承租国有房屋的个体工商户"));
     let household = kind == Some(BusinessKind::IndividualHousehold);
     rec.cond(household, || {

@@ -38,7 +38,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
                 if !hard {
-                    rec.reason(|| "高校毕业生未提供离校日期（person.left_school_on），无法认定是否离校2年内".to_string());
+                    rec.reason(|| {
+                        "高校毕业生未提供离校日期（person.left_school_on），无法认定是否离校2年内"
+                            .to_string()
+                    });
                     rec.change(|| Change {
                         condition: "left_school_on_known",
                         text: "提供离校日期（person.left_school_on）后重新判定".to_string(),
@@ -207,7 +210,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 TraceNode::new("computation", format!("{}补贴", p.month))
                     .val("实缴", p.amount)
                     .val("在补贴期限内", in_period)
-                    .val("补贴", format!("{}×{}/{}截尾到分 = {}", p.amount, num, den, subsidy))
+                    .val(
+                        "补贴",
+                        format!("{}×{}/{}截尾到分 = {}", p.amount, num, den, subsidy),
+                    )
             });
         }
     }
@@ -227,10 +233,19 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         rec.reason(|| format!("{before_school}个月的缴费早于离校当月，不予补贴"));
     }
     if beyond > 0 {
-        rec.reason(|| format!("{beyond}个月的缴费在{}之后，超出{}个月补贴期限，不予补贴", last.zh(), period));
+        rec.reason(|| {
+            format!(
+                "{beyond}个月的缴费在{}之后，超出{}个月补贴期限，不予补贴",
+                last.zh(),
+                period
+            )
+        });
         rec.change(|| Change {
             condition: "subsidy_period",
-            text: format!("补贴期限{period}个月已满（至{}），之后的月份不再补贴", last.zh()),
+            text: format!(
+                "补贴期限{period}个月已满（至{}），之后的月份不再补贴",
+                last.zh()
+            ),
             possible: false,
             from: None,
         });

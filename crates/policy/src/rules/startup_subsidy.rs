@@ -387,7 +387,8 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         rec.reading(&readings::STARTUP_AT_LEAST_ONE_EMPLOYEE);
         rec.reason(|| {
             if b.employees_driven.is_none() {
-                "未提供带动就业人数（business.employees_driven），补贴按带动就业人数计算".to_string()
+                "未提供带动就业人数（business.employees_driven），补贴按带动就业人数计算"
+                    .to_string()
             } else {
                 "未带动他人就业，补贴按带动就业人数计算，金额为0".to_string()
             }

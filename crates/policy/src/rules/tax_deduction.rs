@@ -237,7 +237,11 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     for ty in &f.tax_years {
         let lo = start.max(Month::new(ty.year, 1));
         let hi = end.min(Month::new(ty.year, 12));
-        let months = if hi >= lo { (hi.0 - lo.0 + 1) as u32 } else { 0 };
+        let months = if hi >= lo {
+            (hi.0 - lo.0 + 1) as u32
+        } else {
+            0
+        };
         let limit = if months == 12 {
             annual
         } else {
@@ -338,7 +342,9 @@ fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
             });
         }
         None => {
-            rec.reason(|| "未提供经营主体类型（business.kind），无法认定是否为个体工商户".to_string());
+            rec.reason(|| {
+                "未提供经营主体类型（business.kind），无法认定是否为个体工商户".to_string()
+            });
             rec.change(|| Change {
                 condition: "individual_household",
                 text: "提供经营主体类型（business.kind）后重新判定".to_string(),

@@ -43,11 +43,15 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
             });
         }
         if startup {
-            rec.reason(|| "有创业意愿的灵活就业人员纳入创业培训范围（店铺开办、市场分析、经营策略等）".to_string());
+            rec.reason(|| {
+                "有创业意愿的灵活就业人员纳入创业培训范围（店铺开办、市场分析、经营策略等）"
+                    .to_string()
+            });
             if !course {
                 rec.change(|| Change {
                     condition: "enrolled_approved_course",
-                    text: "参加经认定的职业技能培训，可按规定享受职业培训补贴和培训期间生活费补贴".to_string(),
+                    text: "参加经认定的职业技能培训，可按规定享受职业培训补贴和培训期间生活费补贴"
+                        .to_string(),
                     possible: true,
                     from: None,
                 });
