@@ -1,1 +1,54 @@
-//! placeholder
+//! linghuo-service holds the use cases of the platform: accounts and sessions, the person
+//! registry, and (in later modules) the market, benefits and public services. It owns
+//! transactions, authorisation by region scope, protection of personal data and the audit
+//! trail: every state change is written together with its audit row.
+//!
+//! It depends on the domain, policy, market and storage crates, and never on HTTP: the web
+//! layer calls it, not the other way round.
+
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod password;
+pub mod persons;
+pub mod protect;
+pub mod totp;
+
+use std::sync::Arc;
+
+pub use access::{Actor, Permission, RequestMeta, Role};
+pub use clock::Clock;
+pub use config::Config;
+pub use error::{Result, ServiceError};
+use linghuo_storage::Db;
+pub use protect::Keys;
+
+/// The platform's use cases over one database.
+#[derive(Clone)]
+pub struct Service {
+    pub db: Db,
+    pub keys: Arc<Keys>,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").field("backend", &self.db.backend()).finish()
+    }
+}
+
+impl Service {
+    pub fn new(db: Db, keys: Keys, config: Config, clock: Clock) -> Service {
+        Service { db, keys: Arc::new(keys), config: Arc::new(config), clock }
+    }
+
+    /// Verifies the audit chain (E3).
+    pub async fn verify_audit(&self) -> Result<audit::VerifyReport> {
+        audit::verify(&self.db, &self.keys).await
+    }
+}

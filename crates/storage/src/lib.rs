@@ -14,6 +14,10 @@ pub mod persons;
 pub mod sessions;
 pub mod throttle;
 pub mod users;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+#[cfg(test)]
+mod conformance;
 
 pub use db::{Backend, Db, StorageError, Tx};
 

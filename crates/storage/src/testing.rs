@@ -1,0 +1,94 @@
+//! Fresh databases for tests: a new SQLite file per test, and, when `TEST_DATABASE_URL` is
+//! set, a new PostgreSQL database per test created on that server. The conformance suites of
+//! every crate run their stories through [`each_backend`], so each storage test runs on both.
+
+use std::future::Future;
+
+use sqlx::Connection;
+
+use crate::Db;
+
+/// A migrated, empty database that cleans up after itself when [`TestDb::finish`] is called.
+pub struct TestDb {
+    pub db: Db,
+    pub label: &'static str,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_admin: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url).await.expect("open sqlite");
+        db.migrate().await.expect("migrate sqlite");
+        TestDb { db, label: "sqlite", url, _dir: Some(dir), pg_admin: None }
+    }
+
+    /// A fresh database on the server named by `TEST_DATABASE_URL`, or None when unset.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())?;
+        let name = format!("lh_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect TEST_DATABASE_URL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+        admin.close().await.ok();
+        let url = with_database(&base, &name);
+        let db = Db::connect(&url).await.expect("connect test database");
+        db.migrate().await.expect("migrate postgres");
+        Some(TestDb { db, label: "postgres", url, _dir: None, pg_admin: Some((base, name)) })
+    }
+
+    /// Closes the pool and drops a PostgreSQL test database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        if let Some((base, name)) = &self.pg_admin
+            && let Ok(mut admin) = sqlx::PgConnection::connect(base).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await;
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match head[scheme_end..].find('/') {
+        Some(i) => &head[..scheme_end + i],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Runs a story on a fresh SQLite database and, when configured, a fresh PostgreSQL one.
+pub async fn each_backend<F, Fut>(story: F)
+where
+    F: Fn(Db, &'static str) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let t = TestDb::sqlite().await;
+    story(t.db.clone(), t.label).await;
+    t.finish().await;
+    if let Some(t) = TestDb::postgres().await {
+        story(t.db.clone(), t.label).await;
+        t.finish().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(super::with_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}
