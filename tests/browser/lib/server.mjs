@@ -1,0 +1,88 @@
+// Starts and stops the linghuo binary for the browser tests and adds users
+// with its CLI.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `linghuo user add … --json` and returns the parsed JSON. */
+export function addUser(bin, dataDir, { username, name, role, scope }) {
+  const args = ['user', 'add', '--data-dir', dataDir, '--username', username, '--name', name, '--role', role];
+  if (scope) args.push('--scope', scope);
+  args.push('--json');
+  let stdout;
+  try {
+    stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  } catch (e) {
+    throw new Error(`${bin} ${args.join(' ')} failed (status ${e.status}):\n${e.stderr || ''}${e.stdout || ''}`);
+  }
+  let out;
+  try {
+    out = JSON.parse(stdout);
+  } catch {
+    throw new Error(`user add did not print JSON on stdout:\n${stdout}`);
+  }
+  for (const key of ['user', 'one_time_password']) {
+    if (!(key in out)) throw new Error(`user add JSON has no "${key}": ${stdout}`);
+  }
+  if (!out.totp_secret && !out.otpauth_uri) throw new Error(`user add JSON has neither totp_secret nor otpauth_uri: ${stdout}`);
+  return out;
+}
+
+/** Starts `linghuo serve` and waits until GET /healthz answers 200. */
+export async function startServer(bin, dataDir, logPath, { timeoutMs = 90_000 } = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(logPath);
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info' },
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const tail = () => { try { return readFileSync(logPath, 'utf8').slice(-4000); } catch { return ''; } };
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`linghuo serve exited early (${JSON.stringify(exited)}); log:\n${tail()}`);
+    try {
+      const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) {
+        return {
+          base,
+          port,
+          child,
+          logTail: tail,
+          async stop() {
+            if (exited) return;
+            child.kill('SIGTERM');
+            for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+            if (!exited) child.kill('SIGKILL');
+            log.end();
+          },
+        };
+      }
+      lastError = `status ${res.status}`;
+    } catch (e) {
+      lastError = e.message;
+    }
+    await sleep(250);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`GET ${base}/healthz did not answer 200 within ${timeoutMs} ms (last: ${lastError}); log:\n${tail()}`);
+}
