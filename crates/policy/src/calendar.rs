@@ -61,7 +61,44 @@ impl fmt::Display for Month {
 
 impl Serialize for Month {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let mut b = [0u8; 7];
+        put4(&mut b[0..4], self.year());
+        b[4] = b'-';
+        put2(&mut b[5..7], self.month());
+        s.serialize_str(std::str::from_utf8(&b).unwrap_or("0000-00"))
+    }
+}
+
+fn put4(b: &mut [u8], v: i32) {
+    let v = v.clamp(0, 9999) as u32;
+    b[0] = b'0' + (v / 1000) as u8;
+    b[1] = b'0' + (v / 100 % 10) as u8;
+    b[2] = b'0' + (v / 10 % 10) as u8;
+    b[3] = b'0' + (v % 10) as u8;
+}
+
+fn put2(b: &mut [u8], v: u32) {
+    b[0] = b'0' + (v / 10 % 10) as u8;
+    b[1] = b'0' + (v % 10) as u8;
+}
+
+/// Serialises a day as `YYYY-MM-DD` without the formatting machinery
+/// (`#[serde(serialize_with = "crate::calendar::serde_date")]`).
+pub fn serde_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    let mut b = [0u8; 10];
+    put4(&mut b[0..4], d.year());
+    b[4] = b'-';
+    put2(&mut b[5..7], d.month());
+    b[7] = b'-';
+    put2(&mut b[8..10], d.day());
+    s.serialize_str(std::str::from_utf8(&b).unwrap_or("0000-00-00"))
+}
+
+/// [`serde_date`] for optional days (absent ones are skipped by the caller).
+pub fn serde_opt_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serde_date(d, s),
+        None => s.serialize_none(),
     }
 }
 
@@ -132,5 +169,12 @@ mod tests {
         assert!(parse_date("2021-02-29").is_none());
         assert!(parse_date("2021-2-01").is_none());
         assert_eq!(zh_date(d("2021-06-01")), "2021年6月1日");
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"2021-01\"");
+        #[derive(serde::Serialize)]
+        struct W(#[serde(serialize_with = "serde_date")] NaiveDate);
+        assert_eq!(
+            serde_json::to_string(&W(d("2021-06-01"))).unwrap(),
+            "\"2021-06-01\""
+        );
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 /// The answer for one person: the contract's JSON document.
 #[derive(Clone, Debug, Serialize)]
 pub struct Determinations {
+    #[serde(serialize_with = "crate::calendar::serde_date")]
     pub as_of: NaiveDate,
     pub policy: &'static str,
     pub benefits: Vec<Determination>,
@@ -35,6 +36,7 @@ pub struct Determination {
     /// When more becomes payable than is payable now (the startup subsidy's
     /// advance and remainder).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub payable_from: Option<NaiveDate>,
     pub breakdown: Vec<Row>,
     pub reasons: Vec<String>,
@@ -68,6 +70,7 @@ pub struct Change {
     pub possible: bool,
     /// The day from which the condition holds without any other change.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub from: Option<NaiveDate>,
 }
 
@@ -115,6 +118,7 @@ pub struct PremiumRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BackPaymentRow {
     pub month: Month,
+    #[serde(serialize_with = "crate::calendar::serde_date")]
     pub paid_on: NaiveDate,
     pub base: Fen,
     /// `accepted`, `accepted_base_unchecked` (bounds not yet configured) or

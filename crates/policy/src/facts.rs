@@ -19,6 +19,7 @@ use std::fmt;
 /// Everything the engine may know about one person, as of one day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Facts {
+    #[serde(serialize_with = "crate::calendar::serde_date")]
     pub as_of: NaiveDate,
     pub person: Person,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,8 +66,10 @@ impl Facts {
 pub struct Person {
     pub groups: Groups,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub left_school_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub unemployment_registered_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flexible_work: Option<FlexibleWork>,
@@ -272,6 +275,7 @@ pub struct Business {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<BusinessKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub registered_on: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_time: Option<bool>,
@@ -350,6 +354,7 @@ pub struct Pension {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BackPayment {
     pub month: Month,
+    #[serde(serialize_with = "crate::calendar::serde_date")]
     pub paid_on: NaiveDate,
     pub base: Fen,
 }

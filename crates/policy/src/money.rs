@@ -70,20 +70,24 @@ impl Fen {
 
     /// Formats for people: thousands separators and the unit, e.g. `1,234.50元`.
     pub fn yuan_text(self) -> String {
-        let neg = self.0 < 0;
-        let a = self.0.unsigned_abs();
-        let int = (a / 100).to_string();
-        let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 8);
-        if neg {
-            grouped.push('-');
-        }
-        for (i, ch) in int.chars().enumerate() {
+        let mut buf = [0u8; 24];
+        let plain = self.write_plain(&mut buf);
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", plain),
+        };
+        let (int, frac) = digits.split_at(digits.len() - 3);
+        let mut out = String::with_capacity(plain.len() + int.len() / 3 + 4);
+        out.push_str(sign);
+        for (i, ch) in int.char_indices() {
             if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(',');
+                out.push(',');
             }
-            grouped.push(ch);
+            out.push(ch);
         }
-        format!("{grouped}.{:02}元", a % 100)
+        out.push_str(frac);
+        out.push('元');
+        out
     }
 
     /// `self × num / den`, truncated toward zero to the fen. Used where the
@@ -94,18 +98,48 @@ impl Fen {
     }
 }
 
+impl Fen {
+    /// Writes the contract's form into `buf` without allocating; serialising
+    /// amounts is on the hot path of every screening.
+    pub fn write_plain(self, buf: &mut [u8; 24]) -> &str {
+        let mut i = buf.len();
+        let mut a = self.0.unsigned_abs();
+        let cents = (a % 100) as u8;
+        a /= 100;
+        i -= 1;
+        buf[i] = b'0' + cents % 10;
+        i -= 1;
+        buf[i] = b'0' + cents / 10;
+        i -= 1;
+        buf[i] = b'.';
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (a % 10) as u8;
+            a /= 10;
+            if a == 0 {
+                break;
+            }
+        }
+        if self.0 < 0 {
+            i -= 1;
+            buf[i] = b'-';
+        }
+        std::str::from_utf8(&buf[i..]).unwrap_or("0.00")
+    }
+}
+
 impl fmt::Display for Fen {
     /// The contract's form: plain digits and exactly two decimals (`1234.50`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let a = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", a / 100, a % 100)
+        let mut buf = [0u8; 24];
+        f.write_str(self.write_plain(&mut buf))
     }
 }
 
 impl Serialize for Fen {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let mut buf = [0u8; 24];
+        s.serialize_str(self.write_plain(&mut buf))
     }
 }
 
@@ -165,9 +199,14 @@ mod tests {
     fn formats() {
         assert_eq!(Fen(123450).to_string(), "1234.50");
         assert_eq!(Fen(5).to_string(), "0.05");
+        assert_eq!(Fen(0).to_string(), "0.00");
+        assert_eq!(Fen(-150).to_string(), "-1.50");
+        assert_eq!(Fen(i64::MAX).to_string(), "92233720368547758.07");
         assert_eq!(Fen(123450).yuan_text(), "1,234.50元");
         assert_eq!(Fen(30000000).yuan_text(), "300,000.00元");
         assert_eq!(Fen(99).yuan_text(), "0.99元");
+        assert_eq!(Fen(-123456).yuan_text(), "-1,234.56元");
+        assert_eq!(Fen(100000).yuan_text(), "1,000.00元");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 
 use crate::determination::{Change, Row};
 use crate::readings::Reading;
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 
 /// A node of the trace tree.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -15,20 +17,31 @@ pub struct TraceNode {
     /// `rule`, `all` (every child must hold), `any` (one child must hold),
     /// `condition`, `parameter`, `computation`, `reading`.
     pub kind: &'static str,
-    pub label: String,
+    pub label: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held: Option<bool>,
-    /// The facts and values the node looked at, by name.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<(String, String)>,
+    /// The facts and values the node looked at, by name (a JSON object).
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "values_as_map"
+    )]
+    pub values: Vec<(&'static str, String)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<ParamRead>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<TraceNode>,
 }
 
+fn values_as_map<S: Serializer>(v: &[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_map(Some(v.len()))?;
+    for (k, x) in v {
+        m.serialize_entry(k, x)?;
+    }
+    m.end()
+}
+
 impl TraceNode {
-    pub fn new(kind: &'static str, label: impl Into<String>) -> TraceNode {
+    pub fn new(kind: &'static str, label: impl Into<Cow<'static, str>>) -> TraceNode {
         TraceNode {
             kind,
             label: label.into(),
@@ -40,8 +53,8 @@ impl TraceNode {
     }
 
     /// Adds a named value the node looked at.
-    pub fn val(mut self, name: &str, v: impl std::fmt::Display) -> TraceNode {
-        self.values.push((name.to_string(), v.to_string()));
+    pub fn val(mut self, name: &'static str, v: impl std::fmt::Display) -> TraceNode {
+        self.values.push((name, v.to_string()));
         self
     }
 
@@ -61,8 +74,10 @@ pub struct ParamRead {
     /// `None` when no value is in force (an unset parameter).
     pub value: Option<String>,
     pub unit: &'static str,
-    pub effective_from: Option<String>,
-    pub effective_to: Option<String>,
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
+    pub effective_from: Option<chrono::NaiveDate>,
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
+    pub effective_to: Option<chrono::NaiveDate>,
     pub clause: Option<String>,
     pub source: Option<String>,
 }

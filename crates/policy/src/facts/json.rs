@@ -24,10 +24,10 @@ pub fn parse_facts(input: &str) -> Result<Facts, FactsError> {
         pos: 0,
         path: Path::default(),
     };
-    let facts = p.facts()?;
+    let facts = p.facts().map_err(|e| *e)?;
     p.ws();
     if p.pos != p.b.len() {
-        return Err(p.err(
+        return Err(*p.err(
             "trailing_characters",
             format!("JSON文档结束后还有多余内容（第{}字节）", p.pos + 1),
         ));
@@ -73,7 +73,9 @@ struct Reader<'a> {
     path: Path,
 }
 
-type R<T> = Result<T, FactsError>;
+/// Errors are boxed inside the reader so that the many small results on the
+/// hot path stay small.
+type R<T> = Result<T, Box<FactsError>>;
 
 /// What kind of JSON value starts at a byte, for "expected X, found Y".
 fn kind_zh(c: Option<u8>) -> &'static str {
@@ -90,14 +92,16 @@ fn kind_zh(c: Option<u8>) -> &'static str {
 }
 
 impl<'a> Reader<'a> {
-    fn err(&self, code: &'static str, message: String) -> FactsError {
-        FactsError {
+    #[cold]
+    fn err(&self, code: &'static str, message: String) -> Box<FactsError> {
+        Box::new(FactsError {
             path: self.path.render(),
             code,
             message,
-        }
+        })
     }
 
+    #[inline]
     fn ws(&mut self) {
         while let Some(&c) = self.b.get(self.pos) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
@@ -108,19 +112,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.b.get(self.pos).copied()
     }
 
-    fn syntax(&self, what: &str) -> FactsError {
+    #[cold]
+    fn syntax(&self, what: &str) -> Box<FactsError> {
         self.err(
             "invalid_json",
             format!("JSON语法错误：第{}字节处应为{what}", self.pos + 1),
         )
     }
 
-    fn wrong_type(&mut self, code: &'static str, want: &str) -> FactsError {
+    #[cold]
+    fn wrong_type(&mut self, code: &'static str, want: &str) -> Box<FactsError> {
         let found = kind_zh(self.peek());
         if found == "非法字符" || found == "文档结尾" {
             return self.syntax("一个JSON值");
@@ -144,19 +151,24 @@ impl<'a> Reader<'a> {
         if self.peek() != Some(b'"') {
             return Err(self.wrong_type("expected_string", want));
         }
-        self.pos += 1;
-        let start = self.pos;
-        loop {
-            match self.b.get(self.pos) {
-                None => return Err(self.syntax("字符串结束引号")),
-                Some(b'"') => {
-                    let s = &self.s[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(c) if *c < 0x20 => return Err(self.syntax("转义后的控制字符")),
-                Some(_) => self.pos += 1,
+        let start = self.pos + 1;
+        let rest = &self.b[start..];
+        match rest
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        {
+            Some(i) if rest[i] == b'"' => {
+                self.pos = start + i + 1;
+                return Ok(Cow::Borrowed(&self.s[start..start + i]));
+            }
+            Some(i) if rest[i] == b'\\' => self.pos = start + i,
+            Some(i) => {
+                self.pos = start + i;
+                return Err(self.syntax("转义后的控制字符"));
+            }
+            None => {
+                self.pos = self.b.len();
+                return Err(self.syntax("字符串结束引号"));
             }
         }
         let mut out = String::from(&self.s[start..self.pos]);
@@ -306,7 +318,33 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The bytes of a quoted value of exactly `n` plain characters at the
+    /// current position, if that is what is there (the common case, read
+    /// without the general string reader).
+    #[inline]
+    fn quoted_exact(&mut self, n: usize) -> Option<&'a str> {
+        self.ws();
+        let b = self.b.get(self.pos..self.pos + n + 2)?;
+        if b[0] != b'"' || b[n + 1] != b'"' {
+            return None;
+        }
+        let inner = &b[1..=n];
+        if inner.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20) {
+            return None;
+        }
+        let s = self.s.get(self.pos + 1..self.pos + 1 + n)?;
+        self.pos += n + 2;
+        Some(s)
+    }
+
     fn date(&mut self) -> R<NaiveDate> {
+        let save = self.pos;
+        if let Some(s) = self.quoted_exact(10)
+            && let Some(d) = parse_date(s)
+        {
+            return Ok(d);
+        }
+        self.pos = save;
         let s = self.string("日期字符串（YYYY-MM-DD）")?;
         parse_date(&s).ok_or_else(|| {
             self.err(
@@ -317,6 +355,13 @@ impl<'a> Reader<'a> {
     }
 
     fn month(&mut self) -> R<Month> {
+        let save = self.pos;
+        if let Some(s) = self.quoted_exact(7)
+            && let Some(m) = Month::parse(s)
+        {
+            return Ok(m);
+        }
+        self.pos = save;
         let s = self.string("月份字符串（YYYY-MM）")?;
         Month::parse(&s).ok_or_else(|| {
             self.err(
@@ -327,6 +372,18 @@ impl<'a> Reader<'a> {
     }
 
     fn money(&mut self) -> R<Fen> {
+        // Fast path: a quoted plain amount like "1234.50".
+        if self.peek() == Some(b'"') {
+            let rest = &self.b[self.pos + 1..];
+            if let Some(end) = rest.iter().take(20).position(|&c| c == b'"')
+                && rest[..end].iter().all(|&c| c.is_ascii_digit() || c == b'.')
+                && let Some(text) = self.s.get(self.pos + 1..self.pos + 1 + end)
+                && let Ok(f) = Fen::parse(text)
+            {
+                self.pos += end + 2;
+                return Ok(f);
+            }
+        }
         if matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.err(
                 "invalid_money",
@@ -357,6 +414,26 @@ impl<'a> Reader<'a> {
         from(&s).ok_or_else(|| self.err(code, format!("未知的{what}“{s}”，可用代码：{allowed}")))
     }
 
+    /// If the quoted key at the current position is `keys[hint]` (or, failing
+    /// that, any key), consumes it and returns its index.
+    #[inline]
+    fn key_fast(&mut self, keys: &'static [&'static str], hint: usize) -> Option<usize> {
+        let rest = &self.b[self.pos + 1..];
+        // Keys are short: a byte loop beats a call to memcmp.
+        let hit = |k: &str| {
+            rest.len() > k.len()
+                && rest[k.len()] == b'"'
+                && k.bytes().zip(rest).all(|(a, b)| a == *b)
+        };
+        let i = if hint < keys.len() && hit(keys[hint]) {
+            hint
+        } else {
+            keys.iter().position(|k| hit(k))?
+        };
+        self.pos += keys[i].len() + 2;
+        Some(i)
+    }
+
     /// Reads an object, calling `field` with the index of each key in `keys`;
     /// unknown and repeated keys are refused.
     fn object(
@@ -369,6 +446,7 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         let mut seen: u64 = 0;
+        let mut next = 0usize;
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(seen);
@@ -377,26 +455,36 @@ impl<'a> Reader<'a> {
             if self.peek() != Some(b'"') {
                 return Err(self.syntax("字段名（带引号的字符串）"));
             }
-            let key = self.string("字段名")?;
+            // Keys usually come in the canonical order: try the next one
+            // first, by direct comparison, before reading the key as a string.
+            let found = self.key_fast(keys, next);
+            let (i, key) = match found {
+                Some(i) => (Some(i), Cow::Borrowed(keys[i])),
+                None => {
+                    let key = self.string("字段名")?;
+                    (keys.iter().position(|k| *k == key), key)
+                }
+            };
             if self.peek() != Some(b':') {
                 return Err(self.syntax("冒号"));
             }
             self.pos += 1;
-            let Some(i) = keys.iter().position(|k| *k == key) else {
+            let Some(i) = i else {
                 let mut path = self.path.render();
                 path.push('.');
                 path.push_str(&key);
-                return Err(FactsError {
+                return Err(Box::new(FactsError {
                     path,
                     code: "unknown_field",
                     message: format!("未知字段“{key}”，此处允许的字段：{}", keys.join("、")),
-                });
+                }));
             };
             self.path.segs.push(Seg::Key(keys[i]));
             if seen & (1 << i) != 0 {
                 return Err(self.err("duplicate_field", format!("字段“{key}”重复出现")));
             }
             seen |= 1 << i;
+            next = i + 1;
             field(self, i)?;
             self.path.segs.pop();
             match self.peek() {
@@ -436,23 +524,25 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn missing(&self, key: &str) -> FactsError {
+    #[cold]
+    fn missing(&self, key: &str) -> Box<FactsError> {
         let mut path = self.path.render();
         path.push('.');
         path.push_str(key);
-        FactsError {
+        Box::new(FactsError {
             path,
             code: "missing_field",
             message: format!("缺少必填字段“{key}”"),
-        }
+        })
     }
 
-    fn null_required(&self, key: &str) -> FactsError {
-        FactsError {
+    #[cold]
+    fn null_required(&self, key: &str) -> Box<FactsError> {
+        Box::new(FactsError {
             path: self.path.render(),
             code: "missing_field",
             message: format!("必填字段“{key}”不能为null"),
-        }
+        })
     }
 
     fn facts(&mut self) -> R<Facts> {
@@ -708,7 +798,10 @@ impl<'a> Reader<'a> {
             })?;
             let month = month.ok_or_else(|| p.missing("month"))?;
             let amount = amount.ok_or_else(|| p.missing("amount"))?;
-            if out.iter().any(|o| o.month == month) {
+            // Months usually arrive in order; only then is the last one the
+            // only one to compare with.
+            let in_order = out.last().is_none_or(|l| l.month < month);
+            if !in_order && out.iter().any(|o| o.month == month) {
                 return Err(p.err("duplicate_month", format!("月份{month}重复出现")));
             }
             out.push(PremiumMonth { month, amount });

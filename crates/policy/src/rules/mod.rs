@@ -223,8 +223,8 @@ impl<'e> Ctx<'e> {
             name: p.name(),
             value: v.map(|v| v.value.to_string()),
             unit: p.unit().code(),
-            effective_from: v.map(|v| v.effective_from.to_string()),
-            effective_to: v.and_then(|v| v.effective_to.map(|d| d.to_string())),
+            effective_from: v.map(|v| v.effective_from),
+            effective_to: v.and_then(|v| v.effective_to),
             clause: v.map(|v| v.clause.clone()),
             source: v.map(|v| v.source.clone()),
         }
@@ -310,17 +310,17 @@ macro_rules! need {
 pub(crate) use need;
 
 /// A trace condition node.
-pub(crate) fn cond(label: impl Into<String>) -> TraceNode {
+pub(crate) fn cond(label: impl Into<std::borrow::Cow<'static, str>>) -> TraceNode {
     TraceNode::new("condition", label)
 }
 
 /// A trace group every child of which must hold.
-pub(crate) fn all(label: impl Into<String>) -> TraceNode {
+pub(crate) fn all(label: impl Into<std::borrow::Cow<'static, str>>) -> TraceNode {
     TraceNode::new("all", label)
 }
 
 /// A trace group one child of which must hold.
-pub(crate) fn any(label: impl Into<String>) -> TraceNode {
+pub(crate) fn any(label: impl Into<std::borrow::Cow<'static, str>>) -> TraceNode {
     TraceNode::new("any", label)
 }
 

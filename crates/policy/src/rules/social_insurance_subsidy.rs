@@ -206,17 +206,17 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     subsidy,
                 })
             });
-            rec.computation(|| {
-                TraceNode::new("computation", format!("{}补贴", p.month))
-                    .val("实缴", p.amount)
-                    .val("在补贴期限内", in_period)
-                    .val(
-                        "补贴",
-                        format!("{}×{}/{}截尾到分 = {}", p.amount, num, den, subsidy),
-                    )
-            });
         }
     }
+    rec.computation(|| {
+        TraceNode::new(
+            "computation",
+            "逐月补贴：期限内每月 实缴×比例 截尾到分，明细见breakdown",
+        )
+        .val("比例", format!("{num}/{den}"))
+        .val("补贴月数", subsidised)
+        .val("合计", total)
+    });
     rec.reason(|| {
         format!(
             "{who}以灵活就业人员身份缴纳社会保险费，补贴期限自{}起{}个月（至{}），每月补贴为实缴的{}/{}截尾到分；{}个月共补贴{}",
