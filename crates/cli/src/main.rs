@@ -1,1 +1,326 @@
-fn main() {}
+//! `linghuo`: the one binary of the platform — serve, migrate, manage accounts, verify the
+//! audit chain, run the policy engine and benchmarks.
+
+mod bench_policy;
+mod policy_cmd;
+mod settings;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use linghuo_service::accounts::{CreatedUser, NewUser};
+use linghuo_service::{Clock, Config, Keys, Service};
+use linghuo_storage::Db;
+
+#[derive(Debug, Parser)]
+#[command(name = "linghuo", version, about = "灵活就业服务平台 (晋政办发〔2020〕89号) — linghuo")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML). Default: config/linghuo.toml when it exists.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// Directory for the SQLite database, keys and local state.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://user@host/db.
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (migrations are applied first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The policy engine of 晋政办发〔2020〕89号.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
+    /// Benchmarks (results go to BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; prints its one-time password (and second-factor secret) once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name (姓名或名称).
+        #[arg(long)]
+        name: String,
+        /// worker, employer, staff, sysadmin, secadmin, auditadmin.
+        #[arg(long)]
+        role: String,
+        /// Region code for staff (province 140000, a city or a county).
+        #[arg(long)]
+        scope: Option<String>,
+        /// Extra permission for staff, e.g. pii:reveal (repeatable).
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List accounts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    /// Re-enable an account.
+    Enable { username: String },
+    /// Issue a new one-time password and second-factor secret.
+    Reset {
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print every setting with its default value (TOML).
+    Default,
+    /// Print the effective settings (secrets hidden).
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and report the first broken link; exits 1 when broken.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// The eleven-benefit bundle over a population.
+    Policy(bench_policy::BenchPolicyArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Policy(cmd) => policy_cmd::run(cmd),
+        Command::Bench(BenchCommand::Policy(args)) => bench_policy::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Config(ConfigCommand::Default) => {
+            print!("{}", settings::default_toml()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        command => {
+            let config = settings::load(&cli.global, match &command {
+                Command::Serve { listen } => listen.clone(),
+                _ => None,
+            })?;
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            rt.block_on(async_main(config, command))
+        }
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Service> {
+    config.validate().map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
+    std::fs::create_dir_all(&config.server.data_dir).with_context(|| format!("创建数据目录 {}", config.server.data_dir.display()))?;
+    let url = config.database_url();
+    let db = Db::connect(&url).await.context("连接数据库")?;
+    db.migrate().await.context("执行数据库迁移")?;
+    let keys = Keys::load_or_create(config).context("加载密钥")?;
+    Ok(Service::new(db, keys, config.clone(), Clock::system()))
+}
+
+fn print_created(c: &CreatedUser, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(c)?);
+    } else {
+        println!("账户：{}（{}）", c.user.username, c.user.role_label);
+        println!("一次性密码：{}（首次登录须修改）", c.one_time_password);
+        if let Some(s) = &c.totp_secret {
+            println!("验证器密钥：{s}");
+            if let Some(u) = &c.otpauth_uri {
+                println!("验证器链接：{u}");
+            }
+        }
+        println!("以上信息只显示这一次，请妥善交给本人。");
+    }
+    Ok(())
+}
+
+async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode> {
+    settings::init_logging(&config);
+    let svc = open(&config).await?;
+    match command {
+        Command::Migrate => {
+            println!("数据库迁移已完成（{:?}）。", svc.db.backend());
+        }
+        Command::Serve { .. } => serve(svc.clone()).await?,
+        Command::User(cmd) => return user(svc, cmd).await,
+        Command::Audit(AuditCommand::Verify { json }) => {
+            let report = svc.verify_audit().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if let Some(b) = report.first_broken {
+                println!("审计日志校验失败：第 {b} 条起断裂（{}）。已校验 {} 条。", report.problem.clone().unwrap_or_default(), report.checked);
+            } else {
+                println!("审计日志校验通过：共 {} 条记录，哈希链完整。", report.checked);
+            }
+            svc.db.close().await;
+            return Ok(if report.first_broken.is_some() { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Config(ConfigCommand::Show) => {
+            print!("{}", toml::to_string_pretty(&settings::redacted(&config))?);
+        }
+        Command::Policy(_) | Command::Bench(_) | Command::Config(ConfigCommand::Default) => unreachable!("handled without a database"),
+    }
+    svc.db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user(svc: Service, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let result = match cmd {
+        UserCommand::Add { username, name, role, scope, permissions, json } => {
+            let c = svc.create_user(None, NewUser { username, display_name: name, role, scope_code: scope, permissions, person_id: None }).await;
+            c.map(|c| print_created(&c, json))
+        }
+        UserCommand::List { json } => svc.list_users(None).await.map(|users| {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&users).unwrap_or_default());
+            } else {
+                for u in users {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        u.username,
+                        u.display_name,
+                        u.role_label,
+                        u.scope_name.unwrap_or_default(),
+                        if u.disabled { "已停用" } else { "正常" }
+                    );
+                }
+            }
+            Ok(())
+        }),
+        UserCommand::Disable { username } => svc.set_user_disabled(None, &username, true).await.map(|u| {
+            println!("已停用账户 {}，其登录会话已全部结束。", u.username);
+            Ok(())
+        }),
+        UserCommand::Enable { username } => svc.set_user_disabled(None, &username, false).await.map(|u| {
+            println!("已启用账户 {}。", u.username);
+            Ok(())
+        }),
+        UserCommand::Reset { username, json } => svc.reset_credentials(None, &username).await.map(|c| print_created(&c, json)),
+    };
+    svc.db.close().await;
+    match result {
+        Ok(r) => r.map(|()| ExitCode::SUCCESS),
+        Err(linghuo_service::ServiceError::Invalid { field, message, .. }) => {
+            eprintln!("错误：{field}：{message}");
+            Ok(ExitCode::from(2))
+        }
+        Err(linghuo_service::ServiceError::NotFound) => {
+            eprintln!("错误：未找到该账户");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn serve(svc: Service) -> anyhow::Result<()> {
+    if let Some(admin) = svc.bootstrap_admin().await? {
+        println!("==============================================================");
+        println!("首次启动：已创建系统管理员账户。以下信息只显示这一次：");
+        print_created(&admin, false)?;
+        println!("==============================================================");
+    }
+    let listen: SocketAddr = svc.config.server.listen.parse().with_context(|| format!("监听地址无效：{}", svc.config.server.listen))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
+    let housekeeping = tokio::spawn(housekeeping(svc.clone()));
+    let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
+    println!("灵活就业服务平台已启动：http://{listen}/");
+    tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    housekeeping.abort();
+    svc.db.close().await;
+    Ok(())
+}
+
+/// Periodic upkeep: expired sessions go (A7), idle accounts are disabled (A10).
+async fn housekeeping(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = svc.clock.now();
+        let sec = &svc.config.security;
+        let idle = now - chrono::Duration::minutes(sec.idle_timeout_minutes);
+        let absolute = now - chrono::Duration::hours(sec.absolute_timeout_hours);
+        if let Err(e) = linghuo_storage::sessions::purge_expired(&svc.db, idle, absolute).await {
+            tracing::warn!(error = %e, "session purge failed");
+        }
+        match svc.disable_idle_accounts().await {
+            Ok(names) if !names.is_empty() => tracing::info!(count = names.len(), "disabled idle accounts"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "idle account check failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,1 +1,70 @@
-//! placeholder
+//! linghuo-http is the web face of the platform: the axum router with the JSON API under
+//! `/api/v1` (documented by `/api/openapi.json`) and the server-rendered pages in Simplified
+//! Chinese, with their assets embedded in the binary (no CDN: government networks are often
+//! isolated).
+//!
+//! It owns sessions cookies, CSRF checks, security headers, request ids and the mapping of
+//! service errors to status codes and stable codes. It calls `linghuo-service` for everything
+//! else and never talks to the database itself (it does not depend on sqlx or the storage crate).
+
+pub mod api;
+mod assets;
+mod context;
+mod error;
+mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use linghuo_service::Service;
+
+pub use context::{SESSION_COOKIE, SESSION_COOKIE_INSECURE};
+pub use error::ApiError;
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub svc: Service,
+    pub engine: Arc<linghuo_policy::Engine>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("svc", &self.svc).finish()
+    }
+}
+
+impl AppState {
+    pub fn new(svc: Service) -> AppState {
+        AppState { svc, engine: Arc::new(linghuo_policy::Engine::new()) }
+    }
+}
+
+/// The whole application: pages, API, assets, with the middleware stack.
+pub fn router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.svc.config.server.request_timeout_secs.max(1));
+    Router::new()
+        .merge(web::routes())
+        .nest("/api", api::routes())
+        .route("/healthz", get(healthz))
+        .route("/assets/{*path}", get(assets::serve))
+        .fallback(web::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::session_layer))
+        .layer(axum::middleware::from_fn(context::outer_layer))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.svc.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable"}))).into_response()
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub struct NewUser {
     pub person_id: Option<Uuid>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub username: String,
@@ -70,7 +70,7 @@ impl UserView {
 }
 
 /// A new account with its one-time secrets, shown once and never stored in clear.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedUser {
     pub user: UserView,
     pub one_time_password: String,

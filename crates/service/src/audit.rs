@@ -144,7 +144,7 @@ pub async fn record(tx: &mut Tx, keys: &Keys, at: DateTime<Utc>, actor: &AuditAc
 }
 
 /// Result of walking the chain.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct VerifyReport {
     pub checked: i64,
     pub head_seq: i64,
@@ -187,4 +187,23 @@ pub async fn verify(db: &Db, keys: &Keys) -> crate::Result<VerifyReport> {
         return Ok(broken(checked + 1, checked, head_seq, "链头与最后一条记录不一致：末尾记录被删除"));
     }
     Ok(VerifyReport { checked, head_seq, first_broken: None, problem: None })
+}
+
+impl crate::Service {
+    /// Recent audit rows, for the audit administrator only (B6).
+    pub async fn audit_recent(&self, actor: &crate::Actor, event_type: Option<&str>, limit: i64) -> crate::Result<Vec<linghuo_storage::audit::AuditRow>> {
+        actor.require_role(&[crate::Role::AuditAdmin])?;
+        Ok(repo::recent(&self.db, event_type, limit.clamp(1, 1000)).await?)
+    }
+
+    /// Verifies the chain on behalf of the audit administrator, and records that it did.
+    pub async fn audit_verify_as(&self, actor: &crate::Actor) -> crate::Result<VerifyReport> {
+        actor.require_role(&[crate::Role::AuditAdmin])?;
+        let report = verify(&self.db, &self.keys).await?;
+        let mut tx = self.db.begin().await?;
+        let outcome = if report.first_broken.is_none() { Outcome::Success } else { Outcome::Failure };
+        record(&mut tx, &self.keys, self.clock.now(), &AuditActor::from(actor), Event::new("audit_verified", "audit_log", report.head_seq).outcome(outcome)).await?;
+        tx.commit().await?;
+        Ok(report)
+    }
 }

@@ -53,6 +53,14 @@ impl Session {
     }
 }
 
+/// The result of a login step: the new token, where to go next, and the account's role.
+#[derive(Clone, Debug)]
+pub struct LoginOutcome {
+    pub session: IssuedSession,
+    pub next: NextStep,
+    pub role: Role,
+}
+
 /// Where a login goes next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NextStep {
@@ -175,7 +183,7 @@ impl Service {
 
     /// Checks user name and password. On success the old session (if any) is replaced by a new
     /// token (A6) whose stage says what comes next.
-    pub async fn login(&self, old_token: Option<&str>, username: &str, pass: &str, meta: &RequestMeta) -> Result<(IssuedSession, NextStep)> {
+    pub async fn login(&self, old_token: Option<&str>, username: &str, pass: &str, meta: &RequestMeta) -> Result<LoginOutcome> {
         let now = self.clock.now();
         let sec = &self.config.security;
         let subject = self.throttle_subject(username);
@@ -270,12 +278,12 @@ impl Service {
             users::touch_login(&mut tx, user.id, now).await?;
         }
         tx.commit().await?;
-        Ok((issued, next))
+        Ok(LoginOutcome { session: issued, next, role })
     }
 
     /// Checks the TOTP code of a session in the second-factor stage. A code is accepted once:
     /// a replay inside its window is refused and raised as an alert (A5).
-    pub async fn second_factor(&self, token: &str, code: &str, meta: &RequestMeta) -> Result<(IssuedSession, NextStep)> {
+    pub async fn second_factor(&self, token: &str, code: &str, meta: &RequestMeta) -> Result<LoginOutcome> {
         let now = self.clock.now();
         let hash = token_hash(token);
         let Some(row) = sessions::get(&self.db, &hash).await? else { return Err(ServiceError::Unauthenticated) };
@@ -329,7 +337,8 @@ impl Service {
         users::touch_login(&mut tx, uid, now).await?;
         audit::record(&mut tx, &self.keys, now, &actor, Event::new("login_success", "user", uid).detail(json!({"second_factor": "totp"}))).await?;
         tx.commit().await?;
-        Ok((issued, next))
+        let role = Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
+        Ok(LoginOutcome { session: issued, next, role })
     }
 
     /// Changes the caller's password. Required at first login and when a staff password expires.

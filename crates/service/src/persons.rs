@@ -38,7 +38,8 @@ pub fn group_label(code: &str) -> Option<&'static str> {
 
 const SOURCES: &[(&str, &str)] = &[("registry", "部门数据核验"), ("staff_checked", "窗口核验材料"), ("self_declared", "本人申报")];
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GroupInput {
     pub group: String,
     /// The date the group status began: 离校日期 for graduates, 失业登记日期 for the unemployed.
@@ -48,7 +49,8 @@ pub struct GroupInput {
     pub source: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPerson {
     pub name: String,
     pub id_number: String,
@@ -59,7 +61,7 @@ pub struct NewPerson {
     pub groups: Vec<GroupInput>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct GroupView {
     pub group: String,
     pub label: &'static str,
@@ -71,7 +73,7 @@ pub struct GroupView {
 }
 
 /// A person as shown: masked.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonView {
     pub id: Uuid,
     pub name: String,
@@ -85,7 +87,7 @@ pub struct PersonView {
     pub groups: Vec<GroupView>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PersonPage {
     pub items: Vec<PersonView>,
     pub total: i64,
@@ -94,7 +96,7 @@ pub struct PersonPage {
 }
 
 /// Which protected field to reveal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RevealField {
     IdNumber,

@@ -1,0 +1,69 @@
+//! Layered configuration: defaults < file < `LINGHUO_SECTION__KEY` environment < flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use linghuo_service::Config;
+use linghuo_service::config::Secret;
+
+use crate::GlobalArgs;
+
+pub fn load(args: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    match &args.config {
+        Some(path) => {
+            anyhow::ensure!(path.exists(), "配置文件不存在：{}", path.display());
+            fig = fig.merge(Toml::file(path));
+        }
+        None => {
+            let default = std::path::Path::new("config/linghuo.toml");
+            if default.exists() {
+                fig = fig.merge(Toml::file(default));
+            }
+        }
+    }
+    fig = fig.merge(Env::prefixed("LINGHUO_").split("__"));
+    if let Some(d) = &args.data_dir {
+        fig = fig.merge(Serialized::default("server.data_dir", d));
+    }
+    if let Some(u) = &args.database_url {
+        fig = fig.merge(Serialized::default("database.url", u));
+    }
+    if let Some(l) = listen {
+        fig = fig.merge(Serialized::default("server.listen", l));
+    }
+    let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
+    Ok(config)
+}
+
+pub fn default_toml() -> anyhow::Result<String> {
+    Ok(toml::to_string_pretty(&Config::default())?)
+}
+
+/// The configuration with secrets replaced, for display.
+pub fn redacted(c: &Config) -> Config {
+    let mut c = c.clone();
+    let hide = |s: &mut Option<Secret>| {
+        if s.is_some() {
+            *s = Some(Secret("***".into()));
+        }
+    };
+    hide(&mut c.keys.field_key);
+    hide(&mut c.keys.index_key);
+    hide(&mut c.keys.audit_key);
+    if let Some(at) = c.database.url.find('@')
+        && let Some(colon) = c.database.url[..at].rfind(':')
+        && !c.database.url[..colon].ends_with("postgres")
+        && !c.database.url[..colon].ends_with("postgresql")
+    {
+        c.database.url.replace_range(colon + 1..at, "***");
+    }
+    c
+}
+
+pub fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+}

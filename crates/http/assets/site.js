@@ -1,0 +1,26 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  var W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  var C = "10X98765432";
+  function idCheck(v) {
+    v = v.replace(/\s/g, "").toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(v)) return v.length === 0 ? "" : "身份证号码应为18位";
+    var s = 0;
+    for (var i = 0; i < 17; i++) s += (v.charCodeAt(i) - 48) * W[i];
+    return C.charAt(s % 11) === v.charAt(17) ? "" : "身份证号码校验位不正确，请核对";
+  }
+  document.querySelectorAll("input[data-check=id-number]").forEach(function (el) {
+    var hint = document.getElementById(el.id + "-live");
+    el.addEventListener("input", function () {
+      var msg = idCheck(el.value);
+      if (hint) hint.textContent = msg;
+      el.setAttribute("aria-invalid", msg ? "true" : "false");
+    });
+  });
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("submit", function (e) {
+      if (!window.confirm(el.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+})();

@@ -1,0 +1,55 @@
+//! The JSON API under `/api/v1`, documented by `/api/openapi.json` (utoipa). Session cookies
+//! authenticate; state-changing calls carry the session's CSRF token in `X-CSRF-Token`
+//! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
+
+mod json;
+mod people;
+mod policy;
+mod session;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use linghuo_service::Actor;
+use utoipa::OpenApi;
+
+pub use json::ApiJson;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::{ApiError, ErrorBody, ErrorDetail};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .nest("/v1", session::routes().merge(people::routes()).merge(policy::routes()))
+}
+
+/// The caller, or 401 when not fully logged in.
+pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
+    ctx.actor().ok_or_else(ApiError::unauthenticated)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "linghuo 灵活就业服务平台 API", description = "晋政办发〔2020〕89号 flexible-employment platform. Money is a decimal string with two places; dates are YYYY-MM-DD in China Standard Time."),
+    paths(
+        session::get_session, session::create_session, session::verify_second_factor, session::change_password, session::delete_session, session::get_me,
+        people::list_persons, people::create_person, people::search_persons, people::get_person, people::reveal_person,
+        people::list_users, people::create_user, people::disable_user, people::enable_user, people::set_user_access, people::reset_user_credentials,
+        people::list_audit, people::verify_audit,
+        policy::screen_policy, policy::list_regions,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    tags(
+        (name = "session", description = "登录、第二重验证与会话"),
+        (name = "persons", description = "人员信息（按管辖区域）"),
+        (name = "admin", description = "账户与审计（三权分立）"),
+        (name = "policy", description = "政策计算（晋政办发〔2020〕89号）"),
+    )
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

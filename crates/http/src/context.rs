@@ -1,0 +1,239 @@
+//! Per-request context and the middleware that builds it: request ids, security headers,
+//! the session from its cookie, and CSRF checks on every state-changing request (C4).
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, request::Parts};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use linghuo_service::auth::{Session, SessionState};
+use linghuo_service::{Actor, RequestMeta};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+pub const SESSION_COOKIE: &str = "__Host-lh_session";
+pub const SESSION_COOKIE_INSECURE: &str = "lh_session";
+const ELDER_COOKIE: &str = "lh_elder";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Requests that change no state and read no personal data, open to other systems without a
+/// session: the policy screening contract.
+const CSRF_EXEMPT: &[&str] = &["/api/v1/policy/screen"];
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+                   connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// What a handler knows about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub meta: RequestMeta,
+    pub session: Option<Session>,
+    pub token: Option<String>,
+    pub elder: bool,
+    pub secure_cookie: bool,
+    pub demo: bool,
+}
+
+impl Ctx {
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session.as_ref().and_then(Session::actor)
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.session.as_ref().map(|s| s.csrf.as_str()).unwrap_or("")
+    }
+
+    pub fn cookie_name(&self) -> &'static str {
+        if self.secure_cookie { SESSION_COOKIE } else { SESSION_COOKIE_INSECURE }
+    }
+
+    /// `Set-Cookie` for a session token.
+    pub fn session_cookie(&self, token: &str) -> HeaderValue {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", self.cookie_name())).expect("token is url-safe")
+    }
+
+    /// `Set-Cookie` that ends the session cookie in the browser.
+    pub fn clear_cookie(&self) -> HeaderValue {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", self.cookie_name())).expect("static")
+    }
+
+    pub fn elder_cookie(&self, on: bool) -> HeaderValue {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        let v = if on { "1; Max-Age=31536000" } else { "0; Max-Age=0" };
+        HeaderValue::from_str(&format!("{ELDER_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax{secure}")).expect("static")
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后再试"))
+    }
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+/// Request id, access log line (no personal data: paths carry only opaque ids, query strings
+/// are not logged), and the security headers of every response (C5, D12).
+pub async fn outer_layer(mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.headers_mut().insert(REQUEST_ID, HeaderValue::from_str(&request_id).expect("checked"));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(REQUEST_ID, HeaderValue::from_str(&request_id).expect("checked"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"));
+    if !path.starts_with("/assets/") {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    h.remove(header::SERVER);
+    let status = resp.status().as_u16();
+    tracing::info!(target: "linghuo::access", %request_id, %method, %path, status, ms = started.elapsed().as_millis() as u64, "request");
+    resp
+}
+
+fn same_origin(headers: &HeaderMap) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+fn tokens_match(given: &str, expected: &str) -> bool {
+    !expected.is_empty() && given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz")
+}
+
+/// Loads the session named by the cookie, checks CSRF on unsafe methods, and gives page
+/// visitors without a session an anonymous one (it carries the CSRF token of their forms).
+pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let svc = &state.svc;
+    let secure_cookie = svc.config.server.cookie_secure;
+    let cookie_name = if secure_cookie { SESSION_COOKIE } else { SESSION_COOKIE_INSECURE };
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let meta = RequestMeta { ip, request_id };
+    let token = cookie(req.headers(), cookie_name).map(str::to_owned);
+    let elder = cookie(req.headers(), ELDER_COOKIE) == Some("1");
+    let mut session = match &token {
+        Some(t) => match svc.session(t, &meta).await {
+            Ok(s) => s,
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let mut token = if session.is_some() { token } else { None };
+    let mut new_cookie = None;
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    if session.is_none() && method == Method::GET && is_page(&path) {
+        match svc.start_anonymous_session(&meta).await {
+            Ok(issued) => {
+                session = match svc.session(&issued.token, &meta).await {
+                    Ok(s) => s,
+                    Err(e) => return ApiError::from(e).into_response(),
+                };
+                token = Some(issued.token.clone());
+                new_cookie = Some(issued.token);
+            }
+            Err(e) => return ApiError::from(e).into_response(),
+        }
+    }
+    let ctx = Ctx { meta, session, token, elder, secure_cookie, demo: svc.config.server.demo_mode };
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let mut req = req;
+    if unsafe_method && !CSRF_EXEMPT.contains(&path.as_str()) {
+        if !same_origin(req.headers()) {
+            return csrf_refused(&path);
+        }
+        let expected = ctx.csrf().to_owned();
+        let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let ok = match header_token {
+            Some(t) => tokens_match(&t, &expected),
+            None => {
+                let is_form = req
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                if is_form {
+                    let (parts, body) = req.into_parts();
+                    let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
+                        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "提交的内容过大").into_response();
+                    };
+                    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .ok()
+                        .and_then(|kv| kv.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+                    req = Request::from_parts(parts, Body::from(bytes));
+                    given.is_some_and(|t| tokens_match(&t, &expected))
+                } else {
+                    false
+                }
+            }
+        };
+        if !ok {
+            return csrf_refused(&path);
+        }
+    }
+    let mut req = req;
+    req.extensions_mut().insert(ctx.clone());
+    let mut resp = next.run(req).await;
+    if let Some(t) = new_cookie
+        && !resp.headers().contains_key(header::SET_COOKIE)
+    {
+        resp.headers_mut().append(header::SET_COOKIE, ctx.session_cookie(&t));
+    }
+    resp
+}
+
+fn csrf_refused(path: &str) -> Response {
+    tracing::warn!(%path, "csrf check failed");
+    if is_page(path) {
+        crate::web::error_page(StatusCode::FORBIDDEN, "页面已过期或请求来源不正确，请返回上一页刷新后重试。")
+    } else {
+        ApiError::csrf().into_response()
+    }
+}
+
+/// Keeps only what matters of a session for pages: whether it is mid-login.
+pub fn stage_of(s: &Option<Session>) -> &'static str {
+    match s.as_ref().map(|s| &s.state) {
+        None | Some(SessionState::Anonymous) => "anonymous",
+        Some(SessionState::SecondFactor { .. }) => "second_factor",
+        Some(SessionState::PasswordChange(_)) => "password_change",
+        Some(SessionState::Active(_)) => "active",
+    }
+}
