@@ -3,7 +3,7 @@
 //
 // Run from anywhere:   node --test-reporter=tap tests/browser/run.mjs
 // Environment:
-//   LINGHUO_BIN   the binary to test (default: <repo>/target/debug/linghuo)
+//   TEST_LINGHUO_BIN   the binary to test (default: <repo>/target/debug/linghuo)
 //   CHROMIUM      the browser (default: /usr/bin/chromium)
 //   ARTIFACTS_DIR where screenshots and logs go (default: <repo>/artifacts)
 //   KEEP_DATA=1   keep the temporary data directory
@@ -33,7 +33,7 @@ const { chromium } = require('playwright-core');
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
-const BIN = process.env.LINGHUO_BIN || join(REPO, 'target', 'debug', 'linghuo');
+const BIN = process.env.TEST_LINGHUO_BIN || join(REPO, 'target', 'debug', 'linghuo');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ARTIFACTS = resolve(process.env.ARTIFACTS_DIR || join(REPO, 'artifacts'));
 const SHOTS = join(ARTIFACTS, 'screenshots');
@@ -289,7 +289,7 @@ function assertNoFullPii(html, where) {
 // ---------------------------------------------------------------- setup
 
 before(async () => {
-  if (!existsSync(BIN)) throw new Error(`no binary at ${BIN}: run \`cargo build -p linghuo\` first (or set LINGHUO_BIN)`);
+  if (!existsSync(BIN)) throw new Error(`no binary at ${BIN}: run \`cargo build -p linghuo\` first (or set TEST_LINGHUO_BIN)`);
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: apt-get install chromium chromium-driver fonts-noto-cjk (or set CHROMIUM)`);
   mkdirSync(SHOTS, { recursive: true });
   state.dataDir = mkdtempSync(join(tmpdir(), 'linghuo-browser-'));
@@ -424,17 +424,21 @@ test('staff searches by ID number and by name (POST); results are masked, nothin
   if (!needs(t, 'register')) return;
   const page = state.staffPage;
   await step('search', page, async () => {
+    const pages = [];
     for (const q of [PERSON.id_number, '张']) {
       const results = await searchPersons(page, q);
       const text = await results.innerText();
       for (const m of [MASKED.id, MASKED.phone, MASKED.name]) {
         assert.ok(text.includes(m), `search ${JSON.stringify(q)}: #person-results should show ${m}; it shows:\n${text}`);
       }
-      assertNoFullPii(await page.content(), `search results for ${JSON.stringify(q)}`);
       assert.ok(!page.url().includes(PERSON.id_number), `the page URL contains the ID number: ${page.url()}`);
+      pages.push([q, await page.content()]);
+      if (q === PERSON.id_number) await shot(page, 'person-search-1366x768');
     }
     await a11y(page, 'person search results');
-    await shot(page, 'person-search-1366x768');
+    // Last, so the result checks above always run: the HTML must not carry the
+    // full values anywhere (not even echoed back into the search box).
+    for (const [q, html] of pages) assertNoFullPii(html, `search results page for ${JSON.stringify(q)}`);
   });
   done('search');
 });
@@ -468,10 +472,13 @@ test('staff of another county (140106) cannot find or open the person', async (t
     assert.ok(!text.includes(MASKED.id) && !text.includes(MASKED.name), `140106 staff must not see the 140105 person; #person-results shows:\n${text}`);
     const body = await page.locator('body').innerText();
     assert.match(body, /未找到|没有找到|无结果|(^|\D)0\s*(条|人|个|项|名)/, 'the page should say that nothing was found (未找到 / 0 条)');
-    assertNoFullPii(await page.content(), 'search results of another county');
+    const html = await page.content();
     await shot(page, 'other-county-search-1366x768');
     const res = await page.goto(state.personUrl);
     assert.equal(res.status(), 404, `GET ${state.personUrl} by staff of another county should answer 404 (deny by default), got ${res.status()}`);
+    const notFound = await page.locator('body').innerText();
+    assert.ok(!notFound.includes(MASKED.id) && !notFound.includes(MASKED.name), 'the 404 page must not show the record');
+    assertNoFullPii(html, 'search results page of another county');
   });
   await context.close();
   done('other-county');

@@ -5,6 +5,17 @@ import { createServer } from 'node:net';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * The environment for linghuo: ours minus every LINGHUO_* setting, so a
+ * developer's own configuration (a database URL, say) never leaks into the
+ * test server; the data directory flag is the only configuration.
+ */
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('LINGHUO_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -25,7 +36,7 @@ export function addUser(bin, dataDir, { username, name, role, scope }) {
   args.push('--json');
   let stdout;
   try {
-    stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    stdout = execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: cleanEnv() });
   } catch (e) {
     throw new Error(`${bin} ${args.join(' ')} failed (status ${e.status}):\n${e.stderr || ''}${e.stdout || ''}`);
   }
@@ -49,7 +60,7 @@ export async function startServer(bin, dataDir, logPath, { timeoutMs = 90_000 } 
   const log = createWriteStream(logPath);
   const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'info' },
+    env: cleanEnv({ RUST_LOG: process.env.RUST_LOG || 'info' }),
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
