@@ -110,7 +110,7 @@ fn trimmed_name(name: &str) -> Result<String> {
     if count == 0 || count > 40 {
         return Err(ServiceError::invalid("name", "name_length", "姓名不能为空，最多40个字符"));
     }
-    if n.chars().any(|c| c.is_control() || "<>{}".contains(c)) {
+    if n.chars().any(char::is_control) {
         return Err(ServiceError::invalid("name", "name_chars", "姓名含有不允许的字符"));
     }
     Ok(n.to_owned())

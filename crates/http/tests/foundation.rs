@@ -1,0 +1,460 @@
+//! The foundation's promises, through the real router on both databases: login with lockout
+//! and second factor, sessions and their timeouts, CSRF, security headers, region scope,
+//! masking, reveal and the audit chain.
+
+mod common;
+
+use axum::http::{Method, StatusCode, header};
+use common::*;
+use linghuo_storage::audit;
+use serde_json::json;
+
+#[tokio::test]
+async fn security_headers_on_pages_and_api() {
+    each_app(|app| async move {
+        let mut c = Client::default();
+        for path in ["/", "/login", "/api/v1/session", "/healthz"] {
+            let r = c.get(&app, path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            let h = |n: &str| r.headers.get(n).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let csp = h("content-security-policy");
+            assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+            assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
+            assert_eq!(h("x-content-type-options"), "nosniff");
+            assert_eq!(h("x-frame-options"), "DENY");
+            assert_eq!(h("referrer-policy"), "no-referrer");
+            assert!(h("strict-transport-security").starts_with("max-age="));
+            assert_eq!(h("cache-control"), "no-store");
+            assert!(h("content-type").contains("charset=utf-8") || h("content-type") == "application/json", "{path}: {}", h("content-type"));
+            assert!(!h("x-request-id").is_empty());
+            assert!(r.headers.get(header::SERVER).is_none());
+            assert!(r.headers.get("access-control-allow-origin").is_none());
+        }
+        let home = c.get(&app, "/").await;
+        assert!(home.body.contains("晋政办发〔2020〕89号") && home.body.contains("lang=\"zh-CN\""));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn session_cookie_attributes_and_rotation_at_login() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "wang.worker", "worker", None, &[]).await;
+        let mut c = Client::default();
+        let r = c.get(&app, "/api/v1/session").await;
+        let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("__Host-lh_session="), "{cookie}");
+        for attr in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
+            assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+        }
+        assert!(!cookie.contains("Domain="));
+        let before = c.cookie.clone().unwrap();
+        assert!(before.len() >= 22);
+        c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_ne!(c.cookie.clone().unwrap(), before, "a new token is issued at login (A6)");
+        // The pre-login token is dead.
+        let mut old = Client { cookie: Some(before), ..Client::default() };
+        assert_eq!(old.get(&app, "/api/v1/session").await.json()["stage"], "anonymous");
+        let _ = login(&app, &mut acc).await;
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lockout_after_five_failures_without_user_enumeration() {
+    each_app(|app| async move {
+        let acc = account(&app, "li.worker", "worker", None, &[]).await;
+        for name in [acc.username.as_str(), "nobody.here"] {
+            let mut c = Client::default();
+            c.start(&app).await;
+            for i in 1..=5 {
+                let r = c.post(&app, "/api/v1/session", json!({"username": name, "password": "wrong password 123"})).await;
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{name} attempt {i}");
+                assert_eq!(r.json()["error"]["code"], "login_failed");
+            }
+            let r = c.post(&app, "/api/v1/session", json!({"username": name, "password": acc.password})).await;
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{name}: 6th attempt is locked out even with the right password");
+            assert_eq!(r.json()["error"]["code"], "login_locked");
+            assert!(r.headers.get(header::RETRY_AFTER).is_some());
+        }
+        let locked = audit::recent(&app.svc.db, Some("account_locked"), 10).await.unwrap();
+        assert_eq!(locked.len(), 2, "one lockout event per name");
+        // After the pause the right password works again.
+        app.clock.advance(chrono::Duration::minutes(2));
+        let mut c = Client::default();
+        c.start(&app).await;
+        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn at_most_100_attempts_per_hour_are_evaluated() {
+    each_app(|app| async move {
+        let acc = account(&app, "zhao.worker", "worker", None, &[]).await;
+        let mut c = Client::default();
+        c.start(&app).await;
+        let mut evaluated = 0;
+        for _ in 0..150 {
+            // Step past each lockout pause so only the hourly ceiling can stop an attempt.
+            app.clock.advance(chrono::Duration::seconds(20));
+            let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": "not the password"})).await;
+            match r.status {
+                StatusCode::UNAUTHORIZED => evaluated += 1,
+                StatusCode::TOO_MANY_REQUESTS => {}
+                s => panic!("unexpected {s}"),
+            }
+        }
+        let failures = audit::recent(&app.svc.db, Some("login_failure"), 1000).await.unwrap().len();
+        assert!(evaluated <= 100 && failures <= 100, "evaluated {evaluated}, audited {failures}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_need_a_single_use_second_factor() {
+    each_app(|app| async move {
+        let acc = account(&app, "sun.county", "staff", Some("140105"), &[]).await;
+        let mut c = Client::default();
+        c.start(&app).await;
+        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        assert_eq!(r.json()["next"], "second_factor");
+        c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+        // Password alone gives no access.
+        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(c.post(&app, "/api/v1/persons/search", json!({"q": ""})).await.status, StatusCode::UNAUTHORIZED);
+        let wrong = c.post(&app, "/api/v1/session/totp", json!({"code": "000000"})).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        let code = linghuo_service::totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
+        let ok = c.post(&app, "/api/v1/session/totp", json!({"code": code})).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        // The same code, replayed by another login within its window, is refused and alerted.
+        let mut d = Client::default();
+        d.start(&app).await;
+        let r = d.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        d.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+        let replay = d.post(&app, "/api/v1/session/totp", json!({"code": code})).await;
+        assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(audit::recent(&app.svc.db, Some("totp_replay_alert"), 10).await.unwrap().len(), 1);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idle_absolute_timeouts_and_logout() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "qian.worker", "worker", None, &[]).await;
+        let mut c = login(&app, &mut acc).await;
+        app.clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::OK);
+        app.clock.advance(chrono::Duration::minutes(31));
+        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "31 idle minutes end the session");
+
+        let mut c = login(&app, &mut acc).await;
+        for _ in 0..(12 * 4) {
+            app.clock.advance(chrono::Duration::minutes(15));
+            assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::OK);
+        }
+        app.clock.advance(chrono::Duration::minutes(1));
+        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "12 h 1 min after login even with activity");
+
+        let mut c = login(&app, &mut acc).await;
+        let token = c.cookie.clone();
+        assert_eq!(c.send(&app, Method::DELETE, "/api/v1/session", None).await.status, StatusCode::NO_CONTENT);
+        let mut replay = Client { cookie: token, ..Client::default() };
+        assert_eq!(replay.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "logout ends the session on the server");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn csrf_is_required_on_state_changes() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "zhou.county", "staff", Some("140105"), &[]).await;
+        let mut c = login(&app, &mut acc).await;
+        let body = json!({"name": "李四", "id_number": id_number("140105", 11), "jurisdiction_code": "140105"});
+        let mut no_token = Client { csrf: String::new(), ..c.clone() };
+        let r = no_token.post(&app, "/api/v1/persons", body.clone()).await;
+        assert_eq!((r.status, r.json()["error"]["code"].as_str().unwrap()), (StatusCode::FORBIDDEN, "csrf_failed"));
+        let mut other = Client::default();
+        other.start(&app).await;
+        let mut foreign = Client { csrf: other.csrf.clone(), ..c.clone() };
+        assert_eq!(foreign.post(&app, "/api/v1/persons", body.clone()).await.status, StatusCode::FORBIDDEN, "another session's token");
+        // A cross-site Origin is refused even with the right token.
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/persons")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "https://evil.example")
+            .header(header::COOKIE, format!("__Host-lh_session={}", c.cookie.clone().unwrap()))
+            .header("x-csrf-token", &c.csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let r = tower::ServiceExt::oneshot(app.router.clone(), req).await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // Nothing was written by the refused requests; the proper one works.
+        assert_eq!(c.post(&app, "/api/v1/persons/search", json!({"q": ""})).await.json()["total"], 0);
+        assert_eq!(c.post(&app, "/api/v1/persons", body).await.status, StatusCode::CREATED);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_in_chinese_and_conflicts_are_409() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "wu.county", "staff", Some("140105"), &[]).await;
+        let mut c = login(&app, &mut acc).await;
+        let cases = [
+            (json!({"name": "王五", "id_number": "110105194912310021", "jurisdiction_code": "140105"}), "id_number", "id_number_checksum"),
+            (json!({"name": "王五", "id_number": id_number("140105", 1), "phone": "12345", "jurisdiction_code": "140105"}), "phone", ""),
+            (json!({"name": "王五", "id_number": id_number("140105", 1), "jurisdiction_code": "999999"}), "jurisdiction_code", "region_unknown"),
+            (json!({"name": "王五", "id_number": id_number("140105", 1), "jurisdiction_code": "140106"}), "jurisdiction_code", "jurisdiction_out_of_scope"),
+            (json!({"name": "", "id_number": id_number("140105", 1), "jurisdiction_code": "140105"}), "name", "name_length"),
+            (json!({"id_number": id_number("140105", 1), "jurisdiction_code": "140105"}), "$", "field_missing"),
+            (json!({"name": "王五", "id_number": id_number("140105", 1), "jurisdiction_code": "140105", "colour": 1}), "$", "field_unknown"),
+            (json!({"name": "王五", "id_number": id_number("140105", 1), "jurisdiction_code": "140105", "groups": [{"group": "astronaut"}]}), "groups[0].group", "group_unknown"),
+        ];
+        for (body, field, code) in cases {
+            let r = c.post(&app, "/api/v1/persons", body).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            let e = &r.json()["error"];
+            assert!(e["field"].as_str().unwrap().starts_with(field), "{e}");
+            if !code.is_empty() {
+                assert_eq!(e["code"], code, "{e}");
+            }
+            assert!(e["message"].as_str().unwrap().chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)), "Chinese message: {e}");
+        }
+        let ok = json!({"name": "王五", "id_number": id_number("140105", 1), "jurisdiction_code": "140105"});
+        assert_eq!(c.post(&app, "/api/v1/persons", ok.clone()).await.status, StatusCode::CREATED);
+        let dup = c.post(&app, "/api/v1/persons", ok).await;
+        assert_eq!((dup.status, dup.json()["error"]["code"].as_str().unwrap()), (StatusCode::CONFLICT, "person_exists"));
+        // Nothing half-written: one person, one creation audit row.
+        assert_eq!(c.post(&app, "/api/v1/persons/search", json!({"q": ""})).await.json()["total"], 1);
+        assert_eq!(audit::recent(&app.svc.db, Some("person_created"), 10).await.unwrap().len(), 1);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn region_scope_matrix_over_all_counties_through_every_person_endpoint() {
+    each_app(|app| async move {
+        // One person in each of the 117 counties, registered by province staff.
+        let mut prov_acc = account(&app, "province.staff", "staff", Some("140000"), &["pii:reveal"]).await;
+        let mut prov = login(&app, &mut prov_acc).await;
+        prov.may_reveal = true;
+        let counties = linghuo_domain::region::counties();
+        let mut ids = Vec::new();
+        for (i, county) in counties.iter().enumerate() {
+            let idn = id_number(&county.as_str(), i as u32);
+            let r = prov.post(&app, "/api/v1/persons", json!({"name": format!("测试{i}"), "id_number": idn, "phone": format!("138{:08}", i), "jurisdiction_code": county.as_str()})).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            ids.push((county.as_str(), r.json()["id"].as_str().unwrap().to_owned(), idn));
+        }
+        assert_eq!(prov.get(&app, "/api/v1/persons").await.json()["total"], 117);
+        // Staff at every level: a city and three counties (the service-level test covers
+        // every scope; this covers every endpoint).
+        for (n, scope) in ["140100", "140105", "140521", "141082"].iter().enumerate() {
+            let mut acc = account(&app, &format!("scope.{n}"), "staff", Some(scope), &["pii:reveal"]).await;
+            let mut c = login(&app, &mut acc).await;
+            c.may_reveal = true;
+            let in_scope = ids.iter().filter(|(code, _, _)| code.starts_with(&scope[..if scope.ends_with("00") { 4 } else { 6 }])).count();
+            let list = c.get(&app, "/api/v1/persons").await.json();
+            assert_eq!(list["total"].as_i64().unwrap() as usize, in_scope, "{scope}: list total counts only in-scope rows");
+            let denied_before = audit::recent(&app.svc.db, Some("access_denied"), 10_000).await.unwrap().len();
+            let mut denied = 0;
+            for (code, id, idn) in &ids {
+                let visible = linghuo_domain::RegionCode::parse(code).unwrap().is_within(&linghuo_domain::RegionCode::parse(scope).unwrap());
+                let get = c.get(&app, &format!("/api/v1/persons/{id}")).await;
+                let search = c.post(&app, "/api/v1/persons/search", json!({"q": idn})).await.json();
+                let reveal = c.post(&app, &format!("/api/v1/persons/{id}/reveal"), json!({"field": "id_number", "reason": "核对补贴发放"})).await;
+                if visible {
+                    assert_eq!(get.status, StatusCode::OK);
+                    assert_eq!(search["total"], 1);
+                    assert_eq!(reveal.json()["value"], idn.as_str());
+                } else {
+                    denied += 2;
+                    assert_eq!(get.status, StatusCode::NOT_FOUND, "{scope} reads {code}");
+                    assert_eq!(get.json()["error"]["code"], "not_found");
+                    assert_eq!(search["total"], 0, "{scope} finds {code} by ID");
+                    assert_eq!(reveal.status, StatusCode::NOT_FOUND, "{scope} reveals {code}");
+                }
+            }
+            let denied_after = audit::recent(&app.svc.db, Some("access_denied"), 10_000).await.unwrap().len();
+            assert_eq!(denied_after - denied_before, denied, "{scope}: every refused access is audited once");
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn masking_by_default_and_audited_reveal_with_permission() {
+    each_app(|app| async move {
+        let mut plain_acc = account(&app, "mask.county", "staff", Some("140105"), &[]).await;
+        let mut plain = login(&app, &mut plain_acc).await;
+        let r = plain.post(&app, "/api/v1/persons", json!({"name": "张三丰", "id_number": "140105199003071234", "phone": "13812345678", "jurisdiction_code": "140105", "address": "<script>alert(1)</script>"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let p = r.json();
+        assert_eq!(p["id_number"], "140***********1234");
+        assert_eq!(p["phone"], "138****5678");
+        assert_eq!(p["name"], "张*丰");
+        let id = p["id"].as_str().unwrap().to_owned();
+        // Without the permission: refused, audited as denied.
+        let r = plain.post(&app, &format!("/api/v1/persons/{id}/reveal"), json!({"field": "id_number", "reason": "核对"})).await;
+        assert_eq!((r.status, r.json()["error"]["code"].as_str().unwrap()), (StatusCode::FORBIDDEN, "reveal_not_permitted"));
+        // Page rendering escapes stored text.
+        let mut web = plain.clone();
+        let page = web.get(&app, &format!("/staff/persons/{id}")).await;
+        assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.body.contains("&#60;script&#62;"), "escaped");
+        assert!(!page.body.contains("<script>alert(1)"));
+        // With the permission: a reason is required, then the value, then an audit row.
+        let mut acc = account(&app, "reveal.county", "staff", Some("140105"), &["pii:reveal"]).await;
+        let mut c = login(&app, &mut acc).await;
+        c.may_reveal = true;
+        let r = c.post(&app, &format!("/api/v1/persons/{id}/reveal"), json!({"field": "phone", "reason": ""})).await;
+        assert_eq!(r.json()["error"]["field"], "reason");
+        let before = audit::recent(&app.svc.db, Some("pii_reveal"), 100).await.unwrap().len();
+        let r = c.post(&app, &format!("/api/v1/persons/{id}/reveal"), json!({"field": "phone", "reason": "电话回访核实"})).await;
+        assert_eq!(r.json()["value"], "13812345678");
+        let rows = audit::recent(&app.svc.db, Some("pii_reveal"), 100).await.unwrap();
+        assert_eq!(rows.len(), before + 1);
+        assert!(rows[0].detail.contains("电话回访核实") && rows[0].outcome == "success");
+        assert!(!rows[0].detail.contains("13812345678"), "the audit row names the field, not the value");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn personal_data_is_encrypted_at_rest() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "rest.county", "staff", Some("140105"), &[]).await;
+        let mut c = login(&app, &mut acc).await;
+        for i in 0..5 {
+            let r = c.post(&app, "/api/v1/persons", json!({"name": "赵六", "id_number": id_number("140105", 100 + i), "phone": format!("1391234567{i}"), "jurisdiction_code": "140105"})).await;
+            assert_eq!(r.status, StatusCode::CREATED);
+        }
+        // Every column of every person row, as text and as bytes, holds no clear ID or phone.
+        let rows = linghuo_storage::persons::search(&app.svc.db, "14", linghuo_storage::persons::PersonFilter::All, 100, 0).await.unwrap().0;
+        assert_eq!(rows.len(), 5);
+        for r in rows {
+            let dump = format!("{r:?} {} {}", String::from_utf8_lossy(&r.id_cipher), String::from_utf8_lossy(r.phone_cipher.as_deref().unwrap_or_default()));
+            assert!(linghuo_domain::find_unmasked_pii(&dump).is_none(), "{dump}");
+        }
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audit_chain_verifies_and_reports_the_first_tampered_row() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "chain.county", "staff", Some("140105"), &[]).await;
+        let mut c = login(&app, &mut acc).await;
+        for i in 0..3 {
+            c.post(&app, "/api/v1/persons", json!({"name": "钱七", "id_number": id_number("140105", 200 + i), "jurisdiction_code": "140105"})).await;
+        }
+        let report = app.svc.verify_audit().await.unwrap();
+        assert!(report.first_broken.is_none(), "{report:?}");
+        assert!(report.checked >= 6);
+        // The audit administrator sees it through the API; others do not.
+        let mut aud = account(&app, "audit.officer", "auditadmin", None, &[]).await;
+        let mut a = login(&app, &mut aud).await;
+        assert_eq!(a.post(&app, "/api/v1/audit/verify", json!({})).await.json()["first_broken"], serde_json::Value::Null);
+        assert_eq!(c.get(&app, "/api/v1/audit").await.status, StatusCode::FORBIDDEN);
+        let mut sys = account(&app, "system.officer", "sysadmin", None, &[]).await;
+        let mut s = login(&app, &mut sys).await;
+        assert_eq!(s.get(&app, "/api/v1/audit").await.status, StatusCode::FORBIDDEN, "the system administrator cannot read the audit log");
+        assert_eq!(s.get(&app, "/api/v1/persons").await.status, StatusCode::FORBIDDEN, "nor personal data");
+        // Tamper with row 3 behind the application's back (disabling the append-only guard).
+        let db = &app.svc.db;
+        match db {
+            linghuo_storage::Db::Sqlite(p) => {
+                sqlx::query("DROP TRIGGER audit_log_no_update").execute(p).await.unwrap();
+                sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(p).await.unwrap();
+            }
+            linghuo_storage::Db::Postgres(p) => {
+                sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute(p).await.unwrap();
+                sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(p).await.unwrap();
+            }
+        }
+        let report = app.svc.verify_audit().await.unwrap();
+        assert_eq!(report.first_broken, Some(3), "{report:?}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn role_changes_take_effect_on_the_next_request() {
+    each_app(|app| async move {
+        let mut staff = account(&app, "moved.staff", "staff", Some("140105"), &[]).await;
+        let mut c = login(&app, &mut staff).await;
+        let r = c.post(&app, "/api/v1/persons", json!({"name": "孙八", "id_number": id_number("140105", 300), "jurisdiction_code": "140105"})).await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let mut sec = account(&app, "security.officer", "secadmin", None, &[]).await;
+        let mut s = login(&app, &mut sec).await;
+        let r = s.send(&app, Method::PUT, "/api/v1/users/moved.staff/access", Some(json!({"scope_code": "140106", "permissions": []}))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(c.get(&app, &format!("/api/v1/persons/{id}")).await.status, StatusCode::NOT_FOUND, "moved scope applies at once");
+        let mut sys = account(&app, "sys.officer", "sysadmin", None, &[]).await;
+        let mut y = login(&app, &mut sys).await;
+        assert_eq!(y.post(&app, "/api/v1/users/moved.staff/disable", json!({})).await.status, StatusCode::OK);
+        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "a disabled account's session ends");
+        // Separation of duties: the security officer cannot create accounts, the system officer cannot grant permissions.
+        assert_eq!(s.post(&app, "/api/v1/users", json!({"username": "x.y", "display_name": "x", "role": "worker"})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(y.send(&app, Method::PUT, "/api/v1/users/moved.staff/access", Some(json!({"permissions": ["pii:reveal"]}))).await.status, StatusCode::FORBIDDEN);
+        let reserved = y.post(&app, "/api/v1/users", json!({"username": "admin", "display_name": "x", "role": "sysadmin"})).await;
+        assert_eq!(reserved.json()["error"]["code"], "username_reserved");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn policy_screen_contract_over_http() {
+    each_app(|app| async move {
+        let mut c = Client::default();
+        let facts = json!({
+            "as_of": "2021-07-15",
+            "person": {"groups": ["college_graduate"], "left_school_on": "2020-07-01", "flexible_work": "part_time"},
+            "business": {"kind": "individual_household", "registered_on": "2020-11-10", "first_time": true, "operating_normally": true, "employees_driven": 2},
+            "tax_years": [{"year": 2021, "vat": "10000.00", "urban_maintenance_tax": "700.00", "education_surcharge": "300.00", "local_education_surcharge": "200.00", "individual_income_tax": "5000.00"}],
+            "social_insurance_paid": [{"month": "2021-01", "amount": "600.00"}],
+            "loan": {"purpose": "startup"},
+            "startup_subsidy_paid": "0.00"
+        });
+        // No session and no CSRF token needed: the contract is open to other systems.
+        let r = c.post(&app, "/api/v1/policy/screen", facts.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let d = r.json();
+        assert_eq!(d["benefits"].as_array().unwrap().len(), 11);
+        assert_eq!(d["benefits"][0]["id"], "tax_deduction");
+        assert_eq!(d["benefits"][0]["amount"], "14400.00");
+        let mut bad = facts.clone();
+        bad["person"]["groups"] = json!(["astronaut"]);
+        let r = c.post(&app, "/api/v1/policy/screen", bad).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert!(r.json()["error"]["field"].as_str().unwrap().contains("groups"), "{}", r.body);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn openapi_document_is_stable() {
+    let doc: serde_json::Value = serde_json::to_value(<linghuo_http::api::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    insta::assert_json_snapshot!("openapi", doc);
+}
