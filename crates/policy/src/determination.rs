@@ -40,7 +40,8 @@ pub struct Determination {
     pub payable_from: Option<NaiveDate>,
     pub breakdown: Vec<Row>,
     pub reasons: Vec<String>,
-    pub citations: Vec<Citation>,
+    /// The quoted sentences, resolved once per process.
+    pub citations: &'static [Citation],
     /// For a benefit not granted or not fully payable now: per failed
     /// condition, the smallest change of facts that flips it, or that none
     /// exists.

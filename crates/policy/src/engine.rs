@@ -113,7 +113,7 @@ impl Engine {
                 payable_from: o.payable_from,
                 breakdown: std::mem::take(&mut rec.rows),
                 reasons,
-                citations: citations[i].clone(),
+                citations: &citations[i],
                 what_would_change: std::mem::take(&mut rec.changes),
                 readings: rec
                     .readings

@@ -17,6 +17,7 @@ pub struct TraceNode {
     /// `rule`, `all` (every child must hold), `any` (one child must hold),
     /// `condition`, `parameter`, `computation`, `reading`.
     pub kind: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
     pub label: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub held: Option<bool>,
@@ -67,7 +68,8 @@ impl TraceNode {
     }
 }
 
-/// A parameter as read: its value and the version's period and clause.
+/// A parameter as read: its value and the version's period and clause (the
+/// version's source and note are in the parameter listing).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ParamRead {
     pub name: &'static str,
@@ -76,10 +78,13 @@ pub struct ParamRead {
     pub unit: &'static str,
     #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub effective_from: Option<chrono::NaiveDate>,
-    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
+    /// Absent when the version is open-ended.
+    #[serde(
+        serialize_with = "crate::calendar::serde_opt_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effective_to: Option<chrono::NaiveDate>,
-    pub clause: Option<String>,
-    pub source: Option<String>,
+    pub clause: Option<Cow<'static, str>>,
 }
 
 /// Where a rule reports. Every method takes closures so that [`Silent`] never
@@ -169,7 +174,7 @@ impl Recorder for Full {
     fn param(&mut self, f: impl FnOnce() -> ParamRead) {
         if self.trace {
             let p = f();
-            let mut n = TraceNode::new("parameter", p.name);
+            let mut n = TraceNode::new("parameter", "");
             n.parameter = Some(p);
             self.push(n);
         }
@@ -215,7 +220,7 @@ impl Recorder for Full {
             self.readings.push(r);
         }
         if self.trace {
-            self.push(TraceNode::new("reading", r.text).val("id", r.id));
+            self.push(TraceNode::new("reading", r.id));
         }
     }
 }

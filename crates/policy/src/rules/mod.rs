@@ -225,8 +225,7 @@ impl<'e> Ctx<'e> {
             unit: p.unit().code(),
             effective_from: v.map(|v| v.effective_from),
             effective_to: v.and_then(|v| v.effective_to),
-            clause: v.map(|v| v.clause.clone()),
-            source: v.map(|v| v.source.clone()),
+            clause: v.map(|v| static_clause_id(&v.clause)),
         }
     }
 
@@ -276,6 +275,32 @@ impl<'e> Ctx<'e> {
             Some(Value::Date(d)) => Some(d),
             _ => None,
         }
+    }
+}
+
+/// A clause id as a static string where it is one of the document's (it
+/// always is for the embedded parameters), so traces do not copy it.
+fn static_clause_id(id: &str) -> std::borrow::Cow<'static, str> {
+    const IDS: &[&str] = &[
+        "一",
+        "二(一)",
+        "二(二)",
+        "二(三)",
+        "三(四)",
+        "三(五)",
+        "三(六)",
+        "四(七)",
+        "四(八)",
+        "四(九)",
+        "四(十)",
+        "四(十一)",
+        "五(十二)",
+        "五(十三)",
+        "五(十四)",
+    ];
+    match IDS.iter().find(|x| **x == id) {
+        Some(x) => std::borrow::Cow::Borrowed(x),
+        None => std::borrow::Cow::Owned(id.to_string()),
     }
 }
 
