@@ -15,7 +15,11 @@ use linghuo_service::{Clock, Config, Keys, Service};
 use linghuo_storage::Db;
 
 #[derive(Debug, Parser)]
-#[command(name = "linghuo", version, about = "灵活就业服务平台 (晋政办发〔2020〕89号) — linghuo")]
+#[command(
+    name = "linghuo",
+    version,
+    about = "灵活就业服务平台 (晋政办发〔2020〕89号) — linghuo"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -139,25 +143,35 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Policy(cmd) => policy_cmd::run(cmd),
-        Command::Bench(BenchCommand::Policy(args)) => bench_policy::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Bench(BenchCommand::Policy(args)) => {
+            bench_policy::run(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Config(ConfigCommand::Default) => {
             print!("{}", settings::default_toml()?);
             Ok(ExitCode::SUCCESS)
         }
         command => {
-            let config = settings::load(&cli.global, match &command {
-                Command::Serve { listen } => listen.clone(),
-                _ => None,
-            })?;
-            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let config = settings::load(
+                &cli.global,
+                match &command {
+                    Command::Serve { listen } => listen.clone(),
+                    _ => None,
+                },
+            )?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
             rt.block_on(async_main(config, command))
         }
     }
 }
 
 async fn open(config: &Config) -> anyhow::Result<Service> {
-    config.validate().map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
-    std::fs::create_dir_all(&config.server.data_dir).with_context(|| format!("创建数据目录 {}", config.server.data_dir.display()))?;
+    config
+        .validate()
+        .map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
+    std::fs::create_dir_all(&config.server.data_dir)
+        .with_context(|| format!("创建数据目录 {}", config.server.data_dir.display()))?;
     let url = config.database_url();
     let db = Db::connect(&url).await.context("连接数据库")?;
     db.migrate().await.context("执行数据库迁移")?;
@@ -196,17 +210,30 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else if let Some(b) = report.first_broken {
-                println!("审计日志校验失败：第 {b} 条起断裂（{}）。已校验 {} 条。", report.problem.clone().unwrap_or_default(), report.checked);
+                println!(
+                    "审计日志校验失败：第 {b} 条起断裂（{}）。已校验 {} 条。",
+                    report.problem.clone().unwrap_or_default(),
+                    report.checked
+                );
             } else {
-                println!("审计日志校验通过：共 {} 条记录，哈希链完整。", report.checked);
+                println!(
+                    "审计日志校验通过：共 {} 条记录，哈希链完整。",
+                    report.checked
+                );
             }
             svc.db.close().await;
-            return Ok(if report.first_broken.is_some() { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+            return Ok(if report.first_broken.is_some() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            });
         }
         Command::Config(ConfigCommand::Show) => {
             print!("{}", toml::to_string_pretty(&settings::redacted(&config))?);
         }
-        Command::Policy(_) | Command::Bench(_) | Command::Config(ConfigCommand::Default) => unreachable!("handled without a database"),
+        Command::Policy(_) | Command::Bench(_) | Command::Config(ConfigCommand::Default) => {
+            unreachable!("handled without a database")
+        }
     }
     svc.db.close().await;
     Ok(ExitCode::SUCCESS)
@@ -214,13 +241,35 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
 
 async fn user(svc: Service, cmd: UserCommand) -> anyhow::Result<ExitCode> {
     let result = match cmd {
-        UserCommand::Add { username, name, role, scope, permissions, json } => {
-            let c = svc.create_user(None, NewUser { username, display_name: name, role, scope_code: scope, permissions, person_id: None }).await;
+        UserCommand::Add {
+            username,
+            name,
+            role,
+            scope,
+            permissions,
+            json,
+        } => {
+            let c = svc
+                .create_user(
+                    None,
+                    NewUser {
+                        username,
+                        display_name: name,
+                        role,
+                        scope_code: scope,
+                        permissions,
+                        person_id: None,
+                    },
+                )
+                .await;
             c.map(|c| print_created(&c, json))
         }
         UserCommand::List { json } => svc.list_users(None).await.map(|users| {
             if json {
-                println!("{}", serde_json::to_string_pretty(&users).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&users).unwrap_or_default()
+                );
             } else {
                 for u in users {
                     println!(
@@ -235,15 +284,23 @@ async fn user(svc: Service, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(())
         }),
-        UserCommand::Disable { username } => svc.set_user_disabled(None, &username, true).await.map(|u| {
-            println!("已停用账户 {}，其登录会话已全部结束。", u.username);
-            Ok(())
-        }),
-        UserCommand::Enable { username } => svc.set_user_disabled(None, &username, false).await.map(|u| {
-            println!("已启用账户 {}。", u.username);
-            Ok(())
-        }),
-        UserCommand::Reset { username, json } => svc.reset_credentials(None, &username).await.map(|c| print_created(&c, json)),
+        UserCommand::Disable { username } => {
+            svc.set_user_disabled(None, &username, true).await.map(|u| {
+                println!("已停用账户 {}，其登录会话已全部结束。", u.username);
+                Ok(())
+            })
+        }
+        UserCommand::Enable { username } => svc
+            .set_user_disabled(None, &username, false)
+            .await
+            .map(|u| {
+                println!("已启用账户 {}。", u.username);
+                Ok(())
+            }),
+        UserCommand::Reset { username, json } => svc
+            .reset_credentials(None, &username)
+            .await
+            .map(|c| print_created(&c, json)),
     };
     svc.db.close().await;
     match result {
@@ -267,13 +324,25 @@ async fn serve(svc: Service) -> anyhow::Result<()> {
         print_created(&admin, false)?;
         println!("==============================================================");
     }
-    let listen: SocketAddr = svc.config.server.listen.parse().with_context(|| format!("监听地址无效：{}", svc.config.server.listen))?;
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
+    let listen: SocketAddr = svc
+        .config
+        .server
+        .listen
+        .parse()
+        .with_context(|| format!("监听地址无效：{}", svc.config.server.listen))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 {listen}"))?;
     let housekeeping = tokio::spawn(housekeeping(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     println!("灵活就业服务平台已启动：http://{listen}/");
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     housekeeping.abort();
     svc.db.close().await;
     Ok(())
@@ -292,7 +361,9 @@ async fn housekeeping(svc: Service) {
             tracing::warn!(error = %e, "session purge failed");
         }
         match svc.disable_idle_accounts().await {
-            Ok(names) if !names.is_empty() => tracing::info!(count = names.len(), "disabled idle accounts"),
+            Ok(names) if !names.is_empty() => {
+                tracing::info!(count = names.len(), "disabled idle accounts")
+            }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idle account check failed"),
         }
@@ -305,7 +376,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -31,7 +31,9 @@ pub fn load(args: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Config>
     if let Some(l) = listen {
         fig = fig.merge(Serialized::default("server.listen", l));
     }
-    let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
+    let config: Config = fig
+        .extract()
+        .map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
     Ok(config)
 }
 
@@ -62,8 +64,16 @@ pub fn redacted(c: &Config) -> Config {
 
 pub fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log.level));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
-    let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
+    let _ = if config.log.format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }

@@ -50,25 +50,44 @@ impl Ctx {
     }
 
     pub fn cookie_name(&self) -> &'static str {
-        if self.secure_cookie { SESSION_COOKIE } else { SESSION_COOKIE_INSECURE }
+        if self.secure_cookie {
+            SESSION_COOKIE
+        } else {
+            SESSION_COOKIE_INSECURE
+        }
     }
 
     /// `Set-Cookie` for a session token.
     pub fn session_cookie(&self, token: &str) -> HeaderValue {
         let secure = if self.secure_cookie { "; Secure" } else { "" };
-        HeaderValue::from_str(&format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", self.cookie_name())).expect("token is url-safe")
+        HeaderValue::from_str(&format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            self.cookie_name()
+        ))
+        .expect("token is url-safe")
     }
 
     /// `Set-Cookie` that ends the session cookie in the browser.
     pub fn clear_cookie(&self) -> HeaderValue {
         let secure = if self.secure_cookie { "; Secure" } else { "" };
-        HeaderValue::from_str(&format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", self.cookie_name())).expect("static")
+        HeaderValue::from_str(&format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+            self.cookie_name()
+        ))
+        .expect("static")
     }
 
     pub fn elder_cookie(&self, on: bool) -> HeaderValue {
         let secure = if self.secure_cookie { "; Secure" } else { "" };
-        let v = if on { "1; Max-Age=31536000" } else { "0; Max-Age=0" };
-        HeaderValue::from_str(&format!("{ELDER_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax{secure}")).expect("static")
+        let v = if on {
+            "1; Max-Age=31536000"
+        } else {
+            "0; Max-Age=0"
+        };
+        HeaderValue::from_str(&format!(
+            "{ELDER_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax{secure}"
+        ))
+        .expect("static")
     }
 }
 
@@ -76,15 +95,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后再试"))
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "系统繁忙，请稍后再试",
+            )
+        })
     }
 }
 
 fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then_some(v)
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then_some(v)
+        })
 }
 
 /// Request id, access log line (no personal data: paths carry only opaque ids, query strings
@@ -98,19 +128,43 @@ pub async fn outer_layer(mut req: Request, next: Next) -> Response {
         .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    req.headers_mut().insert(REQUEST_ID, HeaderValue::from_str(&request_id).expect("checked"));
+    req.headers_mut().insert(
+        REQUEST_ID,
+        HeaderValue::from_str(&request_id).expect("checked"),
+    );
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(REQUEST_ID, HeaderValue::from_str(&request_id).expect("checked"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        REQUEST_ID,
+        HeaderValue::from_str(&request_id).expect("checked"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
-    h.insert(HeaderName::from_static("permissions-policy"), HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+    );
     if !path.starts_with("/assets/") {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -124,13 +178,19 @@ fn same_origin(headers: &HeaderMap) -> bool {
     if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
         return false;
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
     origin == format!("http://{host}") || origin == format!("https://{host}")
 }
 
 fn tokens_match(given: &str, expected: &str) -> bool {
-    !expected.is_empty() && given.len() == expected.len() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+    !expected.is_empty()
+        && given.len() == expected.len()
+        && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 fn is_page(path: &str) -> bool {
@@ -142,9 +202,22 @@ fn is_page(path: &str) -> bool {
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let svc = &state.svc;
     let secure_cookie = svc.config.server.cookie_secure;
-    let cookie_name = if secure_cookie { SESSION_COOKIE } else { SESSION_COOKIE_INSECURE };
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let request_id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let cookie_name = if secure_cookie {
+        SESSION_COOKIE
+    } else {
+        SESSION_COOKIE_INSECURE
+    };
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let request_id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let meta = RequestMeta { ip, request_id };
     let token = cookie(req.headers(), cookie_name).map(str::to_owned);
     let elder = cookie(req.headers(), ELDER_COOKIE) == Some("1");
@@ -172,7 +245,14 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
-    let ctx = Ctx { meta, session, token, elder, secure_cookie, demo: svc.config.server.demo_mode };
+    let ctx = Ctx {
+        meta,
+        session,
+        token,
+        elder,
+        secure_cookie,
+        demo: svc.config.server.demo_mode,
+    };
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;
     if unsafe_method && !CSRF_EXEMPT.contains(&path.as_str()) {
@@ -180,7 +260,11 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             return csrf_refused(&path);
         }
         let expected = ctx.csrf().to_owned();
-        let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_token = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let ok = match header_token {
             Some(t) => tokens_match(&t, &expected),
             None => {
@@ -192,7 +276,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 if is_form {
                     let (parts, body) = req.into_parts();
                     let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
-                        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "提交的内容过大").into_response();
+                        return ApiError::new(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "body_too_large",
+                            "提交的内容过大",
+                        )
+                        .into_response();
                     };
                     let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                         .ok()
@@ -214,7 +303,8 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     if let Some(t) = new_cookie
         && !resp.headers().contains_key(header::SET_COOKIE)
     {
-        resp.headers_mut().append(header::SET_COOKIE, ctx.session_cookie(&t));
+        resp.headers_mut()
+            .append(header::SET_COOKIE, ctx.session_cookie(&t));
     }
     resp
 }
@@ -222,7 +312,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
 fn csrf_refused(path: &str) -> Response {
     tracing::warn!(%path, "csrf check failed");
     if is_page(path) {
-        crate::web::error_page(StatusCode::FORBIDDEN, "页面已过期或请求来源不正确，请返回上一页刷新后重试。")
+        crate::web::error_page(
+            StatusCode::FORBIDDEN,
+            "页面已过期或请求来源不正确，请返回上一页刷新后重试。",
+        )
     } else {
         ApiError::csrf().into_response()
     }

@@ -33,16 +33,37 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError { status, code: code.into(), message: message.into(), field: None, retry_after: None }
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
     }
 
-    pub fn invalid(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> ApiError {
-        ApiError { field: Some(field.into()), ..ApiError::new(StatusCode::BAD_REQUEST, code, message) }
+    pub fn invalid(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            field: Some(field.into()),
+            ..ApiError::new(StatusCode::BAD_REQUEST, code, message)
+        }
     }
 
     pub fn not_found() -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到该记录，或不在您的管辖范围内")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "未找到该记录，或不在您的管辖范围内",
+        )
     }
 
     pub fn unauthenticated() -> ApiError {
@@ -50,19 +71,33 @@ impl ApiError {
     }
 
     pub fn csrf() -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "请求校验失败，请刷新页面后重试")
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "请求校验失败，请刷新页面后重试",
+        )
     }
 }
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
-            ServiceError::Invalid { field, code, message } => ApiError::invalid(field, code, message),
+            ServiceError::Invalid {
+                field,
+                code,
+                message,
+            } => ApiError::invalid(field, code, message),
             ServiceError::NotFound => ApiError::not_found(),
-            ServiceError::Conflict { code, message } => ApiError::new(StatusCode::CONFLICT, code, message),
+            ServiceError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
             ServiceError::Unauthenticated => ApiError::unauthenticated(),
-            ServiceError::Forbidden { code, message } => ApiError::new(StatusCode::FORBIDDEN, code, message),
-            ServiceError::LoginFailed => ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码错误"),
+            ServiceError::Forbidden { code, message } => {
+                ApiError::new(StatusCode::FORBIDDEN, code, message)
+            }
+            ServiceError::LoginFailed => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "login_failed", "用户名或密码错误")
+            }
             ServiceError::Locked { retry_after_secs } => ApiError {
                 retry_after: Some(retry_after_secs),
                 ..ApiError::new(
@@ -71,27 +106,46 @@ impl From<ServiceError> for ApiError {
                     format!("登录失败次数过多，请{}后再试", human_wait(retry_after_secs)),
                 )
             },
-            ServiceError::SecondFactorRejected => ApiError::new(StatusCode::UNAUTHORIZED, "second_factor_rejected", "动态验证码不正确或已使用过，请等待新的验证码"),
+            ServiceError::SecondFactorRejected => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "second_factor_rejected",
+                "动态验证码不正确或已使用过，请等待新的验证码",
+            ),
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "系统繁忙，请稍后再试")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "系统繁忙，请稍后再试",
+                )
             }
         }
     }
 }
 
 pub fn human_wait(secs: i64) -> String {
-    if secs < 60 { format!("{secs}秒") } else { format!("{}分钟", (secs + 59) / 60) }
+    if secs < 60 {
+        format!("{secs}秒")
+    } else {
+        format!("{}分钟", (secs + 59) / 60)
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, field: self.field } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
         let mut resp = (self.status, axum::Json(body)).into_response();
         if let Some(s) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&s.to_string())
         {
-            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
         }
         resp
     }

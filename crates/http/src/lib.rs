@@ -38,7 +38,10 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     pub fn new(svc: Service) -> AppState {
-        AppState { svc, engine: Arc::new(linghuo_policy::Engine::new()) }
+        AppState {
+            svc,
+            engine: Arc::new(linghuo_policy::Engine::new()),
+        }
     }
 }
 
@@ -51,20 +54,38 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/assets/{*path}", get(assets::serve))
         .fallback(web::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), context::session_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::session_layer,
+        ))
         .layer(axum::middleware::from_fn(context::outer_layer))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     match state.svc.db.ping().await {
-        Ok(()) => (axum::http::StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable"}))).into_response()
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
         }
     }
 }

@@ -33,9 +33,20 @@ impl App {
 
 async fn build(t: TestDb) -> App {
     let clock = Clock::manual(Utc::now());
-    let svc = Service::new(t.db.clone(), Keys::generate(), Config::default(), clock.clone());
+    let svc = Service::new(
+        t.db.clone(),
+        Keys::generate(),
+        Config::default(),
+        clock.clone(),
+    );
     let router = router(AppState::new(svc.clone()));
-    App { svc, router, clock, label: t.label, test_db: Some(t) }
+    App {
+        svc,
+        router,
+        clock,
+        label: t.label,
+        test_db: Some(t),
+    }
 }
 
 /// Runs a story against the app on each configured backend.
@@ -74,8 +85,17 @@ pub struct Client {
 }
 
 impl Client {
-    pub async fn send(&mut self, app: &App, method: Method, path: &str, body: Option<Value>) -> Resp {
-        let mut b = Request::builder().method(method.clone()).uri(path).header(header::HOST, "localhost");
+    pub async fn send(
+        &mut self,
+        app: &App,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut b = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header(header::HOST, "localhost");
         if let Some(c) = &self.cookie {
             b = b.header(header::COOKIE, format!("__Host-lh_session={c}"));
         }
@@ -83,7 +103,10 @@ impl Client {
             b = b.header("x-csrf-token", &self.csrf);
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         let resp = app.router.clone().oneshot(req).await.unwrap();
@@ -93,16 +116,26 @@ impl Client {
             let v = v.to_str().unwrap();
             if let Some(rest) = v.strip_prefix("__Host-lh_session=") {
                 let token = rest.split(';').next().unwrap();
-                self.cookie = if token.is_empty() { None } else { Some(token.to_owned()) };
+                self.cookie = if token.is_empty() {
+                    None
+                } else {
+                    Some(token.to_owned())
+                };
             }
         }
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap();
         let body = String::from_utf8_lossy(&bytes).into_owned();
         let revealing = self.may_reveal && path.ends_with("/reveal");
         if !revealing && let Some(kind) = linghuo_domain::find_unmasked_pii(&body) {
             panic!("unmasked {kind} in response to {method} {path}: {body}");
         }
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, app: &App, path: &str) -> Resp {
@@ -128,20 +161,33 @@ pub struct Account {
 }
 
 /// Creates an account directly through the service (as the operator's CLI does).
-pub async fn account(app: &App, username: &str, role: &str, scope: Option<&str>, permissions: &[&str]) -> Account {
+pub async fn account(
+    app: &App,
+    username: &str,
+    role: &str,
+    scope: Option<&str>,
+    permissions: &[&str],
+) -> Account {
     let c = app
         .svc
-        .create_user(None, NewUser {
-            username: username.into(),
-            display_name: format!("测试{username}"),
-            role: role.into(),
-            scope_code: scope.map(str::to_owned),
-            permissions: permissions.iter().map(|p| p.to_string()).collect(),
-            person_id: None,
-        })
+        .create_user(
+            None,
+            NewUser {
+                username: username.into(),
+                display_name: format!("测试{username}"),
+                role: role.into(),
+                scope_code: scope.map(str::to_owned),
+                permissions: permissions.iter().map(|p| p.to_string()).collect(),
+                person_id: None,
+            },
+        )
         .await
         .unwrap();
-    Account { username: username.into(), password: c.one_time_password, totp: c.totp_secret.map(|s| totp::from_base32(&s).unwrap()) }
+    Account {
+        username: username.into(),
+        password: c.one_time_password,
+        totp: c.totp_secret.map(|s| totp::from_base32(&s).unwrap()),
+    }
 }
 
 pub const NEW_PASSWORD: &str = "黄河远上白云间 2026";
@@ -150,7 +196,13 @@ pub const NEW_PASSWORD: &str = "黄河远上白云间 2026";
 pub async fn login(app: &App, acc: &mut Account) -> Client {
     let mut c = Client::default();
     c.start(app).await;
-    let r = c.post(app, "/api/v1/session", serde_json::json!({"username": acc.username, "password": acc.password})).await;
+    let r = c
+        .post(
+            app,
+            "/api/v1/session",
+            serde_json::json!({"username": acc.username, "password": acc.password}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}: {}", app.label, r.body);
     c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
     let mut next = r.json()["next"].as_str().unwrap().to_owned();
@@ -158,13 +210,25 @@ pub async fn login(app: &App, acc: &mut Account) -> Client {
         // Each login needs a fresh time step: a code is never accepted twice.
         app.clock.advance(chrono::Duration::seconds(30));
         let code = totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
-        let r = c.post(app, "/api/v1/session/totp", serde_json::json!({"code": code})).await;
+        let r = c
+            .post(
+                app,
+                "/api/v1/session/totp",
+                serde_json::json!({"code": code}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         next = r.json()["next"].as_str().unwrap().to_owned();
     }
     if next == "password_change" {
         let new = format!("{NEW_PASSWORD} {}", acc.username);
-        let r = c.post(app, "/api/v1/session/password", serde_json::json!({"old_password": acc.password, "new_password": new})).await;
+        let r = c
+            .post(
+                app,
+                "/api/v1/session/password",
+                serde_json::json!({"old_password": acc.password, "new_password": new}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
         acc.password = new;
     }

@@ -16,16 +16,29 @@ async fn security_headers_on_pages_and_api() {
         for path in ["/", "/login", "/api/v1/session", "/healthz"] {
             let r = c.get(&app, path).await;
             assert_eq!(r.status, StatusCode::OK, "{path}");
-            let h = |n: &str| r.headers.get(n).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            let h = |n: &str| {
+                r.headers
+                    .get(n)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
             let csp = h("content-security-policy");
-            assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+            assert!(
+                csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+                "{csp}"
+            );
             assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
             assert_eq!(h("x-content-type-options"), "nosniff");
             assert_eq!(h("x-frame-options"), "DENY");
             assert_eq!(h("referrer-policy"), "no-referrer");
             assert!(h("strict-transport-security").starts_with("max-age="));
             assert_eq!(h("cache-control"), "no-store");
-            assert!(h("content-type").contains("charset=utf-8") || h("content-type") == "application/json", "{path}: {}", h("content-type"));
+            assert!(
+                h("content-type").contains("charset=utf-8")
+                    || h("content-type") == "application/json",
+                "{path}: {}",
+                h("content-type")
+            );
             assert!(!h("x-request-id").is_empty());
             assert!(r.headers.get(header::SERVER).is_none());
             assert!(r.headers.get("access-control-allow-origin").is_none());
@@ -43,7 +56,13 @@ async fn session_cookie_attributes_and_rotation_at_login() {
         let mut acc = account(&app, "wang.worker", "worker", None, &[]).await;
         let mut c = Client::default();
         let r = c.get(&app, "/api/v1/session").await;
-        let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+        let cookie = r
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(cookie.starts_with("__Host-lh_session="), "{cookie}");
         for attr in ["Path=/", "HttpOnly", "SameSite=Lax", "Secure"] {
             assert!(cookie.contains(attr), "{cookie} lacks {attr}");
@@ -52,12 +71,28 @@ async fn session_cookie_attributes_and_rotation_at_login() {
         let before = c.cookie.clone().unwrap();
         assert!(before.len() >= 22);
         c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        let r = c
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": acc.username, "password": acc.password}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
-        assert_ne!(c.cookie.clone().unwrap(), before, "a new token is issued at login (A6)");
+        assert_ne!(
+            c.cookie.clone().unwrap(),
+            before,
+            "a new token is issued at login (A6)"
+        );
         // The pre-login token is dead.
-        let mut old = Client { cookie: Some(before), ..Client::default() };
-        assert_eq!(old.get(&app, "/api/v1/session").await.json()["stage"], "anonymous");
+        let mut old = Client {
+            cookie: Some(before),
+            ..Client::default()
+        };
+        assert_eq!(
+            old.get(&app, "/api/v1/session").await.json()["stage"],
+            "anonymous"
+        );
         let _ = login(&app, &mut acc).await;
         app
     })
@@ -72,22 +107,46 @@ async fn lockout_after_five_failures_without_user_enumeration() {
             let mut c = Client::default();
             c.start(&app).await;
             for i in 1..=5 {
-                let r = c.post(&app, "/api/v1/session", json!({"username": name, "password": "wrong password 123"})).await;
+                let r = c
+                    .post(
+                        &app,
+                        "/api/v1/session",
+                        json!({"username": name, "password": "wrong password 123"}),
+                    )
+                    .await;
                 assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{name} attempt {i}");
                 assert_eq!(r.json()["error"]["code"], "login_failed");
             }
-            let r = c.post(&app, "/api/v1/session", json!({"username": name, "password": acc.password})).await;
-            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{name}: 6th attempt is locked out even with the right password");
+            let r = c
+                .post(
+                    &app,
+                    "/api/v1/session",
+                    json!({"username": name, "password": acc.password}),
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{name}: 6th attempt is locked out even with the right password"
+            );
             assert_eq!(r.json()["error"]["code"], "login_locked");
             assert!(r.headers.get(header::RETRY_AFTER).is_some());
         }
-        let locked = audit::recent(&app.svc.db, Some("account_locked"), 10).await.unwrap();
+        let locked = audit::recent(&app.svc.db, Some("account_locked"), 10)
+            .await
+            .unwrap();
         assert_eq!(locked.len(), 2, "one lockout event per name");
         // After the pause the right password works again.
         app.clock.advance(chrono::Duration::minutes(2));
         let mut c = Client::default();
         c.start(&app).await;
-        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        let r = c
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": acc.username, "password": acc.password}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         app
     })
@@ -104,15 +163,27 @@ async fn at_most_100_attempts_per_hour_are_evaluated() {
         for _ in 0..150 {
             // Step past each lockout pause so only the hourly ceiling can stop an attempt.
             app.clock.advance(chrono::Duration::seconds(20));
-            let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": "not the password"})).await;
+            let r = c
+                .post(
+                    &app,
+                    "/api/v1/session",
+                    json!({"username": acc.username, "password": "not the password"}),
+                )
+                .await;
             match r.status {
                 StatusCode::UNAUTHORIZED => evaluated += 1,
                 StatusCode::TOO_MANY_REQUESTS => {}
                 s => panic!("unexpected {s}"),
             }
         }
-        let failures = audit::recent(&app.svc.db, Some("login_failure"), 1000).await.unwrap().len();
-        assert!(evaluated <= 100 && failures <= 100, "evaluated {evaluated}, audited {failures}");
+        let failures = audit::recent(&app.svc.db, Some("login_failure"), 1000)
+            .await
+            .unwrap()
+            .len();
+        assert!(
+            evaluated <= 100 && failures <= 100,
+            "evaluated {evaluated}, audited {failures}"
+        );
         app
     })
     .await;
@@ -124,25 +195,58 @@ async fn staff_need_a_single_use_second_factor() {
         let acc = account(&app, "sun.county", "staff", Some("140105"), &[]).await;
         let mut c = Client::default();
         c.start(&app).await;
-        let r = c.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        let r = c
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": acc.username, "password": acc.password}),
+            )
+            .await;
         assert_eq!(r.json()["next"], "second_factor");
         c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
         // Password alone gives no access.
-        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(c.post(&app, "/api/v1/persons/search", json!({"q": ""})).await.status, StatusCode::UNAUTHORIZED);
-        let wrong = c.post(&app, "/api/v1/session/totp", json!({"code": "000000"})).await;
+        assert_eq!(
+            c.get(&app, "/api/v1/me").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            c.post(&app, "/api/v1/persons/search", json!({"q": ""}))
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        let wrong = c
+            .post(&app, "/api/v1/session/totp", json!({"code": "000000"}))
+            .await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-        let code = linghuo_service::totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
-        let ok = c.post(&app, "/api/v1/session/totp", json!({"code": code})).await;
+        let code =
+            linghuo_service::totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
+        let ok = c
+            .post(&app, "/api/v1/session/totp", json!({"code": code}))
+            .await;
         assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
         // The same code, replayed by another login within its window, is refused and alerted.
         let mut d = Client::default();
         d.start(&app).await;
-        let r = d.post(&app, "/api/v1/session", json!({"username": acc.username, "password": acc.password})).await;
+        let r = d
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": acc.username, "password": acc.password}),
+            )
+            .await;
         d.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-        let replay = d.post(&app, "/api/v1/session/totp", json!({"code": code})).await;
+        let replay = d
+            .post(&app, "/api/v1/session/totp", json!({"code": code}))
+            .await;
         assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(audit::recent(&app.svc.db, Some("totp_replay_alert"), 10).await.unwrap().len(), 1);
+        assert_eq!(
+            audit::recent(&app.svc.db, Some("totp_replay_alert"), 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         app
     })
     .await;
@@ -156,7 +260,11 @@ async fn idle_absolute_timeouts_and_logout() {
         app.clock.advance(chrono::Duration::minutes(29));
         assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::OK);
         app.clock.advance(chrono::Duration::minutes(31));
-        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "31 idle minutes end the session");
+        assert_eq!(
+            c.get(&app, "/api/v1/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "31 idle minutes end the session"
+        );
 
         let mut c = login(&app, &mut acc).await;
         for _ in 0..(12 * 4) {
@@ -164,13 +272,29 @@ async fn idle_absolute_timeouts_and_logout() {
             assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::OK);
         }
         app.clock.advance(chrono::Duration::minutes(1));
-        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "12 h 1 min after login even with activity");
+        assert_eq!(
+            c.get(&app, "/api/v1/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "12 h 1 min after login even with activity"
+        );
 
         let mut c = login(&app, &mut acc).await;
         let token = c.cookie.clone();
-        assert_eq!(c.send(&app, Method::DELETE, "/api/v1/session", None).await.status, StatusCode::NO_CONTENT);
-        let mut replay = Client { cookie: token, ..Client::default() };
-        assert_eq!(replay.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "logout ends the session on the server");
+        assert_eq!(
+            c.send(&app, Method::DELETE, "/api/v1/session", None)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        let mut replay = Client {
+            cookie: token,
+            ..Client::default()
+        };
+        assert_eq!(
+            replay.get(&app, "/api/v1/me").await.status,
+            StatusCode::UNAUTHORIZED,
+            "logout ends the session on the server"
+        );
         app
     })
     .await;
@@ -455,6 +579,7 @@ async fn policy_screen_contract_over_http() {
 
 #[tokio::test]
 async fn openapi_document_is_stable() {
-    let doc: serde_json::Value = serde_json::to_value(<linghuo_http::api::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::to_value(<linghuo_http::api::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
     insta::assert_json_snapshot!("openapi", doc);
 }

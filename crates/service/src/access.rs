@@ -63,7 +63,10 @@ impl Role {
 
     /// Staff and administrators must present a cryptographic second factor (A5).
     pub fn needs_second_factor(self) -> bool {
-        matches!(self, Role::Staff | Role::SysAdmin | Role::SecAdmin | Role::AuditAdmin)
+        matches!(
+            self,
+            Role::Staff | Role::SysAdmin | Role::SecAdmin | Role::AuditAdmin
+        )
     }
 
     pub fn is_admin(self) -> bool {
@@ -99,7 +102,9 @@ impl Permission {
 }
 
 pub fn parse_permissions(s: &str) -> BTreeSet<Permission> {
-    s.split(',').filter_map(|p| Permission::parse(p.trim())).collect()
+    s.split(',')
+        .filter_map(|p| Permission::parse(p.trim()))
+        .collect()
 }
 
 pub fn format_permissions(p: &BTreeSet<Permission>) -> String {
@@ -154,7 +159,11 @@ impl Actor {
     }
 
     pub fn require_role(&self, roles: &[Role]) -> crate::Result<()> {
-        if roles.contains(&self.role) { Ok(()) } else { Err(crate::ServiceError::forbidden()) }
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(crate::ServiceError::forbidden())
+        }
     }
 
     pub fn scope_label(&self) -> String {
@@ -192,7 +201,12 @@ mod tests {
             let prefix = a.person_scope_prefix().unwrap();
             for c in &counties {
                 let code = c.as_str();
-                assert_eq!(a.may_see(&code, None), code.starts_with(&prefix), "{} sees {code}", scope.as_str());
+                assert_eq!(
+                    a.may_see(&code, None),
+                    code.starts_with(&prefix),
+                    "{} sees {code}",
+                    scope.as_str()
+                );
                 assert_eq!(a.may_see(&code, None), c.is_within(&scope));
             }
         }

@@ -6,20 +6,31 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use linghuo_domain::RegionCode;
-use linghuo_storage::users::{self, UserRow};
 use linghuo_storage::sessions;
+use linghuo_storage::users::{self, UserRow};
 use rand::Rng;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{format_permissions, parse_permissions, Actor, Permission, Role};
+use crate::access::{Actor, Permission, Role, format_permissions, parse_permissions};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
-use crate::{password, protect, totp, Service};
+use crate::{Service, password, protect, totp};
 
 /// Names that look like shared or default accounts are refused (A10).
-const RESERVED_NAMES: &[&str] = &["admin", "root", "administrator", "test", "guest", "user", "system", "sa", "demo", "operator"];
+const RESERVED_NAMES: &[&str] = &[
+    "admin",
+    "root",
+    "administrator",
+    "test",
+    "guest",
+    "user",
+    "system",
+    "sa",
+    "demo",
+    "operator",
+];
 
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -58,8 +69,15 @@ impl UserView {
             role,
             role_label: role.label(),
             scope_code: u.scope_code.clone(),
-            scope_name: u.scope_code.as_deref().and_then(|c| RegionCode::parse(c).ok()).map(|r| r.full_name()),
-            permissions: parse_permissions(&u.permissions).iter().map(|p| p.as_str()).collect(),
+            scope_name: u
+                .scope_code
+                .as_deref()
+                .and_then(|c| RegionCode::parse(c).ok())
+                .map(|r| r.full_name()),
+            permissions: parse_permissions(&u.permissions)
+                .iter()
+                .map(|p| p.as_str())
+                .collect(),
             disabled: u.disabled,
             second_factor: u.totp_enabled,
             must_change_password: u.must_change_password,
@@ -82,16 +100,31 @@ fn one_time_password() -> String {
     // No look-alike characters (0/O, 1/l/I): it is read off a screen and typed.
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 pub fn validate_username(name: &str) -> Result<()> {
-    let ok_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
-    if !(3..=32).contains(&name.len()) || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Err(ServiceError::invalid("username", "username_format", "用户名须为3至32位小写字母、数字、“-”“_”“.”，并以字母开头"));
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
+    if !(3..=32).contains(&name.len())
+        || !ok_chars
+        || !name.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        return Err(ServiceError::invalid(
+            "username",
+            "username_format",
+            "用户名须为3至32位小写字母、数字、“-”“_”“.”，并以字母开头",
+        ));
     }
     if RESERVED_NAMES.contains(&name) {
-        return Err(ServiceError::invalid("username", "username_reserved", "不能使用 admin、root 等通用账户名，请使用实名可追溯的账户名"));
+        return Err(ServiceError::invalid(
+            "username",
+            "username_reserved",
+            "不能使用 admin、root 等通用账户名，请使用实名可追溯的账户名",
+        ));
     }
     Ok(())
 }
@@ -106,22 +139,65 @@ impl Service {
         let username = input.username.trim().to_owned();
         validate_username(&username)?;
         let display_name = input.display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > 50 || display_name.chars().any(char::is_control) {
-            return Err(ServiceError::invalid("display_name", "display_name_format", "姓名或名称不能为空，最多50个字符"));
+        if display_name.is_empty()
+            || display_name.chars().count() > 50
+            || display_name.chars().any(char::is_control)
+        {
+            return Err(ServiceError::invalid(
+                "display_name",
+                "display_name_format",
+                "姓名或名称不能为空，最多50个字符",
+            ));
         }
-        let role = Role::parse(&input.role)
-            .ok_or_else(|| ServiceError::invalid("role", "role_unknown", "角色须为 worker、employer、staff、sysadmin、secadmin、auditadmin 之一"))?;
-        let scope = match (role, input.scope_code.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
-            (Role::Staff, Some(code)) => Some(RegionCode::parse(code).map_err(|e| ServiceError::field("scope_code", e))?),
-            (Role::Staff, None) => return Err(ServiceError::invalid("scope_code", "scope_required", "经办人员必须指定管辖区域（省、市或县区代码）")),
-            (_, Some(_)) => return Err(ServiceError::invalid("scope_code", "scope_not_allowed", "只有经办人员可以设置管辖区域")),
+        let role = Role::parse(&input.role).ok_or_else(|| {
+            ServiceError::invalid(
+                "role",
+                "role_unknown",
+                "角色须为 worker、employer、staff、sysadmin、secadmin、auditadmin 之一",
+            )
+        })?;
+        let scope = match (
+            role,
+            input
+                .scope_code
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+        ) {
+            (Role::Staff, Some(code)) => {
+                Some(RegionCode::parse(code).map_err(|e| ServiceError::field("scope_code", e))?)
+            }
+            (Role::Staff, None) => {
+                return Err(ServiceError::invalid(
+                    "scope_code",
+                    "scope_required",
+                    "经办人员必须指定管辖区域（省、市或县区代码）",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(ServiceError::invalid(
+                    "scope_code",
+                    "scope_not_allowed",
+                    "只有经办人员可以设置管辖区域",
+                ));
+            }
             (_, None) => None,
         };
         let mut perms = BTreeSet::new();
         for p in &input.permissions {
-            let perm = Permission::parse(p).ok_or_else(|| ServiceError::invalid("permissions", "permission_unknown", format!("未知权限：{p}")))?;
+            let perm = Permission::parse(p).ok_or_else(|| {
+                ServiceError::invalid(
+                    "permissions",
+                    "permission_unknown",
+                    format!("未知权限：{p}"),
+                )
+            })?;
             if role != Role::Staff {
-                return Err(ServiceError::invalid("permissions", "permission_not_allowed", "只有经办人员可以授予查看完整个人信息的权限"));
+                return Err(ServiceError::invalid(
+                    "permissions",
+                    "permission_not_allowed",
+                    "只有经办人员可以授予查看完整个人信息的权限",
+                ));
             }
             perms.insert(perm);
         }
@@ -140,7 +216,10 @@ impl Service {
             password_hash: password::hash(&otp),
             must_change_password: true,
             password_changed_at: now,
-            totp_secret: secret.as_ref().map(|s| self.keys.seal(&protect::context("users.totp_secret", &id), s)),
+            totp_secret: secret.as_ref().map(|s| {
+                self.keys
+                    .seal(&protect::context("users.totp_secret", &id), s)
+            }),
             totp_enabled: secret.is_some(),
             totp_last_step: 0,
             disabled: false,
@@ -150,7 +229,9 @@ impl Service {
         };
         let mut tx = self.db.begin().await?;
         users::insert(&mut tx, &row).await.map_err(|e| match e {
-            linghuo_storage::StorageError::Conflict { .. } => ServiceError::invalid("username", "username_taken", "该用户名已被使用"),
+            linghuo_storage::StorageError::Conflict { .. } => {
+                ServiceError::invalid("username", "username_taken", "该用户名已被使用")
+            }
             other => other.into(),
         })?;
         let actor = by.map(AuditActor::from).unwrap_or_else(AuditActor::system);
@@ -159,7 +240,9 @@ impl Service {
             &self.keys,
             now,
             &actor,
-            Event::new("user_created", "user", id).region(row.scope_code.clone().unwrap_or_default()).detail(json!({"role": row.role, "username": username})),
+            Event::new("user_created", "user", id)
+                .region(row.scope_code.clone().unwrap_or_default())
+                .detail(json!({"role": row.role, "username": username})),
         )
         .await?;
         tx.commit().await?;
@@ -179,14 +262,17 @@ impl Service {
         }
         let suffix: u16 = rand::rngs::OsRng.r#gen();
         let created = self
-            .create_user(None, NewUser {
-                username: format!("sysadmin-{suffix:04x}"),
-                display_name: "系统管理员".into(),
-                role: "sysadmin".into(),
-                scope_code: None,
-                permissions: vec![],
-                person_id: None,
-            })
+            .create_user(
+                None,
+                NewUser {
+                    username: format!("sysadmin-{suffix:04x}"),
+                    display_name: "系统管理员".into(),
+                    role: "sysadmin".into(),
+                    scope_code: None,
+                    permissions: vec![],
+                    person_id: None,
+                },
+            )
             .await?;
         Ok(Some(created))
     }
@@ -195,22 +281,40 @@ impl Service {
         if let Some(a) = by {
             a.require_role(&[Role::SysAdmin, Role::SecAdmin])?;
         }
-        Ok(users::list(&self.db).await?.iter().map(UserView::from_row).collect())
+        Ok(users::list(&self.db)
+            .await?
+            .iter()
+            .map(UserView::from_row)
+            .collect())
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserView>> {
-        Ok(users::by_username(&self.db, username).await?.as_ref().map(UserView::from_row))
+        Ok(users::by_username(&self.db, username)
+            .await?
+            .as_ref()
+            .map(UserView::from_row))
     }
 
     /// Disables or re-enables an account; disabling ends its sessions at once (A10, B8).
-    pub async fn set_user_disabled(&self, by: Option<&Actor>, username: &str, disabled: bool) -> Result<UserView> {
+    pub async fn set_user_disabled(
+        &self,
+        by: Option<&Actor>,
+        username: &str,
+        disabled: bool,
+    ) -> Result<UserView> {
         if let Some(a) = by {
             a.require_role(&[Role::SysAdmin])?;
             if a.username == username {
-                return Err(ServiceError::invalid("username", "self_disable", "不能停用自己的账户"));
+                return Err(ServiceError::invalid(
+                    "username",
+                    "self_disable",
+                    "不能停用自己的账户",
+                ));
             }
         }
-        let user = users::by_username(&self.db, username).await?.ok_or(ServiceError::NotFound)?;
+        let user = users::by_username(&self.db, username)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         users::set_disabled(&mut tx, user.id, disabled, now).await?;
@@ -218,33 +322,86 @@ impl Service {
             sessions::delete_for_user(&mut tx, user.id).await?;
         }
         let actor = by.map(AuditActor::from).unwrap_or_else(AuditActor::system);
-        audit::record(&mut tx, &self.keys, now, &actor, Event::new(if disabled { "user_disabled" } else { "user_enabled" }, "user", user.id)).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new(
+                if disabled {
+                    "user_disabled"
+                } else {
+                    "user_enabled"
+                },
+                "user",
+                user.id,
+            ),
+        )
+        .await?;
         tx.commit().await?;
-        let updated = users::by_id(&self.db, user.id).await?.ok_or(ServiceError::NotFound)?;
+        let updated = users::by_id(&self.db, user.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         Ok(UserView::from_row(&updated))
     }
 
     /// Sets a staff member's scope and permissions (security administrator; B7, B8).
-    pub async fn set_user_access(&self, by: &Actor, username: &str, scope_code: Option<&str>, permissions: &[String]) -> Result<UserView> {
+    pub async fn set_user_access(
+        &self,
+        by: &Actor,
+        username: &str,
+        scope_code: Option<&str>,
+        permissions: &[String],
+    ) -> Result<UserView> {
         by.require_role(&[Role::SecAdmin])?;
-        let user = users::by_username(&self.db, username).await?.ok_or(ServiceError::NotFound)?;
+        let user = users::by_username(&self.db, username)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let role = Role::parse(&user.role).unwrap_or(Role::Worker);
         let scope = match (role, scope_code) {
-            (Role::Staff, Some(c)) => Some(RegionCode::parse(c).map_err(|e| ServiceError::field("scope_code", e))?.as_str()),
+            (Role::Staff, Some(c)) => Some(
+                RegionCode::parse(c)
+                    .map_err(|e| ServiceError::field("scope_code", e))?
+                    .as_str(),
+            ),
             (Role::Staff, None) => user.scope_code.clone(),
-            (_, Some(_)) => return Err(ServiceError::invalid("scope_code", "scope_not_allowed", "只有经办人员可以设置管辖区域")),
+            (_, Some(_)) => {
+                return Err(ServiceError::invalid(
+                    "scope_code",
+                    "scope_not_allowed",
+                    "只有经办人员可以设置管辖区域",
+                ));
+            }
             (_, None) => None,
         };
         let mut perms = BTreeSet::new();
         for p in permissions {
-            perms.insert(Permission::parse(p).ok_or_else(|| ServiceError::invalid("permissions", "permission_unknown", format!("未知权限：{p}")))?);
+            perms.insert(Permission::parse(p).ok_or_else(|| {
+                ServiceError::invalid(
+                    "permissions",
+                    "permission_unknown",
+                    format!("未知权限：{p}"),
+                )
+            })?);
         }
         if role != Role::Staff && !perms.is_empty() {
-            return Err(ServiceError::invalid("permissions", "permission_not_allowed", "只有经办人员可以授予查看完整个人信息的权限"));
+            return Err(ServiceError::invalid(
+                "permissions",
+                "permission_not_allowed",
+                "只有经办人员可以授予查看完整个人信息的权限",
+            ));
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        users::set_access(&mut tx, user.id, &user.role, scope.as_deref(), &format_permissions(&perms), now).await?;
+        users::set_access(
+            &mut tx,
+            user.id,
+            &user.role,
+            scope.as_deref(),
+            &format_permissions(&perms),
+            now,
+        )
+        .await?;
         audit::record(
             &mut tx,
             &self.keys,
@@ -257,29 +414,49 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
-        let updated = users::by_id(&self.db, user.id).await?.ok_or(ServiceError::NotFound)?;
+        let updated = users::by_id(&self.db, user.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         Ok(UserView::from_row(&updated))
     }
 
     /// Issues a new second-factor secret and a new one-time password (lost phone).
-    pub async fn reset_credentials(&self, by: Option<&Actor>, username: &str) -> Result<CreatedUser> {
+    pub async fn reset_credentials(
+        &self,
+        by: Option<&Actor>,
+        username: &str,
+    ) -> Result<CreatedUser> {
         if let Some(a) = by {
             a.require_role(&[Role::SecAdmin])?;
         }
-        let user = users::by_username(&self.db, username).await?.ok_or(ServiceError::NotFound)?;
+        let user = users::by_username(&self.db, username)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let role = Role::parse(&user.role).unwrap_or(Role::Worker);
         let now = self.clock.now();
         let otp = one_time_password();
         let secret = role.needs_second_factor().then(totp::new_secret);
         let mut tx = self.db.begin().await?;
         users::set_password(&mut tx, user.id, &password::hash(&otp), true, now).await?;
-        let sealed = secret.as_ref().map(|s| self.keys.seal(&protect::context("users.totp_secret", &user.id), s));
+        let sealed = secret.as_ref().map(|s| {
+            self.keys
+                .seal(&protect::context("users.totp_secret", &user.id), s)
+        });
         users::set_totp(&mut tx, user.id, sealed.as_deref(), secret.is_some(), now).await?;
         sessions::delete_for_user(&mut tx, user.id).await?;
         let actor = by.map(AuditActor::from).unwrap_or_else(AuditActor::system);
-        audit::record(&mut tx, &self.keys, now, &actor, Event::new("user_credentials_reset", "user", user.id)).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new("user_credentials_reset", "user", user.id),
+        )
+        .await?;
         tx.commit().await?;
-        let updated = users::by_id(&self.db, user.id).await?.ok_or(ServiceError::NotFound)?;
+        let updated = users::by_id(&self.db, user.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         Ok(CreatedUser {
             user: UserView::from_row(&updated),
             one_time_password: otp,
@@ -299,7 +476,14 @@ impl Service {
                 let mut tx = self.db.begin().await?;
                 users::set_disabled(&mut tx, u.id, true, now).await?;
                 sessions::delete_for_user(&mut tx, u.id).await?;
-                audit::record(&mut tx, &self.keys, now, &AuditActor::system(), Event::new("user_disabled_idle", "user", u.id)).await?;
+                audit::record(
+                    &mut tx,
+                    &self.keys,
+                    now,
+                    &AuditActor::system(),
+                    Event::new("user_disabled_idle", "user", u.id),
+                )
+                .await?;
                 tx.commit().await?;
                 disabled.push(u.username);
             }

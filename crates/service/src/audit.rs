@@ -40,17 +40,32 @@ pub struct AuditActor {
 
 impl From<&Actor> for AuditActor {
     fn from(a: &Actor) -> Self {
-        AuditActor { id: Some(a.user_id), name: a.username.clone(), role: a.role.as_str().into(), meta: a.meta.clone() }
+        AuditActor {
+            id: Some(a.user_id),
+            name: a.username.clone(),
+            role: a.role.as_str().into(),
+            meta: a.meta.clone(),
+        }
     }
 }
 
 impl AuditActor {
     pub fn anonymous(meta: &RequestMeta) -> Self {
-        AuditActor { id: None, name: String::new(), role: "anonymous".into(), meta: meta.clone() }
+        AuditActor {
+            id: None,
+            name: String::new(),
+            role: "anonymous".into(),
+            meta: meta.clone(),
+        }
     }
 
     pub fn system() -> Self {
-        AuditActor { id: None, name: "system".into(), role: "system".into(), meta: RequestMeta::default() }
+        AuditActor {
+            id: None,
+            name: "system".into(),
+            role: "system".into(),
+            meta: RequestMeta::default(),
+        }
     }
 }
 
@@ -66,7 +81,11 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(event_type: &'static str, object_type: &'static str, object_id: impl ToString) -> Event {
+    pub fn new(
+        event_type: &'static str,
+        object_type: &'static str,
+        object_id: impl ToString,
+    ) -> Event {
         Event {
             event_type,
             outcome: Outcome::Success,
@@ -119,7 +138,13 @@ fn canonical(r: &AuditRow) -> Vec<u8> {
 }
 
 /// Appends an event inside the caller's transaction.
-pub async fn record(tx: &mut Tx, keys: &Keys, at: DateTime<Utc>, actor: &AuditActor, e: Event) -> crate::Result<i64> {
+pub async fn record(
+    tx: &mut Tx,
+    keys: &Keys,
+    at: DateTime<Utc>,
+    actor: &AuditActor,
+    e: Event,
+) -> crate::Result<i64> {
     let (seq, prev) = repo::lock_head(tx).await?;
     let mut row = AuditRow {
         seq: seq + 1,
@@ -158,7 +183,12 @@ pub async fn verify(db: &Db, keys: &Keys) -> crate::Result<VerifyReport> {
     let mut prev = vec![0u8; 32];
     let mut expected_seq = 1;
     let mut checked = 0;
-    let broken = |seq: i64, checked: i64, head: i64, why: &str| VerifyReport { checked, head_seq: head, first_broken: Some(seq), problem: Some(why.into()) };
+    let broken = |seq: i64, checked: i64, head: i64, why: &str| VerifyReport {
+        checked,
+        head_seq: head,
+        first_broken: Some(seq),
+        problem: Some(why.into()),
+    };
     let (head_seq, head_hash) = repo::head(db).await?;
     let mut after = 0;
     loop {
@@ -168,14 +198,24 @@ pub async fn verify(db: &Db, keys: &Keys) -> crate::Result<VerifyReport> {
         }
         for r in &rows {
             if r.seq != expected_seq {
-                return Ok(broken(expected_seq, checked, head_seq, "序号不连续：记录缺失或被重排"));
+                return Ok(broken(
+                    expected_seq,
+                    checked,
+                    head_seq,
+                    "序号不连续：记录缺失或被重排",
+                ));
             }
             if r.prev_hash != prev {
                 return Ok(broken(r.seq, checked, head_seq, "前一条记录的哈希不一致"));
             }
             let h = keys.audit_mac(&[&r.prev_hash, &canonical(r)]);
             if h != r.hash {
-                return Ok(broken(r.seq, checked, head_seq, "记录内容与哈希不符：记录被修改"));
+                return Ok(broken(
+                    r.seq,
+                    checked,
+                    head_seq,
+                    "记录内容与哈希不符：记录被修改",
+                ));
             }
             prev = r.hash.clone();
             expected_seq += 1;
@@ -184,14 +224,29 @@ pub async fn verify(db: &Db, keys: &Keys) -> crate::Result<VerifyReport> {
         }
     }
     if checked != head_seq || prev != head_hash {
-        return Ok(broken(checked + 1, checked, head_seq, "链头与最后一条记录不一致：末尾记录被删除"));
+        return Ok(broken(
+            checked + 1,
+            checked,
+            head_seq,
+            "链头与最后一条记录不一致：末尾记录被删除",
+        ));
     }
-    Ok(VerifyReport { checked, head_seq, first_broken: None, problem: None })
+    Ok(VerifyReport {
+        checked,
+        head_seq,
+        first_broken: None,
+        problem: None,
+    })
 }
 
 impl crate::Service {
     /// Recent audit rows, for the audit administrator only (B6).
-    pub async fn audit_recent(&self, actor: &crate::Actor, event_type: Option<&str>, limit: i64) -> crate::Result<Vec<linghuo_storage::audit::AuditRow>> {
+    pub async fn audit_recent(
+        &self,
+        actor: &crate::Actor,
+        event_type: Option<&str>,
+        limit: i64,
+    ) -> crate::Result<Vec<linghuo_storage::audit::AuditRow>> {
         actor.require_role(&[crate::Role::AuditAdmin])?;
         Ok(repo::recent(&self.db, event_type, limit.clamp(1, 1000)).await?)
     }
@@ -201,8 +256,19 @@ impl crate::Service {
         actor.require_role(&[crate::Role::AuditAdmin])?;
         let report = verify(&self.db, &self.keys).await?;
         let mut tx = self.db.begin().await?;
-        let outcome = if report.first_broken.is_none() { Outcome::Success } else { Outcome::Failure };
-        record(&mut tx, &self.keys, self.clock.now(), &AuditActor::from(actor), Event::new("audit_verified", "audit_log", report.head_seq).outcome(outcome)).await?;
+        let outcome = if report.first_broken.is_none() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        };
+        record(
+            &mut tx,
+            &self.keys,
+            self.clock.now(),
+            &AuditActor::from(actor),
+            Event::new("audit_verified", "audit_log", report.head_seq).outcome(outcome),
+        )
+        .await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -16,10 +16,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::access::{parse_permissions, Actor, RequestMeta, Role};
+use crate::access::{Actor, RequestMeta, Role, parse_permissions};
 use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::{password, protect, totp, Service};
+use crate::{Service, password, protect, totp};
 
 /// A token to hand to the browser, with the CSRF token that goes with it.
 #[derive(Clone, Debug)]
@@ -88,7 +88,11 @@ fn stage_name(n: NextStep) -> &'static str {
 }
 
 /// Rebuilds the caller from the account row; None for a disabled or malformed account.
-pub(crate) fn actor_from(u: &UserRow, authenticated_at: DateTime<Utc>, meta: &RequestMeta) -> Option<Actor> {
+pub(crate) fn actor_from(
+    u: &UserRow,
+    authenticated_at: DateTime<Utc>,
+    meta: &RequestMeta,
+) -> Option<Actor> {
     if u.disabled {
         return None;
     }
@@ -113,13 +117,17 @@ pub(crate) fn actor_from(u: &UserRow, authenticated_at: DateTime<Utc>, meta: &Re
 
 impl Service {
     fn throttle_subject(&self, username: &str) -> Vec<u8> {
-        self.keys.blind_index("login", &username.trim().to_lowercase())
+        self.keys
+            .blind_index("login", &username.trim().to_lowercase())
     }
 
     /// A session for a visitor who has not logged in, carrying the login form's CSRF token.
     pub async fn start_anonymous_session(&self, meta: &RequestMeta) -> Result<IssuedSession> {
         let now = self.clock.now();
-        let issued = IssuedSession { token: random_token(), csrf: random_token() };
+        let issued = IssuedSession {
+            token: random_token(),
+            csrf: random_token(),
+        };
         let mut tx = self.db.begin().await?;
         sessions::insert(
             &mut tx,
@@ -142,7 +150,9 @@ impl Service {
     /// Looks up a session token, enforcing the idle and absolute timeouts (A7).
     pub async fn session(&self, token: &str, meta: &RequestMeta) -> Result<Option<Session>> {
         let hash = token_hash(token);
-        let Some(row) = sessions::get(&self.db, &hash).await? else { return Ok(None) };
+        let Some(row) = sessions::get(&self.db, &hash).await? else {
+            return Ok(None);
+        };
         let now = self.clock.now();
         let sec = &self.config.security;
         let idle_expired = now - row.last_seen_at > Duration::minutes(sec.idle_timeout_minutes);
@@ -151,9 +161,21 @@ impl Service {
             let mut tx = self.db.begin().await?;
             sessions::delete(&mut tx, &hash).await?;
             if let Some(uid) = row.user_id {
-                let actor = AuditActor { id: Some(uid), name: String::new(), role: String::new(), meta: meta.clone() };
+                let actor = AuditActor {
+                    id: Some(uid),
+                    name: String::new(),
+                    role: String::new(),
+                    meta: meta.clone(),
+                };
                 let why = if absolute_expired { "absolute" } else { "idle" };
-                audit::record(&mut tx, &self.keys, now, &actor, Event::new("session_expired", "user", uid).detail(json!({"timeout": why}))).await?;
+                audit::record(
+                    &mut tx,
+                    &self.keys,
+                    now,
+                    &actor,
+                    Event::new("session_expired", "user", uid).detail(json!({"timeout": why})),
+                )
+                .await?;
             }
             tx.commit().await?;
             return Ok(None);
@@ -162,15 +184,23 @@ impl Service {
             ("anonymous", _) => SessionState::Anonymous,
             ("second_factor", Some(uid)) => SessionState::SecondFactor { user_id: uid },
             (stage @ ("password_change" | "active"), Some(uid)) => {
-                let Some(user) = users::by_id(&self.db, uid).await? else { return Ok(None) };
-                let Some(actor) = actor_from(&user, row.authenticated_at.unwrap_or(row.created_at), meta) else {
+                let Some(user) = users::by_id(&self.db, uid).await? else {
+                    return Ok(None);
+                };
+                let Some(actor) =
+                    actor_from(&user, row.authenticated_at.unwrap_or(row.created_at), meta)
+                else {
                     // Disabled or changed beyond use: the session is over (B8).
                     let mut tx = self.db.begin().await?;
                     sessions::delete(&mut tx, &hash).await?;
                     tx.commit().await?;
                     return Ok(None);
                 };
-                if stage == "active" { SessionState::Active(actor) } else { SessionState::PasswordChange(actor) }
+                if stage == "active" {
+                    SessionState::Active(actor)
+                } else {
+                    SessionState::PasswordChange(actor)
+                }
             }
             _ => return Ok(None),
         };
@@ -178,41 +208,75 @@ impl Service {
         if now - row.last_seen_at > Duration::seconds(60) {
             sessions::touch(&self.db, &hash, now).await?;
         }
-        Ok(Some(Session { token_hash: hash, csrf: row.csrf_token, state }))
+        Ok(Some(Session {
+            token_hash: hash,
+            csrf: row.csrf_token,
+            state,
+        }))
     }
 
     /// Checks user name and password. On success the old session (if any) is replaced by a new
     /// token (A6) whose stage says what comes next.
-    pub async fn login(&self, old_token: Option<&str>, username: &str, pass: &str, meta: &RequestMeta) -> Result<LoginOutcome> {
+    pub async fn login(
+        &self,
+        old_token: Option<&str>,
+        username: &str,
+        pass: &str,
+        meta: &RequestMeta,
+    ) -> Result<LoginOutcome> {
         let now = self.clock.now();
         let sec = &self.config.security;
         let subject = self.throttle_subject(username);
         let anon = AuditActor::anonymous(meta);
         let mut tx = self.db.begin().await?;
-        let mut t = throttle::get(&mut tx, &subject).await?.unwrap_or(ThrottleRow {
-            subject: subject.clone(),
-            consecutive_failures: 0,
-            locked_until: None,
-            window_start: now,
-            window_attempts: 0,
-        });
+        let mut t = throttle::get(&mut tx, &subject)
+            .await?
+            .unwrap_or(ThrottleRow {
+                subject: subject.clone(),
+                consecutive_failures: 0,
+                locked_until: None,
+                window_start: now,
+                window_attempts: 0,
+            });
         if now - t.window_start >= Duration::hours(1) {
             t.window_start = now;
             t.window_attempts = 0;
         }
         // Hard ceiling: at most max_attempts_per_hour evaluated per name per hour (ASVS 2.2.1).
         if t.window_attempts >= sec.max_attempts_per_hour {
-            let retry = (t.window_start + Duration::hours(1) - now).num_seconds().max(1);
-            audit::record(&mut tx, &self.keys, now, &anon, Event::new("login_rate_limited", "login", hex::encode(&subject[..8])).outcome(Outcome::Denied)).await?;
+            let retry = (t.window_start + Duration::hours(1) - now)
+                .num_seconds()
+                .max(1);
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &anon,
+                Event::new("login_rate_limited", "login", hex::encode(&subject[..8]))
+                    .outcome(Outcome::Denied),
+            )
+            .await?;
             tx.commit().await?;
-            return Err(ServiceError::Locked { retry_after_secs: retry });
+            return Err(ServiceError::Locked {
+                retry_after_secs: retry,
+            });
         }
         if let Some(until) = t.locked_until.filter(|u| *u > now) {
             t.window_attempts += 1;
             throttle::put(&mut tx, &t).await?;
-            audit::record(&mut tx, &self.keys, now, &anon, Event::new("login_locked", "login", hex::encode(&subject[..8])).outcome(Outcome::Denied)).await?;
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &anon,
+                Event::new("login_locked", "login", hex::encode(&subject[..8]))
+                    .outcome(Outcome::Denied),
+            )
+            .await?;
             tx.commit().await?;
-            return Err(ServiceError::Locked { retry_after_secs: (until - now).num_seconds().max(1) });
+            return Err(ServiceError::Locked {
+                retry_after_secs: (until - now).num_seconds().max(1),
+            });
         }
         t.window_attempts += 1;
         let user = users::by_username(&self.db, username.trim()).await?;
@@ -226,26 +290,40 @@ impl Service {
         };
         if !ok {
             t.consecutive_failures += 1;
-            let mut event = Event::new("login_failure", "login", hex::encode(&subject[..8])).outcome(Outcome::Failure);
+            let mut event = Event::new("login_failure", "login", hex::encode(&subject[..8]))
+                .outcome(Outcome::Failure);
             if t.consecutive_failures >= sec.lockout_threshold {
                 let exp = (t.consecutive_failures - sec.lockout_threshold).min(6) as u32;
                 let secs = (sec.lockout_base_seconds << exp).min(3600);
                 t.locked_until = Some(now + Duration::seconds(secs));
-                event = event.detail(json!({"locked_seconds": secs, "failures": t.consecutive_failures}));
+                event = event
+                    .detail(json!({"locked_seconds": secs, "failures": t.consecutive_failures}));
             }
             throttle::put(&mut tx, &t).await?;
             let locked = t.locked_until.is_some_and(|u| u > now);
-            let actor = AuditActor { id: user.as_ref().map(|u| u.id), ..anon.clone() };
+            let actor = AuditActor {
+                id: user.as_ref().map(|u| u.id),
+                ..anon.clone()
+            };
             audit::record(&mut tx, &self.keys, now, &actor, event).await?;
             if locked {
-                audit::record(&mut tx, &self.keys, now, &actor, Event::new("account_locked", "login", hex::encode(&subject[..8])).outcome(Outcome::Denied)).await?;
+                audit::record(
+                    &mut tx,
+                    &self.keys,
+                    now,
+                    &actor,
+                    Event::new("account_locked", "login", hex::encode(&subject[..8]))
+                        .outcome(Outcome::Denied),
+                )
+                .await?;
             }
             tx.commit().await?;
             return Err(ServiceError::LoginFailed);
         }
         let user = user.expect("ok implies a user");
         throttle::clear(&mut tx, &subject).await?;
-        let role = Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
+        let role =
+            Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
         let next = if role.needs_second_factor() {
             NextStep::SecondFactor
         } else if user.must_change_password {
@@ -256,7 +334,10 @@ impl Service {
         if let Some(old) = old_token {
             sessions::delete(&mut tx, &token_hash(old)).await?;
         }
-        let issued = IssuedSession { token: random_token(), csrf: random_token() };
+        let issued = IssuedSession {
+            token: random_token(),
+            csrf: random_token(),
+        };
         sessions::insert(
             &mut tx,
             &SessionRow {
@@ -271,40 +352,93 @@ impl Service {
             },
         )
         .await?;
-        let actor = AuditActor { id: Some(user.id), name: user.username.clone(), role: user.role.clone(), meta: meta.clone() };
-        let event = if next == NextStep::SecondFactor { "login_password_ok" } else { "login_success" };
-        audit::record(&mut tx, &self.keys, now, &actor, Event::new(event, "user", user.id)).await?;
+        let actor = AuditActor {
+            id: Some(user.id),
+            name: user.username.clone(),
+            role: user.role.clone(),
+            meta: meta.clone(),
+        };
+        let event = if next == NextStep::SecondFactor {
+            "login_password_ok"
+        } else {
+            "login_success"
+        };
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new(event, "user", user.id),
+        )
+        .await?;
         if next != NextStep::SecondFactor {
             users::touch_login(&mut tx, user.id, now).await?;
         }
         tx.commit().await?;
-        Ok(LoginOutcome { session: issued, next, role })
+        Ok(LoginOutcome {
+            session: issued,
+            next,
+            role,
+        })
     }
 
     /// Checks the TOTP code of a session in the second-factor stage. A code is accepted once:
     /// a replay inside its window is refused and raised as an alert (A5).
-    pub async fn second_factor(&self, token: &str, code: &str, meta: &RequestMeta) -> Result<LoginOutcome> {
+    pub async fn second_factor(
+        &self,
+        token: &str,
+        code: &str,
+        meta: &RequestMeta,
+    ) -> Result<LoginOutcome> {
         let now = self.clock.now();
         let hash = token_hash(token);
-        let Some(row) = sessions::get(&self.db, &hash).await? else { return Err(ServiceError::Unauthenticated) };
-        let (Some(uid), "second_factor") = (row.user_id, row.stage.as_str()) else { return Err(ServiceError::Unauthenticated) };
-        let Some(user) = users::by_id(&self.db, uid).await? else { return Err(ServiceError::Unauthenticated) };
-        let actor = AuditActor { id: Some(uid), name: user.username.clone(), role: user.role.clone(), meta: meta.clone() };
+        let Some(row) = sessions::get(&self.db, &hash).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let (Some(uid), "second_factor") = (row.user_id, row.stage.as_str()) else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let Some(user) = users::by_id(&self.db, uid).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let actor = AuditActor {
+            id: Some(uid),
+            name: user.username.clone(),
+            role: user.role.clone(),
+            meta: meta.clone(),
+        };
         let secret = user
             .totp_secret
             .as_deref()
             .filter(|_| user.totp_enabled)
-            .and_then(|s| self.keys.open(&protect::context("users.totp_secret", &uid), s).ok());
+            .and_then(|s| {
+                self.keys
+                    .open(&protect::context("users.totp_secret", &uid), s)
+                    .ok()
+            });
         let mut tx = self.db.begin().await?;
-        let step = secret.as_ref().and_then(|s| totp::matching_step(s, code, now.timestamp()));
+        let step = secret
+            .as_ref()
+            .and_then(|s| totp::matching_step(s, code, now.timestamp()));
         let accepted = match step {
             Some(step) => users::use_totp_step(&mut tx, uid, step).await?,
             None => false,
         };
         if !accepted {
             let replay = step.is_some();
-            let event = if replay { "totp_replay_alert" } else { "totp_failure" };
-            audit::record(&mut tx, &self.keys, now, &actor, Event::new(event, "user", uid).outcome(Outcome::Failure)).await?;
+            let event = if replay {
+                "totp_replay_alert"
+            } else {
+                "totp_failure"
+            };
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &actor,
+                Event::new(event, "user", uid).outcome(Outcome::Failure),
+            )
+            .await?;
             if replay {
                 tracing::warn!(user = %uid, "second-factor code replayed");
             }
@@ -312,14 +446,19 @@ impl Service {
             return Err(ServiceError::SecondFactorRejected);
         }
         let sec = &self.config.security;
-        let next = if user.must_change_password || now - user.password_changed_at > Duration::days(sec.staff_password_max_age_days) {
+        let next = if user.must_change_password
+            || now - user.password_changed_at > Duration::days(sec.staff_password_max_age_days)
+        {
             NextStep::PasswordChange
         } else {
             NextStep::Done
         };
         // New token again now that the login is complete.
         sessions::delete(&mut tx, &hash).await?;
-        let issued = IssuedSession { token: random_token(), csrf: row.csrf_token.clone() };
+        let issued = IssuedSession {
+            token: random_token(),
+            csrf: row.csrf_token.clone(),
+        };
         sessions::insert(
             &mut tx,
             &SessionRow {
@@ -335,35 +474,76 @@ impl Service {
         )
         .await?;
         users::touch_login(&mut tx, uid, now).await?;
-        audit::record(&mut tx, &self.keys, now, &actor, Event::new("login_success", "user", uid).detail(json!({"second_factor": "totp"}))).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new("login_success", "user", uid).detail(json!({"second_factor": "totp"})),
+        )
+        .await?;
         tx.commit().await?;
-        let role = Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
-        Ok(LoginOutcome { session: issued, next, role })
+        let role =
+            Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
+        Ok(LoginOutcome {
+            session: issued,
+            next,
+            role,
+        })
     }
 
     /// Changes the caller's password. Required at first login and when a staff password expires.
-    pub async fn change_password(&self, token: &str, old: &str, new: &str, meta: &RequestMeta) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        token: &str,
+        old: &str,
+        new: &str,
+        meta: &RequestMeta,
+    ) -> Result<()> {
         let now = self.clock.now();
         let hash = token_hash(token);
-        let Some(row) = sessions::get(&self.db, &hash).await? else { return Err(ServiceError::Unauthenticated) };
-        let (Some(uid), "password_change" | "active") = (row.user_id, row.stage.as_str()) else { return Err(ServiceError::Unauthenticated) };
-        let Some(user) = users::by_id(&self.db, uid).await? else { return Err(ServiceError::Unauthenticated) };
+        let Some(row) = sessions::get(&self.db, &hash).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let (Some(uid), "password_change" | "active") = (row.user_id, row.stage.as_str()) else {
+            return Err(ServiceError::Unauthenticated);
+        };
+        let Some(user) = users::by_id(&self.db, uid).await? else {
+            return Err(ServiceError::Unauthenticated);
+        };
         if !password::verify(old, &user.password_hash) {
-            return Err(ServiceError::invalid("old_password", "password_wrong", "原密码不正确"));
+            return Err(ServiceError::invalid(
+                "old_password",
+                "password_wrong",
+                "原密码不正确",
+            ));
         }
-        password::check_policy(new, self.config.security.password_min_length, "new_password")?;
+        password::check_policy(
+            new,
+            self.config.security.password_min_length,
+            "new_password",
+        )?;
         if new == old {
-            return Err(ServiceError::invalid("new_password", "password_reused", "新密码不能与原密码相同"));
+            return Err(ServiceError::invalid(
+                "new_password",
+                "password_reused",
+                "新密码不能与原密码相同",
+            ));
         }
         let mut tx = self.db.begin().await?;
         let role = Role::parse(&user.role).unwrap_or(Role::Worker);
         if role.needs_second_factor() {
-            let history = users::password_history(&mut tx, uid, self.config.security.password_history).await?;
+            let history =
+                users::password_history(&mut tx, uid, self.config.security.password_history)
+                    .await?;
             if history.iter().any(|h| password::verify(new, h)) {
                 return Err(ServiceError::invalid(
                     "new_password",
                     "password_reused",
-                    format!("不能使用最近{}次用过的密码", self.config.security.password_history),
+                    format!(
+                        "不能使用最近{}次用过的密码",
+                        self.config.security.password_history
+                    ),
                 ));
             }
         }
@@ -372,11 +552,28 @@ impl Service {
         sessions::delete_for_user(&mut tx, uid).await?;
         sessions::insert(
             &mut tx,
-            &SessionRow { stage: "active".into(), authenticated_at: Some(now), last_seen_at: now, ..row },
+            &SessionRow {
+                stage: "active".into(),
+                authenticated_at: Some(now),
+                last_seen_at: now,
+                ..row
+            },
         )
         .await?;
-        let actor = AuditActor { id: Some(uid), name: user.username.clone(), role: user.role.clone(), meta: meta.clone() };
-        audit::record(&mut tx, &self.keys, now, &actor, Event::new("password_changed", "user", uid)).await?;
+        let actor = AuditActor {
+            id: Some(uid),
+            name: user.username.clone(),
+            role: user.role.clone(),
+            meta: meta.clone(),
+        };
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new("password_changed", "user", uid),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -388,8 +585,20 @@ impl Service {
         let mut tx = self.db.begin().await?;
         sessions::delete(&mut tx, &hash).await?;
         if let Some(uid) = row.and_then(|r| r.user_id) {
-            let actor = AuditActor { id: Some(uid), name: String::new(), role: String::new(), meta: meta.clone() };
-            audit::record(&mut tx, &self.keys, self.clock.now(), &actor, Event::new("logout", "user", uid)).await?;
+            let actor = AuditActor {
+                id: Some(uid),
+                name: String::new(),
+                role: String::new(),
+                meta: meta.clone(),
+            };
+            audit::record(
+                &mut tx,
+                &self.keys,
+                self.clock.now(),
+                &actor,
+                Event::new("logout", "user", uid),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -13,7 +13,9 @@ impl Clock {
     }
 
     pub fn manual(start: DateTime<Utc>) -> Clock {
-        Clock(Some(Arc::new(Mutex::new(linghuo_storage::truncate_micros(start)))))
+        Clock(Some(Arc::new(Mutex::new(
+            linghuo_storage::truncate_micros(start),
+        ))))
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -45,17 +45,11 @@ impl Default for ServerConfig {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     /// `sqlite:PATH` or `postgres://user@host/db`. Empty means `sqlite:<data_dir>/linghuo.db`.
     pub url: String,
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        DatabaseConfig { url: String::new() }
-    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -113,7 +107,13 @@ pub struct KeysConfig {
 
 impl Default for KeysConfig {
     fn default() -> Self {
-        KeysConfig { cipher: "aes-256-gcm".into(), file: PathBuf::new(), field_key: None, index_key: None, audit_key: None }
+        KeysConfig {
+            cipher: "aes-256-gcm".into(),
+            file: PathBuf::new(),
+            field_key: None,
+            index_key: None,
+            audit_key: None,
+        }
     }
 }
 
@@ -128,7 +128,10 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        LogConfig { format: "text".into(), level: "info".into() }
+        LogConfig {
+            format: "text".into(),
+            level: "info".into(),
+        }
     }
 }
 
@@ -153,7 +156,10 @@ impl Config {
     /// The database URL, defaulting to a SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
-            format!("sqlite:{}", self.server.data_dir.join("linghuo.db").display())
+            format!(
+                "sqlite:{}",
+                self.server.data_dir.join("linghuo.db").display()
+            )
         } else {
             self.database.url.clone()
         }
@@ -187,12 +193,26 @@ impl Config {
         }
         match self.keys.cipher.as_str() {
             "aes-256-gcm" => {}
-            "sm4-gcm" => return Err("keys.cipher sm4-gcm is reserved for 密评 and not available in this build".into()),
+            "sm4-gcm" => {
+                return Err(
+                    "keys.cipher sm4-gcm is reserved for 密评 and not available in this build"
+                        .into(),
+                );
+            }
             other => return Err(format!("keys.cipher {other:?} is unknown (aes-256-gcm)")),
         }
-        let given = [&self.keys.field_key, &self.keys.index_key, &self.keys.audit_key].iter().filter(|k| k.is_some()).count();
+        let given = [
+            &self.keys.field_key,
+            &self.keys.index_key,
+            &self.keys.audit_key,
+        ]
+        .iter()
+        .filter(|k| k.is_some())
+        .count();
         if given != 0 && given != 3 {
-            return Err("keys.field_key, keys.index_key and keys.audit_key must be given together".into());
+            return Err(
+                "keys.field_key, keys.index_key and keys.audit_key must be given together".into(),
+            );
         }
         Ok(())
     }

@@ -8,7 +8,11 @@ use linghuo_storage::StorageError;
 pub enum ServiceError {
     /// Bad input: `field` names the field (a JSON path or form name).
     #[error("{field}: {message}")]
-    Invalid { field: String, code: &'static str, message: String },
+    Invalid {
+        field: String,
+        code: &'static str,
+        message: String,
+    },
     /// Not there, or not in the caller's scope: the two are indistinguishable on purpose.
     #[error("not found")]
     NotFound,
@@ -35,17 +39,32 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
-    pub fn invalid(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        ServiceError::Invalid { field: field.into(), code, message: message.into() }
+    pub fn invalid(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        ServiceError::Invalid {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
     }
 
     /// Attaches a field name to a domain validation error.
     pub fn field(field: impl Into<String>, e: DomainError) -> Self {
-        ServiceError::Invalid { field: field.into(), code: e.code, message: e.message }
+        ServiceError::Invalid {
+            field: field.into(),
+            code: e.code,
+            message: e.message,
+        }
     }
 
     pub fn forbidden() -> Self {
-        ServiceError::Forbidden { code: "forbidden", message: "您没有执行此操作的权限".into() }
+        ServiceError::Forbidden {
+            code: "forbidden",
+            message: "您没有执行此操作的权限".into(),
+        }
     }
 }
 
@@ -54,11 +73,15 @@ impl From<StorageError> for ServiceError {
         match e {
             StorageError::Conflict { constraint } => {
                 tracing::info!(%constraint, "write refused by constraint");
-                ServiceError::Conflict { code: "conflict", message: "数据冲突：记录已存在或已被他人修改，请刷新后重试".into() }
+                ServiceError::Conflict {
+                    code: "conflict",
+                    message: "数据冲突：记录已存在或已被他人修改，请刷新后重试".into(),
+                }
             }
-            StorageError::Stale => {
-                ServiceError::Conflict { code: "stale", message: "记录已被他人修改，请刷新后重试".into() }
-            }
+            StorageError::Stale => ServiceError::Conflict {
+                code: "stale",
+                message: "记录已被他人修改，请刷新后重试".into(),
+            },
             other => ServiceError::Internal(other.to_string()),
         }
     }

@@ -38,13 +38,20 @@ pub struct Service {
 
 impl std::fmt::Debug for Service {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Service").field("backend", &self.db.backend()).finish()
+        f.debug_struct("Service")
+            .field("backend", &self.db.backend())
+            .finish()
     }
 }
 
 impl Service {
     pub fn new(db: Db, keys: Keys, config: Config, clock: Clock) -> Service {
-        Service { db, keys: Arc::new(keys), config: Arc::new(config), clock }
+        Service {
+            db,
+            keys: Arc::new(keys),
+            config: Arc::new(config),
+            clock,
+        }
     }
 
     /// Verifies the audit chain (E3).

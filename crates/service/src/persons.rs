@@ -6,7 +6,7 @@
 //! ID number (whose address code is where the number was issued, possibly long abolished).
 
 use chrono::NaiveDate;
-use linghuo_domain::{mask_name, IdNumber, Phone, RegionCode};
+use linghuo_domain::{IdNumber, Phone, RegionCode, mask_name};
 use linghuo_storage::persons::{self, GroupRow, PersonFilter, PersonRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::access::{Actor, Permission, Role};
 use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::error::{Result, ServiceError};
-use crate::{protect, Service};
+use crate::{Service, protect};
 
 /// The groups of 晋政办发〔2020〕89号 (the screening contract's codes) with their names.
 pub const GROUPS: &[(&str, &str)] = &[
@@ -36,7 +36,11 @@ pub fn group_label(code: &str) -> Option<&'static str> {
     GROUPS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
-const SOURCES: &[(&str, &str)] = &[("registry", "部门数据核验"), ("staff_checked", "窗口核验材料"), ("self_declared", "本人申报")];
+const SOURCES: &[(&str, &str)] = &[
+    ("registry", "部门数据核验"),
+    ("staff_checked", "窗口核验材料"),
+    ("self_declared", "本人申报"),
+];
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,28 +112,50 @@ fn trimmed_name(name: &str) -> Result<String> {
     let n = name.trim();
     let count = n.chars().count();
     if count == 0 || count > 40 {
-        return Err(ServiceError::invalid("name", "name_length", "姓名不能为空，最多40个字符"));
+        return Err(ServiceError::invalid(
+            "name",
+            "name_length",
+            "姓名不能为空，最多40个字符",
+        ));
     }
     if n.chars().any(char::is_control) {
-        return Err(ServiceError::invalid("name", "name_chars", "姓名含有不允许的字符"));
+        return Err(ServiceError::invalid(
+            "name",
+            "name_chars",
+            "姓名含有不允许的字符",
+        ));
     }
     Ok(n.to_owned())
 }
 
 fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| ServiceError::invalid(field, "date_format", "日期格式应为 YYYY-MM-DD，例如 2021-06-01"))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        ServiceError::invalid(
+            field,
+            "date_format",
+            "日期格式应为 YYYY-MM-DD，例如 2021-06-01",
+        )
+    })
 }
 
 impl Service {
     fn open_text(&self, column: &str, id: &Uuid, sealed: &[u8]) -> Result<String> {
-        let plain = self.keys.open(&protect::context(column, id), sealed).map_err(|e| ServiceError::Internal(format!("{column}: {e}")))?;
-        String::from_utf8(plain.to_vec()).map_err(|_| ServiceError::Internal(format!("{column}: not utf-8")))
+        let plain = self
+            .keys
+            .open(&protect::context(column, id), sealed)
+            .map_err(|e| ServiceError::Internal(format!("{column}: {e}")))?;
+        String::from_utf8(plain.to_vec())
+            .map_err(|_| ServiceError::Internal(format!("{column}: not utf-8")))
     }
 
     fn view(&self, row: &PersonRow, groups: Vec<GroupRow>) -> Result<PersonView> {
         let id_number = self.open_text("persons.id_number", &row.id, &row.id_cipher)?;
         let phone = match &row.phone_cipher {
-            Some(c) => Some(linghuo_domain::mask_phone_str(&self.open_text("persons.phone", &row.id, c)?)),
+            Some(c) => Some(linghuo_domain::mask_phone_str(&self.open_text(
+                "persons.phone",
+                &row.id,
+                c,
+            )?)),
             None => None,
         };
         Ok(PersonView {
@@ -140,13 +166,19 @@ impl Service {
             gender: if row.gender == "male" { "男" } else { "女" }.into(),
             birth_year: row.birth_year,
             jurisdiction_code: row.jurisdiction_code.clone(),
-            jurisdiction_name: RegionCode::parse(&row.jurisdiction_code).map(|r| r.full_name()).unwrap_or_default(),
+            jurisdiction_name: RegionCode::parse(&row.jurisdiction_code)
+                .map(|r| r.full_name())
+                .unwrap_or_default(),
             address: row.address.clone(),
             groups: groups
                 .into_iter()
                 .map(|g| GroupView {
                     label: group_label(&g.group_code).unwrap_or("其他"),
-                    source_label: SOURCES.iter().find(|(c, _)| *c == g.source).map(|(_, l)| *l).unwrap_or(""),
+                    source_label: SOURCES
+                        .iter()
+                        .find(|(c, _)| *c == g.source)
+                        .map(|(_, l)| *l)
+                        .unwrap_or(""),
                     group: g.group_code,
                     since: g.since,
                     evidence: g.evidence,
@@ -161,21 +193,40 @@ impl Service {
     pub async fn create_person(&self, actor: &Actor, input: NewPerson) -> Result<PersonView> {
         actor.require_role(&[Role::Staff])?;
         let name = trimmed_name(&input.name)?;
-        let idn = IdNumber::parse(&input.id_number).map_err(|e| ServiceError::field("id_number", e))?;
-        let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let idn =
+            IdNumber::parse(&input.id_number).map_err(|e| ServiceError::field("id_number", e))?;
+        let phone = match input
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(p) => Some(Phone::parse(p).map_err(|e| ServiceError::field("phone", e))?),
             None => None,
         };
-        let region = RegionCode::parse(input.jurisdiction_code.trim()).map_err(|e| ServiceError::field("jurisdiction_code", e))?;
+        let region = RegionCode::parse(input.jurisdiction_code.trim())
+            .map_err(|e| ServiceError::field("jurisdiction_code", e))?;
         if region.level() != linghuo_domain::RegionLevel::County {
-            return Err(ServiceError::invalid("jurisdiction_code", "jurisdiction_not_county", "管辖地须为县（市、区）一级的区划代码"));
+            return Err(ServiceError::invalid(
+                "jurisdiction_code",
+                "jurisdiction_not_county",
+                "管辖地须为县（市、区）一级的区划代码",
+            ));
         }
         if !actor.may_see(&region.as_str(), None) {
-            return Err(ServiceError::invalid("jurisdiction_code", "jurisdiction_out_of_scope", "管辖地不在您的管辖范围内"));
+            return Err(ServiceError::invalid(
+                "jurisdiction_code",
+                "jurisdiction_out_of_scope",
+                "管辖地不在您的管辖范围内",
+            ));
         }
         let address = input.address.unwrap_or_default().trim().to_owned();
         if address.chars().count() > 200 || address.chars().any(char::is_control) {
-            return Err(ServiceError::invalid("address", "address_format", "地址最多200个字符"));
+            return Err(ServiceError::invalid(
+                "address",
+                "address_format",
+                "地址最多200个字符",
+            ));
         }
         let now = self.clock.now();
         let id = Uuid::new_v4();
@@ -183,13 +234,26 @@ impl Service {
         for (i, g) in input.groups.iter().enumerate() {
             let field = format!("groups[{i}]");
             if group_label(&g.group).is_none() {
-                return Err(ServiceError::invalid(format!("{field}.group"), "group_unknown", format!("未知的人员类别：{}", g.group)));
+                return Err(ServiceError::invalid(
+                    format!("{field}.group"),
+                    "group_unknown",
+                    format!("未知的人员类别：{}", g.group),
+                ));
             }
             let source = g.source.clone().unwrap_or_else(|| "staff_checked".into());
             if !SOURCES.iter().any(|(c, _)| *c == source) {
-                return Err(ServiceError::invalid(format!("{field}.source"), "source_unknown", "材料来源须为 registry、staff_checked 或 self_declared"));
+                return Err(ServiceError::invalid(
+                    format!("{field}.source"),
+                    "source_unknown",
+                    "材料来源须为 registry、staff_checked 或 self_declared",
+                ));
             }
-            let since = g.since.as_deref().filter(|s| !s.trim().is_empty()).map(|s| parse_date(&format!("{field}.since"), s)).transpose()?;
+            let since = g
+                .since
+                .as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| parse_date(&format!("{field}.since"), s))
+                .transpose()?;
             group_rows.push(GroupRow {
                 id: Uuid::new_v4(),
                 person_id: id,
@@ -206,10 +270,20 @@ impl Service {
         let row = PersonRow {
             id,
             name,
-            id_cipher: self.keys.seal(&protect::context("persons.id_number", &id), idn.as_str().as_bytes()),
+            id_cipher: self.keys.seal(
+                &protect::context("persons.id_number", &id),
+                idn.as_str().as_bytes(),
+            ),
             id_index: self.keys.blind_index("id_number", idn.as_str()),
-            phone_cipher: phone.as_ref().map(|p| self.keys.seal(&protect::context("persons.phone", &id), p.as_str().as_bytes())),
-            phone_index: phone.as_ref().map(|p| self.keys.blind_index("phone", p.as_str())),
+            phone_cipher: phone.as_ref().map(|p| {
+                self.keys.seal(
+                    &protect::context("persons.phone", &id),
+                    p.as_str().as_bytes(),
+                )
+            }),
+            phone_index: phone
+                .as_ref()
+                .map(|p| self.keys.blind_index("phone", p.as_str())),
             key_version: i64::from(self.keys.current_field_version()),
             gender: if idn.is_male() { "male" } else { "female" }.into(),
             birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
@@ -222,7 +296,10 @@ impl Service {
         };
         let mut tx = self.db.begin().await?;
         persons::insert(&mut tx, &row).await.map_err(|e| match e {
-            linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict { code: "person_exists", message: "该身份证号码的人员已登记，不能重复登记".into() },
+            linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                code: "person_exists",
+                message: "该身份证号码的人员已登记，不能重复登记".into(),
+            },
             other => other.into(),
         })?;
         for g in &group_rows {
@@ -233,7 +310,11 @@ impl Service {
             &self.keys,
             now,
             &AuditActor::from(actor),
-            Event::new("person_created", "person", id).region(row.jurisdiction_code.clone()).detail(json!({"groups": group_rows.iter().map(|g| &g.group_code).collect::<Vec<_>>()})),
+            Event::new("person_created", "person", id)
+                .region(row.jurisdiction_code.clone())
+                .detail(
+                    json!({"groups": group_rows.iter().map(|g| &g.group_code).collect::<Vec<_>>()}),
+                ),
         )
         .await?;
         tx.commit().await?;
@@ -241,11 +322,26 @@ impl Service {
     }
 
     /// Audits a refused access to an object outside the caller's scope and answers NotFound.
-    pub async fn deny(&self, actor: &Actor, object_type: &'static str, object_id: String, action: &str) -> ServiceError {
+    pub async fn deny(
+        &self,
+        actor: &Actor,
+        object_type: &'static str,
+        object_id: String,
+        action: &str,
+    ) -> ServiceError {
         let now = self.clock.now();
         let write = async {
             let mut tx = self.db.begin().await?;
-            audit::record(&mut tx, &self.keys, now, &AuditActor::from(actor), Event::new("access_denied", object_type, object_id).outcome(Outcome::Denied).detail(json!({"action": action}))).await?;
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &AuditActor::from(actor),
+                Event::new("access_denied", object_type, object_id)
+                    .outcome(Outcome::Denied)
+                    .detail(json!({"action": action})),
+            )
+            .await?;
             tx.commit().await?;
             Ok::<_, ServiceError>(())
         };
@@ -271,8 +367,15 @@ impl Service {
 
     /// Searches persons in the caller's region. The query may be a name (prefix), a full ID
     /// number or a mobile number; the latter two are matched through their blind indexes.
-    pub async fn search_persons(&self, actor: &Actor, query: &str, page: i64) -> Result<PersonPage> {
-        let Some(prefix) = actor.person_scope_prefix() else { return Err(ServiceError::forbidden()) };
+    pub async fn search_persons(
+        &self,
+        actor: &Actor,
+        query: &str,
+        page: i64,
+    ) -> Result<PersonPage> {
+        let Some(prefix) = actor.person_scope_prefix() else {
+            return Err(ServiceError::forbidden());
+        };
         let per_page = 20;
         let page = page.max(1);
         let q = query.trim();
@@ -288,38 +391,76 @@ impl Service {
             PersonFilter::PhoneIndex(&phone_ix)
         } else {
             if q.chars().count() > 40 {
-                return Err(ServiceError::invalid("q", "query_too_long", "查询内容最多40个字符"));
+                return Err(ServiceError::invalid(
+                    "q",
+                    "query_too_long",
+                    "查询内容最多40个字符",
+                ));
             }
             PersonFilter::NamePrefix(q)
         };
-        let (rows, total) = persons::search(&self.db, &prefix, filter, per_page, (page - 1) * per_page).await?;
+        let (rows, total) =
+            persons::search(&self.db, &prefix, filter, per_page, (page - 1) * per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
             items.push(self.view(r, persons::groups(&self.db, r.id).await?)?);
         }
-        Ok(PersonPage { items, total, page, per_page })
+        Ok(PersonPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Shows one protected field in full: needs `pii:reveal`, a stated reason, and leaves an
     /// audit row naming the field and the reason (D5).
-    pub async fn reveal_person_field(&self, actor: &Actor, id: Uuid, field: RevealField, reason: &str) -> Result<String> {
+    pub async fn reveal_person_field(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        field: RevealField,
+        reason: &str,
+    ) -> Result<String> {
         let row = self.person_in_scope(actor, id, "reveal").await?;
         let reason = reason.trim();
         if !actor.has(Permission::PiiReveal) {
             let now = self.clock.now();
             let mut tx = self.db.begin().await?;
-            audit::record(&mut tx, &self.keys, now, &AuditActor::from(actor), Event::new("pii_reveal", "person", id).outcome(Outcome::Denied).region(row.jurisdiction_code.clone())).await?;
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &AuditActor::from(actor),
+                Event::new("pii_reveal", "person", id)
+                    .outcome(Outcome::Denied)
+                    .region(row.jurisdiction_code.clone()),
+            )
+            .await?;
             tx.commit().await?;
-            return Err(ServiceError::Forbidden { code: "reveal_not_permitted", message: "您没有查看完整个人信息的权限".into() });
+            return Err(ServiceError::Forbidden {
+                code: "reveal_not_permitted",
+                message: "您没有查看完整个人信息的权限".into(),
+            });
         }
         if reason.chars().count() < 4 || reason.chars().count() > 200 {
-            return Err(ServiceError::invalid("reason", "reason_required", "请填写查看完整信息的理由（4至200个字）"));
+            return Err(ServiceError::invalid(
+                "reason",
+                "reason_required",
+                "请填写查看完整信息的理由（4至200个字）",
+            ));
         }
         let value = match field {
             RevealField::IdNumber => self.open_text("persons.id_number", &id, &row.id_cipher)?,
             RevealField::Phone => match &row.phone_cipher {
                 Some(c) => self.open_text("persons.phone", &id, c)?,
-                None => return Err(ServiceError::invalid("field", "field_empty", "该人员未登记手机号码")),
+                None => {
+                    return Err(ServiceError::invalid(
+                        "field",
+                        "field_empty",
+                        "该人员未登记手机号码",
+                    ));
+                }
             },
             RevealField::Name => row.name.clone(),
         };
@@ -330,7 +471,9 @@ impl Service {
             &self.keys,
             now,
             &AuditActor::from(actor),
-            Event::new("pii_reveal", "person", id).region(row.jurisdiction_code.clone()).detail(json!({"field": field, "reason": reason})),
+            Event::new("pii_reveal", "person", id)
+                .region(row.jurisdiction_code.clone())
+                .detail(json!({"field": field, "reason": reason})),
         )
         .await?;
         tx.commit().await?;

@@ -37,7 +37,10 @@ pub struct Keys {
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys").field("field_versions", &self.field.keys().collect::<Vec<_>>()).field("current", &self.current).finish()
+        f.debug_struct("Keys")
+            .field("field_versions", &self.field.keys().collect::<Vec<_>>())
+            .field("current", &self.current)
+            .finish()
     }
 }
 
@@ -76,9 +79,13 @@ fn random_key() -> Zeroizing<[u8; 32]> {
 }
 
 fn parse_hex_key(s: &str, what: &str) -> Result<Zeroizing<[u8; 32]>, KeyError> {
-    let bytes = Zeroizing::new(hex::decode(s.trim()).map_err(|_| KeyError::Material(format!("{what} is not hex")))?);
+    let bytes = Zeroizing::new(
+        hex::decode(s.trim()).map_err(|_| KeyError::Material(format!("{what} is not hex")))?,
+    );
     if bytes.len() != 32 {
-        return Err(KeyError::Material(format!("{what} must be 32 bytes (64 hex characters)")));
+        return Err(KeyError::Material(format!(
+            "{what} must be 32 bytes (64 hex characters)"
+        )));
     }
     let mut k = Zeroizing::new([0u8; 32]);
     k.copy_from_slice(&bytes);
@@ -90,16 +97,30 @@ impl Keys {
     pub fn generate() -> Keys {
         let mut field = BTreeMap::new();
         field.insert(1, random_key());
-        Keys { field, current: 1, index: random_key(), audit: random_key() }
+        Keys {
+            field,
+            current: 1,
+            index: random_key(),
+            audit: random_key(),
+        }
     }
 
     /// Keys from configuration, else from the key file, else generated into the key file
     /// with mode 0600 on first start.
     pub fn load_or_create(config: &Config) -> Result<Keys, KeyError> {
-        if let (Some(f), Some(i), Some(a)) = (&config.keys.field_key, &config.keys.index_key, &config.keys.audit_key) {
+        if let (Some(f), Some(i), Some(a)) = (
+            &config.keys.field_key,
+            &config.keys.index_key,
+            &config.keys.audit_key,
+        ) {
             let mut field = BTreeMap::new();
             field.insert(1, parse_hex_key(&f.0, "keys.field_key")?);
-            return Ok(Keys { field, current: 1, index: parse_hex_key(&i.0, "keys.index_key")?, audit: parse_hex_key(&a.0, "keys.audit_key")? });
+            return Ok(Keys {
+                field,
+                current: 1,
+                index: parse_hex_key(&i.0, "keys.index_key")?,
+                audit: parse_hex_key(&a.0, "keys.audit_key")?,
+            });
         }
         let path = config.key_file();
         if path.exists() {
@@ -113,13 +134,22 @@ impl Keys {
     }
 
     pub fn read_file(path: &Path) -> Result<Keys, KeyError> {
-        let err = |m: String| KeyError::File { path: path.display().to_string(), message: m };
+        let err = |m: String| KeyError::File {
+            path: path.display().to_string(),
+            message: m,
+        };
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_err(|e| err(e.to_string()))?.permissions().mode();
+            let mode = std::fs::metadata(path)
+                .map_err(|e| err(e.to_string()))?
+                .permissions()
+                .mode();
             if mode & 0o077 != 0 {
-                return Err(err(format!("permissions {:o} are too open; expected 600", mode & 0o777)));
+                return Err(err(format!(
+                    "permissions {:o} are too open; expected 600",
+                    mode & 0o777
+                )));
             }
         }
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?);
@@ -129,28 +159,43 @@ impl Keys {
         }
         let mut field = BTreeMap::new();
         for (v, k) in &f.field_keys {
-            let v: u32 = v.parse().map_err(|_| err(format!("bad key version {v:?}")))?;
+            let v: u32 = v
+                .parse()
+                .map_err(|_| err(format!("bad key version {v:?}")))?;
             field.insert(v, parse_hex_key(k, "field key")?);
         }
         if !field.contains_key(&f.current_field_key) {
             return Err(err("current_field_key has no key".into()));
         }
-        Ok(Keys { field, current: f.current_field_key, index: parse_hex_key(&f.index_key, "index_key")?, audit: parse_hex_key(&f.audit_key, "audit_key")? })
+        Ok(Keys {
+            field,
+            current: f.current_field_key,
+            index: parse_hex_key(&f.index_key, "index_key")?,
+            audit: parse_hex_key(&f.audit_key, "audit_key")?,
+        })
     }
 
     pub fn write_file(&self, path: &Path) -> Result<(), KeyError> {
-        let err = |m: String| KeyError::File { path: path.display().to_string(), message: m };
+        let err = |m: String| KeyError::File {
+            path: path.display().to_string(),
+            message: m,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         }
         let f = KeyFile {
             cipher: "aes-256-gcm".into(),
             current_field_key: self.current,
-            field_keys: self.field.iter().map(|(v, k)| (v.to_string(), hex::encode(k.as_ref()))).collect(),
+            field_keys: self
+                .field
+                .iter()
+                .map(|(v, k)| (v.to_string(), hex::encode(k.as_ref())))
+                .collect(),
             index_key: hex::encode(self.index.as_ref()),
             audit_key: hex::encode(self.audit.as_ref()),
         };
-        let text = Zeroizing::new(serde_json::to_string_pretty(&f).map_err(|e| err(e.to_string()))?);
+        let text =
+            Zeroizing::new(serde_json::to_string_pretty(&f).map_err(|e| err(e.to_string()))?);
         let tmp = path.with_extension("tmp");
         {
             use std::io::Write;
@@ -162,7 +207,8 @@ impl Keys {
                 opts.mode(0o600);
             }
             let mut file = opts.open(&tmp).map_err(|e| err(e.to_string()))?;
-            file.write_all(text.as_bytes()).map_err(|e| err(e.to_string()))?;
+            file.write_all(text.as_bytes())
+                .map_err(|e| err(e.to_string()))?;
             file.sync_all().map_err(|e| err(e.to_string()))?;
         }
         std::fs::rename(&tmp, path).map_err(|e| err(e.to_string()))?;
@@ -188,7 +234,13 @@ impl Keys {
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: context })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: context,
+                },
+            )
             .expect("AES-GCM encryption of a short value cannot fail");
         let mut out = Vec::with_capacity(1 + 4 + 12 + ct.len());
         out.push(FORMAT_AES_256_GCM);
@@ -204,22 +256,33 @@ impl Keys {
             return Err(OpenError::Malformed);
         }
         let version = u32::from_be_bytes([sealed[1], sealed[2], sealed[3], sealed[4]]);
-        let key = self.field.get(&version).ok_or(OpenError::UnknownKey(version))?;
+        let key = self
+            .field
+            .get(&version)
+            .ok_or(OpenError::UnknownKey(version))?;
         let cipher = Aes256Gcm::new_from_slice(key.as_ref()).expect("32-byte key");
         cipher
-            .decrypt(Nonce::from_slice(&sealed[5..17]), Payload { msg: &sealed[17..], aad: context })
+            .decrypt(
+                Nonce::from_slice(&sealed[5..17]),
+                Payload {
+                    msg: &sealed[17..],
+                    aad: context,
+                },
+            )
             .map(Zeroizing::new)
             .map_err(|_| OpenError::Integrity)
     }
 
     /// Key version a sealed value was made with.
     pub fn sealed_version(sealed: &[u8]) -> Option<u32> {
-        (sealed.len() >= 5).then(|| u32::from_be_bytes([sealed[1], sealed[2], sealed[3], sealed[4]]))
+        (sealed.len() >= 5)
+            .then(|| u32::from_be_bytes([sealed[1], sealed[2], sealed[3], sealed[4]]))
     }
 
     /// Keyed blind index of a normalised value of one kind (`id_number`, `phone`, `login`).
     pub fn blind_index(&self, kind: &str, normalised: &str) -> Vec<u8> {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(self.index.as_ref()).expect("any key length");
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(self.index.as_ref()).expect("any key length");
         mac.update(kind.as_bytes());
         mac.update(&[0]);
         mac.update(normalised.as_bytes());
@@ -228,7 +291,8 @@ impl Keys {
 
     /// HMAC under the audit key (the audit hash chain).
     pub fn audit_mac(&self, parts: &[&[u8]]) -> Vec<u8> {
-        let mut mac = <HmacSha256 as Mac>::new_from_slice(self.audit.as_ref()).expect("any key length");
+        let mut mac =
+            <HmacSha256 as Mac>::new_from_slice(self.audit.as_ref()).expect("any key length");
         for p in parts {
             mac.update(p);
         }
@@ -263,8 +327,14 @@ mod tests {
             assert!(k.open(&ctx, &t).is_err(), "byte {i}");
         }
         // Moving the value to another row or column fails.
-        assert_eq!(k.open(&context("persons.id_number", &uuid::Uuid::new_v4()), &s), Err(OpenError::Integrity));
-        assert_eq!(k.open(&context("persons.phone", &row), &s), Err(OpenError::Integrity));
+        assert_eq!(
+            k.open(&context("persons.id_number", &uuid::Uuid::new_v4()), &s),
+            Err(OpenError::Integrity)
+        );
+        assert_eq!(
+            k.open(&context("persons.phone", &row), &s),
+            Err(OpenError::Integrity)
+        );
         // Two seals of one value differ (random nonce).
         assert_ne!(k.seal(&ctx, b"x"), k.seal(&ctx, b"x"));
     }
@@ -291,10 +361,16 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let back = Keys::read_file(&path).unwrap();
-        assert_eq!(back.blind_index("id_number", "X"), k.blind_index("id_number", "X"));
+        assert_eq!(
+            back.blind_index("id_number", "X"),
+            k.blind_index("id_number", "X")
+        );
         assert_ne!(k.blind_index("id_number", "X"), k.blind_index("phone", "X"));
     }
 }

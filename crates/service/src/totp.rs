@@ -20,7 +20,10 @@ pub fn code_at_step(secret: &[u8], step: i64) -> String {
     mac.update(&(step as u64).to_be_bytes());
     let h = mac.finalize().into_bytes();
     let off = (h[19] & 0x0f) as usize;
-    let bin = (u32::from(h[off]) & 0x7f) << 24 | u32::from(h[off + 1]) << 16 | u32::from(h[off + 2]) << 8 | u32::from(h[off + 3]);
+    let bin = (u32::from(h[off]) & 0x7f) << 24
+        | u32::from(h[off + 1]) << 16
+        | u32::from(h[off + 2]) << 8
+        | u32::from(h[off + 3]);
     format!("{:06}", bin % 1_000_000)
 }
 
@@ -76,7 +79,9 @@ pub fn from_base32(s: &str) -> Option<Vec<u8>> {
     let mut buf: u64 = 0;
     let mut bits = 0;
     for c in s.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-        let v = BASE32.iter().position(|&b| b as char == c.to_ascii_uppercase())? as u64;
+        let v = BASE32
+            .iter()
+            .position(|&b| b as char == c.to_ascii_uppercase())? as u64;
         buf = buf << 5 | v;
         bits += 5;
         if bits >= 8 {
@@ -89,7 +94,10 @@ pub fn from_base32(s: &str) -> Option<Vec<u8>> {
 
 /// otpauth:// URI for enrolment in an authenticator app.
 pub fn otpauth_uri(secret: &[u8], account: &str) -> String {
-    format!("otpauth://totp/linghuo:{account}?secret={}&issuer=linghuo&digits=6&period=30", base32(secret))
+    format!(
+        "otpauth://totp/linghuo:{account}?secret={}&issuer=linghuo&digits=6&period=30",
+        base32(secret)
+    )
 }
 
 #[cfg(test)]
@@ -110,8 +118,14 @@ mod tests {
     fn drift_window_and_format() {
         let s = new_secret();
         let t = 1_700_000_000;
-        assert_eq!(matching_step(&s, &code_at(&s, t - 30), t), Some(step_of(t) - 1));
-        assert_eq!(matching_step(&s, &code_at(&s, t + 30), t), Some(step_of(t) + 1));
+        assert_eq!(
+            matching_step(&s, &code_at(&s, t - 30), t),
+            Some(step_of(t) - 1)
+        );
+        assert_eq!(
+            matching_step(&s, &code_at(&s, t + 30), t),
+            Some(step_of(t) + 1)
+        );
         assert_eq!(matching_step(&s, &code_at(&s, t - 90), t), None);
         assert_eq!(matching_step(&s, "12345", t), None);
         assert_eq!(matching_step(&s, "abcdef", t), None);

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{on_pool, on_tx, Db, Result, Tx};
+use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditRow {
@@ -30,13 +30,23 @@ pub struct AuditRow {
 /// Locks the chain head and returns (last seq, last hash).
 pub async fn lock_head(tx: &mut Tx) -> Result<(i64, Vec<u8>)> {
     // A no-op update takes the row lock on PostgreSQL; SQLite already holds the write lock.
-    on_tx!(tx, |c| sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(c).await.map(|_| ()))?;
-    Ok(on_tx!(tx, |c| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(c).await)?)
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE audit_head SET seq = seq WHERE id = 1"
+    )
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(on_tx!(tx, |c| sqlx::query_as(
+        "SELECT seq, hash FROM audit_head WHERE id = 1"
+    )
+    .fetch_one(c)
+    .await)?)
 }
 
 /// Appends a row whose `seq`, `prev_hash` and `hash` the caller computed from [`lock_head`].
 pub async fn append(tx: &mut Tx, r: &AuditRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, event_type, outcome, object_type, object_id, \
          region_code, ip, request_id, detail, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
     )
@@ -56,12 +66,16 @@ pub async fn append(tx: &mut Tx, r: &AuditRow) -> Result<()> {
     .bind(&r.prev_hash)
     .bind(&r.hash)
     .execute(c)
-    .await.map(|_| ()))?;
-    on_tx!(tx, |c| sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(r.seq)
-        .bind(&r.hash)
-        .execute(c)
-        .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
+    )
+    .bind(r.seq)
+    .bind(&r.hash)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -77,36 +91,48 @@ macro_rules! select_audit {
 
 /// Rows with `seq > after`, in order, at most `limit`.
 pub async fn page(db: &Db, after: i64, limit: i64) -> Result<Vec<AuditRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(select_audit!("WHERE seq > $1 ORDER BY seq LIMIT $2"))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(
+        select_audit!("WHERE seq > $1 ORDER BY seq LIMIT $2")
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
 }
 
 /// Newest rows first, optionally of one event type.
 pub async fn recent(db: &Db, event_type: Option<&str>, limit: i64) -> Result<Vec<AuditRow>> {
     Ok(match event_type {
-        Some(e) => on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(select_audit!("WHERE event_type = $1 ORDER BY seq DESC LIMIT $2"))
-            .bind(e)
-            .bind(limit)
-            .fetch_all(p)
-            .await)?,
-        None => on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(select_audit!("ORDER BY seq DESC LIMIT $1"))
-            .bind(limit)
-            .fetch_all(p)
-            .await)?,
+        Some(e) => on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(select_audit!(
+            "WHERE event_type = $1 ORDER BY seq DESC LIMIT $2"
+        ))
+        .bind(e)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?,
+        None => on_pool!(db, |p| sqlx::query_as::<_, AuditRow>(select_audit!(
+            "ORDER BY seq DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(p)
+        .await)?,
     })
 }
 
 pub async fn head(db: &Db) -> Result<(i64, Vec<u8>)> {
-    Ok(on_pool!(db, |p| sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as(
+        "SELECT seq, hash FROM audit_head WHERE id = 1"
+    )
+    .fetch_one(p)
+    .await)?)
 }
 
 pub async fn count_for_object(db: &Db, object_type: &str, object_id: &str) -> Result<i64> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE object_type = $1 AND object_id = $2")
-        .bind(object_type)
-        .bind(object_id)
-        .fetch_one(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE object_type = $1 AND object_id = $2"
+    )
+    .bind(object_type)
+    .bind(object_id)
+    .fetch_one(p)
+    .await)?)
 }

@@ -7,7 +7,7 @@ use crate::audit::AuditRow;
 use crate::persons::{GroupRow, PersonFilter, PersonRow};
 use crate::testing::each_backend;
 use crate::users::UserRow;
-use crate::{audit, now, persons, users, Db, StorageError};
+use crate::{Db, StorageError, audit, now, persons, users};
 
 fn user(name: &str) -> UserRow {
     let t = now();
@@ -59,10 +59,11 @@ fn migrations_have_identical_names_on_both_backends() {
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, postgres);
     let files = |d: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(format!("{}/migrations/{d}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut v: Vec<String> =
+            std::fs::read_dir(format!("{}/migrations/{d}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
         v.sort();
         v
     };
@@ -76,15 +77,26 @@ async fn users_round_trip_and_unique_names() {
         let mut tx = db.begin().await.unwrap();
         users::insert(&mut tx, &u).await.unwrap();
         tx.commit().await.unwrap();
-        let back = users::by_username(&db, "wang.county").await.unwrap().unwrap();
+        let back = users::by_username(&db, "wang.county")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(back.id, u.id, "{label}");
-        assert_eq!(back.created_at, u.created_at, "{label}: timestamps round-trip");
+        assert_eq!(
+            back.created_at, u.created_at,
+            "{label}: timestamps round-trip"
+        );
         assert_eq!(back.totp_secret, u.totp_secret);
         assert!(back.must_change_password);
         // Same name again: a classified conflict, and the first row is untouched.
         let mut tx = db.begin().await.unwrap();
-        let err = users::insert(&mut tx, &user("wang.county")).await.unwrap_err();
-        assert!(matches!(err, StorageError::Conflict { .. }), "{label}: {err:?}");
+        let err = users::insert(&mut tx, &user("wang.county"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StorageError::Conflict { .. }),
+            "{label}: {err:?}"
+        );
         tx.rollback().await.unwrap();
         assert_eq!(users::list(&db).await.unwrap().len(), 1);
         // A used TOTP step cannot be used again.
@@ -104,7 +116,10 @@ async fn staff_rows_need_a_scope() {
         u.scope_code = None;
         let mut tx = db.begin().await.unwrap();
         let err = users::insert(&mut tx, &u).await.unwrap_err();
-        assert!(matches!(err, StorageError::Conflict { .. }), "{label}: {err:?}");
+        assert!(
+            matches!(err, StorageError::Conflict { .. }),
+            "{label}: {err:?}"
+        );
     })
     .await;
 }
@@ -113,29 +128,51 @@ async fn staff_rows_need_a_scope() {
 async fn person_search_is_bounded_by_region_prefix() {
     each_backend(|db, label| async move {
         let mut tx = db.begin().await.unwrap();
-        for (i, code) in ["140105", "140105", "140106", "140202", "140303"].iter().enumerate() {
-            persons::insert(&mut tx, &person(code, i as u8)).await.unwrap();
+        for (i, code) in ["140105", "140105", "140106", "140202", "140303"]
+            .iter()
+            .enumerate()
+        {
+            persons::insert(&mut tx, &person(code, i as u8))
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
-        let (rows, total) = persons::search(&db, "140105", PersonFilter::All, 10, 0).await.unwrap();
+        let (rows, total) = persons::search(&db, "140105", PersonFilter::All, 10, 0)
+            .await
+            .unwrap();
         assert_eq!((rows.len(), total), (2, 2), "{label}");
-        let (_, total) = persons::search(&db, "1401", PersonFilter::All, 10, 0).await.unwrap();
+        let (_, total) = persons::search(&db, "1401", PersonFilter::All, 10, 0)
+            .await
+            .unwrap();
         assert_eq!(total, 3);
-        let (_, total) = persons::search(&db, "14", PersonFilter::All, 10, 0).await.unwrap();
+        let (_, total) = persons::search(&db, "14", PersonFilter::All, 10, 0)
+            .await
+            .unwrap();
         assert_eq!(total, 5);
         // An index outside the prefix is not found.
-        let (rows, _) = persons::search(&db, "140105", PersonFilter::IdIndex(&[3u8; 32]), 10, 0).await.unwrap();
+        let (rows, _) = persons::search(&db, "140105", PersonFilter::IdIndex(&[3u8; 32]), 10, 0)
+            .await
+            .unwrap();
         assert!(rows.is_empty());
-        let (rows, _) = persons::search(&db, "1402", PersonFilter::IdIndex(&[3u8; 32]), 10, 0).await.unwrap();
+        let (rows, _) = persons::search(&db, "1402", PersonFilter::IdIndex(&[3u8; 32]), 10, 0)
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 1);
         // LIKE metacharacters in a name are literal.
-        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("%"), 10, 0).await.unwrap();
+        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("%"), 10, 0)
+            .await
+            .unwrap();
         assert!(rows.is_empty(), "{label}");
-        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("张"), 10, 0).await.unwrap();
+        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("张"), 10, 0)
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 5);
         // Unique identity index.
         let mut tx = db.begin().await.unwrap();
-        assert!(matches!(persons::insert(&mut tx, &person("140105", 0)).await, Err(StorageError::Conflict { .. })));
+        assert!(matches!(
+            persons::insert(&mut tx, &person("140105", 0)).await,
+            Err(StorageError::Conflict { .. })
+        ));
     })
     .await;
 }
@@ -196,9 +233,17 @@ async fn audit_log_is_append_only() {
         audit::append(&mut tx, &row).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(audit::head(&db).await.unwrap(), (1, vec![7; 32]));
-        let upd = crate::on_pool!(&db, |p| sqlx::query("UPDATE audit_log SET event_type = 'x'").execute(p).await.map(|_| ()));
+        let upd = crate::on_pool!(&db, |p| sqlx::query(
+            "UPDATE audit_log SET event_type = 'x'"
+        )
+        .execute(p)
+        .await
+        .map(|_| ()));
         assert!(upd.is_err(), "{label}: update must be refused");
-        let del = crate::on_pool!(&db, |p| sqlx::query("DELETE FROM audit_log").execute(p).await.map(|_| ()));
+        let del = crate::on_pool!(&db, |p| sqlx::query("DELETE FROM audit_log")
+            .execute(p)
+            .await
+            .map(|_| ()));
         assert!(del.is_err(), "{label}: delete must be refused");
         assert_eq!(audit::page(&db, 0, 10).await.unwrap().len(), 1);
     })

@@ -76,10 +76,18 @@ impl From<sqlx::Error> for StorageError {
         if let Some(db) = e.as_database_error() {
             use sqlx::error::ErrorKind;
             match db.kind() {
-                ErrorKind::UniqueViolation | ErrorKind::ForeignKeyViolation | ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+                ErrorKind::UniqueViolation
+                | ErrorKind::ForeignKeyViolation
+                | ErrorKind::CheckViolation
+                | ErrorKind::NotNullViolation => {
                     let constraint = db.constraint().map(str::to_owned).unwrap_or_else(|| {
                         // SQLite does not name the constraint; keep the message's column list.
-                        db.message().rsplit(':').next().unwrap_or("").trim().to_owned()
+                        db.message()
+                            .rsplit(':')
+                            .next()
+                            .unwrap_or("")
+                            .trim()
+                            .to_owned()
                     });
                     return StorageError::Conflict { constraint };
                 }
@@ -142,7 +150,11 @@ impl Db {
 
     /// Names of the embedded migrations for each backend, for the parity test.
     pub fn migration_names() -> (Vec<String>, Vec<String>) {
-        let names = |m: &sqlx::migrate::Migrator| m.iter().map(|x| format!("{}_{}", x.version, x.description)).collect();
+        let names = |m: &sqlx::migrate::Migrator| {
+            m.iter()
+                .map(|x| format!("{}_{}", x.version, x.description))
+                .collect()
+        };
         (names(&SQLITE_MIGRATOR), names(&POSTGRES_MIGRATOR))
     }
 
@@ -162,7 +174,10 @@ impl Db {
 
     /// Checks the database answers.
     pub async fn ping(&self) -> crate::Result<()> {
-        on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        on_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await
+            .map(|_| ()))?;
         Ok(())
     }
 }

@@ -9,15 +9,15 @@
 //! bind parameter.
 
 pub mod audit;
+#[cfg(test)]
+mod conformance;
 mod db;
 pub mod persons;
 pub mod sessions;
-pub mod throttle;
-pub mod users;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-#[cfg(test)]
-mod conformance;
+pub mod throttle;
+pub mod users;
 
 pub use db::{Backend, Db, StorageError, Tx};
 
@@ -33,5 +33,6 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub fn truncate_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Timelike};
     let micros = t.nanosecond() / 1_000 * 1_000;
-    t.with_nanosecond(micros).unwrap_or_else(|| t.trunc_subsecs(6))
+    t.with_nanosecond(micros)
+        .unwrap_or_else(|| t.trunc_subsecs(6))
 }

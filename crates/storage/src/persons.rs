@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::{on_pool, on_tx, Db, Result, Tx};
+use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonRow {
@@ -51,7 +51,8 @@ macro_rules! select_persons {
 }
 
 pub async fn insert(tx: &mut Tx, p: &PersonRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO persons (id, name, id_cipher, id_index, phone_cipher, phone_index, key_version, gender, birth_year, \
          jurisdiction_code, address, sensitivity, created_by, created_at, updated_at) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
@@ -72,13 +73,15 @@ pub async fn insert(tx: &mut Tx, p: &PersonRow) -> Result<()> {
     .bind(p.created_at)
     .bind(p.updated_at)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 /// Updates the editable fields; the identity number and its index never change.
 pub async fn update(tx: &mut Tx, p: &PersonRow) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE persons SET name = $2, phone_cipher = $3, phone_index = $4, jurisdiction_code = $5, address = $6, \
          updated_at = $7 WHERE id = $1"
     )
@@ -91,29 +94,36 @@ pub async fn update(tx: &mut Tx, p: &PersonRow) -> Result<bool> {
     .bind(p.updated_at)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn by_id(db: &Db, id: Uuid) -> Result<Option<PersonRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(
+        select_persons!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
 }
 
 pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<PersonRow>> {
-    Ok(on_tx!(tx, |c| sqlx::query_as::<_, PersonRow>(select_persons!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await)?)
+    Ok(on_tx!(tx, |c| sqlx::query_as::<_, PersonRow>(
+        select_persons!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)?)
 }
 
 pub async fn by_id_index(db: &Db, index: &[u8]) -> Result<Option<PersonRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!("WHERE id_index = $1"))
-        .bind(index)
-        .fetch_optional(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(
+        select_persons!("WHERE id_index = $1")
+    )
+    .bind(index)
+    .fetch_optional(p)
+    .await)?)
 }
 
 /// A page of persons within a region prefix, plus the in-scope total.
@@ -125,22 +135,33 @@ pub enum PersonFilter<'a> {
     NamePrefix(&'a str),
 }
 
-pub async fn search(db: &Db, region_prefix: &str, filter: PersonFilter<'_>, limit: i64, offset: i64) -> Result<(Vec<PersonRow>, i64)> {
+pub async fn search(
+    db: &Db,
+    region_prefix: &str,
+    filter: PersonFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PersonRow>, i64)> {
     let like = format!("{region_prefix}%");
     let (rows, total) = match filter {
         PersonFilter::All => {
-            let rows = on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!(
+            let rows =
+                on_pool!(db, |p| {
+                    sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
             ))
             .bind(&like)
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
+            .await
+                })?;
+            let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+                "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1"
+            )
+            .bind(&like)
+            .fetch_one(p)
             .await)?;
-            let total: i64 = on_pool!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1")
-                .bind(&like)
-                .fetch_one(p)
-                .await)?;
             (rows, total)
         }
         PersonFilter::IdIndex(ix) => {
@@ -155,7 +176,8 @@ pub async fn search(db: &Db, region_prefix: &str, filter: PersonFilter<'_>, limi
             (rows, n)
         }
         PersonFilter::PhoneIndex(ix) => {
-            let rows = on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!(
+            let rows = on_pool!(db, |p| {
+                sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 AND phone_index = $2 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
             ))
             .bind(&like)
@@ -163,19 +185,29 @@ pub async fn search(db: &Db, region_prefix: &str, filter: PersonFilter<'_>, limi
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
-            .await)?;
-            let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+            .await
+            })?;
+            let total: i64 =
+                on_pool!(db, |p| {
+                    sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1 AND phone_index = $2"
             )
             .bind(&like)
             .bind(ix)
             .fetch_one(p)
-            .await)?;
+            .await
+                })?;
             (rows, total)
         }
         PersonFilter::NamePrefix(name) => {
-            let name_like = format!("{}%", name.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-            let rows = on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!(
+            let name_like = format!(
+                "{}%",
+                name.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let rows = on_pool!(db, |p| {
+                sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 AND name LIKE $2 ESCAPE '\\' ORDER BY name, id LIMIT $3 OFFSET $4"
             ))
             .bind(&like)
@@ -183,14 +215,17 @@ pub async fn search(db: &Db, region_prefix: &str, filter: PersonFilter<'_>, limi
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
-            .await)?;
-            let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+            .await
+            })?;
+            let total: i64 = on_pool!(db, |p| {
+                sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1 AND name LIKE $2 ESCAPE '\\'"
             )
             .bind(&like)
             .bind(&name_like)
             .fetch_one(p)
-            .await)?;
+            .await
+            })?;
             (rows, total)
         }
     };
@@ -198,7 +233,8 @@ pub async fn search(db: &Db, region_prefix: &str, filter: PersonFilter<'_>, limi
 }
 
 pub async fn upsert_group(tx: &mut Tx, g: &GroupRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO person_groups (id, person_id, group_code, since, until, evidence, source, verified, recorded_by, recorded_at) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (person_id, group_code) DO UPDATE SET since = $4, until = $5, \
          evidence = $6, source = $7, verified = $8, recorded_by = $9, recorded_at = $10"
@@ -214,34 +250,48 @@ pub async fn upsert_group(tx: &mut Tx, g: &GroupRow) -> Result<()> {
     .bind(g.recorded_by)
     .bind(g.recorded_at)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn groups(db: &Db, person_id: Uuid) -> Result<Vec<GroupRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, GroupRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, GroupRow>(
         "SELECT id, person_id, group_code, since, until, evidence, source, verified, recorded_by, recorded_at \
          FROM person_groups WHERE person_id = $1 ORDER BY group_code"
     )
     .bind(person_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Every ciphertext with its key version, for key rotation.
 pub async fn all_ciphertexts(db: &Db) -> Result<Vec<(Uuid, Vec<u8>, Option<Vec<u8>>, i64)>> {
-    Ok(on_pool!(db, |p| sqlx::query_as("SELECT id, id_cipher, phone_cipher, key_version FROM persons ORDER BY id")
-        .fetch_all(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as(
+        "SELECT id, id_cipher, phone_cipher, key_version FROM persons ORDER BY id"
+    )
+    .fetch_all(p)
+    .await)?)
 }
 
-pub async fn set_ciphertexts(tx: &mut Tx, id: Uuid, id_cipher: &[u8], phone_cipher: Option<&[u8]>, key_version: i64) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE persons SET id_cipher = $2, phone_cipher = $3, key_version = $4 WHERE id = $1")
-        .bind(id)
-        .bind(id_cipher)
-        .bind(phone_cipher)
-        .bind(key_version)
-        .execute(c)
-        .await.map(|_| ()))?;
+pub async fn set_ciphertexts(
+    tx: &mut Tx,
+    id: Uuid,
+    id_cipher: &[u8],
+    phone_cipher: Option<&[u8]>,
+    key_version: i64,
+) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE persons SET id_cipher = $2, phone_cipher = $3, key_version = $4 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(id_cipher)
+    .bind(phone_cipher)
+    .bind(key_version)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{on_pool, on_tx, Db, Result, Tx};
+use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
@@ -18,7 +18,8 @@ pub struct SessionRow {
 }
 
 pub async fn insert(tx: &mut Tx, s: &SessionRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, stage, csrf_token, created_at, authenticated_at, last_seen_at, ip) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
     )
@@ -31,54 +32,71 @@ pub async fn insert(tx: &mut Tx, s: &SessionRow) -> Result<()> {
     .bind(s.last_seen_at)
     .bind(&s.ip)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn get(db: &Db, token_hash: &[u8]) -> Result<Option<SessionRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, SessionRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, SessionRow>(
         "SELECT token_hash, user_id, stage, csrf_token, created_at, authenticated_at, last_seen_at, ip \
          FROM sessions WHERE token_hash = $1"
     )
     .bind(token_hash)
     .fetch_optional(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Moves the idle clock forward. Skipped by callers when the last touch is recent, to keep
 /// reads from turning into writes on every request.
 pub async fn touch(db: &Db, token_hash: &[u8], at: DateTime<Utc>) -> Result<()> {
-    on_pool!(db, |p| sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
-        .bind(token_hash)
-        .bind(at)
-        .execute(p)
-        .await.map(|_| ()))?;
+    on_pool!(db, |p| sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .bind(at)
+    .execute(p)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
 pub async fn delete(tx: &mut Tx, token_hash: &[u8]) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(c)
-        .await.map(|_| ()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
 /// Ends every session of a user (disabled account, changed password, changed role).
 pub async fn delete_for_user(tx: &mut Tx, user_id: Uuid) -> Result<u64> {
-    Ok(on_tx!(tx, |c| sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?)
 }
 
 /// Removes sessions idle since before `idle_before` or created before `created_before`.
-pub async fn purge_expired(db: &Db, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> Result<u64> {
-    Ok(on_pool!(db, |p| sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-        .bind(idle_before)
-        .bind(created_before)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?)
+pub async fn purge_expired(
+    db: &Db,
+    idle_before: DateTime<Utc>,
+    created_before: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(on_pool!(db, |p| sqlx::query(
+        "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2"
+    )
+    .bind(idle_before)
+    .bind(created_before)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?)
 }

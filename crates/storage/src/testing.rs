@@ -23,20 +23,39 @@ impl TestDb {
         let url = format!("sqlite:{}", dir.path().join("test.db").display());
         let db = Db::connect(&url).await.expect("open sqlite");
         db.migrate().await.expect("migrate sqlite");
-        TestDb { db, label: "sqlite", url, _dir: Some(dir), pg_admin: None }
+        TestDb {
+            db,
+            label: "sqlite",
+            url,
+            _dir: Some(dir),
+            pg_admin: None,
+        }
     }
 
     /// A fresh database on the server named by `TEST_DATABASE_URL`, or None when unset.
     pub async fn postgres() -> Option<TestDb> {
-        let base = std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty())?;
+        let base = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())?;
         let name = format!("lh_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&base).await.expect("connect TEST_DATABASE_URL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.expect("create test database");
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .expect("connect TEST_DATABASE_URL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
         admin.close().await.ok();
         let url = with_database(&base, &name);
         let db = Db::connect(&url).await.expect("connect test database");
         db.migrate().await.expect("migrate postgres");
-        Some(TestDb { db, label: "postgres", url, _dir: None, pg_admin: Some((base, name)) })
+        Some(TestDb {
+            db,
+            label: "postgres",
+            url,
+            _dir: None,
+            pg_admin: Some((base, name)),
+        })
     }
 
     /// Closes the pool and drops a PostgreSQL test database.
@@ -45,7 +64,11 @@ impl TestDb {
         if let Some((base, name)) = &self.pg_admin
             && let Ok(mut admin) = sqlx::PgConnection::connect(base).await
         {
-            let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut admin).await;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await;
             admin.close().await.ok();
         }
     }
@@ -87,8 +110,14 @@ where
 mod tests {
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(super::with_database("postgres://h/test?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://h/test?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
         assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{on_tx, Result, Tx};
+use crate::{Result, Tx, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ThrottleRow {
@@ -34,7 +34,8 @@ pub async fn get(tx: &mut Tx, subject: &[u8]) -> Result<Option<ThrottleRow>> {
 }
 
 pub async fn put(tx: &mut Tx, r: &ThrottleRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO login_throttle (subject, consecutive_failures, locked_until, window_start, window_attempts) \
          VALUES ($1,$2,$3,$4,$5) ON CONFLICT (subject) DO UPDATE SET consecutive_failures = $2, locked_until = $3, \
          window_start = $4, window_attempts = $5"
@@ -45,14 +46,18 @@ pub async fn put(tx: &mut Tx, r: &ThrottleRow) -> Result<()> {
     .bind(r.window_start)
     .bind(r.window_attempts)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn clear(tx: &mut Tx, subject: &[u8]) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("DELETE FROM login_throttle WHERE subject = $1")
-        .bind(subject)
-        .execute(c)
-        .await.map(|_| ()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM login_throttle WHERE subject = $1"
+    )
+    .bind(subject)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }

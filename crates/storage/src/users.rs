@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::{on_pool, on_tx, Db, Result, Tx};
+use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRow {
@@ -47,7 +47,8 @@ pub fn columns() -> &'static str {
 }
 
 pub async fn insert(tx: &mut Tx, u: &UserRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO users (id, username, display_name, role, scope_code, permissions, person_id, password_hash, \
          must_change_password, password_changed_at, totp_secret, totp_enabled, totp_last_step, disabled, \
          last_login_at, created_at, updated_at) \
@@ -71,58 +72,83 @@ pub async fn insert(tx: &mut Tx, u: &UserRow) -> Result<()> {
     .bind(u.created_at)
     .bind(u.updated_at)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 pub async fn by_id(db: &Db, id: Uuid) -> Result<Option<UserRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(select_users!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(
+        select_users!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
 }
 
 pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<UserRow>> {
-    Ok(on_tx!(tx, |c| sqlx::query_as::<_, UserRow>(select_users!("WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(c)
-        .await)?)
+    Ok(on_tx!(tx, |c| sqlx::query_as::<_, UserRow>(
+        select_users!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)?)
 }
 
 pub async fn by_username(db: &Db, username: &str) -> Result<Option<UserRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(select_users!("WHERE username = $1"))
-        .bind(username)
-        .fetch_optional(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(
+        select_users!("WHERE username = $1")
+    )
+    .bind(username)
+    .fetch_optional(p)
+    .await)?)
 }
 
 pub async fn list(db: &Db) -> Result<Vec<UserRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(select_users!("ORDER BY created_at, username"))
-        .fetch_all(p)
-        .await)?)
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, UserRow>(
+        select_users!("ORDER BY created_at, username")
+    )
+    .fetch_all(p)
+    .await)?)
 }
 
 pub async fn count_by_role(db: &Db, role: &str) -> Result<i64> {
-    let n: i64 = on_pool!(db, |p| sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1")
-        .bind(role)
-        .fetch_one(p)
-        .await)?;
+    let n: i64 = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE role = $1"
+    )
+    .bind(role)
+    .fetch_one(p)
+    .await)?;
     Ok(n)
 }
 
-pub async fn set_disabled(tx: &mut Tx, id: Uuid, disabled: bool, at: DateTime<Utc>) -> Result<bool> {
-    let r = on_tx!(tx, |c| sqlx::query("UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(disabled)
-        .bind(at)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+pub async fn set_disabled(
+    tx: &mut Tx,
+    id: Uuid,
+    disabled: bool,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let r = on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(disabled)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(r == 1)
 }
 
-pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, must_change: bool, at: DateTime<Utc>) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+pub async fn set_password(
+    tx: &mut Tx,
+    id: Uuid,
+    hash: &str,
+    must_change: bool,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = $4, updated_at = $4 WHERE id = $1"
     )
     .bind(id)
@@ -130,29 +156,42 @@ pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, must_change: bool, 
     .bind(must_change)
     .bind(at)
     .execute(c)
-    .await.map(|_| ()))?;
-    on_tx!(tx, |c| sqlx::query("INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(hash)
-        .bind(at)
-        .execute(c)
-        .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)"
+    )
+    .bind(id)
+    .bind(hash)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
 /// The most recent `n` password hashes of a user, newest first.
 pub async fn password_history(tx: &mut Tx, id: Uuid, n: i64) -> Result<Vec<String>> {
-    Ok(on_tx!(tx, |c| sqlx::query_scalar(
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2"
     )
     .bind(id)
     .bind(n)
     .fetch_all(c)
-    .await)?)
+    .await
+    })?)
 }
 
-pub async fn set_totp(tx: &mut Tx, id: Uuid, secret: Option<&[u8]>, enabled: bool, at: DateTime<Utc>) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+pub async fn set_totp(
+    tx: &mut Tx,
+    id: Uuid,
+    secret: Option<&[u8]>,
+    enabled: bool,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE users SET totp_secret = $2, totp_enabled = $3, totp_last_step = 0, updated_at = $4 WHERE id = $1"
     )
     .bind(id)
@@ -160,24 +199,35 @@ pub async fn set_totp(tx: &mut Tx, id: Uuid, secret: Option<&[u8]>, enabled: boo
     .bind(enabled)
     .bind(at)
     .execute(c)
-    .await.map(|_| ()))?;
+    .await.map(|_| ())
+    })?;
     Ok(())
 }
 
 /// Records a used TOTP time step. Only succeeds when the step is newer than the last one
 /// used, so a code can never be accepted twice, even by two racing requests.
 pub async fn use_totp_step(tx: &mut Tx, id: Uuid, step: i64) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query("UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
-        .bind(id)
-        .bind(step)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2"
+    )
+    .bind(id)
+    .bind(step)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
-pub async fn set_access(tx: &mut Tx, id: Uuid, role: &str, scope_code: Option<&str>, permissions: &str, at: DateTime<Utc>) -> Result<bool> {
-    let n = on_tx!(tx, |c| sqlx::query(
+pub async fn set_access(
+    tx: &mut Tx,
+    id: Uuid,
+    role: &str,
+    scope_code: Option<&str>,
+    permissions: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE users SET role = $2, scope_code = $3, permissions = $4, updated_at = $5 WHERE id = $1"
     )
     .bind(id)
@@ -187,15 +237,19 @@ pub async fn set_access(tx: &mut Tx, id: Uuid, role: &str, scope_code: Option<&s
     .bind(at)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn touch_login(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(at)
-        .execute(c)
-        .await.map(|_| ()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET last_login_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }

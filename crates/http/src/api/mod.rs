@@ -22,7 +22,12 @@ use crate::error::{ApiError, ErrorBody, ErrorDetail};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
-        .nest("/v1", session::routes().merge(people::routes()).merge(policy::routes()))
+        .nest(
+            "/v1",
+            session::routes()
+                .merge(people::routes())
+                .merge(policy::routes()),
+        )
 }
 
 /// The caller, or 401 when not fully logged in.

@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{username}/disable", post(disable_user))
         .route("/users/{username}/enable", post(enable_user))
         .route("/users/{username}/access", put(set_user_access))
-        .route("/users/{username}/reset-credentials", post(reset_user_credentials))
+        .route(
+            "/users/{username}/reset-credentials",
+            post(reset_user_credentials),
+        )
         .route("/audit", get(list_audit))
         .route("/audit/verify", post(verify_audit))
 }
@@ -45,15 +48,31 @@ pub struct PageParams {
 /// Persons in the caller's region, newest first (masked).
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PageParams),
     responses((status = 200, body = PersonPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn list_persons(State(state): State<AppState>, ctx: Ctx, Query(p): Query<PageParams>) -> Result<Json<PersonPage>, ApiError> {
-    Ok(Json(state.svc.search_persons(actor(&ctx)?, "", p.page.unwrap_or(1)).await?))
+pub async fn list_persons(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<PageParams>,
+) -> Result<Json<PersonPage>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .search_persons(actor(&ctx)?, "", p.page.unwrap_or(1))
+            .await?,
+    ))
 }
 
 /// Registers a person in the caller's region.
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = NewPerson,
     responses((status = 201, body = PersonView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_person(State(state): State<AppState>, ctx: Ctx, ApiJson(p): ApiJson<NewPerson>) -> Result<(StatusCode, Json<PersonView>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.svc.create_person(actor(&ctx)?, p).await?)))
+pub async fn create_person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(p): ApiJson<NewPerson>,
+) -> Result<(StatusCode, Json<PersonView>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.svc.create_person(actor(&ctx)?, p).await?),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -67,14 +86,27 @@ pub struct SearchRequest {
 /// Searches persons in the caller's region (masked).
 #[utoipa::path(post, path = "/api/v1/persons/search", tag = "persons", request_body = SearchRequest,
     responses((status = 200, body = PersonPage), (status = 400, body = ErrorBody)))]
-pub async fn search_persons(State(state): State<AppState>, ctx: Ctx, ApiJson(r): ApiJson<SearchRequest>) -> Result<Json<PersonPage>, ApiError> {
-    Ok(Json(state.svc.search_persons(actor(&ctx)?, &r.q, r.page.unwrap_or(1)).await?))
+pub async fn search_persons(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(r): ApiJson<SearchRequest>,
+) -> Result<Json<PersonPage>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .search_persons(actor(&ctx)?, &r.q, r.page.unwrap_or(1))
+            .await?,
+    ))
 }
 
 /// One person (masked); 404 when outside the caller's region.
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = Uuid, Path)),
     responses((status = 200, body = PersonView), (status = 404, body = ErrorBody)))]
-pub async fn get_person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Result<Json<PersonView>, ApiError> {
+pub async fn get_person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<PersonView>, ApiError> {
     let a = actor(&ctx)?;
     Ok(Json(state.svc.get_person(a, parse_id(&id)?).await?))
 }
@@ -96,15 +128,29 @@ pub struct RevealResponse {
 /// Reveals one protected field in full (needs `pii:reveal` and a reason; audited).
 #[utoipa::path(post, path = "/api/v1/persons/{id}/reveal", tag = "persons", params(("id" = Uuid, Path)), request_body = RevealRequest,
     responses((status = 200, body = RevealResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn reveal_person(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, ApiJson(r): ApiJson<RevealRequest>) -> Result<Json<RevealResponse>, ApiError> {
+pub async fn reveal_person(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(r): ApiJson<RevealRequest>,
+) -> Result<Json<RevealResponse>, ApiError> {
     let a = actor(&ctx)?;
-    let value = state.svc.reveal_person_field(a, parse_id(&id)?, r.field, &r.reason).await?;
-    Ok(Json(RevealResponse { field: r.field, value }))
+    let value = state
+        .svc
+        .reveal_person_field(a, parse_id(&id)?, r.field, &r.reason)
+        .await?;
+    Ok(Json(RevealResponse {
+        field: r.field,
+        value,
+    }))
 }
 
 /// All accounts (system and security administrators).
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin", responses((status = 200, body = Vec<UserView>), (status = 403, body = ErrorBody)))]
-pub async fn list_users(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Vec<UserView>>, ApiError> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<UserView>>, ApiError> {
     Ok(Json(state.svc.list_users(Some(actor(&ctx)?)).await?))
 }
 
@@ -123,11 +169,25 @@ pub struct NewUserRequest {
 /// secret are returned once.
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserRequest,
     responses((status = 201, body = CreatedUser), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create_user(State(state): State<AppState>, ctx: Ctx, ApiJson(r): ApiJson<NewUserRequest>) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(r): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
     let a = actor(&ctx)?;
     let created = state
         .svc
-        .create_user(Some(a), NewUser { username: r.username, display_name: r.display_name, role: r.role, scope_code: r.scope_code, permissions: vec![], person_id: None })
+        .create_user(
+            Some(a),
+            NewUser {
+                username: r.username,
+                display_name: r.display_name,
+                role: r.role,
+                scope_code: r.scope_code,
+                permissions: vec![],
+                person_id: None,
+            },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -135,15 +195,33 @@ pub async fn create_user(State(state): State<AppState>, ctx: Ctx, ApiJson(r): Ap
 /// Disables an account and ends its sessions (system administrator).
 #[utoipa::path(post, path = "/api/v1/users/{username}/disable", tag = "admin", params(("username" = String, Path)),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
-pub async fn disable_user(State(state): State<AppState>, ctx: Ctx, Path(username): Path<String>) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(state.svc.set_user_disabled(Some(actor(&ctx)?), &username, true).await?))
+pub async fn disable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .set_user_disabled(Some(actor(&ctx)?), &username, true)
+            .await?,
+    ))
 }
 
 /// Re-enables an account (system administrator).
 #[utoipa::path(post, path = "/api/v1/users/{username}/enable", tag = "admin", params(("username" = String, Path)),
     responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
-pub async fn enable_user(State(state): State<AppState>, ctx: Ctx, Path(username): Path<String>) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(state.svc.set_user_disabled(Some(actor(&ctx)?), &username, false).await?))
+pub async fn enable_user(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .set_user_disabled(Some(actor(&ctx)?), &username, false)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -159,15 +237,39 @@ pub struct AccessRequest {
 /// the next request.
 #[utoipa::path(put, path = "/api/v1/users/{username}/access", tag = "admin", params(("username" = String, Path)), request_body = AccessRequest,
     responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn set_user_access(State(state): State<AppState>, ctx: Ctx, Path(username): Path<String>, ApiJson(r): ApiJson<AccessRequest>) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(state.svc.set_user_access(actor(&ctx)?, &username, r.scope_code.as_deref(), &r.permissions).await?))
+pub async fn set_user_access(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+    ApiJson(r): ApiJson<AccessRequest>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .set_user_access(
+                actor(&ctx)?,
+                &username,
+                r.scope_code.as_deref(),
+                &r.permissions,
+            )
+            .await?,
+    ))
 }
 
 /// Issues a new one-time password and second-factor secret (security administrator).
 #[utoipa::path(post, path = "/api/v1/users/{username}/reset-credentials", tag = "admin", params(("username" = String, Path)),
     responses((status = 200, body = CreatedUser), (status = 403, body = ErrorBody)))]
-pub async fn reset_user_credentials(State(state): State<AppState>, ctx: Ctx, Path(username): Path<String>) -> Result<Json<CreatedUser>, ApiError> {
-    Ok(Json(state.svc.reset_credentials(Some(actor(&ctx)?), &username).await?))
+pub async fn reset_user_credentials(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(username): Path<String>,
+) -> Result<Json<CreatedUser>, ApiError> {
+    Ok(Json(
+        state
+            .svc
+            .reset_credentials(Some(actor(&ctx)?), &username)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -198,8 +300,19 @@ pub struct AuditEntry {
 /// Recent audit records (audit administrator only).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditParams),
     responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
-pub async fn list_audit(State(state): State<AppState>, ctx: Ctx, Query(p): Query<AuditParams>) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    let rows = state.svc.audit_recent(actor(&ctx)?, p.event_type.as_deref(), p.limit.unwrap_or(100)).await?;
+pub async fn list_audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(p): Query<AuditParams>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    let rows = state
+        .svc
+        .audit_recent(
+            actor(&ctx)?,
+            p.event_type.as_deref(),
+            p.limit.unwrap_or(100),
+        )
+        .await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| AuditEntry {
@@ -223,6 +336,9 @@ pub async fn list_audit(State(state): State<AppState>, ctx: Ctx, Query(p): Query
 
 /// Walks the audit hash chain and reports the first broken link (audit administrator).
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "admin", responses((status = 200, body = VerifyReport), (status = 403, body = ErrorBody)))]
-pub async fn verify_audit(State(state): State<AppState>, ctx: Ctx) -> Result<Json<VerifyReport>, ApiError> {
+pub async fn verify_audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<VerifyReport>, ApiError> {
     Ok(Json(state.svc.audit_verify_as(actor(&ctx)?).await?))
 }

@@ -14,7 +14,9 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/policy/screen", post(screen_policy)).route("/regions", get(list_regions))
+    Router::new()
+        .route("/policy/screen", post(screen_policy))
+        .route("/regions", get(list_regions))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -28,14 +30,22 @@ pub struct ScreenParams {
 #[utoipa::path(post, path = "/api/v1/policy/screen", tag = "policy", params(ScreenParams),
     request_body(content = Object, description = "Facts document (policy-screening contract)", content_type = "application/json"),
     responses((status = 200, description = "Determinations document", body = Object), (status = 400, body = ErrorBody)))]
-pub async fn screen_policy(State(state): State<AppState>, Query(p): Query<ScreenParams>, body: Bytes) -> Response {
+pub async fn screen_policy(
+    State(state): State<AppState>,
+    Query(p): Query<ScreenParams>,
+    body: Bytes,
+) -> Response {
     let Ok(text) = std::str::from_utf8(&body) else {
-        return ApiError::invalid("$", "encoding", "请求内容须为 UTF-8 编码的 JSON").into_response();
+        return ApiError::invalid("$", "encoding", "请求内容须为 UTF-8 编码的 JSON")
+            .into_response();
     };
     match state.engine.screen_json(text, p.trace.unwrap_or(false)) {
         Ok(json) => {
             let mut r = (StatusCode::OK, json).into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             r
         }
         Err(e) => ApiError::invalid(e.path.clone(), e.code, e.message.clone()).into_response(),

@@ -17,7 +17,10 @@ use crate::error::{ApiError, ErrorBody};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/session", get(get_session).post(create_session).delete(delete_session))
+        .route(
+            "/session",
+            get(get_session).post(create_session).delete(delete_session),
+        )
         .route("/session/totp", post(verify_second_factor))
         .route("/session/password", post(change_password))
         .route("/me", get(get_me))
@@ -35,11 +38,20 @@ pub struct SessionInfo {
 #[utoipa::path(get, path = "/api/v1/session", tag = "session", responses((status = 200, body = SessionInfo)))]
 pub async fn get_session(State(state): State<AppState>, ctx: Ctx) -> Result<Response, ApiError> {
     if let Some(s) = &ctx.session {
-        return Ok(Json(SessionInfo { stage: stage_of(&ctx.session), csrf_token: s.csrf.clone() }).into_response());
+        return Ok(Json(SessionInfo {
+            stage: stage_of(&ctx.session),
+            csrf_token: s.csrf.clone(),
+        })
+        .into_response());
     }
     let issued = state.svc.start_anonymous_session(&ctx.meta).await?;
-    let mut r = Json(SessionInfo { stage: "anonymous", csrf_token: issued.csrf }).into_response();
-    r.headers_mut().append(header::SET_COOKIE, ctx.session_cookie(&issued.token));
+    let mut r = Json(SessionInfo {
+        stage: "anonymous",
+        csrf_token: issued.csrf,
+    })
+    .into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, ctx.session_cookie(&issued.token));
     Ok(r)
 }
 
@@ -68,10 +80,27 @@ fn next_name(n: NextStep) -> &'static str {
 /// Logs in with user name and password; a new session cookie replaces the old one.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn create_session(State(state): State<AppState>, ctx: Ctx, ApiJson(req): ApiJson<LoginRequest>) -> Result<Response, ApiError> {
-    let o = state.svc.login(ctx.token.as_deref(), &req.username, &req.password, &ctx.meta).await?;
-    let mut r = Json(LoginResponse { next: next_name(o.next), csrf_token: o.session.csrf }).into_response();
-    r.headers_mut().append(header::SET_COOKIE, ctx.session_cookie(&o.session.token));
+pub async fn create_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let o = state
+        .svc
+        .login(
+            ctx.token.as_deref(),
+            &req.username,
+            &req.password,
+            &ctx.meta,
+        )
+        .await?;
+    let mut r = Json(LoginResponse {
+        next: next_name(o.next),
+        csrf_token: o.session.csrf,
+    })
+    .into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, ctx.session_cookie(&o.session.token));
     Ok(r)
 }
 
@@ -85,11 +114,20 @@ pub struct TotpRequest {
 /// Completes a staff or administrator login with the TOTP code.
 #[utoipa::path(post, path = "/api/v1/session/totp", tag = "session", request_body = TotpRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
-pub async fn verify_second_factor(State(state): State<AppState>, ctx: Ctx, ApiJson(req): ApiJson<TotpRequest>) -> Result<Response, ApiError> {
+pub async fn verify_second_factor(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<TotpRequest>,
+) -> Result<Response, ApiError> {
     let token = ctx.token.as_deref().ok_or_else(ApiError::unauthenticated)?;
     let o = state.svc.second_factor(token, &req.code, &ctx.meta).await?;
-    let mut r = Json(LoginResponse { next: next_name(o.next), csrf_token: o.session.csrf }).into_response();
-    r.headers_mut().append(header::SET_COOKIE, ctx.session_cookie(&o.session.token));
+    let mut r = Json(LoginResponse {
+        next: next_name(o.next),
+        csrf_token: o.session.csrf,
+    })
+    .into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, ctx.session_cookie(&o.session.token));
     Ok(r)
 }
 
@@ -103,9 +141,16 @@ pub struct PasswordRequest {
 /// Changes the password (required at first login and when a staff password expires).
 #[utoipa::path(post, path = "/api/v1/session/password", tag = "session", request_body = PasswordRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn change_password(State(state): State<AppState>, ctx: Ctx, ApiJson(req): ApiJson<PasswordRequest>) -> Result<StatusCode, ApiError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> Result<StatusCode, ApiError> {
     let token = ctx.token.as_deref().ok_or_else(ApiError::unauthenticated)?;
-    state.svc.change_password(token, &req.old_password, &req.new_password, &ctx.meta).await?;
+    state
+        .svc
+        .change_password(token, &req.old_password, &req.new_password, &ctx.meta)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,7 +161,8 @@ pub async fn delete_session(State(state): State<AppState>, ctx: Ctx) -> Result<R
         state.svc.logout(t, &ctx.meta).await?;
     }
     let mut r = StatusCode::NO_CONTENT.into_response();
-    r.headers_mut().append(header::SET_COOKIE, ctx.clear_cookie());
+    r.headers_mut()
+        .append(header::SET_COOKIE, ctx.clear_cookie());
     Ok(r)
 }
 
@@ -124,5 +170,10 @@ pub async fn delete_session(State(state): State<AppState>, ctx: Ctx) -> Result<R
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = UserView), (status = 401, body = ErrorBody)))]
 pub async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<UserView>, ApiError> {
     let a = actor(&ctx)?;
-    state.svc.user_by_username(&a.username).await?.map(Json).ok_or_else(ApiError::unauthenticated)
+    state
+        .svc
+        .user_by_username(&a.username)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::unauthenticated)
 }

@@ -1,16 +1,16 @@
 //! Login, second factor, password change, logout, my account and the elder-mode switch.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use linghuo_service::auth::{NextStep, SessionState};
 use linghuo_service::{Permission, Role, ServiceError};
 use serde::Deserialize;
 
-use super::{cst, landing, redirect_with_cookie, render, require, Errors, PageCtx};
+use super::{Errors, PageCtx, cst, landing, redirect_with_cookie, render, require};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -21,7 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login/totp", get(totp_page).post(totp_submit))
         .route("/logout", post(logout))
         .route("/account", get(account))
-        .route("/account/password", get(password_page).post(password_submit))
+        .route(
+            "/account/password",
+            get(password_page).post(password_submit),
+        )
         .route("/prefs/elder", post(toggle_elder))
 }
 
@@ -37,7 +40,14 @@ async fn login_page(ctx: Ctx) -> Response {
     if let Some(a) = ctx.actor() {
         return Redirect::to(landing(a.role)).into_response();
     }
-    render(StatusCode::OK, &LoginPage { ctx: PageCtx::new(&ctx, "登录", "/login"), error: None, username: String::new() })
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            ctx: PageCtx::new(&ctx, "登录", "/login"),
+            error: None,
+            username: String::new(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -56,13 +66,30 @@ fn next_url(next: NextStep, role: Role) -> &'static str {
     }
 }
 
-async fn login_submit(state: axum::extract::State<AppState>, ctx: Ctx, Form(f): Form<LoginForm>) -> Response {
+async fn login_submit(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let svc = &state.svc;
-    match svc.login(ctx.token.as_deref(), &f.username, &f.password, &ctx.meta).await {
-        Ok(o) => redirect_with_cookie(next_url(o.next, o.role), ctx.session_cookie(&o.session.token)),
+    match svc
+        .login(ctx.token.as_deref(), &f.username, &f.password, &ctx.meta)
+        .await
+    {
+        Ok(o) => redirect_with_cookie(
+            next_url(o.next, o.role),
+            ctx.session_cookie(&o.session.token),
+        ),
         Err(e) => {
             let api = ApiError::from(e);
-            render(api.status, &LoginPage { ctx: PageCtx::new(&ctx, "登录", "/login"), error: Some(api.message), username: f.username })
+            render(
+                api.status,
+                &LoginPage {
+                    ctx: PageCtx::new(&ctx, "登录", "/login"),
+                    error: Some(api.message),
+                    username: f.username,
+                },
+            )
         }
     }
 }
@@ -76,7 +103,13 @@ struct TotpPage {
 
 async fn totp_page(ctx: Ctx) -> Response {
     match ctx.session.as_ref().map(|s| &s.state) {
-        Some(SessionState::SecondFactor { .. }) => render(StatusCode::OK, &TotpPage { ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"), error: None }),
+        Some(SessionState::SecondFactor { .. }) => render(
+            StatusCode::OK,
+            &TotpPage {
+                ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
+                error: None,
+            },
+        ),
         _ => Redirect::to("/login").into_response(),
     }
 }
@@ -87,14 +120,29 @@ struct TotpForm {
     code: String,
 }
 
-async fn totp_submit(state: axum::extract::State<AppState>, ctx: Ctx, Form(f): Form<TotpForm>) -> Response {
-    let Some(token) = ctx.token.as_deref() else { return Redirect::to("/login").into_response() };
+async fn totp_submit(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<TotpForm>,
+) -> Response {
+    let Some(token) = ctx.token.as_deref() else {
+        return Redirect::to("/login").into_response();
+    };
     match state.svc.second_factor(token, &f.code, &ctx.meta).await {
-        Ok(o) => redirect_with_cookie(next_url(o.next, o.role), ctx.session_cookie(&o.session.token)),
+        Ok(o) => redirect_with_cookie(
+            next_url(o.next, o.role),
+            ctx.session_cookie(&o.session.token),
+        ),
         Err(ServiceError::Unauthenticated) => Redirect::to("/login").into_response(),
         Err(e) => {
             let api = ApiError::from(e);
-            render(api.status, &TotpPage { ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"), error: Some(api.message) })
+            render(
+                api.status,
+                &TotpPage {
+                    ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
+                    error: Some(api.message),
+                },
+            )
         }
     }
 }
@@ -119,7 +167,17 @@ struct AccountPage {
 }
 
 async fn account(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Worker, Role::Employer, Role::Staff, Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin]) {
+    let actor = match require(
+        &ctx,
+        &[
+            Role::Worker,
+            Role::Employer,
+            Role::Staff,
+            Role::SysAdmin,
+            Role::SecAdmin,
+            Role::AuditAdmin,
+        ],
+    ) {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -128,8 +186,21 @@ async fn account(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(e) => return super::error_page_ctx(&ctx, e.into()),
     };
-    let last_login = user.last_login_at.as_ref().map(cst).unwrap_or_else(|| "—".into());
-    render(StatusCode::OK, &AccountPage { ctx: PageCtx::new(&ctx, "我的账户", "/account"), reveal: actor.has(Permission::PiiReveal), user, last_login, message: None })
+    let last_login = user
+        .last_login_at
+        .as_ref()
+        .map(cst)
+        .unwrap_or_else(|| "—".into());
+    render(
+        StatusCode::OK,
+        &AccountPage {
+            ctx: PageCtx::new(&ctx, "我的账户", "/account"),
+            reveal: actor.has(Permission::PiiReveal),
+            user,
+            last_login,
+            message: None,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -147,7 +218,15 @@ async fn password_page(ctx: Ctx) -> Response {
         Some(SessionState::Active(_)) => false,
         _ => return Redirect::to("/login").into_response(),
     };
-    render(StatusCode::OK, &PasswordPage { ctx: PageCtx::new(&ctx, "修改密码", "/account/password"), forced, error: None, errors: Errors::default() })
+    render(
+        StatusCode::OK,
+        &PasswordPage {
+            ctx: PageCtx::new(&ctx, "修改密码", "/account/password"),
+            forced,
+            error: None,
+            errors: Errors::default(),
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -160,18 +239,44 @@ struct PasswordForm {
     new_password2: String,
 }
 
-async fn password_submit(state: axum::extract::State<AppState>, ctx: Ctx, Form(f): Form<PasswordForm>) -> Response {
+async fn password_submit(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> Response {
     let (forced, role) = match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::PasswordChange(a)) => (true, a.role),
         Some(SessionState::Active(a)) => (false, a.role),
         _ => return Redirect::to("/login").into_response(),
     };
-    let page = |errors: Errors, status| render(status, &PasswordPage { ctx: PageCtx::new(&ctx, "修改密码", "/account/password"), forced, error: None, errors });
+    let page = |errors: Errors, status| {
+        render(
+            status,
+            &PasswordPage {
+                ctx: PageCtx::new(&ctx, "修改密码", "/account/password"),
+                forced,
+                error: None,
+                errors,
+            },
+        )
+    };
     if f.new_password != f.new_password2 {
-        return page(Errors(vec![("new_password2".into(), "两次输入的新密码不一致".into())]), StatusCode::BAD_REQUEST);
+        return page(
+            Errors(vec![(
+                "new_password2".into(),
+                "两次输入的新密码不一致".into(),
+            )]),
+            StatusCode::BAD_REQUEST,
+        );
     }
-    let Some(token) = ctx.token.as_deref() else { return Redirect::to("/login").into_response() };
-    match state.svc.change_password(token, &f.old_password, &f.new_password, &ctx.meta).await {
+    let Some(token) = ctx.token.as_deref() else {
+        return Redirect::to("/login").into_response();
+    };
+    match state
+        .svc
+        .change_password(token, &f.old_password, &f.new_password, &ctx.meta)
+        .await
+    {
         Ok(()) => Redirect::to(landing(role)).into_response(),
         Err(e) => {
             let api = ApiError::from(e);
@@ -191,6 +296,10 @@ struct ElderForm {
 
 /// Switches 长辈版 on or off: a preference cookie only, nothing stored on the server.
 async fn toggle_elder(ctx: Ctx, Form(f): Form<ElderForm>) -> Response {
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") { f.back.as_str() } else { "/" };
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back.as_str()
+    } else {
+        "/"
+    };
     redirect_with_cookie(back, ctx.elder_cookie(!ctx.elder))
 }

@@ -2,17 +2,17 @@
 //! (audit administrator only), kept apart as 三权分立 requires.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use linghuo_service::Role;
 use linghuo_service::accounts::{CreatedUser, NewUser, UserView};
 use linghuo_service::audit::VerifyReport;
-use linghuo_service::Role;
 use serde::Deserialize;
 
-use super::{cst, error_page_ctx, render, require, PageCtx};
+use super::{PageCtx, cst, error_page_ctx, render, require};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -50,35 +50,69 @@ struct UsersPage {
 }
 
 fn roles() -> Vec<(&'static str, &'static str)> {
-    [Role::Staff, Role::Worker, Role::Employer, Role::SysAdmin, Role::SecAdmin, Role::AuditAdmin].iter().map(|r| (r.as_str(), r.label())).collect()
+    [
+        Role::Staff,
+        Role::Worker,
+        Role::Employer,
+        Role::SysAdmin,
+        Role::SecAdmin,
+        Role::AuditAdmin,
+    ]
+    .iter()
+    .map(|r| (r.as_str(), r.label()))
+    .collect()
 }
 
 fn regions() -> Vec<(String, String)> {
-    linghuo_domain::region::all_regions().iter().map(|r| (r.as_str(), r.full_name())).collect()
+    linghuo_domain::region::all_regions()
+        .iter()
+        .map(|r| (r.as_str(), r.full_name()))
+        .collect()
 }
 
-async fn page(state: &AppState, ctx: &Ctx, created: Option<CreatedUser>, error: Option<String>, form: UserForm, status: StatusCode) -> Response {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    created: Option<CreatedUser>,
+    error: Option<String>,
+    form: UserForm,
+    status: StatusCode,
+) -> Response {
     let actor = match require(ctx, &[Role::SysAdmin, Role::SecAdmin]) {
         Ok(a) => a,
         Err(r) => return r,
     };
     match state.svc.list_users(Some(actor)).await {
-        Ok(users) => render(status, &UsersPage {
-            ctx: PageCtx::new(ctx, "账户管理", "/admin/users"),
-            users,
-            can_create: actor.role == Role::SysAdmin,
-            created,
-            error,
-            form,
-            roles: roles(),
-            regions: regions(),
-        }),
+        Ok(users) => render(
+            status,
+            &UsersPage {
+                ctx: PageCtx::new(ctx, "账户管理", "/admin/users"),
+                users,
+                can_create: actor.role == Role::SysAdmin,
+                created,
+                error,
+                form,
+                roles: roles(),
+                regions: regions(),
+            },
+        ),
         Err(e) => error_page_ctx(ctx, e.into()),
     }
 }
 
 async fn users_page(State(state): State<AppState>, ctx: Ctx) -> Response {
-    page(&state, &ctx, None, None, UserForm { role: "staff".into(), ..UserForm::default() }, StatusCode::OK).await
+    page(
+        &state,
+        &ctx,
+        None,
+        None,
+        UserForm {
+            role: "staff".into(),
+            ..UserForm::default()
+        },
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Response {
@@ -95,7 +129,20 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(f): Form<User
         person_id: None,
     };
     match state.svc.create_user(Some(actor), input).await {
-        Ok(c) => page(&state, &ctx, Some(c), None, UserForm { role: "staff".into(), ..UserForm::default() }, StatusCode::OK).await,
+        Ok(c) => {
+            page(
+                &state,
+                &ctx,
+                Some(c),
+                None,
+                UserForm {
+                    role: "staff".into(),
+                    ..UserForm::default()
+                },
+                StatusCode::OK,
+            )
+            .await
+        }
         Err(e) => {
             let api = ApiError::from(e);
             page(&state, &ctx, None, Some(api.message), f, api.status).await
@@ -103,7 +150,11 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(f): Form<User
     }
 }
 
-async fn user_action(State(state): State<AppState>, ctx: Ctx, Path((username, action)): Path<(String, String)>) -> Response {
+async fn user_action(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((username, action)): Path<(String, String)>,
+) -> Response {
     let actor = match require(&ctx, &[Role::SysAdmin]) {
         Ok(a) => a,
         Err(r) => return r,
@@ -113,7 +164,11 @@ async fn user_action(State(state): State<AppState>, ctx: Ctx, Path((username, ac
         "enable" => false,
         _ => return error_page_ctx(&ctx, ApiError::not_found()),
     };
-    match state.svc.set_user_disabled(Some(actor), &username, disabled).await {
+    match state
+        .svc
+        .set_user_disabled(Some(actor), &username, disabled)
+        .await
+    {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(e) => error_page_ctx(&ctx, e.into()),
     }
@@ -157,7 +212,11 @@ async fn audit_page(State(state): State<AppState>, ctx: Ctx) -> Response {
         .map(|r| AuditLine {
             seq: r.seq,
             at: cst(&r.at),
-            actor: if r.actor_name.is_empty() { r.actor_role.clone() } else { format!("{}（{}）", r.actor_name, r.actor_role) },
+            actor: if r.actor_name.is_empty() {
+                r.actor_role.clone()
+            } else {
+                format!("{}（{}）", r.actor_name, r.actor_role)
+            },
             event_type: r.event_type,
             outcome: match r.outcome.as_str() {
                 "success" => "成功",
@@ -170,5 +229,12 @@ async fn audit_page(State(state): State<AppState>, ctx: Ctx) -> Response {
             request_id: r.request_id,
         })
         .collect();
-    render(StatusCode::OK, &AuditPage { ctx: PageCtx::new(&ctx, "审计日志", "/admin/audit"), report, rows })
+    render(
+        StatusCode::OK,
+        &AuditPage {
+            ctx: PageCtx::new(&ctx, "审计日志", "/admin/audit"),
+            report,
+            rows,
+        },
+    )
 }

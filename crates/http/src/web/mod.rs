@@ -61,14 +61,26 @@ impl PageCtx {
             elder: ctx.elder,
             demo: ctx.demo,
             path: path.to_owned(),
-            user: actor.map(|a| Badge { name: a.display_name.clone(), role_label: a.role.label() }),
+            user: actor.map(|a| Badge {
+                name: a.display_name.clone(),
+                role_label: a.role.label(),
+            }),
             region: actor.and_then(|a| a.scope).map(|s| s.full_name()),
             nav,
         }
     }
 
     fn bare(title: &str) -> PageCtx {
-        PageCtx { title: title.into(), csrf: String::new(), elder: false, demo: false, path: "/".into(), user: None, region: None, nav: vec![("/policy", "政策计算器")] }
+        PageCtx {
+            title: title.into(),
+            csrf: String::new(),
+            elder: false,
+            demo: false,
+            path: "/".into(),
+            user: None,
+            region: None,
+            nav: vec![("/policy", "政策计算器")],
+        }
     }
 }
 
@@ -107,7 +119,14 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         StatusCode::BAD_REQUEST => "填写有误",
         _ => "出错了",
     };
-    render(status, &ErrorPage { ctx: PageCtx::bare(heading), heading: heading.into(), message: message.into() })
+    render(
+        status,
+        &ErrorPage {
+            ctx: PageCtx::bare(heading),
+            heading: heading.into(),
+            message: message.into(),
+        },
+    )
 }
 
 pub fn error_page_ctx(ctx: &Ctx, e: ApiError) -> Response {
@@ -117,7 +136,14 @@ pub fn error_page_ctx(ctx: &Ctx, e: ApiError) -> Response {
         StatusCode::BAD_REQUEST => "填写有误",
         _ => "出错了",
     };
-    render(e.status, &ErrorPage { ctx: PageCtx::new(ctx, heading, "/"), heading: heading.into(), message: e.message })
+    render(
+        e.status,
+        &ErrorPage {
+            ctx: PageCtx::new(ctx, heading, "/"),
+            heading: heading.into(),
+            message: e.message,
+        },
+    )
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> Response {
@@ -136,11 +162,20 @@ pub fn require<'a>(ctx: &'a Ctx, roles: &[Role]) -> Result<&'a Actor, Response> 
             if roles.contains(&a.role) {
                 Ok(a)
             } else {
-                Err(error_page_ctx(ctx, ApiError::new(StatusCode::FORBIDDEN, "forbidden", "您的账户没有使用此功能的权限。")))
+                Err(error_page_ctx(
+                    ctx,
+                    ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "forbidden",
+                        "您的账户没有使用此功能的权限。",
+                    ),
+                ))
             }
         }
         Some(SessionState::SecondFactor { .. }) => Err(Redirect::to("/login/totp").into_response()),
-        Some(SessionState::PasswordChange(_)) => Err(Redirect::to("/account/password").into_response()),
+        Some(SessionState::PasswordChange(_)) => {
+            Err(Redirect::to("/account/password").into_response())
+        }
         _ => Err(Redirect::to("/login").into_response()),
     }
 }
@@ -164,7 +199,9 @@ pub fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
 
 /// A time in China Standard Time, as people read it.
 pub fn cst(t: &DateTime<Utc>) -> String {
-    (*t + chrono::Duration::hours(8)).format("%Y年%m月%d日 %H:%M").to_string()
+    (*t + chrono::Duration::hours(8))
+        .format("%Y年%m月%d日 %H:%M")
+        .to_string()
 }
 
 #[derive(Template)]
@@ -174,5 +211,10 @@ struct HomePage {
 }
 
 async fn home(ctx: Ctx) -> Response {
-    render(StatusCode::OK, &HomePage { ctx: PageCtx::new(&ctx, "首页", "/") })
+    render(
+        StatusCode::OK,
+        &HomePage {
+            ctx: PageCtx::new(&ctx, "首页", "/"),
+        },
+    )
 }

@@ -2,18 +2,20 @@
 //! registration, detail with masked data, and audited reveal.
 
 use askama::Template;
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use linghuo_service::persons::{GroupInput, NewPerson, PersonPage, PersonView, RevealField, GROUPS};
+use linghuo_service::persons::{
+    GROUPS, GroupInput, NewPerson, PersonPage, PersonView, RevealField,
+};
 use linghuo_service::{Permission, Role};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{error_page_ctx, render, require, Errors, PageCtx};
+use super::{Errors, PageCtx, error_page_ctx, render, require};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -39,7 +41,13 @@ async fn staff_home(ctx: Ctx) -> Response {
         Ok(a) => a,
         Err(r) => return r,
     };
-    render(StatusCode::OK, &StaffHome { region: actor.scope_label(), ctx: PageCtx::new(&ctx, "经办工作台", "/staff") })
+    render(
+        StatusCode::OK,
+        &StaffHome {
+            region: actor.scope_label(),
+            ctx: PageCtx::new(&ctx, "经办工作台", "/staff"),
+        },
+    )
 }
 
 #[derive(Template)]
@@ -57,13 +65,30 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn persons_list(State(state): State<AppState>, ctx: Ctx, Query(pq): Query<PageQuery>) -> Response {
+async fn persons_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(pq): Query<PageQuery>,
+) -> Response {
     let actor = match require(&ctx, &[Role::Staff]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    match state.svc.search_persons(actor, "", pq.page.unwrap_or(1)).await {
-        Ok(page) => render(StatusCode::OK, &PersonsPage { ctx: PageCtx::new(&ctx, "人员查询", "/staff/persons"), q: String::new(), searched: false, error: None, page }),
+    match state
+        .svc
+        .search_persons(actor, "", pq.page.unwrap_or(1))
+        .await
+    {
+        Ok(page) => render(
+            StatusCode::OK,
+            &PersonsPage {
+                ctx: PageCtx::new(&ctx, "人员查询", "/staff/persons"),
+                q: String::new(),
+                searched: false,
+                error: None,
+                page,
+            },
+        ),
         Err(e) => error_page_ctx(&ctx, e.into()),
     }
 }
@@ -74,18 +99,45 @@ struct SearchForm {
     q: String,
 }
 
-async fn persons_search(State(state): State<AppState>, ctx: Ctx, axum::extract::Form(f): axum::extract::Form<SearchForm>) -> Response {
+async fn persons_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Form(f): axum::extract::Form<SearchForm>,
+) -> Response {
     let actor = match require(&ctx, &[Role::Staff]) {
         Ok(a) => a,
         Err(r) => return r,
     };
     let pc = PageCtx::new(&ctx, "人员查询", "/staff/persons");
     match state.svc.search_persons(actor, &f.q, 1).await {
-        Ok(page) => render(StatusCode::OK, &PersonsPage { ctx: pc, q: f.q, searched: true, error: None, page }),
+        Ok(page) => render(
+            StatusCode::OK,
+            &PersonsPage {
+                ctx: pc,
+                q: f.q,
+                searched: true,
+                error: None,
+                page,
+            },
+        ),
         Err(e) => {
             let api = ApiError::from(e);
-            let empty = PersonPage { items: vec![], total: 0, page: 1, per_page: 20 };
-            render(api.status, &PersonsPage { ctx: pc, q: f.q, searched: true, error: Some(api.message), page: empty })
+            let empty = PersonPage {
+                items: vec![],
+                total: 0,
+                page: 1,
+                per_page: 20,
+            };
+            render(
+                api.status,
+                &PersonsPage {
+                    ctx: pc,
+                    q: f.q,
+                    searched: true,
+                    error: Some(api.message),
+                    page: empty,
+                },
+            )
         }
     }
 }
@@ -120,8 +172,14 @@ struct PersonNewPage {
 }
 
 fn counties_in_scope(ctx: &Ctx) -> Vec<(String, String)> {
-    let Some(scope) = ctx.actor().and_then(|a| a.scope) else { return vec![] };
-    scope.counties_within().iter().map(|c| (c.as_str(), c.full_name())).collect()
+    let Some(scope) = ctx.actor().and_then(|a| a.scope) else {
+        return vec![];
+    };
+    scope
+        .counties_within()
+        .iter()
+        .map(|c| (c.as_str(), c.full_name()))
+        .collect()
 }
 
 async fn person_new(ctx: Ctx) -> Response {
@@ -129,8 +187,21 @@ async fn person_new(ctx: Ctx) -> Response {
         return r;
     }
     let counties = counties_in_scope(&ctx);
-    let form = PersonForm { jurisdiction_code: counties.first().map(|c| c.0.clone()).unwrap_or_default(), ..PersonForm::default() };
-    render(StatusCode::OK, &PersonNewPage { ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"), form, errors: Errors::default(), error: None, counties, groups: GROUPS })
+    let form = PersonForm {
+        jurisdiction_code: counties.first().map(|c| c.0.clone()).unwrap_or_default(),
+        ..PersonForm::default()
+    };
+    render(
+        StatusCode::OK,
+        &PersonNewPage {
+            ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"),
+            form,
+            errors: Errors::default(),
+            error: None,
+            counties,
+            groups: GROUPS,
+        },
+    )
 }
 
 async fn person_create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
@@ -175,12 +246,25 @@ async fn person_create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
         Err(e) => {
             let api = ApiError::from(e);
             let (errors, error) = match &api.field {
-                Some(f) if f.starts_with("groups[") => (Errors(vec![("group_since".into(), api.message.clone())]), None),
+                Some(f) if f.starts_with("groups[") => (
+                    Errors(vec![("group_since".into(), api.message.clone())]),
+                    None,
+                ),
                 Some(f) => (Errors(vec![(f.clone(), api.message.clone())]), None),
                 None => (Errors::default(), Some(api.message.clone())),
             };
             let counties = counties_in_scope(&ctx);
-            render(api.status, &PersonNewPage { ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"), form, errors, error, counties, groups: GROUPS })
+            render(
+                api.status,
+                &PersonNewPage {
+                    ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"),
+                    form,
+                    errors,
+                    error,
+                    counties,
+                    groups: GROUPS,
+                },
+            )
         }
     }
 }
@@ -195,14 +279,29 @@ struct PersonPageT {
     error: Option<String>,
 }
 
-async fn person_detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+async fn person_detail(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
     let actor = match require(&ctx, &[Role::Staff]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Ok(id) = Uuid::parse_str(&id) else { return error_page_ctx(&ctx, ApiError::not_found()) };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_page_ctx(&ctx, ApiError::not_found());
+    };
     match state.svc.get_person(actor, id).await {
-        Ok(person) => render(StatusCode::OK, &PersonPageT { ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"), can_reveal: actor.has(Permission::PiiReveal), person, revealed: None, error: None }),
+        Ok(person) => render(
+            StatusCode::OK,
+            &PersonPageT {
+                ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
+                can_reveal: actor.has(Permission::PiiReveal),
+                person,
+                revealed: None,
+                error: None,
+            },
+        ),
         Err(e) => error_page_ctx(&ctx, e.into()),
     }
 }
@@ -215,19 +314,34 @@ struct RevealForm {
     reason: String,
 }
 
-async fn person_reveal(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, axum::extract::Form(f): axum::extract::Form<RevealForm>) -> Response {
+async fn person_reveal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Form(f): axum::extract::Form<RevealForm>,
+) -> Response {
     let actor = match require(&ctx, &[Role::Staff]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let Ok(id) = Uuid::parse_str(&id) else { return error_page_ctx(&ctx, ApiError::not_found()) };
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return error_page_ctx(&ctx, ApiError::not_found());
+    };
     let (field, label) = match f.field.as_str() {
         "id_number" => (RevealField::IdNumber, "身份证号码"),
         "phone" => (RevealField::Phone, "手机号码"),
         "name" => (RevealField::Name, "姓名"),
-        _ => return error_page_ctx(&ctx, ApiError::invalid("field", "field_unknown", "请选择要查看的信息")),
+        _ => {
+            return error_page_ctx(
+                &ctx,
+                ApiError::invalid("field", "field_unknown", "请选择要查看的信息"),
+            );
+        }
     };
-    let result = state.svc.reveal_person_field(actor, id, field, &f.reason).await;
+    let result = state
+        .svc
+        .reveal_person_field(actor, id, field, &f.reason)
+        .await;
     let person = match state.svc.get_person(actor, id).await {
         Ok(p) => p,
         Err(e) => return error_page_ctx(&ctx, e.into()),
@@ -235,10 +349,28 @@ async fn person_reveal(State(state): State<AppState>, ctx: Ctx, Path(id): Path<S
     let pc = PageCtx::new(&ctx, "人员信息", "/staff/persons");
     let can_reveal = actor.has(Permission::PiiReveal);
     match result {
-        Ok(value) => render(StatusCode::OK, &PersonPageT { ctx: pc, person, can_reveal, revealed: Some((label, value)), error: None }),
+        Ok(value) => render(
+            StatusCode::OK,
+            &PersonPageT {
+                ctx: pc,
+                person,
+                can_reveal,
+                revealed: Some((label, value)),
+                error: None,
+            },
+        ),
         Err(e) => {
             let api = ApiError::from(e);
-            render(api.status, &PersonPageT { ctx: pc, person, can_reveal, revealed: None, error: Some(api.message) })
+            render(
+                api.status,
+                &PersonPageT {
+                    ctx: pc,
+                    person,
+                    can_reveal,
+                    revealed: None,
+                    error: Some(api.message),
+                },
+            )
         }
     }
 }
