@@ -175,12 +175,30 @@ async function a11y(page, label) {
 async function clickAndWait(page, locator, { expectNavigation = true } = {}) {
   const target = typeof locator === 'string' ? page.locator(locator).first() : locator;
   await target.waitFor({ state: 'visible' });
+  let response = null;
   if (expectNavigation) {
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
+    [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
   } else {
     await target.click();
   }
   await page.waitForLoadState('load');
+  await refuseErrorStatus(response);
+  return response;
+}
+
+/**
+ * Fails with a clear message when a form submission (a POST and the redirects
+ * after it) ended on an error status: names the request, its status and the
+ * Origin header the browser sent, which is what a CSRF check looks at.
+ */
+async function refuseErrorStatus(response) {
+  if (!response || response.status() < 400) return;
+  let first = response.request();
+  while (first.redirectedFrom()) first = first.redirectedFrom();
+  const origin = await first.headerValue('origin').catch(() => null);
+  const fetchSite = await first.headerValue('sec-fetch-site').catch(() => null);
+  throw new Error(`${first.method()} ${new URL(first.url()).pathname} ended with HTTP ${response.status()} at ${new URL(response.url()).pathname} ` +
+    `(the browser sent Origin: ${origin ?? '(none)'}, Sec-Fetch-Site: ${fetchSite ?? '(none)'})`);
 }
 
 /** Submits the form that holds `fieldSelector`, using its submit button. */
@@ -273,8 +291,7 @@ async function searchPersons(page, q) {
   const button = form.locator('button[type=submit], input[type=submit], button:not([type])').first();
   const response = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/staff/persons'), { timeout: NAV_TIMEOUT });
   await button.click();
-  const res = await response;
-  assert.ok(res.status() < 400, `search POST answered ${res.status()}`);
+  await refuseErrorStatus(await response);
   await page.waitForLoadState('load');
   await page.waitForFunction(() => !document.querySelector('.htmx-request'), null, { timeout: NAV_TIMEOUT });
   await page.locator('#person-results').first().waitFor({ state: 'attached' });
