@@ -602,7 +602,11 @@ async fn logs_contain_no_personal_data() {
     }
     let buf = Buf::default();
     let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).with_ansi(false).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     each_app(|app| async move {
         let mut acc = account(&app, "log.county", "staff", Some("140105"), &["pii:reveal"]).await;
@@ -619,6 +623,10 @@ async fn logs_contain_no_personal_data() {
     .await;
     let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains("request"), "the access log was captured");
-    assert_eq!(linghuo_domain::find_unmasked_pii(&text), None, "personal data in logs");
+    assert_eq!(
+        linghuo_domain::find_unmasked_pii(&text),
+        None,
+        "personal data in logs"
+    );
     assert!(!text.contains("周九"), "names in logs");
 }

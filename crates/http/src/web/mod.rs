@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod policy;
 mod staff;
 
 use askama::Template;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(staff::routes())
         .merge(admin::routes())
+        .merge(policy::routes())
 }
 
 /// What the layout needs on every page.

@@ -109,12 +109,21 @@ async fn persons_search(
         Err(r) => return r,
     };
     let pc = PageCtx::new(&ctx, "人员查询", "/staff/persons");
+    // A full ID or phone number is not echoed back into the page; its masked form is.
+    let shown = match (
+        linghuo_domain::IdNumber::parse(&f.q),
+        linghuo_domain::Phone::parse(&f.q),
+    ) {
+        (Ok(id), _) => id.masked(),
+        (_, Ok(p)) => p.masked(),
+        _ => f.q.clone(),
+    };
     match state.svc.search_persons(actor, &f.q, 1).await {
         Ok(page) => render(
             StatusCode::OK,
             &PersonsPage {
                 ctx: pc,
-                q: f.q,
+                q: shown,
                 searched: true,
                 error: None,
                 page,
@@ -253,6 +262,21 @@ async fn person_create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
                 Some(f) => (Errors(vec![(f.clone(), api.message.clone())]), None),
                 None => (Errors::default(), Some(api.message.clone())),
             };
+            // A valid ID or phone number is not sent back: the page would carry it in clear.
+            // An invalid one is shown again so it can be corrected.
+            let mut form = form;
+            let mut errors = errors;
+            for (f, v) in [
+                ("id_number", &mut form.id_number),
+                ("phone", &mut form.phone),
+            ] {
+                if api.field.as_deref() != Some(f) && !v.is_empty() {
+                    v.clear();
+                    errors
+                        .0
+                        .push((f.to_owned(), "为保护个人信息，请重新输入".to_owned()));
+                }
+            }
             let counties = counties_in_scope(&ctx);
             render(
                 api.status,
