@@ -83,13 +83,20 @@ mod tests {
     #[test]
     fn example_file_lists_every_setting_with_its_default() {
         let text = include_str!("../../../config/linghuo.example.toml");
-        let parsed: linghuo_service::Config = toml::from_str(text).expect("example parses with deny_unknown_fields");
+        let parsed: linghuo_service::Config =
+            toml::from_str(text).expect("example parses with deny_unknown_fields");
         let defaults = linghuo_service::Config::default();
-        assert_eq!(toml::to_string(&parsed).unwrap(), toml::to_string(&defaults).unwrap());
+        assert_eq!(
+            toml::to_string(&parsed).unwrap(),
+            toml::to_string(&defaults).unwrap()
+        );
         // Every default key appears in the example.
         for line in super::default_toml().unwrap().lines() {
             if let Some((key, _)) = line.split_once(" = ") {
-                assert!(text.contains(&format!("{key} =")) || text.contains(&format!("# {key} =")), "{key} missing from the example");
+                assert!(
+                    text.contains(&format!("{key} =")) || text.contains(&format!("# {key} =")),
+                    "{key} missing from the example"
+                );
             }
         }
     }
@@ -98,8 +105,16 @@ mod tests {
     fn layers_file_environment_and_flags() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
-        std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:9000\"\ndemo_mode = true\n").unwrap();
-        let args = crate::GlobalArgs { config: Some(file), data_dir: Some(dir.path().join("d")), database_url: None };
+        std::fs::write(
+            &file,
+            "[server]\nlisten = \"127.0.0.1:9000\"\ndemo_mode = true\n",
+        )
+        .unwrap();
+        let args = crate::GlobalArgs {
+            config: Some(file),
+            data_dir: Some(dir.path().join("d")),
+            database_url: None,
+        };
         let c = super::load(&args, None).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:9000");
         assert!(c.server.demo_mode);
@@ -108,7 +123,13 @@ mod tests {
         assert_eq!(c.server.listen, "127.0.0.1:9100", "flags beat the file");
         let bad = dir.path().join("bad.toml");
         std::fs::write(&bad, "[server]\nlisten_on = \"x\"\n").unwrap();
-        let args = crate::GlobalArgs { config: Some(bad), ..Default::default() };
-        assert!(super::load(&args, None).is_err(), "unknown keys are refused");
+        let args = crate::GlobalArgs {
+            config: Some(bad),
+            ..Default::default()
+        };
+        assert!(
+            super::load(&args, None).is_err(),
+            "unknown keys are refused"
+        );
     }
 }

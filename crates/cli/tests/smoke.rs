@@ -1,0 +1,173 @@
+//! The binary end to end: migrate, create an account, serve, answer /healthz, and verify the
+//! audit chain — on a fresh data directory.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_linghuo"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+#[test]
+fn migrate_add_user_serve_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out = bin()
+        .args(["--data-dir", data, "migrate"])
+        .env_remove("LINGHUO_DATABASE__URL")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("linghuo.db").exists());
+
+    let out = bin()
+        .args([
+            "--data-dir",
+            data,
+            "user",
+            "add",
+            "--username",
+            "li.taiyuan",
+            "--name",
+            "李经办",
+            "--role",
+            "staff",
+            "--scope",
+            "140100",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["user"]["scope_code"], "140100");
+    assert_eq!(created["one_time_password"].as_str().unwrap().len(), 16);
+    assert!(created["totp_secret"].as_str().unwrap().len() >= 32);
+
+    // Bad input: a clear Chinese error naming the field, exit status 2, nothing written.
+    let out = bin()
+        .args([
+            "--data-dir",
+            data,
+            "user",
+            "add",
+            "--username",
+            "admin",
+            "--name",
+            "x",
+            "--role",
+            "sysadmin",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("username"));
+    let out = bin()
+        .args(["--data-dir", data, "user", "list", "--json"])
+        .output()
+        .unwrap();
+    let users: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(users.as_array().unwrap().len(), 1);
+
+    let port = free_port();
+    let mut child = bin()
+        .args([
+            "--data-dir",
+            data,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let lines = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut health = None;
+    while Instant::now() < deadline {
+        if let Some(r) = http_get(port, "/healthz") {
+            health = Some(r);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let home = http_get(port, "/");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let printed = lines.join().unwrap().join("\n");
+    let health = health.expect("server answered");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(home.unwrap().contains("晋政办发〔2020〕89号"));
+    assert!(
+        printed.contains("一次性密码") && printed.contains("验证器密钥"),
+        "first start prints the administrator's one-time credentials:\n{printed}"
+    );
+
+    let out = bin()
+        .args(["--data-dir", data, "audit", "verify", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["checked"].as_i64().unwrap() >= 2);
+    assert_eq!(report["first_broken"], serde_json::Value::Null);
+
+    // The key file was generated private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("keys.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn config_default_prints_every_section() {
+    let out = bin().args(["config", "default"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for section in ["[server]", "[database]", "[security]", "[keys]", "[log]"] {
+        assert!(text.contains(section), "{section}");
+    }
+}
