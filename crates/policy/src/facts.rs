@@ -56,9 +56,19 @@ impl Facts {
         }
     }
 
-    /// The canonical JSON the facts hash is computed over.
+    /// The canonical JSON the facts hash is computed over; [`parse_facts`]
+    /// reads it back to equal facts.
     pub fn canonical_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl std::str::FromStr for Facts {
+    type Err = FactsError;
+
+    /// The same as [`parse_facts`].
+    fn from_str(s: &str) -> Result<Facts, FactsError> {
+        parse_facts(s)
     }
 }
 

@@ -563,6 +563,31 @@ mod tests {
     }
 
     #[test]
+    fn refuses_unused_missing_and_overlapping_parameters() {
+        let base = PARAMETERS_TOML;
+        let extra = format!(
+            "{base}\n[[parameter]]\nname = \"nobody.reads\"\nunit = \"months\"\ndescription = \"x\"\n"
+        );
+        assert_eq!(
+            ParamTable::from_toml(&extra).unwrap_err().code,
+            "unknown_parameter"
+        );
+        let cut = base.replace(
+            "name = \"assistance_referral.recent_registration_months\"",
+            "name = \"guaranteed_loan.individual_ceiling\"",
+        );
+        assert!(ParamTable::from_toml(&cut).is_err());
+        let overlap = base.replace(
+            "effective_to = \"2020-11-18\"",
+            "effective_to = \"2020-11-19\"",
+        );
+        assert_eq!(
+            ParamTable::from_toml(&overlap).unwrap_err().code,
+            "overlapping_versions"
+        );
+    }
+
+    #[test]
     fn pension_bounds_are_unset() {
         let t = ParamTable::embedded().unwrap();
         let p = t.period(d("2021-06-01"));
