@@ -8,7 +8,7 @@ use clap::Subcommand;
 use linghuo_policy::whatif::Tally;
 use linghuo_policy::{Engine, ParamOverride, check, parse_facts, policy_clauses, rules};
 use std::io::{BufRead, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Subcommand)]
@@ -120,7 +120,7 @@ fn screen(file: &str, trace: bool, set: &[String]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn whatif(population: &PathBuf, set: &[String], json: bool) -> anyhow::Result<ExitCode> {
+fn whatif(population: &Path, set: &[String], json: bool) -> anyhow::Result<ExitCode> {
     let overlay = match engine(set) {
         Ok(e) => e,
         Err(m) => {

@@ -89,11 +89,8 @@ impl Engine {
         let citations = citations();
         let mut benefits = Vec::with_capacity(RULE_COUNT);
         for (i, info) in RULES.iter().enumerate() {
-            let mut rec = Full::new(options.trace, || {
-                TraceNode::new("rule", format!("{} {}", info.id, info.name))
-                    .val("clauses", info.clauses.join("、"))
-                    .val("as_of", facts.as_of)
-            });
+            // The rule's name and clauses are in the determination itself.
+            let mut rec = Full::new(options.trace, || TraceNode::new("rule", info.id));
             let o = rules::evaluate(i, facts, &cx, &mut rec);
             let trace = rec.finish(o.eligible);
             let mut reasons = std::mem::take(&mut rec.reasons);
@@ -138,7 +135,9 @@ impl Engine {
     pub fn screen_json(&self, input: &str, trace: bool) -> Result<String, FactsError> {
         let facts = parse_facts(input)?;
         let d = self.screen(&facts, &ScreenOptions { trace });
-        Ok(serde_json::to_string_pretty(&d).unwrap_or_default())
+        let mut out = Vec::with_capacity(if trace { 96 * 1024 } else { 32 * 1024 });
+        let _ = serde_json::to_writer_pretty(&mut out, &d);
+        Ok(String::from_utf8(out).unwrap_or_default())
     }
 
     /// The receipt for screening these facts with this engine.

@@ -74,7 +74,7 @@ impl TraceNode {
 pub struct ParamRead {
     pub name: &'static str,
     /// `None` when no value is in force (an unset parameter).
-    pub value: Option<String>,
+    pub value: Option<crate::parameters::Value>,
     pub unit: &'static str,
     #[serde(serialize_with = "crate::calendar::serde_opt_date")]
     pub effective_from: Option<chrono::NaiveDate>,

@@ -221,7 +221,7 @@ impl<'e> Ctx<'e> {
         let v = self.period.versions[p as usize].map(|i| &param.versions[i as usize]);
         ParamRead {
             name: p.name(),
-            value: v.map(|v| v.value.to_string()),
+            value: v.map(|v| v.value),
             unit: p.unit().code(),
             effective_from: v.map(|v| v.effective_from),
             effective_to: v.and_then(|v| v.effective_to),
