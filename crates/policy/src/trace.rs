@@ -26,14 +26,103 @@ pub struct TraceNode {
         skip_serializing_if = "Vec::is_empty",
         serialize_with = "values_as_map"
     )]
-    pub values: Vec<(&'static str, String)>,
+    pub values: Vec<(&'static str, TraceValue)>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<ParamRead>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<TraceNode>,
 }
 
-fn values_as_map<S: Serializer>(v: &[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+/// A value shown in a trace node, kept typed so that building a trace does
+/// not format it; it is written as a string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TraceValue {
+    /// A fact not given: `（未提供）`.
+    Missing,
+    Bool(bool),
+    Int(i64),
+    Money(crate::money::Fen),
+    Date(chrono::NaiveDate),
+    Month(crate::calendar::Month),
+    Static(&'static str),
+    Text(String),
+}
+
+impl std::fmt::Display for TraceValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TraceValue::Missing => f.write_str("（未提供）"),
+            TraceValue::Bool(b) => write!(f, "{b}"),
+            TraceValue::Int(i) => write!(f, "{i}"),
+            TraceValue::Money(m) => write!(f, "{m}"),
+            TraceValue::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            TraceValue::Month(m) => write!(f, "{m}"),
+            TraceValue::Static(s) => f.write_str(s),
+            TraceValue::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Serialize for TraceValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TraceValue::Missing => s.serialize_str("（未提供）"),
+            TraceValue::Bool(b) => s.serialize_str(if *b { "true" } else { "false" }),
+            TraceValue::Int(i) => s.collect_str(i),
+            TraceValue::Money(m) => m.serialize(s),
+            TraceValue::Date(d) => crate::calendar::serde_date(d, s),
+            TraceValue::Month(m) => m.serialize(s),
+            TraceValue::Static(x) => s.serialize_str(x),
+            TraceValue::Text(x) => s.serialize_str(x),
+        }
+    }
+}
+
+macro_rules! trace_value_from {
+    ($($t:ty => $v:expr),+ $(,)?) => {
+        $(impl From<$t> for TraceValue {
+            fn from(x: $t) -> TraceValue {
+                $v(x)
+            }
+        })+
+    };
+}
+
+trace_value_from!(
+    bool => TraceValue::Bool,
+    i64 => TraceValue::Int,
+    crate::money::Fen => TraceValue::Money,
+    chrono::NaiveDate => TraceValue::Date,
+    crate::calendar::Month => TraceValue::Month,
+    &'static str => TraceValue::Static,
+    String => TraceValue::Text,
+);
+
+impl From<u32> for TraceValue {
+    fn from(x: u32) -> TraceValue {
+        TraceValue::Int(i64::from(x))
+    }
+}
+
+impl From<i32> for TraceValue {
+    fn from(x: i32) -> TraceValue {
+        TraceValue::Int(i64::from(x))
+    }
+}
+
+impl From<usize> for TraceValue {
+    fn from(x: usize) -> TraceValue {
+        TraceValue::Int(x as i64)
+    }
+}
+
+impl<T: Into<TraceValue>> From<Option<T>> for TraceValue {
+    fn from(x: Option<T>) -> TraceValue {
+        x.map_or(TraceValue::Missing, Into::into)
+    }
+}
+
+fn values_as_map<S: Serializer>(v: &[(&'static str, TraceValue)], s: S) -> Result<S::Ok, S::Error> {
     let mut m = s.serialize_map(Some(v.len()))?;
     for (k, x) in v {
         m.serialize_entry(k, x)?;
@@ -54,8 +143,8 @@ impl TraceNode {
     }
 
     /// Adds a named value the node looked at.
-    pub fn val(mut self, name: &'static str, v: impl std::fmt::Display) -> TraceNode {
-        self.values.push((name, v.to_string()));
+    pub fn val(mut self, name: &'static str, v: impl Into<TraceValue>) -> TraceNode {
+        self.values.push((name, v.into()));
         self
     }
 

@@ -349,10 +349,7 @@ pub(crate) fn any(label: impl Into<std::borrow::Cow<'static, str>>) -> TraceNode
     TraceNode::new("any", label)
 }
 
-/// Renders an optional fact for a trace value.
-pub(crate) fn show<T: std::fmt::Display>(v: Option<T>) -> String {
-    match v {
-        Some(v) => v.to_string(),
-        None => "（未提供）".to_string(),
-    }
+/// An optional fact as a trace value (`（未提供）` when absent).
+pub(crate) fn show<T: Into<crate::trace::TraceValue>>(v: Option<T>) -> crate::trace::TraceValue {
+    v.map_or(crate::trace::TraceValue::Missing, Into::into)
 }
