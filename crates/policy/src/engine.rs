@@ -11,7 +11,7 @@ use crate::receipt::{ENGINE, ENGINE_VERSION, Receipt};
 use crate::rules::{self, Ctx, RULE_COUNT, RULES};
 use crate::trace::{Full, Silent, TraceNode};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Options of [`Engine::screen`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,10 +21,11 @@ pub struct ScreenOptions {
     pub trace: bool,
 }
 
-/// The rules with a parameter set.
+/// The rules with a parameter set. Cheap to create and to clone: the
+/// embedded parameters are parsed once per process and shared.
 #[derive(Clone, Debug)]
 pub struct Engine {
-    table: ParamTable,
+    table: Arc<ParamTable>,
     overrides: Vec<String>,
 }
 
@@ -34,11 +35,11 @@ impl Default for Engine {
     }
 }
 
-fn embedded() -> &'static ParamTable {
-    static TABLE: OnceLock<ParamTable> = OnceLock::new();
+fn embedded() -> &'static Arc<ParamTable> {
+    static TABLE: OnceLock<Arc<ParamTable>> = OnceLock::new();
     TABLE.get_or_init(|| {
         // The embedded file is checked by the crate's tests and by `check()`.
-        ParamTable::embedded().expect("embedded data/parameters.toml is valid")
+        Arc::new(ParamTable::embedded().expect("embedded data/parameters.toml is valid"))
     })
 }
 
@@ -55,7 +56,7 @@ impl Engine {
     /// the embedded parameters.
     pub fn with_overrides(overrides: &[ParamOverride]) -> Result<Engine, ParamError> {
         Ok(Engine {
-            table: embedded().with_overrides(overrides)?,
+            table: Arc::new(embedded().with_overrides(overrides)?),
             overrides: overrides.iter().map(ToString::to_string).collect(),
         })
     }
