@@ -191,3 +191,26 @@ fn fast_path_agrees_with_the_full_screening() {
         }
     }
 }
+
+#[test]
+fn amounts_are_read_exactly_or_refused() {
+    let read = |m: &str| {
+        parse_facts(&format!(
+            r#"{{"as_of": "2021-01-01", "person": {{"groups": []}}, "startup_subsidy_paid": {m}}}"#
+        ))
+        .map(|f| f.startup_subsidy_paid.0)
+        .map_err(|e| e.code)
+    };
+    assert_eq!(read(r#""600""#), Ok(60_000));
+    assert_eq!(read(r#""600.5""#), Ok(60_050));
+    assert_eq!(read(r#""0.01""#), Ok(1));
+    assert_eq!(read(r#""123456789012345.99""#), Ok(12_345_678_901_234_599));
+    assert_eq!(read(r#""1234567890123456""#), Err("out_of_range"));
+    assert_eq!(read(r#""1.005""#), Err("invalid_money"));
+    assert_eq!(read(r#""1.""#), Err("invalid_money"));
+    assert_eq!(read(r#""""#), Err("invalid_money"));
+    assert_eq!(read(r#""1,000.00""#), Err("invalid_money"));
+    assert_eq!(read(r#""-1.00""#), Err("negative_money"));
+    assert_eq!(read(r#""\u0031.00""#), Ok(100));
+    assert_eq!(read("1.00"), Err("invalid_money"));
+}

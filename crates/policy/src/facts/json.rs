@@ -372,16 +372,37 @@ impl<'a> Reader<'a> {
     }
 
     fn money(&mut self) -> R<Fen> {
-        // Fast path: a quoted plain amount like "1234.50".
+        // Fast path: a quoted plain amount like "1234.50", read in one pass;
+        // anything else goes through the general path and its messages.
         if self.peek() == Some(b'"') {
-            let rest = &self.b[self.pos + 1..];
-            if let Some(end) = rest.iter().take(20).position(|&c| c == b'"')
-                && rest[..end].iter().all(|&c| c.is_ascii_digit() || c == b'.')
-                && let Some(text) = self.s.get(self.pos + 1..self.pos + 1 + end)
-                && let Ok(f) = Fen::parse(text)
-            {
-                self.pos += end + 2;
-                return Ok(f);
+            let b = &self.b[self.pos + 1..];
+            let mut i = 0;
+            let mut yuan: i64 = 0;
+            while i < b.len() && i < 15 && b[i].is_ascii_digit() {
+                yuan = yuan * 10 + i64::from(b[i] - b'0');
+                i += 1;
+            }
+            if i > 0 && i < b.len() {
+                let mut fen = 0i64;
+                let mut ok = true;
+                if b[i] == b'.' {
+                    let d = &b[i + 1..];
+                    match d {
+                        [a, b2, b'"', ..] if a.is_ascii_digit() && b2.is_ascii_digit() => {
+                            fen = i64::from(a - b'0') * 10 + i64::from(b2 - b'0');
+                            i += 3;
+                        }
+                        [a, b'"', ..] if a.is_ascii_digit() => {
+                            fen = i64::from(a - b'0') * 10;
+                            i += 2;
+                        }
+                        _ => ok = false,
+                    }
+                }
+                if ok && b.get(i) == Some(&b'"') {
+                    self.pos += i + 2;
+                    return Ok(Fen(yuan * 100 + fen));
+                }
             }
         }
         if matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
@@ -408,10 +429,11 @@ impl<'a> Reader<'a> {
         from: fn(&str) -> Option<T>,
         what: &str,
         code: &'static str,
-        allowed: String,
+        allowed: fn() -> String,
     ) -> R<T> {
         let s = self.string(what)?;
-        from(&s).ok_or_else(|| self.err(code, format!("未知的{what}“{s}”，可用代码：{allowed}")))
+        from(&s)
+            .ok_or_else(|| self.err(code, format!("未知的{what}“{s}”，可用代码：{}", allowed())))
     }
 
     /// If the quoted key at the current position is `keys[hint]` (or, failing
@@ -683,7 +705,7 @@ impl<'a> Reader<'a> {
                             FlexibleWork::from_code,
                             "灵活就业形式",
                             "unknown_code",
-                            FlexibleWork::codes(),
+                            FlexibleWork::codes,
                         )?);
                     }
                 }
@@ -714,7 +736,7 @@ impl<'a> Reader<'a> {
                             BusinessKind::from_code,
                             "经营主体类型",
                             "unknown_code",
-                            BusinessKind::codes(),
+                            BusinessKind::codes,
                         )?);
                     }
                 }
@@ -818,7 +840,7 @@ impl<'a> Reader<'a> {
                     LoanPurpose::from_code,
                     "贷款用途",
                     "unknown_code",
-                    LoanPurpose::codes(),
+                    LoanPurpose::codes,
                 )?);
             }
             Ok(())
@@ -835,7 +857,7 @@ impl<'a> Reader<'a> {
                         ActivityKind::from_code,
                         "经营活动类型",
                         "unknown_code",
-                        ActivityKind::codes(),
+                        ActivityKind::codes,
                     )?);
                 }
             } else {
