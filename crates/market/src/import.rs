@@ -1,0 +1,460 @@
+//! Helpers for bringing posts in from the gig markets cities already run
+//! (`linghuo market import`): resolving what their files say — a trade
+//! name or code, a county name or code, a pay string, a schedule — into
+//! this platform's values, with Chinese errors that say what to fix.
+//!
+//! [`ImportedPost`] is one line of a JSON-lines file (or one spreadsheet
+//! row turned into the same fields); [`ImportedPost::to_post`] makes the
+//! [`JobPost`] that then goes through the same screening as any post.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use linghuo_domain::{
+    Occupation, RegionCode, RegionLevel, find_region_by_name, resolve_occupation,
+    search_occupations,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::MarketError;
+use crate::geo::GeoPoint;
+use crate::post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays, fold_width};
+
+/// How long an imported post stays open when the file gives no expiry.
+pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
+
+/// A catalogue code, name or synonym (`jiazheng.baojie`, `家庭保洁员`,
+/// `钟点工`) to its occupation; an unknown word gets suggestions.
+pub fn resolve_trade(input: &str) -> Result<&'static Occupation, MarketError> {
+    if let Some(o) = resolve_occupation(input) {
+        return Ok(o);
+    }
+    let suggestions: Vec<&str> = search_occupations(input)
+        .into_iter()
+        .take(3)
+        .map(|o| o.name)
+        .collect();
+    let hint = if suggestions.is_empty() {
+        "请填写职业目录中的工种名称或代码，例如“家庭保洁员”或“jiazheng.baojie”".to_string()
+    } else {
+        format!("您是不是要填：{}", suggestions.join("、"))
+    };
+    Err(MarketError::invalid(
+        "occupation_unknown",
+        "occupation",
+        format!("工种“{}”不在职业目录中。{hint}", input.trim()),
+    ))
+}
+
+/// A county code (`140105`) or name (`小店区`, `小店`, `太原市小店区`) to a
+/// county-level [`RegionCode`]. A city or the province is refused: a post
+/// belongs to one county.
+pub fn resolve_county(input: &str) -> Result<RegionCode, MarketError> {
+    let t = input.trim();
+    let region = if !t.is_empty() && t.chars().all(|c| fold_width(c).is_ascii_digit()) {
+        let digits: String = t.chars().map(fold_width).collect();
+        RegionCode::parse(&digits).map_err(|_| {
+            MarketError::invalid(
+                "county_unknown",
+                "county",
+                format!("区划代码“{t}”不是山西省现行的县级区划代码"),
+            )
+        })?
+    } else {
+        find_region_by_name(t).ok_or_else(|| {
+            MarketError::invalid(
+                "county_unknown",
+                "county",
+                format!(
+                    "无法确定县（市、区）“{t}”：名称有误或不唯一。请写全称并带上所属城市，例如“阳泉市城区”，或直接填写六位区划代码"
+                ),
+            )
+        })?
+    };
+    if region.level() != RegionLevel::County {
+        return Err(MarketError::invalid(
+            "county_not_county",
+            "county",
+            format!(
+                "“{}”不是县级区划，请填写岗位所在的县（市、区）",
+                region.full_name()
+            ),
+        ));
+    }
+    Ok(region)
+}
+
+/// Pay given as one string (`"200元/天"`) — see [`Pay::parse`].
+pub fn parse_pay(input: &str) -> Result<Pay, MarketError> {
+    Pay::parse(input)
+}
+
+/// Pay given as an amount (`"200"`, `"25.5"`) and a unit (`"天"`, `day`).
+pub fn parse_pay_parts(amount: &str, unit: &str) -> Result<Pay, MarketError> {
+    let unit = PayUnit::parse(unit)?;
+    let amount = amount.trim().trim_end_matches('元');
+    Pay::parse(&format!("{amount}元/{}", unit.label()))
+}
+
+/// A schedule as people write it: `"周一至周五 08:00-12:00"`, `"周末
+/// 09:00-17:00、18:00-20:00"`, `"每天"`, `"单次 08:00-17:00"`, `"周一、周三
+/// 14:00-18:00"`. Days: 每天/天天, 工作日/周一至周五, 周末/周六日, a range
+/// 周X至周Y, or a list; no days means every day. Slots are optional (none =
+/// any time).
+pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
+    let t: String = input.chars().map(fold_width).collect();
+    let t = t.trim();
+    let bad = |what: &str| {
+        MarketError::invalid(
+            "schedule_format",
+            "schedule",
+            format!(
+                "工作时间“{}”无法识别（{what}）。请写成“周一至周五 08:00-12:00”或“周末 09:00-17:00”这样的形式",
+                input.trim()
+            ),
+        )
+    };
+    let mut recurring = true;
+    let mut days = Weekdays::NONE;
+    let mut slots = Vec::new();
+    for part in t
+        .split([' ', '，', ',', '；', ';'])
+        .filter(|p| !p.is_empty())
+    {
+        if part.chars().any(|c| c.is_ascii_digit()) {
+            for s in part.split(['、', '/']).filter(|s| !s.is_empty()) {
+                slots.push(TimeSlot::parse(s)?);
+            }
+            continue;
+        }
+        match part {
+            "单次" | "一次性" | "临时" => {
+                recurring = false;
+                continue;
+            }
+            "每天" | "天天" | "每日" | "全周" | "不限" => {
+                days = Weekdays::ALL;
+                continue;
+            }
+            "工作日" | "周一至周五" | "周一到周五" => {
+                days = Weekdays(days.0 | Weekdays::WORKDAYS.0);
+                continue;
+            }
+            "周末" | "周六日" | "双休日" | "周六周日" => {
+                days = Weekdays(days.0 | Weekdays::WEEKEND.0);
+                continue;
+            }
+            _ => {}
+        }
+        let day_ix = |s: &str| -> Option<u8> {
+            let s = s
+                .trim_start_matches("星期")
+                .trim_start_matches("礼拜")
+                .trim_start_matches('周');
+            ["一", "二", "三", "四", "五", "六", "日"]
+                .iter()
+                .position(|d| *d == s || (s == "天" && *d == "日"))
+                .map(|i| i as u8)
+        };
+        if let Some((a, b)) = part.split_once(['至', '到', '-', '~']) {
+            let (a, b) = (
+                day_ix(a).ok_or_else(|| bad("星期写法"))?,
+                day_ix(b).ok_or_else(|| bad("星期写法"))?,
+            );
+            if a > b {
+                return Err(bad("星期范围颠倒"));
+            }
+            for d in a..=b {
+                days = Weekdays(days.0 | (1 << d));
+            }
+        } else {
+            for d in part.split('、').filter(|s| !s.is_empty()) {
+                let ix = day_ix(d).ok_or_else(|| bad("星期写法"))?;
+                days = Weekdays(days.0 | (1 << ix));
+            }
+        }
+    }
+    if days.is_empty() {
+        days = Weekdays::ALL;
+    }
+    Ok(if recurring {
+        Schedule::weekly(days, slots)
+    } else {
+        Schedule {
+            days,
+            ..Schedule::once(slots)
+        }
+    })
+}
+
+/// A post as another market's export describes it. Everything is text
+/// where files disagree on types; `to_post` does the parsing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportedPost {
+    pub external_id: String,
+    pub title: String,
+    pub description: String,
+    /// Catalogue code or a trade name the catalogue resolves.
+    pub occupation: String,
+    /// 零工/日结, 小时工, 非全日制, 短期, 平台 (or the codes).
+    pub form: String,
+    /// One string (`"200元/天"`), or leave empty and give amount and unit.
+    pub pay: Option<String>,
+    pub pay_amount: Option<serde_json::Value>,
+    pub pay_unit: Option<String>,
+    /// County code or name.
+    pub county: String,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub skills: Vec<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    /// `"周一至周五 08:00-12:00"` (see [`parse_schedule`]); empty = any time.
+    pub schedule: Option<String>,
+    pub hours_per_week: Option<u32>,
+    pub headcount: Option<u32>,
+    pub required_certificates: Vec<String>,
+    pub accident_cover: Option<bool>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+impl ImportedPost {
+    /// The platform's post, or every problem of the line (so one pass over
+    /// a file reports everything to fix). Coordinates default to the county
+    /// seat; dates to `today`; expiry to [`DEFAULT_EXPIRY_DAYS`] later;
+    /// headcount to 1.
+    pub fn to_post(
+        &self,
+        id: Uuid,
+        today: NaiveDate,
+        posted_at: DateTime<Utc>,
+    ) -> Result<JobPost, Vec<MarketError>> {
+        let mut errors = Vec::new();
+        let mut keep = |r: Result<(), MarketError>| {
+            if let Err(e) = r {
+                errors.push(e);
+            }
+        };
+        if self.external_id.trim().is_empty() {
+            keep(Err(MarketError::invalid(
+                "external_id_missing",
+                "external_id",
+                "缺少原系统岗位编号（external_id），无法保证重复导入不产生重复岗位",
+            )));
+        }
+        let occupation = resolve_trade(&self.occupation)
+            .map_err(|e| keep(Err(e)))
+            .ok();
+        let form = JobForm::parse(&self.form).map_err(|e| keep(Err(e))).ok();
+        let pay = match (&self.pay, &self.pay_amount, &self.pay_unit) {
+            (Some(p), _, _) if !p.trim().is_empty() => parse_pay(p),
+            (_, Some(a), Some(u)) => {
+                let amount = match a {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                parse_pay_parts(&amount, u)
+            }
+            _ => Err(MarketError::invalid(
+                "pay_empty",
+                "pay",
+                "缺少薪资：请填写 pay（如“200元/天”），或同时填写 pay_amount 和 pay_unit",
+            )),
+        }
+        .map_err(|e| keep(Err(e)))
+        .ok();
+        let county = resolve_county(&self.county).map_err(|e| keep(Err(e))).ok();
+        let schedule = match self.schedule.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => parse_schedule(s).map_err(|e| keep(Err(e))).ok(),
+            _ => Some(Schedule::any_time()),
+        };
+        let point = match (self.lat, self.lon, county) {
+            (Some(lat), Some(lon), _) => Some(GeoPoint::new(lat, lon)),
+            (None, None, Some(c)) => Some(GeoPoint::of_region(c)),
+            (None, None, None) => None,
+            _ => {
+                keep(Err(MarketError::invalid(
+                    "coordinates_incomplete",
+                    "coordinates",
+                    "坐标须同时填写纬度（lat）和经度（lon），或都不填（使用县城位置）",
+                )));
+                None
+            }
+        };
+        let (Some(occupation), Some(form), Some(pay), Some(county), Some(schedule), Some(point)) =
+            (occupation, form, pay, county, schedule, point)
+        else {
+            return Err(errors);
+        };
+        let starts_on = self.starts_on.unwrap_or(today);
+        let post = JobPost {
+            id,
+            external_id: Some(self.external_id.trim().to_string()),
+            title: self.title.trim().to_string(),
+            description: self.description.trim().to_string(),
+            skills: self
+                .skills
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            occupation: occupation.code.to_string(),
+            form,
+            county,
+            lat: point.lat,
+            lon: point.lon,
+            pay,
+            starts_on,
+            ends_on: self.ends_on,
+            schedule,
+            hours_per_week: self.hours_per_week,
+            headcount: self.headcount.unwrap_or(1),
+            required_certificates: self.required_certificates.clone(),
+            accident_cover: self.accident_cover.unwrap_or(false),
+            employer_on_time_rate: None,
+            posted_at,
+            expires_on: self
+                .expires_on
+                .unwrap_or(today + Duration::days(DEFAULT_EXPIRY_DAYS)),
+        };
+        if let Err(e) = post.validate() {
+            errors.push(e);
+        }
+        if errors.is_empty() {
+            Ok(post)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::date;
+    use chrono::TimeZone;
+
+    #[test]
+    fn trades_resolve_by_code_name_and_synonym() {
+        assert_eq!(
+            resolve_trade("jiazheng.baojie").unwrap().code,
+            "jiazheng.baojie"
+        );
+        assert_eq!(resolve_trade("月嫂").unwrap().code, "muying.muying_huli");
+        assert_eq!(resolve_trade(" 水电工 ").unwrap().code, "weixiu.shuidian");
+        let e = resolve_trade("保洁阿姨们").unwrap_err();
+        assert_eq!(e.code(), "occupation_unknown");
+        let e = resolve_trade("宇航员").unwrap_err();
+        assert!(e.to_string().contains("职业目录"));
+    }
+
+    #[test]
+    fn counties_resolve_and_cities_are_refused() {
+        assert_eq!(resolve_county("140105").unwrap().name(), "小店区");
+        assert_eq!(resolve_county("１４０１０５").unwrap().name(), "小店区");
+        assert_eq!(resolve_county("小店区").unwrap().code(), 140105);
+        assert_eq!(resolve_county("太原市小店区").unwrap().code(), 140105);
+        assert_eq!(resolve_county("阳泉市城区").unwrap().code(), 140302);
+        assert_eq!(resolve_county("城区").unwrap_err().code(), "county_unknown");
+        assert_eq!(
+            resolve_county("太原市").unwrap_err().code(),
+            "county_not_county"
+        );
+        assert_eq!(
+            resolve_county("140211").unwrap_err().code(),
+            "county_unknown"
+        );
+    }
+
+    #[test]
+    fn pay_in_parts() {
+        assert_eq!(
+            parse_pay_parts("200", "天").unwrap(),
+            Pay::yuan(200, PayUnit::Day)
+        );
+        assert_eq!(
+            parse_pay_parts("25.5", "hour").unwrap(),
+            Pay::new(2550, PayUnit::Hour)
+        );
+        assert_eq!(
+            parse_pay_parts("200", "周").unwrap_err().code(),
+            "pay_unit_unknown"
+        );
+    }
+
+    #[test]
+    fn schedules_parse() {
+        let s = parse_schedule("周一至周五 08:00-12:00").unwrap();
+        assert_eq!(s.days, Weekdays::WORKDAYS);
+        assert_eq!(s.slots, vec![TimeSlot::hm(8, 0, 12, 0)]);
+        let s = parse_schedule("周末 09:00-12:00、13:00-17:00").unwrap();
+        assert_eq!(s.days, Weekdays::WEEKEND);
+        assert_eq!(s.slots.len(), 2);
+        let s = parse_schedule("周一、周三、周五").unwrap();
+        assert_eq!(s.days, Weekdays(0b001_0101));
+        assert!(s.slots.is_empty());
+        let s = parse_schedule("单次 08:00-17:00").unwrap();
+        assert!(!s.recurring);
+        assert_eq!(s.days, Weekdays::ALL);
+        assert_eq!(parse_schedule("每天").unwrap().days, Weekdays::ALL);
+        assert_eq!(
+            parse_schedule("星期二到星期四").unwrap().days,
+            Weekdays(0b000_1110)
+        );
+        assert!(parse_schedule("周八").is_err());
+        assert!(parse_schedule("周五至周一").is_err());
+    }
+
+    fn line(json: &str) -> ImportedPost {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn an_imported_line_becomes_a_post() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let today = date(2026, 11, 28);
+        let p = line(
+            r#"{"external_id":"TY-1","title":"家庭保洁","description":"上门保洁","occupation":"钟点工",
+                "form":"小时工","pay":"30元/小时","county":"小店区","schedule":"周末 09:00-12:00"}"#,
+        )
+        .to_post(Uuid::from_u128(1), today, now)
+        .unwrap();
+        assert_eq!(p.occupation, "jiazheng.baojie");
+        assert_eq!(p.form, JobForm::Hourly);
+        assert_eq!(p.pay, Pay::yuan(30, PayUnit::Hour));
+        assert_eq!(p.county.code(), 140105);
+        let seat = GeoPoint::of_region(p.county);
+        assert_eq!((p.lat, p.lon), (seat.lat, seat.lon));
+        assert_eq!(p.expires_on, date(2026, 12, 28));
+        assert_eq!(p.external_id.as_deref(), Some("TY-1"));
+        let p = line(
+            r#"{"external_id":"TY-2","title":"搬家","occupation":"banyun.banjia","form":"gig",
+                "pay_amount":220,"pay_unit":"天","county":"140106","lat":37.86,"lon":112.56}"#,
+        )
+        .to_post(Uuid::from_u128(2), today, now)
+        .unwrap();
+        assert_eq!(p.pay, Pay::yuan(220, PayUnit::Day));
+        assert_eq!(p.lat, 37.86);
+    }
+
+    #[test]
+    fn every_problem_of_a_line_is_reported() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let errors = line(r#"{"title":"x","occupation":"宇航员","form":"全职","pay":"面议","county":"城区","lat":37.0}"#)
+            .to_post(Uuid::from_u128(1), date(2026, 11, 28), now)
+            .unwrap_err();
+        let codes: Vec<&str> = errors.iter().map(MarketError::code).collect();
+        assert_eq!(
+            codes,
+            vec![
+                "external_id_missing",
+                "occupation_unknown",
+                "form_unknown",
+                "pay_amount_missing",
+                "county_unknown",
+                "coordinates_incomplete"
+            ]
+        );
+    }
+}

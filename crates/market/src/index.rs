@@ -1,0 +1,864 @@
+//! The search index of live job posts: tantivy with the jieba segmenter.
+//!
+//! # What is indexed
+//!
+//! | field | how | used for |
+//! | --- | --- | --- |
+//! | `title` | segmented, frequencies, stored | BM25 (boost 3) and the hit's title |
+//! | `occupation_words` | the post's catalogue name and synonyms, segmented | BM25 (boost 2): 月嫂 finds a 母婴护理员 post |
+//! | `skills` | segmented | BM25 (boost 1.5) |
+//! | `description` | segmented | BM25 (boost 1) |
+//! | `place_words` | county and city names | BM25 (boost 0.5): "小店 保洁" |
+//! | `occupation` | raw terms: the code and every ancestor | filter, children included |
+//! | `region` | raw terms: county, city, province | filter, children included |
+//! | `form` | raw term | filter |
+//! | `cell` | grid cell ids at three levels | geo pre-filter |
+//! | `id` | raw term | upsert and remove |
+//! | lat, lon, pay per hour, dates, weekdays, expiry, ids, posted | fast fields | exact filters, distance, ranking ties, the why-line |
+//!
+//! Filtering never loads stored documents: terms narrow the candidates,
+//! fast fields decide the rest, and only the returned page reads its titles
+//! from the store.
+//!
+//! # Relevance
+//!
+//! The query is segmented into words (stop words such as 找/工作/招聘
+//! dropped). A post must contain every word in some field; each word scores
+//! BM25 over the boosted fields and the scores add up. When no post has all
+//! words, the search is repeated requiring any one word, so a long query
+//! still finds the best partial matches. Ties are broken by newer posting,
+//! then by id, so equal indexes return equal orders.
+//!
+//! # Consistency
+//!
+//! Writes are buffered until [`MarketIndex::commit`]; searches see the last
+//! commit. The index is derived data: [`MarketIndex::commit_with_checkpoint`]
+//! stores the position of the last applied outbox entry with the commit so
+//! a restarted server knows where to resume ([`MarketIndex::checkpoint`]).
+
+use std::collections::{BinaryHeap, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use linghuo_domain::{RegionCode, occupations};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::ColumnValues;
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
+    SegmentReader, TantivyDocument, Term,
+};
+use uuid::Uuid;
+
+use crate::error::MarketError;
+use crate::geo::{GeoPoint, GridCell, LEVEL_KM, distance_label, haversine_km};
+use crate::post::{JobForm, JobPost, Pay, PayUnit, Weekdays, day_number};
+use crate::segmentation::Segmenter;
+
+const TOKENIZER: &str = "linghuo_jieba";
+/// Largest page a search returns, and deepest offset it pages to.
+pub const MAX_LIMIT: usize = 200;
+pub const MAX_OFFSET: usize = 10_000;
+/// Most grid cells one geo pre-filter may name (the level is chosen so the
+/// covering stays under it).
+const MAX_CELLS: usize = 36;
+
+const BOOST_TITLE: Score = 3.0;
+const BOOST_OCCUPATION: Score = 2.0;
+const BOOST_SKILLS: Score = 1.5;
+const BOOST_DESCRIPTION: Score = 1.0;
+const BOOST_PLACE: Score = 0.5;
+
+/// How the hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// BM25 score, best first (newest first when there is no text).
+    #[default]
+    Relevance,
+    /// Nearest first; needs `near` (falls back to relevance without it).
+    Distance,
+}
+
+/// A search over live posts. All filters are optional and combine with AND.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    /// Free text: trade, skill, place ("小店 保洁").
+    pub text: Option<String>,
+    /// `(lat, lon)` the distances are measured from.
+    pub near: Option<(f64, f64)>,
+    /// Only posts within this many km of `near`.
+    pub radius_km: Option<f64>,
+    /// A city or county; includes everything inside it.
+    pub region: Option<RegionCode>,
+    /// A catalogue code; includes its children.
+    pub occupation: Option<String>,
+    pub form: Option<JobForm>,
+    /// Pay normalised to fen per hour at least this (piece rates never match).
+    pub pay_at_least_per_hour_fen: Option<i64>,
+    /// Only posts with work on this date (inside their period, on a
+    /// scheduled weekday).
+    pub available_on: Option<NaiveDate>,
+    /// Hide posts expired or finished before this date (usually today).
+    pub live_on: Option<NaiveDate>,
+    pub sort: SortBy,
+    /// Page size, 1..=[`MAX_LIMIT`].
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: None,
+            near: None,
+            radius_km: None,
+            region: None,
+            occupation: None,
+            form: None,
+            pay_at_least_per_hour_fen: None,
+            available_on: None,
+            live_on: None,
+            sort: SortBy::Relevance,
+            limit: 20,
+            offset: 0,
+        }
+    }
+}
+
+impl SearchQuery {
+    /// A text search with the default page.
+    pub fn text(text: impl Into<String>) -> SearchQuery {
+        SearchQuery {
+            text: Some(text.into()),
+            ..SearchQuery::default()
+        }
+    }
+}
+
+/// One result of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: Uuid,
+    pub external_id: Option<String>,
+    pub title: String,
+    /// BM25 score (0 without text).
+    pub score: f32,
+    /// From `near`, when given.
+    pub distance_km: Option<f64>,
+    /// Why this post, in Chinese: `"距离2.3公里 · 保洁员 · 日薪200元"`.
+    pub why: String,
+}
+
+/// Tuning of the index writer.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexOptions {
+    /// Indexing threads (tantivy segments in parallel).
+    pub writer_threads: usize,
+    /// Memory budget of the writer in MiB, shared by its threads.
+    pub writer_memory_mib: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        IndexOptions {
+            writer_threads: threads,
+            writer_memory_mib: 64 * threads,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    id_hi: Field,
+    id_lo: Field,
+    external_id: Field,
+    title: Field,
+    description: Field,
+    skills: Field,
+    occupation_words: Field,
+    place_words: Field,
+    occupation: Field,
+    occupation_ix: Field,
+    region: Field,
+    form: Field,
+    cell: Field,
+    lat: Field,
+    lon: Field,
+    pay_hour: Field,
+    pay_amount: Field,
+    pay_unit: Field,
+    starts: Field,
+    ends: Field,
+    days: Field,
+    expires: Field,
+    posted: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING),
+        id_hi: b.add_u64_field("id_hi", FAST),
+        id_lo: b.add_u64_field("id_lo", FAST),
+        external_id: b.add_text_field("external_id", STORED),
+        title: b.add_text_field("title", text(true)),
+        description: b.add_text_field("description", text(false)),
+        skills: b.add_text_field("skills", text(false)),
+        occupation_words: b.add_text_field("occupation_words", text(false)),
+        place_words: b.add_text_field("place_words", text(false)),
+        occupation: b.add_text_field("occupation", STRING),
+        occupation_ix: b.add_u64_field("occupation_ix", FAST),
+        region: b.add_text_field("region", STRING),
+        form: b.add_text_field("form", STRING),
+        cell: b.add_u64_field("cell", INDEXED),
+        lat: b.add_f64_field("lat", FAST),
+        lon: b.add_f64_field("lon", FAST),
+        pay_hour: b.add_i64_field("pay_hour", FAST),
+        pay_amount: b.add_i64_field("pay_amount", FAST),
+        pay_unit: b.add_u64_field("pay_unit", FAST),
+        starts: b.add_i64_field("starts", FAST),
+        ends: b.add_i64_field("ends", FAST),
+        days: b.add_u64_field("days", FAST),
+        expires: b.add_i64_field("expires", FAST),
+        posted: b.add_i64_field("posted", FAST),
+    };
+    (b.build(), fields)
+}
+
+fn pre_tokenized(segmenter: &Segmenter, text: String) -> PreTokenizedString {
+    let tokens = segmenter
+        .index_tokens(&text)
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| Token {
+            offset_from: 0,
+            offset_to: 0,
+            position: i,
+            text: t,
+            position_length: 1,
+        })
+        .collect();
+    PreTokenizedString { text, tokens }
+}
+
+/// The search index. `Sync`: share one per process (writes take an
+/// internal lock; searches never wait for writes).
+pub struct MarketIndex {
+    index: Index,
+    fields: Fields,
+    writer: Mutex<IndexWriter>,
+    reader: IndexReader,
+    segmenter: Segmenter,
+    occupation_words: HashMap<&'static str, PreTokenizedString>,
+    place_words: HashMap<u32, PreTokenizedString>,
+}
+
+impl std::fmt::Debug for MarketIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarketIndex").finish_non_exhaustive()
+    }
+}
+
+impl MarketIndex {
+    /// An index in memory (tests, benchmarks, a node that rebuilds on start).
+    pub fn in_memory() -> Result<MarketIndex, MarketError> {
+        MarketIndex::in_memory_with(IndexOptions::default())
+    }
+
+    pub fn in_memory_with(options: IndexOptions) -> Result<MarketIndex, MarketError> {
+        let (schema, fields) = schema();
+        MarketIndex::from_index(Index::create_in_ram(schema), fields, options)
+    }
+
+    /// Opens the index in `dir`, creating the directory and an empty index
+    /// when there is none. An index written by an incompatible version is an
+    /// error; rebuild it (`linghuo market reindex`).
+    pub fn open_or_create(dir: &Path) -> Result<MarketIndex, MarketError> {
+        MarketIndex::open_or_create_with(dir, IndexOptions::default())
+    }
+
+    pub fn open_or_create_with(
+        dir: &Path,
+        options: IndexOptions,
+    ) -> Result<MarketIndex, MarketError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| MarketError::Index(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        let directory = MmapDirectory::open(dir)?;
+        let index = Index::open_or_create(directory, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(m) => MarketError::Index(format!(
+                "索引格式与当前版本不一致，请重建索引（linghuo market reindex）：{m}"
+            )),
+            other => other.into(),
+        })?;
+        MarketIndex::from_index(index, fields, options)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        options: IndexOptions,
+    ) -> Result<MarketIndex, MarketError> {
+        let segmenter = Segmenter::shared();
+        index.tokenizers().register(TOKENIZER, segmenter.clone());
+        let threads = options.writer_threads.max(1);
+        // tantivy needs at least 15 MB per thread.
+        let budget = (options.writer_memory_mib.max(16 * threads)) << 20;
+        let writer = index.writer_with_num_threads(threads, budget)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let occupation_words = occupations()
+            .iter()
+            .map(|o| {
+                let mut words = vec![o.name];
+                words.extend(o.synonyms.iter().copied());
+                (o.code, pre_tokenized(&segmenter, words.join(" ")))
+            })
+            .collect();
+        let place_words = linghuo_domain::all_regions()
+            .into_iter()
+            .map(|r| {
+                let mut text = r.name().to_string();
+                if let Some(city) = r.parent().filter(|p| p.parent().is_some()) {
+                    text.push(' ');
+                    text.push_str(city.name());
+                }
+                (r.code(), pre_tokenized(&segmenter, text))
+            })
+            .collect();
+        Ok(MarketIndex {
+            index,
+            fields,
+            writer: Mutex::new(writer),
+            reader,
+            segmenter,
+            occupation_words,
+            place_words,
+        })
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        // A panic while holding the lock leaves tantivy's writer usable.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn document(&self, post: &JobPost) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        let id = post.id.as_u128();
+        doc.add_text(f.id, post.id.to_string());
+        doc.add_u64(f.id_hi, (id >> 64) as u64);
+        doc.add_u64(f.id_lo, id as u64);
+        if let Some(x) = &post.external_id {
+            doc.add_text(f.external_id, x);
+        }
+        doc.add_text(f.title, &post.title);
+        doc.add_text(f.description, &post.description);
+        for s in &post.skills {
+            doc.add_text(f.skills, s);
+        }
+        if let Some(words) = self.occupation_words.get(post.occupation.as_str()) {
+            doc.add_pre_tokenized_text(f.occupation_words, words.clone());
+        }
+        if let Some(words) = self.place_words.get(&post.county.code()) {
+            doc.add_pre_tokenized_text(f.place_words, words.clone());
+        }
+        // The code and its ancestors, so a filter on a category finds trades.
+        let mut code = post.occupation.as_str();
+        loop {
+            doc.add_text(f.occupation, code);
+            match code.rsplit_once('.') {
+                Some((parent, _)) => code = parent,
+                None => break,
+            }
+        }
+        let ix = occupations()
+            .iter()
+            .position(|o| o.code == post.occupation)
+            .map_or(u64::MAX, |i| i as u64);
+        doc.add_u64(f.occupation_ix, ix);
+        let mut region = Some(post.county);
+        while let Some(r) = region {
+            doc.add_text(f.region, r.as_str());
+            region = r.parent();
+        }
+        doc.add_text(f.form, post.form.code());
+        for level in 0..LEVEL_KM.len() as u8 {
+            doc.add_u64(f.cell, GridCell::containing(post.lat, post.lon, level).id());
+        }
+        doc.add_f64(f.lat, post.lat);
+        doc.add_f64(f.lon, post.lon);
+        doc.add_i64(f.pay_hour, post.pay.per_hour_fen().unwrap_or(-1));
+        doc.add_i64(f.pay_amount, post.pay.amount_fen);
+        doc.add_u64(f.pay_unit, u64::from(post.pay.unit.to_u8()));
+        doc.add_i64(f.starts, i64::from(day_number(post.starts_on)));
+        doc.add_i64(
+            f.ends,
+            post.last_work_day()
+                .map_or(i64::MAX, |d| i64::from(day_number(d))),
+        );
+        doc.add_u64(f.days, u64::from(post.schedule.days.0));
+        doc.add_i64(f.expires, i64::from(day_number(post.expires_on)));
+        doc.add_i64(f.posted, post.posted_at.timestamp());
+        doc
+    }
+
+    /// Adds the post, replacing any earlier version with the same id.
+    /// Visible to searches after the next commit.
+    pub fn upsert(&self, post: &JobPost) -> Result<(), MarketError> {
+        let doc = self.document(post);
+        let writer = self.writer();
+        writer.delete_term(Term::from_field_text(self.fields.id, &post.id.to_string()));
+        writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Adds a post known not to be in the index (a rebuild into an empty
+    /// index); skips the delete that [`MarketIndex::upsert`] issues.
+    pub fn insert_new(&self, post: &JobPost) -> Result<(), MarketError> {
+        let doc = self.document(post);
+        self.writer().add_document(doc)?;
+        Ok(())
+    }
+
+    /// Removes the post with this id (no error when there is none).
+    pub fn remove(&self, id: Uuid) -> Result<(), MarketError> {
+        self.writer()
+            .delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+        Ok(())
+    }
+
+    /// Removes every post (before a rebuild).
+    pub fn clear(&self) -> Result<(), MarketError> {
+        self.writer().delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the writes so far durable and visible to searches.
+    pub fn commit(&self) -> Result<(), MarketError> {
+        self.writer().commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Commits and records `checkpoint` (for example the id of the last
+    /// outbox entry applied) with the commit, atomically.
+    pub fn commit_with_checkpoint(&self, checkpoint: &str) -> Result<(), MarketError> {
+        {
+            let mut writer = self.writer();
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(checkpoint);
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The checkpoint of the last commit made with
+    /// [`MarketIndex::commit_with_checkpoint`].
+    pub fn checkpoint(&self) -> Result<Option<String>, MarketError> {
+        Ok(self.index.load_metas()?.payload)
+    }
+
+    /// Waits for background segment merges to finish (after a bulk build,
+    /// before measuring or shutting down). The index stays usable.
+    pub fn wait_for_merges(&self) -> Result<(), MarketError> {
+        let mut writer = self.writer();
+        // `wait_merging_threads` consumes the writer; replace it with a new one.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let fresh = self
+            .index
+            .writer_with_num_threads(threads, (64 * threads) << 20)?;
+        let old = std::mem::replace(&mut *writer, fresh);
+        old.wait_merging_threads()?;
+        Ok(())
+    }
+
+    /// Live posts as of the last commit.
+    pub fn len(&self) -> usize {
+        self.reader.searcher().num_docs() as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of segments (a diagnostic for benchmarks).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// The words a query text is searched for (for tests and debugging).
+    pub fn query_words(&self, text: &str) -> Vec<String> {
+        self.segmenter.query_words(text)
+    }
+
+    fn text_query(&self, words: &[String], required: usize) -> Box<dyn Query> {
+        let f = &self.fields;
+        let per_word: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|w| {
+                let fields: Vec<(Occur, Box<dyn Query>)> = [
+                    (f.title, BOOST_TITLE),
+                    (f.occupation_words, BOOST_OCCUPATION),
+                    (f.skills, BOOST_SKILLS),
+                    (f.description, BOOST_DESCRIPTION),
+                    (f.place_words, BOOST_PLACE),
+                ]
+                .into_iter()
+                .map(|(field, boost)| {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, w),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(term), boost)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(fields)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::with_minimum_required_clauses(
+            per_word, required,
+        ))
+    }
+
+    fn filter_queries(&self, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        let raw = |field: Field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        if let Some(r) = q.region {
+            filters.push(raw(f.region, &r.as_str()));
+        }
+        if let Some(o) = &q.occupation {
+            filters.push(raw(f.occupation, o.trim()));
+        }
+        if let Some(form) = q.form {
+            filters.push(raw(f.form, form.code()));
+        }
+        if let (Some((lat, lon)), Some(r)) = (q.near, q.radius_km) {
+            let cells = GridCell::best_covering(lat, lon, r, MAX_CELLS);
+            filters.push(Box::new(TermSetQuery::new(
+                cells.iter().map(|c| Term::from_field_u64(f.cell, c.id())),
+            )));
+        }
+        filters
+    }
+
+    /// Searches the last commit.
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>, MarketError> {
+        let limit = q.limit.clamp(1, MAX_LIMIT);
+        let offset = q.offset.min(MAX_OFFSET);
+        if q.radius_km.is_some_and(|r| !(r.is_finite() && r >= 0.0)) {
+            return Err(MarketError::invalid(
+                "radius_invalid",
+                "radius_km",
+                "搜索半径须为不小于零的公里数",
+            ));
+        }
+        if let Some((lat, lon)) = q.near
+            && !(lat.is_finite() && lon.is_finite() && lat.abs() <= 90.0 && lon.abs() <= 180.0)
+        {
+            return Err(MarketError::invalid(
+                "near_invalid",
+                "near",
+                "位置坐标不正确：纬度在 -90 到 90 之间，经度在 -180 到 180 之间",
+            ));
+        }
+        let words = q
+            .text
+            .as_deref()
+            .map(|t| self.segmenter.query_words(t))
+            .unwrap_or_default();
+        let searcher = self.reader.searcher();
+        let collector = HitCollector {
+            keep: offset + limit,
+            near: q.near.map(|(lat, lon)| GeoPoint::new(lat, lon)),
+            radius_km: q.near.and(q.radius_km),
+            by_distance: q.sort == SortBy::Distance && q.near.is_some(),
+            pay_at_least: q.pay_at_least_per_hour_fen,
+            available_on: q
+                .available_on
+                .map(|d| (i64::from(day_number(d)), u64::from(Weekdays::of_date(d).0))),
+            live_on: q.live_on.map(|d| i64::from(day_number(d))),
+            scoring: !words.is_empty(),
+        };
+        let run = |required: usize| -> Result<Vec<Candidate>, MarketError> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if !words.is_empty() {
+                clauses.push((Occur::Must, self.text_query(&words, required)));
+            }
+            for filter in self.filter_queries(q) {
+                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+            }
+            let query: Box<dyn Query> = if clauses.is_empty() {
+                Box::new(AllQuery)
+            } else {
+                Box::new(BooleanQuery::new(clauses))
+            };
+            Ok(searcher.search(query.as_ref(), &collector)?)
+        };
+        let mut found = run(words.len())?;
+        if found.is_empty() && words.len() > 1 {
+            found = run(1)?;
+        }
+        let mut hits = Vec::with_capacity(limit);
+        for c in found.into_iter().skip(offset).take(limit) {
+            hits.push(self.hit(&searcher, c)?);
+        }
+        Ok(hits)
+    }
+
+    fn hit(&self, searcher: &tantivy::Searcher, c: Candidate) -> Result<SearchHit, MarketError> {
+        let address = DocAddress::new(c.segment, c.doc);
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = |field: Field| -> Option<String> {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let fast = searcher.segment_reader(c.segment).fast_fields();
+        let occupation_ix = fast.u64("occupation_ix")?.first(c.doc).unwrap_or(u64::MAX);
+        let pay = Pay::new(
+            fast.i64("pay_amount")?.first(c.doc).unwrap_or(0),
+            PayUnit::from_u8(fast.u64("pay_unit")?.first(c.doc).unwrap_or(0) as u8),
+        );
+        let mut why: Vec<String> = Vec::new();
+        if let Some(d) = c.distance {
+            why.push(format!("距离{}", distance_label(d)));
+        }
+        if let Some(o) = occupations().get(occupation_ix as usize) {
+            why.push(o.name.to_string());
+        }
+        why.push(pay.label());
+        Ok(SearchHit {
+            id: Uuid::from_u128(c.id),
+            external_id: text(self.fields.external_id),
+            title: text(self.fields.title).unwrap_or_default(),
+            score: if c.score.is_finite() { c.score } else { 0.0 },
+            distance_km: c.distance,
+            why: why.join(" · "),
+        })
+    }
+}
+
+/// A matching post while collecting, ordered so that the *worst* candidate
+/// is the greatest (the heap's top, the first to drop).
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// Primary key, smaller is better: distance, or minus the score.
+    key: f64,
+    score: Score,
+    distance: Option<f64>,
+    posted: i64,
+    id: u128,
+    segment: SegmentOrdinal,
+    doc: DocId,
+}
+
+impl Candidate {
+    fn rank(&self) -> (f64, i64, u128) {
+        (self.key, -self.posted, self.id)
+    }
+}
+
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Candidate {}
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.rank(), other.rank());
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+    }
+}
+
+struct HitCollector {
+    keep: usize,
+    near: Option<GeoPoint>,
+    radius_km: Option<f64>,
+    by_distance: bool,
+    pay_at_least: Option<i64>,
+    /// Day number and weekday bit.
+    available_on: Option<(i64, u64)>,
+    live_on: Option<i64>,
+    scoring: bool,
+}
+
+type Col<T> = std::sync::Arc<dyn ColumnValues<T>>;
+
+struct SegmentHits {
+    segment: SegmentOrdinal,
+    keep: usize,
+    near: Option<GeoPoint>,
+    radius_km: Option<f64>,
+    by_distance: bool,
+    pay_at_least: Option<i64>,
+    available_on: Option<(i64, u64)>,
+    live_on: Option<i64>,
+    lat: Col<f64>,
+    lon: Col<f64>,
+    pay_hour: Col<i64>,
+    starts: Col<i64>,
+    ends: Col<i64>,
+    days: Col<u64>,
+    expires: Col<i64>,
+    posted: Col<i64>,
+    id_hi: Col<u64>,
+    id_lo: Col<u64>,
+    heap: BinaryHeap<Candidate>,
+}
+
+impl Collector for HitCollector {
+    type Fruit = Vec<Candidate>;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        let ff = reader.fast_fields();
+        Ok(SegmentHits {
+            segment,
+            keep: self.keep,
+            near: self.near,
+            radius_km: self.radius_km,
+            by_distance: self.by_distance,
+            pay_at_least: self.pay_at_least,
+            available_on: self.available_on,
+            live_on: self.live_on,
+            lat: ff.column_first_or_default("lat")?,
+            lon: ff.column_first_or_default("lon")?,
+            pay_hour: ff.column_first_or_default("pay_hour")?,
+            starts: ff.column_first_or_default("starts")?,
+            ends: ff.column_first_or_default("ends")?,
+            days: ff.column_first_or_default("days")?,
+            expires: ff.column_first_or_default("expires")?,
+            posted: ff.column_first_or_default("posted")?,
+            id_hi: ff.column_first_or_default("id_hi")?,
+            id_lo: ff.column_first_or_default("id_lo")?,
+            heap: BinaryHeap::with_capacity(self.keep + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Candidate>>) -> tantivy::Result<Vec<Candidate>> {
+        let mut all: Vec<Candidate> = fruits.into_iter().flatten().collect();
+        all.sort();
+        all.truncate(self.keep);
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = Vec<Candidate>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(min) = self.pay_at_least
+            && self.pay_hour.get_val(doc) < min
+        {
+            return;
+        }
+        if let Some((day, bit)) = self.available_on
+            && (self.starts.get_val(doc) > day
+                || self.ends.get_val(doc) < day
+                || self.days.get_val(doc) & bit == 0)
+        {
+            return;
+        }
+        if let Some(day) = self.live_on
+            && (self.expires.get_val(doc) < day || self.ends.get_val(doc) < day)
+        {
+            return;
+        }
+        let distance = self
+            .near
+            .map(|p| haversine_km(p.lat, p.lon, self.lat.get_val(doc), self.lon.get_val(doc)));
+        if let (Some(d), Some(r)) = (distance, self.radius_km)
+            && d > r
+        {
+            return;
+        }
+        let key = match (self.by_distance, distance) {
+            (true, Some(d)) => d,
+            _ => -f64::from(score),
+        };
+        let posted = self.posted.get_val(doc);
+        // Cheap rejection before reading the id: strictly worse than the
+        // current worst of a full heap.
+        if self.heap.len() >= self.keep
+            && let Some(worst) = self.heap.peek()
+            && (key > worst.key || (key == worst.key && -posted > -worst.posted))
+        {
+            return;
+        }
+        let id = (u128::from(self.id_hi.get_val(doc)) << 64) | u128::from(self.id_lo.get_val(doc));
+        self.heap.push(Candidate {
+            key,
+            score,
+            distance,
+            posted,
+            id,
+            segment: self.segment,
+            doc,
+        });
+        if self.heap.len() > self.keep {
+            self.heap.pop();
+        }
+    }
+
+    fn harvest(self) -> Vec<Candidate> {
+        self.heap.into_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1007 @@
+//! The indexable view of a job post and the value types it is made of: the
+//! form of work, pay with its unit, and the weekly schedule.
+//!
+//! # Pay normalisation
+//!
+//! Pay is compared across units by converting to fen per hour:
+//!
+//! | unit | per hour | assumption |
+//! | --- | --- | --- |
+//! | hour | as is | |
+//! | day | ÷ 8 | a working day is 8 hours ([`HOURS_PER_DAY`]) |
+//! | month | ÷ 174 | 21.75 working days × 8 hours, the divisor of 劳社部发〔2008〕3号 ([`DAYS_PER_MONTH`]) |
+//! | piece | — | not comparable: a piece rate says nothing about hours |
+//!
+//! A piece rate is therefore only ever compared with a piece expectation
+//! (amount against amount), and an hourly filter never matches a piece-rate
+//! post. Conversions round to the nearest fen.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use linghuo_domain::RegionCode;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::MarketError;
+
+/// Hours in a working day when a daily rate is converted to an hourly one.
+pub const HOURS_PER_DAY: f64 = 8.0;
+/// Working days in a month when a monthly rate is converted (21.75, the
+/// statutory monthly average of 劳社部发〔2008〕3号).
+pub const DAYS_PER_MONTH: f64 = 21.75;
+
+/// The form of flexible work a post offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobForm {
+    /// 零工/日结: casual work paid by the day or the job.
+    Gig,
+    /// 小时工: paid by the hour.
+    Hourly,
+    /// 非全日制 (劳动合同法 第68–72条): ≤ 4 h/day on average, ≤ 24 h/week.
+    PartTime,
+    /// 短期: a fixed-term stint of days to months.
+    ShortTerm,
+    /// 平台/新就业形态: orders taken through a platform.
+    Platform,
+}
+
+impl JobForm {
+    pub const ALL: [JobForm; 5] = [
+        JobForm::Gig,
+        JobForm::Hourly,
+        JobForm::PartTime,
+        JobForm::ShortTerm,
+        JobForm::Platform,
+    ];
+
+    /// The Chinese label shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            JobForm::Gig => "零工/日结",
+            JobForm::Hourly => "小时工",
+            JobForm::PartTime => "非全日制",
+            JobForm::ShortTerm => "短期",
+            JobForm::Platform => "平台/新就业形态",
+        }
+    }
+
+    /// The snake_case code used in JSON, URLs and the index.
+    pub fn code(self) -> &'static str {
+        match self {
+            JobForm::Gig => "gig",
+            JobForm::Hourly => "hourly",
+            JobForm::PartTime => "part_time",
+            JobForm::ShortTerm => "short_term",
+            JobForm::Platform => "platform",
+        }
+    }
+
+    /// Accepts the code (`part_time`) or what people write (`非全日制`,
+    /// `日结`, `零工`, `小时工`, `短期工`, `平台`, `新就业形态`).
+    pub fn parse(s: &str) -> Result<JobForm, MarketError> {
+        let t: String = s.split_whitespace().collect::<String>().to_lowercase();
+        let form = match t.as_str() {
+            "gig" | "零工" | "日结" | "零工/日结" | "零工日结" | "临时工" | "散工" => {
+                JobForm::Gig
+            }
+            "hourly" | "小时工" | "钟点" | "按小时" => JobForm::Hourly,
+            "part_time" | "parttime" | "非全日制" | "非全日制用工" | "兼职" => {
+                JobForm::PartTime
+            }
+            "short_term" | "shortterm" | "短期" | "短期工" | "短期用工" => {
+                JobForm::ShortTerm
+            }
+            "platform" | "平台" | "新就业形态" | "平台/新就业形态" | "平台用工" | "网约" => {
+                JobForm::Platform
+            }
+            _ => {
+                return Err(MarketError::invalid(
+                    "form_unknown",
+                    "form",
+                    format!(
+                        "用工形式“{}”无法识别，请填写：零工/日结、小时工、非全日制、短期、平台/新就业形态之一",
+                        s.trim()
+                    ),
+                ));
+            }
+        };
+        Ok(form)
+    }
+}
+
+impl fmt::Display for JobForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The unit a pay amount is quoted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayUnit {
+    Hour,
+    Day,
+    Piece,
+    Month,
+}
+
+impl PayUnit {
+    pub const ALL: [PayUnit; 4] = [PayUnit::Hour, PayUnit::Day, PayUnit::Piece, PayUnit::Month];
+
+    /// `"小时"`, `"天"`, `"件"`, `"月"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            PayUnit::Hour => "小时",
+            PayUnit::Day => "天",
+            PayUnit::Piece => "件",
+            PayUnit::Month => "月",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PayUnit::Hour => "hour",
+            PayUnit::Day => "day",
+            PayUnit::Piece => "piece",
+            PayUnit::Month => "month",
+        }
+    }
+
+    /// The code or a Chinese unit word.
+    pub fn parse(s: &str) -> Result<PayUnit, MarketError> {
+        let t = s.trim().to_lowercase();
+        unit_word(t.trim_start_matches('/')).ok_or_else(|| {
+            MarketError::invalid(
+                "pay_unit_unknown",
+                "pay_unit",
+                format!("计薪单位“{}”无法识别，请填写小时、天、月或件", s.trim()),
+            )
+        })
+    }
+
+    pub(crate) fn to_u8(self) -> u8 {
+        match self {
+            PayUnit::Hour => 0,
+            PayUnit::Day => 1,
+            PayUnit::Piece => 2,
+            PayUnit::Month => 3,
+        }
+    }
+
+    pub(crate) fn from_u8(v: u8) -> PayUnit {
+        match v {
+            0 => PayUnit::Hour,
+            1 => PayUnit::Day,
+            2 => PayUnit::Piece,
+            _ => PayUnit::Month,
+        }
+    }
+}
+
+fn unit_word(t: &str) -> Option<PayUnit> {
+    Some(match t {
+        "hour" | "h" | "hr" | "小时" | "时" | "钟" | "钟头" | "个小时" => PayUnit::Hour,
+        "day" | "d" | "天" | "日" | "工" | "个工" => PayUnit::Day,
+        "month" | "m" | "月" | "个月" => PayUnit::Month,
+        "piece" | "件" | "单" | "个" | "次" | "趟" | "份" | "箱" | "斤" => PayUnit::Piece,
+        _ => return None,
+    })
+}
+
+/// An amount of pay and its unit. Amounts are fen (分), as everywhere in
+/// the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Pay {
+    pub amount_fen: i64,
+    pub unit: PayUnit,
+}
+
+fn pay_error(code: &'static str, message: impl Into<String>) -> MarketError {
+    MarketError::invalid(code, "pay", message)
+}
+
+/// Upper bound for a parsed amount: one million yuan. Anything above is a
+/// typo, and it keeps every conversion far from overflow.
+const MAX_PAY_FEN: i64 = 100_000_000;
+
+impl Pay {
+    pub fn new(amount_fen: i64, unit: PayUnit) -> Pay {
+        Pay { amount_fen, unit }
+    }
+
+    /// Whole yuan, for tests and synthetic data.
+    pub fn yuan(yuan: i64, unit: PayUnit) -> Pay {
+        Pay::new(yuan * 100, unit)
+    }
+
+    /// Fen per hour under the module's assumptions; `None` for piece rates.
+    pub fn per_hour_fen(&self) -> Option<i64> {
+        let a = self.amount_fen as f64;
+        match self.unit {
+            PayUnit::Hour => Some(self.amount_fen),
+            PayUnit::Day => Some((a / HOURS_PER_DAY).round() as i64),
+            PayUnit::Month => Some((a / (DAYS_PER_MONTH * HOURS_PER_DAY)).round() as i64),
+            PayUnit::Piece => None,
+        }
+    }
+
+    /// Whether this pay is at least `expected`: hour, day and month compare
+    /// per hour; a piece rate compares only with a piece rate. `None` when
+    /// the two cannot be compared (a piece rate against a time rate).
+    pub fn at_least(&self, expected: &Pay) -> Option<bool> {
+        match (self.unit, expected.unit) {
+            (PayUnit::Piece, PayUnit::Piece) => Some(self.amount_fen >= expected.amount_fen),
+            (PayUnit::Piece, _) | (_, PayUnit::Piece) => None,
+            _ => Some(self.per_hour_fen()? >= expected.per_hour_fen()?),
+        }
+    }
+
+    /// How people say it: `"日薪200元"`, `"时薪25元"`, `"月薪3000元"`,
+    /// `"计件5元/件"`.
+    pub fn label(&self) -> String {
+        let amount = yuan_text(self.amount_fen);
+        match self.unit {
+            PayUnit::Hour => format!("时薪{amount}元"),
+            PayUnit::Day => format!("日薪{amount}元"),
+            PayUnit::Month => format!("月薪{amount}元"),
+            PayUnit::Piece => format!("计件{amount}元/件"),
+        }
+    }
+
+    /// Parses what posts and spreadsheets say: `"200元/天"`, `"25元/小时"`,
+    /// `"25/时"`, `"3000元/月"`, `"5元/件"`, also `"日薪200"`, `"时薪25元"`,
+    /// `"200块一天"`, `"￥25/h"`, `"8元每单"`. A range (`"3000-4000元/月"`)
+    /// yields its lower end, the only part that is promised. Errors are in
+    /// Chinese and say how to write it.
+    pub fn parse(input: &str) -> Result<Pay, MarketError> {
+        let folded: String = input
+            .chars()
+            .map(fold_width)
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
+        if folded.is_empty() {
+            return Err(pay_error(
+                "pay_empty",
+                "请填写薪资，例如“200元/天”“25元/小时”“3000元/月”或“5元/件”",
+            ));
+        }
+        let mut t = folded.as_str();
+        for prefix in ["人民币", "薪资", "工资", "薪酬", "待遇", "报酬", ":"] {
+            t = t.strip_prefix(prefix).unwrap_or(t);
+        }
+        let mut unit: Option<PayUnit> = None;
+        for (prefix, u) in [
+            ("日薪", PayUnit::Day),
+            ("日结", PayUnit::Day),
+            ("日工资", PayUnit::Day),
+            ("每天", PayUnit::Day),
+            ("时薪", PayUnit::Hour),
+            ("每小时", PayUnit::Hour),
+            ("月薪", PayUnit::Month),
+            ("月工资", PayUnit::Month),
+            ("每月", PayUnit::Month),
+            ("计件", PayUnit::Piece),
+            ("每件", PayUnit::Piece),
+            ("每单", PayUnit::Piece),
+        ] {
+            if let Some(rest) = t.strip_prefix(prefix) {
+                unit = Some(u);
+                t = rest;
+                break;
+            }
+        }
+        t = t.trim_start_matches([':', '¥', '￥']);
+
+        // The amount (or the lower end of a range).
+        let number_len = t
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+            .map_or(t.len(), |(i, _)| i);
+        let number = &t[..number_len];
+        if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(pay_error(
+                "pay_amount_missing",
+                format!(
+                    "薪资“{}”中没有金额，请写成“200元/天”“25元/小时”这样的形式",
+                    input.trim()
+                ),
+            ));
+        }
+        let mut fen = parse_yuan_to_fen(number).ok_or_else(|| {
+            pay_error(
+                "pay_amount_invalid",
+                format!("金额“{number}”不正确：只能是数字，最多两位小数"),
+            )
+        })?;
+        let mut rest = &t[number_len..];
+        if let Some(r) = rest.strip_prefix('k').or_else(|| rest.strip_prefix('千')) {
+            fen = fen.saturating_mul(1000);
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix('万') {
+            fen = fen.saturating_mul(10_000);
+            rest = r;
+        }
+        // A range: drop "-4000", "~4000", "至4000", "到4000" (and its own 元/k).
+        for sep in ['-', '~', '—', '至', '到'] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                let upper_len = r
+                    .char_indices()
+                    .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+                    .map_or(r.len(), |(i, _)| i);
+                rest = r[upper_len..].trim_start_matches(['k', '千']);
+                break;
+            }
+        }
+        rest = rest
+            .strip_prefix("元")
+            .or_else(|| rest.strip_prefix("块钱"))
+            .or_else(|| rest.strip_prefix("块"))
+            .or_else(|| rest.strip_prefix("rmb"))
+            .or_else(|| rest.strip_prefix("yuan"))
+            .unwrap_or(rest);
+        let rest = rest.trim_start_matches(['/', '每', '一']);
+        let rest = rest.trim_end_matches([')', '）', '。', '.']);
+        // "元/天（日结）": only the unit word before any parenthesis counts.
+        let rest = rest.split(['(', '（', ',', '，']).next().unwrap_or("");
+        match (unit, rest) {
+            (Some(u), "") => unit = Some(u),
+            (_, "") => {}
+            (prefix_unit, word) => {
+                let Some(u) = unit_word(word) else {
+                    if word == "周" || word == "星期" {
+                        return Err(pay_error(
+                            "pay_unit_week",
+                            "暂不支持按周计薪，请换算为按天（元/天）或按月（元/月）填写",
+                        ));
+                    }
+                    return Err(pay_error(
+                        "pay_unit_unknown",
+                        format!("计薪单位“{word}”无法识别，请写成“元/小时”“元/天”“元/月”或“元/件”"),
+                    ));
+                };
+                if prefix_unit.is_some_and(|p| p != u) {
+                    return Err(pay_error(
+                        "pay_unit_conflict",
+                        format!("薪资“{}”前后的计薪单位不一致，请只写一种", input.trim()),
+                    ));
+                }
+                unit = Some(u);
+            }
+        }
+        let Some(unit) = unit else {
+            return Err(pay_error(
+                "pay_unit_missing",
+                format!(
+                    "薪资“{}”缺少计薪单位，请写成“200元/天”“25元/小时”“3000元/月”或“5元/件”",
+                    input.trim()
+                ),
+            ));
+        };
+        if fen <= 0 {
+            return Err(pay_error("pay_not_positive", "薪资必须大于零"));
+        }
+        if fen > MAX_PAY_FEN {
+            return Err(pay_error(
+                "pay_too_large",
+                "薪资金额过大，请检查是否多写了位数",
+            ));
+        }
+        Ok(Pay::new(fen, unit))
+    }
+}
+
+impl fmt::Display for Pay {
+    /// `"200元/天"`, the form [`Pay::parse`] reads back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}元/{}", yuan_text(self.amount_fen), self.unit.label())
+    }
+}
+
+/// `20000` → `"200"`, `2550` → `"25.5"`, `2505` → `"25.05"`.
+pub(crate) fn yuan_text(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let f = fen.unsigned_abs();
+    let (y, c) = (f / 100, f % 100);
+    if c == 0 {
+        format!("{sign}{y}")
+    } else if c % 10 == 0 {
+        format!("{sign}{y}.{}", c / 10)
+    } else {
+        format!("{sign}{y}.{c:02}")
+    }
+}
+
+fn parse_yuan_to_fen(s: &str) -> Option<i64> {
+    let s: String = s.chars().filter(|c| *c != ',').collect();
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i.to_string(), f.to_string()),
+        None => (s.clone(), String::new()),
+    };
+    if int_part.is_empty() || int_part.len() > 9 || frac.len() > 2 || frac.contains('.') {
+        return None;
+    }
+    let yuan: i64 = int_part.parse().ok()?;
+    let cents: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    Some(yuan * 100 + cents)
+}
+
+/// Full-width ASCII (０-９, ／, ．) to half-width; the rest unchanged.
+pub(crate) fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Days of the week as a bitmask: bit 0 is Monday … bit 6 is Sunday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Weekdays(pub u8);
+
+impl Weekdays {
+    pub const NONE: Weekdays = Weekdays(0);
+    pub const WORKDAYS: Weekdays = Weekdays(0b001_1111);
+    pub const WEEKEND: Weekdays = Weekdays(0b110_0000);
+    pub const ALL: Weekdays = Weekdays(0b111_1111);
+
+    pub fn of(day: Weekday) -> Weekdays {
+        Weekdays(1 << day.num_days_from_monday())
+    }
+
+    pub fn of_date(date: NaiveDate) -> Weekdays {
+        Weekdays::of(date.weekday())
+    }
+
+    pub fn contains(self, day: Weekday) -> bool {
+        self.0 & (1 << day.num_days_from_monday()) != 0
+    }
+
+    pub fn intersection(self, other: Weekdays) -> Weekdays {
+        Weekdays(self.0 & other.0 & 0x7f)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 & 0x7f == 0
+    }
+
+    pub fn count(self) -> u32 {
+        (self.0 & 0x7f).count_ones()
+    }
+
+    /// `"每天"`, `"周一至周五"`, `"周末"`, or a list like `"周一、周三、周五"`.
+    pub fn label(self) -> String {
+        const NAMES: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+        match self.0 & 0x7f {
+            0 => "无".to_string(),
+            0x7f => "每天".to_string(),
+            0b001_1111 => "周一至周五".to_string(),
+            0b011_1111 => "周一至周六".to_string(),
+            0b110_0000 => "周末".to_string(),
+            bits => (0..7)
+                .filter(|i| bits & (1 << i) != 0)
+                .map(|i| NAMES[i])
+                .collect::<Vec<_>>()
+                .join("、"),
+        }
+    }
+}
+
+/// A span of the day in minutes after midnight, `start < end ≤ 1440`. An
+/// overnight shift is written as two slots (22:00–24:00 and 00:00–06:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TimeSlot {
+    pub start: u16,
+    pub end: u16,
+}
+
+impl TimeSlot {
+    pub fn new(start: u16, end: u16) -> Result<TimeSlot, MarketError> {
+        if start >= end || end > 1440 {
+            return Err(MarketError::invalid(
+                "time_slot_invalid",
+                "schedule",
+                "时间段不正确：开始时间须早于结束时间，且在 00:00 至 24:00 之间；跨夜班次请拆成两段",
+            ));
+        }
+        Ok(TimeSlot { start, end })
+    }
+
+    /// Hours and minutes: `TimeSlot::hm(8, 0, 17, 30)`. Panics on an invalid
+    /// slot; for literals in code and tests.
+    pub fn hm(h1: u16, m1: u16, h2: u16, m2: u16) -> TimeSlot {
+        TimeSlot::new(h1 * 60 + m1, h2 * 60 + m2).expect("valid literal time slot")
+    }
+
+    /// `"08:00-17:00"` (also `～`, `~`, `至`, full-width digits).
+    pub fn parse(s: &str) -> Result<TimeSlot, MarketError> {
+        let t: String = s
+            .chars()
+            .map(fold_width)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let bad = || {
+            MarketError::invalid(
+                "time_slot_format",
+                "schedule",
+                format!("时间段“{}”格式不正确，请写成“08:00-17:00”", s.trim()),
+            )
+        };
+        let (a, b) = t.split_once(['-', '~', '至', '到', '—']).ok_or_else(bad)?;
+        let minutes = |x: &str| -> Option<u16> {
+            let (h, m) = x.split_once([':', '：']).unwrap_or((x, "0"));
+            let h: u16 = h.parse().ok()?;
+            let m: u16 = m.parse().ok()?;
+            (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+        };
+        TimeSlot::new(minutes(a).ok_or_else(bad)?, minutes(b).ok_or_else(bad)?)
+    }
+
+    pub fn minutes(&self) -> u32 {
+        u32::from(self.end.saturating_sub(self.start))
+    }
+
+    pub fn overlap(&self, other: &TimeSlot) -> u32 {
+        let s = self.start.max(other.start);
+        let e = self.end.min(other.end);
+        u32::from(e.saturating_sub(s))
+    }
+}
+
+impl fmt::Display for TimeSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:02}:{:02}-{:02}:{:02}",
+            self.start / 60,
+            self.start % 60,
+            self.end / 60,
+            self.end % 60
+        )
+    }
+}
+
+/// When work happens (for a post) or when a worker is free (for a profile):
+/// the days of the week and the time slots on each of those days.
+///
+/// `slots` empty means "any time of day" (平台接单、时间自主). For a post,
+/// work happens on every date of its period (`starts_on` to `ends_on`) whose
+/// weekday is in `days`; a one-off post (`recurring == false`) without an
+/// end date is the single day `starts_on`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Schedule {
+    pub days: Weekdays,
+    pub slots: Vec<TimeSlot>,
+    pub recurring: bool,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule::any_time()
+    }
+}
+
+impl Schedule {
+    /// Every day, any time.
+    pub fn any_time() -> Schedule {
+        Schedule {
+            days: Weekdays::ALL,
+            slots: Vec::new(),
+            recurring: true,
+        }
+    }
+
+    pub fn weekly(days: Weekdays, slots: Vec<TimeSlot>) -> Schedule {
+        Schedule {
+            days,
+            slots: normalise_slots(slots),
+            recurring: true,
+        }
+    }
+
+    /// A one-off engagement: every day of the post's period, in these slots.
+    pub fn once(slots: Vec<TimeSlot>) -> Schedule {
+        Schedule {
+            days: Weekdays::ALL,
+            slots: normalise_slots(slots),
+            recurring: false,
+        }
+    }
+
+    /// The slots sorted and merged, so overlaps are not counted twice.
+    pub fn normalised_slots(&self) -> Vec<TimeSlot> {
+        normalise_slots(self.slots.clone())
+    }
+
+    /// Minutes of work (or availability) per working day; `None` when the
+    /// schedule has no slots ("any time").
+    pub fn minutes_per_day(&self) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        Some(self.normalised_slots().iter().map(TimeSlot::minutes).sum())
+    }
+
+    /// Minutes per day this schedule and `other` share; a schedule without
+    /// slots shares all of the other's time.
+    pub fn shared_minutes_per_day(&self, other: &Schedule) -> u32 {
+        shared_minutes(&self.normalised_slots(), &other.normalised_slots())
+    }
+
+    /// `"周一至周五 08:00-12:00"`, `"每天 不限时段"`, `"单次 09:00-17:00"`.
+    pub fn label(&self) -> String {
+        let days = if self.recurring {
+            self.days.label()
+        } else {
+            "单次".to_string()
+        };
+        let slots = if self.slots.is_empty() {
+            "不限时段".to_string()
+        } else {
+            self.normalised_slots()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        format!("{days} {slots}")
+    }
+}
+
+pub(crate) fn normalise_slots(mut slots: Vec<TimeSlot>) -> Vec<TimeSlot> {
+    slots.retain(|s| s.start < s.end);
+    slots.sort();
+    let mut out: Vec<TimeSlot> = Vec::with_capacity(slots.len());
+    for s in slots {
+        match out.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => out.push(s),
+        }
+    }
+    out
+}
+
+/// Shared minutes of two normalised slot lists (empty = the whole day).
+pub(crate) fn shared_minutes(a: &[TimeSlot], b: &[TimeSlot]) -> u32 {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => 1440,
+        (true, false) => b.iter().map(TimeSlot::minutes).sum(),
+        (false, true) => a.iter().map(TimeSlot::minutes).sum(),
+        (false, false) => a
+            .iter()
+            .map(|x| b.iter().map(|y| x.overlap(y)).sum::<u32>())
+            .sum(),
+    }
+}
+
+/// Days since 1970-01-01, the form dates take in the index and the matcher.
+pub(crate) fn day_number(d: NaiveDate) -> i32 {
+    d.num_days_from_ce() - 719_163
+}
+
+/// The indexable view of a job post: everything search, matching and
+/// screening look at, and nothing they don't (no employer contact, no
+/// address text). Built by the service layer from its database row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobPost {
+    pub id: Uuid,
+    /// The post's identifier in the system it was imported from.
+    pub external_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub skills: Vec<String>,
+    /// A catalogue code such as `jiazheng.baojie`.
+    pub occupation: String,
+    pub form: JobForm,
+    pub county: RegionCode,
+    pub lat: f64,
+    pub lon: f64,
+    pub pay: Pay,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub schedule: Schedule,
+    /// Declared hours per week, where the employer states them.
+    pub hours_per_week: Option<u32>,
+    pub headcount: u32,
+    pub required_certificates: Vec<String>,
+    /// Whether the employer covers accident insurance for the work.
+    pub accident_cover: bool,
+    /// Share of the employer's past pay confirmed on time, 0..=1; `None`
+    /// for an employer without history.
+    pub employer_on_time_rate: Option<f32>,
+    pub posted_at: DateTime<Utc>,
+    pub expires_on: NaiveDate,
+}
+
+/// Most hours per day on average and per week of 非全日制用工
+/// (劳动合同法 第68条).
+pub const PART_TIME_MAX_HOURS_PER_DAY: f64 = 4.0;
+pub const PART_TIME_MAX_HOURS_PER_WEEK: f64 = 24.0;
+
+impl JobPost {
+    pub fn pay_per_hour_fen(&self) -> Option<i64> {
+        self.pay.per_hour_fen()
+    }
+
+    /// The last date of work: `ends_on`, or `starts_on` for a one-off post
+    /// without an end, or `None` (open-ended) for a recurring post without one.
+    pub fn last_work_day(&self) -> Option<NaiveDate> {
+        match (self.ends_on, self.schedule.recurring) {
+            (Some(e), _) => Some(e),
+            (None, false) => Some(self.starts_on),
+            (None, true) => None,
+        }
+    }
+
+    /// Whether work happens on `date` (inside the period, on a scheduled
+    /// weekday).
+    pub fn works_on(&self, date: NaiveDate) -> bool {
+        date >= self.starts_on
+            && self.last_work_day().is_none_or(|e| date <= e)
+            && self.schedule.days.contains(date.weekday())
+    }
+
+    /// Hours per week: the declared figure, or the schedule's slots times
+    /// its days. `None` when neither says.
+    pub fn weekly_hours(&self) -> Option<f64> {
+        let from_schedule = self
+            .schedule
+            .minutes_per_day()
+            .map(|m| f64::from(m) * f64::from(self.schedule.days.count()) / 60.0);
+        match (self.hours_per_week, from_schedule) {
+            (Some(h), Some(s)) => Some(f64::from(h).max(s)),
+            (Some(h), None) => Some(f64::from(h)),
+            (None, s) => s,
+        }
+    }
+
+    /// Average hours per working day: the slots of a day, or the weekly
+    /// hours spread over the scheduled days.
+    pub fn daily_hours(&self) -> Option<f64> {
+        let days = f64::from(self.schedule.days.count().max(1));
+        let from_slots = self.schedule.minutes_per_day().map(|m| f64::from(m) / 60.0);
+        let from_week = self.hours_per_week.map(|h| f64::from(h) / days);
+        match (from_slots, from_week) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// For 非全日制 posts: whether the known hours keep within 4 h/day on
+    /// average and 24 h/week. Other forms, and posts whose hours are not
+    /// stated, pass.
+    pub fn within_part_time_limits(&self) -> bool {
+        if self.form != JobForm::PartTime {
+            return true;
+        }
+        self.daily_hours()
+            .is_none_or(|h| h <= PART_TIME_MAX_HOURS_PER_DAY + 1e-9)
+            && self
+                .weekly_hours()
+                .is_none_or(|h| h <= PART_TIME_MAX_HOURS_PER_WEEK + 1e-9)
+    }
+
+    /// Whether the post is open on `today`: not expired, work not over.
+    pub fn is_live_on(&self, today: NaiveDate) -> bool {
+        today <= self.expires_on && self.last_work_day().is_none_or(|e| today <= e)
+    }
+
+    /// Structural checks the service runs before saving a post (screening
+    /// for scams is [`crate::screening::screen`]).
+    pub fn validate(&self) -> Result<(), MarketError> {
+        let title_len = self.title.trim().chars().count();
+        if title_len == 0 {
+            return Err(MarketError::invalid(
+                "title_empty",
+                "title",
+                "请填写岗位名称",
+            ));
+        }
+        if title_len > 60 {
+            return Err(MarketError::invalid(
+                "title_too_long",
+                "title",
+                "岗位名称不超过60个字",
+            ));
+        }
+        if self.description.chars().count() > 5000 {
+            return Err(MarketError::invalid(
+                "description_too_long",
+                "description",
+                "岗位描述不超过5000个字",
+            ));
+        }
+        if linghuo_domain::occupation(&self.occupation).is_none() {
+            return Err(MarketError::invalid(
+                "occupation_unknown",
+                "occupation",
+                format!("职业代码“{}”不在职业目录中", self.occupation),
+            ));
+        }
+        if self.pay.amount_fen <= 0 || self.pay.amount_fen > MAX_PAY_FEN {
+            return Err(MarketError::invalid(
+                "pay_invalid",
+                "pay",
+                "薪资须大于零且不超过一百万元",
+            ));
+        }
+        let on_earth = self.lat.is_finite()
+            && self.lon.is_finite()
+            && (-90.0..=90.0).contains(&self.lat)
+            && (-180.0..=180.0).contains(&self.lon);
+        if !on_earth {
+            return Err(MarketError::invalid(
+                "coordinates_invalid",
+                "coordinates",
+                "坐标不正确：纬度在 -90 到 90 之间，经度在 -180 到 180 之间",
+            ));
+        }
+        if self.ends_on.is_some_and(|e| e < self.starts_on) {
+            return Err(MarketError::invalid(
+                "dates_reversed",
+                "ends_on",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        if self.headcount == 0 {
+            return Err(MarketError::invalid(
+                "headcount_zero",
+                "headcount",
+                "招聘人数至少为1人",
+            ));
+        }
+        if self.schedule.days.is_empty() {
+            return Err(MarketError::invalid(
+                "schedule_no_days",
+                "schedule",
+                "请至少选择一个工作日",
+            ));
+        }
+        for s in &self.schedule.slots {
+            TimeSlot::new(s.start, s.end)?;
+        }
+        if self
+            .employer_on_time_rate
+            .is_some_and(|r| !(0.0..=1.0).contains(&r))
+        {
+            return Err(MarketError::invalid(
+                "on_time_rate_invalid",
+                "employer_on_time_rate",
+                "按时支付率须在0到1之间",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Pay {
+        Pay::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn parses_the_usual_spellings() {
+        assert_eq!(p("200元/天"), Pay::yuan(200, PayUnit::Day));
+        assert_eq!(p("25元/小时"), Pay::yuan(25, PayUnit::Hour));
+        assert_eq!(p("25/时"), Pay::yuan(25, PayUnit::Hour));
+        assert_eq!(p("3000元/月"), Pay::yuan(3000, PayUnit::Month));
+        assert_eq!(p("5元/件"), Pay::yuan(5, PayUnit::Piece));
+        assert_eq!(p("日薪200"), Pay::yuan(200, PayUnit::Day));
+        assert_eq!(p("时薪25.5元"), Pay::new(2550, PayUnit::Hour));
+        assert_eq!(p("200块一天"), Pay::yuan(200, PayUnit::Day));
+        assert_eq!(p("￥２５／ｈ"), Pay::yuan(25, PayUnit::Hour));
+        assert_eq!(p("8元每单"), Pay::yuan(8, PayUnit::Piece));
+        assert_eq!(p("3000-4000元/月"), Pay::yuan(3000, PayUnit::Month));
+        assert_eq!(p("3k/月"), Pay::yuan(3000, PayUnit::Month));
+        assert_eq!(p("1,200元/月"), Pay::yuan(1200, PayUnit::Month));
+        assert_eq!(p("150元/天（日结）"), Pay::yuan(150, PayUnit::Day));
+        assert_eq!(p(" 25 元 / 小时 "), Pay::yuan(25, PayUnit::Hour));
+    }
+
+    #[test]
+    fn parse_errors_are_chinese_and_coded() {
+        for (s, code) in [
+            ("", "pay_empty"),
+            ("面议", "pay_amount_missing"),
+            ("200", "pay_unit_missing"),
+            ("200元", "pay_unit_missing"),
+            ("200元/周", "pay_unit_week"),
+            ("200元/年份", "pay_unit_unknown"),
+            ("0元/天", "pay_not_positive"),
+            ("25.555元/小时", "pay_amount_invalid"),
+            ("日薪25元/小时", "pay_unit_conflict"),
+            ("99999999元/天", "pay_too_large"),
+        ] {
+            let e = Pay::parse(s).unwrap_err();
+            assert_eq!(e.code(), code, "{s}");
+            assert!(
+                e.to_string()
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            );
+        }
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for pay in [
+            Pay::yuan(200, PayUnit::Day),
+            Pay::new(2550, PayUnit::Hour),
+            Pay::new(505, PayUnit::Piece),
+            Pay::yuan(3000, PayUnit::Month),
+        ] {
+            assert_eq!(Pay::parse(&pay.to_string()).unwrap(), pay);
+        }
+        assert_eq!(Pay::yuan(200, PayUnit::Day).label(), "日薪200元");
+        assert_eq!(Pay::new(2550, PayUnit::Hour).label(), "时薪25.5元");
+    }
+
+    #[test]
+    fn normalises_to_fen_per_hour() {
+        assert_eq!(Pay::yuan(200, PayUnit::Day).per_hour_fen(), Some(2500));
+        assert_eq!(Pay::yuan(25, PayUnit::Hour).per_hour_fen(), Some(2500));
+        // 3480 / 174 = 20 yuan.
+        assert_eq!(Pay::yuan(3480, PayUnit::Month).per_hour_fen(), Some(2000));
+        assert_eq!(Pay::yuan(5, PayUnit::Piece).per_hour_fen(), None);
+        let day = Pay::yuan(200, PayUnit::Day);
+        assert_eq!(day.at_least(&Pay::yuan(25, PayUnit::Hour)), Some(true));
+        assert_eq!(day.at_least(&Pay::yuan(26, PayUnit::Hour)), Some(false));
+        assert_eq!(day.at_least(&Pay::yuan(5, PayUnit::Piece)), None);
+        assert_eq!(
+            Pay::yuan(6, PayUnit::Piece).at_least(&Pay::yuan(5, PayUnit::Piece)),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn forms_parse_and_label() {
+        for f in JobForm::ALL {
+            assert_eq!(JobForm::parse(f.code()).unwrap(), f);
+            assert_eq!(JobForm::parse(f.label()).unwrap(), f);
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{}\"", f.code()));
+        }
+        assert_eq!(JobForm::parse("日结").unwrap(), JobForm::Gig);
+        assert_eq!(JobForm::parse("非全日制").unwrap(), JobForm::PartTime);
+        assert_eq!(JobForm::parse("全职").unwrap_err().code(), "form_unknown");
+    }
+
+    #[test]
+    fn schedules() {
+        let s = Schedule::weekly(
+            Weekdays::WORKDAYS,
+            vec![
+                TimeSlot::hm(13, 0, 17, 0),
+                TimeSlot::hm(8, 0, 12, 0),
+                TimeSlot::hm(11, 0, 12, 30),
+            ],
+        );
+        assert_eq!(s.slots.len(), 2);
+        assert_eq!(s.minutes_per_day(), Some(270 + 240));
+        assert_eq!(s.label(), "周一至周五 08:00-12:30、13:00-17:00");
+        let evening = Schedule::weekly(Weekdays::ALL, vec![TimeSlot::hm(12, 0, 14, 0)]);
+        assert_eq!(s.shared_minutes_per_day(&evening), 30 + 60);
+        assert_eq!(Schedule::any_time().shared_minutes_per_day(&evening), 120);
+        assert_eq!(
+            TimeSlot::parse("08:00-17:00").unwrap(),
+            TimeSlot::hm(8, 0, 17, 0)
+        );
+        assert_eq!(
+            TimeSlot::parse("８：００～１２：００").unwrap(),
+            TimeSlot::hm(8, 0, 12, 0)
+        );
+        assert!(TimeSlot::parse("17:00-08:00").is_err());
+        assert_eq!(Weekdays::WEEKEND.label(), "周末");
+        assert_eq!(Weekdays(0b101_0101).label(), "周一、周三、周五、周日");
+    }
+}

@@ -1,0 +1,257 @@
+use super::*;
+use crate::post::{Pay, Schedule, TimeSlot, Weekdays};
+use crate::testing::*;
+
+fn codes(f: &[Finding]) -> Vec<&'static str> {
+    f.iter().map(|x| x.code).collect()
+}
+
+fn clean() -> JobPost {
+    let mut p = post(1, "家庭保洁员", "jiazheng.baojie");
+    p.description = "负责客户家中日常清洁，提供工具，当天结算。".into();
+    p
+}
+
+fn today() -> NaiveDate {
+    date(2026, 11, 28)
+}
+
+#[test]
+fn a_clean_post_has_no_findings() {
+    assert_eq!(screen(&clean(), &ScreeningContext::new(today())), vec![]);
+}
+
+#[test]
+fn every_fee_word_is_caught() {
+    for word in FEE_WORDS {
+        for text in [
+            format!("入职需交{word}200元"),
+            format!("上岗前收取{word}"),
+            format!("{word}：100元，离职退还"),
+            format!("保洁员，日结。另收{word}"),
+        ] {
+            let f = fee_requests(&text, "description");
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(f[0].code, "fee_request");
+            assert!(f[0].message.contains(word), "{text}: {}", f[0].message);
+            assert_eq!(f[0].field, "description");
+        }
+    }
+    // The longer word wins.
+    let f = fee_requests("需交服装押金100元", "description");
+    assert!(f[0].message.contains("服装押金"));
+    // Pay-first with an amount.
+    for text in [
+        "入职先交200元",
+        "先缴300元",
+        "预交50块",
+        "先付１００元再上岗",
+        "需交500元",
+        "先转200元到指定账户",
+    ] {
+        let f = fee_requests(text, "description");
+        assert_eq!(codes(&f), vec!["fee_request"], "{text}");
+    }
+    // In the title too.
+    let f = fee_requests("保洁员（交押金）", "title");
+    assert_eq!(f[0].field, "title");
+    assert!(f[0].message.contains("岗位名称"));
+    // Evasion by spacing inside the word does not hide it.
+    assert_eq!(fee_requests("需交押金", "description").len(), 1);
+}
+
+#[test]
+fn negations_are_not_caught() {
+    for text in [
+        "不收取任何费用",
+        "无需押金",
+        "免培训费",
+        "无押金、无中介费",
+        "本岗位不收押金和服装费",
+        "绝不收取保证金",
+        "公司承担体检费",
+        "体检费公司报销",
+        "体检费由单位承担",
+        "工装免费发放，工装费全免",
+        "押金0元",
+        "零报名费",
+        "谨防收取培训费的黑中介",
+        "不收取任何押金、培训费、体检费",
+        "免费培训，无需先交任何费用",
+        "没有介绍费",
+        "办卡费用全部由公司承担",
+        "严禁向求职者收取中介费",
+    ] {
+        let f = fee_requests(text, "description");
+        assert!(f.is_empty(), "{text}: {f:?}");
+    }
+}
+
+#[test]
+fn negation_does_not_leak_across_sentences_or_self_payment() {
+    for text in [
+        "无需押金，培训费300元",
+        "免费培训。需交体检费",
+        "不限学历需交押金",
+        "体检费自理",
+        "服装费个人承担",
+        "不要错过，先交200元即可上岗",
+    ] {
+        let f = fee_requests(text, "description");
+        assert_eq!(f.len(), 1, "{text}: {f:?}");
+    }
+}
+
+#[test]
+fn minimum_wage_by_class_and_unit() {
+    let ctx = ScreeningContext::new(today());
+    let wages = MinimumWages::embedded();
+    assert!(wages.classes_provisional);
+    assert_eq!(wages.class_of(region("140105")), 1);
+    assert_eq!(wages.class_of(region("140121")), 2);
+    assert_eq!(wages.class_of(region("140932")), 3);
+    let (c, s) = wages.for_county(region("140105"), today());
+    assert_eq!((c.monthly_fen, c.hourly_fen), (188000, 1980));
+    assert_eq!(s.effective_from, date(2021, 10, 1));
+    // 小店区 (一类): 19.80/h.
+    let mut p = clean();
+    p.pay = Pay::new(1979, PayUnit::Hour);
+    assert!(codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    p.pay = Pay::new(1980, PayUnit::Hour);
+    assert!(!codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    // A day rate over the scheduled hours: 4 h a day at 70 = 17.5/h.
+    p.pay = Pay::yuan(70, PayUnit::Day);
+    let f = screen(&p, &ctx);
+    assert!(codes(&f).contains(&"below_minimum_wage"), "{f:?}");
+    assert!(f[0].message.contains("17.5元"), "{}", f[0].message);
+    assert!(f[0].message.contains("19.8元"), "{}", f[0].message);
+    // 偏关县 (三类): 17.20/h, so 17.5 passes there.
+    p.county = region("140932");
+    assert!(!codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    // Monthly, full time.
+    let mut m = clean();
+    m.form = JobForm::ShortTerm;
+    m.schedule = Schedule::weekly(
+        Weekdays::WORKDAYS,
+        vec![TimeSlot::hm(8, 0, 12, 0), TimeSlot::hm(13, 0, 17, 0)],
+    );
+    m.pay = Pay::yuan(1800, PayUnit::Month);
+    assert!(codes(&screen(&m, &ctx)).contains(&"below_minimum_wage"));
+    m.pay = Pay::yuan(1900, PayUnit::Month);
+    assert!(!codes(&screen(&m, &ctx)).contains(&"below_minimum_wage"));
+    // Piece rates are not checked.
+    let mut x = clean();
+    x.pay = Pay::yuan(1, PayUnit::Piece);
+    assert!(!codes(&screen(&x, &ctx)).contains(&"below_minimum_wage"));
+}
+
+#[test]
+fn a_corrected_table_can_be_loaded() {
+    let text = EMBEDDED_WAGES.to_string()
+        + "\n[[standard]]\neffective_from = \"2026-01-01\"\nsource = \"test\"\nverified = true\nclasses = [\n  { class = 1, monthly_fen = 220000, hourly_fen = 2300 },\n  { class = 2, monthly_fen = 210000, hourly_fen = 2200 },\n  { class = 3, monthly_fen = 200000, hourly_fen = 2100 },\n]\n";
+    // TOML needs arrays of tables before other tables; rebuild the file order.
+    let (head, tail) = EMBEDDED_WAGES.split_once("[county_classes]").unwrap();
+    let extra = text[EMBEDDED_WAGES.len()..].to_string();
+    let table = MinimumWages::from_toml(&format!("{head}{extra}\n[county_classes]{tail}")).unwrap();
+    let mut ctx = ScreeningContext::new(today());
+    ctx.minimum_wages = Some(&table);
+    let mut p = clean();
+    p.pay = Pay::yuan(22, PayUnit::Hour);
+    assert!(codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    ctx.today = date(2025, 12, 31);
+    assert!(!codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    assert!(MinimumWages::from_toml("nonsense = 1").is_err());
+}
+
+#[test]
+fn unusual_pay() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    // 家政 typical 30/h: 91/h is bait, 89 is fine.
+    p.schedule = Schedule::weekly(Weekdays::WORKDAYS, vec![]);
+    p.pay = Pay::yuan(91, PayUnit::Hour);
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["pay_unusually_high"]);
+    p.pay = Pay::yuan(89, PayUnit::Hour);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    // A unit typo: 300 a month for 家政.
+    p.pay = Pay::yuan(300, PayUnit::Month);
+    let c = codes(&screen(&p, &ctx));
+    assert!(c.contains(&"pay_unusually_low"), "{c:?}");
+    // Delivery per order.
+    let mut d = post(2, "外卖骑手", "peisong.wangyue");
+    d.form = JobForm::Platform;
+    d.pay = Pay::yuan(25, PayUnit::Piece);
+    assert_eq!(codes(&screen(&d, &ctx)), vec!["pay_unusually_high"]);
+    d.pay = Pay::yuan(6, PayUnit::Piece);
+    assert_eq!(codes(&screen(&d, &ctx)), Vec::<&str>::new());
+}
+
+#[test]
+fn part_time_rules() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    p.form = JobForm::PartTime;
+    p.pay = Pay::yuan(25, PayUnit::Hour);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    p.schedule = Schedule::weekly(Weekdays::WORKDAYS, vec![TimeSlot::hm(8, 0, 13, 0)]);
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["part_time_hours"]);
+    p.schedule = Schedule::weekly(Weekdays::WORKDAYS, vec![TimeSlot::hm(8, 0, 12, 0)]);
+    p.hours_per_week = Some(30);
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["part_time_hours"]);
+    p.hours_per_week = None;
+    p.pay = Pay::yuan(2000, PayUnit::Month);
+    assert!(codes(&screen(&p, &ctx)).contains(&"part_time_pay_cycle"));
+}
+
+#[test]
+fn duplicates_and_employer_checks() {
+    let p = clean();
+    let mut again = clean();
+    again.id = uuid::Uuid::from_u128(2);
+    again.description = "负责客户家中日常清洁，提供工具，当天结算！".into();
+    let mut other = clean();
+    other.id = uuid::Uuid::from_u128(3);
+    other.title = "餐厅服务员".into();
+    other.occupation = "canyin.fuwuyuan".into();
+    let recent = [p.clone(), other];
+    let mut ctx = ScreeningContext::new(today());
+    ctx.recent_posts = &recent;
+    assert_eq!(
+        codes(&screen(&p, &ctx)),
+        Vec::<&str>::new(),
+        "itself is skipped"
+    );
+    let f = screen(&again, &ctx);
+    assert_eq!(codes(&f), vec!["duplicate_post"]);
+    assert!(f[0].message.contains("家庭保洁员"));
+    // A different county is a different post.
+    let mut elsewhere = again.clone();
+    elsewhere.county = region("140106");
+    assert_eq!(codes(&screen(&elsewhere, &ctx)), Vec::<&str>::new());
+    assert!(text_similarity("家庭保洁员", "家庭保洁员 ") > 0.99);
+    assert!(text_similarity("家庭保洁员", "小区保安员") < 0.3);
+    ctx.recent_posts = &[];
+    ctx.poster_matches_employer = false;
+    ctx.employer_verified = false;
+    assert_eq!(
+        codes(&screen(&p, &ctx)),
+        vec!["poster_not_employer", "employer_unverified"]
+    );
+}
+
+#[test]
+fn findings_are_in_chinese_and_say_what_to_change() {
+    let mut p = clean();
+    p.title = "急招保洁，交押金".into();
+    p.description = "先交200元培训费".into();
+    p.pay = Pay::yuan(10, PayUnit::Hour);
+    p.form = JobForm::PartTime;
+    p.schedule = Schedule::weekly(Weekdays::ALL, vec![TimeSlot::hm(8, 0, 18, 0)]);
+    let mut ctx = ScreeningContext::new(today());
+    ctx.poster_matches_employer = false;
+    let f = screen(&p, &ctx);
+    assert!(f.len() >= 5, "{f:?}");
+    for x in &f {
+        assert!(x.message.contains("请"), "{}", x.message);
+    }
+}
