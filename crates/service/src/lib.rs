@@ -13,6 +13,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod market;
 pub mod password;
 pub mod persons;
 pub mod protect;

@@ -126,7 +126,10 @@ mod tests {
         assert!(check_policy("abcdefghijk", 12, "p").is_err());
         assert!(check_policy("黄河之水天上来奔流到海不复回", 12, "p").is_ok());
         assert!(check_policy("风吹草低见牛羊🐑🐑🐑🐑🐑", 12, "p").is_ok());
-        assert!(check_policy(&"k7".repeat(32), 12, "p").is_err(), "a repeated unit is trivial");
+        assert!(
+            check_policy(&"k7".repeat(32), 12, "p").is_err(),
+            "a repeated unit is trivial"
+        );
         let long: String = (0..129)
             .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
             .collect();

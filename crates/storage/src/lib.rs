@@ -12,6 +12,7 @@ pub mod audit;
 #[cfg(test)]
 mod conformance;
 mod db;
+pub mod market;
 pub mod persons;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]

@@ -145,9 +145,8 @@ pub async fn search(
     let like = format!("{region_prefix}%");
     let (rows, total) = match filter {
         PersonFilter::All => {
-            let rows =
-                on_pool!(db, |p| {
-                    sqlx::query_as::<_, PersonRow>(select_persons!(
+            let rows = on_pool!(db, |p| {
+                sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
             ))
             .bind(&like)
@@ -155,7 +154,7 @@ pub async fn search(
             .bind(offset)
             .fetch_all(p)
             .await
-                })?;
+            })?;
             let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1"
             )
@@ -187,16 +186,15 @@ pub async fn search(
             .fetch_all(p)
             .await
             })?;
-            let total: i64 =
-                on_pool!(db, |p| {
-                    sqlx::query_scalar(
+            let total: i64 = on_pool!(db, |p| {
+                sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1 AND phone_index = $2"
             )
             .bind(&like)
             .bind(ix)
             .fetch_one(p)
             .await
-                })?;
+            })?;
             (rows, total)
         }
         PersonFilter::NamePrefix(name) => {

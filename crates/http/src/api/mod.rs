@@ -3,6 +3,7 @@
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
 mod json;
+mod market;
 mod people;
 mod policy;
 mod session;
@@ -26,7 +27,8 @@ pub fn routes() -> Router<AppState> {
             "/v1",
             session::routes()
                 .merge(people::routes())
-                .merge(policy::routes()),
+                .merge(policy::routes())
+                .merge(market::routes()),
         )
 }
 
@@ -44,6 +46,11 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         people::list_users, people::create_user, people::disable_user, people::enable_user, people::set_user_access, people::reset_user_credentials,
         people::list_audit, people::verify_audit,
         policy::screen_policy, policy::list_regions,
+        market::sign_up_worker, market::sign_up_employer, market::get_my_employer, market::register_employer, market::list_employers,
+        market::verify_employer, market::list_my_posts, market::create_post, market::list_posts_in_region, market::get_post, market::review_post,
+        market::close_post, market::list_post_applications, market::apply_to_post, market::list_my_applications, market::hire_applicant,
+        market::list_my_hires, market::get_hire, market::propose_agreement, market::confirm_agreement, market::record_pay, market::confirm_pay,
+        market::list_hiring_registrations,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     tags(
@@ -51,6 +58,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         (name = "persons", description = "人员信息（按管辖区域）"),
         (name = "admin", description = "账户与审计（三权分立）"),
         (name = "policy", description = "政策计算（晋政办发〔2020〕89号）"),
+        (name = "market", description = "零工市场：岗位、报名、录用与用工登记、约定、报酬确认"),
     )
 )]
 pub struct ApiDoc;

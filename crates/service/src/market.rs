@@ -1,0 +1,1626 @@
+//! The gig market's flows (四(九)、四(十)): employers and their verification, job posts
+//! screened before they go live, worker sign-up and profile, applications, hires that file
+//! the 用工登记 by themselves, agreements confirmed by both sides, and pay confirmed by both
+//! sides — the platform never holds money. Every change is audited in its transaction.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use linghuo_domain::{
+    IdNumber, Money, Phone, RegionCode, Uscc, mask_name, occupation, resolve_occupation,
+};
+use linghuo_storage::market::{
+    self as repo, AgreementRow, ApplicationRow, EmployerRow, HireRow, PayRow, PostRow,
+};
+use linghuo_storage::{persons, users};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::access::{Actor, Role};
+use crate::audit::{self, AuditActor, Event};
+use crate::error::{Result, ServiceError};
+use crate::{Service, protect};
+
+pub const EMPLOYER_KINDS: &[(&str, &str)] = &[
+    ("enterprise", "企业"),
+    ("individual_household", "个体工商户"),
+    ("household", "家庭"),
+    ("platform", "平台企业"),
+];
+pub const FORMS: &[(&str, &str)] = &[
+    ("gig", "零工/日结"),
+    ("hourly", "小时工"),
+    ("part_time", "非全日制"),
+    ("short_term", "短期"),
+    ("platform", "平台/新就业形态"),
+];
+pub const PAY_UNITS: &[(&str, &str)] = &[
+    ("hour", "小时"),
+    ("day", "天"),
+    ("piece", "件"),
+    ("month", "月"),
+];
+
+fn label(table: &[(&'static str, &'static str)], code: &str) -> &'static str {
+    table
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+fn non_empty(field: &str, v: &str, max: usize) -> Result<String> {
+    let t = v.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ServiceError::invalid(
+            field,
+            "text_length",
+            format!("不能为空，最多{max}个字"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+fn date(field: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        ServiceError::invalid(
+            field,
+            "date_format",
+            "日期格式应为 YYYY-MM-DD，例如 2021-06-01",
+        )
+    })
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployerInput {
+    /// enterprise, individual_household, household or platform.
+    pub kind: String,
+    pub name: String,
+    /// 统一社会信用代码, for enterprises, 个体工商户 and platforms.
+    pub uscc: Option<String>,
+    /// For a household employer: the householder's ID number.
+    pub holder_id_number: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub county_code: String,
+    pub address: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EmployerView {
+    pub id: Uuid,
+    pub kind: String,
+    pub kind_label: &'static str,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub county_code: String,
+    pub county_name: String,
+    pub verified: bool,
+    /// Pay confirmed by workers on time / late or missing (四(十)).
+    pub on_time_pay: i64,
+    pub late_pay: i64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostInput {
+    pub title: String,
+    pub description: String,
+    /// Catalogue code or a trade name the catalogue resolves (e.g. 保洁员).
+    pub occupation: String,
+    /// gig, hourly, part_time, short_term or platform.
+    pub form: String,
+    pub county_code: String,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    /// Working time in words, e.g. 每周六、日 9:00-17:00.
+    pub schedule: Option<String>,
+    pub hours_per_week: Option<i64>,
+    /// Decimal yuan, e.g. "200.00".
+    pub pay_amount: String,
+    /// hour, day, piece or month.
+    pub pay_unit: String,
+    pub headcount: i64,
+    #[serde(default)]
+    pub required_certificates: Vec<String>,
+    #[serde(default)]
+    pub accident_cover: bool,
+    pub expires_on: Option<String>,
+    /// The post's id in a city's existing gig market, for idempotent import.
+    pub external_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Finding {
+    pub code: String,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PostView {
+    pub id: Uuid,
+    pub employer_id: Uuid,
+    pub employer_name: String,
+    pub employer_verified: bool,
+    pub external_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub occupation: String,
+    pub occupation_name: String,
+    pub form: String,
+    pub form_label: &'static str,
+    pub county_code: String,
+    pub county_name: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub schedule: String,
+    pub pay: String,
+    #[schema(value_type = String, example = "30.00")]
+    pub pay_amount: Money,
+    pub pay_unit: String,
+    pub headcount: i64,
+    pub hired_count: i64,
+    pub accident_cover: bool,
+    pub required_certificates: Vec<String>,
+    /// live, held, rejected, filled, expired or closed.
+    pub status: String,
+    pub status_label: &'static str,
+    /// Why a post is held for review.
+    pub findings: Vec<Finding>,
+    pub expires_on: NaiveDate,
+}
+
+fn status_label(s: &str) -> &'static str {
+    match s {
+        "live" => "招聘中",
+        "held" => "待审核",
+        "rejected" => "未通过审核",
+        "filled" => "已招满",
+        "expired" => "已过期",
+        "closed" => "已关闭",
+        _ => "",
+    }
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ApplicationView {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub post_title: String,
+    /// The worker's name, masked.
+    pub worker_name: String,
+    pub direction: String,
+    pub status: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct HireView {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub post_title: String,
+    pub employer_name: String,
+    pub worker_name: String,
+    pub county_code: String,
+    pub form: String,
+    pub form_label: &'static str,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub agreement: Option<AgreementView>,
+    pub pay: Vec<PayView>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementInput {
+    /// 服务时间, e.g. 每周六、日 9:00-17:00.
+    pub service_time: String,
+    pub pay_amount: String,
+    pub pay_unit: String,
+    /// Days between pay days (非全日制: at most 15).
+    pub pay_cycle_days: i64,
+    pub first_pay_on: String,
+    /// 休息休假.
+    pub rest: String,
+    /// 劳动安全卫生 and protection.
+    pub safety: String,
+    #[serde(default)]
+    pub accident_cover: bool,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AgreementView {
+    pub service_time: String,
+    pub pay: String,
+    pub pay_cycle_days: i64,
+    pub first_pay_on: NaiveDate,
+    pub rest: String,
+    pub safety: String,
+    pub accident_cover: bool,
+    pub employer_confirmed: bool,
+    pub worker_confirmed: bool,
+    /// Problems staff and both sides are told about (e.g. a 非全日制 pay cycle over 15 days).
+    pub flags: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PayView {
+    pub id: Uuid,
+    pub period: String,
+    #[schema(value_type = String, example = "180.00")]
+    pub amount: Money,
+    pub due_on: NaiveDate,
+    pub employer_confirmed: bool,
+    pub worker_confirmed: bool,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct RegistrationView {
+    pub id: Uuid,
+    pub hire_id: Uuid,
+    pub employer_name: String,
+    pub worker_name: String,
+    pub post_title: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub form_label: &'static str,
+    pub start_date: NaiveDate,
+    pub registered_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSignUp {
+    pub username: String,
+    pub password: String,
+    pub name: String,
+    pub id_number: String,
+    pub phone: Option<String>,
+    /// The county where the worker is served (管辖地).
+    pub county_code: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployerSignUp {
+    pub username: String,
+    pub password: String,
+    pub employer: EmployerInput,
+}
+
+fn pay_text(fen: i64, unit: &str) -> String {
+    format!("{}元/{}", Money::from_fen(fen), label(PAY_UNITS, unit))
+}
+
+fn parse_pay(
+    amount_field: &str,
+    amount: &str,
+    unit_field: &str,
+    unit: &str,
+) -> Result<(i64, String)> {
+    let m = Money::parse_non_negative(amount).map_err(|e| ServiceError::field(amount_field, e))?;
+    if m.fen() <= 0 {
+        return Err(ServiceError::invalid(
+            amount_field,
+            "pay_zero",
+            "报酬必须大于0",
+        ));
+    }
+    if label(PAY_UNITS, unit).is_empty() {
+        return Err(ServiceError::invalid(
+            unit_field,
+            "pay_unit",
+            "计酬单位须为 hour、day、piece 或 month",
+        ));
+    }
+    Ok((m.fen(), unit.to_owned()))
+}
+
+impl Service {
+    /// The employer an employer account acts for.
+    pub async fn employer_of(&self, actor: &Actor) -> Result<EmployerRow> {
+        actor.require_role(&[Role::Employer])?;
+        let id =
+            repo::user_employer(&self.db, actor.user_id)
+                .await?
+                .ok_or(ServiceError::Forbidden {
+                    code: "employer_missing",
+                    message: "请先登记用人单位信息".into(),
+                })?;
+        repo::employer(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    async fn employer_view(&self, e: &EmployerRow) -> Result<EmployerView> {
+        let (on_time, late) = repo::on_time_record(&self.db, e.id, self.clock.today_cst()).await?;
+        let phone = match &e.contact_phone_cipher {
+            Some(c) => {
+                let plain = self
+                    .keys
+                    .open(&protect::context("employers.contact_phone", &e.id), c)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                Some(linghuo_domain::mask_phone_str(&String::from_utf8_lossy(
+                    &plain,
+                )))
+            }
+            None => None,
+        };
+        Ok(EmployerView {
+            id: e.id,
+            kind: e.kind.clone(),
+            kind_label: label(EMPLOYER_KINDS, &e.kind),
+            name: if e.kind == "household" {
+                mask_name(&e.name)
+            } else {
+                e.name.clone()
+            },
+            uscc: e.uscc.clone(),
+            contact_name: mask_name(&e.contact_name),
+            contact_phone: phone,
+            county_code: e.county_code.clone(),
+            county_name: RegionCode::parse(&e.county_code)
+                .map(|r| r.full_name())
+                .unwrap_or_default(),
+            verified: e.verified,
+            on_time_pay: on_time,
+            late_pay: late,
+        })
+    }
+
+    /// Registers the employer an employer account acts for (or, for staff at a window, on an
+    /// employer's behalf within their region). Unverified until county staff check it.
+    pub async fn register_employer(
+        &self,
+        actor: &Actor,
+        input: EmployerInput,
+    ) -> Result<EmployerView> {
+        actor.require_role(&[Role::Employer])?;
+        if repo::user_employer(&self.db, actor.user_id)
+            .await?
+            .is_some()
+        {
+            return Err(ServiceError::Conflict {
+                code: "employer_exists",
+                message: "本账户已登记用人单位".into(),
+            });
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let row = self.new_employer(&mut tx, &input, now).await?;
+        repo::link_user_employer(&mut tx, actor.user_id, row.id).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("employer_registered", "employer", row.id).region(row.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.employer_view(&row).await
+    }
+
+    async fn new_employer(
+        &self,
+        tx: &mut linghuo_storage::Tx,
+        input: &EmployerInput,
+        now: DateTime<Utc>,
+    ) -> Result<EmployerRow> {
+        if label(EMPLOYER_KINDS, &input.kind).is_empty() {
+            return Err(ServiceError::invalid(
+                "kind",
+                "employer_kind",
+                "单位类型须为 enterprise、individual_household、household 或 platform",
+            ));
+        }
+        let name = non_empty("name", &input.name, 100)?;
+        let contact_name = non_empty("contact_name", &input.contact_name, 40)?;
+        let county = RegionCode::parse(input.county_code.trim())
+            .map_err(|e| ServiceError::field("county_code", e))?;
+        if county.level() != linghuo_domain::RegionLevel::County {
+            return Err(ServiceError::invalid(
+                "county_code",
+                "county_required",
+                "请选择县（市、区）",
+            ));
+        }
+        let id = Uuid::new_v4();
+        let (uscc, holder) = if input.kind == "household" {
+            let idn = IdNumber::parse(input.holder_id_number.as_deref().unwrap_or(""))
+                .map_err(|e| ServiceError::field("holder_id_number", e))?;
+            let index = self.keys.blind_index("id_number", idn.as_str());
+            let holder = match persons::by_id_index(&self.db, &index).await? {
+                Some(p) => p.id,
+                None => {
+                    let pid = Uuid::new_v4();
+                    persons::insert(
+                        tx,
+                        &persons::PersonRow {
+                            id: pid,
+                            name: contact_name.clone(),
+                            id_cipher: self.keys.seal(
+                                &protect::context("persons.id_number", &pid),
+                                idn.as_str().as_bytes(),
+                            ),
+                            id_index: index,
+                            phone_cipher: None,
+                            phone_index: None,
+                            key_version: i64::from(self.keys.current_field_version()),
+                            gender: if idn.is_male() { "male" } else { "female" }.into(),
+                            birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
+                            jurisdiction_code: county.as_str(),
+                            address: String::new(),
+                            sensitivity: "personal".into(),
+                            created_by: None,
+                            created_at: now,
+                            updated_at: now,
+                        },
+                    )
+                    .await?;
+                    pid
+                }
+            };
+            (None, Some(holder))
+        } else {
+            let u = Uscc::parse(input.uscc.as_deref().unwrap_or(""))
+                .map_err(|e| ServiceError::field("uscc", e))?;
+            (Some(u.as_str().to_owned()), None)
+        };
+        let phone = match input
+            .contact_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(p) => Some(Phone::parse(p).map_err(|e| ServiceError::field("contact_phone", e))?),
+            None => None,
+        };
+        let row = EmployerRow {
+            id,
+            kind: input.kind.clone(),
+            name,
+            uscc,
+            holder_person_id: holder,
+            contact_name,
+            contact_phone_cipher: phone.map(|p| {
+                self.keys.seal(
+                    &protect::context("employers.contact_phone", &id),
+                    p.as_str().as_bytes(),
+                )
+            }),
+            county_code: county.as_str(),
+            address: input.address.clone().unwrap_or_default().trim().to_owned(),
+            verified: false,
+            verified_by: None,
+            verified_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        repo::insert_employer(tx, &row).await.map_err(|e| match e {
+            linghuo_storage::StorageError::Conflict { .. } => {
+                ServiceError::invalid("uscc", "uscc_taken", "该统一社会信用代码已登记")
+            }
+            other => other.into(),
+        })?;
+        Ok(row)
+    }
+
+    pub async fn my_employer(&self, actor: &Actor) -> Result<EmployerView> {
+        let e = self.employer_of(actor).await?;
+        self.employer_view(&e).await
+    }
+
+    /// Employers of the caller's region (staff), optionally only those awaiting verification.
+    pub async fn employers_in_region(
+        &self,
+        actor: &Actor,
+        unverified_only: bool,
+    ) -> Result<Vec<EmployerView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut out = Vec::new();
+        for e in repo::employers_in_region(&self.db, &prefix, unverified_only).await? {
+            out.push(self.employer_view(&e).await?);
+        }
+        Ok(out)
+    }
+
+    /// County staff confirm an employer's identity (business licence or householder ID checked).
+    pub async fn verify_employer(&self, actor: &Actor, id: Uuid) -> Result<EmployerView> {
+        actor.require_role(&[Role::Staff])?;
+        let e = match repo::employer(&self.db, id).await? {
+            Some(e) if actor.may_see(&e.county_code, None) => e,
+            _ => return Err(self.deny(actor, "employer", id.to_string(), "verify").await),
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::verify_employer(&mut tx, id, actor.user_id, now).await? {
+            return Err(ServiceError::Conflict {
+                code: "already_verified",
+                message: "该单位已核验".into(),
+            });
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("employer_verified", "employer", id).region(e.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        let e = repo::employer(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.employer_view(&e).await
+    }
+
+    pub(crate) async fn post_view(&self, p: &PostRow) -> Result<PostView> {
+        let employer = repo::employer(&self.db, p.employer_id).await?;
+        Ok(PostView {
+            id: p.id,
+            employer_id: p.employer_id,
+            employer_name: employer
+                .as_ref()
+                .map(|e| {
+                    if e.kind == "household" {
+                        format!("{}（家庭）", mask_name(&e.name))
+                    } else {
+                        e.name.clone()
+                    }
+                })
+                .unwrap_or_default(),
+            employer_verified: employer.as_ref().is_some_and(|e| e.verified),
+            external_id: p.external_id.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            occupation: p.occupation.clone(),
+            occupation_name: occupation(&p.occupation)
+                .map(|o| o.name.to_owned())
+                .unwrap_or_default(),
+            form: p.form.clone(),
+            form_label: label(FORMS, &p.form),
+            county_code: p.county_code.clone(),
+            county_name: RegionCode::parse(&p.county_code)
+                .map(|r| r.full_name())
+                .unwrap_or_default(),
+            address: p.address.clone(),
+            lat: p.lat,
+            lon: p.lon,
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            schedule: p.schedule.clone(),
+            pay: pay_text(p.pay_fen, &p.pay_unit),
+            pay_amount: Money::from_fen(p.pay_fen),
+            pay_unit: p.pay_unit.clone(),
+            headcount: p.headcount,
+            hired_count: p.hired_count,
+            accident_cover: p.accident_cover,
+            required_certificates: serde_json::from_str(&p.required_certificates)
+                .unwrap_or_default(),
+            status: p.status.clone(),
+            status_label: status_label(&p.status),
+            findings: serde_json::from_str(&p.screening).unwrap_or_default(),
+            expires_on: p.expires_on,
+        })
+    }
+
+    /// Validates a post's input into a row (not yet screened or stored).
+    pub(crate) fn post_row(
+        &self,
+        employer: &EmployerRow,
+        input: &PostInput,
+        posted_by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<PostRow> {
+        let title = non_empty("title", &input.title, 60)?;
+        let description = non_empty("description", &input.description, 2000)?;
+        let occ = resolve_occupation(input.occupation.trim()).ok_or_else(|| {
+            ServiceError::invalid(
+                "occupation",
+                "occupation_unknown",
+                format!("职业“{}”不在职业目录中", input.occupation.trim()),
+            )
+        })?;
+        if label(FORMS, &input.form).is_empty() {
+            return Err(ServiceError::invalid(
+                "form",
+                "form_unknown",
+                "用工形式须为 gig、hourly、part_time、short_term 或 platform",
+            ));
+        }
+        let county = RegionCode::parse(input.county_code.trim())
+            .map_err(|e| ServiceError::field("county_code", e))?;
+        if county.level() != linghuo_domain::RegionLevel::County {
+            return Err(ServiceError::invalid(
+                "county_code",
+                "county_required",
+                "工作地点须选择到县（市、区）",
+            ));
+        }
+        let (lon0, lat0) = county.coordinates();
+        let lat = input.lat.unwrap_or(lat0);
+        let lon = input.lon.unwrap_or(lon0);
+        if !(34.0..=41.5).contains(&lat) || !(110.0..=115.0).contains(&lon) {
+            return Err(ServiceError::invalid(
+                "lat",
+                "coordinates_outside",
+                "坐标不在山西省范围内",
+            ));
+        }
+        let starts_on = date("starts_on", &input.starts_on)?;
+        let ends_on = input
+            .ends_on
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| date("ends_on", s))
+            .transpose()?;
+        if ends_on.is_some_and(|e| e < starts_on) {
+            return Err(ServiceError::invalid(
+                "ends_on",
+                "date_order",
+                "结束日期不能早于开始日期",
+            ));
+        }
+        let (pay_fen, pay_unit) =
+            parse_pay("pay_amount", &input.pay_amount, "pay_unit", &input.pay_unit)?;
+        if !(1..=1000).contains(&input.headcount) {
+            return Err(ServiceError::invalid(
+                "headcount",
+                "headcount_range",
+                "招聘人数应为1至1000",
+            ));
+        }
+        if let Some(h) = input.hours_per_week
+            && !(1..=60).contains(&h)
+        {
+            return Err(ServiceError::invalid(
+                "hours_per_week",
+                "hours_range",
+                "每周工作小时数应为1至60",
+            ));
+        }
+        let today = self.clock.today_cst();
+        let expires_on = match input.expires_on.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => date("expires_on", s)?,
+            None => today + Duration::days(30),
+        };
+        if expires_on < today {
+            return Err(ServiceError::invalid(
+                "expires_on",
+                "expired",
+                "有效期不能早于今天",
+            ));
+        }
+        Ok(PostRow {
+            id: Uuid::new_v4(),
+            employer_id: employer.id,
+            external_id: input.external_id.clone().filter(|s| !s.trim().is_empty()),
+            title,
+            description,
+            occupation: occ.code.to_owned(),
+            form: input.form.clone(),
+            county_code: county.as_str(),
+            address: input.address.clone().unwrap_or_default().trim().to_owned(),
+            lat,
+            lon,
+            starts_on,
+            ends_on,
+            schedule: input.schedule.clone().unwrap_or_default().trim().to_owned(),
+            hours_per_week: input.hours_per_week,
+            pay_fen,
+            pay_unit,
+            headcount: input.headcount,
+            hired_count: 0,
+            required_certificates: serde_json::to_string(&input.required_certificates)
+                .unwrap_or_else(|_| "[]".into()),
+            accident_cover: input.accident_cover,
+            status: String::new(),
+            screening: "[]".into(),
+            expires_on,
+            posted_by,
+            reviewed_by: None,
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// Posts a job. Screening decides whether it goes live at once (即时快招) or waits for
+    /// county staff; a live post is queued for every server's search index.
+    pub async fn create_post(&self, actor: &Actor, input: PostInput) -> Result<PostView> {
+        let employer = self.employer_of(actor).await?;
+        let now = self.clock.now();
+        let mut row = self.post_row(&employer, &input, Some(actor.user_id), now)?;
+        let recent = repo::posts_of_employer(&self.db, employer.id).await?;
+        let findings = self.screen_post(&employer, &row, &recent);
+        row.status = if findings.is_empty() { "live" } else { "held" }.into();
+        row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
+        let mut tx = self.db.begin().await?;
+        repo::insert_post(&mut tx, &row)
+            .await
+            .map_err(|e| match e {
+                linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                    code: "post_exists",
+                    message: "该外部编号的岗位已存在".into(),
+                },
+                other => other.into(),
+            })?;
+        if row.status == "live" {
+            repo::enqueue_index(&mut tx, row.id, now).await?;
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("post_created", "job_post", row.id).region(row.county_code.clone()).detail(json!({"status": row.status, "findings": findings.iter().map(|f| &f.code).collect::<Vec<_>>()})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.post_view(&row).await
+    }
+
+    /// A live post, for anyone; other states only for the posting employer or staff in region.
+    pub async fn get_post(&self, actor: Option<&Actor>, id: Uuid) -> Result<PostView> {
+        let p = repo::post(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let allowed = p.status == "live"
+            || actor.is_some_and(|a| match a.role {
+                Role::Staff => a.may_see(&p.county_code, None),
+                _ => false,
+            });
+        let own = match actor {
+            Some(a) if a.role == Role::Employer => {
+                repo::user_employer(&self.db, a.user_id).await? == Some(p.employer_id)
+            }
+            _ => false,
+        };
+        if !(allowed || own) {
+            return Err(ServiceError::NotFound);
+        }
+        self.post_view(&p).await
+    }
+
+    pub async fn my_posts(&self, actor: &Actor) -> Result<Vec<PostView>> {
+        let e = self.employer_of(actor).await?;
+        let mut out = Vec::new();
+        for p in repo::posts_of_employer(&self.db, e.id).await? {
+            out.push(self.post_view(&p).await?);
+        }
+        Ok(out)
+    }
+
+    /// Posts in the caller's region in one state (staff; `held` is the review queue).
+    pub async fn posts_in_region(&self, actor: &Actor, status: &str) -> Result<Vec<PostView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut out = Vec::new();
+        for p in repo::posts_in_region(&self.db, &prefix, status, 500).await? {
+            out.push(self.post_view(&p).await?);
+        }
+        Ok(out)
+    }
+
+    /// County staff approve (live) or reject a held post.
+    pub async fn review_post(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        approve: bool,
+        note: &str,
+    ) -> Result<PostView> {
+        actor.require_role(&[Role::Staff])?;
+        let p = match repo::post(&self.db, id).await? {
+            Some(p) if actor.may_see(&p.county_code, None) => p,
+            _ => return Err(self.deny(actor, "job_post", id.to_string(), "review").await),
+        };
+        if !approve && note.trim().chars().count() < 2 {
+            return Err(ServiceError::invalid(
+                "note",
+                "note_required",
+                "不通过时请写明原因",
+            ));
+        }
+        let now = self.clock.now();
+        let to = if approve { "live" } else { "rejected" };
+        let mut tx = self.db.begin().await?;
+        if !repo::set_post_status(&mut tx, id, "held", to, Some(actor.user_id), now).await? {
+            return Err(ServiceError::Conflict {
+                code: "not_held",
+                message: "该岗位不在待审核状态".into(),
+            });
+        }
+        if approve {
+            repo::enqueue_index(&mut tx, id, now).await?;
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new(
+                if approve {
+                    "post_approved"
+                } else {
+                    "post_rejected"
+                },
+                "job_post",
+                id,
+            )
+            .region(p.county_code.clone())
+            .detail(json!({"note": note.trim()})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_post(Some(actor), id).await
+    }
+
+    /// The employer closes its own post.
+    pub async fn close_post(&self, actor: &Actor, id: Uuid) -> Result<PostView> {
+        let e = self.employer_of(actor).await?;
+        let p = repo::post(&self.db, id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let mut changed = false;
+        for from in ["live", "held"] {
+            changed |= repo::set_post_status(&mut tx, id, from, "closed", None, now).await?;
+        }
+        if !changed {
+            return Err(ServiceError::Conflict {
+                code: "not_open",
+                message: "该岗位已结束招聘".into(),
+            });
+        }
+        repo::enqueue_index(&mut tx, id, now).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("post_closed", "job_post", id).region(p.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_post(Some(actor), id).await
+    }
+
+    /// Public sign-up of a worker: the person record (its 管辖地 chosen by the worker) and a
+    /// worker account linked to it, in one transaction.
+    pub async fn sign_up_worker(
+        &self,
+        input: WorkerSignUp,
+        meta: &crate::RequestMeta,
+    ) -> Result<Uuid> {
+        crate::accounts::validate_username(input.username.trim())?;
+        crate::password::check_policy(
+            &input.password,
+            self.config.security.password_min_length,
+            "password",
+        )?;
+        let name = non_empty("name", &input.name, 40)?;
+        let idn =
+            IdNumber::parse(&input.id_number).map_err(|e| ServiceError::field("id_number", e))?;
+        let phone = match input
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(p) => Some(Phone::parse(p).map_err(|e| ServiceError::field("phone", e))?),
+            None => None,
+        };
+        let county = RegionCode::parse(input.county_code.trim())
+            .map_err(|e| ServiceError::field("county_code", e))?;
+        if county.level() != linghuo_domain::RegionLevel::County {
+            return Err(ServiceError::invalid(
+                "county_code",
+                "county_required",
+                "请选择县（市、区）",
+            ));
+        }
+        let now = self.clock.now();
+        let pid = Uuid::new_v4();
+        let uid = Uuid::new_v4();
+        let mut tx = self.db.begin().await?;
+        persons::insert(
+            &mut tx,
+            &persons::PersonRow {
+                id: pid,
+                name: name.clone(),
+                id_cipher: self.keys.seal(
+                    &protect::context("persons.id_number", &pid),
+                    idn.as_str().as_bytes(),
+                ),
+                id_index: self.keys.blind_index("id_number", idn.as_str()),
+                phone_cipher: phone.as_ref().map(|p| {
+                    self.keys.seal(
+                        &protect::context("persons.phone", &pid),
+                        p.as_str().as_bytes(),
+                    )
+                }),
+                phone_index: phone
+                    .as_ref()
+                    .map(|p| self.keys.blind_index("phone", p.as_str())),
+                key_version: i64::from(self.keys.current_field_version()),
+                gender: if idn.is_male() { "male" } else { "female" }.into(),
+                birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
+                jurisdiction_code: county.as_str(),
+                address: String::new(),
+                sensitivity: "personal".into(),
+                created_by: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                code: "person_exists",
+                message: "该身份证号码已登记，请直接登录或到服务窗口办理".into(),
+            },
+            other => other.into(),
+        })?;
+        self.insert_self_account(
+            &mut tx,
+            uid,
+            &input.username,
+            &name,
+            "worker",
+            Some(pid),
+            &input.password,
+            now,
+        )
+        .await?;
+        let actor = AuditActor {
+            id: Some(uid),
+            name: input.username.trim().into(),
+            role: "worker".into(),
+            meta: meta.clone(),
+        };
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new("worker_signed_up", "person", pid).region(county.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(uid)
+    }
+
+    /// Public sign-up of an employer account together with its employer record.
+    pub async fn sign_up_employer(
+        &self,
+        input: EmployerSignUp,
+        meta: &crate::RequestMeta,
+    ) -> Result<Uuid> {
+        crate::accounts::validate_username(input.username.trim())?;
+        crate::password::check_policy(
+            &input.password,
+            self.config.security.password_min_length,
+            "password",
+        )?;
+        let now = self.clock.now();
+        let uid = Uuid::new_v4();
+        let mut tx = self.db.begin().await?;
+        let row = self.new_employer(&mut tx, &input.employer, now).await?;
+        self.insert_self_account(
+            &mut tx,
+            uid,
+            &input.username,
+            &row.contact_name,
+            "employer",
+            None,
+            &input.password,
+            now,
+        )
+        .await?;
+        repo::link_user_employer(&mut tx, uid, row.id).await?;
+        let actor = AuditActor {
+            id: Some(uid),
+            name: input.username.trim().into(),
+            role: "employer".into(),
+            meta: meta.clone(),
+        };
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &actor,
+            Event::new("employer_signed_up", "employer", row.id).region(row.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(uid)
+    }
+
+    async fn insert_self_account(
+        &self,
+        tx: &mut linghuo_storage::Tx,
+        id: Uuid,
+        username: &str,
+        display: &str,
+        role: &str,
+        person: Option<Uuid>,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        users::insert(
+            tx,
+            &users::UserRow {
+                id,
+                username: username.trim().to_owned(),
+                display_name: display.to_owned(),
+                role: role.into(),
+                scope_code: None,
+                permissions: String::new(),
+                person_id: person,
+                password_hash: crate::password::hash(password),
+                must_change_password: false,
+                password_changed_at: now,
+                totp_secret: None,
+                totp_enabled: false,
+                totp_last_step: 0,
+                disabled: false,
+                last_login_at: None,
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            linghuo_storage::StorageError::Conflict { .. } => {
+                ServiceError::invalid("username", "username_taken", "该用户名已被使用")
+            }
+            other => other.into(),
+        })
+    }
+
+    fn person_of(actor: &Actor) -> Result<Uuid> {
+        actor.require_role(&[Role::Worker])?;
+        actor.person_id.ok_or(ServiceError::Forbidden {
+            code: "person_missing",
+            message: "账户未关联人员信息".into(),
+        })
+    }
+
+    async fn person_name(&self, id: Uuid) -> Result<String> {
+        Ok(persons::by_id(&self.db, id)
+            .await?
+            .map(|p| mask_name(&p.name))
+            .unwrap_or_default())
+    }
+
+    async fn application_view(&self, a: &ApplicationRow) -> Result<ApplicationView> {
+        let title = repo::post(&self.db, a.post_id)
+            .await?
+            .map(|p| p.title)
+            .unwrap_or_default();
+        Ok(ApplicationView {
+            id: a.id,
+            post_id: a.post_id,
+            post_title: title,
+            worker_name: self.person_name(a.person_id).await?,
+            direction: a.direction.clone(),
+            status: a.status.clone(),
+            message: a.message.clone(),
+            created_at: a.created_at,
+        })
+    }
+
+    /// A worker applies to a live post.
+    pub async fn apply(
+        &self,
+        actor: &Actor,
+        post_id: Uuid,
+        message: &str,
+    ) -> Result<ApplicationView> {
+        let person = Self::person_of(actor)?;
+        let p = repo::post(&self.db, post_id)
+            .await?
+            .filter(|p| p.status == "live")
+            .ok_or(ServiceError::NotFound)?;
+        if message.chars().count() > 500 {
+            return Err(ServiceError::invalid(
+                "message",
+                "text_length",
+                "留言最多500字",
+            ));
+        }
+        let now = self.clock.now();
+        let row = ApplicationRow {
+            id: Uuid::new_v4(),
+            post_id,
+            person_id: person,
+            direction: "apply".into(),
+            status: "pending".into(),
+            message: message.trim().into(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        repo::insert_application(&mut tx, &row)
+            .await
+            .map_err(|e| match e {
+                linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                    code: "already_applied",
+                    message: "您已报名该岗位".into(),
+                },
+                other => other.into(),
+            })?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("application_created", "application", row.id).region(p.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.application_view(&row).await
+    }
+
+    pub async fn my_applications(&self, actor: &Actor) -> Result<Vec<ApplicationView>> {
+        let person = Self::person_of(actor)?;
+        let mut out = Vec::new();
+        for a in repo::applications_of_person(&self.db, person).await? {
+            out.push(self.application_view(&a).await?);
+        }
+        Ok(out)
+    }
+
+    /// Applications to one of the employer's posts (worker names masked).
+    pub async fn applications_for_post(
+        &self,
+        actor: &Actor,
+        post_id: Uuid,
+    ) -> Result<Vec<ApplicationView>> {
+        let e = self.employer_of(actor).await?;
+        repo::post(&self.db, post_id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let mut out = Vec::new();
+        for a in repo::applications_for_post(&self.db, post_id).await? {
+            out.push(self.application_view(&a).await?);
+        }
+        Ok(out)
+    }
+
+    /// The employer hires an applicant: the hire, its 用工登记 (visible to staff of the job's
+    /// county), the post's place taken, and the index updated — one transaction.
+    pub async fn hire(
+        &self,
+        actor: &Actor,
+        application_id: Uuid,
+        start_date: &str,
+    ) -> Result<HireView> {
+        let e = self.employer_of(actor).await?;
+        let a = repo::application(&self.db, application_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let p = repo::post(&self.db, a.post_id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let start = date("start_date", start_date)?;
+        let now = self.clock.now();
+        let hire = HireRow {
+            id: Uuid::new_v4(),
+            application_id,
+            post_id: p.id,
+            employer_id: e.id,
+            person_id: a.person_id,
+            county_code: p.county_code.clone(),
+            form: p.form.clone(),
+            start_date: start,
+            status: "active".into(),
+            created_at: now,
+            completed_at: None,
+        };
+        let mut tx = self.db.begin().await?;
+        if !repo::set_application_status(&mut tx, application_id, "pending", "hired", now).await? {
+            return Err(ServiceError::Conflict {
+                code: "application_not_pending",
+                message: "该报名已处理".into(),
+            });
+        }
+        if !repo::take_place(&mut tx, p.id, now).await? {
+            return Err(ServiceError::Conflict {
+                code: "post_full",
+                message: "该岗位已招满或已停止招聘".into(),
+            });
+        }
+        repo::insert_hire(&mut tx, &hire).await?;
+        repo::enqueue_index(&mut tx, p.id, now).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("hired", "hire", hire.id)
+                .region(hire.county_code.clone())
+                .detail(json!({"post": p.id, "hiring_registration": "filed"})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.hire_view(&hire).await
+    }
+
+    async fn hire_view(&self, h: &HireRow) -> Result<HireView> {
+        let today = self.clock.today_cst();
+        let post = repo::post(&self.db, h.post_id).await?;
+        let employer = repo::employer(&self.db, h.employer_id).await?;
+        let agreement = repo::agreement_of_hire(&self.db, h.id)
+            .await?
+            .map(|a| agreement_view(&a, &h.form));
+        let pay = repo::pay_of_hire(&self.db, h.id)
+            .await?
+            .into_iter()
+            .map(|r| PayView {
+                id: r.id,
+                overdue: r.worker_confirmed_at.is_none() && r.due_on < today,
+                period: r.period,
+                amount: Money::from_fen(r.amount_fen),
+                due_on: r.due_on,
+                employer_confirmed: r.employer_confirmed_at.is_some(),
+                worker_confirmed: r.worker_confirmed_at.is_some(),
+            })
+            .collect();
+        Ok(HireView {
+            id: h.id,
+            post_id: h.post_id,
+            post_title: post.map(|p| p.title).unwrap_or_default(),
+            employer_name: employer.map(|e| e.name).unwrap_or_default(),
+            worker_name: self.person_name(h.person_id).await?,
+            county_code: h.county_code.clone(),
+            form: h.form.clone(),
+            form_label: label(FORMS, &h.form),
+            start_date: h.start_date,
+            status: h.status.clone(),
+            agreement,
+            pay,
+        })
+    }
+
+    /// A hire the caller is a party to: its worker or its employer.
+    async fn hire_as_party(&self, actor: &Actor, hire_id: Uuid) -> Result<(HireRow, bool)> {
+        let h = repo::hire(&self.db, hire_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        match actor.role {
+            Role::Employer => {
+                let e = self.employer_of(actor).await?;
+                if e.id == h.employer_id {
+                    Ok((h, true))
+                } else {
+                    Err(ServiceError::NotFound)
+                }
+            }
+            Role::Worker if actor.person_id == Some(h.person_id) => Ok((h, false)),
+            _ => Err(ServiceError::NotFound),
+        }
+    }
+
+    pub async fn get_hire(&self, actor: &Actor, hire_id: Uuid) -> Result<HireView> {
+        let (h, _) = self.hire_as_party(actor, hire_id).await?;
+        self.hire_view(&h).await
+    }
+
+    pub async fn my_hires(&self, actor: &Actor) -> Result<Vec<HireView>> {
+        let rows = match actor.role {
+            Role::Employer => {
+                repo::hires_of_employer(&self.db, self.employer_of(actor).await?.id).await?
+            }
+            Role::Worker => repo::hires_of_person(&self.db, Self::person_of(actor)?).await?,
+            _ => return Err(ServiceError::forbidden()),
+        };
+        let mut out = Vec::new();
+        for h in rows {
+            out.push(self.hire_view(&h).await?);
+        }
+        Ok(out)
+    }
+
+    /// The employer sets out the agreement of 四(十): service time, pay and pay day, rest,
+    /// safety and accident cover. It binds once both sides confirm.
+    pub async fn propose_agreement(
+        &self,
+        actor: &Actor,
+        hire_id: Uuid,
+        input: AgreementInput,
+    ) -> Result<HireView> {
+        let (h, employer_side) = self.hire_as_party(actor, hire_id).await?;
+        if !employer_side {
+            return Err(ServiceError::forbidden());
+        }
+        let (pay_fen, pay_unit) =
+            parse_pay("pay_amount", &input.pay_amount, "pay_unit", &input.pay_unit)?;
+        if !(1..=31).contains(&input.pay_cycle_days) {
+            return Err(ServiceError::invalid(
+                "pay_cycle_days",
+                "pay_cycle",
+                "结算周期应为1至31天",
+            ));
+        }
+        let row = AgreementRow {
+            id: Uuid::new_v4(),
+            hire_id,
+            service_time: non_empty("service_time", &input.service_time, 200)?,
+            pay_fen,
+            pay_unit,
+            pay_cycle_days: input.pay_cycle_days,
+            first_pay_on: date("first_pay_on", &input.first_pay_on)?,
+            rest: non_empty("rest", &input.rest, 200)?,
+            safety: non_empty("safety", &input.safety, 500)?,
+            accident_cover: input.accident_cover,
+            employer_confirmed_at: Some(self.clock.now()),
+            worker_confirmed_at: None,
+            created_at: self.clock.now(),
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        repo::insert_agreement(&mut tx, &row)
+            .await
+            .map_err(|e| match e {
+                linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                    code: "agreement_exists",
+                    message: "该用工已有约定".into(),
+                },
+                other => other.into(),
+            })?;
+        let flags = agreement_view(&row, &h.form).flags;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("agreement_proposed", "hire", hire_id)
+                .region(h.county_code.clone())
+                .detail(json!({"flags": flags})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.hire_view(&h).await
+    }
+
+    /// One side confirms the agreement.
+    pub async fn confirm_agreement(&self, actor: &Actor, hire_id: Uuid) -> Result<HireView> {
+        let (h, employer_side) = self.hire_as_party(actor, hire_id).await?;
+        repo::agreement_of_hire(&self.db, hire_id)
+            .await?
+            .ok_or(ServiceError::Conflict {
+                code: "no_agreement",
+                message: "用人方尚未提出约定".into(),
+            })?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::confirm_agreement(&mut tx, hire_id, employer_side, now).await? {
+            return Err(ServiceError::Conflict {
+                code: "already_confirmed",
+                message: "您已确认过该约定".into(),
+            });
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("agreement_confirmed", "hire", hire_id)
+                .region(h.county_code.clone())
+                .detail(json!({"side": if employer_side { "employer" } else { "worker" }})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.hire_view(&h).await
+    }
+
+    /// The employer records a payment due or made for a period; the worker confirms receipt.
+    pub async fn record_pay(
+        &self,
+        actor: &Actor,
+        hire_id: Uuid,
+        period: &str,
+        amount: &str,
+        due_on: &str,
+    ) -> Result<HireView> {
+        let (h, employer_side) = self.hire_as_party(actor, hire_id).await?;
+        if !employer_side {
+            return Err(ServiceError::forbidden());
+        }
+        let amount =
+            Money::parse_non_negative(amount).map_err(|e| ServiceError::field("amount", e))?;
+        let now = self.clock.now();
+        let row = PayRow {
+            id: Uuid::new_v4(),
+            hire_id,
+            period: non_empty("period", period, 40)?,
+            amount_fen: amount.fen(),
+            due_on: date("due_on", due_on)?,
+            employer_confirmed_at: Some(now),
+            worker_confirmed_at: None,
+            created_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        repo::insert_pay(&mut tx, &row).await.map_err(|e| match e {
+            linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
+                code: "pay_period_exists",
+                message: "该结算期已登记".into(),
+            },
+            other => other.into(),
+        })?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("pay_recorded", "hire", hire_id)
+                .region(h.county_code.clone())
+                .detail(json!({"period": row.period, "amount": amount.to_string()})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.hire_view(&h).await
+    }
+
+    /// The worker confirms a payment was received (the employer's side is set when recorded).
+    pub async fn confirm_pay(
+        &self,
+        actor: &Actor,
+        hire_id: Uuid,
+        pay_id: Uuid,
+    ) -> Result<HireView> {
+        let (h, employer_side) = self.hire_as_party(actor, hire_id).await?;
+        if !repo::pay_of_hire(&self.db, hire_id)
+            .await?
+            .iter()
+            .any(|r| r.id == pay_id)
+        {
+            return Err(ServiceError::NotFound);
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::confirm_pay(&mut tx, pay_id, employer_side, now).await? {
+            return Err(ServiceError::Conflict {
+                code: "already_confirmed",
+                message: "您已确认过该笔报酬".into(),
+            });
+        }
+        audit::record(&mut tx, &self.keys, now, &AuditActor::from(actor), Event::new("pay_confirmed", "hire", hire_id).region(h.county_code.clone()).detail(json!({"pay": pay_id, "side": if employer_side { "employer" } else { "worker" }}))).await?;
+        tx.commit().await?;
+        self.hire_view(&h).await
+    }
+
+    /// 用工登记 of the caller's region (staff).
+    pub async fn registrations(&self, actor: &Actor) -> Result<Vec<RegistrationView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut out = Vec::new();
+        for r in repo::registrations_in_region(&self.db, &prefix, 500).await? {
+            out.push(RegistrationView {
+                id: r.id,
+                hire_id: r.hire_id,
+                employer_name: repo::employer(&self.db, r.employer_id)
+                    .await?
+                    .map(|e| e.name)
+                    .unwrap_or_default(),
+                worker_name: self.person_name(r.person_id).await?,
+                post_title: repo::post(&self.db, r.post_id)
+                    .await?
+                    .map(|p| p.title)
+                    .unwrap_or_default(),
+                county_name: RegionCode::parse(&r.county_code)
+                    .map(|c| c.full_name())
+                    .unwrap_or_default(),
+                county_code: r.county_code,
+                form_label: label(FORMS, &r.form),
+                start_date: r.start_date,
+                registered_at: r.registered_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Pay past its due day and not confirmed by the worker, in the caller's region (staff).
+    pub async fn overdue_pay(&self, actor: &Actor) -> Result<Vec<(HireView, PayView)>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut out = Vec::new();
+        for (r, _) in repo::overdue_pay_in_region(&self.db, &prefix, self.clock.today_cst()).await?
+        {
+            let h = repo::hire(&self.db, r.hire_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let view = self.hire_view(&h).await?;
+            if let Some(p) = view.pay.iter().find(|p| p.id == r.id).cloned() {
+                out.push((view, p));
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn agreement_view(a: &AgreementRow, form: &str) -> AgreementView {
+    let mut flags = Vec::new();
+    if form == "part_time" && a.pay_cycle_days > 15 {
+        flags.push(
+            "非全日制用工劳动报酬结算支付周期最长不得超过十五日（劳动合同法第七十二条）".to_owned(),
+        );
+    }
+    if !a.accident_cover {
+        flags.push("未约定意外伤害保障，请双方注意职业安全".to_owned());
+    }
+    AgreementView {
+        service_time: a.service_time.clone(),
+        pay: pay_text(a.pay_fen, &a.pay_unit),
+        pay_cycle_days: a.pay_cycle_days,
+        first_pay_on: a.first_pay_on,
+        rest: a.rest.clone(),
+        safety: a.safety.clone(),
+        accident_cover: a.accident_cover,
+        employer_confirmed: a.employer_confirmed_at.is_some(),
+        worker_confirmed: a.worker_confirmed_at.is_some(),
+        flags,
+    }
+}
+
+impl Service {
+    /// Screening before a post goes live. Checks that need the platform's records live here:
+    /// the poster must be a verified employer, and an employer may not post the same job twice
+    /// while the first is open. Checks of the post's own text and pay are the market crate's.
+    pub(crate) fn screen_post(
+        &self,
+        employer: &EmployerRow,
+        row: &PostRow,
+        recent: &[PostRow],
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if !employer.verified {
+            findings.push(Finding {
+                code: "employer_unverified".into(),
+                field: "employer".into(),
+                message: "发布单位尚未经县级经办机构核验，岗位需人工审核后发布".into(),
+            });
+        }
+        let norm = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+                .collect::<String>()
+        };
+        let (title, description) = (norm(&row.title), norm(&row.description));
+        if recent.iter().any(|p| {
+            matches!(p.status.as_str(), "live" | "held")
+                && norm(&p.title) == title
+                && norm(&p.description) == description
+                && p.county_code == row.county_code
+        }) {
+            findings.push(Finding {
+                code: "duplicate".into(),
+                field: "title".into(),
+                message: "与本单位正在招聘的岗位重复，请修改或关闭原岗位".into(),
+            });
+        }
+        findings
+    }
+}

@@ -1,0 +1,905 @@
+//! Gig-market records: employers, job posts, worker profiles, applications, hires with their
+//! 用工登记, agreements, pay records, ratings and the search-index outbox. Lists that staff see
+//! take a region prefix, so scope is part of the query.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::{Db, Result, Tx, on_pool, on_tx};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EmployerRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub holder_person_id: Option<Uuid>,
+    pub contact_name: String,
+    pub contact_phone_cipher: Option<Vec<u8>>,
+    pub county_code: String,
+    pub address: String,
+    pub verified: bool,
+    pub verified_by: Option<Uuid>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_employers {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, kind, name, uscc, holder_person_id, contact_name, contact_phone_cipher, county_code, address, verified, \
+             verified_by, verified_at, created_at, updated_at FROM employers ",
+            $tail
+        )
+    };
+}
+
+pub async fn insert_employer(tx: &mut Tx, e: &EmployerRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO employers (id, kind, name, uscc, holder_person_id, contact_name, contact_phone_cipher, county_code, address, \
+         verified, verified_by, verified_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+    )
+    .bind(e.id)
+    .bind(&e.kind)
+    .bind(&e.name)
+    .bind(&e.uscc)
+    .bind(e.holder_person_id)
+    .bind(&e.contact_name)
+    .bind(&e.contact_phone_cipher)
+    .bind(&e.county_code)
+    .bind(&e.address)
+    .bind(e.verified)
+    .bind(e.verified_by)
+    .bind(e.verified_at)
+    .bind(e.created_at)
+    .bind(e.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn employer(db: &Db, id: Uuid) -> Result<Option<EmployerRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, EmployerRow>(
+        select_employers!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn employers_in_region(
+    db: &Db,
+    prefix: &str,
+    unverified_only: bool,
+) -> Result<Vec<EmployerRow>> {
+    let like = format!("{prefix}%");
+    Ok(if unverified_only {
+        on_pool!(db, |p| sqlx::query_as::<_, EmployerRow>(select_employers!(
+            "WHERE county_code LIKE $1 AND verified = $2 ORDER BY created_at"
+        ))
+        .bind(&like)
+        .bind(false)
+        .fetch_all(p)
+        .await)?
+    } else {
+        on_pool!(db, |p| sqlx::query_as::<_, EmployerRow>(select_employers!(
+            "WHERE county_code LIKE $1 ORDER BY created_at DESC LIMIT 500"
+        ))
+        .bind(&like)
+        .fetch_all(p)
+        .await)?
+    })
+}
+
+pub async fn verify_employer(tx: &mut Tx, id: Uuid, by: Uuid, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query("UPDATE employers SET verified = $2, verified_by = $3, verified_at = $4, updated_at = $4 WHERE id = $1 AND verified = $5")
+        .bind(id)
+        .bind(true)
+        .bind(by)
+        .bind(at)
+        .bind(false)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+pub async fn link_user_employer(tx: &mut Tx, user_id: Uuid, employer_id: Uuid) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET employer_id = $2 WHERE id = $1"
+    )
+    .bind(user_id)
+    .bind(employer_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn user_employer(db: &Db, user_id: Uuid) -> Result<Option<Uuid>> {
+    let v: Option<Option<Uuid>> = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT employer_id FROM users WHERE id = $1"
+    )
+    .bind(user_id)
+    .fetch_optional(p)
+    .await)?;
+    Ok(v.flatten())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PostRow {
+    pub id: Uuid,
+    pub employer_id: Uuid,
+    pub external_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub occupation: String,
+    pub form: String,
+    pub county_code: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub starts_on: NaiveDate,
+    pub ends_on: Option<NaiveDate>,
+    pub schedule: String,
+    pub hours_per_week: Option<i64>,
+    pub pay_fen: i64,
+    pub pay_unit: String,
+    pub headcount: i64,
+    pub hired_count: i64,
+    pub required_certificates: String,
+    pub accident_cover: bool,
+    pub status: String,
+    pub screening: String,
+    pub expires_on: NaiveDate,
+    pub posted_by: Option<Uuid>,
+    pub reviewed_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_posts {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, starts_on, \
+             ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, accident_cover, \
+             status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at FROM job_posts ",
+            $tail
+        )
+    };
+}
+
+pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO job_posts (id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, \
+         starts_on, ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, \
+         accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)"
+    )
+    .bind(p.id)
+    .bind(p.employer_id)
+    .bind(&p.external_id)
+    .bind(&p.title)
+    .bind(&p.description)
+    .bind(&p.occupation)
+    .bind(&p.form)
+    .bind(&p.county_code)
+    .bind(&p.address)
+    .bind(p.lat)
+    .bind(p.lon)
+    .bind(p.starts_on)
+    .bind(p.ends_on)
+    .bind(&p.schedule)
+    .bind(p.hours_per_week)
+    .bind(p.pay_fen)
+    .bind(&p.pay_unit)
+    .bind(p.headcount)
+    .bind(p.hired_count)
+    .bind(&p.required_certificates)
+    .bind(p.accident_cover)
+    .bind(&p.status)
+    .bind(&p.screening)
+    .bind(p.expires_on)
+    .bind(p.posted_by)
+    .bind(p.reviewed_by)
+    .bind(p.created_at)
+    .bind(p.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn post(db: &Db, id: Uuid) -> Result<Option<PostRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
+        select_posts!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn post_tx(tx: &mut Tx, id: Uuid) -> Result<Option<PostRow>> {
+    Ok(on_tx!(tx, |c| sqlx::query_as::<_, PostRow>(
+        select_posts!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn post_by_external(
+    db: &Db,
+    employer_id: Uuid,
+    external_id: &str,
+) -> Result<Option<PostRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
+        select_posts!("WHERE employer_id = $1 AND external_id = $2")
+    )
+    .bind(employer_id)
+    .bind(external_id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn posts_of_employer(db: &Db, employer_id: Uuid) -> Result<Vec<PostRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
+        select_posts!("WHERE employer_id = $1 ORDER BY created_at DESC")
+    )
+    .bind(employer_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn posts_in_region(
+    db: &Db,
+    prefix: &str,
+    status: &str,
+    limit: i64,
+) -> Result<Vec<PostRow>> {
+    let like = format!("{prefix}%");
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
+        select_posts!(
+            "WHERE county_code LIKE $1 AND status = $2 ORDER BY created_at DESC LIMIT $3"
+        )
+    )
+    .bind(&like)
+    .bind(status)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Live posts in id order after `after`, for rebuilding a search index in pages.
+pub async fn live_posts_page(db: &Db, after: Uuid, limit: i64) -> Result<Vec<PostRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
+        select_posts!("WHERE status = $1 AND id > $2 ORDER BY id LIMIT $3")
+    )
+    .bind("live")
+    .bind(after)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Moves a post between states only from an expected state; false when it was elsewhere.
+pub async fn set_post_status(
+    tx: &mut Tx,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    reviewer: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query("UPDATE job_posts SET status = $3, reviewed_by = COALESCE($4, reviewed_by), updated_at = $5 WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(reviewer)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// Takes one place of a live post; the post becomes `filled` with its last place. False when
+/// no place is left (the guard is the conditional update, not a read before it).
+pub async fn take_place(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query("UPDATE job_posts SET hired_count = hired_count + 1, updated_at = $2 WHERE id = $1 AND status = $3 AND hired_count < headcount")
+        .bind(id)
+        .bind(at)
+        .bind("live")
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    if n == 1 {
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE job_posts SET status = $2 WHERE id = $1 AND hired_count = headcount"
+        )
+        .bind(id)
+        .bind("filled")
+        .execute(c)
+        .await
+        .map(|_| ()))?;
+    }
+    Ok(n == 1)
+}
+
+/// Marks live posts whose expiry has passed as expired; returns their ids.
+pub async fn expire_posts(tx: &mut Tx, today: NaiveDate, at: DateTime<Utc>) -> Result<Vec<Uuid>> {
+    let ids: Vec<Uuid> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM job_posts WHERE status = $1 AND expires_on < $2"
+    )
+    .bind("live")
+    .bind(today)
+    .fetch_all(c)
+    .await)?;
+    for id in &ids {
+        set_post_status(tx, *id, "live", "expired", None, at).await?;
+    }
+    Ok(ids)
+}
+
+pub async fn enqueue_index(tx: &mut Tx, post_id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "INSERT INTO market_outbox (post_id, created_at) VALUES ($1, $2)"
+    )
+    .bind(post_id)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Outbox entries after `seq`, oldest first.
+pub async fn outbox_after(db: &Db, seq: i64, limit: i64) -> Result<Vec<(i64, Uuid)>> {
+    Ok(on_pool!(db, |p| sqlx::query_as(
+        "SELECT seq, post_id FROM market_outbox WHERE seq > $1 ORDER BY seq LIMIT $2"
+    )
+    .bind(seq)
+    .bind(limit)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn outbox_head(db: &Db) -> Result<i64> {
+    let v: Option<i64> = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT MAX(seq) FROM market_outbox"
+    )
+    .fetch_one(p)
+    .await)?;
+    Ok(v.unwrap_or(0))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ProfileRow {
+    pub person_id: Uuid,
+    pub occupations: String,
+    pub skills: String,
+    pub certificates: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_km: f64,
+    pub availability: String,
+    pub expected_pay_fen: Option<i64>,
+    pub expected_pay_unit: Option<String>,
+    pub wanted_forms: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn upsert_profile(tx: &mut Tx, p: &ProfileRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO worker_profiles (person_id, occupations, skills, certificates, lat, lon, radius_km, availability, expected_pay_fen, \
+         expected_pay_unit, wanted_forms, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (person_id) DO UPDATE SET \
+         occupations = $2, skills = $3, certificates = $4, lat = $5, lon = $6, radius_km = $7, availability = $8, expected_pay_fen = $9, \
+         expected_pay_unit = $10, wanted_forms = $11, updated_at = $12"
+    )
+    .bind(p.person_id)
+    .bind(&p.occupations)
+    .bind(&p.skills)
+    .bind(&p.certificates)
+    .bind(p.lat)
+    .bind(p.lon)
+    .bind(p.radius_km)
+    .bind(&p.availability)
+    .bind(p.expected_pay_fen)
+    .bind(&p.expected_pay_unit)
+    .bind(&p.wanted_forms)
+    .bind(p.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn profile(db: &Db, person_id: Uuid) -> Result<Option<ProfileRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, ProfileRow>(
+        "SELECT person_id, occupations, skills, certificates, lat, lon, radius_km, availability, expected_pay_fen, expected_pay_unit, \
+         wanted_forms, updated_at FROM worker_profiles WHERE person_id = $1"
+    )
+    .bind(person_id)
+    .fetch_optional(p)
+    .await
+    })?)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub person_id: Uuid,
+    pub direction: String,
+    pub status: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_applications {
+    ($tail:literal) => {
+        concat!("SELECT id, post_id, person_id, direction, status, message, created_at, updated_at FROM applications ", $tail)
+    };
+}
+
+pub async fn insert_application(tx: &mut Tx, a: &ApplicationRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO applications (id, post_id, person_id, direction, status, message, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+    )
+    .bind(a.id)
+    .bind(a.post_id)
+    .bind(a.person_id)
+    .bind(&a.direction)
+    .bind(&a.status)
+    .bind(&a.message)
+    .bind(a.created_at)
+    .bind(a.updated_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn application(db: &Db, id: Uuid) -> Result<Option<ApplicationRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn applications_for_post(db: &Db, post_id: Uuid) -> Result<Vec<ApplicationRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!("WHERE post_id = $1 ORDER BY created_at")
+    )
+    .bind(post_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn applications_of_person(db: &Db, person_id: Uuid) -> Result<Vec<ApplicationRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!("WHERE person_id = $1 ORDER BY created_at DESC")
+    )
+    .bind(person_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn set_application_status(
+    tx: &mut Tx,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE applications SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2"
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HireRow {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub post_id: Uuid,
+    pub employer_id: Uuid,
+    pub person_id: Uuid,
+    pub county_code: String,
+    pub form: String,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+macro_rules! select_hires {
+    ($tail:literal) => {
+        concat!("SELECT id, application_id, post_id, employer_id, person_id, county_code, form, start_date, status, created_at, completed_at FROM hires ", $tail)
+    };
+}
+
+pub async fn insert_hire(tx: &mut Tx, h: &HireRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO hires (id, application_id, post_id, employer_id, person_id, county_code, form, start_date, status, created_at, completed_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
+    )
+    .bind(h.id)
+    .bind(h.application_id)
+    .bind(h.post_id)
+    .bind(h.employer_id)
+    .bind(h.person_id)
+    .bind(&h.county_code)
+    .bind(&h.form)
+    .bind(h.start_date)
+    .bind(&h.status)
+    .bind(h.created_at)
+    .bind(h.completed_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO hiring_registrations (id, hire_id, employer_id, person_id, post_id, county_code, form, start_date, source, registered_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+    )
+    .bind(Uuid::new_v4())
+    .bind(h.id)
+    .bind(h.employer_id)
+    .bind(h.person_id)
+    .bind(h.post_id)
+    .bind(&h.county_code)
+    .bind(&h.form)
+    .bind(h.start_date)
+    .bind("market_hire")
+    .bind(h.created_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn hire(db: &Db, id: Uuid) -> Result<Option<HireRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, HireRow>(
+        select_hires!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+pub async fn hires_of_person(db: &Db, person_id: Uuid) -> Result<Vec<HireRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, HireRow>(
+        select_hires!("WHERE person_id = $1 ORDER BY created_at DESC")
+    )
+    .bind(person_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn hires_of_employer(db: &Db, employer_id: Uuid) -> Result<Vec<HireRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, HireRow>(
+        select_hires!("WHERE employer_id = $1 ORDER BY created_at DESC")
+    )
+    .bind(employer_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+pub async fn set_hire_status(
+    tx: &mut Tx,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE hires SET status = $3, completed_at = $4 WHERE id = $1 AND status = $2"
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RegistrationRow {
+    pub id: Uuid,
+    pub hire_id: Uuid,
+    pub employer_id: Uuid,
+    pub person_id: Uuid,
+    pub post_id: Uuid,
+    pub county_code: String,
+    pub form: String,
+    pub start_date: NaiveDate,
+    pub source: String,
+    pub registered_at: DateTime<Utc>,
+}
+
+/// 用工登记 in a region, newest first.
+pub async fn registrations_in_region(
+    db: &Db,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<RegistrationRow>> {
+    let like = format!("{prefix}%");
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, RegistrationRow>(
+        "SELECT id, hire_id, employer_id, person_id, post_id, county_code, form, start_date, source, registered_at FROM hiring_registrations \
+         WHERE county_code LIKE $1 ORDER BY registered_at DESC LIMIT $2"
+    )
+    .bind(&like)
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AgreementRow {
+    pub id: Uuid,
+    pub hire_id: Uuid,
+    pub service_time: String,
+    pub pay_fen: i64,
+    pub pay_unit: String,
+    pub pay_cycle_days: i64,
+    pub first_pay_on: NaiveDate,
+    pub rest: String,
+    pub safety: String,
+    pub accident_cover: bool,
+    pub employer_confirmed_at: Option<DateTime<Utc>>,
+    pub worker_confirmed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_agreement(tx: &mut Tx, a: &AgreementRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO agreements (id, hire_id, service_time, pay_fen, pay_unit, pay_cycle_days, first_pay_on, rest, safety, accident_cover, \
+         employer_confirmed_at, worker_confirmed_at, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
+    )
+    .bind(a.id)
+    .bind(a.hire_id)
+    .bind(&a.service_time)
+    .bind(a.pay_fen)
+    .bind(&a.pay_unit)
+    .bind(a.pay_cycle_days)
+    .bind(a.first_pay_on)
+    .bind(&a.rest)
+    .bind(&a.safety)
+    .bind(a.accident_cover)
+    .bind(a.employer_confirmed_at)
+    .bind(a.worker_confirmed_at)
+    .bind(a.created_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn agreement_of_hire(db: &Db, hire_id: Uuid) -> Result<Option<AgreementRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, AgreementRow>(
+        "SELECT id, hire_id, service_time, pay_fen, pay_unit, pay_cycle_days, first_pay_on, rest, safety, accident_cover, \
+         employer_confirmed_at, worker_confirmed_at, created_at FROM agreements WHERE hire_id = $1"
+    )
+    .bind(hire_id)
+    .fetch_optional(p)
+    .await
+    })?)
+}
+
+/// Records one side's confirmation of the agreement; false when already confirmed.
+pub async fn confirm_agreement(
+    tx: &mut Tx,
+    hire_id: Uuid,
+    employer_side: bool,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = if employer_side {
+        on_tx!(tx, |c| {
+            sqlx::query("UPDATE agreements SET employer_confirmed_at = $2 WHERE hire_id = $1 AND employer_confirmed_at IS NULL")
+            .bind(hire_id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?
+    } else {
+        on_tx!(tx, |c| {
+            sqlx::query("UPDATE agreements SET worker_confirmed_at = $2 WHERE hire_id = $1 AND worker_confirmed_at IS NULL")
+            .bind(hire_id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?
+    };
+    Ok(n == 1)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PayRow {
+    pub id: Uuid,
+    pub hire_id: Uuid,
+    pub period: String,
+    pub amount_fen: i64,
+    pub due_on: NaiveDate,
+    pub employer_confirmed_at: Option<DateTime<Utc>>,
+    pub worker_confirmed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_pay(tx: &mut Tx, r: &PayRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO pay_records (id, hire_id, period, amount_fen, due_on, employer_confirmed_at, worker_confirmed_at, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+    )
+    .bind(r.id)
+    .bind(r.hire_id)
+    .bind(&r.period)
+    .bind(r.amount_fen)
+    .bind(r.due_on)
+    .bind(r.employer_confirmed_at)
+    .bind(r.worker_confirmed_at)
+    .bind(r.created_at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn pay_of_hire(db: &Db, hire_id: Uuid) -> Result<Vec<PayRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, PayRow>(
+        "SELECT id, hire_id, period, amount_fen, due_on, employer_confirmed_at, worker_confirmed_at, created_at FROM pay_records \
+         WHERE hire_id = $1 ORDER BY due_on"
+    )
+    .bind(hire_id)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
+pub async fn confirm_pay(
+    tx: &mut Tx,
+    pay_id: Uuid,
+    employer_side: bool,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = if employer_side {
+        on_tx!(tx, |c| {
+            sqlx::query("UPDATE pay_records SET employer_confirmed_at = $2 WHERE id = $1 AND employer_confirmed_at IS NULL")
+            .bind(pay_id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?
+    } else {
+        on_tx!(tx, |c| {
+            sqlx::query("UPDATE pay_records SET worker_confirmed_at = $2 WHERE id = $1 AND worker_confirmed_at IS NULL")
+            .bind(pay_id)
+            .bind(at)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+        })?
+    };
+    Ok(n == 1)
+}
+
+/// Pay records of hires in a region that are past due and not confirmed by the worker.
+pub async fn overdue_pay_in_region(
+    db: &Db,
+    prefix: &str,
+    today: NaiveDate,
+) -> Result<Vec<(PayRow, String)>> {
+    let like = format!("{prefix}%");
+    let rows: Vec<PayRow> = on_pool!(db, |p| {
+        sqlx::query_as::<_, PayRow>(
+        "SELECT r.id, r.hire_id, r.period, r.amount_fen, r.due_on, r.employer_confirmed_at, r.worker_confirmed_at, r.created_at \
+         FROM pay_records r JOIN hires h ON h.id = r.hire_id WHERE h.county_code LIKE $1 AND r.due_on < $2 AND r.worker_confirmed_at IS NULL \
+         ORDER BY r.due_on"
+    )
+    .bind(&like)
+    .bind(today)
+    .fetch_all(p)
+    .await
+    })?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let county: String = on_pool!(db, |p| sqlx::query_scalar(
+            "SELECT county_code FROM hires WHERE id = $1"
+        )
+        .bind(r.hire_id)
+        .fetch_one(p)
+        .await)?;
+        out.push((r, county));
+    }
+    Ok(out)
+}
+
+/// An employer's pay record: (confirmed by the worker on or before the due day, late or missing and past due).
+pub async fn on_time_record(db: &Db, employer_id: Uuid, today: NaiveDate) -> Result<(i64, i64)> {
+    let rows: Vec<(NaiveDate, Option<DateTime<Utc>>)> = on_pool!(db, |p| {
+        sqlx::query_as(
+        "SELECT r.due_on, r.worker_confirmed_at FROM pay_records r JOIN hires h ON h.id = r.hire_id WHERE h.employer_id = $1"
+    )
+    .bind(employer_id)
+    .fetch_all(p)
+    .await
+    })?;
+    let mut on_time = 0;
+    let mut late = 0;
+    for (due, confirmed) in rows {
+        match confirmed {
+            Some(at) if (at + chrono::Duration::hours(8)).date_naive() <= due => on_time += 1,
+            Some(_) => late += 1,
+            None if due < today => late += 1,
+            None => {}
+        }
+    }
+    Ok((on_time, late))
+}
+
+pub async fn insert_rating(
+    tx: &mut Tx,
+    id: Uuid,
+    hire_id: Uuid,
+    rater: &str,
+    score: i64,
+    comment: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query("INSERT INTO ratings (id, hire_id, rater, score, comment, created_at) VALUES ($1,$2,$3,$4,$5,$6)")
+        .bind(id)
+        .bind(hire_id)
+        .bind(rater)
+        .bind(score)
+        .bind(comment)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
