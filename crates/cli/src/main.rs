@@ -1,6 +1,7 @@
 //! `linghuo`: the one binary of the platform — serve, migrate, manage accounts, verify the
 //! audit chain, run the policy engine and benchmarks.
 
+mod bench_market;
 mod bench_policy;
 mod policy_cmd;
 mod settings;
@@ -127,6 +128,8 @@ enum AuditCommand {
 enum BenchCommand {
     /// The eleven-benefit bundle over a population.
     Policy(bench_policy::BenchPolicyArgs),
+    /// Search index build, search and recommendations over synthetic posts and workers.
+    Market(bench_market::BenchMarketArgs),
 }
 
 fn main() -> ExitCode {

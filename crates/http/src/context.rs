@@ -151,7 +151,7 @@ pub async fn outer_layer(mut req: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         header::STRICT_TRANSPORT_SECURITY,
@@ -174,9 +174,14 @@ pub async fn outer_layer(mut req: Request, next: Next) -> Response {
     resp
 }
 
+/// Whether an unsafe request comes from this site. Browsers say so in `Sec-Fetch-Site`; where
+/// it is absent the `Origin` must name this host. An opaque `Origin: null` counts only with
+/// `Sec-Fetch-Site: same-origin` (some browsers send it for same-site form posts).
 fn same_origin(headers: &HeaderMap) -> bool {
-    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
-        return false;
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin") => return true,
+        Some("cross-site" | "same-site") => return false,
+        _ => {}
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;

@@ -1585,42 +1585,72 @@ fn agreement_view(a: &AgreementRow, form: &str) -> AgreementView {
     }
 }
 
+/// The market crate's view of a stored post (for screening and the search index).
+pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
+    Some(linghuo_market::JobPost {
+        id: row.id,
+        external_id: row.external_id.clone(),
+        title: row.title.clone(),
+        description: row.description.clone(),
+        skills: Vec::new(),
+        occupation: row.occupation.clone(),
+        form: linghuo_market::JobForm::parse(&row.form).ok()?,
+        county: RegionCode::parse(&row.county_code).ok()?,
+        lat: row.lat,
+        lon: row.lon,
+        pay: linghuo_market::Pay {
+            amount_fen: row.pay_fen,
+            unit: linghuo_market::PayUnit::parse(&row.pay_unit).ok()?,
+        },
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        schedule: linghuo_market::Schedule::default(),
+        hours_per_week: row.hours_per_week.and_then(|h| u32::try_from(h).ok()),
+        headcount: u32::try_from(row.headcount).ok()?,
+        required_certificates: serde_json::from_str(&row.required_certificates).unwrap_or_default(),
+        accident_cover: row.accident_cover,
+        employer_on_time_rate: None,
+        posted_at: row.created_at,
+        expires_on: row.expires_on,
+    })
+}
+
 impl Service {
-    /// Screening before a post goes live. Checks that need the platform's records live here:
-    /// the poster must be a verified employer, and an employer may not post the same job twice
-    /// while the first is open. Checks of the post's own text and pay are the market crate's.
+    /// Screening before a post goes live (linghuo-market's rules): fee requests to workers,
+    /// pay below the minimum wage in force or far outside the usual range, duplicates of the
+    /// employer's open posts, and a poster that is not a verified employer.
     pub(crate) fn screen_post(
         &self,
         employer: &EmployerRow,
         row: &PostRow,
         recent: &[PostRow],
     ) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        if !employer.verified {
-            findings.push(Finding {
-                code: "employer_unverified".into(),
-                field: "employer".into(),
-                message: "发布单位尚未经县级经办机构核验，岗位需人工审核后发布".into(),
-            });
-        }
-        let norm = |s: &str| {
-            s.chars()
-                .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
-                .collect::<String>()
+        let Some(job) = job_post(row) else {
+            return vec![Finding {
+                code: "unreadable".into(),
+                field: "post".into(),
+                message: "岗位信息不完整，需人工审核".into(),
+            }];
         };
-        let (title, description) = (norm(&row.title), norm(&row.description));
-        if recent.iter().any(|p| {
-            matches!(p.status.as_str(), "live" | "held")
-                && norm(&p.title) == title
-                && norm(&p.description) == description
-                && p.county_code == row.county_code
-        }) {
-            findings.push(Finding {
-                code: "duplicate".into(),
-                field: "title".into(),
-                message: "与本单位正在招聘的岗位重复，请修改或关闭原岗位".into(),
-            });
-        }
-        findings
+        let open: Vec<linghuo_market::JobPost> = recent
+            .iter()
+            .filter(|p| matches!(p.status.as_str(), "live" | "held"))
+            .filter_map(job_post)
+            .collect();
+        let ctx = linghuo_market::ScreeningContext {
+            today: self.clock.today_cst(),
+            employer_verified: employer.verified,
+            poster_matches_employer: true,
+            recent_posts: &open,
+            minimum_wages: None,
+        };
+        linghuo_market::screen(&job, &ctx)
+            .into_iter()
+            .map(|f| Finding {
+                code: f.code.to_owned(),
+                field: f.field.to_owned(),
+                message: f.message,
+            })
+            .collect()
     }
 }
