@@ -149,6 +149,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(BenchCommand::Policy(args)) => {
             bench_policy::run(args).map(|()| ExitCode::SUCCESS)
         }
+        Command::Bench(BenchCommand::Market(args)) => {
+            bench_market::run(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Config(ConfigCommand::Default) => {
             print!("{}", settings::default_toml()?);
             Ok(ExitCode::SUCCESS)
