@@ -66,6 +66,9 @@ fn mask_keeping_ends(s: &str, min_len: usize) -> String {
 /// contains a run of exactly 11 ASCII digits of the form `1[3-9]…` (not part
 /// of a longer digit run), or `+86` followed by such a run; otherwise `None`.
 ///
+/// Digit runs touching an ASCII letter are skipped: they are parts of identifiers such as
+/// UUIDs or hex hashes (`…-e19468617533`), not numbers shown to a person.
+///
 /// A single pass over the bytes, so it is linear in the text length (a
 /// 100 KB page takes well under a millisecond). Multi-byte UTF-8 sequences
 /// never contain ASCII bytes, so scanning bytes is safe for Chinese text.
@@ -87,7 +90,13 @@ fn contains_id_number(bytes: &[u8]) -> bool {
         let is_digit = c.is_ascii_digit();
         if run >= 17 && (is_digit || c == b'X' || c == b'x') {
             let window = &bytes[j - 17..=j];
-            if checksum_ok(window) && plausible_birth_date(&window[6..14]) {
+            let letter_before = j >= 18 && bytes[j - 18].is_ascii_alphabetic();
+            let letter_after = bytes.get(j + 1).is_some_and(u8::is_ascii_alphabetic);
+            if !letter_before
+                && !letter_after
+                && checksum_ok(window)
+                && plausible_birth_date(&window[6..14])
+            {
                 return true;
             }
         }
@@ -113,6 +122,11 @@ fn contains_mobile(bytes: &[u8]) -> bool {
             i += 1;
         }
         let run = &bytes[start..i];
+        let in_identifier = (start > 0 && bytes[start - 1].is_ascii_alphabetic())
+            || bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+        if in_identifier {
+            continue;
+        }
         if is_mobile_digits(run) {
             return true;
         }
@@ -128,6 +142,20 @@ fn contains_mobile(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn identifiers_are_not_personal_data() {
+        assert_eq!(
+            find_unmasked_pii("\"id\":\"f99af006-b314-401f-aae0-e19468617533\""),
+            None
+        );
+        assert_eq!(find_unmasked_pii("hash a140105199003071234b"), None);
+        assert_eq!(find_unmasked_pii("手机 19468617533 号"), Some("phone"));
+        assert_eq!(
+            find_unmasked_pii("\"140105199003071234\""),
+            Some("id_number")
+        );
+    }
 
     #[test]
     fn names() {

@@ -99,7 +99,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         assert_eq!(live["pay"], "30.00元/小时");
         let dup = emp.post(&app, "/api/v1/posts", post_body("钟点工 家庭保洁")).await.json();
         assert_eq!(dup["status"], "held");
-        assert_eq!(dup["findings"][0]["code"], "duplicate");
+        assert_eq!(dup["findings"][0]["code"], "duplicate_post");
 
         // A worker applies; applying twice is a conflict.
         let mut w = worker(&app, "xiuying", 51).await;
