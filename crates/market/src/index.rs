@@ -41,7 +41,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use linghuo_domain::{RegionCode, occupations};
+use linghuo_domain::{RegionCode, RegionLevel, occupation, occupation_children, occupations};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
@@ -53,7 +53,6 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentOrdinal,
     SegmentReader, TantivyDocument, Term,
@@ -72,6 +71,8 @@ pub const MAX_OFFSET: usize = 10_000;
 /// Most grid cells one geo pre-filter may name (the level is chosen so the
 /// covering stays under it).
 const MAX_CELLS: usize = 36;
+/// Radii tried, in turn, for "nearest first" without a radius.
+const NEAREST_RINGS_KM: [f64; 3] = [5.0, 20.0, 80.0];
 
 const BOOST_TITLE: Score = 3.0;
 const BOOST_OCCUPATION: Score = 2.0;
@@ -196,6 +197,8 @@ struct Fields {
     occupation: Field,
     occupation_ix: Field,
     region: Field,
+    county: Field,
+    form_ix: Field,
     form: Field,
     cell: Field,
     lat: Field,
@@ -220,6 +223,13 @@ fn schema() -> (Schema, Fields) {
         );
         if stored { o.set_stored() } else { o }
     };
+    // Words segmented once per occupation or county and added as separate
+    // values, each one term, so posts do not pay for segmenting them again.
+    let tokens = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_text_field("id", STRING),
         id_hi: b.add_u64_field("id_hi", FAST),
@@ -228,11 +238,13 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text(true)),
         description: b.add_text_field("description", text(false)),
         skills: b.add_text_field("skills", text(false)),
-        occupation_words: b.add_text_field("occupation_words", text(false)),
-        place_words: b.add_text_field("place_words", text(false)),
+        occupation_words: b.add_text_field("occupation_words", tokens.clone()),
+        place_words: b.add_text_field("place_words", tokens),
         occupation: b.add_text_field("occupation", STRING),
         occupation_ix: b.add_u64_field("occupation_ix", FAST),
         region: b.add_text_field("region", STRING),
+        county: b.add_u64_field("county", FAST),
+        form_ix: b.add_u64_field("form_ix", FAST),
         form: b.add_text_field("form", STRING),
         cell: b.add_u64_field("cell", INDEXED),
         lat: b.add_f64_field("lat", FAST),
@@ -249,20 +261,31 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-fn pre_tokenized(segmenter: &Segmenter, text: String) -> PreTokenizedString {
-    let tokens = segmenter
-        .index_tokens(&text)
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| Token {
-            offset_from: 0,
-            offset_to: 0,
-            position: i,
-            text: t,
-            position_length: 1,
-        })
-        .collect();
-    PreTokenizedString { text, tokens }
+fn dedup_keep_order(words: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+}
+
+const PLAN_AUTO: u8 = 0;
+#[cfg(test)]
+const PLAN_ALL_TERMS: u8 = 1;
+#[cfg(test)]
+const PLAN_NO_TERMS: u8 = 2;
+
+/// A filter of the query and how many posts it matches (from the term
+/// dictionaries; deleted posts included).
+struct Filter {
+    kind: FilterKind,
+    matches: u64,
+    query: Box<dyn Query>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterKind {
+    /// Single terms: region, occupation, form.
+    Terms,
+    /// The grid cells covering a radius.
+    Cells,
 }
 
 /// The search index. `Sync`: share one per process (writes take an
@@ -270,11 +293,15 @@ fn pre_tokenized(segmenter: &Segmenter, text: String) -> PreTokenizedString {
 pub struct MarketIndex {
     index: Index,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// `None` only for the moment [`MarketIndex::wait_for_merges`] swaps it.
+    writer: Mutex<Option<IndexWriter>>,
+    options: IndexOptions,
+    /// Query planning (see `search`); tests force each way.
+    plan: std::sync::atomic::AtomicU8,
     reader: IndexReader,
     segmenter: Segmenter,
-    occupation_words: HashMap<&'static str, PreTokenizedString>,
-    place_words: HashMap<u32, PreTokenizedString>,
+    occupation_words: HashMap<&'static str, (u64, Vec<String>)>,
+    place_words: HashMap<u32, Vec<String>>,
 }
 
 impl std::fmt::Debug for MarketIndex {
@@ -325,20 +352,20 @@ impl MarketIndex {
     ) -> Result<MarketIndex, MarketError> {
         let segmenter = Segmenter::shared();
         index.tokenizers().register(TOKENIZER, segmenter.clone());
-        let threads = options.writer_threads.max(1);
-        // tantivy needs at least 15 MB per thread.
-        let budget = (options.writer_memory_mib.max(16 * threads)) << 20;
-        let writer = index.writer_with_num_threads(threads, budget)?;
+        let writer = MarketIndex::new_writer(&index, options)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let occupation_words = occupations()
             .iter()
-            .map(|o| {
+            .enumerate()
+            .map(|(i, o)| {
                 let mut words = vec![o.name];
                 words.extend(o.synonyms.iter().copied());
-                (o.code, pre_tokenized(&segmenter, words.join(" ")))
+                let mut tokens = segmenter.index_tokens(&words.join(" "));
+                dedup_keep_order(&mut tokens);
+                (o.code, (i as u64, tokens))
             })
             .collect();
         let place_words = linghuo_domain::all_regions()
@@ -349,13 +376,17 @@ impl MarketIndex {
                     text.push(' ');
                     text.push_str(city.name());
                 }
-                (r.code(), pre_tokenized(&segmenter, text))
+                let mut tokens = segmenter.index_tokens(&text);
+                dedup_keep_order(&mut tokens);
+                (r.code(), tokens)
             })
             .collect();
         Ok(MarketIndex {
             index,
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
+            options,
+            plan: std::sync::atomic::AtomicU8::new(PLAN_AUTO),
             reader,
             segmenter,
             occupation_words,
@@ -363,9 +394,24 @@ impl MarketIndex {
         })
     }
 
-    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+    fn new_writer(index: &Index, options: IndexOptions) -> Result<IndexWriter, MarketError> {
+        let threads = options.writer_threads.max(1);
+        // tantivy needs at least 15 MB per thread.
+        let budget = (options.writer_memory_mib.max(16 * threads)) << 20;
+        Ok(index.writer_with_num_threads(threads, budget)?)
+    }
+
+    /// Runs `f` with the writer under the lock.
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<T, MarketError>,
+    ) -> Result<T, MarketError> {
         // A panic while holding the lock leaves tantivy's writer usable.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = guard
+            .as_mut()
+            .ok_or_else(|| MarketError::Index("索引写入器不可用".to_string()))?;
+        f(writer)
     }
 
     fn document(&self, post: &JobPost) -> TantivyDocument {
@@ -383,11 +429,20 @@ impl MarketIndex {
         for s in &post.skills {
             doc.add_text(f.skills, s);
         }
-        if let Some(words) = self.occupation_words.get(post.occupation.as_str()) {
-            doc.add_pre_tokenized_text(f.occupation_words, words.clone());
+        let mut occupation_ix = u64::MAX;
+        if let Some((ix, words)) = self.occupation_words.get(post.occupation.as_str()) {
+            occupation_ix = *ix;
+            for w in words {
+                doc.add_text(f.occupation_words, w);
+            }
         }
-        if let Some(words) = self.place_words.get(&post.county.code()) {
-            doc.add_pre_tokenized_text(f.place_words, words.clone());
+        for w in self
+            .place_words
+            .get(&post.county.code())
+            .into_iter()
+            .flatten()
+        {
+            doc.add_text(f.place_words, w);
         }
         // The code and its ancestors, so a filter on a category finds trades.
         let mut code = post.occupation.as_str();
@@ -398,17 +453,15 @@ impl MarketIndex {
                 None => break,
             }
         }
-        let ix = occupations()
-            .iter()
-            .position(|o| o.code == post.occupation)
-            .map_or(u64::MAX, |i| i as u64);
-        doc.add_u64(f.occupation_ix, ix);
+        doc.add_u64(f.occupation_ix, occupation_ix);
         let mut region = Some(post.county);
         while let Some(r) = region {
             doc.add_text(f.region, r.as_str());
             region = r.parent();
         }
+        doc.add_u64(f.county, u64::from(post.county.code()));
         doc.add_text(f.form, post.form.code());
+        doc.add_u64(f.form_ix, post.form as u64);
         for level in 0..LEVEL_KM.len() as u8 {
             doc.add_u64(f.cell, GridCell::containing(post.lat, post.lon, level).id());
         }
@@ -433,36 +486,47 @@ impl MarketIndex {
     /// Visible to searches after the next commit.
     pub fn upsert(&self, post: &JobPost) -> Result<(), MarketError> {
         let doc = self.document(post);
-        let writer = self.writer();
-        writer.delete_term(Term::from_field_text(self.fields.id, &post.id.to_string()));
-        writer.add_document(doc)?;
-        Ok(())
+        let id = Term::from_field_text(self.fields.id, &post.id.to_string());
+        self.with_writer(|w| {
+            w.delete_term(id);
+            w.add_document(doc)?;
+            Ok(())
+        })
     }
 
     /// Adds a post known not to be in the index (a rebuild into an empty
     /// index); skips the delete that [`MarketIndex::upsert`] issues.
     pub fn insert_new(&self, post: &JobPost) -> Result<(), MarketError> {
         let doc = self.document(post);
-        self.writer().add_document(doc)?;
-        Ok(())
+        self.with_writer(|w| {
+            w.add_document(doc)?;
+            Ok(())
+        })
     }
 
     /// Removes the post with this id (no error when there is none).
     pub fn remove(&self, id: Uuid) -> Result<(), MarketError> {
-        self.writer()
-            .delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
-        Ok(())
+        let term = Term::from_field_text(self.fields.id, &id.to_string());
+        self.with_writer(|w| {
+            w.delete_term(term);
+            Ok(())
+        })
     }
 
     /// Removes every post (before a rebuild).
     pub fn clear(&self) -> Result<(), MarketError> {
-        self.writer().delete_all_documents()?;
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            Ok(())
+        })
     }
 
     /// Makes the writes so far durable and visible to searches.
     pub fn commit(&self) -> Result<(), MarketError> {
-        self.writer().commit()?;
+        self.with_writer(|w| {
+            w.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -470,12 +534,12 @@ impl MarketIndex {
     /// Commits and records `checkpoint` (for example the id of the last
     /// outbox entry applied) with the commit, atomically.
     pub fn commit_with_checkpoint(&self, checkpoint: &str) -> Result<(), MarketError> {
-        {
-            let mut writer = self.writer();
-            let mut prepared = writer.prepare_commit()?;
+        self.with_writer(|w| {
+            let mut prepared = w.prepare_commit()?;
             prepared.set_payload(checkpoint);
             prepared.commit()?;
-        }
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -487,18 +551,16 @@ impl MarketIndex {
     }
 
     /// Waits for background segment merges to finish (after a bulk build,
-    /// before measuring or shutting down). The index stays usable.
+    /// before measuring or shutting down). Uncommitted writes are dropped,
+    /// so commit first. The index stays usable.
     pub fn wait_for_merges(&self) -> Result<(), MarketError> {
-        let mut writer = self.writer();
-        // `wait_merging_threads` consumes the writer; replace it with a new one.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        let fresh = self
-            .index
-            .writer_with_num_threads(threads, (64 * threads) << 20)?;
-        let old = std::mem::replace(&mut *writer, fresh);
-        old.wait_merging_threads()?;
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = guard.take() {
+            old.wait_merging_threads()?;
+        }
+        *guard = Some(MarketIndex::new_writer(&self.index, self.options)?);
+        drop(guard);
+        self.reader.reload()?;
         Ok(())
     }
 
@@ -514,6 +576,11 @@ impl MarketIndex {
     /// Number of segments (a diagnostic for benchmarks).
     pub fn segment_count(&self) -> usize {
         self.reader.searcher().segment_readers().len()
+    }
+
+    #[cfg(test)]
+    fn set_plan(&self, plan: u8) {
+        self.plan.store(plan, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The words a query text is searched for (for tests and debugging).
@@ -556,31 +623,66 @@ impl MarketIndex {
         ))
     }
 
-    fn filter_queries(&self, q: &SearchQuery) -> Vec<Box<dyn Query>> {
+    /// The term filters of a query with their sizes.
+    fn filter_queries(
+        &self,
+        q: &SearchQuery,
+        searcher: &tantivy::Searcher,
+    ) -> Result<Vec<Filter>, MarketError> {
         let f = &self.fields;
-        let mut filters: Vec<Box<dyn Query>> = Vec::new();
-        let raw = |field: Field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ))
+        let mut filters: Vec<Filter> = Vec::new();
+        let mut raw = |field: Field, value: &str| -> Result<(), MarketError> {
+            let term = Term::from_field_text(field, value);
+            let n = searcher.doc_freq(&term)?;
+            filters.push(Filter {
+                kind: FilterKind::Terms,
+                matches: n,
+                query: Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            });
+            Ok(())
         };
         if let Some(r) = q.region {
-            filters.push(raw(f.region, &r.as_str()));
+            raw(f.region, &r.as_str())?;
         }
         if let Some(o) = &q.occupation {
-            filters.push(raw(f.occupation, o.trim()));
+            raw(f.occupation, o.trim())?;
         }
         if let Some(form) = q.form {
-            filters.push(raw(f.form, form.code()));
+            raw(f.form, form.code())?;
         }
         if let (Some((lat, lon)), Some(r)) = (q.near, q.radius_km) {
             let cells = GridCell::best_covering(lat, lon, r, MAX_CELLS);
-            filters.push(Box::new(TermSetQuery::new(
-                cells.iter().map(|c| Term::from_field_u64(f.cell, c.id())),
-            )));
+            let terms: Vec<Term> = cells
+                .iter()
+                .map(|c| Term::from_field_u64(f.cell, c.id()))
+                .collect();
+            let mut n = 0;
+            for t in &terms {
+                n += searcher.doc_freq(t)?;
+            }
+            filters.push(Filter {
+                kind: FilterKind::Cells,
+                matches: n,
+                query: Box::new(TermSetQuery::new(terms)),
+            });
         }
-        filters
+        Ok(filters)
+    }
+
+    /// Posts matching a word in any field, at most (sum over fields).
+    fn word_frequency(&self, searcher: &tantivy::Searcher, word: &str) -> Result<u64, MarketError> {
+        let f = &self.fields;
+        let mut n = 0;
+        for field in [
+            f.title,
+            f.occupation_words,
+            f.skills,
+            f.description,
+            f.place_words,
+        ] {
+            n += searcher.doc_freq(&Term::from_field_text(field, word))?;
+        }
+        Ok(n)
     }
 
     /// Searches the last commit.
@@ -603,14 +705,51 @@ impl MarketIndex {
                 "位置坐标不正确：纬度在 -90 到 90 之间，经度在 -180 到 180 之间",
             ));
         }
+        let searcher = self.reader.searcher();
+        let keep = offset + limit;
+        // "Nearest first" without a radius: try growing rings first; once a
+        // ring holds a full page, nothing outside it can rank higher.
+        let mut found = None;
+        if q.sort == SortBy::Distance && q.near.is_some() && q.radius_km.is_none() {
+            for r in NEAREST_RINGS_KM {
+                let ring = SearchQuery {
+                    radius_km: Some(r),
+                    ..q.clone()
+                };
+                let c = self.candidates(&ring, &searcher, keep, false)?;
+                if c.len() >= keep {
+                    found = Some(c);
+                    break;
+                }
+            }
+        }
+        let found = match found {
+            Some(c) => c,
+            None => self.candidates(q, &searcher, keep, true)?,
+        };
+        let mut hits = Vec::with_capacity(limit);
+        for c in found.into_iter().skip(offset).take(limit) {
+            hits.push(self.hit(&searcher, c)?);
+        }
+        Ok(hits)
+    }
+
+    /// The best `keep` matches of a query. With `fallback`, a text whose
+    /// words never occur together is searched again for any of them.
+    fn candidates(
+        &self,
+        q: &SearchQuery,
+        searcher: &tantivy::Searcher,
+        keep: usize,
+        fallback: bool,
+    ) -> Result<Vec<Candidate>, MarketError> {
         let words = q
             .text
             .as_deref()
             .map(|t| self.segmenter.query_words(t))
             .unwrap_or_default();
-        let searcher = self.reader.searcher();
         let collector = HitCollector {
-            keep: offset + limit,
+            keep,
             near: q.near.map(|(lat, lon)| GeoPoint::new(lat, lon)),
             radius_km: q.near.and(q.radius_km),
             by_distance: q.sort == SortBy::Distance && q.near.is_some(),
@@ -619,15 +758,68 @@ impl MarketIndex {
                 .available_on
                 .map(|d| (i64::from(day_number(d)), u64::from(Weekdays::of_date(d).0))),
             live_on: q.live_on.map(|d| i64::from(day_number(d))),
+            region: q.region.and_then(|r| match r.level() {
+                RegionLevel::County => Some(RegionFilter::County(u64::from(r.code()))),
+                RegionLevel::City => Some(RegionFilter::City(u64::from(r.code() / 100))),
+                RegionLevel::Province => None,
+            }),
+            occupations: match &q.occupation {
+                None => None,
+                Some(code) => {
+                    let Some(o) = occupation(code.trim()) else {
+                        return Ok(Vec::new());
+                    };
+                    let mut allowed = vec![false; occupations().len()];
+                    for x in std::iter::once(o).chain(occupation_children(o.code)) {
+                        if let Some(i) = occupations().iter().position(|c| c.code == x.code) {
+                            allowed[i] = true;
+                        }
+                    }
+                    Some(allowed)
+                }
+            },
+            form: q.form.map(|f| f as u64),
             scoring: !words.is_empty(),
         };
+        // Plan. Every filter is checked exactly in the collector, so a term
+        // filter in the query only narrows the candidates and never changes
+        // results. Term filters (region, occupation, form) cost nothing up
+        // front and let the intersection skip text postings: always in
+        // (except the whole province, which matches everything). The cell
+        // filter materialises the posts of its cells first: in when there
+        // is no text, or when those posts are not far more numerous than
+        // the text's (a rare word is cheaper checked post by post).
+        let filters = self.filter_queries(q, searcher)?;
+        let mut text_frequency = u64::MAX;
+        for w in &words {
+            text_frequency = text_frequency.min(self.word_frequency(searcher, w)?);
+        }
+        let plan = self.plan.load(std::sync::atomic::Ordering::Relaxed);
+        let selective: Vec<&Box<dyn Query>> = filters
+            .iter()
+            .filter(|filter| match plan {
+                PLAN_AUTO => match filter.kind {
+                    FilterKind::Terms => filter.matches < searcher.num_docs(),
+                    FilterKind::Cells => {
+                        words.is_empty() || filter.matches <= text_frequency.saturating_mul(20)
+                    }
+                },
+                #[cfg(test)]
+                PLAN_ALL_TERMS => true,
+                _ => false,
+            })
+            .map(|filter| &filter.query)
+            .collect();
         let run = |required: usize| -> Result<Vec<Candidate>, MarketError> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             if !words.is_empty() {
                 clauses.push((Occur::Must, self.text_query(&words, required)));
             }
-            for filter in self.filter_queries(q) {
-                clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
+            for filter in &selective {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+                ));
             }
             let query: Box<dyn Query> = if clauses.is_empty() {
                 Box::new(AllQuery)
@@ -637,14 +829,10 @@ impl MarketIndex {
             Ok(searcher.search(query.as_ref(), &collector)?)
         };
         let mut found = run(words.len())?;
-        if found.is_empty() && words.len() > 1 {
+        if fallback && found.is_empty() && words.len() > 1 {
             found = run(1)?;
         }
-        let mut hits = Vec::with_capacity(limit);
-        for c in found.into_iter().skip(offset).take(limit) {
-            hits.push(self.hit(&searcher, c)?);
-        }
-        Ok(hits)
+        Ok(found)
     }
 
     fn hit(&self, searcher: &tantivy::Searcher, c: Candidate) -> Result<SearchHit, MarketError> {
@@ -726,13 +914,31 @@ struct HitCollector {
     /// Day number and weekday bit.
     available_on: Option<(i64, u64)>,
     live_on: Option<i64>,
+    region: Option<RegionFilter>,
+    /// Allowed catalogue indices.
+    occupations: Option<Vec<bool>>,
+    form: Option<u64>,
     scoring: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum RegionFilter {
+    County(u64),
+    /// The first four digits of the city code (valid for Shanxi, see
+    /// `RegionCode::sql_prefix`).
+    City(u64),
 }
 
 type Col<T> = std::sync::Arc<dyn ColumnValues<T>>;
 
 struct SegmentHits {
     segment: SegmentOrdinal,
+    region: Option<RegionFilter>,
+    occupations: Option<Vec<bool>>,
+    form: Option<u64>,
+    county: Col<u64>,
+    occupation_ix: Col<u64>,
+    form_ix: Col<u64>,
     keep: usize,
     near: Option<GeoPoint>,
     radius_km: Option<f64>,
@@ -765,6 +971,12 @@ impl Collector for HitCollector {
         let ff = reader.fast_fields();
         Ok(SegmentHits {
             segment,
+            region: self.region,
+            occupations: self.occupations.clone(),
+            form: self.form,
+            county: ff.column_first_or_default("county")?,
+            occupation_ix: ff.column_first_or_default("occupation_ix")?,
+            form_ix: ff.column_first_or_default("form_ix")?,
             keep: self.keep,
             near: self.near,
             radius_km: self.radius_km,
@@ -802,6 +1014,24 @@ impl SegmentCollector for SegmentHits {
     type Fruit = Vec<Candidate>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(form) = self.form
+            && self.form_ix.get_val(doc) != form
+        {
+            return;
+        }
+        if let Some(allowed) = &self.occupations
+            && !allowed
+                .get(self.occupation_ix.get_val(doc) as usize)
+                .copied()
+                .unwrap_or(false)
+        {
+            return;
+        }
+        match self.region {
+            Some(RegionFilter::County(c)) if self.county.get_val(doc) != c => return,
+            Some(RegionFilter::City(c)) if self.county.get_val(doc) / 100 != c => return,
+            _ => {}
+        }
         if let Some(min) = self.pay_at_least
             && self.pay_hour.get_val(doc) < min
         {

@@ -107,12 +107,17 @@ pub const LOCAL_WORDS: &[&str] = &[
     "标注",
 ];
 
-/// Words that carry no meaning in a job search ("找保洁的工作" → 保洁).
+/// Words that carry no meaning in a job search ("找保洁的工作" → 保洁) or
+/// that every post has (内容, 待遇, 元): neither indexed nor searched.
 const STOP_WORDS: &[&str] = &[
     "的", "了", "在", "和", "与", "及", "或", "找", "要", "我", "想", "有", "是", "个", "做", "招",
     "聘", "招聘", "招人", "急招", "诚聘", "工作", "岗位", "职位", "人员", "师傅", "附近", "本地",
-    "一名", "若干", "一个", "求职", "找活", "活", "干活",
+    "一名", "若干", "一个", "求职", "找活", "活", "干活", "元", "名", "人", "内容", "待遇", "要求",
+    "提供", "负责", "优先", "相关", "以上", "以下", "左右", "可以", "能够", "需要", "等",
 ];
+
+static STOP_SET: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
 
 static SHARED: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(build_dictionary()));
 
@@ -170,10 +175,24 @@ impl Default for Segmenter {
     }
 }
 
-/// Whether a token is worth indexing: it has a letter, digit or CJK
-/// character (not punctuation or spaces).
+/// Whether a token is worth indexing: it has a letter or a CJK character
+/// (not punctuation, spaces or a bare number) and is not a stop word.
+/// Checks the common cases before the slow Unicode tables.
 fn is_word(w: &str) -> bool {
-    w.chars().any(|c| c.is_alphanumeric())
+    w.chars().any(|c| {
+        c.is_ascii_alphabetic()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || (!c.is_ascii() && c.is_alphabetic())
+    }) && !STOP_SET.contains(w)
+}
+
+/// Lower-cases only when needed (Chinese text has no case).
+fn lower(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 impl Segmenter {
@@ -187,7 +206,7 @@ impl Segmenter {
     /// Tokens as the index stores them (search mode, lower-cased, no
     /// punctuation).
     pub fn index_tokens(&self, text: &str) -> Vec<String> {
-        let lower = text.to_lowercase();
+        let lower = lower(text);
         self.jieba
             .cut_for_search(&lower, false)
             .into_iter()
@@ -199,11 +218,11 @@ impl Segmenter {
     /// The words of a query (default mode, lower-cased, without stop words
     /// and duplicates), in order.
     pub fn query_words(&self, text: &str) -> Vec<String> {
-        let lower = text.to_lowercase();
+        let lower = lower(text);
         let mut words: Vec<String> = Vec::new();
         for t in self.jieba.cut(&lower, false) {
             let w = t.word.trim();
-            if is_word(w) && !STOP_WORDS.contains(&w) && !words.iter().any(|x| x == w) {
+            if is_word(w) && !words.iter().any(|x| x == w) {
                 words.push(w.to_string());
             }
         }
@@ -216,53 +235,61 @@ impl Segmenter {
     }
 }
 
-/// The token stream handed to tantivy.
-pub struct SegmentStream {
-    tokens: Vec<Token>,
+/// The token stream handed to tantivy. Text without upper case (nearly
+/// all Chinese text) is segmented in place and each token is copied into
+/// one reused buffer; other text is lower-cased first.
+pub struct SegmentStream<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// Byte ranges of the tokens in `text`.
+    spans: Vec<(usize, usize)>,
     next: usize,
+    token: Token,
 }
 
-impl TokenStream for SegmentStream {
+impl TokenStream for SegmentStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
-            self.next += 1;
-            true
-        } else {
-            false
-        }
+        let Some(&(from, to)) = self.spans.get(self.next) else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[from..to]);
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.next;
+        self.token.position_length = 1;
+        self.next += 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for Segmenter {
-    type TokenStream<'a> = SegmentStream;
+    type TokenStream<'a> = SegmentStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> SegmentStream {
-        let lower = text.to_lowercase();
-        let tokens = self
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SegmentStream<'a> {
+        let text = lower(text);
+        // Offsets refer to the lower-cased text, which has the same length
+        // as the original for the CJK and ASCII text posts carry.
+        let spans = self
             .jieba
-            .cut_for_search(&lower, false)
+            .cut_for_search(&text, false)
             .into_iter()
             .filter(|t| is_word(t.word))
-            .enumerate()
-            .map(|(i, t)| Token {
-                // Offsets refer to the lower-cased text, which has the same
-                // length as the original for the CJK and ASCII posts carry.
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: i,
-                text: t.word.to_string(),
-                position_length: 1,
-            })
+            .map(|t| (t.byte_start, t.byte_end))
             .collect();
-        SegmentStream { tokens, next: 0 }
+        SegmentStream {
+            text,
+            spans,
+            next: 0,
+            token: Token::default(),
+        }
     }
 }
 

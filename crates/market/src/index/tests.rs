@@ -111,6 +111,13 @@ fn radius_and_distance_order() {
         posts.push(p);
     }
     let index = index_of(&posts);
+    for plan in [PLAN_AUTO, PLAN_ALL_TERMS, PLAN_NO_TERMS] {
+        index.set_plan(plan);
+        radius_holds(&index, &posts, centre);
+    }
+}
+
+fn radius_holds(index: &MarketIndex, posts: &[JobPost], centre: (f64, f64)) {
     let q = SearchQuery {
         text: Some("保洁".into()),
         near: Some(centre),
@@ -161,6 +168,17 @@ fn radius_and_distance_order() {
     };
     assert_eq!(far(200.0), 0);
     assert_eq!(far(320.0), 6);
+    // Nearest first without a radius, from far away: the growing rings
+    // hold nothing, the unbounded search finds the nearest.
+    let nearest = index
+        .search(&SearchQuery {
+            near: Some(datong),
+            sort: SortBy::Distance,
+            limit: 3,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&nearest), vec![5, 4, 3]);
 }
 
 #[test]
@@ -188,6 +206,15 @@ fn filters() {
     posts[1].starts_on = date(2026, 12, 1);
     posts[1].ends_on = Some(date(2026, 12, 31));
     let index = index_of(&posts);
+    // The results must not depend on which filters the planner turns into
+    // query terms.
+    for plan in [PLAN_AUTO, PLAN_ALL_TERMS, PLAN_NO_TERMS] {
+        index.set_plan(plan);
+        filters_hold(&index);
+    }
+}
+
+fn filters_hold(index: &MarketIndex) {
     let run = |q: SearchQuery| sorted(ids(&index.search(&q).unwrap()));
     let base = SearchQuery::text("保洁");
     assert_eq!(run(base.clone()), vec![1, 2, 3, 4, 5, 6]);
@@ -274,6 +301,13 @@ fn upsert_replaces_and_remove_deletes() {
     index.commit().unwrap();
     assert_eq!(index.len(), 7);
     assert_eq!(text(&index, "保洁"), Vec::<u128>::new());
+    index.wait_for_merges().unwrap();
+    assert_eq!(index.len(), 7);
+    index
+        .upsert(&post(20, "保洁员", "baojie.baojieyuan"))
+        .unwrap();
+    index.commit().unwrap();
+    assert_eq!(text(&index, "保洁"), vec![20]);
     index.clear().unwrap();
     index.commit().unwrap();
     assert!(index.is_empty());
