@@ -447,26 +447,16 @@ impl Service {
                     let pid = Uuid::new_v4();
                     persons::insert(
                         tx,
-                        &persons::PersonRow {
-                            id: pid,
-                            name: contact_name.clone(),
-                            id_cipher: self.keys.seal(
-                                &protect::context("persons.id_number", &pid),
-                                idn.as_str().as_bytes(),
-                            ),
-                            id_index: index,
-                            phone_cipher: None,
-                            phone_index: None,
-                            key_version: i64::from(self.keys.current_field_version()),
-                            gender: if idn.is_male() { "male" } else { "female" }.into(),
-                            birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
-                            jurisdiction_code: county.as_str(),
-                            address: String::new(),
-                            sensitivity: "personal".into(),
-                            created_by: None,
-                            created_at: now,
-                            updated_at: now,
-                        },
+                        &self.sealed_person(
+                            pid,
+                            contact_name.clone(),
+                            &idn,
+                            None,
+                            &county,
+                            String::new(),
+                            None,
+                            now,
+                        ),
                     )
                     .await?;
                     pid
@@ -942,33 +932,16 @@ impl Service {
         let mut tx = self.db.begin().await?;
         persons::insert(
             &mut tx,
-            &persons::PersonRow {
-                id: pid,
-                name: name.clone(),
-                id_cipher: self.keys.seal(
-                    &protect::context("persons.id_number", &pid),
-                    idn.as_str().as_bytes(),
-                ),
-                id_index: self.keys.blind_index("id_number", idn.as_str()),
-                phone_cipher: phone.as_ref().map(|p| {
-                    self.keys.seal(
-                        &protect::context("persons.phone", &pid),
-                        p.as_str().as_bytes(),
-                    )
-                }),
-                phone_index: phone
-                    .as_ref()
-                    .map(|p| self.keys.blind_index("phone", p.as_str())),
-                key_version: i64::from(self.keys.current_field_version()),
-                gender: if idn.is_male() { "male" } else { "female" }.into(),
-                birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
-                jurisdiction_code: county.as_str(),
-                address: String::new(),
-                sensitivity: "personal".into(),
-                created_by: None,
-                created_at: now,
-                updated_at: now,
-            },
+            &self.sealed_person(
+                pid,
+                name.clone(),
+                &idn,
+                phone.as_ref(),
+                &county,
+                String::new(),
+                None,
+                now,
+            ),
         )
         .await
         .map_err(|e| match e {

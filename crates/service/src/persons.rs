@@ -189,6 +189,46 @@ impl Service {
         })
     }
 
+    /// A person row with the ID number and phone sealed to the row and indexed: the one place
+    /// personal data is prepared for storage.
+    pub(crate) fn sealed_person(
+        &self,
+        id: Uuid,
+        name: String,
+        idn: &IdNumber,
+        phone: Option<&Phone>,
+        region: &RegionCode,
+        address: String,
+        created_by: Option<Uuid>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> PersonRow {
+        PersonRow {
+            id,
+            name,
+            id_cipher: self.keys.seal(
+                &protect::context("persons.id_number", &id),
+                idn.as_str().as_bytes(),
+            ),
+            id_index: self.keys.blind_index("id_number", idn.as_str()),
+            phone_cipher: phone.map(|p| {
+                self.keys.seal(
+                    &protect::context("persons.phone", &id),
+                    p.as_str().as_bytes(),
+                )
+            }),
+            phone_index: phone.map(|p| self.keys.blind_index("phone", p.as_str())),
+            key_version: i64::from(self.keys.current_field_version()),
+            gender: if idn.is_male() { "male" } else { "female" }.into(),
+            birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
+            jurisdiction_code: region.as_str(),
+            address,
+            sensitivity: "personal".into(),
+            created_by,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Registers a person. Staff only, and only into their own region.
     pub async fn create_person(&self, actor: &Actor, input: NewPerson) -> Result<PersonView> {
         actor.require_role(&[Role::Staff])?;
@@ -267,33 +307,16 @@ impl Service {
                 recorded_at: now,
             });
         }
-        let row = PersonRow {
+        let row = self.sealed_person(
             id,
             name,
-            id_cipher: self.keys.seal(
-                &protect::context("persons.id_number", &id),
-                idn.as_str().as_bytes(),
-            ),
-            id_index: self.keys.blind_index("id_number", idn.as_str()),
-            phone_cipher: phone.as_ref().map(|p| {
-                self.keys.seal(
-                    &protect::context("persons.phone", &id),
-                    p.as_str().as_bytes(),
-                )
-            }),
-            phone_index: phone
-                .as_ref()
-                .map(|p| self.keys.blind_index("phone", p.as_str())),
-            key_version: i64::from(self.keys.current_field_version()),
-            gender: if idn.is_male() { "male" } else { "female" }.into(),
-            birth_year: i64::from(chrono::Datelike::year(&idn.birth_date())),
-            jurisdiction_code: region.as_str(),
+            &idn,
+            phone.as_ref(),
+            &region,
             address,
-            sensitivity: "personal".into(),
-            created_by: Some(actor.user_id),
-            created_at: now,
-            updated_at: now,
-        };
+            Some(actor.user_id),
+            now,
+        );
         let mut tx = self.db.begin().await?;
         persons::insert(&mut tx, &row).await.map_err(|e| match e {
             linghuo_storage::StorageError::Conflict { .. } => ServiceError::Conflict {
