@@ -5,12 +5,10 @@
 //! | field | how | used for |
 //! | --- | --- | --- |
 //! | `title` | segmented, frequencies, stored | BM25 (boost 3) and the hit's title |
-//! | `occupation_words` | the post's catalogue name and synonyms, segmented | BM25 (boost 2): 月嫂 finds a 母婴护理员 post |
 //! | `skills` | segmented | BM25 (boost 1.5) |
 //! | `description` | segmented | BM25 (boost 1) |
-//! | `place_words` | county and city names | BM25 (boost 0.5): "小店 保洁" |
-//! | `occupation` | raw terms: the code and every ancestor | filter, children included |
-//! | `region` | raw terms: county, city, province | filter, children included |
+//! | `occupation` | raw terms: the code and every ancestor | filter (children included), and the catalogue words (below) |
+//! | `region` | raw terms: county, city, province | filter (children included), and place words (below) |
 //! | `form` | raw term | filter |
 //! | `cell` | grid cell ids at three levels | geo pre-filter |
 //! | `id` | raw term | upsert and remove |
@@ -23,8 +21,16 @@
 //! # Relevance
 //!
 //! The query is segmented into words (stop words such as 找/工作/招聘
-//! dropped). A post must contain every word in some field; each word scores
-//! BM25 over the boosted fields and the scores add up. When no post has all
+//! dropped). A post must match every word; each word scores BM25 over the
+//! boosted text fields, plus a fixed score when the word is one of the
+//! segmented catalogue name and synonyms of the post's trade (so 月嫂 finds
+//! a 母婴护理员 post whose text never says 月嫂) or a name of its county or
+//! city ("小店 保洁"). Those two are resolved on the query side — the word
+//! is looked up in tables built from the catalogue and the regions, and
+//! becomes terms of the `occupation` and `region` fields — so posts do not
+//! carry the same words a million times. Category names are left out of
+//! the catalogue table: 保洁绿化 must not make 保洁 find 绿化工. The scores
+//! add up. When no post has all
 //! words, the search is repeated requiring any one word, so a long query
 //! still finds the best partial matches. Ties are broken by newer posting,
 //! then by id, so equal indexes return equal orders.
@@ -75,10 +81,12 @@ const MAX_CELLS: usize = 36;
 const NEAREST_RINGS_KM: [f64; 3] = [5.0, 20.0, 80.0];
 
 const BOOST_TITLE: Score = 3.0;
-const BOOST_OCCUPATION: Score = 2.0;
 const BOOST_SKILLS: Score = 1.5;
 const BOOST_DESCRIPTION: Score = 1.0;
-const BOOST_PLACE: Score = 0.5;
+/// Fixed score of a word naming the post's trade (about a good title hit).
+const OCCUPATION_SCORE: Score = 4.0;
+/// Fixed score of a word naming the post's county or city.
+const PLACE_SCORE: Score = 1.0;
 
 /// How the hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -192,8 +200,6 @@ struct Fields {
     title: Field,
     description: Field,
     skills: Field,
-    occupation_words: Field,
-    place_words: Field,
     occupation: Field,
     occupation_ix: Field,
     region: Field,
@@ -223,13 +229,6 @@ fn schema() -> (Schema, Fields) {
         );
         if stored { o.set_stored() } else { o }
     };
-    // Words segmented once per occupation or county and added as separate
-    // values, each one term, so posts do not pay for segmenting them again.
-    let tokens = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("raw")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
     let fields = Fields {
         id: b.add_text_field("id", STRING),
         id_hi: b.add_u64_field("id_hi", FAST),
@@ -238,8 +237,6 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text(true)),
         description: b.add_text_field("description", text(false)),
         skills: b.add_text_field("skills", text(false)),
-        occupation_words: b.add_text_field("occupation_words", tokens.clone()),
-        place_words: b.add_text_field("place_words", tokens),
         occupation: b.add_text_field("occupation", STRING),
         occupation_ix: b.add_u64_field("occupation_ix", FAST),
         region: b.add_text_field("region", STRING),
@@ -300,8 +297,12 @@ pub struct MarketIndex {
     plan: std::sync::atomic::AtomicU8,
     reader: IndexReader,
     segmenter: Segmenter,
-    occupation_words: HashMap<&'static str, (u64, Vec<String>)>,
-    place_words: HashMap<u32, Vec<String>>,
+    /// Catalogue index of each code.
+    occupation_ix: HashMap<&'static str, u64>,
+    /// A word of a trade's name or synonyms → the trades.
+    word_occupations: HashMap<String, Vec<&'static str>>,
+    /// A word of a county or city name → the region codes.
+    word_regions: HashMap<String, Vec<String>>,
 }
 
 impl std::fmt::Debug for MarketIndex {
@@ -357,30 +358,32 @@ impl MarketIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let occupation_words = occupations()
+        let occupation_ix = occupations()
             .iter()
             .enumerate()
-            .map(|(i, o)| {
-                let mut words = vec![o.name];
-                words.extend(o.synonyms.iter().copied());
-                let mut tokens = segmenter.index_tokens(&words.join(" "));
-                dedup_keep_order(&mut tokens);
-                (o.code, (i as u64, tokens))
-            })
+            .map(|(i, o)| (o.code, i as u64))
             .collect();
-        let place_words = linghuo_domain::all_regions()
-            .into_iter()
-            .map(|r| {
-                let mut text = r.name().to_string();
-                if let Some(city) = r.parent().filter(|p| p.parent().is_some()) {
-                    text.push(' ');
-                    text.push_str(city.name());
-                }
-                let mut tokens = segmenter.index_tokens(&text);
-                dedup_keep_order(&mut tokens);
-                (r.code(), tokens)
-            })
-            .collect();
+        let mut word_occupations: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for o in occupations().iter().filter(|o| !o.is_category()) {
+            let mut words = vec![o.name];
+            words.extend(o.synonyms.iter().copied());
+            let mut tokens = segmenter.index_tokens(&words.join(" "));
+            dedup_keep_order(&mut tokens);
+            for t in tokens {
+                word_occupations.entry(t).or_default().push(o.code);
+            }
+        }
+        let mut word_regions: HashMap<String, Vec<String>> = HashMap::new();
+        for r in linghuo_domain::all_regions() {
+            if r.level() == RegionLevel::Province {
+                continue;
+            }
+            let mut tokens = segmenter.index_tokens(r.name());
+            dedup_keep_order(&mut tokens);
+            for t in tokens {
+                word_regions.entry(t).or_default().push(r.as_str());
+            }
+        }
         Ok(MarketIndex {
             index,
             fields,
@@ -389,8 +392,9 @@ impl MarketIndex {
             plan: std::sync::atomic::AtomicU8::new(PLAN_AUTO),
             reader,
             segmenter,
-            occupation_words,
-            place_words,
+            occupation_ix,
+            word_occupations,
+            word_regions,
         })
     }
 
@@ -429,21 +433,11 @@ impl MarketIndex {
         for s in &post.skills {
             doc.add_text(f.skills, s);
         }
-        let mut occupation_ix = u64::MAX;
-        if let Some((ix, words)) = self.occupation_words.get(post.occupation.as_str()) {
-            occupation_ix = *ix;
-            for w in words {
-                doc.add_text(f.occupation_words, w);
-            }
-        }
-        for w in self
-            .place_words
-            .get(&post.county.code())
-            .into_iter()
-            .flatten()
-        {
-            doc.add_text(f.place_words, w);
-        }
+        let occupation_ix = self
+            .occupation_ix
+            .get(post.occupation.as_str())
+            .copied()
+            .unwrap_or(u64::MAX);
         // The code and its ancestors, so a filter on a category finds trades.
         let mut code = post.occupation.as_str();
         loop {
@@ -593,12 +587,10 @@ impl MarketIndex {
         let per_word: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .map(|w| {
-                let fields: Vec<(Occur, Box<dyn Query>)> = [
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = [
                     (f.title, BOOST_TITLE),
-                    (f.occupation_words, BOOST_OCCUPATION),
                     (f.skills, BOOST_SKILLS),
                     (f.description, BOOST_DESCRIPTION),
-                    (f.place_words, BOOST_PLACE),
                 ]
                 .into_iter()
                 .map(|(field, boost)| {
@@ -612,9 +604,25 @@ impl MarketIndex {
                     )
                 })
                 .collect();
+                let fixed = |field: Field, value: &str, score: Score| -> (Occur, Box<dyn Query>) {
+                    let term = TermQuery::new(
+                        Term::from_field_text(field, value),
+                        IndexRecordOption::Basic,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(ConstScoreQuery::new(Box::new(term), score)),
+                    )
+                };
+                for code in self.word_occupations.get(w).into_iter().flatten() {
+                    clauses.push(fixed(f.occupation, code, OCCUPATION_SCORE));
+                }
+                for code in self.word_regions.get(w).into_iter().flatten() {
+                    clauses.push(fixed(f.region, code, PLACE_SCORE));
+                }
                 (
                     Occur::Should,
-                    Box::new(BooleanQuery::new(fields)) as Box<dyn Query>,
+                    Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
                 )
             })
             .collect();
@@ -673,14 +681,14 @@ impl MarketIndex {
     fn word_frequency(&self, searcher: &tantivy::Searcher, word: &str) -> Result<u64, MarketError> {
         let f = &self.fields;
         let mut n = 0;
-        for field in [
-            f.title,
-            f.occupation_words,
-            f.skills,
-            f.description,
-            f.place_words,
-        ] {
+        for field in [f.title, f.skills, f.description] {
             n += searcher.doc_freq(&Term::from_field_text(field, word))?;
+        }
+        for code in self.word_occupations.get(word).into_iter().flatten() {
+            n += searcher.doc_freq(&Term::from_field_text(f.occupation, code))?;
+        }
+        for code in self.word_regions.get(word).into_iter().flatten() {
+            n += searcher.doc_freq(&Term::from_field_text(f.region, code))?;
         }
         Ok(n)
     }
