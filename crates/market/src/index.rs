@@ -8,7 +8,7 @@
 //! | `skills` | segmented | BM25 (boost 1.5) |
 //! | `description` | segmented | BM25 (boost 1) |
 //! | `occupation` | raw terms: the code and every ancestor | filter (children included), and the catalogue words (below) |
-//! | `region` | raw terms: county, city, province | filter (children included), and place words (below) |
+//! | `region` | raw terms: county and city | filter (children included), and place words (below) |
 //! | `form` | raw term | filter |
 //! | `cell` | grid cell ids at three levels | geo pre-filter |
 //! | `id` | raw term | upsert and remove |
@@ -448,8 +448,9 @@ impl MarketIndex {
             }
         }
         doc.add_u64(f.occupation_ix, occupation_ix);
+        // County and city; not the province, which every post is in.
         let mut region = Some(post.county);
-        while let Some(r) = region {
+        while let Some(r) = region.filter(|r| r.level() != RegionLevel::Province) {
             doc.add_text(f.region, r.as_str());
             region = r.parent();
         }
@@ -649,7 +650,7 @@ impl MarketIndex {
             });
             Ok(())
         };
-        if let Some(r) = q.region {
+        if let Some(r) = q.region.filter(|r| r.level() != RegionLevel::Province) {
             raw(f.region, &r.as_str())?;
         }
         if let Some(o) = &q.occupation {

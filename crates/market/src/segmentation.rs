@@ -116,8 +116,11 @@ const STOP_WORDS: &[&str] = &[
     "提供", "负责", "优先", "相关", "以上", "以下", "左右", "可以", "能够", "需要", "等",
 ];
 
-static STOP_SET: LazyLock<std::collections::HashSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+/// Most tokens are two or three CJK characters; stop words are one to
+/// three, so a length check skips most lookups.
+fn is_stop_word(w: &str) -> bool {
+    w.len() <= 6 && STOP_WORDS.contains(&w)
+}
 
 static SHARED: LazyLock<Arc<Jieba>> = LazyLock::new(|| Arc::new(build_dictionary()));
 
@@ -183,12 +186,21 @@ fn is_word(w: &str) -> bool {
         c.is_ascii_alphabetic()
             || ('\u{4e00}'..='\u{9fff}').contains(&c)
             || (!c.is_ascii() && c.is_alphabetic())
-    }) && !STOP_SET.contains(w)
+    }) && !is_stop_word(w)
 }
 
 /// Lower-cases only when needed (Chinese text has no case).
 fn lower(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(char::is_uppercase) {
+    let has_upper = text.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else if ('\u{3000}'..='\u{9fff}').contains(&c) {
+            false
+        } else {
+            c.is_uppercase()
+        }
+    });
+    if has_upper {
         std::borrow::Cow::Owned(text.to_lowercase())
     } else {
         std::borrow::Cow::Borrowed(text)
