@@ -54,3 +54,13 @@ pub fn post(n: u128, title: &str, occupation: &str) -> JobPost {
 pub fn north_of((lat, lon): (f64, f64), km: f64) -> (f64, f64) {
     (lat + km / crate::geo::KM_PER_DEGREE, lon)
 }
+
+/// The service shares these across request handlers.
+#[test]
+fn shared_types_are_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<crate::index::MarketIndex>();
+    shared::<crate::matching::JobMatcher>();
+    shared::<crate::matching::WorkerPool>();
+    shared::<crate::segmentation::Segmenter>();
+}
