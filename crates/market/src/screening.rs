@@ -20,16 +20,16 @@
 //! # Fee requests and their negations
 //!
 //! A fee word is *not* flagged when its sentence (text between
-//! `，。；！？` or line breaks) says it is not charged: a negation within the
-//! ten characters before it (无需, 不收, 不需, 不用, 不交, 免收, 免除, 免交,
-//! 绝不, 从不, 拒绝, 杜绝, 谨防, 严禁, 禁止, 不得, 没有, 不会, 承担, 报销), a
-//! single 无/免/零/不/没 right before it (任何/一切/额外 may sit between:
-//! "不收取任何押金"), or after it (全免, 免收, 免除, 减免, 承担, 报销, 0元,
-//! 零元, a zero amount), and a fee word listed right after a negated one
-//! ("不收押金、培训费") is negated with it. A sentence that says the worker pays (自理, 自费, 自付, 自行承担,
-//! 个人承担, 本人承担) is flagged even with such words. Flagging too much
-//! costs a staff review; flagging too little lets a scam go live, so
-//! anything unclear is flagged.
+//! `，。；！？`, line breaks or spaces) says it is not charged: a negation
+//! within the twelve characters before it (无需, 不收, 不需, 不用, 不交, 免收,
+//! 免除, 免交, 绝不, 从不, 拒绝, 杜绝, 谨防, 严禁, 禁止, 不得, 没有, 不会, 承担,
+//! 报销); a single 无/免/零/不/没 right before it (任何/一切/额外/其他 may sit
+//! between: "不收取任何押金"); after it 全免, 免收, 免除, 减免, 承担, 报销 or a
+//! zero amount ("押金0元"); or it follows a negated fee word in an
+//! enumeration ("不收押金、培训费"). A sentence that says the worker pays
+//! (自理, 自费, 自付, 自行承担, 个人承担, 本人承担, 自己承担) is flagged whatever
+//! else it says. Flagging too much costs a staff review; flagging too
+//! little lets a scam go live, so anything unclear is flagged.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
