@@ -12,11 +12,13 @@
 //! | `form` | raw term | filter |
 //! | `cell` | grid cell ids at three levels | geo pre-filter |
 //! | `id` | raw term | upsert and remove |
-//! | lat, lon, pay per hour, dates, weekdays, expiry, ids, posted | fast fields | exact filters, distance, ranking ties, the why-line |
+//! | lat, lon, county, occupation, form, pay, dates, weekdays, expiry, posted, id | fast fields | exact filters, distance, ranking ties, the why-line |
 //!
-//! Filtering never loads stored documents: terms narrow the candidates,
-//! fast fields decide the rest, and only the returned page reads its titles
-//! from the store.
+//! Filtering never loads stored documents: every filter is decided from
+//! fast fields in the collector; the term filters and grid cells also join
+//! the query when that lets the intersection skip postings (a planning
+//! choice that never changes results), and only the returned page reads
+//! its titles from the store.
 //!
 //! # Relevance
 //!
@@ -30,9 +32,8 @@
 //! becomes terms of the `occupation` and `region` fields — so posts do not
 //! carry the same words a million times. Category names are left out of
 //! the catalogue table: 保洁绿化 must not make 保洁 find 绿化工. The scores
-//! add up. When no post has all
-//! words, the search is repeated requiring any one word, so a long query
-//! still finds the best partial matches. Ties are broken by newer posting,
+//! add up. When no post has all words, the search is repeated requiring any
+//! one word, so a long query still finds the best partial matches. Ties are broken by newer posting,
 //! then by id, so equal indexes return equal orders.
 //!
 //! # Consistency
