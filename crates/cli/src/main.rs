@@ -3,6 +3,7 @@
 
 mod bench_market;
 mod bench_policy;
+mod market_cmd;
 mod policy_cmd;
 mod settings;
 
@@ -66,6 +67,9 @@ enum Command {
     /// Benchmarks (results go to BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The gig market: search index, search, import, upkeep.
+    #[command(subcommand)]
+    Market(market_cmd::MarketCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,8 +213,12 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         Command::Migrate => {
             println!("数据库迁移已完成（{:?}）。", svc.db.backend());
         }
-        Command::Serve { .. } => serve(svc.clone()).await?,
+        Command::Serve { .. } => {
+            let dir = svc.config.server.data_dir.join("market-index");
+            serve(svc.clone().with_market_index_dir(&dir)).await?
+        }
         Command::User(cmd) => return user(svc, cmd).await,
+        Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
         Command::Audit(AuditCommand::Verify { json }) => {
             let report = svc.verify_audit().await?;
             if json {
@@ -339,7 +347,14 @@ async fn serve(svc: Service) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("无法监听 {listen}"))?;
+    // The market index catches up with the database before the first request.
+    let applied = svc
+        .sync_market_index()
+        .await
+        .context("打开零工市场搜索索引（可用 linghuo market reindex 重建）")?;
+    tracing::info!(applied, "market index ready");
     let housekeeping = tokio::spawn(housekeeping(svc.clone()));
+    let market = tokio::spawn(market_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     println!("灵活就业服务平台已启动：http://{listen}/");
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
@@ -350,6 +365,7 @@ async fn serve(svc: Service) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     housekeeping.abort();
+    market.abort();
     svc.db.close().await;
     Ok(())
 }
@@ -372,6 +388,31 @@ async fn housekeeping(svc: Service) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idle account check failed"),
+        }
+    }
+}
+
+/// Every two seconds this server applies the market outbox to its own index (so another
+/// server's writes become searchable here); every ten minutes it runs the market upkeep
+/// (expiry, overdue pay notices), which is idempotent across servers.
+async fn market_loop(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    let mut last_upkeep: Option<std::time::Instant> = None;
+    loop {
+        tick.tick().await;
+        if let Err(e) = svc.sync_market_index().await {
+            tracing::warn!(error = %e, "market index sync failed");
+        }
+        if last_upkeep.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(600)) {
+            last_upkeep = Some(std::time::Instant::now());
+            match svc.market_upkeep().await {
+                Ok(r) => tracing::info!(
+                    expired = r.expired_posts,
+                    overdue_notices = r.overdue_notices,
+                    "market upkeep"
+                ),
+                Err(e) => tracing::warn!(error = %e, "market upkeep failed"),
+            }
         }
     }
 }

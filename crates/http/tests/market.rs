@@ -280,3 +280,375 @@ async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode
     }
     out
 }
+
+/// A verified employer with staff of its county.
+async fn verified_employer(app: &App, username: &str, uscc: &str) -> (Client, Client, Account) {
+    let mut staff_acc = account(
+        app,
+        &format!("{username}.staff"),
+        "staff",
+        Some("140105"),
+        &[],
+    )
+    .await;
+    let mut staff = login(app, &mut staff_acc).await;
+    let emp = employer(app, username, uscc).await;
+    let eid = staff
+        .get(app, "/api/v1/employers?unverified=true")
+        .await
+        .json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let v = staff
+        .post(app, &format!("/api/v1/employers/{eid}/verify"), json!({}))
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+    (emp, staff, staff_acc)
+}
+
+#[tokio::test]
+async fn search_recommend_invite_hire_complete_and_rate() {
+    each_app(|app| async move {
+        let (mut emp, _staff, _) = verified_employer(&app, "tuijian", "91110000600037341L").await;
+        let clean = emp.post(&app, "/api/v1/posts", post_body("周末家庭保洁")).await;
+        assert_eq!(clean.json()["status"], "live", "{}", clean.body);
+        let pid = clean.json()["id"].as_str().unwrap().to_owned();
+        let mut other = post_body("仓库搬运装卸");
+        other["occupation"] = json!("装卸工");
+        other["description"] = json!("物流仓库装卸货物，日结。");
+        other["form"] = json!("gig");
+        other["pay_amount"] = json!("200.00");
+        other["pay_unit"] = json!("day");
+        other["county_code"] = json!("140106");
+        other["schedule"] = json!("每天 08:00-17:00");
+        other["hours_per_week"] = Value::Null;
+        let o = emp.post(&app, "/api/v1/posts", other).await;
+        assert_eq!(o.json()["status"], "live", "{}", o.body);
+
+        // Public Chinese search with reasons, filters, and field errors.
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        let hits = anon.get(&app, "/api/v1/posts/search?q=%E4%BF%9D%E6%B4%81").await;
+        assert_eq!(hits.status, StatusCode::OK, "{}", hits.body);
+        let hits = hits.json();
+        assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+        assert_eq!(hits[0]["post"]["id"], pid.as_str());
+        assert!(!hits[0]["why"].as_str().unwrap().is_empty());
+        let by_region = anon.get(&app, "/api/v1/posts/search?region=140106").await.json();
+        assert_eq!(by_region.as_array().unwrap().len(), 1);
+        assert_eq!(by_region[0]["post"]["title"], "仓库搬运装卸");
+        let near = anon
+            .get(&app, "/api/v1/posts/search?near=37.74,112.56&sort=distance")
+            .await
+            .json();
+        assert_eq!(near.as_array().unwrap().len(), 2);
+        assert!(near[0]["distance_km"].as_f64().unwrap() <= near[1]["distance_km"].as_f64().unwrap());
+        let bad = anon.get(&app, "/api/v1/posts/search?limit=0").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json()["error"]["field"], "limit");
+        let bad = anon.get(&app, "/api/v1/posts/search?sort=price").await;
+        assert_eq!(bad.json()["error"]["field"], "sort");
+
+        // The worker's profile drives recommendations; each says why.
+        let mut w = worker(&app, "qiuzhi", 71).await;
+        assert_eq!(w.get(&app, "/api/v1/recommendations/jobs").await.status, StatusCode::CONFLICT);
+        assert_eq!(w.get(&app, "/api/v1/profile").await.status, StatusCode::NOT_FOUND);
+        let bad = w
+            .send(&app, axum::http::Method::PUT, "/api/v1/profile", Some(json!({"occupations": ["宇航员"]})))
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert_eq!(bad.json()["error"]["field"], "occupations[0]");
+        let p = w
+            .send(&app, axum::http::Method::PUT, "/api/v1/profile", Some(json!({
+                "occupations": ["保洁员"], "skills": ["擦玻璃"], "radius_km": 15.0,
+                "availability": "周末 08:00-18:00", "expected_pay_amount": "25.00", "expected_pay_unit": "hour",
+                "wanted_forms": ["part_time", "hourly"]
+            })))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert_eq!(p.json()["occupation_names"][0], "保洁员");
+        let recs = w.get(&app, "/api/v1/recommendations/jobs").await.json();
+        let recs = recs.as_array().unwrap();
+        assert_eq!(recs.len(), 1, "only the cleaning job passes the hard filters: {recs:?}");
+        assert_eq!(recs[0]["post"]["id"], pid.as_str());
+        assert!(recs[0]["why"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().starts_with("距离")), "{recs:?}");
+
+        // The employer sees the worker masked among the candidates and invites them.
+        let cands = emp.get(&app, &format!("/api/v1/posts/{pid}/candidates")).await.json();
+        let cands = cands.as_array().unwrap();
+        assert_eq!(cands.len(), 1, "{cands:?}");
+        assert_eq!(cands[0]["name"], "李*英", "masked until the worker answers");
+        assert_eq!(cands[0]["contacted"], false);
+        let person = cands[0]["person_id"].as_str().unwrap().to_owned();
+        let inv = emp
+            .post(&app, &format!("/api/v1/posts/{pid}/invitations"), json!({"person_id": person, "message": "欢迎周末来"}))
+            .await;
+        assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.body);
+        let inv_id = inv.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            emp.post(&app, &format!("/api/v1/posts/{pid}/invitations"), json!({"person_id": person})).await.status,
+            StatusCode::CONFLICT
+        );
+        // Not hireable until the worker accepts.
+        assert_eq!(
+            emp.post(&app, &format!("/api/v1/applications/{inv_id}/hire"), json!({"start_date": "2026-12-05"})).await.status,
+            StatusCode::CONFLICT
+        );
+        let notices = w.get(&app, "/api/v1/notices").await.json();
+        assert_eq!(notices[0]["kind"], "invitation");
+        let nid = notices[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(w.post(&app, &format!("/api/v1/notices/{nid}/read"), json!({})).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(emp.post(&app, &format!("/api/v1/notices/{nid}/read"), json!({})).await.status, StatusCode::NOT_FOUND);
+        let bad = w.post(&app, &format!("/api/v1/applications/{inv_id}/answer"), json!({"answer": "maybe"})).await;
+        assert_eq!(bad.json()["error"]["field"], "answer");
+        let acc = w.post(&app, &format!("/api/v1/applications/{inv_id}/answer"), json!({"answer": "accept"})).await;
+        assert_eq!(acc.json()["status"], "accepted", "{}", acc.body);
+        let hire = emp
+            .post(&app, &format!("/api/v1/applications/{inv_id}/hire"), json!({"start_date": "2026-12-05"}))
+            .await;
+        assert_eq!(hire.status, StatusCode::CREATED, "{}", hire.body);
+        let hid = hire.json()["id"].as_str().unwrap().to_owned();
+        // The filled post leaves search and recommendations.
+        assert_eq!(anon.get(&app, "/api/v1/posts/search?q=%E4%BF%9D%E6%B4%81").await.json().as_array().unwrap().len(), 0);
+
+        // Completion, then one rating per side.
+        let done = w.post(&app, &format!("/api/v1/hires/{hid}/complete"), json!({})).await;
+        assert_eq!(done.json()["status"], "completed", "{}", done.body);
+        assert_eq!(emp.post(&app, &format!("/api/v1/hires/{hid}/complete"), json!({})).await.status, StatusCode::CONFLICT);
+        let bad = w.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 6})).await;
+        assert_eq!(bad.json()["error"]["field"], "score");
+        assert_eq!(w.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 5, "comment": "按时结算"})).await.status, StatusCode::CREATED);
+        assert_eq!(w.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 4})).await.status, StatusCode::CONFLICT);
+        let r = emp.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 4, "comment": "认真"})).await;
+        assert_eq!(r.json().as_array().unwrap().len(), 2);
+        let mut stranger = worker(&app, "pangren", 72).await;
+        assert_eq!(stranger.get(&app, &format!("/api/v1/hires/{hid}/ratings")).await.status, StatusCode::NOT_FOUND);
+        assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
+    each_app(|app| async move {
+        let (mut emp, _, mut staff_acc) =
+            verified_employer(&app, "yuqi", "91110000600037341L").await;
+        let mut other_acc = account(&app, "yuqi.other", "staff", Some("140106"), &[]).await;
+        let mut body = post_body("小时工 家庭保洁");
+        body["starts_on"] = json!(app.clock.today_cst().to_string());
+        body["expires_on"] = json!((app.clock.today_cst() + chrono::Duration::days(1)).to_string());
+        let post = emp.post(&app, "/api/v1/posts", body).await.json();
+        let pid = post["id"].as_str().unwrap().to_owned();
+        let mut second = post_body("长期保洁 写字楼");
+        second["starts_on"] = json!(app.clock.today_cst().to_string());
+        second["expires_on"] =
+            json!((app.clock.today_cst() + chrono::Duration::days(30)).to_string());
+        emp.post(&app, "/api/v1/posts", second).await;
+        let mut w = worker(&app, "yuqiw", 73).await;
+        let a = w
+            .post(
+                &app,
+                &format!("/api/v1/posts/{pid}/applications"),
+                json!({}),
+            )
+            .await
+            .json();
+        let hire = emp
+            .post(
+                &app,
+                &format!("/api/v1/applications/{}/hire", a["id"].as_str().unwrap()),
+                json!({"start_date": "2026-12-05"}),
+            )
+            .await
+            .json();
+        let hid = hire["id"].as_str().unwrap().to_owned();
+        let due = app.clock.today_cst() + chrono::Duration::days(1);
+        emp.post(
+            &app,
+            &format!("/api/v1/hires/{hid}/pay"),
+            json!({"period": "第一周", "amount": "180.00", "due_on": due.to_string()}),
+        )
+        .await;
+        assert_eq!(
+            app.svc.market_upkeep().await.unwrap().overdue_notices,
+            0,
+            "not yet due"
+        );
+
+        app.clock.advance(chrono::Duration::days(3));
+        // Sessions lapsed over three days: everyone signs in again.
+        let mut w = sign_in(&app, "yuqiw", PASSWORD).await;
+        let mut emp = sign_in(&app, "yuqi", PASSWORD).await;
+        let mut staff = login(&app, &mut staff_acc).await;
+        let mut other = login(&app, &mut other_acc).await;
+        let report = app.svc.market_upkeep().await.unwrap();
+        assert_eq!(
+            report.overdue_notices, 3,
+            "worker, employer and county staff"
+        );
+        assert_eq!(
+            report.expired_posts, 0,
+            "the first post is filled, the second still runs"
+        );
+        assert_eq!(
+            app.svc.market_upkeep().await.unwrap().overdue_notices,
+            0,
+            "flagged once"
+        );
+        for c in [&mut w, &mut emp, &mut staff] {
+            let n = c.get(&app, "/api/v1/notices").await.json();
+            assert!(
+                n.as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|n| n["kind"] == "pay_overdue"),
+                "{n}"
+            );
+        }
+        assert_eq!(
+            other
+                .get(&app, "/api/v1/notices")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        let overdue = staff.get(&app, "/api/v1/pay/overdue").await.json();
+        assert_eq!(overdue.as_array().unwrap().len(), 1);
+        assert_eq!(overdue[0]["pay"]["overdue"], true);
+        assert_eq!(
+            other
+                .get(&app, "/api/v1/pay/overdue")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        let ov = staff.get(&app, "/api/v1/market/overview").await.json();
+        assert_eq!(ov["live_posts"], 1, "{ov}");
+        assert_eq!(ov["hires"], 1);
+        assert_eq!(ov["overdue_pay"], 1);
+        assert_eq!(ov["filled_posts"], 1);
+        assert_eq!(
+            other.get(&app, "/api/v1/market/overview").await.json()["hires"],
+            0
+        );
+        assert_eq!(
+            w.get(&app, "/api/v1/market/overview").await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // Thirty-one days on, the second post has expired and leaves search.
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        assert_eq!(
+            anon.get(&app, "/api/v1/posts/search")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        app.clock.advance(chrono::Duration::days(31));
+        assert_eq!(app.svc.market_upkeep().await.unwrap().expired_posts, 1);
+        assert_eq!(
+            anon.get(&app, "/api/v1/posts/search")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        app
+    })
+    .await;
+}
+
+/// Two servers on one database, each with its own index: a post made through one becomes
+/// searchable on the other once it applies the outbox; a server restarted on its on-disk
+/// index catches up from its checkpoint; a reindex rebuilds from the database.
+#[tokio::test]
+async fn every_server_applies_the_outbox_and_catches_up_after_restart() {
+    each_app(|app| async move {
+        let (mut emp, _staff, _) = verified_employer(&app, "liangtai", "91110000600037341L").await;
+        let dir = tempfile::tempdir().unwrap();
+        let disk = |svc: &linghuo_service::Service| svc.clone().with_market_index_dir(dir.path());
+        let second = disk(&app.svc);
+        let query = linghuo_service::market_search::SearchInput {
+            q: Some("保洁".into()),
+            ..Default::default()
+        };
+        assert_eq!(second.search_posts(&query).await.unwrap().len(), 0);
+        emp.post(&app, "/api/v1/posts", post_body("周末家庭保洁"))
+            .await;
+        assert_eq!(
+            second.search_posts(&query).await.unwrap().len(),
+            1,
+            "applied from the outbox"
+        );
+        let before = second.market_index_status().await.unwrap();
+        assert_eq!(before.applied_seq, before.outbox_head);
+        drop(second);
+
+        // While the second server is down, another post is made; on restart it catches up.
+        emp.post(&app, "/api/v1/posts", post_body("日常保洁 小区"))
+            .await;
+        let restarted = disk(&app.svc);
+        let status = restarted.market_index_status().await.unwrap();
+        assert_eq!(status.live_posts, 2, "{status:?}");
+        assert_eq!(status.applied_seq, status.outbox_head);
+        assert_eq!(restarted.search_posts(&query).await.unwrap().len(), 2);
+        let rebuilt = restarted.reindex_market().await.unwrap();
+        assert_eq!(rebuilt.live_posts, 2);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn importing_posts_reports_rows_and_is_idempotent() {
+    each_app(|app| async move {
+        let (mut emp, _staff, _) = verified_employer(&app, "daoru", "91110000600037341L").await;
+        let eid = emp.get(&app, "/api/v1/employer").await.json()["id"].as_str().unwrap().parse().unwrap();
+        let csv = "原系统岗位编号,岗位名称,岗位描述,工种,用工形式,薪酬,区县,工作时间,招聘人数,技能\n\
+                   TY-1,写字楼保洁,负责写字楼日常保洁,保洁员,小时工,25元/小时,小店区,周一至周五 08:00-12:00,2,拖地、擦玻璃\n\
+                   TY-2,仓库装卸,装卸货物,装卸工,零工,200元/天,迎泽区,每天,3,\n\
+                   TY-3,保洁,日常保洁,保洁员,小时工,25元/小时,火星区,,1,\n\
+                   TY-1,重复的行,重复,保洁员,小时工,25元/小时,小店区,,1,\n";
+        let rows = || linghuo_service::market_import::read_post_file("posts.csv", csv.as_bytes()).unwrap();
+        // All or nothing: a bad row stores nothing.
+        let r = app.svc.import_posts(None, eid, rows(), true).await.unwrap();
+        assert!(r.rejected);
+        assert_eq!(r.created, 0);
+        assert_eq!(emp.get(&app, "/api/v1/posts").await.json().as_array().unwrap().len(), 0);
+        let lines: Vec<(usize, &str)> = r.problems.iter().map(|p| (p.line, p.field.as_str())).collect();
+        assert_eq!(lines, vec![(4, "county"), (5, "external_id")], "{:?}", r.problems);
+        // Skip invalid: the good rows go in, live, and are searchable with their skills.
+        let r = app.svc.import_posts(None, eid, rows(), false).await.unwrap();
+        assert_eq!((r.created, r.live, r.unchanged, r.problems.len()), (2, 2, 0, 2), "{r:?}");
+        let found = app
+            .svc
+            .search_posts(&linghuo_service::market_search::SearchInput { q: Some("擦玻璃".into()), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].post.external_id.as_deref(), Some("TY-1"));
+        // The same file again changes nothing.
+        let r = app.svc.import_posts(None, eid, rows(), false).await.unwrap();
+        assert_eq!((r.created, r.unchanged), (0, 2));
+        assert_eq!(emp.get(&app, "/api/v1/posts").await.json().as_array().unwrap().len(), 2);
+        // A wrong template is refused before any row is read.
+        let e = linghuo_service::market_import::read_post_file("x.csv", "岗位名称,工资条\n保洁,1\n".as_bytes()).unwrap_err();
+        assert!(e.contains("工资条"), "{e}");
+        app
+    })
+    .await;
+}

@@ -97,7 +97,7 @@ pub fn parse_pay_parts(amount: &str, unit: &str) -> Result<Pay, MarketError> {
 
 /// A schedule as people write it: `"周一至周五 08:00-12:00"`, `"周末
 /// 09:00-17:00、18:00-20:00"`, `"每天"`, `"单次 08:00-17:00"`, `"周一、周三
-/// 14:00-18:00"`. Days: 每天/天天, 工作日/周一至周五, 周末/周六日, a range
+/// 14:00-18:00"`, `"每周六、日 9:00-12:00"`. Days: 每天/天天, 工作日/周一至周五, 周末/周六日, a range
 /// 周X至周Y, or a list; no days means every day. Slots are optional (none =
 /// any time).
 pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
@@ -147,6 +147,7 @@ pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
         }
         let day_ix = |s: &str| -> Option<u8> {
             let s = s
+                .trim_start_matches('每')
                 .trim_start_matches("星期")
                 .trim_start_matches("礼拜")
                 .trim_start_matches('周');
@@ -398,6 +399,14 @@ mod tests {
         assert!(!s.recurring);
         assert_eq!(s.days, Weekdays::ALL);
         assert_eq!(parse_schedule("每天").unwrap().days, Weekdays::ALL);
+        // As people write it on a notice board.
+        let s = parse_schedule("每周六、日 9:00-12:00").unwrap();
+        assert_eq!(s.days, Weekdays::WEEKEND);
+        assert_eq!(s.slots, vec![TimeSlot::hm(9, 0, 12, 0)]);
+        assert_eq!(
+            parse_schedule("每周一至周五").unwrap().days,
+            Weekdays::WORKDAYS
+        );
         assert_eq!(
             parse_schedule("星期二到星期四").unwrap().days,
             Weekdays(0b000_1110)

@@ -14,9 +14,13 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod market;
+pub mod market_import;
+pub mod market_search;
+pub mod market_worker;
 pub mod password;
 pub mod persons;
 pub mod protect;
+pub mod tabular;
 pub mod totp;
 
 use std::sync::Arc;
@@ -35,6 +39,8 @@ pub struct Service {
     pub keys: Arc<Keys>,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// This process's market search index and matchers (derived from the database).
+    pub search: Arc<market_search::MarketSearch>,
 }
 
 impl std::fmt::Debug for Service {
@@ -52,7 +58,14 @@ impl Service {
             keys: Arc::new(keys),
             config: Arc::new(config),
             clock,
+            search: Arc::new(market_search::MarketSearch::in_memory()),
         }
+    }
+
+    /// Keeps the market index on disk in `dir` (a server) instead of in memory.
+    pub fn with_market_index_dir(mut self, dir: &std::path::Path) -> Service {
+        self.search = Arc::new(market_search::MarketSearch::on_disk(dir));
+        self
     }
 
     /// Verifies the audit chain (E3).

@@ -60,6 +60,32 @@ fn non_empty(field: &str, v: &str, max: usize) -> Result<String> {
     Ok(t.to_owned())
 }
 
+/// A short list of words (skills, certificates): trimmed, de-duplicated, at most 20 of at
+/// most 20 characters each.
+pub(crate) fn short_list(field: &str, items: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        let t = it.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() > 20 || t.chars().any(char::is_control) {
+            return Err(ServiceError::invalid(
+                format!("{field}[{i}]"),
+                "text_length",
+                "每项最多20个字",
+            ));
+        }
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_owned());
+        }
+    }
+    if out.len() > 20 {
+        return Err(ServiceError::invalid(field, "list_length", "最多填写20项"));
+    }
+    Ok(out)
+}
+
 fn date(field: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         ServiceError::invalid(
@@ -128,6 +154,9 @@ pub struct PostInput {
     pub headcount: i64,
     #[serde(default)]
     pub required_certificates: Vec<String>,
+    /// Skills the work asks for (used by search and matching), e.g. 擦玻璃.
+    #[serde(default)]
+    pub skills: Vec<String>,
     #[serde(default)]
     pub accident_cover: bool,
     pub expires_on: Option<String>,
@@ -171,6 +200,7 @@ pub struct PostView {
     pub hired_count: i64,
     pub accident_cover: bool,
     pub required_certificates: Vec<String>,
+    pub skills: Vec<String>,
     /// live, held, rejected, filled, expired or closed.
     pub status: String,
     pub status_label: &'static str,
@@ -601,6 +631,7 @@ impl Service {
             accident_cover: p.accident_cover,
             required_certificates: serde_json::from_str(&p.required_certificates)
                 .unwrap_or_default(),
+            skills: serde_json::from_str(&p.skills).unwrap_or_default(),
             status: p.status.clone(),
             status_label: status_label(&p.status),
             findings: serde_json::from_str(&p.screening).unwrap_or_default(),
@@ -683,6 +714,13 @@ impl Service {
                 "每周工作小时数应为1至60",
             ));
         }
+        let schedule = input.schedule.clone().unwrap_or_default().trim().to_owned();
+        if !schedule.is_empty() {
+            linghuo_market::import::parse_schedule(&schedule)
+                .map_err(|e| ServiceError::invalid("schedule", "schedule_format", e.to_string()))?;
+        }
+        let skills = short_list("skills", &input.skills)?;
+        let certificates = short_list("required_certificates", &input.required_certificates)?;
         let today = self.clock.today_cst();
         let expires_on = match input.expires_on.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(s) => date("expires_on", s)?,
@@ -709,14 +747,15 @@ impl Service {
             lon,
             starts_on,
             ends_on,
-            schedule: input.schedule.clone().unwrap_or_default().trim().to_owned(),
+            schedule,
             hours_per_week: input.hours_per_week,
             pay_fen,
             pay_unit,
             headcount: input.headcount,
             hired_count: 0,
-            required_certificates: serde_json::to_string(&input.required_certificates)
+            required_certificates: serde_json::to_string(&certificates)
                 .unwrap_or_else(|_| "[]".into()),
+            skills: serde_json::to_string(&skills).unwrap_or_else(|_| "[]".into()),
             accident_cover: input.accident_cover,
             status: String::new(),
             screening: "[]".into(),
@@ -1083,7 +1122,7 @@ impl Service {
             .unwrap_or_default())
     }
 
-    async fn application_view(&self, a: &ApplicationRow) -> Result<ApplicationView> {
+    pub(crate) async fn application_view(&self, a: &ApplicationRow) -> Result<ApplicationView> {
         let title = repo::post(&self.db, a.post_id)
             .await?
             .map(|p| p.title)
@@ -1211,7 +1250,13 @@ impl Service {
             completed_at: None,
         };
         let mut tx = self.db.begin().await?;
-        if !repo::set_application_status(&mut tx, application_id, "pending", "hired", now).await? {
+        // An application is hired from pending; an invitation once the worker accepted it.
+        let from = if a.direction == "invite" {
+            "accepted"
+        } else {
+            "pending"
+        };
+        if !repo::set_application_status(&mut tx, application_id, from, "hired", now).await? {
             return Err(ServiceError::Conflict {
                 code: "application_not_pending",
                 message: "该报名已处理".into(),
@@ -1276,7 +1321,11 @@ impl Service {
     }
 
     /// A hire the caller is a party to: its worker or its employer.
-    async fn hire_as_party(&self, actor: &Actor, hire_id: Uuid) -> Result<(HireRow, bool)> {
+    pub(crate) async fn hire_as_party(
+        &self,
+        actor: &Actor,
+        hire_id: Uuid,
+    ) -> Result<(HireRow, bool)> {
         let h = repo::hire(&self.db, hire_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -1565,7 +1614,7 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         external_id: row.external_id.clone(),
         title: row.title.clone(),
         description: row.description.clone(),
-        skills: Vec::new(),
+        skills: serde_json::from_str(&row.skills).unwrap_or_default(),
         occupation: row.occupation.clone(),
         form: linghuo_market::JobForm::parse(&row.form).ok()?,
         county: RegionCode::parse(&row.county_code).ok()?,
@@ -1577,7 +1626,11 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         },
         starts_on: row.starts_on,
         ends_on: row.ends_on,
-        schedule: linghuo_market::Schedule::default(),
+        schedule: if row.schedule.trim().is_empty() {
+            linghuo_market::Schedule::default()
+        } else {
+            linghuo_market::import::parse_schedule(&row.schedule).ok()?
+        },
         hours_per_week: row.hours_per_week.and_then(|h| u32::try_from(h).ok()),
         headcount: u32::try_from(row.headcount).ok()?,
         required_certificates: serde_json::from_str(&row.required_certificates).unwrap_or_default(),

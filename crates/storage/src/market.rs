@@ -154,6 +154,8 @@ pub struct PostRow {
     pub headcount: i64,
     pub hired_count: i64,
     pub required_certificates: String,
+    /// JSON list of skills the post asks for.
+    pub skills: String,
     pub accident_cover: bool,
     pub status: String,
     pub screening: String,
@@ -168,7 +170,7 @@ macro_rules! select_posts {
     ($tail:literal) => {
         concat!(
             "SELECT id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, starts_on, \
-             ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, accident_cover, \
+             ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, skills, accident_cover, \
              status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at FROM job_posts ",
             $tail
         )
@@ -180,8 +182,8 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
         sqlx::query(
         "INSERT INTO job_posts (id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, \
          starts_on, ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, \
-         accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)"
+         accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, skills) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)"
     )
     .bind(p.id)
     .bind(p.employer_id)
@@ -211,6 +213,7 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
     .bind(p.reviewed_by)
     .bind(p.created_at)
     .bind(p.updated_at)
+    .bind(&p.skills)
     .execute(c)
     .await
     .map(|_| ())
@@ -426,6 +429,28 @@ pub async fn upsert_profile(tx: &mut Tx, p: &ProfileRow) -> Result<()> {
     .map(|_| ())
     })?;
     Ok(())
+}
+
+/// Profiles changed at or after `since` in (updated_at, person_id) order after the key
+/// `(since, after)`, for refreshing a server's in-memory worker pool in pages.
+pub async fn profiles_changed(
+    db: &Db,
+    since: DateTime<Utc>,
+    after: Uuid,
+    limit: i64,
+) -> Result<Vec<ProfileRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, ProfileRow>(
+        "SELECT person_id, occupations, skills, certificates, lat, lon, radius_km, availability, expected_pay_fen, expected_pay_unit, \
+         wanted_forms, updated_at FROM worker_profiles WHERE updated_at > $1 OR (updated_at = $1 AND person_id > $2) \
+         ORDER BY updated_at, person_id LIMIT $3"
+    )
+    .bind(since)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
 }
 
 pub async fn profile(db: &Db, person_id: Uuid) -> Result<Option<ProfileRow>> {
@@ -902,4 +927,225 @@ pub async fn insert_rating(
         .map(|_| ())
     })?;
     Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RatingRow {
+    pub rater: String,
+    pub score: i64,
+    pub comment: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn ratings_of_hire(db: &Db, hire_id: Uuid) -> Result<Vec<RatingRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, RatingRow>(
+        "SELECT rater, score, comment, created_at FROM ratings WHERE hire_id = $1 ORDER BY rater"
+    )
+    .bind(hire_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Average score (in tenths) and count of the ratings workers gave an employer.
+pub async fn employer_rating(db: &Db, employer_id: Uuid) -> Result<(i64, i64)> {
+    let (sum, n): (Option<i64>, i64) = on_pool!(db, |p| {
+        sqlx::query_as(
+        "SELECT CAST(SUM(r.score) AS BIGINT), COUNT(*) FROM ratings r JOIN hires h ON h.id = r.hire_id \
+         WHERE h.employer_id = $1 AND r.rater = $2"
+    )
+    .bind(employer_id)
+    .bind("worker")
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((sum.map_or(0, |s| if n > 0 { s * 10 / n } else { 0 }), n))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct NoticeRow {
+    pub id: Uuid,
+    pub audience: String,
+    pub person_id: Option<Uuid>,
+    pub employer_id: Option<Uuid>,
+    pub region_code: String,
+    pub kind: String,
+    pub message: String,
+    pub link: String,
+    pub dedupe_key: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a notice unless one with the same `dedupe_key` exists; true when inserted.
+pub async fn insert_notice(tx: &mut Tx, n: &NoticeRow) -> Result<bool> {
+    let r = on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO notices (id, audience, person_id, employer_id, region_code, kind, message, link, dedupe_key, created_at, read_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (dedupe_key) DO NOTHING"
+    )
+    .bind(n.id)
+    .bind(&n.audience)
+    .bind(n.person_id)
+    .bind(n.employer_id)
+    .bind(&n.region_code)
+    .bind(&n.kind)
+    .bind(&n.message)
+    .bind(&n.link)
+    .bind(&n.dedupe_key)
+    .bind(n.created_at)
+    .bind(n.read_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(r == 1)
+}
+
+macro_rules! select_notices {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, audience, person_id, employer_id, region_code, kind, message, link, dedupe_key, created_at, read_at FROM notices ",
+            $tail
+        )
+    };
+}
+
+/// The newest notices for a worker, an employer or the staff of a region prefix.
+pub async fn notices_for(
+    db: &Db,
+    audience: &str,
+    person_id: Option<Uuid>,
+    employer_id: Option<Uuid>,
+    region_prefix: &str,
+    limit: i64,
+) -> Result<Vec<NoticeRow>> {
+    let pattern = format!("{region_prefix}%");
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, NoticeRow>(select_notices!(
+        "WHERE audience = $1 AND ($2 IS NULL OR person_id = $2) AND ($3 IS NULL OR employer_id = $3) \
+         AND region_code LIKE $4 ORDER BY created_at DESC LIMIT $5"
+    ))
+    .bind(audience)
+    .bind(person_id)
+    .bind(employer_id)
+    .bind(&pattern)
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
+pub async fn mark_notice_read(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE notices SET read_at = $2 WHERE id = $1 AND read_at IS NULL"
+    )
+    .bind(id)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+pub async fn notice(db: &Db, id: Uuid) -> Result<Option<NoticeRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, NoticeRow>(
+        select_notices!("WHERE id = $1")
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+/// Pay records past due and not confirmed by the worker, with their hire (all regions), for
+/// the scheduled overdue check.
+pub async fn overdue_pay_all(db: &Db, today: NaiveDate) -> Result<Vec<(PayRow, HireRow)>> {
+    let pays: Vec<PayRow> = on_pool!(db, |p| {
+        sqlx::query_as::<_, PayRow>(
+        "SELECT r.id, r.hire_id, r.period, r.amount_fen, r.due_on, r.employer_confirmed_at, r.worker_confirmed_at, r.created_at \
+         FROM pay_records r WHERE r.worker_confirmed_at IS NULL AND r.due_on < $1 ORDER BY r.due_on"
+    )
+    .bind(today)
+    .fetch_all(p)
+    .await
+    })?;
+    let mut out = Vec::with_capacity(pays.len());
+    for r in pays {
+        if let Some(h) = hire(db, r.hire_id).await? {
+            out.push((r, h));
+        }
+    }
+    Ok(out)
+}
+
+/// Counts of the market in a region (county code prefix) for the staff overview.
+#[derive(Clone, Debug, Default)]
+pub struct MarketCounts {
+    pub live_posts: i64,
+    pub held_posts: i64,
+    pub applications: i64,
+    pub hires: i64,
+    pub active_hires: i64,
+}
+
+pub async fn market_counts(db: &Db, region_prefix: &str) -> Result<MarketCounts> {
+    let pattern = format!("{region_prefix}%");
+    let posts: Vec<(String, i64)> = on_pool!(db, |p| sqlx::query_as(
+        "SELECT status, COUNT(*) FROM job_posts WHERE county_code LIKE $1 GROUP BY status"
+    )
+    .bind(&pattern)
+    .fetch_all(p)
+    .await)?;
+    let applications: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM applications a JOIN job_posts p ON p.id = a.post_id WHERE p.county_code LIKE $1"
+    )
+    .bind(&pattern)
+    .fetch_one(p)
+    .await
+    })?;
+    let hires: Vec<(String, i64)> = on_pool!(db, |p| sqlx::query_as(
+        "SELECT status, COUNT(*) FROM hires WHERE county_code LIKE $1 GROUP BY status"
+    )
+    .bind(&pattern)
+    .fetch_all(p)
+    .await)?;
+    let get = |v: &[(String, i64)], k: &str| v.iter().find(|(s, _)| s == k).map_or(0, |x| x.1);
+    Ok(MarketCounts {
+        live_posts: get(&posts, "live"),
+        held_posts: get(&posts, "held"),
+        applications,
+        hires: hires.iter().map(|x| x.1).sum(),
+        active_hires: get(&hires, "active"),
+    })
+}
+
+/// For each post in the region with at least one hire: when it was posted and when its
+/// first hire was made (time to fill).
+pub async fn fill_times(
+    db: &Db,
+    region_prefix: &str,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let pattern = format!("{region_prefix}%");
+    Ok(on_pool!(db, |p| sqlx::query_as(
+        "SELECT p.created_at, MIN(h.created_at) FROM hires h JOIN job_posts p ON p.id = h.post_id \
+         WHERE p.county_code LIKE $1 GROUP BY p.id, p.created_at"
+    )
+    .bind(&pattern)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// Applications of a worker to (or invitations for) one post.
+pub async fn application_of(
+    db: &Db,
+    post_id: Uuid,
+    person_id: Uuid,
+) -> Result<Option<ApplicationRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!("WHERE post_id = $1 AND person_id = $2")
+    )
+    .bind(post_id)
+    .bind(person_id)
+    .fetch_optional(p)
+    .await)?)
 }

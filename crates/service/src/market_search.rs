@@ -1,0 +1,632 @@
+//! Search and recommendations over the live market (四(九) 就业推荐).
+//!
+//! The search index (tantivy, in linghuo-market) and the two in-memory matchers are derived
+//! data. Writes go to the database with a `market_outbox` row in the same transaction; each
+//! server applies the outbox to its own index and remembers how far it got in the index's
+//! checkpoint, so a restarted server catches up by itself and `linghuo market reindex`
+//! rebuilds everything from the database. Worker profiles are refreshed from their
+//! `updated_at` watermark the same way, so two servers on one PostgreSQL see each other's
+//! changes.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use linghuo_domain::{RegionCode, mask_name};
+use linghuo_market::index::IndexOptions;
+use linghuo_market::{
+    JobForm, JobMatcher, MarketIndex, Pay, PayUnit, Recommendation, Schedule, SearchQuery, SortBy,
+    WorkerPool, WorkerProfile,
+};
+use linghuo_storage::market::{self as repo, PostRow, ProfileRow};
+use linghuo_storage::persons;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Mutex;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::access::{Actor, Role};
+use crate::error::{Result, ServiceError};
+use crate::market::PostView;
+
+/// Outbox rows applied per index commit.
+const OUTBOX_BATCH: i64 = 500;
+/// Posts or profiles read per page when (re)building.
+const PAGE: i64 = 2000;
+
+/// Where a server keeps its market index: on disk (a server) or in memory (tests, CLI).
+pub struct MarketSearch {
+    dir: Option<PathBuf>,
+    loaded: Mutex<Option<Arc<Loaded>>>,
+}
+
+struct Loaded {
+    index: MarketIndex,
+    jobs: RwLock<JobMatcher>,
+    workers: RwLock<WorkerPool>,
+    /// Last outbox seq applied to the index and the job matcher; the lock serialises syncs.
+    applied: Mutex<i64>,
+    /// Last profile change applied to the worker pool: (updated_at, person_id).
+    profiles_mark: Mutex<(DateTime<Utc>, Uuid)>,
+}
+
+impl std::fmt::Debug for MarketSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarketSearch")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MarketSearch {
+    pub fn in_memory() -> MarketSearch {
+        MarketSearch {
+            dir: None,
+            loaded: Mutex::new(None),
+        }
+    }
+
+    pub fn on_disk(dir: &Path) -> MarketSearch {
+        MarketSearch {
+            dir: Some(dir.to_owned()),
+            loaded: Mutex::new(None),
+        }
+    }
+}
+
+fn index_error(e: linghuo_market::MarketError) -> ServiceError {
+    ServiceError::Internal(format!("market index: {e}"))
+}
+
+fn lock_poisoned<T>(_: T) -> ServiceError {
+    ServiceError::Internal("market matcher lock poisoned".into())
+}
+
+/// What the index holds about the market, for `linghuo market reindex` and the health page.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct IndexStatus {
+    pub live_posts: usize,
+    pub worker_profiles: usize,
+    pub applied_seq: i64,
+    pub outbox_head: i64,
+}
+
+/// A search as people ask it (API query string, page form, CLI flags).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchInput {
+    /// Free text: trade, skill or place, e.g. 保洁 小店区.
+    pub q: Option<String>,
+    /// City or county code (or name); includes everything inside it.
+    pub region: Option<String>,
+    /// Catalogue code or trade name; a category includes its trades.
+    pub occupation: Option<String>,
+    /// gig, hourly, part_time, short_term or platform.
+    pub form: Option<String>,
+    /// Pay at least this many yuan per hour after normalising day and month rates.
+    pub pay_at_least: Option<String>,
+    /// Only posts with work on this date (YYYY-MM-DD).
+    pub date: Option<String>,
+    /// `lat,lon` to measure distances from.
+    pub near: Option<String>,
+    /// Only posts within this many km of `near`.
+    pub radius_km: Option<f64>,
+    /// relevance or distance.
+    pub sort: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+/// One post found, with why it was found.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PostHit {
+    pub post: PostView,
+    pub distance_km: Option<f64>,
+    /// Why this post, e.g. 距离2.3公里 · 保洁员 · 日薪200元.
+    pub why: String,
+}
+
+/// A recommended job for a worker, with every reason.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct JobSuggestion {
+    pub post: PostView,
+    pub score: f64,
+    pub why: Vec<String>,
+}
+
+/// A recommended worker for a post, as the employer may see them (masked until the worker
+/// applies or accepts an invitation).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct WorkerSuggestion {
+    pub person_id: Uuid,
+    pub name: String,
+    pub county_name: String,
+    pub score: f64,
+    pub why: Vec<String>,
+    /// Already applied or invited to this post.
+    pub contacted: bool,
+}
+
+fn parse_near(s: &str) -> Result<(f64, f64)> {
+    let bad = || {
+        ServiceError::invalid(
+            "near",
+            "near_format",
+            "位置格式应为 纬度,经度，例如 37.87,112.55",
+        )
+    };
+    let (a, b) = s.split_once(',').ok_or_else(bad)?;
+    let lat: f64 = a.trim().parse().map_err(|_| bad())?;
+    let lon: f64 = b.trim().parse().map_err(|_| bad())?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(bad());
+    }
+    Ok((lat, lon))
+}
+
+/// Resolves a region given as a code or as a name (太原市, 小店区).
+pub fn parse_region(field: &str, s: &str) -> Result<RegionCode> {
+    let t = s.trim();
+    if let Ok(r) = RegionCode::parse(t) {
+        return Ok(r);
+    }
+    linghuo_market::import::resolve_county(t)
+        .or_else(|_| {
+            linghuo_domain::all_regions()
+                .into_iter()
+                .find(|r| r.name() == t || r.full_name() == t)
+                .ok_or(())
+        })
+        .map_err(|_| {
+            ServiceError::invalid(
+                field,
+                "region_unknown",
+                format!("地区“{t}”不是山西省的市或县（市、区）"),
+            )
+        })
+}
+
+impl SearchInput {
+    /// The market crate's query, every field checked and named when wrong.
+    pub fn to_query(&self, today: NaiveDate) -> Result<SearchQuery> {
+        let mut q = SearchQuery {
+            text: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            live_on: Some(today),
+            ..SearchQuery::default()
+        };
+        if let Some(t) = &q.text
+            && t.chars().count() > 100
+        {
+            return Err(ServiceError::invalid(
+                "q",
+                "text_length",
+                "搜索词最多100个字",
+            ));
+        }
+        if let Some(r) = self.region.as_deref().filter(|s| !s.trim().is_empty()) {
+            q.region = Some(parse_region("region", r)?);
+        }
+        if let Some(o) = self.occupation.as_deref().filter(|s| !s.trim().is_empty()) {
+            let occ = linghuo_domain::resolve_occupation(o.trim()).ok_or_else(|| {
+                ServiceError::invalid(
+                    "occupation",
+                    "occupation_unknown",
+                    format!("职业“{}”不在职业目录中", o.trim()),
+                )
+            })?;
+            q.occupation = Some(occ.code.to_owned());
+        }
+        if let Some(f) = self.form.as_deref().filter(|s| !s.trim().is_empty()) {
+            q.form = Some(JobForm::parse(f.trim()).map_err(|_| {
+                ServiceError::invalid(
+                    "form",
+                    "form_unknown",
+                    "用工形式须为 gig、hourly、part_time、short_term 或 platform",
+                )
+            })?);
+        }
+        if let Some(p) = self
+            .pay_at_least
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
+            let m = linghuo_domain::Money::parse_non_negative(p)
+                .map_err(|e| ServiceError::field("pay_at_least", e))?;
+            q.pay_at_least_per_hour_fen = Some(m.fen());
+        }
+        if let Some(d) = self.date.as_deref().filter(|s| !s.trim().is_empty()) {
+            q.available_on = Some(NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(
+                |_| {
+                    ServiceError::invalid(
+                        "date",
+                        "date_format",
+                        "日期格式应为 YYYY-MM-DD，例如 2021-06-01",
+                    )
+                },
+            )?);
+        }
+        if let Some(n) = self.near.as_deref().filter(|s| !s.trim().is_empty()) {
+            q.near = Some(parse_near(n)?);
+        }
+        if let Some(r) = self.radius_km {
+            if !(0.1..=500.0).contains(&r) || q.near.is_none() {
+                return Err(ServiceError::invalid(
+                    "radius_km",
+                    "radius_range",
+                    "范围应为0.1至500公里，并同时给出位置",
+                ));
+            }
+            q.radius_km = Some(r);
+        }
+        q.sort = match self.sort.as_deref().map(str::trim) {
+            None | Some("") | Some("relevance") => SortBy::Relevance,
+            Some("distance") => SortBy::Distance,
+            Some(_) => {
+                return Err(ServiceError::invalid(
+                    "sort",
+                    "sort_unknown",
+                    "排序方式须为 relevance（相关度）或 distance（距离）",
+                ));
+            }
+        };
+        let limit = self.limit.unwrap_or(20);
+        if !(1..=100).contains(&limit) {
+            return Err(ServiceError::invalid(
+                "limit",
+                "limit_range",
+                "每页条数应为1至100",
+            ));
+        }
+        q.limit = limit;
+        q.offset = self.offset.unwrap_or(0).min(10_000);
+        Ok(q)
+    }
+}
+
+/// The market crate's worker profile of a stored profile row.
+pub(crate) fn worker_profile(
+    row: &ProfileRow,
+    age: Option<u32>,
+    hard_to_employ: bool,
+) -> WorkerProfile {
+    let availability: Schedule = serde_json::from_str(&row.availability).unwrap_or_default();
+    let forms: Vec<String> = serde_json::from_str(&row.wanted_forms).unwrap_or_default();
+    WorkerProfile {
+        id: row.person_id,
+        occupations: serde_json::from_str(&row.occupations).unwrap_or_default(),
+        skills: serde_json::from_str(&row.skills).unwrap_or_default(),
+        certificates: serde_json::from_str(&row.certificates).unwrap_or_default(),
+        lat: row.lat,
+        lon: row.lon,
+        radius_km: row.radius_km,
+        availability,
+        available_from: None,
+        expected_pay: match (row.expected_pay_fen, row.expected_pay_unit.as_deref()) {
+            (Some(fen), Some(u)) => PayUnit::parse(u).ok().map(|unit| Pay::new(fen, unit)),
+            _ => None,
+        },
+        wanted_forms: forms
+            .iter()
+            .filter_map(|f| JobForm::parse(f).ok())
+            .collect(),
+        age,
+        hard_to_employ,
+    }
+}
+
+impl Service {
+    async fn market_loaded(&self) -> Result<Arc<Loaded>> {
+        let mut slot = self.search.loaded.lock().await;
+        if let Some(l) = slot.as_ref() {
+            return Ok(l.clone());
+        }
+        let options = IndexOptions {
+            writer_threads: 1,
+            writer_memory_mib: 32,
+        };
+        let index = match &self.search.dir {
+            Some(d) => MarketIndex::open_or_create_with(d, options),
+            None => MarketIndex::in_memory_with(options),
+        }
+        .map_err(index_error)?;
+        let head = repo::outbox_head(&self.db).await?;
+        let checkpoint = index
+            .checkpoint()
+            .map_err(index_error)?
+            .and_then(|c| c.parse::<i64>().ok());
+        // The job matcher is memory only: it always starts from the live posts in the
+        // database; the index starts from its checkpoint unless it is missing or belongs to
+        // another database (a checkpoint past the outbox head).
+        let posts = self.all_live_posts().await?;
+        let applied = match checkpoint {
+            Some(c) if c <= head => c,
+            _ => {
+                index.clear().map_err(index_error)?;
+                for p in &posts {
+                    index.insert_new(p).map_err(index_error)?;
+                }
+                index
+                    .commit_with_checkpoint(&head.to_string())
+                    .map_err(index_error)?;
+                head
+            }
+        };
+        let jobs = JobMatcher::from_posts(posts.iter()).map_err(index_error)?;
+        let loaded = Arc::new(Loaded {
+            index,
+            jobs: RwLock::new(jobs),
+            workers: RwLock::new(WorkerPool::new()),
+            applied: Mutex::new(applied),
+            profiles_mark: Mutex::new((DateTime::<Utc>::UNIX_EPOCH, Uuid::nil())),
+        });
+        *slot = Some(loaded.clone());
+        drop(slot);
+        self.sync_market(&loaded).await?;
+        Ok(loaded)
+    }
+
+    async fn all_live_posts(&self) -> Result<Vec<linghuo_market::JobPost>> {
+        let today = self.clock.today_cst();
+        let mut out = Vec::new();
+        let mut after = Uuid::nil();
+        loop {
+            let page = repo::live_posts_page(&self.db, after, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            out.extend(
+                page.iter()
+                    .filter(|p| p.expires_on >= today)
+                    .filter_map(crate::market::job_post),
+            );
+        }
+        Ok(out)
+    }
+
+    async fn person_traits(&self, person_id: Uuid) -> Result<(Option<u32>, bool)> {
+        let today = self.clock.today_cst();
+        let age = persons::by_id(&self.db, person_id)
+            .await?
+            .and_then(|p| u32::try_from(i64::from(today.year()) - p.birth_year).ok());
+        let hard = persons::groups(&self.db, person_id)
+            .await?
+            .iter()
+            .any(|g| g.group_code == "hard_to_employ" && g.until.is_none_or(|u| u >= today));
+        Ok((age, hard))
+    }
+
+    /// Applies outbox rows and profile changes not yet seen by this server.
+    async fn sync_market(&self, l: &Loaded) -> Result<usize> {
+        let today = self.clock.today_cst();
+        let mut n = 0;
+        {
+            let mut applied = l.applied.lock().await;
+            loop {
+                let batch = repo::outbox_after(&self.db, *applied, OUTBOX_BATCH).await?;
+                let Some(&(last, _)) = batch.last() else {
+                    break;
+                };
+                let mut seen = std::collections::HashSet::new();
+                for (_, id) in &batch {
+                    if !seen.insert(*id) {
+                        continue;
+                    }
+                    let job = repo::post(&self.db, *id)
+                        .await?
+                        .filter(|p| p.status == "live" && p.expires_on >= today)
+                        .as_ref()
+                        .and_then(crate::market::job_post);
+                    match job {
+                        Some(job) => {
+                            l.index.upsert(&job).map_err(index_error)?;
+                            l.jobs
+                                .write()
+                                .map_err(lock_poisoned)?
+                                .upsert(&job)
+                                .map_err(index_error)?;
+                        }
+                        None => {
+                            l.index.remove(*id).map_err(index_error)?;
+                            l.jobs.write().map_err(lock_poisoned)?.remove(*id);
+                        }
+                    }
+                    n += 1;
+                }
+                l.index
+                    .commit_with_checkpoint(&last.to_string())
+                    .map_err(index_error)?;
+                *applied = last;
+            }
+        }
+        let mut mark = l.profiles_mark.lock().await;
+        loop {
+            let page = repo::profiles_changed(&self.db, mark.0, mark.1, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            *mark = (last.updated_at, last.person_id);
+            for row in &page {
+                let (age, hard) = self.person_traits(row.person_id).await?;
+                let w = worker_profile(row, age, hard);
+                let mut pool = l.workers.write().map_err(lock_poisoned)?;
+                if w.validate_for_pool() {
+                    pool.upsert(&w).map_err(index_error)?;
+                } else {
+                    pool.remove(w.id);
+                }
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Brings this server's index and matchers up to date with the database; returns how
+    /// many posts and profiles it applied. Called by the server's background loop and before
+    /// every search, so a writer always finds its own post.
+    pub async fn sync_market_index(&self) -> Result<usize> {
+        let l = self.market_loaded().await?;
+        self.sync_market(&l).await
+    }
+
+    /// Rebuilds the index from the database (`linghuo market reindex`).
+    pub async fn reindex_market(&self) -> Result<IndexStatus> {
+        let l = self.market_loaded().await?;
+        {
+            let mut applied = l.applied.lock().await;
+            let head = repo::outbox_head(&self.db).await?;
+            let posts = self.all_live_posts().await?;
+            l.index.clear().map_err(index_error)?;
+            for p in &posts {
+                l.index.insert_new(p).map_err(index_error)?;
+            }
+            l.index
+                .commit_with_checkpoint(&head.to_string())
+                .map_err(index_error)?;
+            l.index.wait_for_merges().map_err(index_error)?;
+            *l.jobs.write().map_err(lock_poisoned)? =
+                JobMatcher::from_posts(posts.iter()).map_err(index_error)?;
+            *applied = head;
+        }
+        *l.workers.write().map_err(lock_poisoned)? = WorkerPool::new();
+        *l.profiles_mark.lock().await = (DateTime::<Utc>::UNIX_EPOCH, Uuid::nil());
+        self.sync_market(&l).await?;
+        self.market_index_status().await
+    }
+
+    pub async fn market_index_status(&self) -> Result<IndexStatus> {
+        let l = self.market_loaded().await?;
+        let applied = *l.applied.lock().await;
+        Ok(IndexStatus {
+            live_posts: l.index.len(),
+            worker_profiles: l.workers.read().map_err(lock_poisoned)?.len(),
+            applied_seq: applied,
+            outbox_head: repo::outbox_head(&self.db).await?,
+        })
+    }
+
+    /// Chinese full-text search over live posts with filters; open to everyone.
+    pub async fn search_posts(&self, input: &SearchInput) -> Result<Vec<PostHit>> {
+        let q = input.to_query(self.clock.today_cst())?;
+        let l = self.market_loaded().await?;
+        self.sync_market(&l).await?;
+        let hits = l.index.search(&q).map_err(index_error)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            // The index may briefly trail the database; skip what is no longer live.
+            let Some(row) = repo::post(&self.db, h.id)
+                .await?
+                .filter(|p| p.status == "live")
+            else {
+                continue;
+            };
+            out.push(PostHit {
+                post: self.post_view(&row).await?,
+                distance_km: h.distance_km.map(|d| (d * 10.0).round() / 10.0),
+                why: h.why,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Jobs for the signed-in worker from their profile; hard filters are never violated and
+    /// every result says why.
+    pub async fn recommend_jobs(&self, actor: &Actor, limit: usize) -> Result<Vec<JobSuggestion>> {
+        actor.require_role(&[Role::Worker])?;
+        let person = actor.person_id.ok_or(ServiceError::NotFound)?;
+        let row = repo::profile(&self.db, person)
+            .await?
+            .ok_or(ServiceError::Conflict {
+                code: "profile_missing",
+                message: "请先填写求职信息（职业、位置、可工作时间）".into(),
+            })?;
+        let (age, hard) = self.person_traits(person).await?;
+        let worker = worker_profile(&row, age, hard);
+        let l = self.market_loaded().await?;
+        self.sync_market(&l).await?;
+        let recs = l
+            .jobs
+            .read()
+            .map_err(lock_poisoned)?
+            .recommend_jobs(&worker, self.clock.today_cst(), limit.clamp(1, 50))
+            .map_err(index_error)?;
+        let mut out = Vec::new();
+        for r in recs {
+            if let Some(p) = repo::post(&self.db, r.id).await? {
+                out.push(JobSuggestion {
+                    post: self.post_view(&p).await?,
+                    score: round3(r.score),
+                    why: why_texts(&r),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Workers for one of the employer's live posts, masked; the damper keeps one worker
+    /// from being pushed to every employer.
+    pub async fn recommend_workers(
+        &self,
+        actor: &Actor,
+        post_id: Uuid,
+        limit: usize,
+    ) -> Result<Vec<WorkerSuggestion>> {
+        let e = self.employer_of(actor).await?;
+        let p: PostRow = repo::post(&self.db, post_id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let job = crate::market::job_post(&p).ok_or(ServiceError::NotFound)?;
+        let l = self.market_loaded().await?;
+        self.sync_market(&l).await?;
+        let recs = l
+            .workers
+            .read()
+            .map_err(lock_poisoned)?
+            .recommend_workers(&job, self.clock.today_cst(), limit.clamp(1, 50))
+            .map_err(index_error)?;
+        let contacted: std::collections::HashSet<Uuid> =
+            repo::applications_for_post(&self.db, post_id)
+                .await?
+                .into_iter()
+                .map(|a| a.person_id)
+                .collect();
+        let mut out = Vec::new();
+        for r in recs {
+            let Some(person) = persons::by_id(&self.db, r.id).await? else {
+                continue;
+            };
+            out.push(WorkerSuggestion {
+                person_id: r.id,
+                name: mask_name(&person.name),
+                county_name: RegionCode::parse(&person.jurisdiction_code)
+                    .map(|c| c.full_name())
+                    .unwrap_or_default(),
+                score: round3(r.score),
+                why: why_texts(&r),
+                contacted: contacted.contains(&r.id),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn why_texts(r: &Recommendation) -> Vec<String> {
+    r.why.iter().map(|w| w.text.clone()).collect()
+}
+
+/// A profile the pool can hold: coordinates and radius in range.
+trait PoolCheck {
+    fn validate_for_pool(&self) -> bool;
+}
+
+impl PoolCheck for WorkerProfile {
+    fn validate_for_pool(&self) -> bool {
+        self.lat.is_finite() && self.lon.is_finite() && self.radius_km > 0.0
+    }
+}
