@@ -3,6 +3,7 @@
 
 mod bench_market;
 mod bench_policy;
+mod demo_cmd;
 mod market_cmd;
 mod policy_cmd;
 mod settings;
@@ -67,6 +68,9 @@ enum Command {
     /// Benchmarks (results go to BENCHMARKS.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// A demo province: fresh SQLite with synthetic Shanxi data, served in demo mode with a
+    /// login for every role (`demo seed` adds the data to the configured database instead).
+    Demo(demo_cmd::DemoArgs),
     /// The gig market: search index, search, import, upkeep.
     #[command(subcommand)]
     Market(market_cmd::MarketCommand),
@@ -165,9 +169,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &cli.global,
                 match &command {
                     Command::Serve { listen } => listen.clone(),
+                    Command::Demo(a) => a.listen.clone(),
                     _ => None,
                 },
             )?;
+            let command = match command {
+                Command::Demo(args) if args.command.is_none() => {
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .enable_all()
+                        .build()?;
+                    settings::init_logging(&config);
+                    return rt.block_on(demo_cmd::run(config, args));
+                }
+                other => other,
+            };
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -219,6 +234,11 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         }
         Command::User(cmd) => return user(svc, cmd).await,
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
+        Command::Demo(demo_cmd::DemoArgs {
+            command: Some(demo_cmd::DemoCommand::Seed { size, json }),
+            ..
+        }) => return demo_cmd::seed(svc, size, json).await,
+        Command::Demo(_) => unreachable!("handled before opening the configured database"),
         Command::Audit(AuditCommand::Verify { json }) => {
             let report = svc.verify_audit().await?;
             if json {
@@ -338,6 +358,13 @@ async fn serve(svc: Service) -> anyhow::Result<()> {
         print_created(&admin, false)?;
         println!("==============================================================");
     }
+    let address = format!("http://{}/", svc.config.server.listen);
+    serve_with(svc, || println!("灵活就业服务平台已启动：{address}")).await
+}
+
+/// Binds, brings the market index up to date, then calls `ready` and serves until Ctrl+C or
+/// SIGTERM, with the housekeeping and market loops beside it.
+pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Result<()> {
     let listen: SocketAddr = svc
         .config
         .server
@@ -356,7 +383,7 @@ async fn serve(svc: Service) -> anyhow::Result<()> {
     let housekeeping = tokio::spawn(housekeeping(svc.clone()));
     let market = tokio::spawn(market_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
-    println!("灵活就业服务平台已启动：http://{listen}/");
+    ready();
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
     axum::serve(
         listener,

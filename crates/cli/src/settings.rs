@@ -107,7 +107,7 @@ mod tests {
         let file = dir.path().join("c.toml");
         std::fs::write(
             &file,
-            "[server]\nlisten = \"127.0.0.1:9000\"\ndemo_mode = true\n",
+            "[server]\nlisten = \"127.0.0.1:9000\"\ncookie_secure = false\n",
         )
         .unwrap();
         let args = crate::GlobalArgs {
@@ -117,7 +117,7 @@ mod tests {
         };
         let c = super::load(&args, None).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:9000");
-        assert!(c.server.demo_mode);
+        assert!(!c.server.cookie_secure);
         assert_eq!(c.server.data_dir, dir.path().join("d"));
         let c = super::load(&args, Some("127.0.0.1:9100".into())).unwrap();
         assert_eq!(c.server.listen, "127.0.0.1:9100", "flags beat the file");

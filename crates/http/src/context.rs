@@ -256,7 +256,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         token,
         elder,
         secure_cookie,
-        demo: svc.config.server.demo_mode,
+        demo: svc.demo_mode,
     };
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;

@@ -127,6 +127,7 @@ pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
             continue;
         }
         match part {
+            "不限时段" | "时间不限" | "时段不限" => continue,
             "单次" | "一次性" | "临时" => {
                 recurring = false;
                 continue;
@@ -399,6 +400,14 @@ mod tests {
         assert!(!s.recurring);
         assert_eq!(s.days, Weekdays::ALL);
         assert_eq!(parse_schedule("每天").unwrap().days, Weekdays::ALL);
+        // What Schedule::label writes reads back as the same schedule.
+        for i in 0..500 {
+            let job = crate::synth::job(3, i);
+            let back = parse_schedule(&job.schedule.label()).unwrap();
+            assert_eq!(back.days, job.schedule.days, "{}", job.schedule.label());
+            assert_eq!(back.normalised_slots(), job.schedule.normalised_slots());
+            assert_eq!(back.recurring, job.schedule.recurring);
+        }
         // As people write it on a notice board.
         let s = parse_schedule("每周六、日 9:00-12:00").unwrap();
         assert_eq!(s.days, Weekdays::WEEKEND);

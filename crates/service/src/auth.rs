@@ -382,6 +382,34 @@ impl Service {
         })
     }
 
+    /// In demonstration mode only: the second-factor code the session's account needs now,
+    /// shown on the verification page so a newcomer can look around without an
+    /// authenticator app. `None` on every normal server.
+    pub async fn demo_second_factor_code(&self, token: &str) -> Result<Option<String>> {
+        if !self.demo_mode {
+            return Ok(None);
+        }
+        let Some(row) = sessions::get(&self.db, &token_hash(token)).await? else {
+            return Ok(None);
+        };
+        let (Some(uid), "second_factor") = (row.user_id, row.stage.as_str()) else {
+            return Ok(None);
+        };
+        let Some(user) = users::by_id(&self.db, uid).await? else {
+            return Ok(None);
+        };
+        Ok(user
+            .totp_secret
+            .as_deref()
+            .filter(|_| user.totp_enabled)
+            .and_then(|s| {
+                self.keys
+                    .open(&protect::context("users.totp_secret", &uid), s)
+                    .ok()
+            })
+            .map(|s| totp::code_at(&s, self.clock.now().timestamp())))
+    }
+
     /// Checks the TOTP code of a session in the second-factor stage. A code is accepted once:
     /// a replay inside its window is refused and raised as an alert (A5).
     pub async fn second_factor(

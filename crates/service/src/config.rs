@@ -27,8 +27,6 @@ pub struct ServerConfig {
     /// Mark cookies `Secure` and use the `__Host-` prefix. Browsers accept secure cookies on
     /// http://localhost, so this stays on even for local use.
     pub cookie_secure: bool,
-    /// Demonstration mode: shows a 演示模式 banner. Never set on a production server.
-    pub demo_mode: bool,
     /// Request timeout in seconds.
     pub request_timeout_secs: u64,
 }
@@ -39,7 +37,6 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
             cookie_secure: true,
-            demo_mode: false,
             request_timeout_secs: 30,
         }
     }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod market;
 pub mod market_import;
@@ -41,6 +42,10 @@ pub struct Service {
     pub clock: Clock,
     /// This process's market search index and matchers (derived from the database).
     pub search: Arc<market_search::MarketSearch>,
+    /// Demonstration mode (`linghuo demo` only): a 演示模式 banner on every page and the
+    /// current second-factor code shown on the verification page. Deliberately not a
+    /// configuration setting, so no file or environment variable can turn it on.
+    pub demo_mode: bool,
 }
 
 impl std::fmt::Debug for Service {
@@ -59,7 +64,14 @@ impl Service {
             config: Arc::new(config),
             clock,
             search: Arc::new(market_search::MarketSearch::in_memory()),
+            demo_mode: false,
         }
+    }
+
+    /// The demo province's server (see [`demo`]).
+    pub fn into_demo_mode(mut self) -> Service {
+        self.demo_mode = true;
+        self
     }
 
     /// Keeps the market index on disk in `dir` (a server) instead of in memory.

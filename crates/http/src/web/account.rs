@@ -99,15 +99,21 @@ async fn login_submit(
 struct TotpPage {
     ctx: PageCtx,
     error: Option<String>,
+    /// 演示模式 only: the code to type.
+    demo_code: Option<String>,
 }
 
-async fn totp_page(ctx: Ctx) -> Response {
+async fn totp_page(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
     match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::SecondFactor { .. }) => render(
             StatusCode::OK,
             &TotpPage {
                 ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
                 error: None,
+                demo_code: match ctx.token.as_deref() {
+                    Some(t) => state.svc.demo_second_factor_code(t).await.ok().flatten(),
+                    None => None,
+                },
             },
         ),
         _ => Redirect::to("/login").into_response(),
@@ -141,6 +147,12 @@ async fn totp_submit(
                 &TotpPage {
                     ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
                     error: Some(api.message),
+                    demo_code: state
+                        .svc
+                        .demo_second_factor_code(token)
+                        .await
+                        .ok()
+                        .flatten(),
                 },
             )
         }

@@ -1,0 +1,120 @@
+//! The demo province on both databases: the seeded figures agree with what staff see, every
+//! demo login works, and demo mode (second-factor code shown, banner) exists only on a
+//! service built for the demo.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use linghuo_http::{AppState, router};
+use linghuo_service::demo::DemoOptions;
+use serde_json::json;
+
+async fn sign_in(app: &App, username: &str, password: &str) -> (Client, String) {
+    let mut c = Client::default();
+    c.start(app).await;
+    let r = c
+        .post(
+            app,
+            "/api/v1/session",
+            json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    (c, r.json()["next"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn demo_province_figures_logins_and_demo_mode() {
+    each_app(|app| async move {
+        let report = app
+            .svc
+            .seed_demo(DemoOptions {
+                workers: 400,
+                jobs: 160,
+                seed: 5,
+            })
+            .await
+            .unwrap();
+        assert_eq!(report.workers, 400);
+        assert_eq!(report.posts, 160);
+        assert!(
+            report.hires > 0 && report.applications >= report.hires,
+            "{report:?}"
+        );
+        let logins = app.svc.create_demo_accounts().await.unwrap();
+        assert_eq!(logins.len(), 8);
+        assert!(
+            app.svc.create_demo_accounts().await.is_err(),
+            "only once per database"
+        );
+        let pw = |u: &str| {
+            logins
+                .iter()
+                .find(|l| l.username == u)
+                .unwrap()
+                .password
+                .clone()
+        };
+
+        // The worker and the employer sign in without a second factor and see real data.
+        let (mut w, next) = sign_in(&app, "demo-worker", &pw("demo-worker")).await;
+        assert_eq!(next, "done");
+        assert_eq!(w.get(&app, "/api/v1/profile").await.status, StatusCode::OK);
+        assert_eq!(
+            w.get(&app, "/api/v1/recommendations/jobs").await.status,
+            StatusCode::OK
+        );
+        let (mut e, _) = sign_in(&app, "demo-employer", &pw("demo-employer")).await;
+        assert!(
+            !e.get(&app, "/api/v1/posts")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+
+        // Staff need the second factor; a normal server never shows the code.
+        let (mut s, next) = sign_in(&app, "demo-province", &pw("demo-province")).await;
+        assert_eq!(next, "second_factor");
+        let page = s.get(&app, "/login/totp").await;
+        assert!(
+            !page.body.contains("演示模式"),
+            "no demo hints on a normal server"
+        );
+
+        // The demo server shows the current code, and it works.
+        let demo = App {
+            svc: app.svc.clone().into_demo_mode(),
+            router: router(AppState::new(app.svc.clone().into_demo_mode())),
+            clock: app.clock.clone(),
+            label: app.label,
+            test_db: None,
+        };
+        app.clock.advance(chrono::Duration::seconds(30));
+        let (mut s, _) = sign_in(&demo, "demo-province", &pw("demo-province")).await;
+        let page = s.get(&demo, "/login/totp").await.body;
+        assert!(page.contains("演示模式"), "banner");
+        let code: String = page
+            .split("<strong>")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(6)
+            .collect();
+        let r = s
+            .post(&demo, "/api/v1/session/totp", json!({"code": code}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+        // The province's market overview agrees with what was seeded.
+        let ov = s.get(&demo, "/api/v1/market/overview").await.json();
+        assert_eq!(ov["live_posts"], report.live_posts as i64, "{ov}");
+        assert_eq!(ov["hires"], report.hires as i64);
+        assert_eq!(ov["overdue_pay"], report.overdue_pay as i64);
+        app
+    })
+    .await;
+}
