@@ -381,10 +381,33 @@ impl Service {
             out.extend(
                 page.iter()
                     .filter(|p| p.expires_on >= today)
-                    .filter_map(crate::market::job_post),
+                    .filter_map(|row| crate::market::job_post(row).map(|j| (row.employer_id, j))),
             );
         }
-        Ok(out)
+        let rates: std::collections::HashMap<Uuid, Option<f32>> =
+            repo::on_time_records_all(&self.db, today)
+                .await?
+                .into_iter()
+                .map(|(e, on, late)| (e, on_time_rate(on, late)))
+                .collect();
+        Ok(out
+            .into_iter()
+            .map(|(employer, mut job)| {
+                job.employer_on_time_rate = rates.get(&employer).copied().flatten();
+                job
+            })
+            .collect())
+    }
+
+    /// The market crate's post with the employer's on-time-pay record (for ranking).
+    async fn job_with_record(&self, row: &PostRow) -> Result<Option<linghuo_market::JobPost>> {
+        let Some(mut job) = crate::market::job_post(row) else {
+            return Ok(None);
+        };
+        let (on, late) =
+            repo::on_time_record(&self.db, row.employer_id, self.clock.today_cst()).await?;
+        job.employer_on_time_rate = on_time_rate(on, late);
+        Ok(Some(job))
     }
 
     async fn person_traits(&self, person_id: Uuid) -> Result<(Option<u32>, bool)> {
@@ -415,11 +438,13 @@ impl Service {
                     if !seen.insert(*id) {
                         continue;
                     }
-                    let job = repo::post(&self.db, *id)
+                    let job = match repo::post(&self.db, *id)
                         .await?
                         .filter(|p| p.status == "live" && p.expires_on >= today)
-                        .as_ref()
-                        .and_then(crate::market::job_post);
+                    {
+                        Some(row) => self.job_with_record(&row).await?,
+                        None => None,
+                    };
                     match job {
                         Some(job) => {
                             l.index.upsert(&job).map_err(index_error)?;
@@ -610,6 +635,12 @@ impl Service {
         }
         Ok(out)
     }
+}
+
+/// Share of pay confirmed on time; `None` for an employer without a record yet.
+fn on_time_rate(on_time: i64, late: i64) -> Option<f32> {
+    let total = on_time + late;
+    (total > 0).then(|| on_time as f32 / total as f32)
 }
 
 fn round3(x: f64) -> f64 {

@@ -1149,3 +1149,26 @@ pub async fn application_of(
     .fetch_optional(p)
     .await)?)
 }
+
+/// Every employer's pay record at once: (employer, on time, late or missing and past due),
+/// by the same rule as [`on_time_record`], for ranking posts by the employer's record.
+pub async fn on_time_records_all(db: &Db, today: NaiveDate) -> Result<Vec<(Uuid, i64, i64)>> {
+    let rows: Vec<(Uuid, NaiveDate, Option<DateTime<Utc>>)> = on_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT h.employer_id, r.due_on, r.worker_confirmed_at FROM pay_records r JOIN hires h ON h.id = r.hire_id",
+        )
+        .fetch_all(p)
+        .await
+    })?;
+    let mut by: std::collections::HashMap<Uuid, (i64, i64)> = std::collections::HashMap::new();
+    for (e, due, confirmed) in rows {
+        let entry = by.entry(e).or_default();
+        match confirmed {
+            Some(at) if (at + chrono::Duration::hours(8)).date_naive() <= due => entry.0 += 1,
+            Some(_) => entry.1 += 1,
+            None if due < today => entry.1 += 1,
+            None => {}
+        }
+    }
+    Ok(by.into_iter().map(|(e, (a, b))| (e, a, b)).collect())
+}
