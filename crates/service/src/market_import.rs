@@ -76,7 +76,7 @@ impl Service {
         &self,
         actor: Option<&Actor>,
         employer_id: Uuid,
-        rows: Vec<(usize, std::result::Result<ImportedPost, String>)>,
+        rows: ImportRows,
         all_or_nothing: bool,
     ) -> Result<ImportReport> {
         let employer: EmployerRow = repo::employer(&self.db, employer_id)
@@ -288,11 +288,11 @@ fn post_from_record(
     serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| e.to_string())
 }
 
+/// Rows of an import file: (line or row number, the post or what is wrong with the row).
+pub type ImportRows = Vec<(usize, std::result::Result<ImportedPost, String>)>;
+
 /// Reads a file of posts: JSON lines (.jsonl), CSV or Excel, by its name.
-pub fn read_post_file(
-    name: &str,
-    bytes: &[u8],
-) -> std::result::Result<Vec<(usize, std::result::Result<ImportedPost, String>)>, String> {
+pub fn read_post_file(name: &str, bytes: &[u8]) -> std::result::Result<ImportRows, String> {
     use crate::tabular::{FileKind, read_csv, read_xlsx};
     let kind =
         FileKind::of(name).ok_or_else(|| "只能导入 .jsonl、.csv 或 .xlsx 文件".to_owned())?;

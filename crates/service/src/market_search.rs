@@ -523,9 +523,10 @@ impl Service {
     pub async fn market_index_status(&self) -> Result<IndexStatus> {
         let l = self.market_loaded().await?;
         let applied = *l.applied.lock().await;
+        let worker_profiles = l.workers.read().map_err(lock_poisoned)?.len();
         Ok(IndexStatus {
             live_posts: l.index.len(),
-            worker_profiles: l.workers.read().map_err(lock_poisoned)?.len(),
+            worker_profiles,
             applied_seq: applied,
             outbox_head: repo::outbox_head(&self.db).await?,
         })

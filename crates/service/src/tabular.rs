@@ -6,6 +6,9 @@ use std::collections::HashMap;
 
 use calamine::{Data, Reader, Xlsx};
 
+/// One row as column name → text, with its row number.
+pub type Record = (usize, HashMap<String, String>);
+
 /// A table read from a file: header names and the rows below them.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
@@ -118,11 +121,7 @@ impl Table {
     /// Each row as header → cell, with headers renamed through `aliases` (e.g. 岗位名称 →
     /// title). Unknown headers are an error naming them, so a wrong template is caught before
     /// any row is stored.
-    pub fn records(
-        &self,
-        aliases: &[(&str, &str)],
-        known: &[&str],
-    ) -> Result<Vec<(usize, HashMap<String, String>)>, String> {
+    pub fn records(&self, aliases: &[(&str, &str)], known: &[&str]) -> Result<Vec<Record>, String> {
         let mut names = Vec::with_capacity(self.headers.len());
         let mut unknown = Vec::new();
         for h in &self.headers {
