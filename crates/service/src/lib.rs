@@ -21,6 +21,7 @@ pub mod market_worker;
 pub mod password;
 pub mod persons;
 pub mod protect;
+pub mod stats;
 pub mod tabular;
 pub mod totp;
 

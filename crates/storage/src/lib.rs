@@ -15,6 +15,7 @@ mod db;
 pub mod market;
 pub mod persons;
 pub mod sessions;
+pub mod stats;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod throttle;

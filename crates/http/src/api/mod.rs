@@ -8,6 +8,7 @@ mod matching;
 mod people;
 mod policy;
 mod session;
+mod stats;
 
 use axum::Json;
 use axum::Router;
@@ -30,7 +31,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(people::routes())
                 .merge(policy::routes())
                 .merge(market::routes())
-                .merge(matching::routes()),
+                .merge(matching::routes())
+                .merge(stats::routes()),
         )
 }
 
@@ -56,6 +58,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         matching::search_posts, matching::recommend_jobs, matching::list_candidates, matching::invite_worker, matching::answer_application,
         matching::get_profile, matching::put_profile, matching::complete_hire, matching::list_ratings, matching::rate_hire,
         matching::list_notices, matching::read_notice, matching::market_overview,
+        stats::get_stats, stats::put_target,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     tags(
@@ -63,6 +66,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         (name = "persons", description = "人员信息（按管辖区域）"),
         (name = "admin", description = "账户与审计（三权分立）"),
         (name = "policy", description = "政策计算（晋政办发〔2020〕89号）"),
+        (name = "stats", description = "统计与目标（按辖区）"),
         (name = "market", description = "零工市场：岗位、报名、录用与用工登记、约定、报酬确认"),
     )
 )]
