@@ -3,8 +3,12 @@
 
 mod account;
 mod admin;
+mod employer;
+mod notices;
 mod policy;
 mod staff;
+mod staff_market;
+mod work;
 
 use askama::Template;
 use axum::Router;
@@ -26,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .merge(staff::routes())
         .merge(admin::routes())
         .merge(policy::routes())
+        .merge(work::routes())
+        .merge(employer::routes())
+        .merge(staff_market::routes())
+        .merge(notices::routes())
 }
 
 /// What the layout needs on every page.
@@ -48,15 +56,34 @@ pub struct Badge {
 impl PageCtx {
     pub fn new(ctx: &Ctx, title: impl Into<String>, path: &str) -> PageCtx {
         let actor = ctx.actor();
-        let mut nav = vec![("/policy", "政策计算器")];
-        if let Some(a) = actor {
-            match a.role {
-                Role::Staff => nav.insert(0, ("/staff", "经办工作台")),
-                Role::SysAdmin | Role::SecAdmin => nav.insert(0, ("/admin/users", "账户管理")),
-                Role::AuditAdmin => nav.insert(0, ("/admin/audit", "审计日志")),
-                Role::Worker | Role::Employer => {}
+        let nav = match actor.map(|a| a.role) {
+            None => vec![("/work", "找活"), ("/policy", "政策计算器")],
+            Some(Role::Staff) => vec![
+                ("/staff", "经办工作台"),
+                ("/staff/market", "零工市场"),
+                ("/notices", "消息"),
+                ("/policy", "政策计算器"),
+            ],
+            Some(Role::SysAdmin | Role::SecAdmin) => {
+                vec![("/admin/users", "账户管理"), ("/policy", "政策计算器")]
             }
-        }
+            Some(Role::AuditAdmin) => vec![("/admin/audit", "审计日志"), ("/policy", "政策计算器")],
+            Some(Role::Worker) => vec![
+                ("/work", "找活"),
+                ("/work/recommended", "为我推荐"),
+                ("/work/applications", "我的报名"),
+                ("/work/hires", "我的用工"),
+                ("/notices", "消息"),
+                ("/policy", "政策计算器"),
+            ],
+            Some(Role::Employer) => vec![
+                ("/employer", "单位首页"),
+                ("/employer/posts", "我的岗位"),
+                ("/employer/hires", "用工管理"),
+                ("/notices", "消息"),
+                ("/policy", "政策计算器"),
+            ],
+        };
         PageCtx {
             title: title.into(),
             csrf: ctx.csrf().to_owned(),
@@ -81,7 +108,7 @@ impl PageCtx {
             path: "/".into(),
             user: None,
             region: None,
-            nav: vec![("/policy", "政策计算器")],
+            nav: vec![("/work", "找活"), ("/policy", "政策计算器")],
         }
     }
 }
@@ -219,4 +246,216 @@ async fn home(ctx: Ctx) -> Response {
             ctx: PageCtx::new(&ctx, "首页", "/"),
         },
     )
+}
+
+/// A submitted (or prefilled) form as name–value pairs, kept to refill the fields after an
+/// error. Repeated names (checkboxes) keep every value.
+#[derive(Clone, Debug, Default)]
+pub struct FormData {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormData {
+    /// Reads an `application/x-www-form-urlencoded` body or query string; unreadable input
+    /// gives an empty form (every field then reports what is missing).
+    pub fn parse(bytes: &[u8]) -> FormData {
+        FormData {
+            pairs: serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "_csrf")
+                .collect(),
+        }
+    }
+
+    /// The first value of a field, trimmed ("" when absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+
+    /// The value when it is not blank.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name))
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
+    /// Whether a checkbox or option with this value was chosen.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.pairs.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
+    /// Replaces a field's values with one value.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.retain(|(k, _)| k != name);
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// Adds a value (for checkboxes).
+    pub fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// Takes every field of `other` over this form's values (a submitted form over defaults).
+    pub fn overlay(mut self, other: &FormData) -> FormData {
+        for (k, _) in &other.pairs {
+            self.pairs.retain(|(n, _)| n != k);
+        }
+        self.pairs.extend(other.pairs.iter().cloned());
+        self
+    }
+
+    /// A list typed as words separated by commas, 、, semicolons, spaces or new lines.
+    pub fn list(&self, name: &str) -> Vec<String> {
+        split_list(self.get(name))
+    }
+}
+
+/// Splits "保洁员、家政服务员, 育婴员" into its items.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split([',', '，', '、', ';', '；', '\n', '\r', ' ', '\u{3000}'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A form shown again after a failure: status, errors beside fields, a message above.
+pub type FormFailure = (StatusCode, Errors, Option<String>);
+
+/// How a failed form submission is shown: beside a field, above the form, or (for a record
+/// that is gone or not the caller's) on the error page.
+pub enum Failure {
+    Form {
+        status: StatusCode,
+        errors: Errors,
+        error: Option<String>,
+    },
+    Page(ApiError),
+}
+
+impl Failure {
+    /// Sorts a service error. A list item's field (`skills[2]`) is reported on the list's
+    /// own field (`skills`); a field the form does not have is reported above the form.
+    pub fn of(e: impl Into<ApiError>, fields: &[&str]) -> Failure {
+        let api: ApiError = e.into();
+        let field = api
+            .field
+            .as_deref()
+            .map(|f| f.split('[').next().unwrap_or(f))
+            .filter(|f| fields.contains(f))
+            .map(str::to_owned);
+        match (field, api.status) {
+            (Some(f), _) => Failure::Form {
+                status: api.status,
+                errors: Errors(vec![(f, api.message)]),
+                error: None,
+            },
+            (None, StatusCode::BAD_REQUEST | StatusCode::CONFLICT) => Failure::Form {
+                status: api.status,
+                errors: Errors::default(),
+                error: Some(api.message),
+            },
+            _ => Failure::Page(api),
+        }
+    }
+
+    /// The status, field errors and general message of a form failure, or the error for
+    /// the error page.
+    pub fn parts(self) -> Result<FormFailure, ApiError> {
+        match self {
+            Failure::Form {
+                status,
+                errors,
+                error,
+            } => Ok((status, errors, error)),
+            Failure::Page(api) => Err(api),
+        }
+    }
+
+    /// A problem found by the page itself before calling the service.
+    pub fn field(name: &str, message: &str) -> Failure {
+        Failure::Form {
+            status: StatusCode::BAD_REQUEST,
+            errors: Errors(vec![(name.to_owned(), message.to_owned())]),
+            error: None,
+        }
+    }
+}
+
+/// An id from a path; anything else is "not found".
+pub fn path_id(ctx: &Ctx, s: &str) -> Result<uuid::Uuid, Response> {
+    uuid::Uuid::parse_str(s).map_err(|_| error_page_ctx(ctx, ApiError::not_found()))
+}
+
+/// A date however many references deep (templates bind `&&NaiveDate` in `if let`).
+pub trait DateLike {
+    fn naive(&self) -> chrono::NaiveDate;
+}
+
+impl DateLike for chrono::NaiveDate {
+    fn naive(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl<T: DateLike + ?Sized> DateLike for &T {
+    fn naive(&self) -> chrono::NaiveDate {
+        (**self).naive()
+    }
+}
+
+/// A date as people read it: 2021年6月1日.
+pub fn date_cn(d: impl DateLike) -> String {
+    use chrono::Datelike;
+    let d = d.naive();
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// Shanxi's cities and counties for a region select, "太原市" and "太原市小店区" (the
+/// province is the empty choice).
+pub fn region_options(counties_only: bool) -> Vec<(String, String)> {
+    linghuo_domain::all_regions()
+        .into_iter()
+        .filter(|r| r.level() != linghuo_domain::RegionLevel::Province)
+        .filter(|r| !counties_only || r.level() == linghuo_domain::RegionLevel::County)
+        .map(|r| {
+            let full = r.full_name();
+            let short = full.strip_prefix("山西省").unwrap_or(&full).to_owned();
+            (r.as_str(), short)
+        })
+        .collect()
+}
+
+/// The occupation catalogue grouped for a select: each category with its trades.
+pub struct OccupationGroup {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub trades: Vec<(&'static str, &'static str)>,
+}
+
+pub fn occupation_groups() -> Vec<OccupationGroup> {
+    linghuo_domain::occupation_categories()
+        .into_iter()
+        .map(|c| OccupationGroup {
+            code: c.code,
+            name: c.name,
+            trades: linghuo_domain::occupation_children(c.code)
+                .into_iter()
+                .map(|t| (t.code, t.name))
+                .collect(),
+        })
+        .collect()
 }
