@@ -23,6 +23,9 @@ pub struct DemoArgs {
     /// Make the data and print the logins, then exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Also write the logins as JSON to this file (mode 0600), for scripts and browser tests.
+    #[arg(long, value_name = "FILE")]
+    pub logins_json: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +100,16 @@ fn print_logins(address: &str, logins: &[DemoLogin]) {
     println!("==============================================================");
 }
 
+/// Writes a file only its owner can read (the demo passwords are in it).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)?.write_all(bytes)
+}
+
 /// `linghuo demo seed` into the configured database.
 pub async fn seed(svc: Service, size: DemoSize, json: bool) -> anyhow::Result<ExitCode> {
     let report = svc.seed_demo(size.into()).await?;
@@ -149,6 +162,10 @@ pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<ExitCode>
     print_report(&report);
     let logins = svc.create_demo_accounts().await?;
     let address = format!("http://{}/", config.server.listen);
+    if let Some(path) = &args.logins_json {
+        write_private(path, &serde_json::to_vec_pretty(&logins)?)
+            .with_context(|| format!("写入 {}", path.display()))?;
+    }
     if args.no_serve {
         print_logins(&address, &logins);
         svc.db.close().await;
