@@ -24,7 +24,7 @@ pub mod uscc;
 
 pub use error::DomainError;
 pub use id_number::{IdNumber, check_char};
-pub use masking::{find_unmasked_pii, mask_id_str, mask_name, mask_phone_str};
+pub use masking::{find_unmasked_pii, mask_id_str, mask_name, mask_phone_str, mask_pii_in_text};
 pub use money::Money;
 pub use occupation::{
     Occupation, occupation, occupation_categories, occupation_children, occupations,

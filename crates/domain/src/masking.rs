@@ -58,6 +58,42 @@ fn mask_keeping_ends(s: &str, min_len: usize) -> String {
     out
 }
 
+/// Masks every phone-or-ID-like number inside free text (a run of 11 or more ASCII digits,
+/// an ID number's trailing X included, not part of an identifier): the first three and last
+/// four characters stay, the rest become `*`. For text people type into public places, such
+/// as a job description with a contact number in it.
+pub fn mask_pii_in_text(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i < bytes.len() && matches!(bytes[i], b'X' | b'x') && i - start == 17 {
+            i += 1;
+        }
+        let in_identifier = (start > 0 && bytes[start - 1].is_ascii_alphabetic())
+            || bytes.get(i).is_some_and(u8::is_ascii_alphabetic);
+        let n = i - start;
+        if n >= 11 && !in_identifier {
+            out.push_str(&text[copied..start]);
+            out.push_str(&text[start..start + 3]);
+            out.extend(std::iter::repeat_n('*', n - 7));
+            out.push_str(&text[i - 4..i]);
+            copied = i;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// Looks for personal data that should have been masked.
 ///
 /// Returns `Some("id_number")` if `text` contains 18 consecutive characters
@@ -266,5 +302,17 @@ mod tests {
             let masked = mask_name(&s);
             prop_assert_eq!(masked.chars().count(), s.trim().chars().count());
         }
+    }
+
+    #[test]
+    fn numbers_in_free_text_are_masked() {
+        let t = "请联系13912345678王先生，身份证14010519900307123X，订单abc13912345678，电话0351-1234567";
+        let m = mask_pii_in_text(t);
+        assert_eq!(
+            m,
+            "请联系139****5678王先生，身份证140***********123X，订单abc13912345678，电话0351-1234567"
+        );
+        assert_eq!(find_unmasked_pii(&m), None);
+        assert_eq!(mask_pii_in_text("无号码"), "无号码");
     }
 }

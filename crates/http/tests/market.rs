@@ -652,3 +652,88 @@ async fn importing_posts_reports_rows_and_is_idempotent() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn contact_details_in_a_post_hold_it_and_a_rejection_says_why() {
+    each_app(|app| async move {
+        let (mut emp, mut staff, _) = verified_employer(&app, "lianxi", "91110000600037341L").await;
+        let mut body = post_body("周末保洁");
+        body["description"] = json!("家庭保洁，有意者请联系13912345678王先生。");
+        let held = emp.post(&app, "/api/v1/posts", body).await.json();
+        assert_eq!(held["status"], "held");
+        assert!(
+            held["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "personal_data_in_text" && f["field"] == "description"),
+            "{held}"
+        );
+        let id = held["id"].as_str().unwrap();
+        let r = staff
+            .post(
+                &app,
+                &format!("/api/v1/posts/{id}/review"),
+                json!({"approve": false, "note": "请删除联系电话后重新发布"}),
+            )
+            .await;
+        assert_eq!(r.json()["status"], "rejected", "{}", r.body);
+        let mine = emp.get(&app, &format!("/api/v1/posts/{id}")).await.json();
+        assert!(
+            mine["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["code"] == "review_rejected"
+                    && f["message"].as_str().unwrap().contains("请删除联系电话")),
+            "{mine}"
+        );
+
+        // Pay must be more than nothing; ratings wait for completion.
+        let live = emp
+            .post(&app, "/api/v1/posts", post_body("钟点保洁"))
+            .await
+            .json();
+        let mut w = worker(&app, "lianxiw", 74).await;
+        let a = w
+            .post(
+                &app,
+                &format!(
+                    "/api/v1/posts/{}/applications",
+                    live["id"].as_str().unwrap()
+                ),
+                json!({}),
+            )
+            .await
+            .json();
+        let h = emp
+            .post(
+                &app,
+                &format!("/api/v1/applications/{}/hire", a["id"].as_str().unwrap()),
+                json!({"start_date": "2026-12-05"}),
+            )
+            .await
+            .json();
+        let hid = h["id"].as_str().unwrap();
+        let zero = emp
+            .post(
+                &app,
+                &format!("/api/v1/hires/{hid}/pay"),
+                json!({"period": "第一周", "amount": "0.00", "due_on": "2026-12-12"}),
+            )
+            .await;
+        assert_eq!(zero.json()["error"]["field"], "amount");
+        assert_eq!(
+            w.post(
+                &app,
+                &format!("/api/v1/hires/{hid}/ratings"),
+                json!({"score": 5})
+            )
+            .await
+            .status,
+            StatusCode::CONFLICT
+        );
+        app
+    })
+    .await;
+}

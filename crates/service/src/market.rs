@@ -192,6 +192,7 @@ pub struct PostView {
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub schedule: String,
+    pub hours_per_week: Option<i64>,
     pub pay: String,
     #[schema(value_type = String, example = "30.00")]
     pub pay_amount: Money,
@@ -605,8 +606,9 @@ impl Service {
                 .unwrap_or_default(),
             employer_verified: employer.as_ref().is_some_and(|e| e.verified),
             external_id: p.external_id.clone(),
-            title: p.title.clone(),
-            description: p.description.clone(),
+            // Held posts may carry a number typed into the text; never show it back.
+            title: linghuo_domain::mask_pii_in_text(&p.title),
+            description: linghuo_domain::mask_pii_in_text(&p.description),
             occupation: p.occupation.clone(),
             occupation_name: occupation(&p.occupation)
                 .map(|o| o.name.to_owned())
@@ -623,6 +625,7 @@ impl Service {
             starts_on: p.starts_on,
             ends_on: p.ends_on,
             schedule: p.schedule.clone(),
+            hours_per_week: p.hours_per_week,
             pay: pay_text(p.pay_fen, &p.pay_unit),
             pay_amount: Money::from_fen(p.pay_fen),
             pay_unit: p.pay_unit.clone(),
@@ -876,6 +879,20 @@ impl Service {
         }
         if approve {
             repo::enqueue_index(&mut tx, id, now).await?;
+        } else {
+            // The employer sees why beside the screening findings.
+            let mut findings: Vec<Finding> = serde_json::from_str(&p.screening).unwrap_or_default();
+            findings.push(Finding {
+                code: "review_rejected".into(),
+                field: "post".into(),
+                message: format!("审核未通过：{}", note.trim()),
+            });
+            repo::set_post_screening(
+                &mut tx,
+                id,
+                &serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into()),
+            )
+            .await?;
         }
         audit::record(
             &mut tx,
@@ -1471,6 +1488,13 @@ impl Service {
         }
         let amount =
             Money::parse_non_negative(amount).map_err(|e| ServiceError::field("amount", e))?;
+        if amount.fen() == 0 {
+            return Err(ServiceError::invalid(
+                "amount",
+                "amount_zero",
+                "报酬金额必须大于0",
+            ));
+        }
         let now = self.clock.now();
         let row = PayRow {
             id: Uuid::new_v4(),
@@ -1670,13 +1694,24 @@ impl Service {
             recent_posts: &open,
             minimum_wages: None,
         };
-        linghuo_market::screen(&job, &ctx)
+        let mut findings: Vec<Finding> = linghuo_market::screen(&job, &ctx)
             .into_iter()
             .map(|f| Finding {
                 code: f.code.to_owned(),
                 field: f.field.to_owned(),
                 message: f.message,
             })
-            .collect()
+            .collect();
+        // A phone or ID number typed into a public post would be shown to everyone.
+        for (field, text) in [("title", &row.title), ("description", &row.description)] {
+            if linghuo_domain::find_unmasked_pii(text).is_some() {
+                findings.push(Finding {
+                    code: "personal_data_in_text".into(),
+                    field: field.into(),
+                    message: "岗位信息中含有手机号或身份证号，公开后任何人都能看到。请删除；求职者报名后可在平台上联系".into(),
+                });
+            }
+        }
+        findings
     }
 }

@@ -464,6 +464,12 @@ impl Service {
         input: RatingInput,
     ) -> Result<Vec<RatingView>> {
         let (h, _) = self.hire_as_party(actor, hire_id).await?;
+        if h.status != "completed" {
+            return Err(ServiceError::Conflict {
+                code: "hire_not_completed",
+                message: "完工后才能评价".into(),
+            });
+        }
         if !(1..=5).contains(&input.score) {
             return Err(ServiceError::invalid(
                 "score",

@@ -1172,3 +1172,16 @@ pub async fn on_time_records_all(db: &Db, today: NaiveDate) -> Result<Vec<(Uuid,
     }
     Ok(by.into_iter().map(|(e, (a, b))| (e, a, b)).collect())
 }
+
+/// Replaces a post's screening findings (JSON list), e.g. to add the reviewer's reason.
+pub async fn set_post_screening(tx: &mut Tx, id: Uuid, screening: &str) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE job_posts SET screening = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(screening)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
