@@ -17,6 +17,7 @@ pub mod clauses;
 pub mod determination;
 pub mod engine;
 pub mod facts;
+mod json_out;
 pub mod money;
 pub mod parameters;
 pub mod readings;
