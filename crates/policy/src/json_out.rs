@@ -11,9 +11,10 @@ use crate::determination::{
     TaxRow,
 };
 use crate::money::Fen;
+use crate::parameters::Value;
 use crate::receipt::Receipt;
 use crate::trace::{ParamRead, TraceNode, TraceValue};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 
 /// Indentation for the pretty form (serde_json's: two spaces a level).
@@ -531,17 +532,30 @@ fn trace_value<const P: bool>(w: &mut W<'_, P>, v: &TraceValue) {
     }
 }
 
+/// As `Serialize for Value` (`collect_str` of its `Display`), without the
+/// formatting machinery for the common cases.
+fn value<const P: bool>(w: &mut W<'_, P>, v: Value) {
+    let mut b = [0u8; 20];
+    match v {
+        Value::Money(m) => w.money(m),
+        Value::Months(n) | Value::Percent(n) => w.plain(int_text(i64::from(n), &mut b)),
+        Value::Year(y) => w.plain(int_text(i64::from(y), &mut b)),
+        // chrono's `%Y-%m-%d` is `date_text` for years 0 to 9999.
+        Value::Date(d) if (0..=9999).contains(&d.year()) => w.date(d),
+        Value::Ratio(..) | Value::Date(_) => {
+            w.out.push('"');
+            let _ = write!(Escaping(w.out), "{v}");
+            w.out.push('"');
+        }
+    }
+}
+
 fn param_read<const P: bool>(w: &mut W<'_, P>, p: &ParamRead) {
     w.open('{');
     w.str_field("name", p.name);
     w.key("value");
     match &p.value {
-        // As `Serialize for Value` (`collect_str` of its `Display`).
-        Some(v) => {
-            w.out.push('"');
-            let _ = write!(Escaping(w.out), "{v}");
-            w.out.push('"');
-        }
+        Some(v) => value(w, *v),
         None => w.null(),
     }
     w.str_field("unit", p.unit);
@@ -605,7 +619,6 @@ mod tests {
     #[test]
     fn every_shape_as_serde_json() {
         use crate::calendar::Month;
-        use crate::parameters::Value;
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
         let mut node = TraceNode::new("rule", "a\"b")
             .val("missing", TraceValue::Missing)
@@ -648,7 +661,30 @@ mod tests {
             effective_to: None,
             clause: Some("三".into()),
         });
+        let mut more = Vec::new();
+        for v in [
+            Value::Money(Fen(1_440_000)),
+            Value::Months(36),
+            Value::Percent(50),
+            Value::Year(2021),
+            Value::Ratio(1, 12),
+            Value::Date(day("0099-01-01")),
+            Value::Date(NaiveDate::from_ymd_opt(12_345, 6, 7).unwrap_or_default()),
+            Value::Date(NaiveDate::from_ymd_opt(-44, 3, 15).unwrap_or_default()),
+        ] {
+            let mut n = TraceNode::new("parameter", "");
+            n.parameter = Some(ParamRead {
+                name: "v",
+                value: Some(v),
+                unit: "u",
+                effective_from: Some(day("2020-01-01")),
+                effective_to: None,
+                clause: None,
+            });
+            more.push(n);
+        }
         node.children = vec![empty, param, unset, dated];
+        node.children.extend(more);
         let citations: &'static [Citation] = &[Citation {
             document: "doc",
             clause: "一",
