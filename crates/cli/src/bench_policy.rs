@@ -36,11 +36,11 @@ fn decide_all(engine: &Engine, facts: &[Facts]) -> u64 {
     facts.iter().fold(0, |a, f| fold(a, &engine.decide(f)))
 }
 
-/// The determinations as the API sends them (compact JSON).
-fn to_json(d: &linghuo_policy::Determinations) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 * 1024);
-    let _ = serde_json::to_writer(&mut out, d);
-    out
+/// The determinations as compact JSON, written by the engine's direct
+/// writer (the bytes of `serde_json::to_string`; the API and the CLI use the
+/// same writer in its pretty form).
+fn to_json(d: &linghuo_policy::Determinations) -> String {
+    d.to_json(false)
 }
 
 fn per_second(n: usize, secs: f64) -> u64 {

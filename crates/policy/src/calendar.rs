@@ -59,13 +59,20 @@ impl fmt::Display for Month {
     }
 }
 
-impl Serialize for Month {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut b = [0u8; 7];
+impl Month {
+    /// `YYYY-MM` in a stack buffer, as serialised.
+    pub(crate) fn text(self, b: &mut [u8; 7]) -> &str {
         put4(&mut b[0..4], self.year());
         b[4] = b'-';
         put2(&mut b[5..7], self.month());
-        s.serialize_str(std::str::from_utf8(&b).unwrap_or("0000-00"))
+        std::str::from_utf8(b).unwrap_or("0000-00")
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut b = [0u8; 7];
+        s.serialize_str(self.text(&mut b))
     }
 }
 
@@ -86,12 +93,17 @@ fn put2(b: &mut [u8], v: u32) {
 /// (`#[serde(serialize_with = "crate::calendar::serde_date")]`).
 pub fn serde_date<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     let mut b = [0u8; 10];
+    s.serialize_str(date_text(*d, &mut b))
+}
+
+/// `YYYY-MM-DD` in a stack buffer, as [`serde_date`] writes it.
+pub(crate) fn date_text(d: NaiveDate, b: &mut [u8; 10]) -> &str {
     put4(&mut b[0..4], d.year());
     b[4] = b'-';
     put2(&mut b[5..7], d.month());
     b[7] = b'-';
     put2(&mut b[8..10], d.day());
-    s.serialize_str(std::str::from_utf8(&b).unwrap_or("0000-00-00"))
+    std::str::from_utf8(b).unwrap_or("0000-00-00")
 }
 
 /// [`serde_date`] for optional days (absent ones are skipped by the caller).

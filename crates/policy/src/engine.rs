@@ -136,9 +136,9 @@ impl Engine {
     pub fn screen_json(&self, input: &str, trace: bool) -> Result<String, FactsError> {
         let facts = parse_facts(input)?;
         let d = self.screen(&facts, &ScreenOptions { trace });
-        let mut out = Vec::with_capacity(if trace { 96 * 1024 } else { 32 * 1024 });
-        let _ = serde_json::to_writer_pretty(&mut out, &d);
-        Ok(String::from_utf8(out).unwrap_or_default())
+        // The same bytes as `serde_json::to_string_pretty(&d)`, written
+        // directly (see `Determinations::write_json`).
+        Ok(d.to_json(true))
     }
 
     /// The receipt for screening these facts with this engine.

@@ -8,8 +8,9 @@
 //!
 //! The public surface, used by the service layer, the HTTP API and the CLI:
 //! [`parse_facts`], [`Engine`] ([`Engine::screen`], [`Engine::screen_json`],
-//! [`Engine::decide`]), [`ParamOverride`], [`policy_clauses`], [`rules()`],
-//! [`check()`], [`synth`] and [`whatif`].
+//! [`Engine::decide`]), [`Determinations::to_json`] (the determinations
+//! JSON written directly, the same bytes as serde_json), [`ParamOverride`],
+//! [`policy_clauses`], [`rules()`], [`check()`], [`synth`] and [`whatif`].
 
 pub mod calendar;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod clauses;
 pub mod determination;
 pub mod engine;
 pub mod facts;
+mod json_out;
 pub mod money;
 pub mod parameters;
 pub mod readings;

@@ -237,7 +237,17 @@ impl Full {
             changes: Vec::new(),
             rows: Vec::new(),
             readings: Vec::new(),
-            stack: if trace { vec![root()] } else { Vec::new() },
+            stack: if trace {
+                // A rule's root has up to about 16 children (parameters and
+                // groups): one allocation instead of growing 4, 8, 16.
+                let mut r = root();
+                r.children.reserve_exact(16);
+                let mut stack = Vec::with_capacity(4);
+                stack.push(r);
+                stack
+            } else {
+                Vec::new()
+            },
         }
     }
 
