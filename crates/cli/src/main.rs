@@ -4,6 +4,7 @@
 mod bench_market;
 mod bench_policy;
 mod demo_cmd;
+mod import_cmd;
 mod market_cmd;
 mod policy_cmd;
 mod settings;
@@ -71,6 +72,9 @@ enum Command {
     /// A demo province: fresh SQLite with synthetic Shanxi data, served in demo mode with a
     /// login for every role (`demo seed` adds the data to the configured database instead).
     Demo(demo_cmd::DemoArgs),
+    /// Bulk import of staff spreadsheets (.xlsx, .csv).
+    #[command(subcommand)]
+    Import(import_cmd::ImportCommand),
     /// The gig market: search index, search, import, upkeep.
     #[command(subcommand)]
     Market(market_cmd::MarketCommand),
@@ -234,6 +238,7 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         }
         Command::User(cmd) => return user(svc, cmd).await,
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
+        Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
         Command::Demo(demo_cmd::DemoArgs {
             command: Some(demo_cmd::DemoCommand::Seed { size, json }),
             ..

@@ -293,3 +293,59 @@ pub async fn set_ciphertexts(
     .map(|_| ()))?;
     Ok(())
 }
+
+/// Rows per multi-row INSERT of [`insert_many`] (15 parameters each, below SQLite's and
+/// PostgreSQL's parameter limits).
+pub const INSERT_CHUNK: usize = 1000;
+
+/// Inserts many persons in multi-row statements, skipping any whose identity number (its
+/// blind index) is already registered. Returns the ids actually inserted.
+pub async fn insert_many(tx: &mut Tx, rows: &[PersonRow]) -> Result<Vec<Uuid>> {
+    let mut inserted = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut sql = String::with_capacity(64 + chunk.len() * 80);
+        sql.push_str(
+            "INSERT INTO persons (id, name, id_cipher, id_index, phone_cipher, phone_index, key_version, gender, birth_year, \
+             jurisdiction_code, address, sensitivity, created_by, created_at, updated_at) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for k in 0..15 {
+                if k > 0 {
+                    sql.push(',');
+                }
+                sql.push('$');
+                sql.push_str(&(i * 15 + k + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(" ON CONFLICT (id_index) DO NOTHING RETURNING id");
+        let ids: Vec<Uuid> = on_tx!(tx, |c| {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
+            for p in chunk {
+                q = q
+                    .bind(p.id)
+                    .bind(&p.name)
+                    .bind(&p.id_cipher)
+                    .bind(&p.id_index)
+                    .bind(&p.phone_cipher)
+                    .bind(&p.phone_index)
+                    .bind(p.key_version)
+                    .bind(&p.gender)
+                    .bind(p.birth_year)
+                    .bind(&p.jurisdiction_code)
+                    .bind(&p.address)
+                    .bind(&p.sensitivity)
+                    .bind(p.created_by)
+                    .bind(p.created_at)
+                    .bind(p.updated_at);
+            }
+            q.fetch_all(c).await
+        })?;
+        inserted.extend(ids);
+    }
+    Ok(inserted)
+}
