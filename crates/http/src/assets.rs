@@ -16,6 +16,31 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/site.js"),
     ),
     (
+        "stats.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/stats.js"),
+    ),
+    (
+        "vendor/echarts.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/vendor/echarts.min.js"),
+    ),
+    (
+        "vendor/echarts-LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../assets/vendor/echarts-LICENSE.txt"),
+    ),
+    (
+        "vendor/echarts-NOTICE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../assets/vendor/echarts-NOTICE.txt"),
+    ),
+    (
+        "vendor/echarts-LICENSE-d3.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../assets/vendor/echarts-LICENSE-d3.txt"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),

@@ -219,7 +219,7 @@ async fn worker(app: &App, username: &str, seq: u32) -> Browser {
             &[("username", username), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(p.location.as_deref(), Some("/account"), "{}", p.html);
+    assert_eq!(p.location.as_deref(), Some("/work"), "{}", p.html);
     let acc = b.get(app, "/account").await;
     assert!(
         acc.html.contains("href=\"/work/profile\""),

@@ -13,6 +13,7 @@ pub mod audit;
 mod conformance;
 mod db;
 pub mod market;
+pub mod open_stats;
 pub mod persons;
 pub mod sessions;
 pub mod stats;

@@ -56,9 +56,35 @@ export function addUser(bin, dataDir, { username, name, role, scope }) {
 /** Starts `linghuo serve` and waits until GET /healthz answers 200. */
 export async function startServer(bin, dataDir, logPath, { timeoutMs = 90_000 } = {}) {
   const port = await freePort();
+  return launch(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], port, logPath, { timeoutMs, what: 'linghuo serve' });
+}
+
+/**
+ * Starts `linghuo demo` (a synthetic province in demonstration mode) in its
+ * own data directory, writing the demo logins to `loginsPath`, and waits
+ * until GET /healthz answers 200. The logins are read back as `logins`: an
+ * array of { role, role_label, username, password, totp_secret, scope }.
+ */
+export async function startDemo(bin, dataDir, logPath, { workers = 1500, jobs = 500, seed, loginsPath, timeoutMs = 300_000 } = {}) {
+  const port = await freePort();
+  const args = ['demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`,
+    '--workers', String(workers), '--jobs', String(jobs), '--logins-json', loginsPath];
+  if (seed !== undefined) args.push('--seed', String(seed));
+  const server = await launch(bin, args, port, logPath, { timeoutMs, what: 'linghuo demo' });
+  try {
+    server.logins = JSON.parse(readFileSync(loginsPath, 'utf8'));
+  } catch (e) {
+    await server.stop();
+    throw new Error(`could not read the demo logins from ${loginsPath}: ${e.message}`);
+  }
+  return server;
+}
+
+/** Runs the binary on a port and waits until GET /healthz answers 200. */
+async function launch(bin, args, port, logPath, { timeoutMs, what }) {
   const base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(logPath);
-  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+  const child = spawn(bin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: cleanEnv({ RUST_LOG: process.env.RUST_LOG || 'info' }),
   });
@@ -70,7 +96,7 @@ export async function startServer(bin, dataDir, logPath, { timeoutMs = 90_000 } 
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`linghuo serve exited early (${JSON.stringify(exited)}); log:\n${tail()}`);
+    if (exited) throw new Error(`${what} exited early (${JSON.stringify(exited)}); log:\n${tail()}`);
     try {
       const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) {

@@ -2,9 +2,11 @@
 //! authenticate; state-changing calls carry the session's CSRF token in `X-CSRF-Token`
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
+mod imports;
 mod json;
 mod market;
 mod matching;
+mod open_stats;
 mod people;
 mod policy;
 mod session;
@@ -32,7 +34,9 @@ pub fn routes() -> Router<AppState> {
                 .merge(policy::routes())
                 .merge(market::routes())
                 .merge(matching::routes())
-                .merge(stats::routes()),
+                .merge(stats::routes())
+                .merge(open_stats::routes())
+                .merge(imports::routes()),
         )
 }
 
@@ -58,7 +62,8 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         matching::search_posts, matching::recommend_jobs, matching::list_candidates, matching::invite_worker, matching::answer_application,
         matching::get_profile, matching::put_profile, matching::complete_hire, matching::list_ratings, matching::rate_hire,
         matching::list_notices, matching::read_notice, matching::market_overview,
-        stats::get_stats, stats::put_target,
+        stats::get_stats, stats::put_target, imports::import_persons,
+        open_stats::get_open_stats,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     tags(

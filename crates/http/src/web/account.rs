@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Form;
+use axum::extract::{Form, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,7 +10,7 @@ use linghuo_service::auth::{NextStep, SessionState};
 use linghuo_service::{Permission, Role, ServiceError};
 use serde::Deserialize;
 
-use super::{Errors, PageCtx, cst, landing, redirect_with_cookie, render, require};
+use super::{Errors, PageCtx, cst, redirect_with_cookie, render, require};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -28,15 +28,26 @@ pub fn routes() -> Router<AppState> {
         .route("/prefs/elder", post(toggle_elder))
 }
 
+/// Where a role starts after logging in: workers in 找活, employers on their home page,
+/// staff and administrators where `super::landing` says.
+fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Worker => "/work",
+        Role::Employer => "/employer",
+        other => super::landing(other),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
     ctx: PageCtx,
+    ok: Option<&'static str>,
     error: Option<String>,
     username: String,
 }
 
-async fn login_page(ctx: Ctx) -> Response {
+async fn login_page(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     if let Some(a) = ctx.actor() {
         return Redirect::to(landing(a.role)).into_response();
     }
@@ -44,6 +55,7 @@ async fn login_page(ctx: Ctx) -> Response {
         StatusCode::OK,
         &LoginPage {
             ctx: PageCtx::new(&ctx, "登录", "/login"),
+            ok: super::signup::signed_up_message(&q),
             error: None,
             username: String::new(),
         },
@@ -86,6 +98,7 @@ async fn login_submit(
                 api.status,
                 &LoginPage {
                     ctx: PageCtx::new(&ctx, "登录", "/login"),
+                    ok: None,
                     error: Some(api.message),
                     username: f.username,
                 },

@@ -6,8 +6,10 @@ mod admin;
 mod employer;
 mod notices;
 mod policy;
+mod signup;
 mod staff;
 mod staff_market;
+mod stats;
 mod work;
 
 use askama::Template;
@@ -34,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .merge(employer::routes())
         .merge(staff_market::routes())
         .merge(notices::routes())
+        .merge(stats::routes())
+        .merge(signup::routes())
 }
 
 /// What the layout needs on every page.

@@ -294,14 +294,16 @@ async fn registrations(State(state): State<AppState>, ctx: Ctx) -> Response {
 
 /// A CSV file for Excel: UTF-8 with a byte-order mark, every field quoted.
 fn csv(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Response {
-    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    let mut out = String::from("\u{feff}");
-    out.push_str(&head.iter().map(|h| quote(h)).collect::<Vec<_>>().join(","));
-    out.push_str("\r\n");
-    for r in rows {
-        out.push_str(&r.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
+    // One writer for every CSV download: BOM for Excel, and cells a spreadsheet would run
+    // as formulas (employer names and titles are typed by users) defused.
+    let out = linghuo_service::export::to_csv(&linghuo_service::export::Sheet {
+        title: name.to_owned(),
+        headers: head.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| r.into_iter().map(linghuo_service::export::Cell::Text).collect())
+            .collect(),
+    });
     (
         StatusCode::OK,
         [

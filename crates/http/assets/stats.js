@@ -1,0 +1,89 @@
+// Charts of the statistics dashboard, drawn with the vendored Apache ECharts from the JSON
+// data block on the page. Progressive enhancement only: the tables beside each chart hold
+// the exact figures and the page reads fully without this file.
+(function () {
+  "use strict";
+  var el = document.getElementById("stats-data");
+  if (!el || !window.echarts) return;
+  var data;
+  try { data = JSON.parse(el.textContent); } catch (e) { return; }
+  var font = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+  var colours = ["#b3121b", "#1f5fbf", "#2e7d32", "#a15c00", "#6a1b9a", "#00838f"];
+  var charts = [];
+
+  function draw(id, option) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    box.classList.add("on");
+    var c = window.echarts.init(box);
+    option.color = colours;
+    option.textStyle = { fontFamily: font };
+    option.animation = false;
+    option.tooltip = option.tooltip || { trigger: "axis" };
+    option.grid = option.grid || { left: 8, right: 16, top: 40, bottom: 8, containLabel: true };
+    c.setOption(option);
+    charts.push(c);
+  }
+  function pick(list, key) { return list.map(function (r) { return r[key]; }); }
+
+  if (data.regions && data.regions.length) {
+    draw("chart-regions", {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: pick(data.regions, "name"), axisLabel: { interval: 0, rotate: data.regions.length > 8 ? 30 : 0 } },
+      yAxis: { type: "value", name: "人" },
+      series: [
+        { name: "灵活就业人数", type: "bar", data: pick(data.regions, "people") },
+        { name: "年度目标", type: "bar", data: data.regions.map(function (r) { return r.target === null ? "-" : r.target; }) }
+      ]
+    });
+  }
+  if (data.months && data.months.length) {
+    draw("chart-months", {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: data.months.map(function (m) { return m.month.slice(5) + "月"; }) },
+      yAxis: { type: "value" },
+      series: [
+        { name: "发布岗位", type: "line", data: pick(data.months, "posts"), symbolSize: 8 },
+        { name: "录用人次", type: "line", data: pick(data.months, "hires"), symbolSize: 8, lineStyle: { type: "dashed" } }
+      ]
+    });
+  }
+  if (data.forms && data.forms.length) {
+    draw("chart-forms", {
+      tooltip: { trigger: "item" },
+      legend: { top: 0 },
+      series: [{
+        name: "发布岗位", type: "pie", radius: ["35%", "65%"], top: 30,
+        label: { formatter: "{b}：{c}（{d}%）" },
+        data: data.forms.map(function (f) { return { name: f.name, value: f.posts }; })
+      }]
+    });
+  }
+  if (data.occupations && data.occupations.length) {
+    var occ = data.occupations.slice().reverse();
+    draw("chart-occupations", {
+      legend: { top: 0 },
+      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: occ.map(function (o) { return o.new ? o.name + "（新职业）" : o.name; }) },
+      series: [
+        { name: "发布岗位", type: "bar", data: occ.map(function (o) {
+          return { value: o.posts, itemStyle: o.new ? { color: "#1f5fbf", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [4, 3], rotation: -0.785 } } : undefined };
+        }) },
+        { name: "录用人次", type: "bar", data: pick(occ, "hires"), itemStyle: { color: "#777" } }
+      ]
+    });
+  }
+  if (data.outcomes && data.outcomes.length) {
+    draw("chart-outcomes", {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: pick(data.outcomes, "name") },
+      yAxis: [{ type: "value", name: "人" }, { type: "value", name: "天" }],
+      series: [
+        { name: "录用人数", type: "bar", data: pick(data.outcomes, "people") },
+        { name: "从发布到录用天数（中位数）", type: "bar", yAxisIndex: 1, data: data.outcomes.map(function (o) { return o.days === null ? "-" : o.days; }) }
+      ]
+    });
+  }
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
