@@ -301,7 +301,11 @@ fn csv(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Response {
         headers: head.iter().map(|h| (*h).to_owned()).collect(),
         rows: rows
             .into_iter()
-            .map(|r| r.into_iter().map(linghuo_service::export::Cell::Text).collect())
+            .map(|r| {
+                r.into_iter()
+                    .map(linghuo_service::export::Cell::Text)
+                    .collect()
+            })
             .collect(),
     });
     (
