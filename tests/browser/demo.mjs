@@ -423,6 +423,39 @@ test('market flow: the employer hires the applicant from the post page', async (
   });
 });
 
+test('market flow: the employer proposes the 四(十) agreement and the worker confirms it', async (t) => {
+  if (!needs(t, 'flow-hire', 'login-worker')) return;
+  const emp = state.pages['demo-employer'];
+  await step('flow-agreement', emp, async () => {
+    const hirePath = pathOf(emp);
+    assert.match(hirePath, /^\/employer\/hires\/[0-9a-f-]{36}$/, `expected to be on the hire page, got ${hirePath}`);
+    state.flow.hireId = hirePath.split('/').pop();
+    await emp.fill('input[name=service_time]', JOB.schedule);
+    await emp.fill('input[name=pay_amount]', JOB.pay);
+    await emp.selectOption('select[name=pay_unit]', JOB.payUnit);
+    await emp.fill('input[name=pay_cycle_days]', '7');
+    await emp.fill('input[name=first_pay_on]', state.flow.startsOn);
+    await emp.fill('input[name=rest]', '法定节假日休息');
+    await emp.fill('textarea[name=safety]', '提供手套和防滑鞋，不安排高处作业');
+    await emp.check('input[name=accident_cover]');
+    await submitFormOf(emp, 'input[name=service_time]');
+    const dl = await emp.locator('#agreement').innerText();
+    assert.ok(dl.includes('已确认') && dl.includes('尚未确认'), `the employer's side is confirmed, the worker's not yet:\n${dl}`);
+  });
+  const w = state.pages['demo-worker'];
+  await step('flow-agreement-confirm', w, async () => {
+    await w.goto(`/work/hires/${state.flow.hireId}`);
+    const confirm = w.locator('form[action$="/confirm"] button[type=submit]');
+    assert.equal(await confirm.count(), 1, 'the worker should be asked to confirm the agreement');
+    await clickAndWait(w, confirm.first());
+    const dl = await w.locator('#agreement').innerText();
+    assert.ok(!dl.includes('尚未确认'), `both sides should have confirmed:\n${dl}`);
+    const bad = await a11y(w, 'worker hire page (agreement confirmed)');
+    await shot(w, 'demo-flow-agreement-375x812');
+    assert.equal(bad.length, 0, `axe:\n${describeViolations(bad)}`);
+  });
+});
+
 test('market flow: the county staff see the new 用工登记', async (t) => {
   if (!needs(t, 'login-county', 'flow-hire')) return;
   const page = state.pages['demo-county'];

@@ -129,7 +129,27 @@ pub async fn run(svc: Service, cmd: MarketCommand) -> anyhow::Result<ExitCode> {
                 Err(e) => return Err(e.into()),
             };
             if json {
-                println!("{}", serde_json::to_string_pretty(&hits)?);
+                // The shape other systems read: results in rank order.
+                let results: Vec<serde_json::Value> = hits
+                    .iter()
+                    .map(|h| {
+                        serde_json::json!({
+                            "id": h.post.id,
+                            "external_id": h.post.external_id,
+                            "title": h.post.title,
+                            "score": h.score,
+                            "why": h.why,
+                            "distance_km": h.distance_km,
+                            "pay": h.post.pay,
+                            "county": h.post.county_name,
+                            "employer": h.post.employer_name,
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
+                );
             } else if hits.is_empty() {
                 println!("没有找到符合条件的在招岗位。");
             } else {

@@ -606,8 +606,17 @@ async fn every_server_applies_the_outbox_and_catches_up_after_restart() {
         assert_eq!(status.live_posts, 2, "{status:?}");
         assert_eq!(status.applied_seq, status.outbox_head);
         assert_eq!(restarted.search_posts(&query).await.unwrap().len(), 2);
+        let ids = |hits: Vec<linghuo_service::market_search::PostHit>| {
+            hits.into_iter().map(|h| h.post.id).collect::<Vec<_>>()
+        };
+        let before = ids(restarted.search_posts(&query).await.unwrap());
         let rebuilt = restarted.reindex_market().await.unwrap();
         assert_eq!(rebuilt.live_posts, 2);
+        assert_eq!(
+            ids(restarted.search_posts(&query).await.unwrap()),
+            before,
+            "the outbox-fed index and a rebuilt one answer alike"
+        );
         app
     })
     .await;

@@ -121,6 +121,8 @@ pub struct SearchInput {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PostHit {
     pub post: PostView,
+    /// Relevance (BM25; 0 without search text).
+    pub score: f64,
     pub distance_km: Option<f64>,
     /// Why this post, e.g. 距离2.3公里 · 保洁员 · 日薪200元.
     pub why: String,
@@ -549,6 +551,7 @@ impl Service {
             };
             out.push(PostHit {
                 post: self.post_view(&row).await?,
+                score: (f64::from(h.score) * 1000.0).round() / 1000.0,
                 distance_km: h.distance_km.map(|d| (d * 10.0).round() / 10.0),
                 why: h.why,
             });
