@@ -171,3 +171,53 @@ fn config_default_prints_every_section() {
         assert!(text.contains(section), "{section}");
     }
 }
+
+/// `demo seed`, then `market search --json` prints `{"results": [...]}` in rank order with
+/// the fields other systems read.
+#[test]
+fn demo_seed_then_search_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(["--data-dir", data])
+            .args(args)
+            .env_remove("LINGHUO_DATABASE__URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "demo",
+        "seed",
+        "--workers",
+        "200",
+        "--jobs",
+        "120",
+        "--seed",
+        "3",
+    ]);
+    let out = run(&["market", "search", "保洁", "--limit", "5", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert!(!results.is_empty(), "{out}");
+    for r in results {
+        for k in ["id", "external_id", "title", "score", "why"] {
+            assert!(r.get(k).is_some(), "{k} missing in {r}");
+        }
+    }
+    let scores: Vec<f64> = results
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "rank order: {scores:?}"
+    );
+}
