@@ -960,11 +960,6 @@ impl<'a> Reader<'a> {
         const KEYS: &[&str] = &["month", "amount"];
         let mut out: Vec<PremiumMonth> = Vec::new();
         self.array(|p, _| {
-            if out.is_empty() {
-                // Lists of months are often long: grow once to a useful size
-                // rather than through 4, 8, 16.
-                out.reserve(16);
-            }
             let (month, amount) = match p.premium_fast() {
                 Some(x) => x,
                 None => {
