@@ -41,15 +41,37 @@ enum Seg {
     Index(usize),
 }
 
-#[derive(Default)]
+/// The path of the value being read, kept on the stack: the schema nests at
+/// most four levels deep, so pushing and popping never allocates.
 struct Path {
-    segs: Vec<Seg>,
+    segs: [Seg; 8],
+    len: usize,
+}
+
+impl Default for Path {
+    fn default() -> Path {
+        Path {
+            segs: [Seg::Index(0); 8],
+            len: 0,
+        }
+    }
 }
 
 impl Path {
+    #[inline]
+    fn push(&mut self, seg: Seg) {
+        self.segs[self.len] = seg;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) {
+        self.len -= 1;
+    }
+
     fn render(&self) -> String {
         let mut s = String::from("$");
-        for seg in &self.segs {
+        for seg in &self.segs[..self.len] {
             match seg {
                 Seg::Key(k) => {
                     s.push('.');
@@ -88,6 +110,181 @@ fn kind_zh(c: Option<u8>) -> &'static str {
         Some(b'-' | b'0'..=b'9') => "数字",
         None => "文档结尾",
         Some(_) => "非法字符",
+    }
+}
+
+/// Two ASCII digits as a number.
+#[inline]
+fn two(a: u8, b: u8) -> Option<u32> {
+    let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+    (a < 10 && b < 10).then_some(u32::from(a) * 10 + u32::from(b))
+}
+
+/// `YYYY-MM` as [`Month::parse`] reads it.
+#[inline]
+fn month_bytes(b: &[u8]) -> Option<Month> {
+    let [y0, y1, y2, y3, b'-', m0, m1] = *b else {
+        return None;
+    };
+    let y = two(y0, y1)? * 100 + two(y2, y3)?;
+    let m = two(m0, m1)?;
+    (1..=12).contains(&m).then(|| Month::new(y as i32, m))
+}
+
+/// `"YYYY-MM"` with its quotes, the common form of a month, read from the
+/// bytes directly; `None` sends the caller to the general path.
+#[inline]
+fn quoted_month(b: &[u8]) -> Option<Month> {
+    let [b'"', inner @ .., b'"'] = b else {
+        return None;
+    };
+    month_bytes(inner)
+}
+
+/// `"YYYY-MM-DD"` with its quotes, as [`parse_date`] reads the inside.
+#[inline]
+fn quoted_date(b: &[u8]) -> Option<NaiveDate> {
+    let [b'"', y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'"'] = *b else {
+        return None;
+    };
+    let y = two(y0, y1)? * 100 + two(y2, y3)?;
+    NaiveDate::from_ymd_opt(y as i32, two(m0, m1)?, two(d0, d1)?)
+}
+
+/// A plain amount after its opening quote, `1234.50"`: up to 15 digits, an
+/// optional point with one or two digits, the closing quote. Returns the
+/// amount (as [`Fen::parse`] reads it) and the bytes used, quote included;
+/// `None` for anything else, which the general path then reads or refuses.
+#[inline(always)]
+fn plain_amount(b: &[u8]) -> Option<(Fen, usize)> {
+    let mut i = 0;
+    let mut yuan: i64 = 0;
+    while let Some(&c) = b.get(i) {
+        let d = c.wrapping_sub(b'0');
+        if d >= 10 || i == 15 {
+            break;
+        }
+        yuan = yuan * 10 + i64::from(d);
+        i += 1;
+    }
+    if i == 0 {
+        return None;
+    }
+    match b.get(i) {
+        Some(b'"') => Some((Fen(yuan * 100), i + 1)),
+        Some(b'.') => {
+            let x = b.get(i + 1)?.wrapping_sub(b'0');
+            if x >= 10 {
+                return None;
+            }
+            match b.get(i + 2) {
+                Some(b'"') => Some((Fen(yuan * 100 + i64::from(x) * 10), i + 3)),
+                Some(&y) if y.is_ascii_digit() && b.get(i + 3) == Some(&b'"') => Some((
+                    Fen(yuan * 100 + i64::from(x) * 10 + i64::from(y - b'0')),
+                    i + 4,
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Consumes `lit` at `*i` in `b` if it is there.
+#[inline(always)]
+fn eat<const N: usize>(b: &[u8], i: &mut usize, lit: &[u8; N]) -> bool {
+    match b.get(*i..*i + N) {
+        Some(h) if h == lit => {
+            *i += N;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A quoted plain amount at `*i`, consumed if it is there.
+#[inline(always)]
+fn eat_amount(b: &[u8], i: &mut usize) -> Option<Fen> {
+    if b.get(*i) != Some(&b'"') {
+        return None;
+    }
+    let (fen, n) = plain_amount(&b[*i + 1..])?;
+    *i += n + 1;
+    Some(fen)
+}
+
+impl<'a> Reader<'a> {
+    /// `{"month":"YYYY-MM","amount":"123.45"}` exactly as the canonical form
+    /// writes a premium month, read in one pass without path bookkeeping.
+    /// `None` (position unchanged) sends the caller to the general reader,
+    /// which gives the same result or the refusal with its path.
+    #[inline]
+    fn premium_fast(&mut self) -> Option<(Month, Fen)> {
+        let b = self.b.get(self.pos..)?;
+        let mut i = 0;
+        if !eat(b, &mut i, br#"{"month":"#) {
+            return None;
+        }
+        let month = quoted_month(b.get(i..i + 9)?)?;
+        i += 9;
+        if !eat(b, &mut i, br#","amount":"#) {
+            return None;
+        }
+        let amount = eat_amount(b, &mut i)?;
+        if b.get(i) != Some(&b'}') {
+            return None;
+        }
+        self.pos += i + 1;
+        Some((month, amount))
+    }
+
+    /// A tax year as the canonical form writes it: every field, in order,
+    /// a four-digit year in range. `None` (position unchanged) sends the
+    /// caller to the general reader.
+    #[inline]
+    fn tax_year_fast(&mut self) -> Option<TaxYear> {
+        let b = self.b.get(self.pos..)?;
+        let mut i = 0;
+        if !eat(b, &mut i, br#"{"year":"#) {
+            return None;
+        }
+        let &[y0, y1, y2, y3, b','] = b.get(i..i + 5)? else {
+            return None;
+        };
+        let year = two(y0, y1)? * 100 + two(y2, y3)?;
+        if !(1900..=2200).contains(&year) {
+            return None;
+        }
+        i += 5;
+        let mut t = TaxYear {
+            year: year as i32,
+            ..TaxYear::default()
+        };
+        if !eat(b, &mut i, br#""vat":"#) {
+            return None;
+        }
+        t.vat = eat_amount(b, &mut i)?;
+        if !eat(b, &mut i, br#","urban_maintenance_tax":"#) {
+            return None;
+        }
+        t.urban_maintenance_tax = eat_amount(b, &mut i)?;
+        if !eat(b, &mut i, br#","education_surcharge":"#) {
+            return None;
+        }
+        t.education_surcharge = eat_amount(b, &mut i)?;
+        if !eat(b, &mut i, br#","local_education_surcharge":"#) {
+            return None;
+        }
+        t.local_education_surcharge = eat_amount(b, &mut i)?;
+        if !eat(b, &mut i, br#","individual_income_tax":"#) {
+            return None;
+        }
+        t.individual_income_tax = eat_amount(b, &mut i)?;
+        if b.get(i) != Some(&b'}') {
+            return None;
+        }
+        self.pos += i + 1;
+        Some(t)
     }
 }
 
@@ -318,33 +515,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The bytes of a quoted value of exactly `n` plain characters at the
-    /// current position, if that is what is there (the common case, read
-    /// without the general string reader).
-    #[inline]
-    fn quoted_exact(&mut self, n: usize) -> Option<&'a str> {
-        self.ws();
-        let b = self.b.get(self.pos..self.pos + n + 2)?;
-        if b[0] != b'"' || b[n + 1] != b'"' {
-            return None;
-        }
-        let inner = &b[1..=n];
-        if inner.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20) {
-            return None;
-        }
-        let s = self.s.get(self.pos + 1..self.pos + 1 + n)?;
-        self.pos += n + 2;
-        Some(s)
-    }
-
     fn date(&mut self) -> R<NaiveDate> {
-        let save = self.pos;
-        if let Some(s) = self.quoted_exact(10)
-            && let Some(d) = parse_date(s)
-        {
+        self.ws();
+        if let Some(d) = self.b.get(self.pos..self.pos + 12).and_then(quoted_date) {
+            self.pos += 12;
             return Ok(d);
         }
-        self.pos = save;
         let s = self.string("日期字符串（YYYY-MM-DD）")?;
         parse_date(&s).ok_or_else(|| {
             self.err(
@@ -355,13 +531,11 @@ impl<'a> Reader<'a> {
     }
 
     fn month(&mut self) -> R<Month> {
-        let save = self.pos;
-        if let Some(s) = self.quoted_exact(7)
-            && let Some(m) = Month::parse(s)
-        {
+        self.ws();
+        if let Some(m) = self.b.get(self.pos..self.pos + 9).and_then(quoted_month) {
+            self.pos += 9;
             return Ok(m);
         }
-        self.pos = save;
         let s = self.string("月份字符串（YYYY-MM）")?;
         Month::parse(&s).ok_or_else(|| {
             self.err(
@@ -374,36 +548,11 @@ impl<'a> Reader<'a> {
     fn money(&mut self) -> R<Fen> {
         // Fast path: a quoted plain amount like "1234.50", read in one pass;
         // anything else goes through the general path and its messages.
-        if self.peek() == Some(b'"') {
-            let b = &self.b[self.pos + 1..];
-            let mut i = 0;
-            let mut yuan: i64 = 0;
-            while i < b.len() && i < 15 && b[i].is_ascii_digit() {
-                yuan = yuan * 10 + i64::from(b[i] - b'0');
-                i += 1;
-            }
-            if i > 0 && i < b.len() {
-                let mut fen = 0i64;
-                let mut ok = true;
-                if b[i] == b'.' {
-                    let d = &b[i + 1..];
-                    match d {
-                        [a, b2, b'"', ..] if a.is_ascii_digit() && b2.is_ascii_digit() => {
-                            fen = i64::from(a - b'0') * 10 + i64::from(b2 - b'0');
-                            i += 3;
-                        }
-                        [a, b'"', ..] if a.is_ascii_digit() => {
-                            fen = i64::from(a - b'0') * 10;
-                            i += 2;
-                        }
-                        _ => ok = false,
-                    }
-                }
-                if ok && b.get(i) == Some(&b'"') {
-                    self.pos += i + 2;
-                    return Ok(Fen(yuan * 100 + fen));
-                }
-            }
+        if self.peek() == Some(b'"')
+            && let Some((fen, n)) = plain_amount(&self.b[self.pos + 1..])
+        {
+            self.pos += n + 1;
+            return Ok(fen);
         }
         if matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.err(
@@ -441,16 +590,15 @@ impl<'a> Reader<'a> {
     #[inline]
     fn key_fast(&mut self, keys: &'static [&'static str], hint: usize) -> Option<usize> {
         let rest = &self.b[self.pos + 1..];
-        // Keys are short: a byte loop beats a call to memcmp.
         let hit = |k: &str| {
-            rest.len() > k.len()
-                && rest[k.len()] == b'"'
-                && k.bytes().zip(rest).all(|(a, b)| a == *b)
+            let k = k.as_bytes();
+            rest.get(k.len()) == Some(&b'"') && rest[..k.len()] == *k
         };
-        let i = if hint < keys.len() && hit(keys[hint]) {
-            hint
-        } else {
-            keys.iter().position(|k| hit(k))?
+        // Absent optional fields skip ahead: search on from the hint
+        // before wrapping round.
+        let i = match keys.get(hint..)?.iter().position(|k| hit(k)) {
+            Some(j) => hint + j,
+            None => keys[..hint].iter().position(|k| hit(k))?,
         };
         self.pos += keys[i].len() + 2;
         Some(i)
@@ -501,14 +649,14 @@ impl<'a> Reader<'a> {
                     message: format!("未知字段“{key}”，此处允许的字段：{}", keys.join("、")),
                 }));
             };
-            self.path.segs.push(Seg::Key(keys[i]));
+            self.path.push(Seg::Key(keys[i]));
             if seen & (1 << i) != 0 {
                 return Err(self.err("duplicate_field", format!("字段“{key}”重复出现")));
             }
             seen |= 1 << i;
             next = i + 1;
             field(self, i)?;
-            self.path.segs.pop();
+            self.path.pop();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
@@ -531,9 +679,9 @@ impl<'a> Reader<'a> {
         }
         let mut i = 0;
         loop {
-            self.path.segs.push(Seg::Index(i));
+            self.path.push(Seg::Index(i));
             item(self, i)?;
-            self.path.segs.pop();
+            self.path.pop();
             i += 1;
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -767,6 +915,13 @@ impl<'a> Reader<'a> {
         ];
         let mut out: Vec<TaxYear> = Vec::new();
         self.array(|p, _| {
+            if let Some(t) = p.tax_year_fast() {
+                if out.iter().any(|o| o.year == t.year) {
+                    return Err(p.err("duplicate_year", format!("{}年度重复出现", t.year)));
+                }
+                out.push(t);
+                return Ok(());
+            }
             let mut t = TaxYear::default();
             let mut year = None;
             p.object(KEYS, |p, i| {
@@ -805,21 +960,27 @@ impl<'a> Reader<'a> {
         const KEYS: &[&str] = &["month", "amount"];
         let mut out: Vec<PremiumMonth> = Vec::new();
         self.array(|p, _| {
-            let mut month = None;
-            let mut amount = None;
-            p.object(KEYS, |p, i| {
-                if p.null()? {
-                    return Err(p.null_required(KEYS[i]));
+            let (month, amount) = match p.premium_fast() {
+                Some(x) => x,
+                None => {
+                    let mut month = None;
+                    let mut amount = None;
+                    p.object(KEYS, |p, i| {
+                        if p.null()? {
+                            return Err(p.null_required(KEYS[i]));
+                        }
+                        if i == 0 {
+                            month = Some(p.month()?);
+                        } else {
+                            amount = Some(p.money()?);
+                        }
+                        Ok(())
+                    })?;
+                    let month = month.ok_or_else(|| p.missing("month"))?;
+                    let amount = amount.ok_or_else(|| p.missing("amount"))?;
+                    (month, amount)
                 }
-                if i == 0 {
-                    month = Some(p.month()?);
-                } else {
-                    amount = Some(p.money()?);
-                }
-                Ok(())
-            })?;
-            let month = month.ok_or_else(|| p.missing("month"))?;
-            let amount = amount.ok_or_else(|| p.missing("amount"))?;
+            };
             // Months usually arrive in order; only then is the last one the
             // only one to compare with.
             let in_order = out.last().is_none_or(|l| l.month < month);
