@@ -100,6 +100,9 @@ fn print_logins(address: &str, logins: &[DemoLogin]) {
     println!("==============================================================");
 }
 
+/// Marks a directory whose database `linghuo demo` made (and may replace).
+const DEMO_MARKER: &str = ".linghuo-demo";
+
 /// Writes a file only its owner can read (the demo passwords are in it).
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
@@ -123,14 +126,28 @@ pub async fn seed(svc: Service, size: DemoSize, json: bool) -> anyhow::Result<Ex
 }
 
 /// `linghuo demo`: a fresh database in the demo directory, seeded, served in demo mode.
-pub async fn run(mut config: Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
-    // The demo never touches the normal database: its own directory and SQLite file.
-    if config.server.data_dir == Config::default().server.data_dir {
-        config.server.data_dir = std::path::PathBuf::from("./demo-data");
-    }
+pub async fn run(
+    mut config: Config,
+    args: DemoArgs,
+    data_dir_flag: Option<std::path::PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    // The demo never touches the normal database: its own directory (./demo-data unless
+    // --data-dir names one; a data_dir from the configuration file is ignored) and its own
+    // SQLite file, and it only ever replaces a database it made itself (marked).
+    config.server.data_dir =
+        data_dir_flag.unwrap_or_else(|| std::path::PathBuf::from("./demo-data"));
     config.database.url = String::new();
     let dir = config.server.data_dir.clone();
     std::fs::create_dir_all(&dir).with_context(|| format!("创建演示目录 {}", dir.display()))?;
+    let marker = dir.join(DEMO_MARKER);
+    if dir.join("linghuo.db").exists() && !marker.exists() {
+        anyhow::bail!(
+            "目录 {} 中已有一个不是演示生成的数据库，演示不会覆盖它。请用 --data-dir 指定另一个目录",
+            dir.display()
+        );
+    }
+    std::fs::write(&marker, "linghuo demo\n")
+        .with_context(|| format!("写入 {}", marker.display()))?;
     for f in ["linghuo.db", "linghuo.db-wal", "linghuo.db-shm"] {
         let p = dir.join(f);
         if p.exists() {

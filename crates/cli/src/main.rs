@@ -183,7 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         .enable_all()
                         .build()?;
                     settings::init_logging(&config);
-                    return rt.block_on(demo_cmd::run(config, args));
+                    return rt.block_on(demo_cmd::run(config, args, cli.global.data_dir.clone()));
                 }
                 other => other,
             };

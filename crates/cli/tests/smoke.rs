@@ -221,3 +221,41 @@ fn demo_seed_then_search_json() {
         "rank order: {scores:?}"
     );
 }
+
+/// `linghuo demo` never replaces a database it did not make.
+#[test]
+fn demo_refuses_a_directory_with_a_real_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let out = bin()
+        .args(["--data-dir", data, "migrate"])
+        .env_remove("LINGHUO_DATABASE__URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = std::fs::metadata(dir.path().join("linghuo.db"))
+        .unwrap()
+        .len();
+    let out = bin()
+        .args([
+            "--data-dir",
+            data,
+            "demo",
+            "--no-serve",
+            "--workers",
+            "20",
+            "--jobs",
+            "10",
+        ])
+        .env_remove("LINGHUO_DATABASE__URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不会覆盖"));
+    assert_eq!(
+        std::fs::metadata(dir.path().join("linghuo.db"))
+            .unwrap()
+            .len(),
+        before
+    );
+}
