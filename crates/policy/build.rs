@@ -5,7 +5,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    // Read at run time: a build-script binary may be shared between checkouts of the same
+    // workspace (cargo hashes path packages relative to the workspace), so a path baked in
+    // with env!() can point into another checkout.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("tests/cases");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -14,7 +18,8 @@ fn main() {
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+    assert!(!files.is_empty(), "no case files in {}", dir.display());
     files.sort();
     let mut out = String::from(
         "/// Every case file under tests/cases, by file name.\npub(crate) const CASE_FILES: &[(&str, &str)] = &[\n",
