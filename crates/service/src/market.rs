@@ -1168,24 +1168,8 @@ impl Service {
             .await?
             .filter(|p| p.status == "live")
             .ok_or(ServiceError::NotFound)?;
-        if message.chars().count() > 500 {
-            return Err(ServiceError::invalid(
-                "message",
-                "text_length",
-                "留言最多500字",
-            ));
-        }
         let now = self.clock.now();
-        let row = ApplicationRow {
-            id: Uuid::new_v4(),
-            post_id,
-            person_id: person,
-            direction: "apply".into(),
-            status: "pending".into(),
-            message: message.trim().into(),
-            created_at: now,
-            updated_at: now,
-        };
+        let row = new_application(post_id, person, "apply", message, now)?;
         let mut tx = self.db.begin().await?;
         repo::insert_application(&mut tx, &row)
             .await
@@ -1629,6 +1613,33 @@ fn agreement_view(a: &AgreementRow, form: &str) -> AgreementView {
         worker_confirmed: a.worker_confirmed_at.is_some(),
         flags,
     }
+}
+
+/// A new pending application (`apply`) or invitation (`invite`), its message checked.
+pub(crate) fn new_application(
+    post_id: Uuid,
+    person_id: Uuid,
+    direction: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRow> {
+    if message.chars().count() > 500 {
+        return Err(ServiceError::invalid(
+            "message",
+            "text_length",
+            "留言最多500字",
+        ));
+    }
+    Ok(ApplicationRow {
+        id: Uuid::new_v4(),
+        post_id,
+        person_id,
+        direction: direction.into(),
+        status: "pending".into(),
+        message: message.trim().into(),
+        created_at: now,
+        updated_at: now,
+    })
 }
 
 /// The market crate's view of a stored post (for screening and the search index).

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use linghuo_domain::{Money, RegionCode, occupation, resolve_occupation};
 use linghuo_market::{JobForm, PayUnit, Schedule};
-use linghuo_storage::market::{self as repo, ApplicationRow, NoticeRow, ProfileRow};
+use linghuo_storage::market::{self as repo, NoticeRow, ProfileRow};
 use linghuo_storage::persons;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -319,24 +319,8 @@ impl Service {
         repo::profile(&self.db, person_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        if message.chars().count() > 500 {
-            return Err(ServiceError::invalid(
-                "message",
-                "text_length",
-                "留言最多500字",
-            ));
-        }
         let now = self.clock.now();
-        let row = ApplicationRow {
-            id: Uuid::new_v4(),
-            post_id,
-            person_id,
-            direction: "invite".into(),
-            status: "pending".into(),
-            message: message.trim().into(),
-            created_at: now,
-            updated_at: now,
-        };
+        let row = crate::market::new_application(post_id, person_id, "invite", message, now)?;
         let mut tx = self.db.begin().await?;
         repo::insert_application(&mut tx, &row)
             .await
