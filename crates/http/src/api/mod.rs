@@ -77,6 +77,18 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
 )]
 pub struct ApiDoc;
 
+/// The whole API description: the core paths above plus each public-service module's own
+/// `Doc` (merged here so modules can be added without touching one long path list).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
+    let parts: Vec<utoipa::openapi::OpenApi> = Vec::new();
+    for part in parts {
+        doc.merge(part);
+    }
+    doc
+}
+
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(openapi())
 }

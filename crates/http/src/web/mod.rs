@@ -61,10 +61,17 @@ impl PageCtx {
     pub fn new(ctx: &Ctx, title: impl Into<String>, path: &str) -> PageCtx {
         let actor = ctx.actor();
         let nav = match actor.map(|a| a.role) {
-            None => vec![("/work", "找活"), ("/policy", "政策计算器")],
+            None => vec![
+                ("/work", "找活"),
+                ("/events", "招聘会"),
+                ("/consult", "政策咨询"),
+                ("/policy", "政策计算器"),
+            ],
             Some(Role::Staff) => vec![
                 ("/staff", "经办工作台"),
                 ("/staff/market", "零工市场"),
+                ("/staff/benefits", "待遇审核"),
+                ("/staff/complaints", "投诉调解"),
                 ("/notices", "消息"),
                 ("/policy", "政策计算器"),
             ],
@@ -77,6 +84,7 @@ impl PageCtx {
                 ("/work/recommended", "为我推荐"),
                 ("/work/applications", "我的报名"),
                 ("/work/hires", "我的用工"),
+                ("/services", "办事大厅"),
                 ("/notices", "消息"),
                 ("/policy", "政策计算器"),
             ],
