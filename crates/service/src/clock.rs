@@ -38,3 +38,8 @@ impl Clock {
         (self.now() + Duration::hours(8)).date_naive()
     }
 }
+
+/// The China Standard Time calendar day of an instant.
+pub fn cst_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    (t + Duration::hours(8)).date_naive()
+}

@@ -15,6 +15,17 @@ pub struct Config {
     pub security: SecurityConfig,
     pub keys: KeysConfig,
     pub log: LogConfig,
+    pub policy: PolicyConfig,
+}
+
+/// The policy engine's parameters in force: the embedded dated parameters plus corrections
+/// an administrator sets from a provincial notice, each `name=value@YYYY-MM-DD` (the same form
+/// as `linghuo policy screen --set`). A change here is what `linghuo benefits recalc` replays
+/// issued decisions against.
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyConfig {
+    pub parameter_overrides: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -206,6 +217,15 @@ impl Config {
         .iter()
         .filter(|k| k.is_some())
         .count();
+        let overrides = self
+            .policy
+            .parameter_overrides
+            .iter()
+            .map(|s| linghuo_policy::ParamOverride::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
+        linghuo_policy::Engine::with_overrides(&overrides)
+            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
         if given != 0 && given != 3 {
             return Err(
                 "keys.field_key, keys.index_key and keys.audit_key must be given together".into(),

@@ -122,7 +122,19 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ServiceError {
 
 /// The sheet as an .xlsx workbook with one worksheet.
 pub fn to_xlsx(sheet: &Sheet) -> Result<Vec<u8>> {
+    write_xlsx(sheet, Workbook::new())
+}
+
+/// The same, with the workbook's creation time fixed to `created` (so the same sheet
+/// always gives the same bytes — bank batches are exported more than once).
+pub fn to_xlsx_dated(sheet: &Sheet, created: chrono::DateTime<chrono::Utc>) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
+    let when = ExcelDateTime::from_timestamp(created.timestamp()).map_err(xlsx_err)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&when));
+    write_xlsx(sheet, book)
+}
+
+fn write_xlsx(sheet: &Sheet, mut book: Workbook) -> Result<Vec<u8>> {
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
     let ws = book.add_worksheet();

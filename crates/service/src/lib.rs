@@ -10,6 +10,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod benefits;
 pub mod clock;
 pub mod config;
 pub mod demo;
@@ -21,12 +22,15 @@ pub mod market_search;
 pub mod market_worker;
 pub mod open_stats;
 pub mod password;
+pub mod payments;
 pub mod person_import;
 pub mod persons;
 pub mod protect;
+pub mod registration;
 pub mod stats;
 pub mod tabular;
 pub mod totp;
+pub mod training;
 
 use std::sync::Arc;
 
@@ -50,6 +54,8 @@ pub struct Service {
     /// current second-factor code shown on the verification page. Deliberately not a
     /// configuration setting, so no file or environment variable can turn it on.
     pub demo_mode: bool,
+    /// The policy engine with the parameters in force (embedded plus configured overrides).
+    pub engine: Arc<linghuo_policy::Engine>,
 }
 
 impl std::fmt::Debug for Service {
@@ -62,7 +68,17 @@ impl std::fmt::Debug for Service {
 
 impl Service {
     pub fn new(db: Db, keys: Keys, config: Config, clock: Clock) -> Service {
+        let overrides: Vec<linghuo_policy::ParamOverride> = config
+            .policy
+            .parameter_overrides
+            .iter()
+            .filter_map(|s| linghuo_policy::ParamOverride::parse(s).ok())
+            .collect();
+        // Config::validate refuses bad overrides before a server starts.
+        let engine = linghuo_policy::Engine::with_overrides(&overrides)
+            .unwrap_or_else(|_| linghuo_policy::Engine::new());
         Service {
+            engine: Arc::new(engine),
             db,
             keys: Arc::new(keys),
             config: Arc::new(config),
@@ -75,6 +91,12 @@ impl Service {
     /// The demo province's server (see [`demo`]).
     pub fn into_demo_mode(mut self) -> Service {
         self.demo_mode = true;
+        self
+    }
+
+    /// Decides with another engine (other parameters in force), e.g. after a correction.
+    pub fn with_engine(mut self, engine: linghuo_policy::Engine) -> Service {
+        self.engine = Arc::new(engine);
         self
     }
 

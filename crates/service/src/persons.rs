@@ -375,7 +375,12 @@ impl Service {
     }
 
     /// Loads a person the caller may see, or audits the attempt and answers NotFound.
-    async fn person_in_scope(&self, actor: &Actor, id: Uuid, action: &str) -> Result<PersonRow> {
+    pub(crate) async fn person_in_scope(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        action: &str,
+    ) -> Result<PersonRow> {
         match persons::by_id(&self.db, id).await? {
             Some(row) if actor.may_see(&row.jurisdiction_code, Some(row.id)) => Ok(row),
             _ => Err(self.deny(actor, "person", id.to_string(), action).await),

@@ -289,6 +289,19 @@ impl Keys {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// The MAC of a file handed to another system (a bank batch): HMAC-SHA256 under a key
+    /// derived from the audit key for this purpose, as lowercase hex.
+    pub fn file_mac(&self, purpose: &str, content: &[u8]) -> String {
+        let mut derive =
+            <HmacSha256 as Mac>::new_from_slice(self.audit.as_ref()).expect("any key length");
+        derive.update(b"linghuo file mac v1\0");
+        derive.update(purpose.as_bytes());
+        let subkey = derive.finalize().into_bytes();
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&subkey).expect("any key length");
+        mac.update(content);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
     /// HMAC under the audit key (the audit hash chain).
     pub fn audit_mac(&self, parts: &[&[u8]]) -> Vec<u8> {
         let mut mac =

@@ -9,6 +9,7 @@
 //! bind parameter.
 
 pub mod audit;
+pub mod benefits;
 #[cfg(test)]
 mod conformance;
 mod db;

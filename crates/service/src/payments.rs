@@ -1,0 +1,1054 @@
+//! The payment ledger (SECURITY.md §3.2): append-only transfers between named accounts, a
+//! payment instruction per grant instalment, bank batches with a MAC, bank result files and
+//! reconciliation.
+//!
+//! Accounts: `budget:<county>:<benefit>` (debited by grants), `payable:<person>` (what is
+//! owed to a person: credited by grants, debited by payments), `bank:clearing` (credited by
+//! payments the bank confirmed). Every transfer carries an idempotency key — `grant:<app>:<n>`,
+//! `payment:<instruction>`, `recalc:<app>:<parameters>` — unique in the database, so a retried
+//! or concurrent grant cannot be written twice. Caps and exclusive claims
+//! ([`linghuo_storage::benefits`]) are written in the same transaction and refuse by
+//! constraint what would pass a cap or grant a month twice.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use linghuo_policy::facts::Group;
+use linghuo_storage::benefits::{
+    self as repo, ApplicationRow, BatchRow, InstructionRow, PayeeRow, TransferRow,
+};
+use linghuo_storage::persons as person_repo;
+use linghuo_storage::{StorageError, Tx};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditActor, Event};
+use crate::benefits::{benefit_name, fen_text, is_paid};
+use crate::export::{Cell, Sheet};
+use crate::{Actor, Result, Role, Service, ServiceError};
+
+/// The startup subsidy's cap per business (二(一): 最高不超过3000元), in fen.
+pub const STARTUP_CAP_FEN: i64 = 300_000;
+
+pub fn instruction_label(s: &str) -> &'static str {
+    match s {
+        "pending" => "待发放",
+        "in_batch" => "已报银行",
+        "paid" => "已到账",
+        "failed" => "发放失败",
+        _ => "",
+    }
+}
+
+/// The bank reference of an instalment: stable, so a re-sent instruction keeps it.
+pub fn reference_for(application: Uuid, instalment: i32) -> String {
+    format!(
+        "LH{}{instalment:02}",
+        &application.simple().to_string()[..24]
+    )
+}
+
+fn budget(county: &str, benefit: &str) -> String {
+    format!("budget:{county}:{benefit}")
+}
+
+fn payable(person: Uuid) -> String {
+    format!("payable:{person}")
+}
+
+const CLEARING: &str = "bank:clearing";
+
+fn conflict(code: &'static str, message: &str) -> ServiceError {
+    ServiceError::Conflict {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Maps a refused claim or cap to a conflict the applicant understands.
+fn refused(e: StorageError, code: &'static str, message: &str) -> ServiceError {
+    match e {
+        StorageError::Conflict { .. } => conflict(code, message),
+        other => other.into(),
+    }
+}
+
+/// A payment batch as listed.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchView {
+    pub id: Uuid,
+    pub number: String,
+    pub county_code: String,
+    pub line_count: i32,
+    pub total: String,
+    /// exported | reconciled
+    pub status: String,
+    pub status_label: String,
+    pub content_sha256: String,
+    pub mac: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn batch_view(b: &BatchRow) -> BatchView {
+    BatchView {
+        id: b.id,
+        number: b.number.clone(),
+        county_code: b.county_code.clone(),
+        line_count: b.line_count,
+        total: fen_text(b.total_fen),
+        status: b.status.clone(),
+        status_label: if b.status == "reconciled" {
+            "已对账"
+        } else {
+            "已导出，待银行回盘"
+        }
+        .into(),
+        content_sha256: b.content_sha256.clone(),
+        mac: b.mac.clone(),
+        created_at: b.created_at,
+    }
+}
+
+/// A bank result line refused, with the reason.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct LineProblem {
+    /// Row number in the file as a spreadsheet shows it.
+    pub line: usize,
+    pub reference: String,
+    pub problem: String,
+}
+
+/// What importing a bank result file did.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct BankResultReport {
+    pub batch_id: Uuid,
+    /// False when any line was refused: then nothing was applied.
+    pub applied: bool,
+    pub paid: usize,
+    pub failed: usize,
+    pub unchanged: usize,
+    pub problems: Vec<LineProblem>,
+}
+
+/// One line of a reconciliation.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ReconLine {
+    pub reference: String,
+    pub benefit_name: String,
+    pub amount: String,
+    pub status: String,
+    pub status_label: String,
+    pub bank_reference: String,
+    pub ledger_paid: String,
+    pub difference: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Reconciliation {
+    pub batch: BatchView,
+    pub exported_count: usize,
+    pub exported_total: String,
+    pub paid_count: usize,
+    pub paid_total: String,
+    pub failed_count: usize,
+    pub failed_total: String,
+    pub outstanding_count: usize,
+    pub outstanding_total: String,
+    pub ledger_paid_total: String,
+    /// Lines where the bank, the instructions and the ledger disagree (empty: reconciled).
+    pub differences: Vec<String>,
+    pub lines: Vec<ReconLine>,
+}
+
+/// The ledger's invariants, checked.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct LedgerCheck {
+    pub transfers_debited: String,
+    pub transfers_credited: String,
+    pub balanced: bool,
+    pub accounts: usize,
+    pub problems: Vec<String>,
+}
+
+/// The person's payee account, masked.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PayeeView {
+    pub bank_name: String,
+    /// e.g. ****1234
+    pub account: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct PayeeInput {
+    pub bank_name: String,
+    /// 12 to 30 digits.
+    pub account: String,
+    #[serde(default)]
+    pub consent_note: String,
+}
+
+/// Counts of pending payments in a region.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct PendingPayments {
+    pub count: i64,
+    pub total: String,
+}
+
+impl Service {
+    /// Writes the grant of an approved application: exclusive claims, caps, the grant
+    /// transfer and the payment instruction — all or nothing with the caller's transaction.
+    pub(crate) async fn grant_in_tx(
+        &self,
+        tx: &mut Tx,
+        row: &ApplicationRow,
+        months: &[String],
+        by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !is_paid(&row.benefit) || row.amount_fen <= 0 {
+            return Ok(());
+        }
+        match row.benefit.as_str() {
+            "social_insurance_subsidy" => {
+                for m in months {
+                    repo::insert_claim(tx, &format!("si:{}:{m}", row.person_id), row.id, now)
+                        .await
+                        .map_err(|e| {
+                            refused(
+                                e,
+                                "month_already_subsidised",
+                                "部分月份已经补贴过，不能重复补贴",
+                            )
+                        })?;
+                }
+                let facts = linghuo_policy::parse_facts(&row.facts_json)
+                    .map_err(|e| ServiceError::Internal(format!("stored facts: {e}")))?;
+                let cap = if facts.person.groups.contains(Group::HardToEmploy) {
+                    36
+                } else {
+                    24
+                };
+                let key = format!("si_months:{}", row.person_id);
+                repo::ensure_cap(tx, &key, cap).await?;
+                repo::use_cap(tx, &key, months.len() as i64)
+                    .await
+                    .map_err(|e| {
+                        refused(
+                            e,
+                            "subsidy_months_cap",
+                            "社会保险补贴累计月数已达上限（就业困难人员36个月，高校毕业生24个月）",
+                        )
+                    })?;
+            }
+            "startup_subsidy" => {
+                repo::insert_claim(tx, &format!("startup:{}", row.period), row.id, now)
+                    .await
+                    .map_err(|e| {
+                        refused(e, "instalment_already_granted", "该笔创业补贴已发放过")
+                    })?;
+                let business = row.period.split('#').next().unwrap_or_default();
+                let key = format!("startup_cap:{business}");
+                repo::ensure_cap(tx, &key, STARTUP_CAP_FEN).await?;
+                repo::use_cap(tx, &key, row.amount_fen).await.map_err(|e| {
+                    refused(
+                        e,
+                        "startup_cap",
+                        "每个经营主体的一次性创业补贴合计不超过3000元",
+                    )
+                })?;
+            }
+            _ => {
+                repo::insert_claim(tx, &format!("{}:{}", row.benefit, row.period), row.id, now)
+                    .await
+                    .map_err(|e| refused(e, "already_granted", "该补贴已发放过"))?;
+            }
+        }
+        let inserted = repo::insert_transfer(
+            tx,
+            &TransferRow {
+                id: Uuid::new_v4(),
+                idempotency_key: format!("grant:{}:1", row.id),
+                kind: "grant".into(),
+                debit_account: budget(&row.county_code, &row.benefit),
+                credit_account: payable(row.person_id),
+                amount_fen: row.amount_fen,
+                application_id: Some(row.id),
+                person_id: Some(row.person_id),
+                county_code: row.county_code.clone(),
+                benefit: row.benefit.clone(),
+                memo: format!("{}（第1笔）", benefit_name(&row.benefit)),
+                created_by: by,
+                created_at: now,
+            },
+        )
+        .await?;
+        if !inserted {
+            return Err(conflict("already_granted", "该申请已发放过"));
+        }
+        repo::insert_instruction(
+            tx,
+            &InstructionRow {
+                id: Uuid::new_v4(),
+                reference: reference_for(row.id, 1),
+                idempotency_key: format!("pay:{}:1", row.id),
+                application_id: Some(row.id),
+                instalment: 1,
+                person_id: row.person_id,
+                county_code: row.county_code.clone(),
+                benefit: row.benefit.clone(),
+                amount_fen: row.amount_fen,
+                status: "pending".into(),
+                batch_id: None,
+                bank_reference: String::new(),
+                failure_reason: String::new(),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
+        audit::record(
+            tx,
+            &self.keys,
+            now,
+            &AuditActor::system(),
+            Event::new("ledger_granted", "benefit_application", row.id)
+                .region(row.county_code.clone())
+                .detail(json!({"amount": fen_text(row.amount_fen), "benefit": row.benefit})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets where a person's money is paid (encrypted at rest; shown masked).
+    pub async fn set_payee(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        input: PayeeInput,
+    ) -> Result<PayeeView> {
+        actor.require_role(&[Role::Worker, Role::Staff])?;
+        let p = self.person_in_scope(actor, person_id, "set_payee").await?;
+        if actor.role == Role::Staff && input.consent_note.trim().chars().count() < 2 {
+            return Err(ServiceError::invalid(
+                "consent_note",
+                "consent_required",
+                "窗口代办须记录本人同意的方式",
+            ));
+        }
+        let bank = input.bank_name.trim();
+        if bank.chars().count() < 2 || bank.chars().count() > 40 {
+            return Err(ServiceError::invalid(
+                "bank_name",
+                "bank_required",
+                "请填写开户银行（2至40个字）",
+            ));
+        }
+        let account: String = input
+            .account
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !(12..=30).contains(&account.len()) || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ServiceError::invalid(
+                "account",
+                "account_invalid",
+                "银行账号应为12至30位数字",
+            ));
+        }
+        let now = self.clock.now();
+        let last4 = account[account.len() - 4..].to_owned();
+        let row = PayeeRow {
+            person_id: p.id,
+            bank_name: bank.into(),
+            account_cipher: self.keys.seal(
+                &crate::protect::context("payee_account", &p.id),
+                account.as_bytes(),
+            ),
+            account_last4: last4.clone(),
+            updated_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        repo::upsert_payee(&mut tx, &row).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("payee_account_set", "person", p.id)
+                .region(p.jurisdiction_code.clone())
+                .detail(json!({"assisted": actor.role == Role::Staff})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PayeeView {
+            bank_name: bank.into(),
+            account: format!("****{last4}"),
+        })
+    }
+
+    pub async fn payee_of(&self, actor: &Actor, person_id: Uuid) -> Result<Option<PayeeView>> {
+        let p = self.person_in_scope(actor, person_id, "read_payee").await?;
+        Ok(repo::payee(&self.db, p.id).await?.map(|r| PayeeView {
+            bank_name: r.bank_name,
+            account: format!("****{}", r.account_last4),
+        }))
+    }
+
+    pub async fn pending_payments(&self, actor: &Actor) -> Result<PendingPayments> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (count, total) = repo::pending_instruction_totals(&self.db, &prefix).await?;
+        Ok(PendingPayments {
+            count,
+            total: fen_text(total),
+        })
+    }
+
+    /// Puts every pending payment of the staff member's region with a payee account into a
+    /// new batch and freezes its bank file (encrypted), so every export is the same bytes.
+    pub async fn create_payment_batch(&self, actor: &Actor) -> Result<BatchView> {
+        actor.require_role(&[Role::Staff])?;
+        let scope = actor.scope.ok_or_else(ServiceError::forbidden)?;
+        let prefix = scope.sql_prefix();
+        let now = self.clock.now();
+        // Payee details are read before the transaction: one holding the write lock must not
+        // wait for another pool connection. The transaction then takes only instructions
+        // still pending (conditional updates below).
+        let mut payees = BTreeMap::new();
+        for i in repo::pending_instructions(&self.db, &prefix).await? {
+            if payees.contains_key(&i.person_id) {
+                continue;
+            }
+            let (Some(payee), Some(person)) = (
+                repo::payee(&self.db, i.person_id).await?,
+                person_repo::by_id(&self.db, i.person_id).await?,
+            ) else {
+                continue;
+            };
+            let account = self
+                .keys
+                .open(
+                    &crate::protect::context("payee_account", &i.person_id),
+                    &payee.account_cipher,
+                )
+                .map_err(|_| ServiceError::Internal("payee account cannot be opened".into()))?;
+            let account = String::from_utf8_lossy(&account).into_owned();
+            payees.insert(i.person_id, (person.name, account, payee.bank_name));
+        }
+        let mut tx = self.db.begin().await?;
+        let pending = repo::instructions_to_batch(&mut tx, &prefix).await?;
+        let mut lines = Vec::new();
+        for i in pending {
+            if let Some((name, account, bank)) = payees.get(&i.person_id) {
+                lines.push((i, name.clone(), account.clone(), bank.clone()));
+            }
+        }
+        if lines.is_empty() {
+            return Err(conflict(
+                "nothing_to_pay",
+                "没有可以发放的款项（待发放款项须已登记收款账户）",
+            ));
+        }
+        let day = crate::clock::cst_date(now).format("%Y%m%d").to_string();
+        let seq = repo::next_counter(&mut tx, &format!("batch:{}:{day}", scope.code())).await?;
+        let number = format!("PB{}{day}{seq:03}", scope.code());
+        let id = Uuid::new_v4();
+        let mut sheet = Sheet {
+            title: format!("代发{number}"),
+            headers: [
+                "序号",
+                "付款参考号",
+                "收款人",
+                "收款账号",
+                "开户银行",
+                "金额",
+                "用途",
+                "批次号",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: Vec::new(),
+        };
+        let mut total = 0;
+        for (n, (i, name, account, bank)) in lines.iter().enumerate() {
+            total += i.amount_fen;
+            sheet.rows.push(vec![
+                Cell::Int(n as i64 + 1),
+                Cell::text(i.reference.clone()),
+                Cell::text(name.clone()),
+                Cell::text(account.clone()),
+                Cell::text(bank.clone()),
+                Cell::Decimal(fen_text(i.amount_fen)),
+                Cell::text(benefit_name(&i.benefit)),
+                Cell::text(number.clone()),
+            ]);
+        }
+        let mut content = crate::export::to_csv(&sheet);
+        let mac = self.keys.file_mac("bank-batch", &content);
+        content.extend_from_slice(format!("MAC,HMAC-SHA256,{mac}\r\n").as_bytes());
+        let sha = hex::encode(Sha256::digest(&content));
+        let batch = BatchRow {
+            id,
+            number,
+            county_code: scope.code().to_string(),
+            line_count: lines.len() as i32,
+            total_fen: total,
+            content_sha256: sha,
+            mac,
+            status: "exported".into(),
+            created_by: Some(actor.user_id),
+            created_at: now,
+            result_imported_at: None,
+        };
+        repo::insert_batch(
+            &mut tx,
+            &batch,
+            &self
+                .keys
+                .seal(&crate::protect::context("payment_batch", &id), &content),
+        )
+        .await?;
+        for (i, ..) in &lines {
+            if !repo::put_in_batch(&mut tx, i.id, id, now).await? {
+                return Err(crate::registration::stale());
+            }
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("payment_batch_created", "payment_batch", id)
+                .region(batch.county_code.clone())
+                .detail(json!({"lines": batch.line_count, "total": fen_text(total)})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(batch_view(&batch))
+    }
+
+    async fn batch_in_scope(&self, actor: &Actor, id: Uuid) -> Result<BatchRow> {
+        actor.require_role(&[Role::Staff])?;
+        match repo::batch(&self.db, id).await? {
+            Some(b) if actor.may_see(&b.county_code, None) => Ok(b),
+            _ => Err(self
+                .deny(actor, "payment_batch", id.to_string(), "read")
+                .await),
+        }
+    }
+
+    pub async fn payment_batches(&self, actor: &Actor) -> Result<Vec<BatchView>> {
+        actor.require_role(&[Role::Staff])?;
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        Ok(repo::batches_in_region(&self.db, &prefix)
+            .await?
+            .iter()
+            .map(batch_view)
+            .collect())
+    }
+
+    /// The bank file of a batch as first exported (CSV, ending with its MAC line), checked
+    /// against the stored fingerprint. Every download is audited (it holds account numbers).
+    pub async fn batch_file(&self, actor: &Actor, id: Uuid) -> Result<(BatchView, Vec<u8>)> {
+        let b = self.batch_in_scope(actor, id).await?;
+        let sealed = repo::batch_content(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let content = self
+            .keys
+            .open(&crate::protect::context("payment_batch", &id), &sealed)
+            .map_err(|_| ServiceError::Internal("batch file cannot be opened".into()))?
+            .to_vec();
+        if hex::encode(Sha256::digest(&content)) != b.content_sha256 {
+            return Err(ServiceError::Internal(
+                "batch file does not match its fingerprint".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("payment_batch_exported", "payment_batch", id).region(b.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((batch_view(&b), content))
+    }
+
+    /// The bank file as an Excel workbook: the same lines and MAC, dated by the batch.
+    pub async fn batch_file_xlsx(&self, actor: &Actor, id: Uuid) -> Result<(BatchView, Vec<u8>)> {
+        let (view, content) = self.batch_file(actor, id).await?;
+        let table = crate::tabular::read_csv(&content).map_err(ServiceError::Internal)?;
+        let sheet = Sheet {
+            title: format!("代发{}", view.number),
+            headers: table.headers.clone(),
+            rows: table
+                .rows
+                .iter()
+                .map(|(_, cells)| cells.iter().map(|c| Cell::text(c.clone())).collect())
+                .collect(),
+        };
+        let bytes = crate::export::to_xlsx_dated(&sheet, view.created_at)?;
+        Ok((view, bytes))
+    }
+
+    /// Imports the bank's result file for a batch. Columns: 付款参考号, 金额, 结果 (成功 /
+    /// 失败), 银行流水号, 说明. Every line is checked first; any refused line (unknown or
+    /// duplicate reference, another batch, amount differs, unknown result) refuses the
+    /// whole file with a reason per line and nothing applied. A line already recorded with
+    /// the same result changes nothing, so importing the same file twice is harmless.
+    pub async fn import_bank_result(
+        &self,
+        actor: &Actor,
+        batch_id: Uuid,
+        bytes: &[u8],
+        xlsx: bool,
+    ) -> Result<BankResultReport> {
+        let b = self.batch_in_scope(actor, batch_id).await?;
+        let table = if xlsx {
+            crate::tabular::read_xlsx(bytes)
+        } else {
+            crate::tabular::read_csv(bytes)
+        }
+        .map_err(|m| ServiceError::invalid("file", "file_unreadable", m))?;
+        let records = table
+            .records(
+                &[
+                    ("付款参考号", "reference"),
+                    ("金额", "amount"),
+                    ("结果", "result"),
+                    ("银行流水号", "bank_reference"),
+                    ("说明", "message"),
+                ],
+                &[],
+            )
+            .map_err(|m| ServiceError::invalid("file", "columns_unknown", m))?;
+        if records.is_empty() {
+            return Err(ServiceError::invalid(
+                "file",
+                "file_empty",
+                "回盘文件没有数据行",
+            ));
+        }
+        let lines: BTreeMap<String, InstructionRow> =
+            repo::instructions_of_batch(&self.db, batch_id)
+                .await?
+                .into_iter()
+                .map(|i| (i.reference.clone(), i))
+                .collect();
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        let mut actions = Vec::new();
+        for (line, rec) in &records {
+            let get = |k: &str| rec.get(k).map(String::as_str).unwrap_or("");
+            let reference = get("reference").to_owned();
+            let mut bad = |p: &str| {
+                problems.push(LineProblem {
+                    line: *line,
+                    reference: reference.clone(),
+                    problem: p.into(),
+                })
+            };
+            if reference.is_empty() {
+                bad("缺少付款参考号");
+                continue;
+            }
+            if !seen.insert(reference.clone()) {
+                bad("付款参考号在文件中重复出现");
+                continue;
+            }
+            let Some(i) = lines.get(&reference) else {
+                bad(
+                    if repo::instruction_by_reference(&self.db, &reference)
+                        .await?
+                        .is_some()
+                    {
+                        "该付款参考号不属于本批次"
+                    } else {
+                        "付款参考号不存在"
+                    },
+                );
+                continue;
+            };
+            match linghuo_policy::Fen::parse(get("amount")) {
+                Ok(a) if a.0 == i.amount_fen => {}
+                Ok(_) => {
+                    bad(&format!(
+                        "金额与代发文件不符（应为{}）",
+                        fen_text(i.amount_fen)
+                    ));
+                    continue;
+                }
+                Err(_) => {
+                    bad("金额格式错误，应为两位小数，如 1234.50");
+                    continue;
+                }
+            }
+            let paid = match get("result") {
+                "成功" | "paid" | "success" => true,
+                "失败" | "failed" | "failure" => false,
+                _ => {
+                    bad("结果应为“成功”或“失败”");
+                    continue;
+                }
+            };
+            let bank_ref = get("bank_reference").to_owned();
+            if paid && bank_ref.is_empty() {
+                bad("成功的付款须有银行流水号");
+                continue;
+            }
+            match (i.status.as_str(), paid) {
+                ("in_batch", _) => {}
+                ("paid", true) if i.bank_reference == bank_ref => {
+                    actions.push((i.clone(), None));
+                    continue;
+                }
+                ("failed", false) => {
+                    actions.push((i.clone(), None));
+                    continue;
+                }
+                _ => {
+                    bad(&format!(
+                        "该笔已记录为“{}”，与回盘结果不一致",
+                        instruction_label(&i.status)
+                    ));
+                    continue;
+                }
+            }
+            actions.push((i.clone(), Some((paid, bank_ref, get("message").to_owned()))));
+        }
+        let mut report = BankResultReport {
+            batch_id,
+            applied: false,
+            paid: 0,
+            failed: 0,
+            unchanged: 0,
+            problems,
+        };
+        if !report.problems.is_empty() {
+            return Ok(report);
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        for (i, act) in actions {
+            let Some((paid, bank_ref, message)) = act else {
+                report.unchanged += 1;
+                continue;
+            };
+            let status = if paid { "paid" } else { "failed" };
+            let reason = if paid {
+                String::new()
+            } else if message.is_empty() {
+                "银行退回".into()
+            } else {
+                message
+            };
+            if !repo::settle_instruction(&mut tx, i.id, status, &bank_ref, &reason, now).await? {
+                return Err(crate::registration::stale());
+            }
+            if paid {
+                repo::insert_transfer(
+                    &mut tx,
+                    &TransferRow {
+                        id: Uuid::new_v4(),
+                        idempotency_key: format!("payment:{}", i.id),
+                        kind: "payment".into(),
+                        debit_account: payable(i.person_id),
+                        credit_account: CLEARING.into(),
+                        amount_fen: i.amount_fen,
+                        application_id: i.application_id,
+                        person_id: Some(i.person_id),
+                        county_code: i.county_code.clone(),
+                        benefit: i.benefit.clone(),
+                        memo: format!("银行流水号{bank_ref}"),
+                        created_by: Some(actor.user_id),
+                        created_at: now,
+                    },
+                )
+                .await?;
+                report.paid += 1;
+            } else {
+                report.failed += 1;
+            }
+        }
+        let open = repo::instructions_of_batch_tx(&mut tx, batch_id)
+            .await?
+            .iter()
+            .filter(|i| i.status == "in_batch")
+            .count();
+        if open == 0 {
+            repo::mark_batch_reconciled(&mut tx, batch_id, now).await?;
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("bank_result_imported", "payment_batch", batch_id)
+                .region(b.county_code.clone())
+                .detail(json!({"paid": report.paid, "failed": report.failed, "unchanged": report.unchanged})),
+        )
+        .await?;
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+
+    /// Puts a failed payment back in the queue for the next batch.
+    pub async fn requeue_payment(&self, actor: &Actor, reference: &str) -> Result<()> {
+        actor.require_role(&[Role::Staff])?;
+        let i = match repo::instruction_by_reference(&self.db, reference).await? {
+            Some(i) if actor.may_see(&i.county_code, None) => i,
+            _ => {
+                return Err(self
+                    .deny(
+                        actor,
+                        "payment_instruction",
+                        reference.to_owned(),
+                        "requeue",
+                    )
+                    .await);
+            }
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::requeue_instruction(&mut tx, i.id, now).await? {
+            return Err(conflict("not_failed", "只有发放失败的款项可以重新发放"));
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("payment_requeued", "payment_instruction", i.id)
+                .region(i.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Compares a batch's lines with the bank's answers and the ledger.
+    pub async fn reconcile_batch(&self, actor: &Actor, id: Uuid) -> Result<Reconciliation> {
+        let b = self.batch_in_scope(actor, id).await?;
+        let instructions = repo::instructions_of_batch(&self.db, id).await?;
+        let mut r = Reconciliation {
+            batch: batch_view(&b),
+            exported_count: instructions.len(),
+            exported_total: String::new(),
+            paid_count: 0,
+            paid_total: String::new(),
+            failed_count: 0,
+            failed_total: String::new(),
+            outstanding_count: 0,
+            outstanding_total: String::new(),
+            ledger_paid_total: String::new(),
+            differences: Vec::new(),
+            lines: Vec::new(),
+        };
+        let (mut exported, mut paid, mut failed, mut outstanding, mut ledger) = (0, 0, 0, 0, 0);
+        for i in &instructions {
+            exported += i.amount_fen;
+            let transfers = match i.application_id {
+                Some(a) => repo::transfers_of_application(&self.db, a).await?,
+                None => Vec::new(),
+            };
+            let key = format!("payment:{}", i.id);
+            let in_ledger: i64 = transfers
+                .iter()
+                .filter(|t| t.idempotency_key == key)
+                .map(|t| t.amount_fen)
+                .sum();
+            ledger += in_ledger;
+            match i.status.as_str() {
+                "paid" => {
+                    r.paid_count += 1;
+                    paid += i.amount_fen;
+                }
+                "failed" => {
+                    r.failed_count += 1;
+                    failed += i.amount_fen;
+                }
+                _ => {
+                    r.outstanding_count += 1;
+                    outstanding += i.amount_fen;
+                }
+            }
+            let expected = if i.status == "paid" { i.amount_fen } else { 0 };
+            let diff = in_ledger - expected;
+            if diff != 0 {
+                r.differences.push(format!(
+                    "{}：银行结果为“{}”，账本记为已付{}元",
+                    i.reference,
+                    instruction_label(&i.status),
+                    fen_text(in_ledger)
+                ));
+            }
+            r.lines.push(ReconLine {
+                reference: i.reference.clone(),
+                benefit_name: benefit_name(&i.benefit).into(),
+                amount: fen_text(i.amount_fen),
+                status: i.status.clone(),
+                status_label: instruction_label(&i.status).into(),
+                bank_reference: i.bank_reference.clone(),
+                ledger_paid: fen_text(in_ledger),
+                difference: fen_text(diff),
+            });
+        }
+        if exported != b.total_fen {
+            r.differences.push(format!(
+                "批次合计{}元与各笔之和{}元不符",
+                fen_text(b.total_fen),
+                fen_text(exported)
+            ));
+        }
+        r.exported_total = fen_text(exported);
+        r.paid_total = fen_text(paid);
+        r.failed_total = fen_text(failed);
+        r.outstanding_total = fen_text(outstanding);
+        r.ledger_paid_total = fen_text(ledger);
+        Ok(r)
+    }
+
+    /// The reconciliation as a table to download.
+    pub fn reconciliation_sheet(r: &Reconciliation) -> Sheet {
+        Sheet {
+            title: format!("对账{}", r.batch.number),
+            headers: [
+                "付款参考号",
+                "待遇",
+                "金额",
+                "银行结果",
+                "银行流水号",
+                "账本已付",
+                "差额",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: r
+                .lines
+                .iter()
+                .map(|l| {
+                    vec![
+                        Cell::text(l.reference.clone()),
+                        Cell::text(l.benefit_name.clone()),
+                        Cell::Decimal(l.amount.clone()),
+                        Cell::text(l.status_label.clone()),
+                        Cell::text(l.bank_reference.clone()),
+                        Cell::Decimal(l.ledger_paid.clone()),
+                        Cell::Decimal(l.difference.clone()),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// Checks the ledger's invariants: debits equal credits; no application granted twice;
+    /// every grant has its payment instruction of the same amount; every paid instruction
+    /// has exactly one payment transfer and no other instruction has one.
+    pub async fn ledger_check(&self) -> Result<LedgerCheck> {
+        let totals = repo::account_totals(&self.db).await?;
+        let debited: i64 = totals.iter().map(|t| t.1).sum();
+        let credited: i64 = totals.iter().map(|t| t.2).sum();
+        let mut problems = repo::ledger_problems(&self.db).await?;
+        if debited != credited {
+            problems.push(format!(
+                "借方合计{}与贷方合计{}不等",
+                fen_text(debited),
+                fen_text(credited)
+            ));
+        }
+        Ok(LedgerCheck {
+            transfers_debited: fen_text(debited),
+            transfers_credited: fen_text(credited),
+            balanced: debited == credited,
+            accounts: totals.len(),
+            problems,
+        })
+    }
+}
+
+/// Writes a recalculation's difference for an application (in the caller's transaction):
+/// arrears as an adjustment grant with a new payment instruction, an over-payment as a
+/// recovery. False when this difference under these parameters was already written.
+pub(crate) async fn adjust_in_tx(
+    svc: &Service,
+    tx: &mut Tx,
+    a: &ApplicationRow,
+    diff: i64,
+    params: &str,
+    by: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let _ = svc;
+    let key = format!("recalc:{}:{params}", a.id);
+    let (kind, debit, credit) = if diff > 0 {
+        (
+            "adjustment",
+            budget(&a.county_code, &a.benefit),
+            payable(a.person_id),
+        )
+    } else {
+        (
+            "recovery",
+            payable(a.person_id),
+            budget(&a.county_code, &a.benefit),
+        )
+    };
+    let inserted = repo::insert_transfer(
+        tx,
+        &TransferRow {
+            id: Uuid::new_v4(),
+            idempotency_key: key.clone(),
+            kind: kind.into(),
+            debit_account: debit,
+            credit_account: credit,
+            amount_fen: diff.abs(),
+            application_id: Some(a.id),
+            person_id: Some(a.person_id),
+            county_code: a.county_code.clone(),
+            benefit: a.benefit.clone(),
+            memo: if diff > 0 {
+                "按现行参数重算补发".into()
+            } else {
+                "按现行参数重算应追回".into()
+            },
+            created_by: by,
+            created_at: now,
+        },
+    )
+    .await?;
+    if inserted && diff > 0 {
+        let n = repo::instructions_of_application_tx(tx, a.id).await?.len() as i32 + 1;
+        repo::insert_instruction(
+            tx,
+            &InstructionRow {
+                id: Uuid::new_v4(),
+                reference: reference_for(a.id, n),
+                idempotency_key: format!("pay:{key}"),
+                application_id: Some(a.id),
+                instalment: n,
+                person_id: a.person_id,
+                county_code: a.county_code.clone(),
+                benefit: a.benefit.clone(),
+                amount_fen: diff,
+                status: "pending".into(),
+                batch_id: None,
+                bank_reference: String::new(),
+                failure_reason: String::new(),
+                created_at: now,
+                updated_at: now,
+            },
+        )
+        .await?;
+    }
+    Ok(inserted)
+}
