@@ -3,6 +3,7 @@
 
 mod bench_market;
 mod bench_policy;
+mod benefits_cmd;
 mod demo_cmd;
 mod import_cmd;
 mod market_cmd;
@@ -78,6 +79,9 @@ enum Command {
     /// The gig market: search index, search, import, upkeep.
     #[command(subcommand)]
     Market(market_cmd::MarketCommand),
+    /// Benefits: 免申即享 screening, retroactive recalculation, the ledger check.
+    #[command(subcommand)]
+    Benefits(benefits_cmd::BenefitsCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -238,6 +242,7 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         }
         Command::User(cmd) => return user(svc, cmd).await,
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
+        Command::Benefits(cmd) => return benefits_cmd::run(svc, cmd).await,
         Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
         Command::Demo(demo_cmd::DemoArgs {
             command: Some(demo_cmd::DemoCommand::Seed { size, json }),
@@ -387,6 +392,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     tracing::info!(applied, "market index ready");
     let housekeeping = tokio::spawn(housekeeping(svc.clone()));
     let market = tokio::spawn(market_loop(svc.clone()));
+    let services = tokio::spawn(services_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     ready();
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
@@ -398,6 +404,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     .await?;
     housekeeping.abort();
     market.abort();
+    services.abort();
     svc.db.close().await;
     Ok(())
 }
@@ -444,6 +451,45 @@ async fn market_loop(svc: Service) {
                     "market upkeep"
                 ),
                 Err(e) => tracing::warn!(error = %e, "market upkeep failed"),
+            }
+        }
+    }
+}
+
+/// Public-service jobs: every minute the persons whose facts changed are re-screened
+/// (免申即享); every ten minutes gig-market activity becomes registration suggestions; every
+/// night (and once at start) every registered person is screened. All are idempotent, so two
+/// servers on one database do no harm.
+async fn services_loop(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    let mut last_suggest: Option<std::time::Instant> = None;
+    let mut last_full: Option<std::time::Instant> = None;
+    loop {
+        tick.tick().await;
+        match svc.rescreen_changed().await {
+            Ok(r) if r.screened > 0 => tracing::info!(
+                screened = r.screened,
+                newly_eligible = r.newly_eligible,
+                "re-screened changed persons"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "re-screening failed"),
+        }
+        if last_suggest.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(600)) {
+            last_suggest = Some(std::time::Instant::now());
+            if let Err(e) = svc.registration_upkeep().await {
+                tracing::warn!(error = %e, "registration suggestions failed");
+            }
+        }
+        if last_full.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(86_400)) {
+            last_full = Some(std::time::Instant::now());
+            match svc.screen_all().await {
+                Ok(r) => tracing::info!(
+                    screened = r.screened,
+                    newly_eligible = r.newly_eligible,
+                    "免申即享 screening"
+                ),
+                Err(e) => tracing::warn!(error = %e, "免申即享 screening failed"),
             }
         }
     }

@@ -579,8 +579,7 @@ async fn policy_screen_contract_over_http() {
 
 #[tokio::test]
 async fn openapi_document_is_stable() {
-    let doc: serde_json::Value =
-        serde_json::to_value(linghuo_http::api::openapi()).unwrap();
+    let doc: serde_json::Value = serde_json::to_value(linghuo_http::api::openapi()).unwrap();
     insta::assert_json_snapshot!("openapi", doc);
 }
 

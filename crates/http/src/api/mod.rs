@@ -2,6 +2,7 @@
 //! authenticate; state-changing calls carry the session's CSRF token in `X-CSRF-Token`
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
+mod benefits;
 mod imports;
 mod json;
 mod market;
@@ -36,7 +37,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(matching::routes())
                 .merge(stats::routes())
                 .merge(open_stats::routes())
-                .merge(imports::routes()),
+                .merge(imports::routes())
+                .merge(benefits::routes()),
         )
 }
 
@@ -82,7 +84,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
-    let parts: Vec<utoipa::openapi::OpenApi> = Vec::new();
+    let parts: Vec<utoipa::openapi::OpenApi> = vec![benefits::Doc::openapi()];
     for part in parts {
         doc.merge(part);
     }

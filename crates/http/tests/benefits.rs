@@ -1,0 +1,800 @@
+//! Public services through the API on both databases: the registration state machine with
+//! the 就业创业证, benefit applications decided automatically or by two people, the ledger
+//! that never pays twice (32 concurrent approvals, idempotency keys), bank batches exported
+//! identically and reconciled from the bank's answer, 免申即享, retroactive recalculation,
+//! training with its subsidy paid through the ledger, and region scope (404) everywhere.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use base64::Engine as _;
+use chrono::Duration;
+use common::*;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "汾河水长流 2026 秋";
+
+async fn staff(app: &App, username: &str, scope: &str) -> Client {
+    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
+    login(app, &mut acc).await
+}
+
+async fn sign_in(app: &App, username: &str) -> Client {
+    let mut c = Client::default();
+    c.start(app).await;
+    let r = c
+        .post(
+            app,
+            "/api/v1/session",
+            json!({"username": username, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    c
+}
+
+/// A worker who signed up online (their person is in 140105); returns the client and person id.
+async fn worker(app: &App, username: &str, seq: u32) -> (Client, String) {
+    let mut c = Client::default();
+    c.start(app).await;
+    let r = c
+        .post(app, "/api/v1/signup/worker", json!({
+            "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", seq),
+            "phone": format!("1371234{:04}", seq), "county_code": "140105"
+        }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut c = sign_in(app, username).await;
+    let f = c.get(app, "/api/v1/me/registrations").await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.body);
+    let pid = f.json()["person_id"].as_str().unwrap().to_owned();
+    (c, pid)
+}
+
+/// A person registered by staff at the window, with groups (source as given).
+async fn person(app: &App, staff: &mut Client, seq: u32, groups: Value) -> String {
+    let r = staff
+        .post(app, "/api/v1/persons", json!({
+            "name": "王建国", "id_number": id_number("140105", seq), "jurisdiction_code": "140105",
+            "groups": groups
+        }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Premiums paid as a flexible worker, as the social-insurance agency's import supplies them.
+async fn premiums(app: &App, person: &str, months: &[&str], amount_fen: i64, source: &str) {
+    let pid = uuid::Uuid::parse_str(person).unwrap();
+    let mut tx = app.svc.db.begin().await.unwrap();
+    for m in months {
+        linghuo_storage::benefits::upsert_si(
+            &mut tx,
+            &linghuo_storage::benefits::SiPaymentRow {
+                person_id: pid,
+                month: (*m).into(),
+                amount_fen,
+                source: source.into(),
+                updated_at: app.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    linghuo_storage::benefits::enqueue_rescreen(&mut tx, pid, app.clock.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+const HALF_2026: [&str; 6] = [
+    "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+];
+
+fn today(app: &App) -> chrono::NaiveDate {
+    app.svc.clock.today_cst()
+}
+
+async fn audit_count(app: &App, event: &str) -> usize {
+    linghuo_storage::audit::recent(&app.svc.db, Some(event), 1000)
+        .await
+        .unwrap()
+        .len()
+}
+
+/// Sends a request with extra headers (the shared client has none).
+async fn send_with(
+    app: &App,
+    c: &Client,
+    method: Method,
+    path: &str,
+    body: Value,
+    headers: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "localhost")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &c.csrf);
+    if let Some(k) = &c.cookie {
+        b = b.header(header::COOKIE, format!("__Host-lh_session={k}"));
+    }
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    let resp = app
+        .router
+        .clone()
+        .oneshot(b.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn registration_is_a_state_machine_with_a_card_and_consent() {
+    each_app(|app| async move {
+        let mut s1 = staff(&app, "reg_s1", "140105").await;
+        let mut s2 = staff(&app, "reg_s2", "140106").await;
+        let (mut w, pid) = worker(&app, "reg_w1", 11).await;
+        let started = (today(&app) - Duration::days(10)).to_string();
+        let path = format!("/api/v1/persons/{pid}/registrations");
+
+        // Bad input names the field and writes nothing.
+        let r = w
+            .post(
+                &app,
+                &path,
+                json!({"kind": "flexible", "flexible_form": "juggling"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "flexible_form");
+        let r = w
+            .post(
+                &app,
+                &path,
+                json!({"kind": "flexible", "flexible_form": "gig", "started_on": "2026-13-01"}),
+            )
+            .await;
+        assert_eq!(r.json()["error"]["field"], "started_on");
+        assert!(
+            w.get(&app, "/api/v1/me/registrations").await.json()["history"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+
+        // The person registers online: flexible employment, and the card is issued.
+        let r = w
+            .post(
+                &app,
+                &path,
+                json!({"kind": "flexible", "flexible_form": "gig", "started_on": started}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["source"], "self");
+        let again = w
+            .post(
+                &app,
+                &path,
+                json!({"kind": "flexible", "flexible_form": "gig"}),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert_eq!(again.json()["error"]["code"], "already_registered");
+        let f = w.get(&app, "/api/v1/me/registrations").await.json();
+        let card = f["card_number"].as_str().unwrap().to_owned();
+        assert!(
+            card.starts_with("1401052026") || card.starts_with("140105"),
+            "{card}"
+        );
+        assert_eq!(card.len(), 16);
+        assert_eq!(f["current"]["kind"], "flexible");
+
+        // Staff at the window act only with recorded consent; the open registration closes.
+        let r = s1.post(&app, &path, json!({"kind": "unemployment"})).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.json()["error"]["field"], "consent_note");
+        let r = s1
+            .post(
+                &app,
+                &path,
+                json!({"kind": "unemployment", "consent_note": "本人到窗口书面同意"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["assisted"], true);
+        let f = s1.get(&app, &path).await.json();
+        let history = f["history"].as_array().unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(f["current"]["kind"], "unemployment");
+        assert_eq!(
+            f["card_number"].as_str().unwrap(),
+            card,
+            "one card per person"
+        );
+        let closed = history.iter().find(|h| h["kind"] == "flexible").unwrap();
+        assert_eq!(
+            closed["ended_on"].as_str().unwrap(),
+            (today(&app) - Duration::days(1)).to_string()
+        );
+
+        // Another county's staff see nothing of it, and the attempt is audited.
+        let denied_before = audit_count(&app, "access_denied").await;
+        assert_eq!(s2.get(&app, &path).await.status, StatusCode::NOT_FOUND);
+        let r = s2
+            .post(
+                &app,
+                &path,
+                json!({"kind": "employment", "employer_name": "某公司", "consent_note": "同意"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(audit_count(&app, "access_denied").await >= denied_before + 2);
+        assert!(
+            s2.get(&app, "/api/v1/registrations")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            s1.get(&app, "/api/v1/registrations")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // Ending the registration: the reason is required; then nothing is open.
+        let end = format!("{path}/end");
+        let r = w.post(&app, &end, json!({"reason": ""})).await;
+        assert_eq!(r.json()["error"]["field"], "reason");
+        let r = w.post(&app, &end, json!({"reason": "已找到工作"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(w.get(&app, "/api/v1/me/registrations").await.json()["current"].is_null());
+        let r = w.post(&app, &end, json!({"reason": "已找到工作"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+
+        assert_eq!(audit_count(&app, "registration_made").await, 2);
+        assert_eq!(audit_count(&app, "registration_ended").await, 2);
+        assert_eq!(audit_count(&app, "employment_card_issued").await, 1);
+        assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verified_facts_decide_at_once_and_others_need_two_people() {
+    each_app(|app| async move {
+        let mut applicant = staff(&app, "dec_a", "140105").await;
+        let mut reviewer = staff(&app, "dec_r", "140105").await;
+        let mut approver = staff(&app, "dec_p", "140105").await;
+        let mut outsider = staff(&app, "dec_x", "140106").await;
+
+        // Verified: 就业困难人员 checked by staff, premiums from the agency.
+        let p1 = person(&app, &mut applicant, 21, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
+        premiums(&app, &p1, &HALF_2026, 60_000, "registry").await;
+        let apply = format!("/api/v1/persons/{p1}/benefit-applications");
+        let r = applicant.post(&app, &apply, json!({"benefit": "social_insurance_subsidy"})).await;
+        assert_eq!(r.json()["error"]["field"], "consent_note", "{}", r.body);
+        let r = applicant
+            .post(&app, &apply, json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let a = r.json();
+        assert_eq!(a["route"], "automatic");
+        assert_eq!(a["status"], "approved");
+        assert_eq!(a["amount"], "2400.00", "6 × 600.00 × 2/3");
+        assert_eq!(a["units"], 6);
+        assert_eq!(a["payments"][0]["status"], "pending");
+        assert!(!a["reasons"].as_array().unwrap().is_empty());
+        assert!(a["citations"].as_array().unwrap().iter().any(|c| c["clause"] == "二(二)"));
+        assert_eq!(a["parameters_sha256"].as_str().unwrap().len(), 64);
+        let again = applicant
+            .post(&app, &apply, json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        assert_eq!(again.json()["error"]["code"], "already_applied");
+
+        // Self-declared: waits for review, then for a second person.
+        let p2 = person(&app, &mut applicant, 22, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}])).await;
+        premiums(&app, &p2, &HALF_2026, 45_000, "registry").await;
+        let r = applicant
+            .post(&app, &format!("/api/v1/persons/{p2}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let m = r.json();
+        assert_eq!(m["status"], "pending_review");
+        assert_eq!(m["route"], "manual");
+        assert!(m["unverified"].to_string().contains("本人申报"));
+        assert!(m["payments"].as_array().unwrap().is_empty());
+        let id = m["id"].as_str().unwrap();
+
+        // Out of region: 404 on read, review and decision.
+        assert_eq!(outsider.get(&app, &format!("/api/v1/benefit-applications/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            outsider.post(&app, &format!("/api/v1/benefit-applications/{id}/review"), json!({"outcome": "approve"})).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(outsider.get(&app, "/api/v1/benefit-applications").await.json().as_array().unwrap().is_empty());
+
+        // The applicant may not review; a decision before review is refused.
+        let r = applicant.post(&app, &format!("/api/v1/benefit-applications/{id}/review"), json!({"outcome": "approve"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = approver.post(&app, &format!("/api/v1/benefit-applications/{id}/decision"), json!({"outcome": "approve"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let r = reviewer.post(&app, &format!("/api/v1/benefit-applications/{id}/review"), json!({"outcome": "maybe"})).await;
+        assert_eq!(r.json()["error"]["field"], "outcome");
+        let r = reviewer
+            .post(&app, &format!("/api/v1/benefit-applications/{id}/review"), json!({"outcome": "approve", "note": "已核对就业困难人员认定表原件"}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["status"], "reviewed");
+        // The reviewer cannot approve their own review.
+        let r = reviewer.post(&app, &format!("/api/v1/benefit-applications/{id}/decision"), json!({"outcome": "approve"})).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.json()["error"]["code"], "reviewer_cannot_approve");
+        let r = approver.post(&app, &format!("/api/v1/benefit-applications/{id}/decision"), json!({"outcome": "approve"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["status"], "approved");
+        assert_eq!(r.json()["amount"], "1800.00");
+        assert_eq!(r.json()["payments"][0]["status"], "pending");
+
+        // The queue lists them; the ledger holds exactly the two grants and balances.
+        let q = approver.get(&app, "/api/v1/benefit-applications?status=approved").await.json();
+        assert_eq!(q.as_array().unwrap().len(), 2);
+        let check = approver.get(&app, "/api/v1/ledger/check").await.json();
+        assert_eq!(check["balanced"], true);
+        assert!(check["problems"].as_array().unwrap().is_empty(), "{check}");
+        assert_eq!(check["transfers_debited"], "4200.00");
+        let pending = approver.get(&app, "/api/v1/payments/pending").await.json();
+        assert_eq!(pending["count"], 2);
+        assert_eq!(pending["total"], "4200.00");
+
+        // Caps are the database's: more subsidised months than the cap are refused by CHECK.
+        let mut tx = app.svc.db.begin().await.unwrap();
+        let key = format!("si_months:{p1}");
+        let over = linghuo_storage::benefits::use_cap(&mut tx, &key, 31).await;
+        assert!(matches!(over, Err(linghuo_storage::StorageError::Conflict { .. })), "{over:?}");
+        tx.rollback().await.unwrap();
+
+        // A month later the same months are not paid again: nothing new is payable. (The
+        // sessions have expired by then: a fresh login.)
+        app.clock.advance(Duration::days(31));
+        let mut later = staff(&app, "dec_l", "140105").await;
+        let r = later
+            .post(&app, &apply, json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["status"], "rejected");
+        assert_eq!(r.json()["amount"], "0.00");
+        assert!(r.json()["reasons"].to_string().contains("不重复发放"));
+
+        assert_eq!(audit_count(&app, "benefit_applied").await, 3);
+        assert_eq!(audit_count(&app, "benefit_reviewed").await, 1);
+        assert_eq!(audit_count(&app, "benefit_decided").await, 1);
+        assert_eq!(audit_count(&app, "ledger_granted").await, 2);
+        assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
+        app
+    })
+    .await;
+}
+
+/// A reviewed manual application in 140105 and the approvers' clients.
+async fn reviewed_application(app: &App, seq: u32) -> (String, Client, Client) {
+    let mut applicant = staff(app, &format!("c_a{seq}"), "140105").await;
+    let mut reviewer = staff(app, &format!("c_r{seq}"), "140105").await;
+    let approver = staff(app, &format!("c_p{seq}"), "140105").await;
+    let other = staff(app, &format!("c_q{seq}"), "140105").await;
+    let p = person(
+        app,
+        &mut applicant,
+        seq,
+        json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}]),
+    )
+    .await;
+    premiums(app, &p, &HALF_2026, 60_000, "registry").await;
+    let r = applicant
+        .post(
+            app,
+            &format!("/api/v1/persons/{p}/benefit-applications"),
+            json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}),
+        )
+        .await;
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = reviewer
+        .post(
+            app,
+            &format!("/api/v1/benefit-applications/{id}/review"),
+            json!({"outcome": "approve", "note": "已核验"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (id, approver, other)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_concurrent_approvals_pay_exactly_once() {
+    each_app(|app| async move {
+        let (id, approver, other) = reviewed_application(&app, 31).await;
+        let app = Arc::new(app);
+        let barrier = Arc::new(tokio::sync::Barrier::new(32));
+        let mut tasks = Vec::new();
+        for i in 0..32 {
+            let app = app.clone();
+            let barrier = barrier.clone();
+            // Half share one key; half use their own; two different approvers race.
+            let c = if i % 2 == 0 {
+                approver.clone()
+            } else {
+                other.clone()
+            };
+            let key = if i < 16 {
+                "approve-once".to_owned()
+            } else {
+                format!("approve-{i}")
+            };
+            let path = format!("/api/v1/benefit-applications/{id}/decision");
+            tasks.push(tokio::spawn(async move {
+                barrier.wait().await;
+                let (s, b) = send_with(
+                    &app,
+                    &c,
+                    Method::POST,
+                    &path,
+                    json!({"outcome": "approve"}),
+                    &[("idempotency-key", &key)],
+                )
+                .await;
+                (i, s, b)
+            }));
+        }
+        let mut results = Vec::new();
+        for t in tasks {
+            results.push(t.await.unwrap());
+        }
+        let app = Arc::try_unwrap(app).ok().expect("tasks done");
+        let oks: Vec<&(usize, StatusCode, String)> =
+            results.iter().filter(|r| r.1 == StatusCode::OK).collect();
+        assert!(!oks.is_empty(), "{results:?}");
+        for r in &results {
+            assert!(
+                r.1 == StatusCode::OK || r.1 == StatusCode::CONFLICT,
+                "{r:?}"
+            );
+        }
+        // Every success is the same answer.
+        assert!(oks.iter().all(|r| r.2 == oks[0].2));
+        let _ = app.label;
+
+        // Exactly one grant and one payment instruction.
+        let aid = uuid::Uuid::parse_str(&id).unwrap();
+        let transfers = linghuo_storage::benefits::transfers_of_application(&app.svc.db, aid)
+            .await
+            .unwrap();
+        assert_eq!(transfers.len(), 1, "{transfers:?}");
+        let instr = linghuo_storage::benefits::instructions_of_application(&app.svc.db, aid)
+            .await
+            .unwrap();
+        assert_eq!(instr.len(), 1);
+        assert!(app.svc.ledger_check().await.unwrap().problems.is_empty());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idempotency_keys_replay_the_first_answer_and_refuse_another_body() {
+    each_app(|app| async move {
+        let (id, approver, _other) = reviewed_application(&app, 41).await;
+        let path = format!("/api/v1/benefit-applications/{id}/decision");
+        let key = [("idempotency-key", "k-41")];
+        let (s1, b1) = send_with(
+            &app,
+            &approver,
+            Method::POST,
+            &path,
+            json!({"outcome": "approve"}),
+            &key,
+        )
+        .await;
+        assert_eq!(s1, StatusCode::OK, "{b1}");
+        let (s2, b2) = send_with(
+            &app,
+            &approver,
+            Method::POST,
+            &path,
+            json!({"outcome": "approve"}),
+            &key,
+        )
+        .await;
+        assert_eq!(s2, StatusCode::OK);
+        assert_eq!(b1, b2, "a replay is the first answer, byte for byte");
+        let (s3, b3) = send_with(
+            &app,
+            &approver,
+            Method::POST,
+            &path,
+            json!({"outcome": "reject", "note": "改主意"}),
+            &key,
+        )
+        .await;
+        assert_eq!(s3, StatusCode::UNPROCESSABLE_ENTITY, "{b3}");
+        assert!(b3.contains("idempotency_key_reused"));
+        // Without a key, a second approval is a conflict, not a second payment.
+        let (s4, _) = send_with(
+            &app,
+            &approver,
+            Method::POST,
+            &path,
+            json!({"outcome": "approve"}),
+            &[],
+        )
+        .await;
+        assert_eq!(s4, StatusCode::CONFLICT);
+        let aid = uuid::Uuid::parse_str(&id).unwrap();
+        assert_eq!(
+            linghuo_storage::benefits::transfers_of_application(&app.svc.db, aid)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        app
+    })
+    .await;
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[tokio::test]
+async fn bank_batches_export_identically_and_reconcile_line_by_line() {
+    each_app(|app| async move {
+        let mut s = staff(&app, "bank_s", "140105").await;
+        let mut outsider = staff(&app, "bank_x", "140106").await;
+        let p = person(&app, &mut s, 51, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        premiums(&app, &p, &HALF_2026, 30_000, "registry").await;
+        let r = s
+            .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.json()["status"], "approved", "{}", r.body);
+        let reference = r.json()["payments"][0]["reference"].as_str().unwrap().to_owned();
+
+        // No payee account yet: nothing can be paid.
+        let r = s.post(&app, "/api/v1/payment-batches", json!({})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        let r = s
+            .send(&app, Method::PUT, &format!("/api/v1/persons/{p}/payee"), Some(json!({"bank_name": "中国工商银行太原分行", "account": "12ab", "consent_note": "本人提供"})))
+            .await;
+        assert_eq!(r.json()["error"]["field"], "account");
+        let r = s
+            .send(&app, Method::PUT, &format!("/api/v1/persons/{p}/payee"), Some(json!({"bank_name": "中国工商银行太原分行", "account": "6217 0000 1000 1234", "consent_note": "本人提供"})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["account"], "****1234");
+
+        let r = s.post(&app, "/api/v1/payment-batches", json!({})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let batch = r.json();
+        assert_eq!(batch["line_count"], 1);
+        assert_eq!(batch["total"], "1200.00");
+        let bid = batch["id"].as_str().unwrap().to_owned();
+        let f1 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
+        let f2 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
+        assert_eq!(f1.status, StatusCode::OK);
+        assert_eq!(f1.body, f2.body, "a batch exported twice is the same batch");
+        assert!(f1.body.contains("6217000010001234") && f1.body.contains(&reference));
+        let mac_line = f1.body.lines().last().unwrap().to_owned();
+        let body_len = f1.body.len() - mac_line.len() - 2;
+        let expected = app.svc.keys.file_mac("bank-batch", &f1.body.as_bytes()[..body_len]);
+        assert_eq!(mac_line, format!("MAC,HMAC-SHA256,{expected}"));
+        assert_eq!(batch["mac"], expected);
+        let x1 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file?format=xlsx")).await;
+        let x2 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file?format=xlsx")).await;
+        assert_eq!(x1.status, StatusCode::OK);
+        assert_eq!(x1.body, x2.body);
+        // Another county cannot see or download it.
+        assert_eq!(outsider.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await.status, StatusCode::NOT_FOUND);
+        assert!(outsider.get(&app, "/api/v1/payment-batches").await.json().as_array().unwrap().is_empty());
+        assert_eq!(s.post(&app, "/api/v1/payment-batches", json!({})).await.status, StatusCode::CONFLICT, "nothing left to batch");
+
+        // A bank file with an unknown and a duplicated line is refused line by line; nothing applied.
+        let bad = format!(
+            "付款参考号,金额,结果,银行流水号,说明\n{reference},1200.00,成功,B001,\nLH0000000000000000000000001,10.00,成功,B002,\n{reference},1200.00,成功,B001,\n"
+        );
+        let r = s
+            .post(&app, &format!("/api/v1/payment-batches/{bid}/result"), json!({"file_name": "result.csv", "content_base64": b64(bad.as_bytes())}))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let problems = r.json()["problems"].as_array().unwrap().clone();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0]["line"], 3);
+        assert!(problems[0]["problem"].as_str().unwrap().contains("不存在"));
+        assert_eq!(problems[1]["line"], 4);
+        assert!(problems[1]["problem"].as_str().unwrap().contains("重复"));
+        let wrong = format!("付款参考号,金额,结果,银行流水号\n{reference},1000.00,成功,B001\n");
+        let r = s
+            .post(&app, &format!("/api/v1/payment-batches/{bid}/result"), json!({"file_name": "result.csv", "content_base64": b64(wrong.as_bytes())}))
+            .await;
+        assert!(r.json()["problems"][0]["problem"].as_str().unwrap().contains("金额"));
+        let rec = s.get(&app, &format!("/api/v1/payment-batches/{bid}/reconciliation")).await.json();
+        assert_eq!(rec["outstanding_count"], 1);
+        assert_eq!(rec["paid_count"], 0);
+
+        // The right file marks it paid; the same file again changes nothing.
+        let good = format!("付款参考号,金额,结果,银行流水号,说明\n{reference},1200.00,成功,B20261129001,\n");
+        for expect_paid in [1, 0] {
+            let r = s
+                .post(&app, &format!("/api/v1/payment-batches/{bid}/result"), json!({"file_name": "result.csv", "content_base64": b64(good.as_bytes())}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            assert_eq!(r.json()["paid"], expect_paid);
+            assert_eq!(r.json()["unchanged"], 1 - expect_paid);
+        }
+        let rec = s.get(&app, &format!("/api/v1/payment-batches/{bid}/reconciliation")).await.json();
+        assert_eq!(rec["paid_count"], 1);
+        assert_eq!(rec["ledger_paid_total"], "1200.00");
+        assert!(rec["differences"].as_array().unwrap().is_empty(), "{rec}");
+        assert_eq!(rec["batch"]["status"], "reconciled");
+        let check = app.svc.ledger_check().await.unwrap();
+        assert!(check.problems.is_empty(), "{check:?}");
+        assert_eq!(audit_count(&app, "payment_batch_exported").await, 4);
+        assert_eq!(audit_count(&app, "bank_result_imported").await, 2);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn eligibility_is_found_without_applying_and_recalculation_lists_differences() {
+    each_app(|app| async move {
+        let mut s = staff(&app, "mx_s", "140105").await;
+        let p = person(&app, &mut s, 61, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        let r = s
+            .post(&app, &format!("/api/v1/persons/{p}/registrations"), json!({"kind": "flexible", "flexible_form": "platform", "consent_note": "本人到窗口办理"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        // The registration queued a re-screen; nothing payable yet (no premiums).
+        let first = app.svc.rescreen_changed().await.unwrap();
+        assert_eq!(first.screened, 1);
+        assert_eq!(first.newly_eligible, 0);
+        // Premiums arrive (a change of facts): the person and county staff are told once.
+        premiums(&app, &p, &HALF_2026, 60_000, "registry").await;
+        let r = app.svc.rescreen_changed().await.unwrap();
+        assert_eq!((r.screened, r.newly_eligible, r.notices), (1, 1, 2));
+        let r = app.svc.screen_all().await.unwrap();
+        assert_eq!((r.screened, r.newly_eligible), (1, 0), "told once");
+        let notices = s.get(&app, "/api/v1/notices").await.json();
+        assert!(notices.to_string().contains("免申即享"), "{notices}");
+        // The pre-filled application says what applying gives.
+        let pre = s.get(&app, &format!("/api/v1/persons/{p}/benefit-preview?benefit=social_insurance_subsidy")).await.json();
+        assert_eq!(pre["amount"], "2400.00");
+        assert_eq!(pre["route"], "automatic");
+        let r = s
+            .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人确认免申即享"}))
+            .await;
+        assert_eq!(r.json()["status"], "approved");
+
+        // The share is corrected to 3/4 from 2020: the decision is replayed under it.
+        let corrected = app.svc.clone().with_engine(
+            linghuo_policy::Engine::with_overrides(&[linghuo_policy::ParamOverride::parse(
+                "social_insurance_subsidy.share=3/4@2020-01-01",
+            )
+            .unwrap()])
+            .unwrap(),
+        );
+        let since = today(&app) - Duration::days(1);
+        let preview = corrected.recalc(None, since, false).await.unwrap();
+        assert_eq!(preview.checked, 1);
+        assert_eq!(preview.lines.len(), 1);
+        assert_eq!(preview.lines[0].difference, "300.00", "6 × (450 − 400)");
+        assert_eq!(preview.arrears_total, "300.00");
+        let aid = preview.lines[0].application_id;
+        assert_eq!(linghuo_storage::benefits::transfers_of_application(&app.svc.db, aid).await.unwrap().len(), 1, "a preview changes nothing");
+        let done = corrected.recalc(None, since, true).await.unwrap();
+        assert!(done.confirmed);
+        assert_eq!(linghuo_storage::benefits::transfers_of_application(&app.svc.db, aid).await.unwrap().len(), 2);
+        assert_eq!(linghuo_storage::benefits::instructions_of_application(&app.svc.db, aid).await.unwrap().len(), 2);
+        let again = corrected.recalc(None, since, true).await.unwrap();
+        assert!(again.lines.is_empty(), "confirmed differences are settled");
+        // Back to 2/3: the adjustment is now an over-payment to recover.
+        let back = app.svc.recalc(None, since, false).await.unwrap();
+        assert_eq!(back.lines[0].difference, "-300.00");
+        assert_eq!(back.overpaid_total, "300.00");
+        assert!(app.svc.ledger_check().await.unwrap().problems.is_empty());
+        // Staff see the same through the API, scoped to their region.
+        let r = s.get(&app, &format!("/api/v1/benefits/recalc?since={since}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["lines"].as_array().unwrap().len(), 1);
+        let mut far = staff(&app, "mx_far", "140200").await;
+        assert!(far.get(&app, &format!("/api/v1/benefits/recalc?since={since}")).await.json()["lines"].as_array().unwrap().is_empty());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn training_completion_pays_the_subsidy_through_the_ledger() {
+    each_app(|app| async move {
+        let mut s = staff(&app, "tr_s", "140105").await;
+        let mut outsider = staff(&app, "tr_x", "140106").await;
+        let (mut w, pid) = worker(&app, "tr_w", 71).await;
+        let (mut w2, pid2) = worker(&app, "tr_w2", 72).await;
+        let r = w
+            .post(&app, &format!("/api/v1/persons/{pid}/registrations"), json!({"kind": "flexible", "flexible_form": "gig"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let t = today(&app);
+        let course = json!({
+            "title": "家政服务员（中级）", "provider": "小店区职业培训学校", "occupation": "家政服务员", "kind": "skills",
+            "hours": "40", "days": "5", "starts_on": (t - Duration::days(2)).to_string(), "ends_on": (t + Duration::days(4)).to_string(),
+            "capacity": "1", "subsidy": "1200.00", "daily_allowance": "30.00"
+        });
+        let mut bad = course.clone();
+        bad["subsidy"] = json!("12,00");
+        assert_eq!(s.post(&app, "/api/v1/courses", bad).await.json()["error"]["field"], "subsidy");
+        let r = s.post(&app, "/api/v1/courses", course).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let cid = r.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(w.get(&app, "/api/v1/courses").await.json().as_array().unwrap().len(), 1);
+        let r = w.post(&app, &format!("/api/v1/courses/{cid}/enrolments"), json!({"person_id": pid})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let eid = r.json()["id"].as_str().unwrap().to_owned();
+        // The one place is taken.
+        let r = w2.post(&app, &format!("/api/v1/courses/{cid}/enrolments"), json!({"person_id": pid2})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        // A worker cannot enrol someone else.
+        let r = w2.post(&app, &format!("/api/v1/courses/{cid}/enrolments"), json!({"person_id": pid})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+        for d in [2, 1, 0] {
+            let r = s
+                .post(&app, &format!("/api/v1/enrolments/{eid}/attendance"), json!({"day": (t - Duration::days(d)).to_string()}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let r = s.post(&app, &format!("/api/v1/enrolments/{eid}/attendance"), json!({"day": (t + Duration::days(1)).to_string()})).await;
+        assert_eq!(r.json()["error"]["field"], "day");
+        assert_eq!(
+            outsider.post(&app, &format!("/api/v1/enrolments/{eid}/finish"), json!({"passed": true})).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let r = s.post(&app, &format!("/api/v1/enrolments/{eid}/finish"), json!({"passed": true})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let done = r.json();
+        assert_eq!(done["enrolment"]["status"], "completed");
+        assert_eq!(done["enrolment"]["days_attended"], 3);
+        assert!(done["enrolment"]["certificate_number"].as_str().unwrap().starts_with("PX140105"));
+        assert_eq!(done["application"]["benefit"], "training_subsidy");
+        assert_eq!(done["application"]["status"], "approved", "{done}");
+        assert_eq!(done["application"]["amount"], "1290.00", "1200 + 3 × 30");
+        assert!(done["application"]["citations"].to_string().contains("四(八)"));
+        let r = s.post(&app, &format!("/api/v1/enrolments/{eid}/finish"), json!({"passed": true})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "finished once");
+        let mine = w.get(&app, &format!("/api/v1/persons/{pid}/benefit-applications")).await.json();
+        assert_eq!(mine[0]["payments"][0]["amount"], "1290.00");
+        assert!(app.svc.ledger_check().await.unwrap().problems.is_empty());
+        assert_eq!(audit_count(&app, "attendance_recorded").await, 3);
+        app
+    })
+    .await;
+}
