@@ -18,8 +18,81 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Print the CSV template of a kind (persons).
+    /// 就业/失业/灵活就业登记 (身份证号码, 登记类型, 开始日期, 结束日期, 用人单位, 灵活就业形式).
+    Registrations(FactArgs),
+    /// Business registrations (身份证号码, 主体类型, 名称, 统一社会信用代码, 登记日期, …).
+    Businesses(FactArgs),
+    /// Tax records per year (身份证号码, 年度, 增值税, …, 个人所得税).
+    Tax(FactArgs),
+    /// Social-insurance payments per month (身份证号码, 缴费月份, 缴费金额).
+    SocialInsurance(FactArgs),
+    /// Print the CSV template of a kind (persons, registrations, businesses, tax,
+    /// social-insurance).
     Template { kind: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FactArgs {
+    /// .xlsx or .csv
+    file: std::path::PathBuf,
+    /// Store nothing when any row has a problem (default: store the valid rows).
+    #[arg(long)]
+    all_or_nothing: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+async fn import_facts(
+    svc: &Service,
+    kind: linghuo_service::facts_import::FactKind,
+    a: FactArgs,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&a.file).with_context(|| format!("读取 {}", a.file.display()))?;
+    let started = std::time::Instant::now();
+    let records = match linghuo_service::facts_import::read_fact_file(
+        kind,
+        &a.file.to_string_lossy(),
+        &bytes,
+    ) {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("错误：{m}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let r = svc
+        .import_facts(None, kind, &bytes, records, a.all_or_nothing)
+        .await?;
+    let secs = started.elapsed().as_secs_f64();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "{}：共 {} 行，新增或更新 {}，无变化 {}，有问题 {} 处{}。用时 {:.1} 秒（{:.0} 行/秒）。",
+            r.kind,
+            r.rows,
+            r.changed,
+            r.unchanged,
+            r.problems.len(),
+            if r.rejected {
+                "；因选择了“全部或全不”，本次未导入任何记录"
+            } else {
+                ""
+            },
+            secs,
+            r.rows as f64 / secs.max(1e-9)
+        );
+        for p in r.problems.iter().take(200) {
+            println!("  第{}行 {}：{}", p.line, p.field, p.message);
+        }
+    }
+    Ok(
+        if r.rejected || (r.changed + r.unchanged == 0 && !r.problems.is_empty()) {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
@@ -29,8 +102,40 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
             ExitCode::SUCCESS
         }
         ImportCommand::Template { kind } => {
-            eprintln!("错误：没有“{kind}”的模板（可用：persons）");
-            ExitCode::from(2)
+            match linghuo_service::facts_import::FactKind::parse(&kind) {
+                Some(k) => {
+                    print!("{}", k.template_csv());
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!(
+                        "错误：没有“{kind}”的模板（可用：persons、registrations、businesses、tax、social-insurance）"
+                    );
+                    ExitCode::from(2)
+                }
+            }
+        }
+        ImportCommand::Registrations(a) => {
+            import_facts(
+                &svc,
+                linghuo_service::facts_import::FactKind::Registrations,
+                a,
+            )
+            .await?
+        }
+        ImportCommand::Businesses(a) => {
+            import_facts(&svc, linghuo_service::facts_import::FactKind::Businesses, a).await?
+        }
+        ImportCommand::Tax(a) => {
+            import_facts(&svc, linghuo_service::facts_import::FactKind::Tax, a).await?
+        }
+        ImportCommand::SocialInsurance(a) => {
+            import_facts(
+                &svc,
+                linghuo_service::facts_import::FactKind::SocialInsurance,
+                a,
+            )
+            .await?
         }
         ImportCommand::Persons {
             file,

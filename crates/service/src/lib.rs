@@ -16,6 +16,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod facts_import;
 pub mod market;
 pub mod market_import;
 pub mod market_search;
@@ -31,6 +32,7 @@ pub mod stats;
 pub mod tabular;
 pub mod totp;
 pub mod training;
+pub mod workbench;
 
 use std::sync::Arc;
 

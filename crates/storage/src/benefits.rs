@@ -83,6 +83,27 @@ pub async fn open_registration(tx: &mut Tx, person_id: Uuid) -> Result<Option<Re
     .await)?)
 }
 
+/// Whether the person has a registration of this kind starting that day (import dedupe).
+pub async fn registration_exists(
+    tx: &mut Tx,
+    person_id: Uuid,
+    kind: &str,
+    started_on: NaiveDate,
+) -> Result<bool> {
+    let n: i64 =
+        on_tx!(tx, |c| {
+            sqlx::query_scalar(
+        "SELECT COUNT(*) FROM registrations WHERE person_id = $1 AND kind = $2 AND started_on = $3"
+    )
+    .bind(person_id)
+    .bind(kind)
+    .bind(started_on)
+    .fetch_one(c)
+    .await
+        })?;
+    Ok(n > 0)
+}
+
 /// Ends the open registration `id` (only if still open).
 pub async fn end_registration(
     tx: &mut Tx,
@@ -806,6 +827,23 @@ pub async fn set_decision(
     .map(|r| r.rows_affected())
     })?;
     Ok(n == 1)
+}
+
+/// Applications still waiting for review or decision that were filed before `before`.
+pub async fn applications_waiting_since(
+    db: &Db,
+    prefix: &str,
+    before: DateTime<Utc>,
+) -> Result<i64> {
+    let like = format!("{prefix}%");
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM benefit_applications WHERE county_code LIKE $1 \
+         AND status IN ('pending_review','reviewed') AND created_at < $2"
+    )
+    .bind(&like)
+    .bind(before)
+    .fetch_one(p)
+    .await)?)
 }
 
 /// Counts of applications by status in a region.

@@ -64,7 +64,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         matching::search_posts, matching::recommend_jobs, matching::list_candidates, matching::invite_worker, matching::answer_application,
         matching::get_profile, matching::put_profile, matching::complete_hire, matching::list_ratings, matching::rate_hire,
         matching::list_notices, matching::read_notice, matching::market_overview,
-        stats::get_stats, stats::put_target, imports::import_persons,
+        stats::get_stats, stats::put_target, imports::import_persons, imports::import_facts, imports::fact_template,
         open_stats::get_open_stats,
     ),
     components(schemas(ErrorBody, ErrorDetail)),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod employer;
+mod hub;
 mod notices;
 mod policy;
 mod signup;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(stats::routes())
         .merge(signup::routes())
+        .merge(hub::routes())
 }
 
 /// What the layout needs on every page.

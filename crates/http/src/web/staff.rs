@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use linghuo_service::persons::{
     GROUPS, GroupInput, NewPerson, PersonPage, PersonView, RevealField,
 };
+use linghuo_service::workbench::Workbench;
 use linghuo_service::{Permission, Role};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -34,17 +35,26 @@ pub fn routes() -> Router<AppState> {
 struct StaffHome {
     ctx: PageCtx,
     region: String,
+    work: Workbench,
+    overdue_total: i64,
 }
 
-async fn staff_home(ctx: Ctx) -> Response {
+/// Today's queue, overdue items and every service of the staff member's region.
+async fn staff_home(State(state): State<AppState>, ctx: Ctx) -> Response {
     let actor = match require(&ctx, &[Role::Staff]) {
         Ok(a) => a,
         Err(r) => return r,
+    };
+    let work = match state.svc.workbench(actor).await {
+        Ok(w) => w,
+        Err(e) => return error_page_ctx(&ctx, e.into()),
     };
     render(
         StatusCode::OK,
         &StaffHome {
             region: actor.scope_label(),
+            overdue_total: work.overdue.iter().map(|w| w.count).sum(),
+            work,
             ctx: PageCtx::new(&ctx, "经办工作台", "/staff"),
         },
     )

@@ -15,7 +15,7 @@ CREATE TABLE registrations (
     end_reason TEXT NOT NULL DEFAULT '',
     employer_name TEXT NOT NULL DEFAULT '',
     flexible_form TEXT CHECK (flexible_form IN ('part_time','self_employed','platform','gig')),
-    source TEXT NOT NULL CHECK (source IN ('self','staff','market_hire')),
+    source TEXT NOT NULL CHECK (source IN ('self','staff','market_hire','import')),
     hire_id UUID,
     consent_note TEXT NOT NULL DEFAULT '',
     recorded_by UUID,
