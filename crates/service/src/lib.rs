@@ -8,12 +8,14 @@
 
 pub mod access;
 pub mod accounts;
+pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod market;
 pub mod market_import;
@@ -27,6 +29,7 @@ pub mod protect;
 pub mod stats;
 pub mod tabular;
 pub mod totp;
+pub mod venues;
 
 use std::sync::Arc;
 

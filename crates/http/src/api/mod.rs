@@ -9,6 +9,7 @@ mod matching;
 mod open_stats;
 mod people;
 mod policy;
+mod services;
 mod session;
 mod stats;
 
@@ -36,7 +37,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(matching::routes())
                 .merge(stats::routes())
                 .merge(open_stats::routes())
-                .merge(imports::routes()),
+                .merge(imports::routes())
+                .merge(services::routes()),
         )
 }
 
@@ -82,7 +84,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
-    let parts: Vec<utoipa::openapi::OpenApi> = Vec::new();
+    let parts: Vec<utoipa::openapi::OpenApi> = vec![services::Doc::openapi()];
     for part in parts {
         doc.merge(part);
     }

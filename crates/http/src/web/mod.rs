@@ -6,6 +6,7 @@ mod admin;
 mod employer;
 mod notices;
 mod policy;
+mod services;
 mod signup;
 mod staff;
 mod staff_market;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(stats::routes())
         .merge(signup::routes())
+        .merge(services::routes())
 }
 
 /// What the layout needs on every page.
