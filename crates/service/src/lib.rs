@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod archives;
 pub mod audit;
 pub mod auth;
 pub mod benefits;
@@ -15,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod facts_import;
 pub mod market;
@@ -32,6 +34,7 @@ pub mod stats;
 pub mod tabular;
 pub mod totp;
 pub mod training;
+pub mod venues;
 pub mod workbench;
 
 use std::sync::Arc;

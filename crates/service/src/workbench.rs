@@ -101,13 +101,14 @@ impl Service {
         today.extend(self.helper_work_items(actor).await?);
         let cutoff = self.clock.now() - Duration::days(REVIEW_DAYS);
         let late = repo::applications_waiting_since(&self.db, &prefix, cutoff).await?;
-        let overdue = vec![WorkItem {
+        let mut overdue = vec![WorkItem {
             label: format!("等待超过{REVIEW_DAYS}天的待遇申请"),
             count: late,
             link: "/staff/benefits?status=pending_review".into(),
             overdue: late > 0,
             note: "请尽快初审、审批".into(),
         }];
+        overdue.extend(self.helper_overdue_items(actor).await?);
         Ok(Workbench {
             region: actor.scope_label(),
             today,
@@ -116,8 +117,43 @@ impl Service {
     }
 
     /// Work items of the other public services (complaints, consultation, venues, archives).
-    async fn helper_work_items(&self, _actor: &Actor) -> Result<Vec<WorkItem>> {
-        Ok(Vec::new())
+    async fn helper_work_items(&self, actor: &Actor) -> Result<Vec<WorkItem>> {
+        let c = self.services_workbench_counts(actor).await?;
+        Ok(vec![
+            WorkItem {
+                label: "待分配的经营场地申请".into(),
+                count: c.pending_venue_applications,
+                link: "/staff/venues".into(),
+                overdue: false,
+                note: "优先群体在前，其余按申请时间".into(),
+            },
+            WorkItem {
+                label: "待决定的租金、占道费减免".into(),
+                count: c.pending_relief,
+                link: "/staff/relief".into(),
+                overdue: false,
+                note: String::new(),
+            },
+            WorkItem {
+                label: "进行中的招聘会".into(),
+                count: c.upcoming_events,
+                link: "/staff/events".into(),
+                overdue: false,
+                note: String::new(),
+            },
+        ])
+    }
+
+    /// Overdue items of the other public services.
+    async fn helper_overdue_items(&self, actor: &Actor) -> Result<Vec<WorkItem>> {
+        let c = self.services_workbench_counts(actor).await?;
+        Ok(vec![WorkItem {
+            label: "借阅逾期未还的档案".into(),
+            count: c.overdue_archive_loans,
+            link: "/staff/archives".into(),
+            overdue: c.overdue_archive_loans > 0,
+            note: "请催还".into(),
+        }])
     }
 
     /// The person's service hub: registration, suggestions, applications and the benefits

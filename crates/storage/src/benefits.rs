@@ -90,9 +90,8 @@ pub async fn registration_exists(
     kind: &str,
     started_on: NaiveDate,
 ) -> Result<bool> {
-    let n: i64 =
-        on_tx!(tx, |c| {
-            sqlx::query_scalar(
+    let n: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM registrations WHERE person_id = $1 AND kind = $2 AND started_on = $3"
     )
     .bind(person_id)
@@ -100,7 +99,7 @@ pub async fn registration_exists(
     .bind(started_on)
     .fetch_one(c)
     .await
-        })?;
+    })?;
     Ok(n > 0)
 }
 

@@ -16,6 +16,7 @@ mod db;
 pub mod market;
 pub mod open_stats;
 pub mod persons;
+pub mod services;
 pub mod sessions;
 pub mod stats;
 #[cfg(any(test, feature = "testing"))]

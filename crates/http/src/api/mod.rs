@@ -10,6 +10,7 @@ mod matching;
 mod open_stats;
 mod people;
 mod policy;
+mod public_services;
 mod session;
 mod stats;
 
@@ -38,7 +39,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(stats::routes())
                 .merge(open_stats::routes())
                 .merge(imports::routes())
-                .merge(benefits::routes()),
+                .merge(benefits::routes())
+                .merge(public_services::routes()),
         )
 }
 
@@ -84,7 +86,8 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
-    let parts: Vec<utoipa::openapi::OpenApi> = vec![benefits::Doc::openapi()];
+    let parts: Vec<utoipa::openapi::OpenApi> =
+        vec![benefits::Doc::openapi(), public_services::Doc::openapi()];
     for part in parts {
         doc.merge(part);
     }

@@ -7,6 +7,7 @@ mod employer;
 mod hub;
 mod notices;
 mod policy;
+mod public_services;
 mod signup;
 mod staff;
 mod staff_market;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(stats::routes())
         .merge(signup::routes())
         .merge(hub::routes())
+        .merge(public_services::routes())
 }
 
 /// What the layout needs on every page.
