@@ -9,6 +9,7 @@
 //! bind parameter.
 
 pub mod audit;
+pub mod complaints;
 #[cfg(test)]
 mod conformance;
 mod db;

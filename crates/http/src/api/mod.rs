@@ -2,6 +2,8 @@
 //! authenticate; state-changing calls carry the session's CSRF token in `X-CSRF-Token`
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
+mod complaints;
+mod consult;
 mod imports;
 mod json;
 mod market;
@@ -36,7 +38,9 @@ pub fn routes() -> Router<AppState> {
                 .merge(matching::routes())
                 .merge(stats::routes())
                 .merge(open_stats::routes())
-                .merge(imports::routes()),
+                .merge(imports::routes())
+                .merge(complaints::routes())
+                .merge(consult::routes()),
         )
 }
 
@@ -82,7 +86,8 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
-    let parts: Vec<utoipa::openapi::OpenApi> = Vec::new();
+    let parts: Vec<utoipa::openapi::OpenApi> =
+        vec![complaints::Doc::openapi(), consult::Doc::openapi()];
     for part in parts {
         doc.merge(part);
     }

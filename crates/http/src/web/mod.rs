@@ -3,6 +3,8 @@
 
 mod account;
 mod admin;
+mod complaints;
+mod consult;
 mod employer;
 mod notices;
 mod policy;
@@ -38,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(stats::routes())
         .merge(signup::routes())
+        .merge(complaints::routes())
+        .merge(consult::routes())
 }
 
 /// What the layout needs on every page.
