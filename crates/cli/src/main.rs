@@ -82,6 +82,19 @@ enum Command {
     /// Benefits: 免申即享 screening, retroactive recalculation, the ledger check.
     #[command(subcommand)]
     Benefits(benefits_cmd::BenefitsCommand),
+    /// Complaints and mediation (三(五), 四(十)).
+    #[command(subcommand)]
+    Complaints(ComplaintsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ComplaintsCommand {
+    /// Run the complaints upkeep once: escalate complaints past their time limits to the
+    /// city (once each) and notify the staff of the city and the county.
+    Upkeep {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -243,6 +256,17 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         Command::User(cmd) => return user(svc, cmd).await,
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
         Command::Benefits(cmd) => return benefits_cmd::run(svc, cmd).await,
+        Command::Complaints(ComplaintsCommand::Upkeep { json }) => {
+            let report = svc.complaints_upkeep().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "已处理：提级督办投诉 {} 件，新发督办提醒 {} 条。",
+                    report.escalated, report.notices
+                );
+            }
+        }
         Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
         Command::Demo(demo_cmd::DemoArgs {
             command: Some(demo_cmd::DemoCommand::Seed { size, json }),
@@ -433,7 +457,8 @@ async fn housekeeping(svc: Service) {
 
 /// Every two seconds this server applies the market outbox to its own index (so another
 /// server's writes become searchable here); every ten minutes it runs the market upkeep
-/// (expiry, overdue pay notices), which is idempotent across servers.
+/// (expiry, overdue pay notices) and the complaints upkeep (escalation of overdue
+/// complaints), both idempotent across servers.
 async fn market_loop(svc: Service) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     let mut last_upkeep: Option<std::time::Instant> = None;
@@ -451,6 +476,14 @@ async fn market_loop(svc: Service) {
                     "market upkeep"
                 ),
                 Err(e) => tracing::warn!(error = %e, "market upkeep failed"),
+            }
+            match svc.complaints_upkeep().await {
+                Ok(r) => tracing::info!(
+                    escalated = r.escalated,
+                    notices = r.notices,
+                    "complaints upkeep"
+                ),
+                Err(e) => tracing::warn!(error = %e, "complaints upkeep failed"),
             }
         }
     }

@@ -16,6 +16,7 @@ pub struct Config {
     pub keys: KeysConfig,
     pub log: LogConfig,
     pub policy: PolicyConfig,
+    pub complaints: ComplaintsConfig,
 }
 
 /// The policy engine's parameters in force: the embedded dated parameters plus corrections
@@ -143,6 +144,25 @@ impl Default for LogConfig {
     }
 }
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ComplaintsConfig {
+    /// 三(五): a complaint must be acknowledged within this many hours (1..=720).
+    pub acknowledge_hours: i64,
+    /// A complaint must be resolved (or referred to mediation) within this many days
+    /// (1..=90); past either limit it is escalated once to the city.
+    pub resolve_days: i64,
+}
+
+impl Default for ComplaintsConfig {
+    fn default() -> Self {
+        ComplaintsConfig {
+            acknowledge_hours: 24,
+            resolve_days: 15,
+        }
+    }
+}
+
 /// A secret string that never prints.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -198,6 +218,12 @@ impl Config {
         }
         if s.lockout_threshold < 1 {
             return Err("security.lockout_threshold must be at least 1".into());
+        }
+        if !(1..=720).contains(&self.complaints.acknowledge_hours) {
+            return Err("complaints.acknowledge_hours must be 1..=720".into());
+        }
+        if !(1..=90).contains(&self.complaints.resolve_days) {
+            return Err("complaints.resolve_days must be 1..=90".into());
         }
         match self.keys.cipher.as_str() {
             "aes-256-gcm" => {}

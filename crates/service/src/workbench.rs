@@ -119,7 +119,23 @@ impl Service {
     /// Work items of the other public services (complaints, consultation, venues, archives).
     async fn helper_work_items(&self, actor: &Actor) -> Result<Vec<WorkItem>> {
         let c = self.services_workbench_counts(actor).await?;
+        let (complaints_open, _) = self.complaints_workbench_counts(actor).await?;
+        let questions = self.consult_open_count(actor).await?;
         Ok(vec![
+            WorkItem {
+                label: "办理中的投诉".into(),
+                count: complaints_open as i64,
+                link: "/staff/complaints".into(),
+                overdue: false,
+                note: "受理、办理、调解有时限，逾期自动提级督办".into(),
+            },
+            WorkItem {
+                label: "待答复的政策咨询".into(),
+                count: questions as i64,
+                link: "/staff/consult".into(),
+                overdue: false,
+                note: String::new(),
+            },
             WorkItem {
                 label: "待分配的经营场地申请".into(),
                 count: c.pending_venue_applications,
@@ -147,13 +163,23 @@ impl Service {
     /// Overdue items of the other public services.
     async fn helper_overdue_items(&self, actor: &Actor) -> Result<Vec<WorkItem>> {
         let c = self.services_workbench_counts(actor).await?;
-        Ok(vec![WorkItem {
-            label: "借阅逾期未还的档案".into(),
-            count: c.overdue_archive_loans,
-            link: "/staff/archives".into(),
-            overdue: c.overdue_archive_loans > 0,
-            note: "请催还".into(),
-        }])
+        let (_, complaints_overdue) = self.complaints_workbench_counts(actor).await?;
+        Ok(vec![
+            WorkItem {
+                label: "超过时限的投诉".into(),
+                count: complaints_overdue as i64,
+                link: "/staff/complaints?status=overdue".into(),
+                overdue: complaints_overdue > 0,
+                note: "已提级督办".into(),
+            },
+            WorkItem {
+                label: "借阅逾期未还的档案".into(),
+                count: c.overdue_archive_loans,
+                link: "/staff/archives".into(),
+                overdue: c.overdue_archive_loans > 0,
+                note: "请催还".into(),
+            },
+        ])
     }
 
     /// The person's service hub: registration, suggestions, applications and the benefits

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod benefits;
+pub mod complaints;
 #[cfg(test)]
 mod conformance;
 mod db;

@@ -3,6 +3,8 @@
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
 mod benefits;
+mod complaints;
+mod consult;
 mod imports;
 mod json;
 mod market;
@@ -40,7 +42,9 @@ pub fn routes() -> Router<AppState> {
                 .merge(open_stats::routes())
                 .merge(imports::routes())
                 .merge(benefits::routes())
-                .merge(public_services::routes()),
+                .merge(public_services::routes())
+                .merge(complaints::routes())
+                .merge(consult::routes()),
         )
 }
 
@@ -86,8 +90,12 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
-    let parts: Vec<utoipa::openapi::OpenApi> =
-        vec![benefits::Doc::openapi(), public_services::Doc::openapi()];
+    let parts: Vec<utoipa::openapi::OpenApi> = vec![
+        benefits::Doc::openapi(),
+        public_services::Doc::openapi(),
+        complaints::Doc::openapi(),
+        consult::Doc::openapi(),
+    ];
     for part in parts {
         doc.merge(part);
     }

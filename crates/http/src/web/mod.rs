@@ -3,6 +3,8 @@
 
 mod account;
 mod admin;
+mod complaints;
+mod consult;
 mod employer;
 mod hub;
 mod notices;
@@ -42,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .merge(signup::routes())
         .merge(hub::routes())
         .merge(public_services::routes())
+        .merge(complaints::routes())
+        .merge(consult::routes())
 }
 
 /// What the layout needs on every page.

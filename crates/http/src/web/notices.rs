@@ -43,6 +43,13 @@ fn kind_label(kind: &str) -> &'static str {
     match kind {
         "invitation" => "岗位邀请",
         "pay_overdue" => "报酬逾期",
+        "complaint_received"
+        | "complaint_concerning"
+        | "complaint_progress"
+        | "complaint_statement" => "投诉办理",
+        "complaint_escalated" => "投诉督办",
+        "mediation_session" => "调解",
+        "consult_question" | "consult_answered" => "政策咨询",
         _ => "通知",
     }
 }

@@ -1,0 +1,108 @@
+-- Complaints and mediation (三(五) 公开投诉举报渠道, 四(十) 调解解决纠纷) and policy
+-- consultation (四(九) 政策咨询): complaints with their time limits and escalation, the
+-- history the complainant sees, evidence gathered from the market, mediation cases and
+-- their sessions; questions to the county and FAQ entries staff publish.
+
+CREATE TABLE complaints (
+    id BLOB PRIMARY KEY,
+    person_id BLOB NOT NULL REFERENCES persons(id),
+    county_code TEXT NOT NULL,
+    category TEXT NOT NULL CHECK (category IN ('illegal_fee','unpaid_wages','safety','discrimination','other')),
+    description TEXT NOT NULL,
+    against_employer_id BLOB REFERENCES employers(id),
+    hire_id BLOB REFERENCES hires(id),
+    status TEXT NOT NULL CHECK (status IN ('received','acknowledged','investigating','resolved','referred_to_mediation','closed')),
+    acknowledge_due_at TEXT NOT NULL,
+    resolve_due_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    escalated_at TEXT,
+    escalation_level INTEGER NOT NULL DEFAULT 0,
+    assigned_to BLOB,
+    resolution TEXT NOT NULL DEFAULT '',
+    resolved_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX complaints_county ON complaints (county_code, created_at);
+CREATE INDEX complaints_person ON complaints (person_id, created_at);
+CREATE INDEX complaints_employer ON complaints (against_employer_id);
+CREATE INDEX complaints_open ON complaints (status, escalated_at);
+
+CREATE TABLE complaint_events (
+    id BLOB PRIMARY KEY,
+    complaint_id BLOB NOT NULL REFERENCES complaints(id),
+    position INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    -- parties: complainant, employer and staff; complainant: complainant and staff; staff: staff only.
+    audience TEXT NOT NULL CHECK (audience IN ('parties','complainant','staff')),
+    actor_role TEXT NOT NULL,
+    actor_user_id BLOB,
+    office TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX complaint_events_position ON complaint_events (complaint_id, position);
+
+CREATE TABLE complaint_evidence (
+    id BLOB PRIMARY KEY,
+    complaint_id BLOB NOT NULL REFERENCES complaints(id),
+    kind TEXT NOT NULL CHECK (kind IN ('hire','agreement','pay_record')),
+    source TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    gathered_at TEXT NOT NULL
+);
+CREATE INDEX complaint_evidence_complaint ON complaint_evidence (complaint_id);
+
+CREATE TABLE mediation_cases (
+    id BLOB PRIMARY KEY,
+    complaint_id BLOB NOT NULL UNIQUE REFERENCES complaints(id),
+    organisation_kind TEXT NOT NULL CHECK (organisation_kind IN ('people_mediation','enterprise_committee','industry_association')),
+    organisation_name TEXT NOT NULL,
+    parties TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open','agreed','failed')),
+    agreement TEXT NOT NULL DEFAULT '',
+    amount_fen INTEGER CHECK (amount_fen >= 0),
+    created_by BLOB,
+    created_at TEXT NOT NULL,
+    closed_at TEXT
+);
+
+CREATE TABLE mediation_sessions (
+    id BLOB PRIMARY KEY,
+    case_id BLOB NOT NULL REFERENCES mediation_cases(id),
+    held_at TEXT NOT NULL,
+    place TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    attendance TEXT NOT NULL DEFAULT '',
+    created_by BLOB,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX mediation_sessions_case ON mediation_sessions (case_id, held_at);
+
+CREATE TABLE faq_entries (
+    id BLOB PRIMARY KEY,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    clause_id TEXT NOT NULL DEFAULT '',
+    published INTEGER NOT NULL DEFAULT 1,
+    question_id BLOB,
+    created_by BLOB,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE consult_questions (
+    id BLOB PRIMARY KEY,
+    user_id BLOB NOT NULL REFERENCES users(id),
+    person_id BLOB,
+    employer_id BLOB,
+    region_code TEXT NOT NULL,
+    question TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open','answered')),
+    answer TEXT NOT NULL DEFAULT '',
+    clause_id TEXT NOT NULL DEFAULT '',
+    answered_by BLOB,
+    answered_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX consult_questions_region ON consult_questions (region_code, status, created_at);
+CREATE INDEX consult_questions_user ON consult_questions (user_id, created_at);
