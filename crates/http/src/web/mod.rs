@@ -6,9 +6,11 @@ mod admin;
 mod employer;
 mod notices;
 mod policy;
+mod services;
 mod signup;
 mod staff;
 mod staff_market;
+mod staff_services;
 mod stats;
 mod work;
 
@@ -38,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(stats::routes())
         .merge(signup::routes())
+        .merge(services::routes())
+        .merge(staff_services::routes())
 }
 
 /// What the layout needs on every page.
