@@ -41,6 +41,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/vendor/echarts-LICENSE-d3.txt"),
     ),
     (
+        "print.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/print.css"),
+    ),
+    (
+        "print.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/print.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_bytes!("../assets/favicon.svg"),

@@ -273,12 +273,15 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         let ok = match header_token {
             Some(t) => tokens_match(&t, &expected),
             None => {
-                let is_form = req
+                let content_type = req
                     .headers()
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-                if is_form {
+                    .unwrap_or("")
+                    .to_owned();
+                let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+                let is_multipart = content_type.starts_with("multipart/form-data");
+                if is_form || is_multipart {
                     let (parts, body) = req.into_parts();
                     let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
                         return ApiError::new(
@@ -288,9 +291,15 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                         )
                         .into_response();
                     };
-                    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                        .ok()
-                        .and_then(|kv| kv.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+                    let given = if is_form {
+                        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                            .ok()
+                            .and_then(|kv| {
+                                kv.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v)
+                            })
+                    } else {
+                        multipart_csrf(&content_type, bytes.clone()).await
+                    };
                     req = Request::from_parts(parts, Body::from(bytes));
                     given.is_some_and(|t| tokens_match(&t, &expected))
                 } else {
@@ -312,6 +321,24 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             .append(header::SET_COOKIE, ctx.session_cookie(&t));
     }
     resp
+}
+
+/// The `_csrf` part of a `multipart/form-data` body (a page's file upload), read from the
+/// buffered body; the handler then reads the same bytes again. A malformed body has none.
+async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::FromRequest;
+    let mut r = Request::new(Body::from(bytes));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).ok()?,
+    );
+    let mut parts = axum::extract::Multipart::from_request(r, &()).await.ok()?;
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some("_csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn csrf_refused(path: &str) -> Response {

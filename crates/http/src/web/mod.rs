@@ -10,9 +10,11 @@ mod hub;
 mod notices;
 mod policy;
 mod public_services;
+mod services;
 mod signup;
 mod staff;
 mod staff_market;
+mod staff_services;
 mod stats;
 mod work;
 
@@ -46,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .merge(public_services::routes())
         .merge(complaints::routes())
         .merge(consult::routes())
+        .merge(services::routes())
+        .merge(staff_services::routes())
 }
 
 /// What the layout needs on every page.
@@ -100,6 +104,8 @@ impl PageCtx {
                 ("/employer", "单位首页"),
                 ("/employer/posts", "我的岗位"),
                 ("/employer/hires", "用工管理"),
+                ("/employer/events", "招聘会"),
+                ("/employer/complaints", "投诉"),
                 ("/notices", "消息"),
                 ("/policy", "政策计算器"),
             ],
