@@ -75,6 +75,42 @@ fn print_report(r: &DemoReport) {
         r.overdue_pay,
         r.seconds
     );
+    let s = &r.services;
+    println!(
+        "公共服务：社保缴费记录 {} 个月，经营主体 {} 户，纳税记录 {} 条，人员类别 {} 条（本人申报 {} 条）；登记 {} 人，登记提醒 {} 条；待遇申请 {} 件（批准 {}，不予批准 {}，待初审 {}，待审批 {}，经两人审批 {}），收款账户 {} 个，代发批次 1 个共 {} 笔（银行回盘成功 {}、失败 {}），免申即享提醒 {} 条；培训课程 {} 个，报名 {} 人次，结业 {} 人；投诉 {} 件（调解 {} 件），政策咨询 {} 条（已答复 {}）；招聘会 {} 场（报名 {} 人次），经营场地 {} 处（申请 {} 件），租金、占道费减免 {} 件，档案 {} 份。其中公共服务用时 {:.1} 秒。",
+        s.si_months,
+        s.businesses,
+        s.tax_records,
+        s.groups,
+        s.self_declared_groups,
+        s.registrations,
+        s.suggestions,
+        s.applications,
+        s.approved,
+        s.rejected,
+        s.pending_review,
+        s.reviewed,
+        s.decided,
+        s.payees,
+        s.batch_lines,
+        s.bank_paid,
+        s.bank_failed,
+        s.screening_notices,
+        s.courses,
+        s.enrolments,
+        s.completions,
+        s.complaints,
+        s.mediations,
+        s.questions,
+        s.answered,
+        s.events,
+        s.event_registrations,
+        s.venues,
+        s.venue_applications,
+        s.reliefs,
+        s.archives,
+        s.seconds
+    );
 }
 
 fn print_logins(address: &str, logins: &[DemoLogin]) {

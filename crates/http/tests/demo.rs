@@ -114,6 +114,49 @@ async fn demo_province_figures_logins_and_demo_mode() {
         assert_eq!(ov["live_posts"], report.live_posts as i64, "{ov}");
         assert_eq!(ov["hires"], report.hires as i64);
         assert_eq!(ov["overdue_pay"], report.overdue_pay as i64);
+
+        // The public services are populated, and the demo county's queues are not empty.
+        let sv = &report.services;
+        assert!(
+            sv.applications > 0
+                && sv.approved > 0
+                && sv.rejected > 0
+                && sv.pending_review > 0
+                && sv.registrations > 0
+                && sv.courses > 0
+                && sv.complaints > 0
+                && sv.questions > 0
+                && sv.events > 0
+                && sv.archives > 0,
+            "{sv:?}"
+        );
+        let (mut c, next) = sign_in(&demo, "demo-county", &pw("demo-county")).await;
+        assert_eq!(next, "second_factor");
+        let page = c.get(&demo, "/login/totp").await.body;
+        let code: String = page
+            .split("<strong>")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take(6)
+            .collect();
+        let r = c
+            .post(&demo, "/api/v1/session/totp", json!({"code": code}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let home = c.get(&demo, "/staff").await;
+        assert_eq!(home.status, StatusCode::OK);
+        let pending: i64 = home
+            .body
+            .split("待初审的待遇申请</a></td><td>")
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .and_then(|n| n.trim().parse().ok())
+            .expect("the workbench shows 待初审");
+        assert!(pending > 0, "待初审 {pending}");
+        let apps = c.get(&demo, "/api/v1/benefit-applications").await;
+        assert_eq!(apps.status, StatusCode::OK, "{}", apps.body);
+        assert!(!apps.json().as_array().unwrap().is_empty());
         app
     })
     .await;

@@ -65,7 +65,7 @@ async fn social_insurance_rows_are_reported_and_reimport_changes_nothing() {
         assert_eq!(problems, vec![
             (4, "month".into()), (5, "id_number".into()), (6, "month".into()), (7, "amount".into()), (8, "id_number".into())
         ], "{r}");
-        let pid = uuid::Uuid::parse_str(&s.post(&app, "/api/v1/persons/search", json!({"q": me})).await.json()["items"][0]["id"].as_str().unwrap().to_owned()).unwrap();
+        let pid = uuid::Uuid::parse_str(s.post(&app, "/api/v1/persons/search", json!({"q": me})).await.json()["items"][0]["id"].as_str().unwrap()).unwrap();
         assert!(linghuo_storage::benefits::si_of(&app.svc.db, pid).await.unwrap().is_empty());
         // Skip-invalid: the two good rows; the same file again changes nothing.
         let (_, r) = import(&app, &mut s, "social-insurance", "si.csv", &file, false).await;

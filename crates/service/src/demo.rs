@@ -63,6 +63,8 @@ pub struct DemoReport {
     pub hires: usize,
     pub pay_records: usize,
     pub overdue_pay: usize,
+    /// The public services (registrations, benefits, payments, training, complaints, …).
+    pub services: crate::demo_services::ServicesSeedReport,
     pub seconds: f64,
 }
 
@@ -527,6 +529,9 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        report.services = self
+            .seed_demo_services(opts.seed, &workers_by_county)
+            .await?;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }

@@ -17,6 +17,7 @@ pub mod complaints;
 pub mod config;
 pub mod consult;
 pub mod demo;
+pub mod demo_services;
 pub mod error;
 pub mod events;
 pub mod export;
