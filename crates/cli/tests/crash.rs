@@ -353,7 +353,7 @@ fn run_crash_story(db_url: String, label: &str) {
     while !done.load(std::sync::atomic::Ordering::SeqCst) {
         seq += 1;
         // A person at the window, verified or self-declared.
-        let manual = rng.next() % 3 == 0;
+        let manual = rng.next().is_multiple_of(3);
         let idn = id_number(seq);
         let r = call(
             port,
@@ -465,7 +465,7 @@ fn run_crash_story(db_url: String, label: &str) {
         );
         assert_eq!(r.status, 200, "{}", r.body);
         // Every few persons: a batch, and the bank's answer.
-        if seq % 5 == 0 {
+        if seq.is_multiple_of(5) {
             let r = call(
                 port,
                 "POST",
