@@ -368,9 +368,11 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
         assert_eq!(pending["count"], 2);
         assert_eq!(pending["total"], "4200.00");
 
-        // Caps are the database's: more subsidised months than the cap are refused by CHECK.
-        let mut tx = app.svc.db.begin().await.unwrap();
+        // Caps are the database's, set from the engine's dated parameter (36 months for
+        // 就业困难人员): more subsidised months than the cap are refused by CHECK.
         let key = format!("si_months:{p1}");
+        assert_eq!(linghuo_storage::benefits::cap_used(&app.svc.db, &key).await.unwrap(), Some((36, 6)));
+        let mut tx = app.svc.db.begin().await.unwrap();
         let over = linghuo_storage::benefits::use_cap(&mut tx, &key, 31).await;
         assert!(matches!(over, Err(linghuo_storage::StorageError::Conflict { .. })), "{over:?}");
         tx.rollback().await.unwrap();

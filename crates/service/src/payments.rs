@@ -29,8 +29,30 @@ use crate::benefits::{benefit_name, fen_text, is_paid};
 use crate::export::{Cell, Sheet};
 use crate::{Actor, Result, Role, Service, ServiceError};
 
-/// The startup subsidy's cap per business (二(一): 最高不超过3000元), in fen.
-pub const STARTUP_CAP_FEN: i64 = 300_000;
+/// The value of an engine parameter in force on `day` (the version that started last on or
+/// before it), so the database's caps follow the same dated parameters as the decisions.
+fn param_at(
+    svc: &Service,
+    name: &str,
+    day: chrono::NaiveDate,
+) -> Option<linghuo_policy::parameters::Value> {
+    svc.engine
+        .parameters()
+        .iter()
+        .find(|p| p.name == name)?
+        .versions
+        .iter()
+        .filter(|v| v.effective_from <= day)
+        .max_by_key(|v| v.effective_from)
+        .map(|v| v.value)
+}
+
+fn months_param(svc: &Service, name: &str, day: chrono::NaiveDate, fallback: i64) -> i64 {
+    match param_at(svc, name, day) {
+        Some(linghuo_policy::parameters::Value::Months(m)) => i64::from(m),
+        _ => fallback,
+    }
+}
 
 pub fn instruction_label(s: &str) -> &'static str {
     match s {
@@ -225,10 +247,21 @@ impl Service {
                 }
                 let facts = linghuo_policy::parse_facts(&row.facts_json)
                     .map_err(|e| ServiceError::Internal(format!("stored facts: {e}")))?;
+                // 就业困难人员 36 months, graduates 24 (the engine's dated parameters).
                 let cap = if facts.person.groups.contains(Group::HardToEmploy) {
-                    36
+                    months_param(
+                        self,
+                        "social_insurance_subsidy.hard_to_employ_months",
+                        row.as_of,
+                        36,
+                    )
                 } else {
-                    24
+                    months_param(
+                        self,
+                        "social_insurance_subsidy.graduate_months",
+                        row.as_of,
+                        24,
+                    )
                 };
                 let key = format!("si_months:{}", row.person_id);
                 repo::ensure_cap(tx, &key, cap).await?;
@@ -250,7 +283,12 @@ impl Service {
                     })?;
                 let business = row.period.split('#').next().unwrap_or_default();
                 let key = format!("startup_cap:{business}");
-                repo::ensure_cap(tx, &key, STARTUP_CAP_FEN).await?;
+                // 二(一): at most 3,000 yuan per business (the engine's dated parameter).
+                let cap = match param_at(self, "startup_subsidy.cap", row.as_of) {
+                    Some(linghuo_policy::parameters::Value::Money(f)) => f.0,
+                    _ => 300_000,
+                };
+                repo::ensure_cap(tx, &key, cap).await?;
                 repo::use_cap(tx, &key, row.amount_fen).await.map_err(|e| {
                     refused(
                         e,

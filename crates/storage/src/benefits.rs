@@ -860,16 +860,21 @@ pub async fn application_counts(db: &Db, prefix: &str) -> Result<Vec<(String, i6
 
 // ------------------------------------------------------------------------------ caps and claims
 
-/// Creates the cap row for `key` if missing (the first grant fixes the cap).
+/// Creates the cap row for `key`, or raises its cap when a later grant brings a higher one
+/// (a person who became 就业困难人员, a raised parameter); a cap is never lowered under what
+/// was already used.
 pub async fn ensure_cap(tx: &mut Tx, key: &str, cap: i64) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "INSERT INTO benefit_caps (key, cap, used) VALUES ($1, $2, 0) ON CONFLICT (key) DO NOTHING"
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "INSERT INTO benefit_caps (key, cap, used) VALUES ($1, $2, 0) ON CONFLICT (key) DO UPDATE \
+         SET cap = CASE WHEN excluded.cap > benefit_caps.cap THEN excluded.cap ELSE benefit_caps.cap END"
     )
     .bind(key)
     .bind(cap)
     .execute(c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
