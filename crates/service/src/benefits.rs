@@ -341,6 +341,19 @@ impl Service {
         })
     }
 
+    /// The months already subsidised for a person (social-insurance subsidy only): the
+    /// exclusive claims the ledger wrote, so no month is offered or granted twice.
+    async fn claimed_months(&self, benefit: &str, person: Uuid) -> Result<BTreeSet<String>> {
+        if benefit != "social_insurance_subsidy" {
+            return Ok(BTreeSet::new());
+        }
+        Ok(repo::claims_with_prefix(&self.db, &format!("si:{person}:"))
+            .await?
+            .into_iter()
+            .filter_map(|k| k.rsplit(':').next().map(str::to_owned))
+            .collect())
+    }
+
     /// The engine the service decides with: the embedded parameters plus the configured
     /// overrides.
     pub fn engine(&self) -> &Engine {
@@ -430,15 +443,7 @@ impl Service {
         let det = d
             .benefit(benefit)
             .ok_or_else(|| ServiceError::Internal(format!("no rule {benefit}")))?;
-        let claimed: BTreeSet<String> = if benefit == "social_insurance_subsidy" {
-            repo::claims_with_prefix(&self.db, &format!("si:{}:", person.id))
-                .await?
-                .into_iter()
-                .filter_map(|k| k.rsplit(':').next().map(str::to_owned))
-                .collect()
-        } else {
-            BTreeSet::new()
-        };
+        let claimed = self.claimed_months(benefit, person.id).await?;
         let mut grant = grant_of(det, benefit, &claimed);
         if let Some(a) = fixed_amount {
             grant.amount = a;
@@ -895,15 +900,7 @@ impl Service {
             if !det.eligible {
                 continue;
             }
-            let claimed: BTreeSet<String> = if benefit == "social_insurance_subsidy" {
-                repo::claims_with_prefix(&self.db, &format!("si:{}:", person.id))
-                    .await?
-                    .into_iter()
-                    .filter_map(|k| k.rsplit(':').next().map(str::to_owned))
-                    .collect()
-            } else {
-                BTreeSet::new()
-            };
+            let claimed = self.claimed_months(benefit, person.id).await?;
             let grant = grant_of(det, benefit, &claimed);
             if grant.amount <= 0 {
                 continue;
@@ -1001,15 +998,7 @@ impl Service {
         let det = d
             .benefit(benefit)
             .ok_or_else(|| ServiceError::Internal(format!("no rule {benefit}")))?;
-        let claimed: BTreeSet<String> = if benefit == "social_insurance_subsidy" {
-            repo::claims_with_prefix(&self.db, &format!("si:{}:", person.id))
-                .await?
-                .into_iter()
-                .filter_map(|k| k.rsplit(':').next().map(str::to_owned))
-                .collect()
-        } else {
-            BTreeSet::new()
-        };
+        let claimed = self.claimed_months(benefit, person.id).await?;
         let grant = grant_of(det, benefit, &claimed);
         let now = self.clock.now();
         Ok(ApplicationView {
