@@ -958,6 +958,10 @@ impl Service {
                 .await?
                 {
                     report.notices += 1;
+                    if audience == "worker" {
+                        repo::mark_eligibility_notified(&mut tx, person.id, benefit, &period, now)
+                            .await?;
+                    }
                 }
             }
             audit::record(

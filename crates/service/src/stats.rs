@@ -1,27 +1,52 @@
-//! Statistics of flexible employment for a staff member's region (四(七), 五(十二)): the gig
-//! market and the hires it produced, by child region (province → cities → counties), by
-//! month, by form and by occupation (新职业 shown apart), outcomes of older and 困难 workers set
-//! against everyone, and progress against the annual targets staff set for their regions.
+//! Statistics of flexible employment for a staff member's region (四(七), 五(十二), 五(十三)):
+//! the gig market and the hires it produced, by child region (province → cities → counties),
+//! by month, by form and by occupation (新职业 shown apart); registrations (就业/失业/灵活就业);
+//! the benefit funnel (eligible → notified → applied → granted → paid, with amounts and days
+//! to pay); complaints by category with the time to resolve them; training and recruitment
+//! events; outcomes of older and 困难 workers set against everyone; and progress against the
+//! annual targets staff set for their regions.
 //!
-//! Every figure is computed from the rows of the year asked for (China Standard Time), so it
-//! can be checked against a count of the raw rows; tests do exactly that.
+//! Every figure is read from the pre-aggregated cells of migration 0008_stats, which triggers
+//! keep equal to the raw rows at every commit (months and years in China Standard Time). A
+//! dashboard reads the cells of its region and of its child regions only, so its cost does
+//! not grow with the rows. `linghuo stats check` recomputes every cell from the raw rows and
+//! reports any difference; tests compare the figures with counts of the raw rows.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, Utc};
-use linghuo_domain::{RegionCode, RegionLevel, occupation};
-use linghuo_storage::stats as repo;
+use chrono::Datelike;
+use linghuo_domain::{Money, RegionCode, RegionLevel, occupation};
+use linghuo_storage::stats::{self as repo, StatCell};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use uuid::Uuid;
 
 use crate::Service;
 use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 
-/// Age from which a worker counts as older (大龄) in the outcome comparison.
+/// Age (in the year of the hire) from which a worker counts as older (大龄).
 pub const OLDER_AGE: i64 = 50;
+
+/// Registration kinds: code and label.
+pub const REGISTRATION_KINDS: &[(&str, &str)] = &[
+    ("employment", "就业登记"),
+    ("unemployment", "失业登记"),
+    ("flexible", "灵活就业登记"),
+];
+
+/// Course kinds: code and label.
+pub const COURSE_KINDS: &[(&str, &str)] =
+    &[("skills", "职业技能培训"), ("entrepreneurship", "创业培训")];
+
+/// The benefits the funnel follows, in the order of the document.
+pub const FUNNEL_BENEFITS: &[&str] = &[
+    "startup_subsidy",
+    "social_insurance_subsidy",
+    "training_subsidy",
+    "tax_deduction",
+    "guaranteed_loan",
+];
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default, deny_unknown_fields)]
@@ -37,14 +62,25 @@ pub struct RegionStat {
     pub code: String,
     pub name: String,
     pub posts: i64,
+    /// Posts of the year still live now.
     pub live_posts: i64,
     pub hires: i64,
     /// Distinct people hired in the year: the flexible employment counted against the target.
     pub people_employed: i64,
+    /// Pay records due before today that the worker has not confirmed (now, any year).
     pub overdue_pay: i64,
     pub target: Option<i64>,
     /// people_employed / target in percent, one decimal.
     pub progress_percent: Option<f64>,
+    /// Registrations (就业/失业/灵活就业) starting in the year.
+    #[serde(default)]
+    pub registrations: i64,
+    /// Benefit applications approved in the year.
+    #[serde(default)]
+    pub benefits_granted: i64,
+    /// Complaints received in the year.
+    #[serde(default)]
+    pub complaints: i64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -53,6 +89,13 @@ pub struct MonthStat {
     pub month: String,
     pub posts: i64,
     pub hires: i64,
+    #[serde(default)]
+    pub registrations: i64,
+    /// Benefit applications filed.
+    #[serde(default)]
+    pub applications: i64,
+    #[serde(default)]
+    pub complaints: i64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -71,7 +114,8 @@ pub struct OccupationStat {
     pub new_occupation: bool,
     pub posts: i64,
     pub hires: i64,
-    /// Median pay of the posts normalised to yuan per hour (posts paid by the piece left out).
+    /// Median pay of the posts per hour, each rounded to the yuan first (day = 8 hours,
+    /// month = 174 hours; posts paid by the piece left out).
     pub median_hourly_pay: Option<String>,
 }
 
@@ -80,8 +124,64 @@ pub struct GroupOutcome {
     pub group: String,
     pub label: String,
     pub people_hired: i64,
-    /// Median days from posting to hire for the group's hires.
+    /// Median days from posting to hire for the group's hires (each to a tenth of a day).
     pub median_days_to_hire: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct RegistrationStat {
+    pub kind: String,
+    pub label: String,
+    /// Registrations starting in the year.
+    pub started: i64,
+    /// Registrations open now.
+    pub open_now: i64,
+}
+
+/// One benefit's funnel in the year; each stage counted in the month it happened.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct FunnelStat {
+    pub benefit: String,
+    pub name: String,
+    /// Found eligible by the screening (免申即享).
+    pub eligible: i64,
+    /// Of those, told so.
+    pub notified: i64,
+    pub applied: i64,
+    pub granted: i64,
+    /// Payment instructions the bank paid.
+    pub paid: i64,
+    /// Amounts in yuan (decimal strings).
+    pub eligible_amount: String,
+    pub applied_amount: String,
+    pub granted_amount: String,
+    pub paid_amount: String,
+    /// Whole days from application to payment: median and mean (one decimal).
+    pub median_days_to_pay: Option<f64>,
+    pub mean_days_to_pay: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ComplaintStat {
+    pub category: String,
+    pub label: String,
+    pub received: i64,
+    pub resolved: i64,
+    /// Median days from receipt to resolution (each to a tenth of a day).
+    pub median_days_to_resolve: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ServiceStat {
+    /// `training:skills`, `training:entrepreneurship` or `events`.
+    pub kind: String,
+    pub label: String,
+    /// Enrolled (training) or registered (events).
+    pub joined: i64,
+    /// Completed (training) or checked in (events).
+    pub attended: i64,
+    /// Hires recorded as outcomes (events only).
+    pub hired: i64,
 }
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
@@ -96,33 +196,106 @@ pub struct Stats {
     pub by_form: Vec<FormStat>,
     pub by_occupation: Vec<OccupationStat>,
     pub outcomes: Vec<GroupOutcome>,
+    #[serde(default)]
+    pub registrations: Vec<RegistrationStat>,
+    #[serde(default)]
+    pub funnel: Vec<FunnelStat>,
+    #[serde(default)]
+    pub complaints: Vec<ComplaintStat>,
+    #[serde(default)]
+    pub services: Vec<ServiceStat>,
 }
 
-fn cst(t: DateTime<Utc>) -> chrono::NaiveDateTime {
-    (t + Duration::hours(8)).naive_utc()
-}
-
-fn median(mut v: Vec<f64>) -> Option<f64> {
-    if v.is_empty() {
+/// Median of a histogram of (value, count), values in any unit; `None` when empty.
+fn hist_median(h: &BTreeMap<i64, i64>) -> Option<f64> {
+    let total: i64 = h.values().sum();
+    if total <= 0 {
         return None;
     }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    let x = if v.len() % 2 == 1 {
-        v[m]
+    // The values at (1-based) ranks ceil(total/2) and total/2+1 (equal when total is odd).
+    let (lo_rank, hi_rank) = if total % 2 == 1 {
+        (total / 2 + 1, total / 2 + 1)
     } else {
-        (v[m - 1] + v[m]) / 2.0
+        (total / 2, total / 2 + 1)
     };
-    Some((x * 10.0).round() / 10.0)
+    let mut seen = 0;
+    let (mut lo, mut hi) = (None, None);
+    for (v, c) in h {
+        seen += c;
+        if lo.is_none() && seen >= lo_rank {
+            lo = Some(*v);
+        }
+        if seen >= hi_rank {
+            hi = Some(*v);
+            break;
+        }
+    }
+    Some((lo? + hi?) as f64 / 2.0)
 }
 
-/// Fen per hour of a pay (day = 8 hours, month = 174 hours; piece = none).
-fn hourly_fen(fen: i64, unit: &str) -> Option<i64> {
-    match unit {
-        "hour" => Some(fen),
-        "day" => Some(fen / 8),
-        "month" => Some(fen * 100 / 17_400),
-        _ => None,
+fn hist_mean(h: &BTreeMap<i64, i64>) -> Option<f64> {
+    let total: i64 = h.values().sum();
+    (total > 0).then(|| {
+        let sum: i64 = h.iter().map(|(v, c)| v * c).sum();
+        (sum as f64 * 10.0 / total as f64).round() / 10.0
+    })
+}
+
+fn tenths(v: Option<f64>) -> Option<f64> {
+    v.map(|t| t.round() / 10.0)
+}
+
+/// The cells of one region, summed over what a figure does not distinguish.
+struct Cells(Vec<StatCell>);
+
+impl Cells {
+    fn sum(&self, metric: &str, keep: impl Fn(&StatCell) -> bool) -> (i64, i64) {
+        self.0
+            .iter()
+            .filter(|c| c.metric == metric && keep(c))
+            .fold((0, 0), |(n, a), c| (n + c.n, a + c.amount))
+    }
+    fn n(&self, metric: &str, keep: impl Fn(&StatCell) -> bool) -> i64 {
+        self.sum(metric, keep).0
+    }
+    /// A histogram of k2 (an integer) for the cells of `metric` with k1 = `k1`.
+    fn hist(&self, metric: &str, k1: &str) -> BTreeMap<i64, i64> {
+        let mut h = BTreeMap::new();
+        for c in self.0.iter().filter(|c| c.metric == metric && c.k1 == k1) {
+            if let Ok(v) = c.k2.parse::<i64>()
+                && c.n != 0
+            {
+                *h.entry(v).or_insert(0) += c.n;
+            }
+        }
+        h
+    }
+    /// Sum of n per k1 for a metric.
+    fn by_k1(&self, metric: &str) -> BTreeMap<String, i64> {
+        let mut m = BTreeMap::new();
+        for c in self.0.iter().filter(|c| c.metric == metric) {
+            *m.entry(c.k1.clone()).or_insert(0) += c.n;
+        }
+        m
+    }
+    fn region_row(&self, r: &RegionCode, target: Option<i64>) -> RegionStat {
+        let people_employed = self.n("people", |c| c.k1 == "all");
+        RegionStat {
+            code: r.as_str(),
+            name: r.name().to_owned(),
+            posts: self.n("posts", |_| true),
+            live_posts: self.n("live_posts", |_| true),
+            hires: self.n("hires", |_| true),
+            people_employed,
+            overdue_pay: self.n("unconfirmed_pay", |_| true),
+            target,
+            progress_percent: target
+                .filter(|t| *t > 0)
+                .map(|t| (people_employed as f64 * 1000.0 / t as f64).round() / 10.0),
+            registrations: self.n("registrations", |_| true),
+            benefits_granted: self.n("funnel", |c| c.k2 == "granted"),
+            complaints: self.n("complaints", |c| c.k2 == "received"),
+        }
     }
 }
 
@@ -155,202 +328,260 @@ impl Service {
                 format!("年份应在2020至{}之间", today.year() + 1),
             ));
         }
-        let prefix = region.sql_prefix();
-        let in_year = |t: DateTime<Utc>| cst(t).year() == year;
-        let posts: Vec<_> = repo::post_facts(&self.db, &prefix)
-            .await?
-            .into_iter()
-            .filter(|p| in_year(p.created_at))
-            .collect();
-        let hires: Vec<_> = repo::hire_facts(&self.db, &prefix)
-            .await?
-            .into_iter()
-            .filter(|h| in_year(h.created_at))
-            .collect();
-        let overdue = repo::overdue_by_county(&self.db, &prefix, today).await?;
-        let targets: HashMap<String, i64> = repo::targets(&self.db, year, &prefix)
-            .await?
-            .into_iter()
-            .collect();
-        let hard: HashSet<Uuid> = repo::persons_in_group(&self.db, &prefix, "hard_to_employ")
-            .await?
-            .into_iter()
-            .collect();
+        self.statistics_of(&region, year).await
+    }
 
-        // One row per child region plus the total; a county is its own only row.
+    /// The statistics of any region and year, without a caller (benchmarks and checks).
+    pub async fn statistics_of(&self, region: &RegionCode, year: i32) -> Result<Stats> {
+        let today = self.clock.today_cst();
+        let own = Cells(repo::region_cells(&self.db, year, &region.as_str(), today, false).await?);
+        let targets: HashMap<String, i64> = repo::targets(&self.db, year, &region.sql_prefix())
+            .await?
+            .into_iter()
+            .collect();
+        // One row per child region; a county has none.
         let children: Vec<RegionCode> = if region.level() == RegionLevel::County {
             Vec::new()
         } else {
             region.children()
         };
-        let child_of = |county: &str| -> Option<usize> {
-            let c = RegionCode::parse(county).ok()?;
-            children.iter().position(|r| c.is_within(r))
-        };
-        let blank = |r: &RegionCode| RegionStat {
-            code: r.as_str(),
-            name: r.name().to_owned(),
-            target: targets.get(&r.as_str()).copied(),
-            ..RegionStat::default()
-        };
-        let mut total = blank(&region);
+        let mut by_region = Vec::with_capacity(children.len());
+        for child in &children {
+            let cells =
+                Cells(repo::region_cells(&self.db, year, &child.as_str(), today, true).await?);
+            by_region.push(cells.region_row(child, targets.get(&child.as_str()).copied()));
+        }
+        let mut total = own.region_row(region, targets.get(&region.as_str()).copied());
         total.name = region.full_name();
-        let mut rows: Vec<RegionStat> = children.iter().map(blank).collect();
-        let mut people: Vec<HashSet<Uuid>> = vec![HashSet::new(); rows.len()];
-        let mut all_people = HashSet::new();
-        for p in &posts {
-            let live = i64::from(p.status == "live");
-            total.posts += 1;
-            total.live_posts += live;
-            if let Some(i) = child_of(&p.county_code) {
-                rows[i].posts += 1;
-                rows[i].live_posts += live;
-            }
-        }
-        for h in &hires {
-            total.hires += 1;
-            all_people.insert(h.person_id);
-            if let Some(i) = child_of(&h.county_code) {
-                rows[i].hires += 1;
-                people[i].insert(h.person_id);
-            }
-        }
-        for (county, n) in &overdue {
-            total.overdue_pay += n;
-            if let Some(i) = child_of(county) {
-                rows[i].overdue_pay += n;
-            }
-        }
-        total.people_employed = all_people.len() as i64;
-        for (r, p) in rows.iter_mut().zip(people) {
-            r.people_employed = p.len() as i64;
-        }
-        for r in rows.iter_mut().chain(std::iter::once(&mut total)) {
-            r.progress_percent = r
-                .target
-                .filter(|t| *t > 0)
-                .map(|t| (r.people_employed as f64 * 1000.0 / t as f64).round() / 10.0);
-        }
 
-        let mut months: BTreeMap<String, MonthStat> = (1..=12)
+        let by_month = (1..=12)
             .map(|m| {
                 let k = format!("{year}-{m:02}");
-                (
-                    k.clone(),
-                    MonthStat {
-                        month: k,
-                        ..MonthStat::default()
-                    },
-                )
+                MonthStat {
+                    posts: own.n("posts", |c| c.period == k),
+                    hires: own.n("hires", |c| c.period == k),
+                    registrations: own.n("registrations", |c| c.period == k),
+                    applications: own.n("funnel", |c| c.period == k && c.k2 == "applied"),
+                    complaints: own.n("complaints", |c| c.period == k && c.k2 == "received"),
+                    month: k,
+                }
             })
             .collect();
-        for p in &posts {
-            if let Some(m) = months.get_mut(&cst(p.created_at).format("%Y-%m").to_string()) {
-                m.posts += 1;
-            }
-        }
-        for h in &hires {
-            if let Some(m) = months.get_mut(&cst(h.created_at).format("%Y-%m").to_string()) {
-                m.hires += 1;
-            }
-        }
 
-        let mut forms: Vec<FormStat> = crate::market::FORMS
+        let posts_form = own.by_k1("posts_form");
+        let hires_form = own.by_k1("hires_form");
+        let by_form = crate::market::FORMS
             .iter()
             .map(|(code, label)| FormStat {
                 form: (*code).into(),
                 label: (*label).into(),
-                ..FormStat::default()
+                posts: posts_form.get(*code).copied().unwrap_or(0),
+                hires: hires_form.get(*code).copied().unwrap_or(0),
             })
             .collect();
-        for p in &posts {
-            if let Some(f) = forms.iter_mut().find(|f| f.form == p.form) {
-                f.posts += 1;
-            }
-        }
-        for h in &hires {
-            if let Some(f) = forms.iter_mut().find(|f| f.form == h.form) {
-                f.hires += 1;
-            }
-        }
 
-        let mut occ: BTreeMap<String, (OccupationStat, Vec<f64>)> = BTreeMap::new();
-        let entry = |occ: &mut BTreeMap<String, (OccupationStat, Vec<f64>)>, code: &str| {
-            occ.entry(code.to_owned())
-                .or_insert_with(|| {
-                    let o = occupation(code);
-                    (
-                        OccupationStat {
-                            code: code.to_owned(),
-                            name: o.map(|o| o.name.to_owned()).unwrap_or_default(),
-                            new_occupation: o.is_some_and(|o| o.new_occupation),
-                            ..OccupationStat::default()
-                        },
-                        Vec::new(),
-                    )
-                })
-                .0
-                .code
-                .clone()
-        };
-        for p in &posts {
-            let k = entry(&mut occ, &p.occupation);
-            let e = occ.get_mut(&k).expect("just inserted");
-            e.0.posts += 1;
-            if let Some(f) = hourly_fen(p.pay_fen, &p.pay_unit) {
-                e.1.push(f as f64);
-            }
-        }
-        for h in &hires {
-            let k = entry(&mut occ, &h.occupation);
-            occ.get_mut(&k).expect("just inserted").0.hires += 1;
-        }
-        let mut by_occupation: Vec<OccupationStat> = occ
-            .into_values()
-            .map(|(mut s, pays)| {
-                s.median_hourly_pay = median(pays)
-                    .map(|f| linghuo_domain::Money::from_fen(f.round() as i64).to_string());
-                s
+        let posts_occ = own.by_k1("posts_occupation");
+        let hires_occ = own.by_k1("hires_occupation");
+        let mut by_occupation: Vec<OccupationStat> = posts_occ
+            .keys()
+            .chain(hires_occ.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|code| {
+                let o = occupation(code);
+                OccupationStat {
+                    code: code.clone(),
+                    name: o.map(|o| o.name.to_owned()).unwrap_or_default(),
+                    new_occupation: o.is_some_and(|o| o.new_occupation),
+                    posts: posts_occ.get(code).copied().unwrap_or(0),
+                    hires: hires_occ.get(code).copied().unwrap_or(0),
+                    median_hourly_pay: hist_median(&own.hist("pay_hourly", code))
+                        .map(|y| Money::from_fen((y * 100.0).round() as i64).to_string()),
+                }
             })
+            .filter(|o| o.posts != 0 || o.hires != 0)
             .collect();
         by_occupation.sort_by(|a, b| b.posts.cmp(&a.posts).then(a.code.cmp(&b.code)));
 
-        let outcome = |group: &str, label: &str, keep: &dyn Fn(&repo::HireFact) -> bool| {
-            let hs: Vec<&repo::HireFact> = hires.iter().filter(|h| keep(h)).collect();
-            GroupOutcome {
-                group: group.into(),
-                label: label.into(),
-                people_hired: hs.iter().map(|h| h.person_id).collect::<HashSet<_>>().len() as i64,
-                median_days_to_hire: median(
-                    hs.iter()
-                        .map(|h| (h.created_at - h.posted_at).num_minutes() as f64 / 1440.0)
-                        .collect(),
-                ),
-            }
-        };
-        let this_year = i64::from(today.year());
-        let outcomes = vec![
-            outcome("all", "全部劳动者", &|_| true),
-            outcome("older", "50岁及以上", &|h| {
-                this_year - h.birth_year >= OLDER_AGE
-            }),
-            outcome("hard_to_employ", "就业困难人员", &|h| {
-                hard.contains(&h.person_id)
-            }),
-        ];
+        let outcomes = [
+            ("all", "全部劳动者"),
+            ("older", "50岁及以上"),
+            ("hard_to_employ", "就业困难人员"),
+        ]
+        .iter()
+        .map(|(g, label)| GroupOutcome {
+            group: (*g).into(),
+            label: (*label).into(),
+            people_hired: own.n("people", |c| c.k1 == *g),
+            median_days_to_hire: tenths(hist_median(&own.hist("days_to_hire", g))),
+        })
+        .collect();
+
+        let registrations = REGISTRATION_KINDS
+            .iter()
+            .map(|(kind, label)| RegistrationStat {
+                kind: (*kind).into(),
+                label: (*label).into(),
+                started: own.n("registrations", |c| c.k1 == *kind && !c.period.is_empty()),
+                open_now: own.n("registrations_open", |c| c.k1 == *kind),
+            })
+            .collect();
+
+        let funnel = FUNNEL_BENEFITS
+            .iter()
+            .map(|b| {
+                let stage = |s: &str| own.sum("funnel", |c| c.k1 == *b && c.k2 == s);
+                let (eligible, ea) = stage("eligible");
+                let (applied, aa) = stage("applied");
+                let (granted, ga) = stage("granted");
+                let (paid, pa) = stage("paid");
+                let days = own.hist("days_to_pay", b);
+                FunnelStat {
+                    benefit: (*b).into(),
+                    name: crate::benefits::benefit_name(b).into(),
+                    eligible,
+                    notified: stage("notified").0,
+                    applied,
+                    granted,
+                    paid,
+                    eligible_amount: Money::from_fen(ea).to_string(),
+                    applied_amount: Money::from_fen(aa).to_string(),
+                    granted_amount: Money::from_fen(ga).to_string(),
+                    paid_amount: Money::from_fen(pa).to_string(),
+                    median_days_to_pay: hist_median(&days),
+                    mean_days_to_pay: hist_mean(&days),
+                }
+            })
+            .collect();
+
+        let complaints = crate::complaints::CATEGORIES
+            .iter()
+            .map(|(cat, label)| ComplaintStat {
+                category: (*cat).into(),
+                label: (*label).into(),
+                received: own.n("complaints", |c| c.k1 == *cat && c.k2 == "received"),
+                resolved: own.n("complaints", |c| c.k1 == *cat && c.k2 == "resolved"),
+                median_days_to_resolve: tenths(hist_median(&own.hist("days_to_resolve", cat))),
+            })
+            .collect();
+
+        let mut services: Vec<ServiceStat> = COURSE_KINDS
+            .iter()
+            .map(|(kind, label)| ServiceStat {
+                kind: format!("training:{kind}"),
+                label: (*label).into(),
+                joined: own.n("training", |c| c.k1 == *kind && c.k2 == "enrolled"),
+                attended: own.n("training", |c| c.k1 == *kind && c.k2 == "completed"),
+                hired: 0,
+            })
+            .collect();
+        services.push(ServiceStat {
+            kind: "events".into(),
+            label: "专场招聘活动".into(),
+            joined: own.n("events", |c| c.k2 == "registered"),
+            attended: own.n("events", |c| c.k2 == "checked_in"),
+            hired: own.n("events", |c| c.k2 == "hired"),
+        });
+
         Ok(Stats {
             region_code: region.as_str(),
             region_name: region.full_name(),
             year,
             total,
-            by_region: rows,
-            by_month: months.into_values().collect(),
-            by_form: forms,
+            by_region,
+            by_month,
+            by_form,
             by_occupation,
             outcomes,
+            registrations,
+            funnel,
+            complaints,
+            services,
         })
     }
 
+    /// Recomputes every statistics cell from the raw rows and compares with the cells kept by
+    /// the triggers; with `repair`, replaces them. Returns the cells that differed
+    /// (year, region, metric, period, keys, kept n, recomputed n).
+    pub async fn stats_check(&self, repair: bool) -> Result<Vec<StatsDifference>> {
+        let mut tx = self.db.begin().await?;
+        let kept = repo::all_cells(&mut tx).await?;
+        repo::rebuild_cells(&mut tx).await?;
+        let fresh = repo::all_cells(&mut tx).await?;
+        let key = |(y, r, c): &(i32, String, StatCell)| {
+            (
+                *y,
+                r.clone(),
+                c.metric.clone(),
+                c.period.clone(),
+                c.k1.clone(),
+                c.k2.clone(),
+            )
+        };
+        let mut diff: BTreeMap<_, (i64, i64, i64, i64)> = BTreeMap::new();
+        for c in &kept {
+            diff.entry(key(c)).or_default().0 = c.2.n;
+            diff.entry(key(c)).or_default().2 = c.2.amount;
+        }
+        for c in &fresh {
+            diff.entry(key(c)).or_default().1 = c.2.n;
+            diff.entry(key(c)).or_default().3 = c.2.amount;
+        }
+        let out: Vec<StatsDifference> = diff
+            .into_iter()
+            .filter(|(_, (a, b, x, y))| a != b || x != y)
+            .map(
+                |((year, region, metric, period, k1, k2), (kept, recomputed, ka, ra))| {
+                    StatsDifference {
+                        year,
+                        region,
+                        metric,
+                        period,
+                        k1,
+                        k2,
+                        kept,
+                        recomputed,
+                        kept_amount: ka,
+                        recomputed_amount: ra,
+                    }
+                },
+            )
+            .collect();
+        if repair {
+            let now = self.clock.now();
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &AuditActor::system(),
+                Event::new("stats_rebuilt", "stats", "cells")
+                    .detail(json!({"differences": out.len(), "cells": fresh.len()})),
+            )
+            .await?;
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(out)
+    }
+}
+
+/// A cell whose kept value differs from the value recomputed from the raw rows.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct StatsDifference {
+    pub year: i32,
+    pub region: String,
+    pub metric: String,
+    pub period: String,
+    pub k1: String,
+    pub k2: String,
+    pub kept: i64,
+    pub recomputed: i64,
+    pub kept_amount: i64,
+    pub recomputed_amount: i64,
+}
+
+impl Service {
     /// Sets the annual flexible-employment target of a city or county strictly inside the
     /// caller's scope (province staff set cities' and counties', city staff their counties').
     pub async fn set_employment_target(

@@ -1539,6 +1539,30 @@ pub async fn mark_eligibility_seen(
     Ok(n == 1)
 }
 
+/// Records that the person was told of an eligibility (the funnel's "notified" stage).
+pub async fn mark_eligibility_notified(
+    tx: &mut Tx,
+    person_id: Uuid,
+    benefit: &str,
+    period: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE eligibility_seen SET notified_at = $4 \
+             WHERE person_id = $1 AND benefit = $2 AND period = $3 AND notified_at IS NULL",
+        )
+        .bind(person_id)
+        .bind(benefit)
+        .bind(period)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
 pub async fn eligibility_seen_count(db: &Db, prefix: &str) -> Result<Vec<(String, i64)>> {
     let like = format!("{prefix}%");
     Ok(on_pool!(db, |p| sqlx::query_as::<_, (String, i64)>(
