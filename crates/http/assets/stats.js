@@ -85,5 +85,30 @@
       ]
     });
   }
+  function bars(id, list, series) {
+    if (!list || !list.length) return;
+    draw(id, {
+      legend: { top: 0 },
+      xAxis: { type: "category", data: pick(list, "name"), axisLabel: { interval: 0 } },
+      yAxis: { type: "value" },
+      series: series.map(function (s) { return { name: s[1], type: "bar", data: pick(list, s[0]) }; })
+    });
+  }
+  bars("chart-registrations", data.registrations, [["started", "本年新登记"], ["open", "当前有效登记"]]);
+  if (data.funnel && data.funnel.length) {
+    // One funnel per benefit that has any figure: 符合条件 -> 已告知 -> 已申请 -> 已批准 -> 已发放.
+    var stages = ["符合条件", "已告知本人", "已申请", "已批准", "已发放"];
+    var active = data.funnel.filter(function (f) { return f.stages.some(function (v) { return v > 0; }); });
+    if (active.length) {
+      draw("chart-funnel", {
+        legend: { top: 0 },
+        xAxis: { type: "category", data: stages },
+        yAxis: { type: "value" },
+        series: active.map(function (f) { return { name: f.name, type: "bar", data: f.stages }; })
+      });
+    }
+  }
+  bars("chart-complaints", data.complaints, [["received", "本年收到"], ["resolved", "本年办结"]]);
+  bars("chart-services", data.services, [["joined", "报名人次"], ["attended", "结业或签到人次"]]);
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

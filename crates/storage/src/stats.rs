@@ -45,7 +45,8 @@ pub async fn targets(db: &Db, year: i32, region_prefix: &str) -> Result<Vec<(Str
 
 // ------------------------------------------------------------------ pre-aggregated cells
 
-/// One pre-aggregated cell (migrations 0008_stats): a metric of a region in a year.
+/// One pre-aggregated cell (migrations 0008_stats): a metric of a region in a year. A figure
+/// is the sum of every cell with the same keys (PostgreSQL may hold folded and pending parts).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, sqlx::FromRow)]
 pub struct StatCell {
     pub metric: String,
@@ -80,8 +81,15 @@ pub async fn region_cells(
         "SELECT metric, period, k1, k2, n, amount FROM stat_cells \
          WHERE year = $1 AND region_code = $2{filter} \
          UNION ALL \
-         SELECT metric, '' AS period, k1, k2, CAST(SUM(n) AS BIGINT) AS n, CAST(SUM(amount) AS BIGINT) AS amount FROM stat_cells \
-         WHERE year = 0 AND region_code = $2 AND (metric <> 'unconfirmed_pay' OR period < $3) \
+         SELECT metric, period, k1, k2, n, amount FROM stat_pending \
+         WHERE year = $1 AND region_code = $2{filter} \
+         UNION ALL \
+         SELECT metric, '' AS period, k1, k2, CAST(SUM(n) AS BIGINT) AS n, \
+         CAST(SUM(amount) AS BIGINT) AS amount FROM \
+         (SELECT metric, period, k1, k2, n, amount FROM stat_cells WHERE year = 0 AND region_code = $2 \
+          UNION ALL \
+          SELECT metric, period, k1, k2, n, amount FROM stat_pending WHERE year = 0 AND region_code = $2) t \
+         WHERE metric <> 'unconfirmed_pay' OR period < $3 \
          GROUP BY metric, k1, k2"
     );
     let today = today.format("%Y-%m-%d").to_string();
@@ -122,8 +130,29 @@ const REBUILD_POSTGRES: &[&str] = &[
     "SELECT count(stat_event_delta(1, t)) FROM event_registrations t",
 ];
 
+/// Folds the deltas PostgreSQL's triggers appended into the cells (nothing on SQLite, whose
+/// triggers update the cells in place). Returns the cells changed.
+pub async fn compact(db: &Db) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let n = compact_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn compact_in(tx: &mut Tx) -> Result<i64> {
+    Ok(match tx {
+        Tx::Sqlite(_) => 0,
+        Tx::Postgres(t) => {
+            sqlx::query_scalar::<_, i64>("SELECT stat_compact()")
+                .fetch_one(&mut **t)
+                .await?
+        }
+    })
+}
+
 /// Every cell of every region and year, in a stable order (for comparing two states).
 pub async fn all_cells(tx: &mut Tx) -> Result<Vec<(i32, String, StatCell)>> {
+    compact_in(tx).await?;
     #[derive(sqlx::FromRow)]
     struct Row {
         year: i32,
@@ -155,6 +184,9 @@ pub async fn rebuild_cells(tx: &mut Tx) -> Result<()> {
             .execute(&mut *c)
             .await?;
         sqlx::query("DELETE FROM stat_people")
+            .execute(&mut *c)
+            .await?;
+        sqlx::query("DELETE FROM stat_pending")
             .execute(&mut *c)
             .await?;
         for s in statements {

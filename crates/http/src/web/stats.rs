@@ -43,6 +43,10 @@ pub const TABLES: &[(&str, &str)] = &[
     ("forms", "按用工形式"),
     ("occupations", "按职业"),
     ("outcomes", "大龄和就业困难人员"),
+    ("registrations", "就业失业登记"),
+    ("funnel", "政策待遇从符合条件到发放"),
+    ("complaints", "投诉处理"),
+    ("services", "培训和招聘活动"),
 ];
 
 fn pct(p: Option<f64>) -> Cell {
@@ -159,6 +163,86 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                 })
                 .collect(),
         ),
+        "registrations" => (
+            h(&["登记类别", "本年新登记", "当前有效登记"]),
+            s.registrations
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::text(r.label.clone()),
+                        r.started.into(),
+                        r.open_now.into(),
+                    ]
+                })
+                .collect(),
+        ),
+        "funnel" => (
+            h(&[
+                "政策待遇",
+                "符合条件（人次）",
+                "已告知本人",
+                "已申请",
+                "已批准",
+                "已发放（笔）",
+                "符合条件金额（元）",
+                "申请金额（元）",
+                "批准金额（元）",
+                "发放金额（元）",
+                "申请到发放天数（中位数）",
+                "申请到发放天数（平均）",
+            ]),
+            s.funnel
+                .iter()
+                .map(|f| {
+                    vec![
+                        Cell::text(f.name.clone()),
+                        f.eligible.into(),
+                        f.notified.into(),
+                        f.applied.into(),
+                        f.granted.into(),
+                        f.paid.into(),
+                        Cell::Decimal(f.eligible_amount.clone()),
+                        Cell::Decimal(f.applied_amount.clone()),
+                        Cell::Decimal(f.granted_amount.clone()),
+                        Cell::Decimal(f.paid_amount.clone()),
+                        days(f.median_days_to_pay),
+                        days(f.mean_days_to_pay),
+                    ]
+                })
+                .collect(),
+        ),
+        "complaints" => (
+            h(&["投诉类别", "本年收到", "本年办结", "办结天数（中位数）"]),
+            s.complaints
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::text(c.label.clone()),
+                        c.received.into(),
+                        c.resolved.into(),
+                        days(c.median_days_to_resolve),
+                    ]
+                })
+                .collect(),
+        ),
+        "services" => (
+            h(&["服务", "报名人次", "结业或签到人次", "现场录用人数"]),
+            s.services
+                .iter()
+                .map(|v| {
+                    vec![
+                        Cell::text(v.label.clone()),
+                        v.joined.into(),
+                        v.attended.into(),
+                        if v.kind == "events" {
+                            v.hired.into()
+                        } else {
+                            Cell::Empty
+                        },
+                    ]
+                })
+                .collect(),
+        ),
         _ => return None,
     };
     Some(Sheet {
@@ -251,6 +335,18 @@ fn chart_json(s: &Stats) -> String {
         })).collect::<Vec<_>>(),
         "outcomes": s.outcomes.iter().map(|o| json!({
             "name": o.label, "people": o.people_hired, "days": o.median_days_to_hire
+        })).collect::<Vec<_>>(),
+        "registrations": s.registrations.iter().map(|r| json!({
+            "name": r.label, "started": r.started, "open": r.open_now
+        })).collect::<Vec<_>>(),
+        "funnel": s.funnel.iter().map(|f| json!({
+            "name": f.name, "stages": [f.eligible, f.notified, f.applied, f.granted, f.paid]
+        })).collect::<Vec<_>>(),
+        "complaints": s.complaints.iter().map(|c| json!({
+            "name": c.label, "received": c.received, "resolved": c.resolved
+        })).collect::<Vec<_>>(),
+        "services": s.services.iter().map(|v| json!({
+            "name": v.label, "joined": v.joined, "attended": v.attended
         })).collect::<Vec<_>>(),
     });
     v.to_string()

@@ -32,6 +32,41 @@ CREATE TABLE stat_people (
     PRIMARY KEY (year, region_code, grp, person_id)
 );
 
+-- PostgreSQL keeps every version of a row a transaction updates until it ends, so bumping
+-- the same province cell many times in one transaction would cost more each time. The
+-- triggers therefore append deltas here (never updated), readers add them to the cells, and
+-- `stat_compact()` (every minute in the server, and before checks) folds them into the cells
+-- in one statement. Readers see either the deltas or the folded cells, never both or neither.
+CREATE TABLE stat_pending (
+    year INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    period TEXT NOT NULL,
+    k1 TEXT NOT NULL,
+    k2 TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    amount BIGINT NOT NULL
+);
+CREATE INDEX stat_pending_region ON stat_pending (year, region_code);
+
+CREATE FUNCTION stat_compact() RETURNS BIGINT AS $$
+DECLARE
+    moved BIGINT;
+BEGIN
+    WITH gone AS (DELETE FROM stat_pending RETURNING *),
+    folded AS (
+        INSERT INTO stat_cells AS c (year, metric, region_code, period, k1, k2, n, amount)
+        SELECT year, metric, region_code, period, k1, k2, SUM(n), SUM(amount) FROM gone
+        GROUP BY year, metric, region_code, period, k1, k2
+        ON CONFLICT (year, region_code, metric, period, k1, k2)
+        DO UPDATE SET n = c.n + EXCLUDED.n, amount = c.amount + EXCLUDED.amount
+        RETURNING 1
+    )
+    SELECT count(*) INTO moved FROM folded;
+    RETURN moved;
+END
+$$ LANGUAGE plpgsql;
+
 CREATE FUNCTION stat_cst(t TIMESTAMPTZ) RETURNS TIMESTAMP AS $$
     SELECT (t AT TIME ZONE 'UTC') + INTERVAL '8 hours'
 $$ LANGUAGE sql IMMUTABLE;
@@ -52,55 +87,72 @@ BEGIN
     IF dn = 0 AND damount = 0 THEN
         RETURN;
     END IF;
-    INSERT INTO stat_cells AS c (year, metric, region_code, period, k1, k2, n, amount)
-    SELECT y, m, r, per, a, b, dn, damount FROM unnest(stat_levels(county)) AS r
-    ON CONFLICT (year, region_code, metric, period, k1, k2)
-    DO UPDATE SET n = c.n + EXCLUDED.n, amount = c.amount + EXCLUDED.amount;
+    INSERT INTO stat_pending (year, metric, region_code, period, k1, k2, n, amount)
+    SELECT y, m, r, per, a, b, dn, damount FROM unnest(stat_levels(county)) AS r;
+END
+$$ LANGUAGE plpgsql;
+
+-- The same for several cells of one county at once, in one statement (the trigger functions
+-- below build the cells of a row and call this once: each statement a trigger runs costs).
+CREATE TYPE stat_delta AS (year INTEGER, metric TEXT, period TEXT, k1 TEXT, k2 TEXT, n BIGINT, amount BIGINT);
+
+CREATE FUNCTION stat_bump_all(county TEXT, cells stat_delta[]) RETURNS void AS $$
+BEGIN
+    INSERT INTO stat_pending (year, metric, region_code, period, k1, k2, n, amount)
+    SELECT d.year, d.metric, r, d.period, d.k1, d.k2, d.n, d.amount
+    FROM unnest(cells) AS d,
+         unnest(ARRAY[county, substr(county, 1, 4) || '00', substr(county, 1, 2) || '0000']) AS r
+    WHERE d.n <> 0 OR d.amount <> 0;
 END
 $$ LANGUAGE plpgsql;
 
 -- Counts a hire of a person in a year and group at each level; the `people` cell moves only
 -- when the person's first hire there arrives or the last one goes.
 CREATE FUNCTION stat_person(sign INTEGER, y INTEGER, county TEXT, g TEXT, pid UUID) RETURNS void AS $$
-DECLARE
-    r TEXT;
-    h BIGINT;
 BEGIN
-    FOREACH r IN ARRAY stat_levels(county) LOOP
+    PERFORM stat_people_all(sign, y, county, ARRAY[g], pid);
+END
+$$ LANGUAGE plpgsql;
+
+-- Counts a hire of a person in a year and groups at each level in two statements.
+CREATE FUNCTION stat_people_all(sign INTEGER, y INTEGER, county TEXT, groups TEXT[], pid UUID) RETURNS void AS $$
+BEGIN
+    WITH up AS (
         INSERT INTO stat_people AS p (year, region_code, grp, person_id, hires)
-        VALUES (y, r, g, pid, sign)
+        SELECT y, r, g, pid, sign
+        FROM unnest(ARRAY[county, substr(county, 1, 4) || '00', substr(county, 1, 2) || '0000']) AS r,
+             unnest(groups) AS g
         ON CONFLICT (year, region_code, grp, person_id) DO UPDATE SET hires = p.hires + EXCLUDED.hires
-        RETURNING p.hires INTO h;
-        IF sign = 1 AND h = 1 THEN
-            INSERT INTO stat_cells AS c VALUES (y, 'people', r, '', g, '', 1, 0)
-            ON CONFLICT (year, region_code, metric, period, k1, k2) DO UPDATE SET n = c.n + 1;
-        ELSIF sign = -1 AND h = 0 THEN
-            INSERT INTO stat_cells AS c VALUES (y, 'people', r, '', g, '', -1, 0)
-            ON CONFLICT (year, region_code, metric, period, k1, k2) DO UPDATE SET n = c.n - 1;
-            DELETE FROM stat_people WHERE year = y AND region_code = r AND grp = g AND person_id = pid;
-        END IF;
-    END LOOP;
+        RETURNING p.region_code, p.grp, p.hires
+    )
+    INSERT INTO stat_pending (year, metric, region_code, period, k1, k2, n, amount)
+    SELECT y, 'people', up.region_code, '', up.grp, '', sign, 0 FROM up
+    WHERE (sign = 1 AND up.hires = 1) OR (sign = -1 AND up.hires = 0);
+    IF sign = -1 THEN
+        DELETE FROM stat_people
+        WHERE year = y AND person_id = pid AND hires = 0 AND grp = ANY(groups)
+          AND region_code IN (county, substr(county, 1, 4) || '00', substr(county, 1, 2) || '0000');
+    END IF;
 END
 $$ LANGUAGE plpgsql;
 
 -- ------------------------------------------------------------------ job posts
 CREATE FUNCTION stat_post_delta(s INTEGER, p job_posts) RETURNS void AS $$
 DECLARE
-    y INTEGER := stat_year(p.created_at);
+    y INTEGER := extract(year FROM (p.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours')::INTEGER;
 BEGIN
-    PERFORM stat_bump(y, 'posts', p.county_code, stat_month(p.created_at), '', '', s, 0);
-    PERFORM stat_bump(y, 'posts_form', p.county_code, '', p.form, '', s, 0);
-    PERFORM stat_bump(y, 'posts_occupation', p.county_code, '', p.occupation, '', s, 0);
-    IF p.status = 'live' THEN
-        PERFORM stat_bump(y, 'live_posts', p.county_code, '', '', '', s, 0);
-    END IF;
-    -- Pay per hour to the nearest yuan (day = 8 hours, month = 174 hours; piece rates left out).
-    IF p.pay_unit IN ('hour', 'day', 'month') THEN
-        PERFORM stat_bump(y, 'pay_hourly', p.county_code, '', p.occupation,
+    PERFORM stat_bump_all(p.county_code, ARRAY[
+        (y, 'posts', to_char((p.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM'), '', '', s, 0),
+        (y, 'posts_form', '', p.form, '', s, 0),
+        (y, 'posts_occupation', '', p.occupation, '', s, 0),
+        (y, 'live_posts', '', '', '', CASE WHEN p.status = 'live' THEN s ELSE 0 END, 0),
+        -- Pay per hour to the nearest yuan (day = 8 hours, month = 174 hours; piece rates left out).
+        (y, 'pay_hourly', '', p.occupation,
             ((CASE p.pay_unit WHEN 'hour' THEN p.pay_fen
                               WHEN 'day' THEN p.pay_fen / 8
-                              ELSE p.pay_fen * 100 / 17400 END + 50) / 100)::TEXT, s, 0);
-    END IF;
+                              ELSE p.pay_fen * 100 / 17400 END + 50) / 100)::TEXT,
+            CASE WHEN p.pay_unit IN ('hour', 'day', 'month') THEN s ELSE 0 END, 0)
+    ]::stat_delta[]);
 END
 $$ LANGUAGE plpgsql;
 
@@ -129,30 +181,25 @@ FOR EACH ROW EXECUTE FUNCTION stat_posts_trigger();
 -- the hire) and 就业困难人员 (as recorded when the hire is counted).
 CREATE FUNCTION stat_hire_delta(s INTEGER, h hires) RETURNS void AS $$
 DECLARE
-    y INTEGER := stat_year(h.created_at);
-    post job_posts;
-    g TEXT;
-    groups TEXT[] := ARRAY['all'];
+    y INTEGER := extract(year FROM (h.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours')::INTEGER;
+    info RECORD;
+    groups TEXT[];
+    tenth TEXT;
 BEGIN
-    SELECT * INTO post FROM job_posts WHERE id = h.post_id;
-    IF y - (SELECT birth_year FROM persons WHERE id = h.person_id) >= 50 THEN
-        groups := groups || 'older'::TEXT;
-    END IF;
-    IF EXISTS (SELECT 1 FROM person_groups WHERE person_id = h.person_id AND group_code = 'hard_to_employ') THEN
-        groups := groups || 'hard_to_employ'::TEXT;
-    END IF;
-    PERFORM stat_bump(y, 'hires', h.county_code, stat_month(h.created_at), '', '', s, 0);
-    PERFORM stat_bump(y, 'hires_form', h.county_code, '', h.form, '', s, 0);
-    IF post.id IS NOT NULL THEN
-        PERFORM stat_bump(y, 'hires_occupation', h.county_code, '', post.occupation, '', s, 0);
-    END IF;
-    FOREACH g IN ARRAY groups LOOP
-        IF post.id IS NOT NULL THEN
-            PERFORM stat_bump(y, 'days_to_hire', h.county_code, '', g,
-                ((round(extract(epoch FROM (h.created_at - post.created_at)) * 1000)::BIGINT + 4320000) / 8640000)::TEXT, s, 0);
-        END IF;
-        PERFORM stat_person(s, y, h.county_code, g, h.person_id);
-    END LOOP;
+    SELECT p.occupation, p.created_at AS posted_at,
+           (SELECT birth_year FROM persons WHERE id = h.person_id) AS birth_year,
+           EXISTS (SELECT 1 FROM person_groups WHERE person_id = h.person_id AND group_code = 'hard_to_employ') AS hard
+    INTO info FROM job_posts p WHERE p.id = h.post_id;
+    groups := ARRAY['all']
+        || CASE WHEN y - info.birth_year >= 50 THEN ARRAY['older'] ELSE ARRAY[]::TEXT[] END
+        || CASE WHEN info.hard THEN ARRAY['hard_to_employ'] ELSE ARRAY[]::TEXT[] END;
+    tenth := ((round(extract(epoch FROM (h.created_at - info.posted_at)) * 1000)::BIGINT + 4320000) / 8640000)::TEXT;
+    PERFORM stat_bump_all(h.county_code, ARRAY[
+        (y, 'hires', to_char((h.created_at AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM'), '', '', s, 0),
+        (y, 'hires_form', '', h.form, '', s, 0),
+        (y, 'hires_occupation', '', info.occupation, '', s, 0)
+    ]::stat_delta[] || ARRAY(SELECT (y, 'days_to_hire', '', g, tenth, s, 0)::stat_delta FROM unnest(groups) g));
+    PERFORM stat_people_all(s, y, h.county_code, groups, h.person_id);
 END
 $$ LANGUAGE plpgsql;
 
@@ -511,3 +558,4 @@ SELECT count(stat_instruction_delta(1, t)) FROM payment_instructions t;
 SELECT count(stat_complaint_delta(1, t)) FROM complaints t;
 SELECT count(stat_enrolment_delta(1, t)) FROM training_enrolments t;
 SELECT count(stat_event_delta(1, t)) FROM event_registrations t;
+SELECT stat_compact();

@@ -35,6 +35,20 @@ CREATE TABLE stat_people (
     PRIMARY KEY (year, region_code, grp, person_id)
 ) WITHOUT ROWID;
 
+-- PostgreSQL appends deltas here and folds them into the cells every minute (see its
+-- migration); SQLite updates cells in place and leaves this empty. Readers add both.
+CREATE TABLE stat_pending (
+    year INTEGER NOT NULL,
+    metric TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    period TEXT NOT NULL,
+    k1 TEXT NOT NULL,
+    k2 TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    amount INTEGER NOT NULL
+);
+CREATE INDEX stat_pending_region ON stat_pending (year, region_code);
+
 -- ------------------------------------------------------------------ the bump
 -- One row inserted here adds (n, amount) to a cell of a county, its city and the province.
 CREATE VIEW stat_bump AS
@@ -79,7 +93,9 @@ BEGIN
       AND ((NEW.sign = 1 AND p.hires = 1) OR (NEW.sign = -1 AND p.hires = 0))
     ON CONFLICT (year, region_code, metric, period, k1, k2) DO UPDATE SET n = n + excluded.n;
     DELETE FROM stat_people
-    WHERE year = NEW.year AND grp = NEW.grp AND person_id = NEW.person_id AND hires = 0;
+    WHERE year = NEW.year AND grp = NEW.grp AND person_id = NEW.person_id AND hires = 0
+      AND region_code IN (NEW.county_code, substr(NEW.county_code, 1, 4) || '00',
+                          substr(NEW.county_code, 1, 2) || '0000');
 END;
 
 -- ------------------------------------------------------------------ job posts
