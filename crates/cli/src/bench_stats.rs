@@ -884,8 +884,15 @@ async fn measure(db: Db, args: &BenchStatsArgs, progress: bool) -> anyhow::Resul
         Config::default(),
         Clock::system(),
     );
-    // What the server does every minute: fold PostgreSQL's pending deltas into the cells.
+    // What the server does every minute: fold PostgreSQL's pending deltas into the cells;
+    // then what autovacuum does after it (the folded deltas leave dead index entries behind).
     svc.stats_compact().await?;
+    if let Db::Postgres(p) = &db {
+        sqlx::query("VACUUM ANALYZE stat_pending")
+            .execute(p)
+            .await?;
+        sqlx::query("ANALYZE stat_cells").execute(p).await?;
+    }
     let today = svc.clock.today_cst();
     let mut targets: Vec<RegionCode> = vec![province()];
     targets.extend(cities());
