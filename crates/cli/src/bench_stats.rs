@@ -15,7 +15,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
 use linghuo_domain::region::{cities, counties, province};
 use linghuo_service::{Clock, Config, Keys, Service};
-use linghuo_storage::{Db, on_pool};
+use linghuo_storage::Db;
+
+use crate::bench_import::{ImportMeasure, measure_both, on_scratch_postgres, person_file};
 use uuid::Uuid;
 
 #[derive(clap::Args, Debug)]
@@ -39,6 +41,9 @@ pub struct BenchStatsArgs {
     /// same triggers' work again over every row).
     #[arg(long)]
     pub check: bool,
+    /// Rows of the persons file whose import is timed on each database (0 to skip).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub import_rows: usize,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -970,32 +975,23 @@ pub fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
             if progress {
                 eprintln!("PostgreSQL:");
             }
-            let name = format!("linghuo_bench_{}", std::process::id());
-            let admin = Db::connect(&args.postgres).await?;
-            on_pool!(&admin, |p| sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE DATABASE {name}"
-            )))
-            .execute(p)
-            .await
-            .map(|_| ()))?;
-            let base = args
-                .postgres
-                .rsplit_once('/')
-                .map_or(args.postgres.as_str(), |(b, _)| b);
-            let result = measure(
-                Db::connect(&format!("{base}/{name}")).await?,
-                &args,
-                progress,
+            Some(
+                on_scratch_postgres(&args.postgres, |db| measure(db, &args, progress)).await?,
             )
-            .await;
-            on_pool!(&admin, |p| sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(p)
-            .await
-            .map(|_| ()))?;
-            Some(result?)
         };
+        let import = if args.import_rows == 0 {
+            None
+        } else {
+            if progress {
+                eprintln!("import of {} persons (CSV):", args.import_rows);
+            }
+            let file = person_file(args.import_rows, args.seed, false)?;
+            Some(measure_both(&file, false, &args.postgres).await?)
+        };
+        let import_rate = import.as_ref().map(|(s, p)| {
+            p.as_ref()
+                .map_or(s.rows_per_s(), |p| p.rows_per_s().min(s.rows_per_s()))
+        });
         if args.json {
             println!(
                 "{}",
@@ -1006,6 +1002,12 @@ pub fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
                     "sqlite_p99_ms": sqlite.p99_ms,
                     "postgres_p50_ms": postgres.as_ref().map(|p| p.p50_ms),
                     "postgres_p99_ms": postgres.as_ref().map(|p| p.p99_ms),
+                    "province_p50_ms": sqlite.province_p50_ms,
+                    "postgres_province_p50_ms": postgres.as_ref().map(|p| p.province_p50_ms),
+                    "import_rows": args.import_rows,
+                    "import_rows_per_s": import_rate,
+                    "import_sqlite_rows_per_s": import.as_ref().map(|(s, _)| s.rows_per_s()),
+                    "import_postgres_rows_per_s": import.as_ref().and_then(|(_, p)| p.as_ref().map(ImportMeasure::rows_per_s)),
                 })
             );
         } else {
@@ -1050,6 +1052,14 @@ pub fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
                 );
                 let d = |r: &DbResult| r.differences.map_or("-".into(), |d| d.to_string());
                 line("cells differing from the rows", d(&sqlite), pg(&|p| d(p)));
+            }
+            if let Some((s, p)) = &import {
+                let pi = |f: &dyn Fn(&ImportMeasure) -> String| p.as_ref().map_or("-".into(), f);
+                line(
+                    &format!("import of {} persons (rows/s)", s.rows),
+                    format!("{:.0}", s.rows_per_s()),
+                    pi(&|m| format!("{:.0}", m.rows_per_s())),
+                );
             }
         }
         Ok(())

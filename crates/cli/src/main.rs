@@ -1,6 +1,7 @@
 //! `linghuo`: the one binary of the platform — serve, migrate, manage accounts, verify the
 //! audit chain, run the policy engine and benchmarks.
 
+mod bench_import;
 mod bench_market;
 mod bench_policy;
 mod bench_stats;
@@ -178,6 +179,9 @@ enum BenchCommand {
     /// Statistics dashboards over a synthetic province (1M persons, 5M events) on SQLite and
     /// PostgreSQL, and the person import rate.
     Stats(bench_stats::BenchStatsArgs),
+    /// The person import: reading, checking, sealing and writing a file of 1M rows on SQLite
+    /// and PostgreSQL, and importing it again.
+    Import(bench_import::BenchImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -199,6 +203,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Stats(args)) => {
             bench_stats::run(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Import(args)) => {
+            bench_import::run(args).map(|()| ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Market(args)) => {
             bench_market::run(args).map(|()| ExitCode::SUCCESS)

@@ -283,7 +283,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 let is_multipart = content_type.starts_with("multipart/form-data");
                 if is_form || is_multipart {
                     let (parts, body) = req.into_parts();
-                    let Ok(bytes) = to_bytes(body, 2 * 1024 * 1024).await else {
+                    let Ok(bytes) = to_bytes(body, crate::body_limit(&path)).await else {
                         return ApiError::new(
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "body_too_large",
@@ -325,9 +325,12 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
 
 /// The `_csrf` part of a `multipart/form-data` body (a page's file upload), read from the
 /// buffered body; the handler then reads the same bytes again. A malformed body has none.
+/// Only the first 2 MB are parsed (the extractor's own limit): forms put `_csrf` first, and
+/// the upload page's larger files come after it.
 async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<String> {
     use axum::extract::FromRequest;
-    let mut r = Request::new(Body::from(bytes));
+    let head = bytes.slice(..bytes.len().min(crate::BODY_LIMIT));
+    let mut r = Request::new(Body::from(head));
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(content_type).ok()?,

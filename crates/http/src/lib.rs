@@ -45,6 +45,19 @@ impl AppState {
     }
 }
 
+/// The largest request body, except the spreadsheet upload page's.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The body limit of a path: the upload page takes spreadsheets, everything else forms and
+/// JSON.
+pub(crate) fn body_limit(path: &str) -> usize {
+    if path == web::UPLOAD_PATH {
+        web::UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
 /// The whole application: pages, API, assets, with the middleware stack.
 pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.svc.config.server.request_timeout_secs.max(1));
@@ -53,6 +66,14 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api::routes())
         .route("/healthz", get(healthz))
         .route("/assets/{*path}", get(assets::serve))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(
+            web::upload_routes()
+                .layer(axum::extract::DefaultBodyLimit::max(web::UPLOAD_LIMIT))
+                .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                    web::UPLOAD_LIMIT,
+                )),
+        )
         .fallback(web::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -64,7 +85,7 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
+            web::UPLOAD_LIMIT,
         ))
         .with_state(state)
 }

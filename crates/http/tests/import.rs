@@ -79,3 +79,113 @@ async fn persons_import_reports_rows_and_changes_nothing_twice() {
     })
     .await;
 }
+
+/// A file big enough for the bulk path (several statements, sealing on every core): every
+/// row's ID number and phone open under the key bound to that row, names and groups belong
+/// to the right person, and a second import changes nothing.
+#[tokio::test]
+async fn bulk_person_import_seals_every_row_to_its_own_person() {
+    use std::collections::HashMap;
+    each_app(|app| async move {
+        let counties = ["140105", "140106", "140702", "141002"];
+        let mut csv = String::from("姓名,身份证号码,手机号码,管辖地,地址,人员类别\n");
+        let mut want: HashMap<String, (String, String, bool)> = HashMap::new();
+        for i in 0..12_000u32 {
+            let county = counties[i as usize % counties.len()];
+            let first17 = format!(
+                "{county}19{:02}{:02}{:02}{:03}",
+                60 + i % 40,
+                1 + (i / 40) % 12,
+                1 + (i / 480) % 28,
+                i / 13_440 + (i % 997)
+            );
+            let idn = format!("{first17}{}", linghuo_domain::check_char(&first17).unwrap());
+            let name = format!("王{}", char::from_u32(0x4e00 + i).unwrap());
+            let phone = format!("139{:08}", i);
+            let hard = i % 7 == 0;
+            csv.push_str(&format!(
+                "{name},{idn},{phone},{county},,{}\n",
+                if hard { "就业困难人员" } else { "" }
+            ));
+            assert!(
+                want.insert(idn, (name, phone, hard)).is_none(),
+                "row {i} repeats an ID"
+            );
+        }
+        let bytes = csv.into_bytes();
+        let records = read_person_file("p.csv", &bytes).unwrap();
+        let r = app
+            .svc
+            .import_persons(None, &bytes, records, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.created, r.unchanged, r.problems.len()),
+            (12_000, 0, 0),
+            "{:?}",
+            r.problems.first()
+        );
+
+        let sealed = linghuo_storage::persons::all_ciphertexts(&app.svc.db)
+            .await
+            .unwrap();
+        assert_eq!(sealed.len(), 12_000);
+        let mut hard_seen = 0;
+        for (id, id_cipher, phone_cipher, _) in sealed {
+            let open = |column: &str, c: &[u8]| {
+                let plain = app
+                    .svc
+                    .keys
+                    .open(&linghuo_service::protect::context(column, &id), c)
+                    .unwrap();
+                String::from_utf8(plain.to_vec()).unwrap()
+            };
+            let idn = open("persons.id_number", &id_cipher);
+            let phone = open("persons.phone", &phone_cipher.unwrap());
+            let (name, want_phone, hard) = &want[&idn];
+            assert_eq!(&phone, want_phone);
+            let row = linghuo_storage::persons::by_id(&app.svc.db, id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(&row.name, name);
+            let groups = linghuo_storage::persons::groups(&app.svc.db, id)
+                .await
+                .unwrap();
+            assert_eq!(
+                groups
+                    .iter()
+                    .map(|g| g.group_code.as_str())
+                    .collect::<Vec<_>>(),
+                if *hard {
+                    vec!["hard_to_employ"]
+                } else {
+                    vec![]
+                }
+            );
+            hard_seen += usize::from(*hard);
+        }
+        assert_eq!(hard_seen, 12_000usize.div_ceil(7));
+
+        let records = read_person_file("p.csv", &bytes).unwrap();
+        let again = app
+            .svc
+            .import_persons(None, &bytes, records, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 12_000),
+            "the same file changes nothing"
+        );
+        assert_eq!(
+            linghuo_storage::persons::all_ciphertexts(&app.svc.db)
+                .await
+                .unwrap()
+                .len(),
+            12_000
+        );
+        app
+    })
+    .await;
+}

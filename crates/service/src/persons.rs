@@ -202,6 +202,25 @@ impl Service {
         created_by: Option<Uuid>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> PersonRow {
+        let id_index = self.keys.blind_index("id_number", idn.as_str());
+        self.sealed_person_indexed(
+            id, name, idn, id_index, phone, region, address, created_by, now,
+        )
+    }
+
+    /// [`Self::sealed_person`] with the ID number's blind index already computed.
+    pub(crate) fn sealed_person_indexed(
+        &self,
+        id: Uuid,
+        name: String,
+        idn: &IdNumber,
+        id_index: Vec<u8>,
+        phone: Option<&Phone>,
+        region: &RegionCode,
+        address: String,
+        created_by: Option<Uuid>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> PersonRow {
         PersonRow {
             id,
             name,
@@ -209,7 +228,7 @@ impl Service {
                 &protect::context("persons.id_number", &id),
                 idn.as_str().as_bytes(),
             ),
-            id_index: self.keys.blind_index("id_number", idn.as_str()),
+            id_index,
             phone_cipher: phone.map(|p| {
                 self.keys.seal(
                     &protect::context("persons.phone", &id),

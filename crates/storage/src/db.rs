@@ -54,6 +54,32 @@ macro_rules! on_tx {
     };
 }
 
+/// The VALUES list of a multi-row INSERT: `rows` tuples of `columns` placeholders. SQLite gets
+/// anonymous `?` placeholders (sqlx-sqlite binds thousands of numbered ones far more slowly,
+/// see BENCHMARKS.md § Import), PostgreSQL numbered `$n` ones.
+pub fn values_list(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    let mut n = 0usize;
+    for i in 0..rows {
+        sql.push_str(if i == 0 { "(" } else { ",(" });
+        for k in 0..columns {
+            if k > 0 {
+                sql.push(',');
+            }
+            n += 1;
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Errors from the storage layer, already classified for the service layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -183,6 +209,36 @@ impl Db {
 }
 
 impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// For a bulk write on SQLite: lets this connection keep up to 1 GiB of pages in memory
+    /// (only what is touched is allocated), so a million-row import does not spill index
+    /// pages back and forth. No effect on PostgreSQL, whose cache is the server's.
+    pub async fn widen_cache(&mut self) -> crate::Result<()> {
+        if let Tx::Sqlite(t) = self {
+            sqlx::query("PRAGMA cache_size = -1048576")
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Back to SQLite's default page cache (2 MiB) before the connection returns to the pool;
+    /// the pages over it are released as the commit writes them.
+    pub async fn restore_cache(&mut self) -> crate::Result<()> {
+        if let Tx::Sqlite(t) = self {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn commit(self) -> crate::Result<()> {
         match self {
             Tx::Sqlite(t) => t.commit().await?,

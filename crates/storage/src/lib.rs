@@ -25,7 +25,7 @@ pub mod testing;
 pub mod throttle;
 pub mod users;
 
-pub use db::{Backend, Db, StorageError, Tx};
+pub use db::{Backend, Db, StorageError, Tx, values_list};
 
 /// Result of a storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::{Db, Result, Tx, on_pool, on_tx};
+use crate::{Db, Result, Tx, on_pool, on_tx, values_list};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PersonRow {
@@ -253,6 +253,37 @@ pub async fn upsert_group(tx: &mut Tx, g: &GroupRow) -> Result<()> {
     Ok(())
 }
 
+/// Inserts many group memberships in multi-row statements; a membership already recorded
+/// (same person and group) is left as it is.
+pub async fn insert_groups_many(tx: &mut Tx, rows: &[GroupRow]) -> Result<()> {
+    let backend = tx.backend();
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO person_groups (id, person_id, group_code, since, until, evidence, source, verified, \
+             recorded_by, recorded_at) VALUES {} ON CONFLICT (person_id, group_code) DO NOTHING",
+            values_list(backend, chunk.len(), 10)
+        );
+        on_tx!(tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for g in chunk {
+                q = q
+                    .bind(g.id)
+                    .bind(g.person_id)
+                    .bind(&g.group_code)
+                    .bind(g.since)
+                    .bind(g.until)
+                    .bind(&g.evidence)
+                    .bind(&g.source)
+                    .bind(g.verified)
+                    .bind(g.recorded_by)
+                    .bind(g.recorded_at);
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
 pub async fn groups(db: &Db, person_id: Uuid) -> Result<Vec<GroupRow>> {
     Ok(on_pool!(db, |p| {
         sqlx::query_as::<_, GroupRow>(
@@ -302,27 +333,14 @@ pub const INSERT_CHUNK: usize = 1000;
 /// blind index) is already registered. Returns the ids actually inserted.
 pub async fn insert_many(tx: &mut Tx, rows: &[PersonRow]) -> Result<Vec<Uuid>> {
     let mut inserted = Vec::with_capacity(rows.len());
+    let backend = tx.backend();
     for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut sql = String::with_capacity(64 + chunk.len() * 80);
-        sql.push_str(
+        let sql = format!(
             "INSERT INTO persons (id, name, id_cipher, id_index, phone_cipher, phone_index, key_version, gender, birth_year, \
-             jurisdiction_code, address, sensitivity, created_by, created_at, updated_at) VALUES ",
+             jurisdiction_code, address, sensitivity, created_by, created_at, updated_at) VALUES {} \
+             ON CONFLICT (id_index) DO NOTHING RETURNING id",
+            values_list(backend, chunk.len(), 15)
         );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for k in 0..15 {
-                if k > 0 {
-                    sql.push(',');
-                }
-                sql.push('$');
-                sql.push_str(&(i * 15 + k + 1).to_string());
-            }
-            sql.push(')');
-        }
-        sql.push_str(" ON CONFLICT (id_index) DO NOTHING RETURNING id");
         let ids: Vec<Uuid> = on_tx!(tx, |c| {
             let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
             for p in chunk {

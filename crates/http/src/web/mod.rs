@@ -1,6 +1,8 @@
 //! Server-rendered pages in Simplified Chinese. Every page is readable without scripts;
 //! forms post back with a CSRF token and show errors beside the field, keeping what was typed.
 
+pub(crate) use staff_imports::{UPLOAD_LIMIT, UPLOAD_PATH, upload_routes};
+
 mod account;
 mod admin;
 mod complaints;
@@ -13,6 +15,7 @@ mod public_services;
 mod services;
 mod signup;
 mod staff;
+mod staff_imports;
 mod staff_market;
 mod staff_services;
 mod stats;
@@ -50,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(services::routes())
         .merge(staff_services::routes())
+        .merge(staff_imports::routes())
 }
 
 /// What the layout needs on every page.

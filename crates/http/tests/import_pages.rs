@@ -1,0 +1,309 @@
+//! The 数据导入 page on both databases: templates download as CSV and Excel and read back as
+//! empty imports; an upload is checked row by row and reported on the page (all-or-nothing
+//! stores nothing, skip-invalid stores the good rows, the same file twice changes nothing);
+//! facts import through the same form; the page takes files over the 2 MB form limit; the
+//! CSRF field and the staff role are required.
+
+mod common;
+mod forms;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::*;
+use forms::*;
+use tower::ServiceExt;
+
+fn cookie_header(b: &Browser) -> String {
+    b.cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+async fn fetch(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder()
+        .uri(path)
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, cookie_header(b))
+        .body(Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+}
+
+/// Posts the import form as a browser does (`multipart/form-data`, the CSRF field first
+/// unless `csrf` is None).
+async fn upload(
+    app: &App,
+    b: &Browser,
+    csrf: Option<&str>,
+    fields: &[(&str, &str)],
+    file_name: &str,
+    content: &[u8],
+) -> (StatusCode, String) {
+    let boundary = "----linghuoImportBoundary9QX3";
+    let mut body = Vec::new();
+    let mut part = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    if let Some(t) = csrf {
+        part("_csrf", t);
+    }
+    for (k, v) in fields {
+        part(k, v);
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::builder()
+        .method("POST")
+        .uri("/staff/imports/upload")
+        .header(header::HOST, "localhost")
+        .header(header::COOKIE, cookie_header(b))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let html = String::from_utf8(
+        axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert_eq!(
+        linghuo_domain::find_unmasked_pii(&html),
+        None,
+        "personal data on the report page"
+    );
+    (status, html)
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not in page"))
+        + start.len();
+    let rest = &html[i..];
+    &rest[..rest.find(end).unwrap()]
+}
+
+fn persons_csv() -> String {
+    format!(
+        "\u{feff}姓名,身份证号码,手机号码,管辖地,地址,人员类别\n\
+         王秀英,{},13912345601,小店区,平阳路1号,就业困难人员\n\
+         李建国,{},,140106,,\n\
+         张三,140105199003071235,,140105,,\n\
+         刘五,{},,140202,,\n",
+        id_number("140105", 401),
+        id_number("140106", 402),
+        id_number("140202", 403),
+    )
+}
+
+#[tokio::test]
+async fn staff_import_spreadsheets_on_the_page_and_read_the_report() {
+    each_app(|app| async move {
+        let mut acc = account(&app, "imp.page", "staff", Some("140100"), &[]).await;
+        let client = login(&app, &mut acc).await;
+        let mut b = Browser::of(&client);
+        let page = b.get(&app, "/staff/imports").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        assert!(page.html.contains("数据导入") && page.html.contains("社会保险缴费"));
+        let csrf = b.csrf.clone();
+        assert!(!csrf.is_empty());
+        assert!(
+            b.get(&app, "/staff").await.html.contains("/staff/imports"),
+            "linked from the workbench"
+        );
+
+        // Templates: the header row in CSV (with BOM) and in Excel, each an empty import.
+        for kind in [
+            "persons",
+            "registrations",
+            "businesses",
+            "tax",
+            "social-insurance",
+        ] {
+            let (s, csv) = fetch(&app, &b, &format!("/staff/imports/{kind}-template.csv")).await;
+            assert_eq!(s, StatusCode::OK);
+            assert!(
+                csv.starts_with(b"\xEF\xBB\xBF\xE8\xBA\xAB")
+                    || csv.starts_with("\u{feff}姓名".as_bytes()),
+                "{kind}"
+            );
+            let (s, xlsx) = fetch(&app, &b, &format!("/staff/imports/{kind}-template.xlsx")).await;
+            assert_eq!(s, StatusCode::OK);
+            let rows = match linghuo_service::facts_import::FactKind::parse(kind) {
+                None => linghuo_service::person_import::read_person_file("t.xlsx", &xlsx)
+                    .map(|r| r.len()),
+                Some(k) => linghuo_service::facts_import::read_fact_file(k, "t.xlsx", &xlsx)
+                    .map(|r| r.len()),
+            };
+            assert_eq!(
+                rows,
+                Ok(0),
+                "{kind}: the Excel template reads as an import with no rows"
+            );
+        }
+        assert_eq!(
+            fetch(&app, &b, "/staff/imports/pets-template.csv").await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        // All or nothing: rows 4 (check character) and 5 (another city) are reported with
+        // their column; nothing is stored.
+        let bytes = persons_csv().into_bytes();
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons"), ("mode", "all")],
+            "人员.csv",
+            &bytes,
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        assert!(html.contains("没有导入任何内容"), "{html}");
+        let table = between(&html, "<table id=\"import-problems\">", "</table>");
+        assert!(
+            table.contains("<td class=\"num\">4</td><td>身份证号码</td>"),
+            "{table}"
+        );
+        assert!(
+            table.contains("<td class=\"num\">5</td><td>管辖地</td>"),
+            "{table}"
+        );
+        assert_eq!(between(&html, "id=\"report-stored\">", "<"), "0");
+        let mut api = client;
+        assert_eq!(api.get(&app, "/api/v1/persons").await.json()["total"], 0);
+
+        // Skip invalid: the two good rows; the same file again changes nothing.
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons"), ("mode", "skip")],
+            "人员.csv",
+            &bytes,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert_eq!(between(&html, "id=\"report-stored\">", "<"), "2");
+        assert_eq!(between(&html, "id=\"report-problems\">", "<"), "2");
+        let (_, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons"), ("mode", "skip")],
+            "人员.csv",
+            &bytes,
+        )
+        .await;
+        assert_eq!(between(&html, "id=\"report-stored\">", "<"), "0");
+        assert_eq!(between(&html, "id=\"report-unchanged\">", "<"), "2");
+        assert_eq!(api.get(&app, "/api/v1/persons").await.json()["total"], 2);
+
+        // Facts through the same form: a registration for an imported person.
+        let start = app.clock.today_cst() - chrono::Duration::days(30);
+        let reg = format!(
+            "身份证号码,登记类型,开始日期,灵活就业形式\n{},灵活就业登记,{start},零工\n",
+            id_number("140105", 401)
+        );
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "registrations"), ("mode", "all")],
+            "登记.csv",
+            reg.as_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert_eq!(between(&html, "id=\"report-stored\">", "<"), "1", "{html}");
+
+        // A wrong template is named before any row is read; no file is asked for.
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "tax")],
+            "税.csv",
+            "身份证号码,年度,备注\n1,2025,x\n".as_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(
+            html.contains("id=\"import-error\"") && html.contains("备注"),
+            "{html}"
+        );
+        let (s, html) = upload(&app, &b, Some(&csrf), &[("kind", "tax")], "", b"").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(html.contains("请选择要导入的文件"), "{html}");
+
+        // Files bigger than the 2 MB form limit are taken here (blank rows are skipped) …
+        let mut big = persons_csv();
+        while big.len() < 3 * 1024 * 1024 {
+            big.push_str(",,,,,\n");
+        }
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons"), ("mode", "skip")],
+            "大文件.csv",
+            big.as_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{}", &html[..html.len().min(2000)]);
+        assert_eq!(between(&html, "id=\"report-unchanged\">", "<"), "2");
+        // … but not on other forms.
+        let (s, _) = {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/staff/imports")
+                .header(header::HOST, "localhost")
+                .header(header::COOKIE, cookie_header(&b))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "_csrf={csrf}&x={}",
+                    "a".repeat(3 * 1024 * 1024)
+                )))
+                .unwrap();
+            let resp = app.router.clone().oneshot(req).await.unwrap();
+            (resp.status(), ())
+        };
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+
+        // Without the CSRF field nothing is read; a worker may not import.
+        let (s, _) = upload(&app, &b, None, &[("kind", "persons")], "人员.csv", &bytes).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let mut w = Browser::new();
+        let page = w.get(&app, "/staff/imports").await;
+        assert_ne!(page.status, StatusCode::OK);
+        app
+    })
+    .await;
+}
