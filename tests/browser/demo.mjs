@@ -47,9 +47,9 @@ mkdirSync(SHOTS, { recursive: true });
 // Province-wide staff pages over the whole demo are the slowest in a debug build.
 const NAV_TIMEOUT = 60_000;
 
-const STAFF_PAGES = ['/staff', '/staff/market', '/staff/market/review', '/staff/market/registrations', '/staff/market/overdue', '/staff/stats'];
+const STAFF_PAGES = ['/staff', '/staff/market', '/staff/market/review', '/staff/market/registrations', '/staff/market/overdue', '/staff/stats', '/staff/imports'];
 /** Pages another engineer may not have built yet: a 404 is noted and skipped. */
-const OPTIONAL_PAGES = new Set(['/staff/stats']);
+const OPTIONAL_PAGES = new Set([]);
 
 // Each demo role: where it lands after logging in, its main pages, and pages its role may not open.
 const ROLES = [

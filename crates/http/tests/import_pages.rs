@@ -13,34 +13,7 @@ use common::*;
 use forms::*;
 use tower::ServiceExt;
 
-fn cookie_header(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-async fn fetch(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, cookie_header(b))
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    (
-        status,
-        axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-}
-
-/// Posts the import form as a browser does (`multipart/form-data`, the CSRF field first
-/// unless `csrf` is None).
+/// Posts the import form as a browser does.
 async fn upload(
     app: &App,
     b: &Browser,
@@ -49,56 +22,21 @@ async fn upload(
     file_name: &str,
     content: &[u8],
 ) -> (StatusCode, String) {
-    let boundary = "----linghuoImportBoundary9QX3";
-    let mut body = Vec::new();
-    let mut part = |name: &str, value: &str| {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    };
-    if let Some(t) = csrf {
-        part("_csrf", t);
-    }
-    for (k, v) in fields {
-        part(k, v);
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    let p = b
+        .upload(
+            app,
+            "/staff/imports/upload",
+            csrf,
+            fields,
+            file_name,
+            content,
         )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::builder()
-        .method("POST")
-        .uri("/staff/imports/upload")
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, cookie_header(b))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let html = String::from_utf8(
-        axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap();
-    assert_eq!(
-        linghuo_domain::find_unmasked_pii(&html),
-        None,
-        "personal data on the report page"
-    );
-    (status, html)
+        .await;
+    (p.status, p.html)
+}
+
+async fn fetch(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
+    b.download(app, path).await
 }
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
@@ -285,7 +223,7 @@ async fn staff_import_spreadsheets_on_the_page_and_read_the_report() {
                 .method("POST")
                 .uri("/staff/imports")
                 .header(header::HOST, "localhost")
-                .header(header::COOKIE, cookie_header(&b))
+                .header(header::COOKIE, b.cookie_header())
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(format!(
                     "_csrf={csrf}&x={}",

@@ -10,12 +10,10 @@
 mod common;
 mod forms;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use common::*;
 use forms::*;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 const PASSWORD: &str = "汾河水长流 2026 秋";
 
@@ -122,33 +120,10 @@ async fn audit_count(app: &App, event: &str) -> usize {
         .len()
 }
 
-fn cookie_header(b: &Browser) -> String {
-    b.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// A download as bytes (Excel files are not text).
 async fn download(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
-    let req = Request::builder()
-        .uri(path)
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, cookie_header(b))
-        .body(Body::empty())
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
-    (status, bytes)
+    b.download(app, path).await
 }
 
-/// Uploads a file as a browser posts a `multipart/form-data` form (the CSRF field first,
-/// unless `csrf` is None). Returns the status, the Location and the page.
 async fn upload(
     app: &App,
     b: &Browser,
@@ -157,51 +132,8 @@ async fn upload(
     file_name: &str,
     content: &[u8],
 ) -> (StatusCode, Option<String>, String) {
-    let boundary = "----linghuoTestBoundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    if let Some(t) = csrf {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header(header::HOST, "localhost")
-        .header(header::COOKIE, cookie_header(b))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_owned());
-    let html = String::from_utf8(
-        axum::body::to_bytes(resp.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap();
-    assert_eq!(linghuo_domain::find_unmasked_pii(&html), None);
-    check_forms(path, &html);
-    (status, location, html)
+    let p = b.upload(app, path, csrf, &[], file_name, content).await;
+    (p.status, p.location, p.html)
 }
 
 #[tokio::test]

@@ -56,12 +56,7 @@ impl Browser {
             .method(method)
             .uri(path)
             .header(header::HOST, "localhost");
-        let cookie = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookie = self.cookie_header();
         if !cookie.is_empty() {
             b = b.header(header::COOKIE, cookie);
         }
@@ -112,6 +107,105 @@ impl Browser {
                 "personal data in a redirect: {l}"
             );
         }
+        check_forms(path, &html);
+        Page {
+            status,
+            location,
+            html,
+        }
+    }
+
+    /// The Cookie header this browser sends.
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// A download as bytes (Excel files are not text).
+    pub async fn download(&self, app: &App, path: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let resp = app.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        (status, bytes)
+    }
+
+    /// Posts a form with a file as a browser does (`multipart/form-data`): the CSRF field
+    /// first (unless `csrf` is None), then `fields`, then the file as the part `file`. The
+    /// page is checked like every other.
+    pub async fn upload(
+        &self,
+        app: &App,
+        path: &str,
+        csrf: Option<&str>,
+        fields: &[(&str, &str)],
+        file_name: &str,
+        content: &[u8],
+    ) -> Page {
+        let boundary = "----linghuoTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let mut part = |name: &str, value: &str| {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        };
+        if let Some(t) = csrf {
+            part("_csrf", t);
+        }
+        for (k, v) in fields {
+            part(k, v);
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::HOST, "localhost")
+            .header(header::COOKIE, self.cookie_header())
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let resp = app.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
+        let html = String::from_utf8(
+            axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap();
+        assert_eq!(
+            linghuo_domain::find_unmasked_pii(&html),
+            None,
+            "unmasked personal data after uploading to {path}"
+        );
         check_forms(path, &html);
         Page {
             status,
