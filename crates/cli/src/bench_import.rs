@@ -3,9 +3,10 @@
 //! character, phones, counties, addresses, one in ten with a group — then times what staff
 //! wait for when they upload it: reading the file, checking every row, sealing ID and phone
 //! numbers, and writing them in one transaction (`Service::import_persons`, what
-//! `/staff/import` and `linghuo import persons` run), on a fresh SQLite file and a fresh
+//! `/staff/imports` and `linghuo import persons` run), on a fresh SQLite file and a fresh
 //! PostgreSQL database. The same file is then imported a second time, which must change
-//! nothing. Results go to BENCHMARKS.md (## Import).
+//! nothing. `--kind social-insurance` does the same with a file of monthly payments (12 per
+//! person) for persons imported before it, untimed. Results go to BENCHMARKS.md (## Import).
 
 use std::time::Instant;
 
@@ -24,6 +25,10 @@ pub struct BenchImportArgs {
     /// File format: csv or xlsx.
     #[arg(long, default_value = "csv")]
     pub format: String,
+    /// What the file holds: persons, or social-insurance (a payment a month for a year per
+    /// person; the persons are imported first, untimed).
+    #[arg(long, default_value = "persons")]
+    pub kind: String,
     /// Seed of the synthetic names.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -78,16 +83,56 @@ const STREETS: &[&str] = &[
 ];
 const GROUP_LABELS: &[&str] = &["就业困难人员", "高校毕业生", "返乡农民工", "退役军人"];
 
+/// Birth dates of the synthetic persons: 1962–2000, everyone of working age.
+const BIRTH_DAYS: usize = 14_000;
+
+/// The ID number of synthetic person `i`: county, birth date and sequence number all follow
+/// from `i`, so every `i` has its own.
+fn synthetic_id(i: usize) -> String {
+    let counties = counties();
+    let county = counties[i % counties.len()];
+    let rest = i / counties.len();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1962, 1, 1).expect("valid date");
+    let birth = epoch + chrono::Duration::days((rest % BIRTH_DAYS) as i64);
+    let seq = (rest / BIRTH_DAYS) % 1000;
+    let first17 = format!("{}{}{seq:03}", county.as_str(), birth.format("%Y%m%d"));
+    let check = check_char(&first17).expect("seventeen digits");
+    format!("{first17}{check}")
+}
+
+/// A social-insurance file of `rows` payments: the persons of [`person_file`] in turn, a
+/// payment a month through 2025, amounts between 400 and 1,199 yuan.
+pub fn si_file(rows: usize, xlsx: bool) -> anyhow::Result<Vec<u8>> {
+    let mut sheet = Sheet {
+        title: "社保缴费".into(),
+        headers: ["身份证号码", "缴费月份", "缴费金额"]
+            .map(String::from)
+            .to_vec(),
+        rows: Vec::with_capacity(rows),
+    };
+    for i in 0..rows {
+        let person = i / 12;
+        sheet.rows.push(vec![
+            Cell::Text(synthetic_id(person)),
+            Cell::Text(format!("2025-{:02}", i % 12 + 1)),
+            Cell::Decimal(format!("{}.{:02}", 400 + (i * 7919) % 800, i % 100)),
+        ]);
+    }
+    Ok(if xlsx {
+        to_xlsx(&sheet)?
+    } else {
+        to_csv(&sheet)
+    })
+}
+
 /// The synthetic persons file: row `i` has a distinct ID number (county, birth date and
 /// sequence number all follow from `i`) and a distinct phone.
 pub fn person_file(rows: usize, seed: u64, xlsx: bool) -> anyhow::Result<Vec<u8>> {
     let counties = counties();
-    let epoch = chrono::NaiveDate::from_ymd_opt(1962, 1, 1).expect("valid date");
-    let days = 14_000usize; // births 1962–2000: everyone of working age
     anyhow::ensure!(
-        rows <= counties.len() * days * 1000,
+        rows <= counties.len() * BIRTH_DAYS * 1000,
         "at most {} rows",
-        counties.len() * days * 1000
+        counties.len() * BIRTH_DAYS * 1000
     );
     let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut next = move || {
@@ -112,11 +157,6 @@ pub fn person_file(rows: usize, seed: u64, xlsx: bool) -> anyhow::Result<Vec<u8>
     };
     for i in 0..rows {
         let county = counties[i % counties.len()];
-        let rest = i / counties.len();
-        let birth = epoch + chrono::Duration::days((rest % days) as i64);
-        let seq = (rest / days) % 1000;
-        let first17 = format!("{}{}{seq:03}", county.as_str(), birth.format("%Y%m%d"));
-        let check = check_char(&first17).expect("seventeen digits");
         let r = next();
         let name = format!(
             "{}{}",
@@ -135,7 +175,7 @@ pub fn person_file(rows: usize, seed: u64, xlsx: bool) -> anyhow::Result<Vec<u8>
         };
         sheet.rows.push(vec![
             Cell::Text(name),
-            Cell::Text(format!("{first17}{check}")),
+            Cell::Text(synthetic_id(i)),
             Cell::Text(format!("1{}", 3_000_000_000u64 + i as u64 * 7)),
             Cell::Text(county.as_str()),
             Cell::Text(address),
@@ -195,6 +235,62 @@ pub async fn measure_person_import(
     })
 }
 
+/// Imports `persons` (untimed), then times the social-insurance file `si` twice.
+pub async fn measure_si_import(
+    db: Db,
+    persons: &[u8],
+    si: &[u8],
+    xlsx: bool,
+) -> anyhow::Result<ImportMeasure> {
+    use linghuo_service::facts_import::{FactKind, read_fact_file};
+    db.migrate().await?;
+    let svc = Service::new(
+        db.clone(),
+        Keys::generate(),
+        Config::default(),
+        Clock::system(),
+    );
+    let name = if xlsx { "file.xlsx" } else { "file.csv" };
+    let records = read_person_file(name, persons).map_err(|e| anyhow::anyhow!(e))?;
+    svc.import_persons(None, persons, records, true).await?;
+    let t = Instant::now();
+    let records =
+        read_fact_file(FactKind::SocialInsurance, name, si).map_err(|e| anyhow::anyhow!(e))?;
+    let read_s = t.elapsed().as_secs_f64();
+    let rows = records.len();
+    let t = Instant::now();
+    let first = svc
+        .import_facts(None, FactKind::SocialInsurance, si, records, true)
+        .await?;
+    let import_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        first.problems.is_empty() && first.changed == rows,
+        "the synthetic file has problems: {:?}",
+        first.problems.first()
+    );
+    let t = Instant::now();
+    let records =
+        read_fact_file(FactKind::SocialInsurance, name, si).map_err(|e| anyhow::anyhow!(e))?;
+    let second = svc
+        .import_facts(None, FactKind::SocialInsurance, si, records, true)
+        .await?;
+    let reimport_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        second.changed == 0 && second.unchanged == rows,
+        "the second import changed {} rows",
+        second.changed
+    );
+    db.close().await;
+    Ok(ImportMeasure {
+        rows,
+        read_s,
+        import_s,
+        created: first.changed,
+        reimport_s,
+        reimport_created: second.changed,
+    })
+}
+
 /// Creates a throwaway database on the PostgreSQL server at `server_url`, runs `f` on it and
 /// drops it again (also when `f` fails).
 pub async fn on_scratch_postgres<T, F, Fut>(server_url: &str, f: F) -> anyhow::Result<T>
@@ -229,20 +325,45 @@ where
     result
 }
 
+/// What a bench imports: a persons file, or a social-insurance file for persons imported
+/// before it.
+pub enum Files {
+    Persons(Vec<u8>),
+    SocialInsurance { persons: Vec<u8>, si: Vec<u8> },
+}
+
+impl Files {
+    async fn measure(&self, db: Db, xlsx: bool) -> anyhow::Result<ImportMeasure> {
+        match self {
+            Files::Persons(f) => measure_person_import(db, f, xlsx).await,
+            Files::SocialInsurance { persons, si } => {
+                measure_si_import(db, persons, si, xlsx).await
+            }
+        }
+    }
+
+    fn timed_bytes(&self) -> usize {
+        match self {
+            Files::Persons(f) => f.len(),
+            Files::SocialInsurance { si, .. } => si.len(),
+        }
+    }
+}
+
 /// Times the import on a fresh SQLite file and (unless `postgres` is "none") a fresh
 /// PostgreSQL database.
 pub async fn measure_both(
-    file: &[u8],
+    files: &Files,
     xlsx: bool,
     postgres: &str,
 ) -> anyhow::Result<(ImportMeasure, Option<ImportMeasure>)> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite:{}", dir.path().join("import.db").display());
-    let sqlite = measure_person_import(Db::connect(&url).await?, file, xlsx).await?;
+    let sqlite = files.measure(Db::connect(&url).await?, xlsx).await?;
     let pg = if postgres == "none" {
         None
     } else {
-        Some(on_scratch_postgres(postgres, |db| measure_person_import(db, file, xlsx)).await?)
+        Some(on_scratch_postgres(postgres, |db| files.measure(db, xlsx)).await?)
     };
     Ok((sqlite, pg))
 }
@@ -258,10 +379,21 @@ pub fn run(args: BenchImportArgs) -> anyhow::Result<()> {
         .build()?;
     rt.block_on(async {
         if !args.json {
-            eprintln!("import bench: writing a {}-row {} file", args.rows, args.format);
+            eprintln!(
+                "import bench: writing a {}-row {} {} file",
+                args.rows, args.kind, args.format
+            );
         }
-        let file = person_file(args.rows, args.seed, xlsx)?;
-        let (sqlite, pg) = measure_both(&file, xlsx, &args.postgres).await?;
+        let files = match args.kind.as_str() {
+            "persons" => Files::Persons(person_file(args.rows, args.seed, xlsx)?),
+            "social-insurance" => Files::SocialInsurance {
+                persons: person_file(args.rows.div_ceil(12), args.seed, xlsx)?,
+                si: si_file(args.rows, xlsx)?,
+            },
+            other => anyhow::bail!("unknown kind {other}: persons or social-insurance"),
+        };
+        let bytes = files.timed_bytes();
+        let (sqlite, pg) = measure_both(&files, xlsx, &args.postgres).await?;
         if args.json {
             let of = |m: &ImportMeasure| {
                 serde_json::json!({
@@ -277,8 +409,9 @@ pub fn run(args: BenchImportArgs) -> anyhow::Result<()> {
                 "{}",
                 serde_json::json!({
                     "rows": args.rows,
+                    "kind": args.kind,
                     "format": args.format,
-                    "file_bytes": file.len(),
+                    "file_bytes": bytes,
                     "sqlite": of(&sqlite),
                     "postgres": pg.as_ref().map(of),
                     "import_rows_per_s": pg.as_ref().map_or(sqlite.rows_per_s(), |p| p.rows_per_s().min(sqlite.rows_per_s())),
@@ -286,10 +419,11 @@ pub fn run(args: BenchImportArgs) -> anyhow::Result<()> {
             );
         } else {
             println!(
-                "{} rows, {} file of {:.1} MiB",
+                "{} rows of {}, {} file of {:.1} MiB",
                 args.rows,
+                args.kind,
                 args.format,
-                file.len() as f64 / 1048576.0
+                bytes as f64 / 1048576.0
             );
             println!("{:<44} {:>12} {:>12}", "measure", "SQLite", "PostgreSQL");
             let pg_of =
@@ -316,7 +450,7 @@ pub fn run(args: BenchImportArgs) -> anyhow::Result<()> {
                 pg_of(&|m| format!("{:.0}", m.reimport_rows_per_s())),
             );
             line(
-                "persons created by the second import",
+                "rows stored by the second import",
                 sqlite.reimport_created.to_string(),
                 pg_of(&|m| m.reimport_created.to_string()),
             );

@@ -17,7 +17,7 @@ use linghuo_domain::region::{cities, counties, province};
 use linghuo_service::{Clock, Config, Keys, Service};
 use linghuo_storage::Db;
 
-use crate::bench_import::{ImportMeasure, measure_both, on_scratch_postgres, person_file};
+use crate::bench_import::{Files, ImportMeasure, measure_both, on_scratch_postgres, person_file};
 use uuid::Uuid;
 
 #[derive(clap::Args, Debug)]
@@ -985,8 +985,8 @@ pub fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
             if progress {
                 eprintln!("import of {} persons (CSV):", args.import_rows);
             }
-            let file = person_file(args.import_rows, args.seed, false)?;
-            Some(measure_both(&file, false, &args.postgres).await?)
+            let files = Files::Persons(person_file(args.import_rows, args.seed, false)?);
+            Some(measure_both(&files, false, &args.postgres).await?)
         };
         let import_rate = import.as_ref().map(|(s, p)| {
             p.as_ref()

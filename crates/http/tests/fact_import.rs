@@ -73,6 +73,12 @@ async fn social_insurance_rows_are_reported_and_reimport_changes_nothing() {
         let (_, r) = import(&app, &mut s, "social-insurance", "si.csv", &file, false).await;
         assert_eq!((r["changed"].as_i64(), r["unchanged"].as_i64()), (Some(0), Some(2)), "{r}");
         assert_eq!(linghuo_storage::benefits::si_of(&app.svc.db, pid).await.unwrap().len(), 2);
+        // A corrected amount changes that month only.
+        let fixed = format!("身份证号码,缴费月份,缴费金额\n{me},2026-01,600.00\n{me},2026-02,650.00\n");
+        let (_, r) = import(&app, &mut s, "social-insurance", "si.csv", &fixed, true).await;
+        assert_eq!((r["changed"].as_i64(), r["unchanged"].as_i64()), (Some(1), Some(1)), "{r}");
+        let months = linghuo_storage::benefits::si_of(&app.svc.db, pid).await.unwrap();
+        assert_eq!(months.iter().map(|m| m.amount_fen).collect::<Vec<_>>(), vec![60000, 65000]);
         // Wrong columns and a truncated workbook are refused as a whole.
         let (st, r) = import(&app, &mut s, "social-insurance", "si.csv", "身份证号码,月份,金额\n", false).await;
         assert_eq!(st, StatusCode::BAD_REQUEST, "{r}");

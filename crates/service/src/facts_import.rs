@@ -210,7 +210,24 @@ impl Service {
             file_sha256: hex::encode(Sha256::digest(file_bytes)),
             ..FactImportReport::default()
         };
-        let mut persons_by_index: HashMap<Vec<u8>, Option<(Uuid, String)>> = HashMap::new();
+        // The persons the file names, looked up together: a million-row file names each person
+        // on many rows (a payment a month), and one query per person would dominate.
+        let mut index_of: HashMap<&str, Vec<u8>> = HashMap::new();
+        for (_, rec) in &records {
+            if let Some(key) = rec.get("id_number").map(|v| v.trim())
+                && !index_of.contains_key(key)
+                && let Ok(idn) = IdNumber::parse_on(key, today)
+            {
+                index_of.insert(key, self.keys.blind_index("id_number", idn.as_str()));
+            }
+        }
+        let wanted: Vec<Vec<u8>> = index_of.values().cloned().collect();
+        let persons_by_index: HashMap<Vec<u8>, (Uuid, String)> =
+            persons::ids_by_id_indexes(&self.db, &wanted)
+                .await?
+                .into_iter()
+                .map(|(index, id, county)| (index, (id, county)))
+                .collect();
         let mut seen = HashSet::new();
         let mut facts = Vec::with_capacity(records.len());
         for (line, rec) in &records {
@@ -223,21 +240,14 @@ impl Service {
                     message,
                 });
             };
-            let idn = match IdNumber::parse_on(get("id_number"), today) {
-                Ok(i) => i,
-                Err(e) => {
-                    bad("id_number", "id_number_invalid", e.to_string());
-                    continue;
-                }
-            };
-            let index = self.keys.blind_index("id_number", idn.as_str());
-            if !persons_by_index.contains_key(&index) {
-                let found = persons::by_id_index(&self.db, &index)
-                    .await?
-                    .map(|p| (p.id, p.jurisdiction_code));
-                persons_by_index.insert(index.clone(), found);
+            if let Err(e) = IdNumber::parse_on(get("id_number"), today) {
+                bad("id_number", "id_number_invalid", e.to_string());
+                continue;
             }
-            let (person_id, county) = match &persons_by_index[&index] {
+            let found = index_of
+                .get(get("id_number"))
+                .and_then(|index| persons_by_index.get(index));
+            let (person_id, county) = match found {
                 Some((id, county)) if actor.is_none_or(|a| a.may_see(county, None)) => {
                     (*id, county.clone())
                 }
@@ -533,11 +543,29 @@ impl Service {
             return Ok(report);
         }
         let mut tx = self.db.begin().await?;
+        tx.widen_cache().await?;
         let mut touched = HashSet::new();
+        // Payments and tax years, the kinds that come by the million, go in with multi-row
+        // upserts that return the rows they added or changed.
+        let mut si = Vec::new();
+        let mut tax = Vec::new();
+        let mut one_by_one = Vec::new();
         for (line, fact) in facts {
+            match fact {
+                Fact::Si(r) => si.push(r),
+                Fact::Tax(r) => tax.push(r),
+                other => one_by_one.push((line, other)),
+            }
+        }
+        let bulk = si.len() + tax.len();
+        let mut changed_persons = repo::upsert_si_many(&mut tx, &si).await?;
+        changed_persons.extend(repo::upsert_tax_many(&mut tx, &tax).await?);
+        report.changed += changed_persons.len();
+        report.unchanged += bulk - changed_persons.len();
+        touched.extend(changed_persons);
+        for (line, fact) in one_by_one {
             let (person, changed) = match fact {
-                Fact::Si(r) => (r.person_id, repo::upsert_si(&mut tx, &r).await?),
-                Fact::Tax(r) => (r.person_id, repo::upsert_tax(&mut tx, &r).await?),
+                Fact::Si(_) | Fact::Tax(_) => unreachable!("written above"),
                 Fact::Business(mut b) => {
                     let existing =
                         repo::business_by_uscc(&mut tx, b.uscc.as_deref().unwrap_or("")).await?;
@@ -601,13 +629,14 @@ impl Service {
             };
             if changed {
                 report.changed += 1;
-                if touched.insert(person) {
-                    repo::enqueue_rescreen(&mut tx, person, now).await?;
-                }
+                touched.insert(person);
             } else {
                 report.unchanged += 1;
             }
         }
+        let mut touched: Vec<Uuid> = touched.into_iter().collect();
+        touched.sort_unstable();
+        repo::enqueue_rescreen_many(&mut tx, &touched, now).await?;
         if all_or_nothing && !report.problems.is_empty() {
             tx.rollback().await?;
             report.rejected = true;
@@ -626,6 +655,7 @@ impl Service {
             event = event.region(scope.as_str());
         }
         audit::record(&mut tx, &self.keys, now, &who, event).await?;
+        tx.restore_cache().await?;
         tx.commit().await?;
         Ok(report)
     }

@@ -12,7 +12,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::{Db, Result, Tx, on_pool, on_tx};
+use crate::{Db, Result, Tx, on_pool, on_tx, values_list};
 
 // ------------------------------------------------------------------------------ registrations
 
@@ -515,6 +515,49 @@ pub async fn upsert_tax(tx: &mut Tx, r: &TaxRecordRow) -> Result<bool> {
     Ok(n == 1)
 }
 
+/// Rows per multi-row statement of the bulk writes below.
+const BULK_CHUNK: usize = 1000;
+
+/// [`upsert_tax`] for many rows (no two for the same person and year) in multi-row
+/// statements. Returns the persons of the rows that were added or changed.
+pub async fn upsert_tax_many(tx: &mut Tx, rows: &[TaxRecordRow]) -> Result<Vec<Uuid>> {
+    let backend = tx.backend();
+    let mut changed = Vec::new();
+    for chunk in rows.chunks(BULK_CHUNK) {
+        let sql = format!(
+            "INSERT INTO tax_records (person_id, year, vat_fen, urban_maintenance_fen, education_fen, local_education_fen, \
+             income_tax_fen, source, updated_at) VALUES {} \
+             ON CONFLICT (person_id, year) DO UPDATE SET vat_fen = excluded.vat_fen, \
+             urban_maintenance_fen = excluded.urban_maintenance_fen, education_fen = excluded.education_fen, \
+             local_education_fen = excluded.local_education_fen, income_tax_fen = excluded.income_tax_fen, \
+             source = excluded.source, updated_at = excluded.updated_at \
+             WHERE tax_records.vat_fen <> excluded.vat_fen OR tax_records.urban_maintenance_fen <> excluded.urban_maintenance_fen \
+             OR tax_records.education_fen <> excluded.education_fen OR tax_records.local_education_fen <> excluded.local_education_fen \
+             OR tax_records.income_tax_fen <> excluded.income_tax_fen OR tax_records.source <> excluded.source \
+             RETURNING person_id",
+            values_list(backend, chunk.len(), 9)
+        );
+        let ids: Vec<Uuid> = on_tx!(tx, |c| {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
+            for r in chunk {
+                q = q
+                    .bind(r.person_id)
+                    .bind(r.year)
+                    .bind(r.vat_fen)
+                    .bind(r.urban_maintenance_fen)
+                    .bind(r.education_fen)
+                    .bind(r.local_education_fen)
+                    .bind(r.income_tax_fen)
+                    .bind(&r.source)
+                    .bind(r.updated_at);
+            }
+            q.fetch_all(c).await
+        })?;
+        changed.extend(ids);
+    }
+    Ok(changed)
+}
+
 pub async fn tax_of(db: &Db, person_id: Uuid) -> Result<Vec<TaxRecordRow>> {
     Ok(on_pool!(db, |p| {
         sqlx::query_as::<_, TaxRecordRow>(
@@ -555,6 +598,37 @@ pub async fn upsert_si(tx: &mut Tx, r: &SiPaymentRow) -> Result<bool> {
     .map(|r| r.rows_affected())
     })?;
     Ok(n == 1)
+}
+
+/// [`upsert_si`] for many rows (no two for the same person and month) in multi-row
+/// statements. Returns the persons of the rows that were added or changed.
+pub async fn upsert_si_many(tx: &mut Tx, rows: &[SiPaymentRow]) -> Result<Vec<Uuid>> {
+    let backend = tx.backend();
+    let mut changed = Vec::new();
+    for chunk in rows.chunks(BULK_CHUNK) {
+        let sql = format!(
+            "INSERT INTO si_payments (person_id, month, amount_fen, source, updated_at) VALUES {} \
+             ON CONFLICT (person_id, month) DO UPDATE SET amount_fen = excluded.amount_fen, source = excluded.source, \
+             updated_at = excluded.updated_at \
+             WHERE si_payments.amount_fen <> excluded.amount_fen OR si_payments.source <> excluded.source \
+             RETURNING person_id",
+            values_list(backend, chunk.len(), 5)
+        );
+        let ids: Vec<Uuid> = on_tx!(tx, |c| {
+            let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()));
+            for r in chunk {
+                q = q
+                    .bind(r.person_id)
+                    .bind(&r.month)
+                    .bind(r.amount_fen)
+                    .bind(&r.source)
+                    .bind(r.updated_at);
+            }
+            q.fetch_all(c).await
+        })?;
+        changed.extend(ids);
+    }
+    Ok(changed)
 }
 
 pub async fn si_of(db: &Db, person_id: Uuid) -> Result<Vec<SiPaymentRow>> {
@@ -1499,6 +1573,25 @@ pub async fn enqueue_rescreen(tx: &mut Tx, person_id: Uuid, at: DateTime<Utc>) -
     .await
     .map(|_| ())
     })?;
+    Ok(())
+}
+
+/// [`enqueue_rescreen`] for many persons in multi-row statements.
+pub async fn enqueue_rescreen_many(tx: &mut Tx, persons: &[Uuid], at: DateTime<Utc>) -> Result<()> {
+    let backend = tx.backend();
+    for chunk in persons.chunks(BULK_CHUNK) {
+        let sql = format!(
+            "INSERT INTO rescreen_queue (person_id, queued_at) VALUES {} ON CONFLICT (person_id) DO NOTHING",
+            values_list(backend, chunk.len(), 2)
+        );
+        on_tx!(tx, |c| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for p in chunk {
+                q = q.bind(*p).bind(at);
+            }
+            q.execute(c).await.map(|_| ())
+        })?;
+    }
     Ok(())
 }
 

@@ -117,6 +117,36 @@ pub async fn by_id_tx(tx: &mut Tx, id: Uuid) -> Result<Option<PersonRow>> {
     .await)?)
 }
 
+/// The persons (id and county) of many ID blind indexes, looked up in chunks; indexes
+/// without a person are left out.
+pub async fn ids_by_id_indexes(
+    db: &Db,
+    indexes: &[Vec<u8>],
+) -> Result<Vec<(Vec<u8>, Uuid, String)>> {
+    let mut out = Vec::with_capacity(indexes.len());
+    for chunk in indexes.chunks(INSERT_CHUNK) {
+        let list = match db.backend() {
+            crate::Backend::Sqlite => vec!["?"; chunk.len()].join(","),
+            crate::Backend::Postgres => (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        let sql = format!(
+            "SELECT id_index, id, jurisdiction_code FROM persons WHERE id_index IN ({list})"
+        );
+        let rows: Vec<(Vec<u8>, Uuid, String)> = on_pool!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for i in chunk {
+                q = q.bind(i);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 pub async fn by_id_index(db: &Db, index: &[u8]) -> Result<Option<PersonRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(
         select_persons!("WHERE id_index = $1")
