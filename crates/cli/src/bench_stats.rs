@@ -1002,7 +1002,7 @@ pub fn run(args: BenchStatsArgs) -> anyhow::Result<()> {
                     "sqlite_p99_ms": sqlite.p99_ms,
                     "postgres_p50_ms": postgres.as_ref().map(|p| p.p50_ms),
                     "postgres_p99_ms": postgres.as_ref().map(|p| p.p99_ms),
-                    "province_p50_ms": sqlite.province_p50_ms,
+                    "sqlite_province_p50_ms": sqlite.province_p50_ms,
                     "postgres_province_p50_ms": postgres.as_ref().map(|p| p.province_p50_ms),
                     "import_rows": args.import_rows,
                     "import_rows_per_s": import_rate,
