@@ -245,3 +245,165 @@ async fn staff_import_spreadsheets_on_the_page_and_read_the_report() {
     })
     .await;
 }
+
+/// Any staff table downloads as Excel and CSV through /staff/export: the page is rendered for
+/// the same session, so the download holds what the page shows (masked, in region) and
+/// nothing more; only staff pages and plain table ids are taken; every download is audited.
+#[tokio::test]
+async fn staff_download_any_table_as_they_see_it() {
+    each_app(|app| async move {
+        let mut city = account(&app, "exp.city", "staff", Some("140100"), &[]).await;
+        let city = login(&app, &mut city).await;
+        let mut b = Browser::of(&city);
+        b.get(&app, "/staff/imports").await;
+        let csrf = b.csrf.clone();
+        let bytes = persons_csv().into_bytes();
+        let (s, _) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons"), ("mode", "skip")],
+            "人员.csv",
+            &bytes,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+
+        let page = b.get(&app, "/staff/persons").await;
+        let link = "/staff/export?page=/staff/persons&amp;table=person-results&amp;format=csv";
+        assert!(page.html.contains(link), "the page offers the download");
+        let (s, csv) = fetch(
+            &app,
+            &b,
+            "/staff/export?page=/staff/persons&table=person-results&format=csv",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(
+            csv.starts_with("\u{feff}姓名,身份证号码,手机号码,性别,管辖地,人员类别"),
+            "{csv}"
+        );
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+        assert!(csv.contains("王*英") && csv.contains("李*国"), "{csv}");
+        assert_eq!(
+            linghuo_domain::find_unmasked_pii(&csv),
+            None,
+            "masked as on the page"
+        );
+        let (s, xlsx) = fetch(
+            &app,
+            &b,
+            "/staff/export?page=/staff/persons&table=person-results&format=xlsx",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let t = linghuo_service::tabular::read_xlsx(&xlsx).unwrap();
+        assert_eq!(t.headers[0], "姓名");
+        assert_eq!(t.rows.len(), 2);
+
+        // A county sees only its county in the download, as on the page.
+        let mut county = account(&app, "exp.county", "staff", Some("140106"), &[]).await;
+        let county = login(&app, &mut county).await;
+        let cb = Browser::of(&county);
+        let (_, csv) = fetch(
+            &app,
+            &cb,
+            "/staff/export?page=/staff/persons&table=person-results&format=csv",
+        )
+        .await;
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains("李*国") && !csv.contains("王*英"), "{csv}");
+
+        // Only staff pages, known tables and formats; workers get nothing.
+        for bad in [
+            "/staff/export?page=/admin/users&table=users&format=csv",
+            "/staff/export?page=/staff/export&table=x&format=csv",
+            "/staff/export?page=/staff/persons&table=person-results&format=pdf",
+            "/staff/export?page=/staff/persons&table=%22x&format=csv",
+        ] {
+            assert_eq!(
+                fetch(&app, &b, bad).await.0,
+                StatusCode::BAD_REQUEST,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            fetch(
+                &app,
+                &b,
+                "/staff/export?page=/staff/persons&table=nothing&format=csv"
+            )
+            .await
+            .0,
+            StatusCode::NOT_FOUND
+        );
+        let anon = Browser::new();
+        assert_ne!(
+            fetch(
+                &app,
+                &anon,
+                "/staff/export?page=/staff/persons&table=person-results&format=csv"
+            )
+            .await
+            .0,
+            StatusCode::OK
+        );
+        let audited = linghuo_storage::audit::recent(&app.svc.db, Some("table_exported"), 100)
+            .await
+            .unwrap();
+        assert_eq!(audited.len(), 3, "each download is audited");
+
+        app
+    })
+    .await;
+}
+
+/// On a seeded demo province every 下载此表 link of the staff list pages names a table that
+/// page renders, and downloads it.
+#[tokio::test]
+async fn every_download_link_on_the_staff_pages_works() {
+    each_app(|app| async move {
+        app.svc
+            .seed_demo(linghuo_service::demo::DemoOptions {
+                workers: 400,
+                jobs: 160,
+                seed: 5,
+            })
+            .await
+            .unwrap();
+        let mut acc = account(&app, "exp.province", "staff", Some("140000"), &[]).await;
+        let staff = login(&app, &mut acc).await;
+        let mut b = Browser::of(&staff);
+        // Every 下载此表 link on the staff list pages names a table that page renders.
+        let mut checked = 0;
+        for page in [
+            "/staff",
+            "/staff/persons",
+            "/staff/registrations",
+            "/staff/payments",
+            "/staff/training",
+            "/staff/events",
+            "/staff/venues",
+            "/staff/archives",
+            "/staff/market/employers",
+            "/staff/market/registrations",
+            "/staff/market/overdue",
+        ] {
+            let page_resp = b.get(&app, page).await;
+            assert_eq!(page_resp.status, StatusCode::OK, "{page}");
+            let html = page_resp.html;
+            for part in html.split("href=\"/staff/export?").skip(1) {
+                let href = format!("/staff/export?{}", &part[..part.find('"').unwrap()])
+                    .replace("&amp;", "&");
+                let (s, bytes) = fetch(&app, &b, &href).await;
+                assert_eq!(s, StatusCode::OK, "{href} on {page}");
+                assert!(!bytes.is_empty());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 11, "{checked} links");
+        app
+    })
+    .await;
+}

@@ -197,6 +197,38 @@ fn write_xlsx(sheet: &Sheet, mut book: Workbook) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_err)
 }
 
+impl crate::Service {
+    /// Notes in the audit trail that staff downloaded a table of a page: which page, which
+    /// table, the format and how many rows (never the rows).
+    pub async fn audit_table_export(
+        &self,
+        actor: &crate::Actor,
+        page: &str,
+        table: &str,
+        format: &str,
+        rows: usize,
+    ) -> Result<()> {
+        use crate::audit::{self, AuditActor, Event};
+        let mut event = Event::new("table_exported", "page", page).detail(serde_json::json!({
+            "table": table, "format": format, "rows": rows,
+        }));
+        if let Some(scope) = actor.scope {
+            event = event.region(scope.as_str());
+        }
+        let mut tx = self.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            self.clock.now(),
+            &AuditActor::from(actor),
+            event,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod staff_imports;
 mod staff_market;
 mod staff_services;
 mod stats;
+mod table_export;
 mod work;
 
 use askama::Template;
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .merge(services::routes())
         .merge(staff_services::routes())
         .merge(staff_imports::routes())
+        .merge(table_export::routes())
 }
 
 /// What the layout needs on every page.
