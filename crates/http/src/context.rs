@@ -283,7 +283,17 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                 let is_multipart = content_type.starts_with("multipart/form-data");
                 if is_form || is_multipart {
                     let (parts, body) = req.into_parts();
-                    let Ok(bytes) = to_bytes(body, crate::body_limit(&path)).await else {
+                    let limit = crate::body_limit(&path);
+                    let Ok(bytes) = to_bytes(body, limit).await else {
+                        if is_page(&path) {
+                            return crate::web::error_page(
+                                StatusCode::PAYLOAD_TOO_LARGE,
+                                &format!(
+                                    "提交的内容超过{}MB，未被接收。请缩小文件后重试；更大的文件请联系管理员用命令行导入。",
+                                    limit / 1024 / 1024
+                                ),
+                            );
+                        }
                         return ApiError::new(
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "body_too_large",

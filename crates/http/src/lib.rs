@@ -75,6 +75,9 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .fallback(web::not_found)
+        // Bodies are limited per route above (2 MB; the upload page 16 MB) and, for forms,
+        // by the session layer as it buffers them for the CSRF check, so a page that is too
+        // big gets a page in reply, not a bare 413.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             context::session_layer,
@@ -83,9 +86,6 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            web::UPLOAD_LIMIT,
         ))
         .with_state(state)
 }

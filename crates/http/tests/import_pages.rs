@@ -234,6 +234,25 @@ async fn staff_import_spreadsheets_on_the_page_and_read_the_report() {
             (resp.status(), ())
         };
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+        // Over the page's 16 MB: a page that says so, not a bare status.
+        while big.len() < 17 * 1024 * 1024 {
+            big.push_str(&",,,,,\n".repeat(100_000));
+        }
+        let (s, html) = upload(
+            &app,
+            &b,
+            Some(&csrf),
+            &[("kind", "persons")],
+            "太大.csv",
+            big.as_bytes(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(
+            html.contains("超过16MB"),
+            "{}",
+            &html[..html.len().min(1500)]
+        );
 
         // Without the CSRF field nothing is read; a worker may not import.
         let (s, _) = upload(&app, &b, None, &[("kind", "persons")], "人员.csv", &bytes).await;
