@@ -21,6 +21,41 @@ pub struct Page {
     pub html: String,
 }
 
+/// The response as a page: no unmasked personal data in it or in its redirect, every POST
+/// form with its CSRF field and every field labelled.
+async fn checked_page(resp: axum::response::Response, what: &str, path: &str) -> Page {
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let html = String::from_utf8(
+        axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert_eq!(
+        linghuo_domain::find_unmasked_pii(&html),
+        None,
+        "unmasked personal data on {what}"
+    );
+    if let Some(l) = &location {
+        assert_eq!(
+            linghuo_domain::find_unmasked_pii(l),
+            None,
+            "personal data in a redirect: {l}"
+        );
+    }
+    check_forms(path, &html);
+    Page {
+        status,
+        location,
+        html,
+    }
+}
+
 impl Browser {
     pub fn new() -> Browser {
         Browser {
@@ -79,40 +114,12 @@ impl Browser {
                 self.cookies.push((k.to_owned(), v.to_owned()));
             }
         }
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        let html = String::from_utf8(
-            axum::body::to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .to_vec(),
-        )
-        .unwrap();
-        if let Some(i) = html.find("name=\"_csrf\" value=\"") {
-            let rest = &html[i + 20..];
+        let page = checked_page(resp, &format!("{method} {path}"), path).await;
+        if let Some(i) = page.html.find("name=\"_csrf\" value=\"") {
+            let rest = &page.html[i + 20..];
             self.csrf = rest[..rest.find('"').unwrap()].to_owned();
         }
-        assert_eq!(
-            linghuo_domain::find_unmasked_pii(&html),
-            None,
-            "unmasked personal data on {method} {path}"
-        );
-        if let Some(l) = &location {
-            assert_eq!(
-                linghuo_domain::find_unmasked_pii(l),
-                None,
-                "personal data in a redirect: {l}"
-            );
-        }
-        check_forms(path, &html);
-        Page {
-            status,
-            location,
-            html,
-        }
+        page
     }
 
     /// The Cookie header this browser sends.
@@ -189,29 +196,7 @@ impl Browser {
             .body(Body::from(body))
             .unwrap();
         let resp = app.router.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let location = resp
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned());
-        let html = String::from_utf8(
-            axum::body::to_bytes(resp.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .to_vec(),
-        )
-        .unwrap();
-        assert_eq!(
-            linghuo_domain::find_unmasked_pii(&html),
-            None,
-            "unmasked personal data after uploading to {path}"
-        );
-        check_forms(path, &html);
-        Page {
-            status,
-            location,
-            html,
-        }
+        checked_page(resp, &format!("upload to {path}"), path).await
     }
 
     pub async fn get(&mut self, app: &App, path: &str) -> Page {
