@@ -39,15 +39,6 @@ async fn fetch(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
     b.download(app, path).await
 }
 
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start:?} not in page"))
-        + start.len();
-    let rest = &html[i..];
-    &rest[..rest.find(end).unwrap()]
-}
-
 fn persons_csv() -> String {
     format!(
         "\u{feff}姓名,身份证号码,手机号码,管辖地,地址,人员类别\n\

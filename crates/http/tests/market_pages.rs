@@ -16,15 +16,6 @@ use forms::*;
 use serde_json::json;
 
 /// The text between `start` and the next `end` after it.
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start:?} not in page"))
-        + start.len();
-    let rest = &html[i..];
-    &rest[..rest.find(end).unwrap()]
-}
-
 /// The last path segment of a redirect (`/employer/posts/{id}?ok=created` → id).
 fn id_in(location: &str, prefix: &str) -> String {
     let rest = location.strip_prefix(prefix).unwrap();

@@ -18,15 +18,6 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "汾河水长流 2026 秋";
 
 /// The text between `start` and the next `end` after it.
-fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("{start:?} not in page"))
-        + start.len();
-    let rest = &html[i..];
-    &rest[..rest.find(end).unwrap()]
-}
-
 /// The id in a redirect (`/staff/benefits/{id}?ok=applied` → id).
 fn id_in(location: &str, prefix: &str) -> String {
     let rest = location

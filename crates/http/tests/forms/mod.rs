@@ -21,6 +21,16 @@ pub struct Page {
     pub html: String,
 }
 
+/// The text of `html` between the first `start` and the next `end`.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start:?} not in page"))
+        + start.len();
+    let rest = &html[i..];
+    &rest[..rest.find(end).unwrap()]
+}
+
 /// The response as a page: no unmasked personal data in it or in its redirect, every POST
 /// form with its CSRF field and every field labelled.
 async fn checked_page(resp: axum::response::Response, what: &str, path: &str) -> Page {
