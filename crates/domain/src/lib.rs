@@ -27,8 +27,8 @@ pub use id_number::{IdNumber, check_char};
 pub use masking::{find_unmasked_pii, mask_id_str, mask_name, mask_phone_str, mask_pii_in_text};
 pub use money::Money;
 pub use occupation::{
-    Occupation, occupation, occupation_categories, occupation_children, occupations,
-    resolve_occupation, search_occupations,
+    Occupation, occupation, occupation_categories, occupation_children, occupation_phrases,
+    occupations, resolve_occupation, resolve_phrase, search_occupations,
 };
 pub use phone::Phone;
 pub use region::{

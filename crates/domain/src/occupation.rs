@@ -1,35 +1,101 @@
 //! The catalogue of occupations and trades that flexible workers register
-//! under and employers post jobs for.
+//! under and employers post jobs for, and the words people use for them.
+//!
+//! The catalogue lives in `crates/domain/data/occupations.txt`. It is
+//! embedded in the binary (`include_str!`) and parsed once, at first use; a
+//! unit test parses it too, so a malformed line fails `cargo test` with the
+//! line number rather than a server at run time.
+//!
+//! # The data file
+//!
+//! One entry per line; blank lines are ignored and a line starting with `#`
+//! is a comment (a comment must be a line of its own).
+//!
+//! ```text
+//! # comment
+//! @jiazheng 家政服务 | 按小时、按次或住家，常经家政公司、门店或平台派单，多为非全日制
+//! jiazheng.baojie 家庭保洁员 | 家庭保洁 钟点工 小时工 | 打扫卫生 做家务 擦玻璃
+//! jiazheng.jiazhengyuan 家政服务员 [4-10-01-06] | 家政员 家政 保姆 | 洗衣做饭
+//! peisong.wangyue 网约配送员 [4-02-07-10] {new} | 外卖员 骑手 | 跑外卖
+//! ```
+//!
+//! * `@code name | forms hint` starts a category. The hint says, in one
+//!   short Chinese sentence, how flexible work in the field is usually
+//!   arranged and paid; trades inherit it.
+//! * `code name [大典 code] {new} | synonyms | phrases` is a trade of the
+//!   category above it. `[…]` and `{new}` are optional and come in that
+//!   order. The synonyms and the phrases are separated by spaces; either
+//!   list may be empty, and the last `|` may be left out when there are no
+//!   phrases. The name is a single word (no spaces).
+//! * Parts are separated by an ASCII `|` (a full-width `｜` is refused).
 //!
 //! # Codes
 //!
 //! Each entry has a stable ASCII code of our own: a category slug
 //! (`jiazheng`, `peisong`, …, from the pinyin of the category) and, for a
-//! trade, `category.slug` (`jiazheng.baojie`). The parent of `a.b` is `a`.
-//! Codes are stored in the database and appear in URLs, so they never change
-//! and are never reused; renaming an entry keeps its code.
+//! trade, `category.slug` (`jiazheng.baojie`), lowercase ASCII letters,
+//! digits and `_`. The parent of `a.b` is `a`, and a trade must sit below
+//! its category's `@` line. Codes are stored in the database and appear in
+//! URLs, so they never change and are never reused; renaming an entry keeps
+//! its code, and an entry that is no longer wanted stays in the file. A
+//! test lists every code ever published.
+//!
+//! # Names, synonyms and phrases
+//!
+//! * The **name** is the trade as a job post or a form would title it
+//!   (家庭保洁员, 网约配送员).
+//! * **Synonyms** are other names of the same trade that people type: the
+//!   spoken name (月嫂, 骑手, 钟点工), a longer or shorter form (快递分拣员,
+//!   分拣), the name in another city's market. [`resolve_occupation`] turns
+//!   a code, a name or a synonym into its entry, so imports and forms can
+//!   take any of them.
+//! * **Phrases** describe the work instead of naming it, mostly verb +
+//!   object, the way older workers and new arrivals ask: 修水管, 看孩子,
+//!   搬砖, 伺候月子, 摘苹果, including northern and Shanxi wording (看娃,
+//!   拾掇家, 和灰). They feed search and suggestions but never resolve a
+//!   trade on their own: "送快递" in an import file is a description, not a
+//!   trade, so [`resolve_occupation`] ignores phrases and only
+//!   [`resolve_phrase`] looks them up.
+//!
+//! Rules (each enforced by a test):
+//!
+//! * names and synonyms are unique across the whole catalogue, ignoring
+//!   ASCII case, so a name or synonym resolves to exactly one entry;
+//! * phrases are unique too, and no phrase equals any name or synonym;
+//! * no name, synonym or phrase is a single character (工, 修, 扫 would
+//!   misroute), and a word too generic to point at one trade (师傅, 打零工)
+//!   belongs nowhere;
+//! * when a word fits two trades, it goes to the one a person saying it
+//!   most likely means, and the other trade gets a more specific word.
+//!
+//! # Adding a trade
+//!
+//! 1. Find its category; if none fits, add an `@` line (at most 32
+//!    categories, each with at least five trades).
+//! 2. Pick a new code `category.pinyin_slug` that has never been used.
+//! 3. Write the line below the category: the name, the synonyms people
+//!    actually say, and a few everyday phrases for the work.
+//! 4. Run `cargo test -p linghuo-domain occupation`: it reports a
+//!    malformed line by number and any word that is already taken.
 //!
 //! # 职业分类大典 codes
 //!
-//! `dadian_code` is the code in 《中华人民共和国职业分类大典》 of the
-//! occupation the trade belongs to, filled in only where it was checked
-//! against a published national occupational skill standard (国家职业技能
-//! 标准) printing that code: 家政服务员 4-10-01-06 (2019), 养老护理员
-//! 4-10-01-05, 网约配送员 4-02-07-10 (2021), 互联网营销师 4-01-02-07 (2021),
-//! 中式烹调师 4-03-02-01 and 美容师 4-10-03-01 (standards citing the 2022
-//! edition). Where a trade is a 工种 of a larger occupation (直播销售员 of
-//! 互联网营销师, 母婴护理员 of 家政服务员) the code is that occupation's.
-//! Everything else is `None` rather than a guess; adding a code needs the
-//! same kind of source.
+//! `[4-10-01-06]` is the code in 《中华人民共和国职业分类大典》 of the
+//! occupation the trade belongs to. It is filled in only where the code was
+//! found printed in a published source — normally the national occupational
+//! skill standard (国家职业技能标准) of that occupation — and that source is
+//! named in a comment line right above the entry
+//! (`# 大典 4-10-01-06: 国家职业技能标准 家政服务员 (2019)`). Where a trade is
+//! a 工种 of a larger occupation (直播销售员 of 互联网营销师, 母婴护理员 of
+//! 家政服务员) the code is that occupation's. Everything else has no code
+//! rather than a guess.
 //!
-//! # Synonyms
-//!
-//! Synonyms are the words people actually type (月嫂, 骑手, 钟点工). Across
-//! the whole catalogue names and synonyms are unique, so
-//! [`resolve_occupation`] is unambiguous (a test enforces it); the search
-//! index in `linghuo-market` feeds on the same lists.
+//! `{new}` marks a 新职业 or 新工种 announced by the Ministry of Human
+//! Resources and Social Security since 2019; it is only set where the
+//! announcement is known.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -42,7 +108,11 @@ pub struct Occupation {
     pub parent: Option<&'static str>,
     /// 职业分类大典 code like `"4-10-01-06"`, only where verified (see module docs).
     pub dadian_code: Option<&'static str>,
+    /// Other names of the trade that people type (月嫂, 骑手, 钟点工).
     pub synonyms: &'static [&'static str],
+    /// Everyday descriptions of the work (修水管, 看孩子, 送快递); never
+    /// used to resolve a trade by [`resolve_occupation`].
+    pub phrases: &'static [&'static str],
     /// A 新职业 or 新工种 announced by the Ministry of Human Resources and
     /// Social Security since 2019 (网约配送员, 直播销售员, 社群健康助理员 …).
     pub new_occupation: bool,
@@ -82,277 +152,228 @@ impl Occupation {
     }
 }
 
-const fn category(code: &'static str, name: &'static str, forms_hint: &'static str) -> Occupation {
-    Occupation {
-        code,
-        name,
-        parent: None,
-        dadian_code: None,
-        synonyms: &[],
-        new_occupation: false,
-        forms_hint: Some(forms_hint),
+/// Where the catalogue comes from, for messages.
+const DATA_PATH: &str = "crates/domain/data/occupations.txt";
+const DATA: &str = include_str!("../data/occupations.txt");
+
+static CATALOGUE: LazyLock<Vec<Occupation>> = LazyLock::new(|| parse_or_panic(DATA_PATH, DATA));
+
+/// A line of the data file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ParseError {
+    line: usize,
+    text: String,
+    reason: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}: `{}`", self.line, self.reason, self.text)
     }
 }
 
-const fn trade(
-    parent: &'static str,
-    code: &'static str,
-    name: &'static str,
-    synonyms: &'static [&'static str],
-) -> Occupation {
-    Occupation {
-        code,
-        name,
-        parent: Some(parent),
-        dadian_code: None,
-        synonyms,
-        new_occupation: false,
-        forms_hint: None,
+fn parse_or_panic(path: &str, text: &'static str) -> Vec<Occupation> {
+    parse_catalogue(text).unwrap_or_else(|e| panic!("{path} {e}"))
+}
+
+/// A code segment: lowercase ASCII letters, digits and `_`, not empty.
+fn is_slug(segment: &str) -> bool {
+    !segment.is_empty()
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// `4-10-01-06`: one digit, then three groups of two.
+fn is_dadian_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    parts.len() == 4
+        && parts[0].len() == 1
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn word_list(part: &'static str) -> &'static [&'static str] {
+    let words: Vec<&'static str> = part.split_whitespace().collect();
+    if words.is_empty() {
+        &[]
+    } else {
+        // Parsed once per process (and in a few tests): the lists live as
+        // long as the program, like the text they point into.
+        words.leak()
     }
 }
 
-impl Occupation {
-    const fn dadian(mut self, code: &'static str) -> Occupation {
-        self.dadian_code = Some(code);
-        self
+/// Parses the data file format described in the module docs. Checks the
+/// shape of every line, the codes and their nesting; the vocabulary rules
+/// (unique words, no single characters) are checked by the tests.
+fn parse_catalogue(text: &'static str) -> Result<Vec<Occupation>, ParseError> {
+    let mut entries: Vec<Occupation> = Vec::new();
+    let mut defined_on: HashMap<&'static str, usize> = HashMap::new();
+    let mut category: Option<&'static str> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let number = i + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let err = |reason: String| ParseError {
+            line: number,
+            text: line.to_string(),
+            reason,
+        };
+        if line.contains('｜') {
+            return Err(err(
+                "a full-width ｜; separate the parts with an ASCII |".into()
+            ));
+        }
+        if line.contains('#') {
+            return Err(err(
+                "a # inside a line; a comment must be a line of its own".into(),
+            ));
+        }
+        let mut parts = line.split('|').map(str::trim);
+        let head = parts.next().unwrap_or_default();
+        let entry = if let Some(rest) = head.strip_prefix('@') {
+            let shape = "a category line is `@code name | forms hint`";
+            let (Some(hint), None) = (parts.next(), parts.next()) else {
+                return Err(err(shape.into()));
+            };
+            let mut words = rest.split_whitespace();
+            let (Some(code), Some(name), None) = (words.next(), words.next(), words.next()) else {
+                return Err(err(shape.into()));
+            };
+            if code.contains('.') || !is_slug(code) {
+                return Err(err(format!(
+                    "category code `{code}` must be lowercase ASCII letters, digits and _, without a dot"
+                )));
+            }
+            if hint.is_empty() {
+                return Err(err(format!("category {code} has no forms hint; {shape}")));
+            }
+            category = Some(code);
+            Occupation {
+                code,
+                name,
+                parent: None,
+                dadian_code: None,
+                synonyms: &[],
+                phrases: &[],
+                new_occupation: false,
+                forms_hint: Some(hint),
+            }
+        } else {
+            let shape = "a trade line is `code name [大典 code] {new} | synonyms | phrases`";
+            let (Some(synonyms), phrases, None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(err(shape.into()));
+            };
+            let mut words = head.split_whitespace();
+            let (Some(code), Some(name)) = (words.next(), words.next()) else {
+                return Err(err(format!("no name; {shape}")));
+            };
+            let mut dadian_code = None;
+            let mut new_occupation = false;
+            for word in words {
+                if let Some(d) = word.strip_prefix('[').and_then(|w| w.strip_suffix(']')) {
+                    if dadian_code.is_some() || new_occupation {
+                        return Err(err(format!("`{word}` out of place; {shape}")));
+                    }
+                    if !is_dadian_code(d) {
+                        return Err(err(format!(
+                            "`{word}` is not a 职业分类大典 code like [4-10-01-06]"
+                        )));
+                    }
+                    dadian_code = Some(d);
+                } else if word == "{new}" && !new_occupation {
+                    new_occupation = true;
+                } else {
+                    return Err(err(format!(
+                        "`{word}` after the name; a name is one word, and only [大典 code] and {{new}} may follow it"
+                    )));
+                }
+            }
+            let Some((parent, _)) = code.rsplit_once('.') else {
+                return Err(err(format!(
+                    "trade code `{code}` has no category part (category.slug)"
+                )));
+            };
+            if !code.split('.').all(is_slug) {
+                return Err(err(format!(
+                    "code `{code}` must be lowercase ASCII letters, digits and _, in dotted parts"
+                )));
+            }
+            let Some(current) = category else {
+                return Err(err("a trade before the first @category line".into()));
+            };
+            if !defined_on.contains_key(parent) {
+                return Err(err(format!("parent `{parent}` is not defined above")));
+            }
+            if code.split('.').next() != Some(current) {
+                return Err(err(format!(
+                    "`{code}` is not in @{current}, the category it is listed under"
+                )));
+            }
+            Occupation {
+                code,
+                name,
+                parent: Some(parent),
+                dadian_code,
+                synonyms: word_list(synonyms),
+                phrases: word_list(phrases.unwrap_or_default()),
+                new_occupation,
+                forms_hint: None,
+            }
+        };
+        if let Some(first) = defined_on.insert(entry.code, number) {
+            return Err(err(format!(
+                "code `{}` is already defined on line {first}",
+                entry.code
+            )));
+        }
+        entries.push(entry);
     }
-
-    const fn flagged_new(mut self) -> Occupation {
-        self.new_occupation = true;
-        self
+    if entries.is_empty() {
+        return Err(ParseError {
+            line: 0,
+            text: String::new(),
+            reason: "no entries".into(),
+        });
     }
+    Ok(entries)
 }
-
-// One entry per line reads as a table; rustfmt would explode it.
-#[rustfmt::skip]
-static CATALOGUE: &[Occupation] = &[
-    // 家政服务
-    category("jiazheng", "家政服务", "按小时、按次或住家，常经家政公司、门店或平台派单，多为非全日制"),
-    trade("jiazheng", "jiazheng.jiazhengyuan", "家政服务员", &["家政员", "家政", "保姆", "住家保姆", "家务服务员"]).dadian("4-10-01-06"),
-    trade("jiazheng", "jiazheng.baojie", "家庭保洁员", &["家庭保洁", "钟点工", "小时工", "家庭清洁", "上门保洁"]),
-    trade("jiazheng", "jiazheng.zhaohu", "家庭照护员", &["家庭照护", "居家照护"]).dadian("4-10-01-06"),
-    trade("jiazheng", "jiazheng.shouna", "整理收纳师", &["收纳师", "整理师", "收纳整理", "上门收纳"]).flagged_new(),
-    trade("jiazheng", "jiazheng.pengren", "家庭烹饪员", &["家庭厨师", "上门做饭", "做饭阿姨", "私厨"]),
-    trade("jiazheng", "jiazheng.jiadian_qingxi", "家电清洗员", &["家电清洗", "油烟机清洗", "空调清洗", "洗衣机清洗"]),
-    trade("jiazheng", "jiazheng.xiyi", "洗衣护理员", &["洗衣工", "干洗", "衣物护理", "洗衣店店员"]),
-    trade("jiazheng", "jiazheng.chongwu", "宠物照护员", &["宠物托管", "上门喂猫", "遛狗", "宠物寄养", "宠物美容"]),
-    // 养老护理
-    category("yanglao", "养老护理", "机构排班或居家上门，按月、按天或按次计酬"),
-    trade("yanglao", "yanglao.huliyuan", "养老护理员", &["养老护理工", "老人护理", "护理员", "敬老院护理"]).dadian("4-10-01-05"),
-    trade("yanglao", "yanglao.hugong", "医院护工", &["护工", "陪护", "病人陪护", "住院陪护"]),
-    trade("yanglao", "yanglao.jujia", "居家养老服务员", &["居家养老", "上门养老", "助老员"]),
-    trade("yanglao", "yanglao.jiankang_zhaohu", "健康照护师", &["健康照护", "照护师"]).flagged_new(),
-    trade("yanglao", "yanglao.nengli_pinggu", "老年人能力评估师", &["能力评估师", "老年评估"]).flagged_new(),
-    trade("yanglao", "yanglao.peizhen", "陪诊员", &["陪诊", "陪诊师", "就医陪同", "陪同就医"]),
-    trade("yanglao", "yanglao.zhucan", "老年助餐员", &["老年助餐", "助餐员", "长者食堂"]),
-    trade("yanglao", "yanglao.kangfu", "康复护理员", &["康复护理", "康复陪练", "康复助理"]),
-    // 母婴育婴
-    category("muying", "母婴育婴", "住家或白班，按月（26天）或按单计酬，多经家政公司或母婴平台"),
-    trade("muying", "muying.muying_huli", "母婴护理员", &["月嫂", "母婴护理", "产妇护理", "月子护理", "金牌月嫂"]).dadian("4-10-01-06"),
-    trade("muying", "muying.yuying", "育婴员", &["育婴师", "育儿嫂", "育儿阿姨", "带娃阿姨"]),
-    trade("muying", "muying.baoyu", "保育员", &["幼儿园保育", "保育老师", "保育阿姨"]),
-    trade("muying", "muying.tuoyu", "托育员", &["托育", "托育老师", "婴幼儿照护"]),
-    trade("muying", "muying.cuiru", "催乳师", &["催乳", "通乳", "产后催乳"]),
-    trade("muying", "muying.chankang", "产后康复师", &["产康", "产后修复", "产后康复"]),
-    trade("muying", "muying.xiaoer_tuina", "小儿推拿师", &["小儿推拿", "儿童推拿"]),
-    // 保洁绿化
-    category("baojie", "保洁绿化", "物业、园区和环卫外包岗位，按月或按天计酬，也有按面积计件的开荒保洁"),
-    trade("baojie", "baojie.baojieyuan", "保洁员", &["保洁", "清洁工", "清洁员", "保洁工", "保洁阿姨"]),
-    trade("baojie", "baojie.wuye", "物业保洁员", &["物业保洁", "楼道保洁", "写字楼保洁", "商场保洁"]),
-    trade("baojie", "baojie.kaihuang", "开荒保洁员", &["开荒保洁", "装修后保洁", "新房开荒"]),
-    trade("baojie", "baojie.waiqiang", "外墙清洗工", &["外墙清洗", "蜘蛛人", "高空清洗", "玻璃幕墙清洗"]),
-    trade("baojie", "baojie.huanwei", "环卫工", &["环卫", "清扫工", "道路保洁", "环卫工人"]),
-    trade("baojie", "baojie.lvhua", "绿化工", &["绿化", "园林工", "园艺工", "花木养护", "园林绿化"]),
-    trade("baojie", "baojie.xiaosha", "有害生物防制员", &["消杀", "消杀员", "灭鼠", "除虫", "白蚁防治"]),
-    trade("baojie", "baojie.laji_fenlei", "垃圾分类指导员", &["垃圾分类", "分类督导", "垃圾分类督导员"]),
-    // 维修安装
-    category("weixiu", "维修安装", "上门按单计费或个体经营，常经维修平台接单"),
-    trade("weixiu", "weixiu.shuidian", "水电工", &["水电", "水电维修", "管道工", "水管工", "水暖工", "水电安装"]),
-    trade("weixiu", "weixiu.diangong", "电工", &["家庭电工", "维修电工", "电路维修", "电工师傅"]),
-    trade("weixiu", "weixiu.jiadian", "家电维修工", &["家电维修", "空调维修", "冰箱维修", "洗衣机维修", "热水器维修"]),
-    trade("weixiu", "weixiu.kongtiao", "空调安装工", &["空调安装", "空调移机", "装空调"]),
-    trade("weixiu", "weixiu.kaisuo", "开锁换锁师", &["开锁", "换锁", "锁匠", "开锁师傅"]),
-    trade("weixiu", "weixiu.shouji", "手机维修员", &["手机维修", "修手机", "换屏"]),
-    trade("weixiu", "weixiu.diannao", "电脑维修员", &["电脑维修", "修电脑", "装系统"]),
-    trade("weixiu", "weixiu.qiche", "汽车维修工", &["汽修", "修车", "汽车修理工", "汽修工"]),
-    trade("weixiu", "weixiu.diandongche", "电动车维修工", &["电动车维修", "修电动车", "电瓶车维修", "摩托车维修"]),
-    trade("weixiu", "weixiu.fangshui", "防水补漏工", &["防水", "补漏", "防水工", "屋顶补漏"]),
-    trade("weixiu", "weixiu.jiaju", "家具安装工", &["家具安装", "家具组装", "装家具", "家具维修"]),
-    trade("weixiu", "weixiu.kuandai", "宽带安装维护员", &["宽带安装", "装宽带", "网络布线", "装网线"]),
-    trade("weixiu", "weixiu.anfang", "安防设备安装工", &["监控安装", "装监控", "门禁安装", "智能门锁安装"]),
-    // 建筑装修
-    category("jianzhu", "建筑装修", "按天（点工）或按工程量（包工）计酬，常随班组流动"),
-    trade("jianzhu", "jianzhu.wagong", "瓦工", &["泥瓦工", "泥工", "瓷砖工", "贴砖", "铺砖"]),
-    trade("jianzhu", "jianzhu.qizhu", "砌筑工", &["砌墙", "砌砖工", "砌筑"]),
-    trade("jianzhu", "jianzhu.mugong", "木工", &["木匠", "装修木工", "木工师傅"]),
-    trade("jianzhu", "jianzhu.youqi", "油漆工", &["油工", "刷漆", "涂料工", "刷墙"]),
-    trade("jianzhu", "jianzhu.hangong", "焊工", &["电焊工", "电焊", "气焊", "焊接工"]),
-    trade("jianzhu", "jianzhu.gangjin", "钢筋工", &["绑钢筋", "钢筋绑扎"]),
-    trade("jianzhu", "jianzhu.hunningtu", "混凝土工", &["打灰", "浇筑工", "混凝土浇筑"]),
-    trade("jianzhu", "jianzhu.jiazi", "架子工", &["搭架子", "脚手架", "脚手架工"]),
-    trade("jianzhu", "jianzhu.pugong", "建筑普工", &["小工", "力工", "壮工", "工地小工"]),
-    trade("jianzhu", "jianzhu.diaoding", "吊顶工", &["吊顶", "石膏板", "龙骨吊顶"]),
-    trade("jianzhu", "jianzhu.tadiao", "塔吊司机", &["塔吊", "塔式起重机司机", "塔吊司索工", "信号工"]),
-    trade("jianzhu", "jianzhu.zhuangpeishi", "装配式建筑施工员", &["装配式施工", "装配式建筑"]).flagged_new(),
-    // 搬运物流
-    category("banyun", "搬运物流", "按天、按车或计件，旺季（电商大促、春节）临时用工多"),
-    trade("banyun", "banyun.banjia", "搬家工", &["搬家", "搬家师傅", "搬家工人"]),
-    trade("banyun", "banyun.zhuangxie", "装卸工", &["装卸", "搬运工", "卸货", "装车"]),
-    trade("banyun", "banyun.cangguan", "仓库管理员", &["仓管", "库管", "仓库管理"]),
-    trade("banyun", "banyun.fenjian", "分拣员", &["分拣", "快递分拣", "包裹分拣", "分拣工"]),
-    trade("banyun", "banyun.dabao", "打包员", &["打包", "包装工", "电商打包"]),
-    trade("banyun", "banyun.chache", "叉车司机", &["叉车", "叉车工", "叉车驾驶员"]),
-    trade("banyun", "banyun.kuaidi", "快递员", &["快递", "快递小哥", "收派员", "快递派送"]),
-    trade("banyun", "banyun.lihuo", "理货员", &["理货", "补货员", "上架员"]),
-    // 配送外卖
-    category("peisong", "配送外卖", "平台接单、按单计酬，多为众包或专送，时间自主"),
-    trade("peisong", "peisong.wangyue", "网约配送员", &["外卖", "外卖员", "骑手", "外卖骑手", "送外卖", "外卖小哥", "美团骑手", "众包骑手"]).dadian("4-02-07-10").flagged_new(),
-    trade("peisong", "peisong.paotui", "跑腿员", &["跑腿", "同城跑腿", "帮买帮送", "代买"]),
-    trade("peisong", "peisong.tongcheng", "同城配送员", &["同城配送", "即时配送", "同城速递"]),
-    trade("peisong", "peisong.songshui", "送水工", &["送水", "桶装水配送", "送桶装水"]),
-    trade("peisong", "peisong.shengxian", "生鲜配送员", &["生鲜配送", "买菜配送", "送菜"]),
-    trade("peisong", "peisong.tuancan", "团餐配送员", &["团餐配送", "送餐", "学生餐配送"]),
-    // 出行运输
-    category("chuxing", "出行运输", "平台接单或挂靠车队，按单或按趟计酬，多自备车辆"),
-    trade("chuxing", "chuxing.wangyueche", "网约车司机", &["网约车", "专车", "专车司机", "快车司机", "顺风车司机"]),
-    trade("chuxing", "chuxing.chuzuche", "出租车司机", &["出租车", "的哥", "的姐", "出租司机"]),
-    trade("chuxing", "chuxing.daijia", "代驾司机", &["代驾", "酒后代驾", "代驾员"]),
-    trade("chuxing", "chuxing.huoche", "货车司机", &["货运司机", "卡车司机", "货车驾驶员", "跑货运", "拉货司机"]),
-    trade("chuxing", "chuxing.banche", "班车司机", &["通勤班车", "班车", "包车司机"]),
-    trade("chuxing", "chuxing.jiaolian", "驾驶陪练员", &["陪驾", "驾驶陪练", "驾校教练", "学车教练"]),
-    trade("chuxing", "chuxing.xiche", "洗车工", &["洗车", "汽车美容", "洗车店"]),
-    trade("chuxing", "chuxing.tingche", "停车管理员", &["停车收费员", "停车场管理", "停车管理"]),
-    // 餐饮服务
-    category("canyin", "餐饮服务", "小时工、周末工和宴席临时工常见，按小时或按天计酬"),
-    trade("canyin", "canyin.zhongcan", "中式烹调师", &["厨师", "炒菜师傅", "中餐厨师", "大厨", "厨子"]).dadian("4-03-02-01"),
-    trade("canyin", "canyin.miandian", "中式面点师", &["面点师", "面点", "白案", "面食师傅", "拉面师傅"]),
-    trade("canyin", "canyin.xidian", "西式面点师", &["烘焙师", "蛋糕师", "面包师", "烘焙"]),
-    trade("canyin", "canyin.fuwuyuan", "餐厅服务员", &["服务员", "传菜员", "餐饮服务员", "点餐员"]),
-    trade("canyin", "canyin.bangchu", "厨房帮工", &["帮厨", "切配", "洗碗工", "厨房杂工", "配菜员"]),
-    trade("canyin", "canyin.kafei", "咖啡师", &["咖啡", "咖啡店员"]),
-    trade("canyin", "canyin.chayi", "茶艺师", &["茶艺", "茶艺员", "茶馆服务员"]),
-    trade("canyin", "canyin.yinpin", "饮品制作员", &["奶茶师", "奶茶", "调饮师", "奶茶店员"]),
-    trade("canyin", "canyin.shaokao", "烧烤师", &["烧烤", "烤串师傅", "撸串"]),
-    trade("canyin", "canyin.yingyang_peican", "营养配餐员", &["配餐员", "营养配餐", "食堂配餐"]),
-    trade("canyin", "canyin.yanxi", "宴席服务员", &["宴席", "流水席", "酒席帮工", "婚宴服务员"]),
-    // 美容美发
-    category("meirong", "美容美发", "门店提成、租赁工位或上门服务，多为个体经营"),
-    trade("meirong", "meirong.meifa", "美发师", &["理发师", "理发", "剪头", "发型师", "剃头"]),
-    trade("meirong", "meirong.meirongshi", "美容师", &["美容", "皮肤管理", "皮肤管理师", "美容院"]).dadian("4-10-03-01"),
-    trade("meirong", "meirong.meijia", "美甲师", &["美甲", "美睫", "美睫师"]),
-    trade("meirong", "meirong.huazhuang", "化妆师", &["化妆", "跟妆", "新娘跟妆", "造型师"]),
-    trade("meirong", "meirong.anmo", "保健按摩师", &["按摩", "推拿", "按摩师", "推拿师"]),
-    trade("meirong", "meirong.zuliao", "足疗师", &["足疗", "足浴", "修脚", "修脚师"]),
-    trade("meirong", "meirong.wenxiu", "纹绣师", &["纹绣", "纹眉", "半永久"]),
-    // 零售与直播电商
-    category("lingshou", "零售与直播电商", "门店小时工、促销临时工，或在直播、网店平台上个体经营"),
-    trade("lingshou", "lingshou.zhibo", "直播销售员", &["直播", "带货主播", "主播", "直播带货", "直播销售", "电商主播", "互联网营销师"]).dadian("4-01-02-07").flagged_new(),
-    trade("lingshou", "lingshou.xuanpin", "选品员", &["选品", "直播选品", "电商选品"]).dadian("4-01-02-07").flagged_new(),
-    trade("lingshou", "lingshou.shipin_chuangtui", "视频创推员", &["短视频推广", "短视频带货", "视频带货"]).dadian("4-01-02-07").flagged_new(),
-    trade("lingshou", "lingshou.wangdian", "网店店主", &["网店", "开网店", "电商创业", "网店运营"]),
-    trade("lingshou", "lingshou.yingyeyuan", "营业员", &["售货员", "店员", "导购", "导购员"]),
-    trade("lingshou", "lingshou.shouyin", "收银员", &["收银", "收银台"]),
-    trade("lingshou", "lingshou.tuanzhang", "社区团购团长", &["团长", "社区团购", "团购团长"]),
-    trade("lingshou", "lingshou.tanwei", "摊位经营者", &["摆摊", "地摊", "流动摊贩", "夜市摊主", "早餐摊"]),
-    trade("lingshou", "lingshou.cuxiao", "促销员", &["促销", "推销员", "地推", "地推员"]),
-    // 农业
-    category("nongye", "农业", "季节性务工、按天或计件，或以家庭农场、合作社形式经营"),
-    trade("nongye", "nongye.zhongzhi", "农作物种植工", &["种地", "种植", "种粮", "杂粮种植"]),
-    trade("nongye", "nongye.shucai", "设施蔬菜种植工", &["大棚种菜", "大棚", "温室种植", "蔬菜种植"]),
-    trade("nongye", "nongye.guoshu", "果树工", &["果园管理", "剪枝", "果树修剪", "果农"]),
-    trade("nongye", "nongye.caizhai", "季节性采摘工", &["采摘", "摘果", "收割帮工", "摘苹果"]),
-    trade("nongye", "nongye.xumu", "畜禽饲养员", &["养殖", "养猪", "养鸡", "养牛", "养羊", "饲养员"]),
-    trade("nongye", "nongye.nongji", "农机手", &["农机驾驶员", "收割机手", "拖拉机手", "农机操作"]),
-    trade("nongye", "nongye.wurenji", "无人机驾驶员", &["飞手", "植保无人机", "无人机飞手", "无人机植保"]).flagged_new(),
-    trade("nongye", "nongye.jingliren", "农业经理人", &["合作社经理", "农场经理"]).flagged_new(),
-    trade("nongye", "nongye.nongcun_dianshang", "农村电商服务员", &["农村电商", "电商服务站", "农产品网销"]),
-    // 安保
-    category("anbao", "安保", "保安公司派驻，按月或按班计酬；大型活动多临时用工"),
-    trade("anbao", "anbao.baoan", "保安员", &["保安", "门卫", "安保员"]),
-    trade("anbao", "anbao.xunluo", "巡逻员", &["巡逻", "夜巡", "巡防员"]),
-    trade("anbao", "anbao.huodong", "活动执勤员", &["活动安保", "大型活动安保", "临时安保", "赛事安保"]),
-    trade("anbao", "anbao.jiankong", "监控值机员", &["监控员", "安防监控", "监控值班"]),
-    trade("anbao", "anbao.xiaokong", "消防设施操作员", &["消控员", "消防中控", "消防设施操作", "消防值班"]),
-    trade("anbao", "anbao.anjian", "安检员", &["安检", "安检员工"]),
-    trade("anbao", "anbao.xieguan", "交通协管员", &["协管员", "交通协管", "路口协管"]),
-    // 教育培训
-    category("jiaoyu", "教育培训", "按课时计酬，上门、线上或机构兼职"),
-    trade("jiaoyu", "jiaoyu.jiajiao", "家庭教师", &["家教", "上门家教", "辅导老师", "一对一辅导"]),
-    trade("jiaoyu", "jiaoyu.tuoguan", "托管辅导员", &["托管", "课后托管", "作业辅导", "小饭桌"]),
-    trade("jiaoyu", "jiaoyu.yishu", "艺术培训教师", &["钢琴老师", "美术老师", "舞蹈老师", "声乐老师", "艺术培训"]),
-    trade("jiaoyu", "jiaoyu.shufa", "书法教师", &["书法老师", "练字", "书法培训"]),
-    trade("jiaoyu", "jiaoyu.zhineng", "职业技能培训师", &["技能培训", "培训讲师", "实训老师"]),
-    trade("jiaoyu", "jiaoyu.jiating_jiaoyu", "家庭教育指导师", &["家庭教育", "家庭教育指导"]),
-    trade("jiaoyu", "jiaoyu.xianshang", "在线教育辅导员", &["网课老师", "线上辅导", "助教", "在线辅导"]),
-    trade("jiaoyu", "jiaoyu.yanxue", "研学旅行指导师", &["研学导师", "研学", "研学旅行"]),
-    // 社区健康
-    category("jiankang", "社区健康", "社区、机构兼职或上门服务，按次或按月计酬"),
-    trade("jiankang", "jiankang.shequn", "社群健康助理员", &["社群健康", "健康助理", "社区健康助理"]).flagged_new(),
-    trade("jiankang", "jiankang.guanli", "健康管理师", &["健康管理", "慢病管理"]),
-    trade("jiankang", "jiankang.yingyang", "公共营养师", &["营养师", "营养指导"]),
-    trade("jiankang", "jiankang.xinli", "心理咨询员", &["心理咨询", "心理咨询师", "心理疏导"]),
-    trade("jiankang", "jiankang.liliao", "中医理疗员", &["理疗", "艾灸", "刮痧", "拔罐", "理疗师"]),
-    trade("jiankang", "jiankang.yiyao", "医药商品购销员", &["药店店员", "药店营业员", "医药代表"]),
-    trade("jiankang", "jiankang.jiayi", "家庭医生助理", &["家医助理", "签约服务助理"]),
-    // 文体娱乐
-    category("wenti", "文体娱乐", "按场次、课时或项目计酬，多为自由职业"),
-    trade("wenti", "wenti.jianshen", "健身教练", &["私教", "私人教练", "健身私教", "瑜伽教练"]),
-    trade("wenti", "wenti.youyong", "游泳教练", &["游泳", "救生员", "游泳救生员"]),
-    trade("wenti", "wenti.shehui_tiyu", "社会体育指导员", &["全民健身指导", "广场舞教练", "体育指导员"]),
-    trade("wenti", "wenti.yanchu", "演出人员", &["驻唱", "歌手", "乐手", "演员", "群众演员"]),
-    trade("wenti", "wenti.xiqu", "戏曲演员", &["晋剧", "晋剧演员", "戏曲", "唱戏", "蒲剧"]),
-    trade("wenti", "wenti.siyi", "婚礼主持人", &["司仪", "婚礼司仪", "主持人", "婚庆主持"]),
-    trade("wenti", "wenti.sheying", "摄影师", &["摄影", "跟拍", "婚纱摄影", "摄像"]),
-    trade("wenti", "wenti.daoyou", "导游", &["地陪", "讲解员", "景区讲解", "导游员"]),
-    trade("wenti", "wenti.dianjing", "电子竞技员", &["电竞", "电竞选手", "职业电竞"]).flagged_new(),
-    // 制造加工
-    category("zhizao", "制造加工", "工厂临时工、小时工、计件工，或居家承接外发手工活"),
-    trade("zhizao", "zhizao.pugong", "生产线操作工", &["普工", "流水线工人", "操作工", "流水线", "计件工"]),
-    trade("zhizao", "zhizao.fengren", "缝纫工", &["缝纫", "裁缝", "制衣工", "车缝工"]),
-    trade("zhizao", "zhizao.zhijian", "质检员", &["质检", "检验员", "品检"]),
-    trade("zhizao", "zhizao.shougongyi", "手工艺制作者", &["手工艺", "剪纸", "面塑", "布艺", "手工编织"]),
-    trade("zhizao", "zhizao.waifa", "居家手工加工", &["手工外发", "居家手工", "外发加工", "串珠"]),
-    trade("zhizao", "zhizao.shipin", "食品加工工", &["食品加工", "面食加工", "月饼加工", "食品厂"]),
-    trade("zhizao", "zhizao.qiangong", "钳工", &["装配钳工", "维修钳工"]),
-    trade("zhizao", "zhizao.chegong", "车工", &["数控车工", "车床工", "数控操作工"]),
-    trade("zhizao", "zhizao.zhuangpei", "装配工", &["组装工", "电子装配", "组装"]),
-    // 信息技术与数字服务
-    category("shuzi", "信息技术与数字服务", "远程、按项目或按件计酬，常经众包平台接单"),
-    trade("shuzi", "shuzi.biaozhu", "数据标注员", &["数据标注", "标注员", "AI标注", "图片标注"]).flagged_new(),
-    trade("shuzi", "shuzi.ai_xunlian", "人工智能训练师", &["AI训练师", "人工智能训练", "大模型训练师"]).flagged_new(),
-    trade("shuzi", "shuzi.quanmeiti", "全媒体运营师", &["新媒体运营", "公众号运营", "自媒体运营", "短视频运营"]).flagged_new(),
-    trade("shuzi", "shuzi.chengxuyuan", "软件开发工程师", &["程序员", "软件开发", "网站开发", "前端开发", "后端开发"]),
-    trade("shuzi", "shuzi.sheji", "平面设计师", &["平面设计", "美工", "海报设计", "UI设计"]),
-    trade("shuzi", "shuzi.jianji", "视频剪辑师", &["剪辑", "视频剪辑", "后期制作", "剪辑师"]),
-    trade("shuzi", "shuzi.kefu", "客服专员", &["客服", "在线客服", "电话客服", "远程客服", "电商客服"]),
-    trade("shuzi", "shuzi.fanyi", "翻译", &["笔译", "口译", "翻译员"]),
-    trade("shuzi", "shuzi.luru", "数据录入员", &["录入员", "打字员", "数据录入", "文字录入"]),
-    trade("shuzi", "shuzi.wenan", "文案写手", &["文案", "撰稿", "写手", "文案策划"]),
-    trade("shuzi", "shuzi.yunwei", "网络运维员", &["网管", "运维", "网络维护"]),
-];
 
 struct Index {
     by_code: HashMap<&'static str, usize>,
     /// Names and synonyms (unique across the catalogue, tested).
     by_word: HashMap<&'static str, usize>,
+    /// Lowercased phrases (unique, tested).
+    by_phrase: HashMap<String, usize>,
 }
 
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
     let mut by_code = HashMap::new();
     let mut by_word = HashMap::new();
+    let mut by_phrase = HashMap::new();
     for (i, o) in CATALOGUE.iter().enumerate() {
         by_code.insert(o.code, i);
         by_word.entry(o.name).or_insert(i);
         for s in o.synonyms {
             by_word.entry(*s).or_insert(i);
         }
+        for p in o.phrases {
+            by_phrase.entry(p.to_lowercase()).or_insert(i);
+        }
     }
-    Index { by_code, by_word }
+    Index {
+        by_code,
+        by_word,
+        by_phrase,
+    }
 });
 
 /// The whole catalogue: categories, each followed by its trades.
 pub fn occupations() -> &'static [Occupation] {
-    CATALOGUE
+    &CATALOGUE
 }
 
 /// The top-level categories in catalogue order.
@@ -381,9 +402,19 @@ pub fn occupation_children(code: &str) -> Vec<&'static Occupation> {
         .collect()
 }
 
+/// Every phrase of the catalogue with its trade, in catalogue order: the
+/// everyday descriptions of work (修水管 → 水电工) for search vocabularies
+/// and segmentation dictionaries.
+pub fn occupation_phrases() -> impl Iterator<Item = (&'static str, &'static Occupation)> {
+    occupations()
+        .iter()
+        .flat_map(|o| o.phrases.iter().map(move |p| (*p, o)))
+}
+
 /// Resolves a code, an exact name or a synonym: `"jiazheng.baojie"`,
 /// `"家庭保洁员"`, `"钟点工"`. Whitespace and full-width letters are
 /// forgiven; ASCII codes and synonyms (`AI标注`) match case-insensitively.
+/// Phrases are not names and do not resolve here (see [`resolve_phrase`]).
 pub fn resolve_occupation(name_or_code: &str) -> Option<&'static Occupation> {
     let key = crate::input::compact(name_or_code);
     if key.is_empty() {
@@ -401,20 +432,46 @@ pub fn resolve_occupation(name_or_code: &str) -> Option<&'static Occupation> {
     })
 }
 
-/// Trades whose name or a synonym contains `query` (a plain substring match
-/// for pick-lists and form autocompletion; ranked search lives in the market
-/// crate). Exact resolutions come first.
+/// The trade an exact everyday phrase describes: `"修水管"` → 水电工,
+/// `"看孩子"` → 育婴员. Whitespace and full-width letters are forgiven, as
+/// in [`resolve_occupation`]; anything but a whole phrase gives `None`.
+pub fn resolve_phrase(text: &str) -> Option<&'static Occupation> {
+    let key = crate::input::compact(text).to_lowercase();
+    INDEX.by_phrase.get(&key).map(|&i| &CATALOGUE[i])
+}
+
+/// Trades whose name, a synonym or a phrase contains `query` (a plain
+/// substring match for pick-lists, form autocompletion and "did you mean";
+/// ranked search lives in the market crate). Exact resolutions come first,
+/// then an exact phrase, then name and synonym matches, then phrase matches.
 pub fn search_occupations(query: &str) -> Vec<&'static Occupation> {
     let q = crate::input::compact(query).to_lowercase();
     if q.is_empty() {
         return Vec::new();
     }
-    let exact = resolve_occupation(&q);
-    let mut found: Vec<&'static Occupation> = exact.into_iter().collect();
-    for o in CATALOGUE.iter().filter(|o| !o.is_category()) {
-        let hit = o.name.contains(&q) || o.synonyms.iter().any(|s| s.to_lowercase().contains(&q));
-        if hit && !found.iter().any(|f| f.code == o.code) {
+    let mut found: Vec<&'static Occupation> = Vec::new();
+    let mut push = |o: &'static Occupation| {
+        if !found.iter().any(|f| f.code == o.code) {
             found.push(o);
+        }
+    };
+    if let Some(o) = resolve_occupation(&q) {
+        push(o);
+    }
+    if let Some(o) = resolve_phrase(&q) {
+        push(o);
+    }
+    let trades = || CATALOGUE.iter().filter(|o| !o.is_category());
+    for o in trades() {
+        if o.name.to_lowercase().contains(&q)
+            || o.synonyms.iter().any(|s| s.to_lowercase().contains(&q))
+        {
+            push(o);
+        }
+    }
+    for o in trades() {
+        if o.phrases.iter().any(|p| p.to_lowercase().contains(&q)) {
+            push(o);
         }
     }
     found
@@ -427,192 +484,140 @@ mod tests {
 
     /// Every code of the catalogue as it stood before the data file (184
     /// entries). Codes live in databases and URLs: none may disappear.
+    #[rustfmt::skip]
     const CODES_BEFORE_THE_DATA_FILE: [&str; 184] = [
-        "jiazheng",
-        "jiazheng.jiazhengyuan",
-        "jiazheng.baojie",
-        "jiazheng.zhaohu",
-        "jiazheng.shouna",
-        "jiazheng.pengren",
-        "jiazheng.jiadian_qingxi",
-        "jiazheng.xiyi",
-        "jiazheng.chongwu",
-        "yanglao",
-        "yanglao.huliyuan",
-        "yanglao.hugong",
-        "yanglao.jujia",
-        "yanglao.jiankang_zhaohu",
-        "yanglao.nengli_pinggu",
-        "yanglao.peizhen",
-        "yanglao.zhucan",
-        "yanglao.kangfu",
-        "muying",
-        "muying.muying_huli",
-        "muying.yuying",
-        "muying.baoyu",
-        "muying.tuoyu",
-        "muying.cuiru",
-        "muying.chankang",
-        "muying.xiaoer_tuina",
-        "baojie",
-        "baojie.baojieyuan",
-        "baojie.wuye",
-        "baojie.kaihuang",
-        "baojie.waiqiang",
-        "baojie.huanwei",
-        "baojie.lvhua",
-        "baojie.xiaosha",
-        "baojie.laji_fenlei",
-        "weixiu",
-        "weixiu.shuidian",
-        "weixiu.diangong",
-        "weixiu.jiadian",
-        "weixiu.kongtiao",
-        "weixiu.kaisuo",
-        "weixiu.shouji",
-        "weixiu.diannao",
-        "weixiu.qiche",
-        "weixiu.diandongche",
-        "weixiu.fangshui",
-        "weixiu.jiaju",
-        "weixiu.kuandai",
-        "weixiu.anfang",
-        "jianzhu",
-        "jianzhu.wagong",
-        "jianzhu.qizhu",
-        "jianzhu.mugong",
-        "jianzhu.youqi",
-        "jianzhu.hangong",
-        "jianzhu.gangjin",
-        "jianzhu.hunningtu",
-        "jianzhu.jiazi",
-        "jianzhu.pugong",
-        "jianzhu.diaoding",
-        "jianzhu.tadiao",
-        "jianzhu.zhuangpeishi",
-        "banyun",
-        "banyun.banjia",
-        "banyun.zhuangxie",
-        "banyun.cangguan",
-        "banyun.fenjian",
-        "banyun.dabao",
-        "banyun.chache",
-        "banyun.kuaidi",
-        "banyun.lihuo",
-        "peisong",
-        "peisong.wangyue",
-        "peisong.paotui",
-        "peisong.tongcheng",
-        "peisong.songshui",
-        "peisong.shengxian",
-        "peisong.tuancan",
-        "chuxing",
-        "chuxing.wangyueche",
-        "chuxing.chuzuche",
-        "chuxing.daijia",
-        "chuxing.huoche",
-        "chuxing.banche",
-        "chuxing.jiaolian",
-        "chuxing.xiche",
-        "chuxing.tingche",
-        "canyin",
-        "canyin.zhongcan",
-        "canyin.miandian",
-        "canyin.xidian",
-        "canyin.fuwuyuan",
-        "canyin.bangchu",
-        "canyin.kafei",
-        "canyin.chayi",
-        "canyin.yinpin",
-        "canyin.shaokao",
-        "canyin.yingyang_peican",
-        "canyin.yanxi",
-        "meirong",
-        "meirong.meifa",
-        "meirong.meirongshi",
-        "meirong.meijia",
-        "meirong.huazhuang",
-        "meirong.anmo",
-        "meirong.zuliao",
-        "meirong.wenxiu",
-        "lingshou",
-        "lingshou.zhibo",
-        "lingshou.xuanpin",
-        "lingshou.shipin_chuangtui",
-        "lingshou.wangdian",
-        "lingshou.yingyeyuan",
-        "lingshou.shouyin",
-        "lingshou.tuanzhang",
-        "lingshou.tanwei",
-        "lingshou.cuxiao",
-        "nongye",
-        "nongye.zhongzhi",
-        "nongye.shucai",
-        "nongye.guoshu",
-        "nongye.caizhai",
-        "nongye.xumu",
-        "nongye.nongji",
-        "nongye.wurenji",
-        "nongye.jingliren",
-        "nongye.nongcun_dianshang",
-        "anbao",
-        "anbao.baoan",
-        "anbao.xunluo",
-        "anbao.huodong",
-        "anbao.jiankong",
-        "anbao.xiaokong",
-        "anbao.anjian",
-        "anbao.xieguan",
-        "jiaoyu",
-        "jiaoyu.jiajiao",
-        "jiaoyu.tuoguan",
-        "jiaoyu.yishu",
-        "jiaoyu.shufa",
-        "jiaoyu.zhineng",
-        "jiaoyu.jiating_jiaoyu",
-        "jiaoyu.xianshang",
-        "jiaoyu.yanxue",
-        "jiankang",
-        "jiankang.shequn",
-        "jiankang.guanli",
-        "jiankang.yingyang",
-        "jiankang.xinli",
-        "jiankang.liliao",
-        "jiankang.yiyao",
-        "jiankang.jiayi",
-        "wenti",
-        "wenti.jianshen",
-        "wenti.youyong",
-        "wenti.shehui_tiyu",
-        "wenti.yanchu",
-        "wenti.xiqu",
-        "wenti.siyi",
-        "wenti.sheying",
-        "wenti.daoyou",
-        "wenti.dianjing",
-        "zhizao",
-        "zhizao.pugong",
-        "zhizao.fengren",
-        "zhizao.zhijian",
-        "zhizao.shougongyi",
-        "zhizao.waifa",
-        "zhizao.shipin",
-        "zhizao.qiangong",
-        "zhizao.chegong",
-        "zhizao.zhuangpei",
-        "shuzi",
-        "shuzi.biaozhu",
-        "shuzi.ai_xunlian",
-        "shuzi.quanmeiti",
-        "shuzi.chengxuyuan",
-        "shuzi.sheji",
-        "shuzi.jianji",
-        "shuzi.kefu",
-        "shuzi.fanyi",
-        "shuzi.luru",
-        "shuzi.wenan",
-        "shuzi.yunwei",
+        "jiazheng", "jiazheng.jiazhengyuan", "jiazheng.baojie", "jiazheng.zhaohu", "jiazheng.shouna", "jiazheng.pengren", "jiazheng.jiadian_qingxi", "jiazheng.xiyi", "jiazheng.chongwu",
+        "yanglao", "yanglao.huliyuan", "yanglao.hugong", "yanglao.jujia", "yanglao.jiankang_zhaohu", "yanglao.nengli_pinggu", "yanglao.peizhen", "yanglao.zhucan", "yanglao.kangfu",
+        "muying", "muying.muying_huli", "muying.yuying", "muying.baoyu", "muying.tuoyu", "muying.cuiru", "muying.chankang", "muying.xiaoer_tuina",
+        "baojie", "baojie.baojieyuan", "baojie.wuye", "baojie.kaihuang", "baojie.waiqiang", "baojie.huanwei", "baojie.lvhua", "baojie.xiaosha", "baojie.laji_fenlei",
+        "weixiu", "weixiu.shuidian", "weixiu.diangong", "weixiu.jiadian", "weixiu.kongtiao", "weixiu.kaisuo", "weixiu.shouji", "weixiu.diannao", "weixiu.qiche", "weixiu.diandongche", "weixiu.fangshui", "weixiu.jiaju", "weixiu.kuandai", "weixiu.anfang",
+        "jianzhu", "jianzhu.wagong", "jianzhu.qizhu", "jianzhu.mugong", "jianzhu.youqi", "jianzhu.hangong", "jianzhu.gangjin", "jianzhu.hunningtu", "jianzhu.jiazi", "jianzhu.pugong", "jianzhu.diaoding", "jianzhu.tadiao", "jianzhu.zhuangpeishi",
+        "banyun", "banyun.banjia", "banyun.zhuangxie", "banyun.cangguan", "banyun.fenjian", "banyun.dabao", "banyun.chache", "banyun.kuaidi", "banyun.lihuo",
+        "peisong", "peisong.wangyue", "peisong.paotui", "peisong.tongcheng", "peisong.songshui", "peisong.shengxian", "peisong.tuancan",
+        "chuxing", "chuxing.wangyueche", "chuxing.chuzuche", "chuxing.daijia", "chuxing.huoche", "chuxing.banche", "chuxing.jiaolian", "chuxing.xiche", "chuxing.tingche",
+        "canyin", "canyin.zhongcan", "canyin.miandian", "canyin.xidian", "canyin.fuwuyuan", "canyin.bangchu", "canyin.kafei", "canyin.chayi", "canyin.yinpin", "canyin.shaokao", "canyin.yingyang_peican", "canyin.yanxi",
+        "meirong", "meirong.meifa", "meirong.meirongshi", "meirong.meijia", "meirong.huazhuang", "meirong.anmo", "meirong.zuliao", "meirong.wenxiu",
+        "lingshou", "lingshou.zhibo", "lingshou.xuanpin", "lingshou.shipin_chuangtui", "lingshou.wangdian", "lingshou.yingyeyuan", "lingshou.shouyin", "lingshou.tuanzhang", "lingshou.tanwei", "lingshou.cuxiao",
+        "nongye", "nongye.zhongzhi", "nongye.shucai", "nongye.guoshu", "nongye.caizhai", "nongye.xumu", "nongye.nongji", "nongye.wurenji", "nongye.jingliren", "nongye.nongcun_dianshang",
+        "anbao", "anbao.baoan", "anbao.xunluo", "anbao.huodong", "anbao.jiankong", "anbao.xiaokong", "anbao.anjian", "anbao.xieguan",
+        "jiaoyu", "jiaoyu.jiajiao", "jiaoyu.tuoguan", "jiaoyu.yishu", "jiaoyu.shufa", "jiaoyu.zhineng", "jiaoyu.jiating_jiaoyu", "jiaoyu.xianshang", "jiaoyu.yanxue",
+        "jiankang", "jiankang.shequn", "jiankang.guanli", "jiankang.yingyang", "jiankang.xinli", "jiankang.liliao", "jiankang.yiyao", "jiankang.jiayi",
+        "wenti", "wenti.jianshen", "wenti.youyong", "wenti.shehui_tiyu", "wenti.yanchu", "wenti.xiqu", "wenti.siyi", "wenti.sheying", "wenti.daoyou", "wenti.dianjing",
+        "zhizao", "zhizao.pugong", "zhizao.fengren", "zhizao.zhijian", "zhizao.shougongyi", "zhizao.waifa", "zhizao.shipin", "zhizao.qiangong", "zhizao.chegong", "zhizao.zhuangpei",
+        "shuzi", "shuzi.biaozhu", "shuzi.ai_xunlian", "shuzi.quanmeiti", "shuzi.chengxuyuan", "shuzi.sheji", "shuzi.jianji", "shuzi.kefu", "shuzi.fanyi", "shuzi.luru", "shuzi.wenan", "shuzi.yunwei",
     ];
+
+    #[test]
+    fn the_embedded_data_file_parses() {
+        // The gate for edits to the data file: a malformed line fails here
+        // with its line number.
+        if let Err(e) = parse_catalogue(DATA) {
+            panic!("{DATA_PATH} {e}");
+        }
+        assert_eq!(parse_catalogue(DATA).unwrap(), *occupations());
+    }
+
+    #[test]
+    fn the_parser_reads_every_part_of_a_line() {
+        let text = "# a comment\n\n@jia 甲类 | 按天计酬\n\
+                    jia.yi 乙工 [4-10-01-06] {new} | 乙师 乙匠 | 做乙活 干乙活\n\
+                    jia.bing 丙工 | 丙师 |\n\
+                    jia.ding 丁工 {new} |  \n\
+                    jia.yi.zi 子工 | 子师\n";
+        let all = parse_catalogue(text).unwrap();
+        assert_eq!(all.len(), 5);
+        assert_eq!(all[0].code, "jia");
+        assert_eq!(all[0].parent, None);
+        assert_eq!(all[0].forms_hint, Some("按天计酬"));
+        let yi = all[1];
+        assert_eq!(
+            (yi.code, yi.name, yi.parent),
+            ("jia.yi", "乙工", Some("jia"))
+        );
+        assert_eq!(yi.dadian_code, Some("4-10-01-06"));
+        assert!(yi.new_occupation);
+        assert_eq!(yi.synonyms, ["乙师", "乙匠"]);
+        assert_eq!(yi.phrases, ["做乙活", "干乙活"]);
+        assert_eq!(yi.forms_hint, None);
+        assert_eq!(all[2].synonyms, ["丙师"]);
+        assert!(all[2].phrases.is_empty() && !all[2].new_occupation);
+        assert!(all[3].synonyms.is_empty() && all[3].new_occupation);
+        assert_eq!(all[4].parent, Some("jia.yi"));
+    }
+
+    #[test]
+    fn malformed_lines_are_named_by_number() {
+        let cases = [
+            ("jia.yi 乙工 | 乙师", 1, "before the first @category"),
+            ("@jia 甲类 | 按天\njia.yi 乙工", 2, "a trade line is"),
+            ("@jia 甲类 | 按天\njia.yi 乙工 ｜ 乙师", 2, "full-width"),
+            ("@jia 甲类 | 按天\njia.yi 乙工 | 乙师 # note", 2, "comment"),
+            (
+                "@jia 甲类 | 按天\njia.yi 乙工 | 乙师 | 做乙 | 多余",
+                2,
+                "a trade line is",
+            ),
+            ("@jia 甲类 | 按天\njia.yi 乙 工 | 乙师", 2, "after the name"),
+            (
+                "@jia 甲类 | 按天\njia.yi 乙工 [4-10-1-06] | 乙师",
+                2,
+                "大典",
+            ),
+            (
+                "@jia 甲类 | 按天\njia.yi 乙工 {new} [4-10-01-06] | 乙师",
+                2,
+                "out of place",
+            ),
+            (
+                "@jia 甲类 | 按天\njia.yi 乙工 {new} {new} | 乙师",
+                2,
+                "after the name",
+            ),
+            ("@jia 甲类 | 按天\njia.Yi 乙工 | 乙师", 2, "lowercase"),
+            ("@jia 甲类 | 按天\njiayi 乙工 | 乙师", 2, "no category part"),
+            (
+                "@jia 甲类 | 按天\n\njia.yi.zi 子工 | 子师",
+                3,
+                "not defined above",
+            ),
+            (
+                "@jia 甲类 | 按天\n@bing 丙类 | 按月\njia.yi 乙工 | 乙师",
+                3,
+                "not in @bing",
+            ),
+            (
+                "@jia 甲类 | 按天\njia.yi 乙工 | 乙师\njia.yi 乙匠 |",
+                3,
+                "already defined on line 2",
+            ),
+            (
+                "@jia 甲类 | 按天\n@jia 甲类别 | 按月",
+                2,
+                "already defined on line 1",
+            ),
+            ("@jia 甲类", 1, "a category line is"),
+            ("@jia 甲类 |  ", 1, "no forms hint"),
+            ("@jia.x 甲类 | 按天", 1, "without a dot"),
+            ("@jia 甲 类 | 按天", 1, "a category line is"),
+            ("# only a comment", 0, "no entries"),
+        ];
+        for (text, line, reason) in cases {
+            let e = parse_catalogue(text).expect_err(text);
+            assert_eq!(e.line, line, "{text}: {e}");
+            assert!(e.to_string().contains(reason), "{text}: {e}");
+            if line > 0 {
+                let bad = text.lines().nth(line - 1).unwrap().trim();
+                assert!(e.to_string().contains(&format!("line {line}: ")), "{e}");
+                assert!(e.to_string().contains(bad), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "test.txt line 2: ")]
+    fn a_malformed_file_panics_naming_the_line() {
+        parse_or_panic("test.txt", "@jia 甲类 | 按天\njia.yi 乙工\n");
+    }
 
     #[test]
     fn every_code_ever_published_is_still_there() {
@@ -636,7 +641,7 @@ mod tests {
     #[test]
     fn codes_are_unique_well_formed_and_nested() {
         let mut seen = HashSet::new();
-        for o in CATALOGUE {
+        for o in occupations() {
             assert!(seen.insert(o.code), "duplicate code {}", o.code);
             assert!(
                 o.code.split('.').all(|seg| !seg.is_empty()
@@ -664,7 +669,7 @@ mod tests {
 
     #[test]
     fn no_cycles() {
-        for o in CATALOGUE {
+        for o in occupations() {
             let mut steps = 0;
             let mut current = o.parent;
             while let Some(p) = current {
@@ -679,7 +684,7 @@ mod tests {
     #[test]
     fn names_and_synonyms_are_unique_across_the_catalogue() {
         let mut words: HashMap<String, &str> = HashMap::new();
-        for o in CATALOGUE {
+        for o in occupations() {
             for w in std::iter::once(&o.name).chain(o.synonyms.iter()) {
                 let key = w.to_lowercase();
                 if let Some(other) = words.insert(key, o.code) {
@@ -691,7 +696,7 @@ mod tests {
 
     #[test]
     fn dadian_codes_are_well_formed() {
-        for o in CATALOGUE {
+        for o in occupations() {
             if let Some(code) = o.dadian_code {
                 let parts: Vec<&str> = code.split('-').collect();
                 assert_eq!(parts.len(), 4, "{code}");
