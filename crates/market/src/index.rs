@@ -22,19 +22,34 @@
 //!
 //! # Relevance
 //!
-//! The query is segmented into words (stop words such as 找/工作/招聘
-//! dropped). A post must match every word; each word scores BM25 over the
-//! boosted text fields, plus a fixed score when the word is one of the
-//! segmented catalogue name and synonyms of the post's trade (so 月嫂 finds
-//! a 母婴护理员 post whose text never says 月嫂) or a name of its county or
-//! city ("小店 保洁"). Those two are resolved on the query side — the word
-//! is looked up in tables built from the catalogue and the regions, and
-//! becomes terms of the `occupation` and `region` fields — so posts do not
-//! carry the same words a million times. Category names are left out of
-//! the catalogue table: 保洁绿化 must not make 保洁 find 绿化工. The scores
-//! add up. When no post has all words, the search is repeated requiring any
-//! one word, so a long query still finds the best partial matches. Ties are broken by newer posting,
-//! then by id, so equal indexes return equal orders.
+//! The query is read by the [`Vocabulary`] as concepts, not characters:
+//! trades (named, described — 修水管 — or misspelt — 保结), places,
+//! conditions (日结, 包吃住, 周末, 不限年龄 …), the asker's age, and the
+//! words left over. Posts carry the same concepts: their catalogue trade
+//! with its ancestors, the trades their title and text name or describe,
+//! and the conditions their text and schedule state (a bit set and an age
+//! range in fast fields).
+//!
+//! Results come in tiers, each complete before the next begins:
+//!
+//! 1. **Exact**: a post of an asked-for trade — its catalogue trade (10
+//!    points), its title (6) or its text (2.5) — or, when the query names no
+//!    trade, a post with every leftover word (BM25 over title ×3, skills
+//!    ×1.5, description ×1), or, when it names only places and conditions,
+//!    a post in such a place or with such a condition. Words are never
+//!    matched one character at a time: 管 in 管吃住 does not make a post a
+//!    plumbing post.
+//! 2. **Related**, when the exact tier has fewer than a page: the same
+//!    category as an asked-for trade (3), or any one of the words.
+//! 3. **Nearby**, only when nothing above matched: single characters, and
+//!    then the nearest (or newest) work that passes the filters, so a
+//!    search never ends on an empty page.
+//!
+//! Within a tier, conditions the post offers add 3 each, a named county 5
+//! and a named city 3; a post whose stated age limit is below the asker's
+//! age, or only for the other sex, loses 8; "附近" adds up to 4 for
+//! closeness. Ties go to the newer post, then the smaller id, so equal
+//! indexes return equal orders.
 //!
 //! # Consistency
 //!
@@ -43,9 +58,9 @@
 //! stores the position of the last applied outbox entry with the commit so
 //! a restarted server knows where to resume ([`MarketIndex::checkpoint`]).
 
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use linghuo_domain::{RegionCode, RegionLevel, occupation, occupation_children, occupations};
@@ -68,8 +83,9 @@ use uuid::Uuid;
 
 use crate::error::MarketError;
 use crate::geo::{GeoPoint, GridCell, LEVEL_KM, distance_label, haversine_km};
-use crate::post::{JobForm, JobPost, Pay, PayUnit, Weekdays, day_number};
+use crate::post::{JobForm, JobPost, Weekdays, day_number};
 use crate::segmentation::Segmenter;
+use crate::vocab::{Cond, QueryPlan, Vocabulary};
 
 const TOKENIZER: &str = "linghuo_jieba";
 /// Largest page a search returns, and deepest offset it pages to.
@@ -84,10 +100,37 @@ const NEAREST_RINGS_KM: [f64; 3] = [5.0, 20.0, 80.0];
 const BOOST_TITLE: Score = 3.0;
 const BOOST_SKILLS: Score = 1.5;
 const BOOST_DESCRIPTION: Score = 1.0;
-/// Fixed score of a word naming the post's trade (about a good title hit).
-const OCCUPATION_SCORE: Score = 4.0;
-/// Fixed score of a word naming the post's county or city.
-const PLACE_SCORE: Score = 1.0;
+/// Fixed score of an asked-for trade that is the post's catalogue trade.
+const TRADE_SCORE: Score = 10.0;
+/// … that the post's title (or own trade words) names or describes.
+const TITLE_TRADE_SCORE: Score = 6.0;
+/// … that the post's description or skills, or a word inside its title, name.
+const TEXT_TRADE_SCORE: Score = 2.5;
+/// The post is in the category of an asked-for trade (related tier).
+const CATEGORY_SCORE: Score = 3.0;
+/// Each asked-for condition the post offers.
+const COND_BONUS: f32 = 3.0;
+/// The post is in a county or city the query names.
+const COUNTY_BONUS: f32 = 5.0;
+const CITY_BONUS: f32 = 3.0;
+/// The post's stated age or sex does not suit the asker.
+const MISFIT_PENALTY: f32 = 8.0;
+/// "附近": up to this much for a post at the asker's point, nothing at 20 km.
+const NEARBY_BONUS: f32 = 4.0;
+const NEARBY_KM: f64 = 20.0;
+
+/// How a hit matched the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchTier {
+    /// What was asked: the trade, the words, or the place and conditions.
+    #[default]
+    Exact,
+    /// The same kind of work, or some of the words.
+    Related,
+    /// Nothing matched; the nearest (or newest) work.
+    Nearby,
+}
 
 /// How the hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -169,6 +212,17 @@ pub struct SearchHit {
     pub distance_km: Option<f64>,
     /// Why this post, in Chinese: `"距离2.3公里 · 保洁员 · 日薪200元"`.
     pub why: String,
+    /// Exact, related or nearby (see the module docs).
+    #[serde(default)]
+    pub tier: MatchTier,
+}
+
+/// A search's hits and how its text was read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchOutcome {
+    pub hits: Vec<SearchHit>,
+    /// The text read as concepts (`None` without text).
+    pub plan: Option<QueryPlan>,
 }
 
 /// Tuning of the index writer.
@@ -208,16 +262,21 @@ struct Fields {
     form_ix: Field,
     form: Field,
     cell: Field,
+    title_trade: Field,
+    text_trade: Field,
+    cond: Field,
+    pay_label: Field,
     lat: Field,
     lon: Field,
     pay_hour: Field,
-    pay_amount: Field,
-    pay_unit: Field,
     starts: Field,
     ends: Field,
     days: Field,
     expires: Field,
     posted: Field,
+    conds: Field,
+    age_min: Field,
+    age_max: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -245,23 +304,23 @@ fn schema() -> (Schema, Fields) {
         form_ix: b.add_u64_field("form_ix", FAST),
         form: b.add_text_field("form", STRING),
         cell: b.add_u64_field("cell", INDEXED),
+        title_trade: b.add_text_field("title_trade", STRING),
+        text_trade: b.add_text_field("text_trade", STRING),
+        cond: b.add_u64_field("cond", INDEXED),
+        pay_label: b.add_text_field("pay_label", STORED),
         lat: b.add_f64_field("lat", FAST),
         lon: b.add_f64_field("lon", FAST),
         pay_hour: b.add_i64_field("pay_hour", FAST),
-        pay_amount: b.add_i64_field("pay_amount", FAST),
-        pay_unit: b.add_u64_field("pay_unit", FAST),
         starts: b.add_i64_field("starts", FAST),
         ends: b.add_i64_field("ends", FAST),
         days: b.add_u64_field("days", FAST),
         expires: b.add_i64_field("expires", FAST),
         posted: b.add_i64_field("posted", FAST),
+        conds: b.add_u64_field("conds", FAST),
+        age_min: b.add_u64_field("age_min", FAST),
+        age_max: b.add_u64_field("age_max", FAST),
     };
     (b.build(), fields)
-}
-
-fn dedup_keep_order(words: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    words.retain(|w| seen.insert(w.clone()));
 }
 
 const PLAN_AUTO: u8 = 0;
@@ -298,12 +357,9 @@ pub struct MarketIndex {
     plan: std::sync::atomic::AtomicU8,
     reader: IndexReader,
     segmenter: Segmenter,
+    vocab: Arc<Vocabulary>,
     /// Catalogue index of each code.
     occupation_ix: HashMap<&'static str, u64>,
-    /// A word of a trade's name or synonyms → the trades.
-    word_occupations: HashMap<String, Vec<&'static str>>,
-    /// A word of a county or city name → the region codes.
-    word_regions: HashMap<String, Vec<String>>,
 }
 
 impl std::fmt::Debug for MarketIndex {
@@ -364,27 +420,6 @@ impl MarketIndex {
             .enumerate()
             .map(|(i, o)| (o.code, i as u64))
             .collect();
-        let mut word_occupations: HashMap<String, Vec<&'static str>> = HashMap::new();
-        for o in occupations().iter().filter(|o| !o.is_category()) {
-            let mut words = vec![o.name];
-            words.extend(o.synonyms.iter().copied());
-            let mut tokens = segmenter.index_tokens(&words.join(" "));
-            dedup_keep_order(&mut tokens);
-            for t in tokens {
-                word_occupations.entry(t).or_default().push(o.code);
-            }
-        }
-        let mut word_regions: HashMap<String, Vec<String>> = HashMap::new();
-        for r in linghuo_domain::all_regions() {
-            if r.level() == RegionLevel::Province {
-                continue;
-            }
-            let mut tokens = segmenter.index_tokens(r.name());
-            dedup_keep_order(&mut tokens);
-            for t in tokens {
-                word_regions.entry(t).or_default().push(r.as_str());
-            }
-        }
         Ok(MarketIndex {
             index,
             fields,
@@ -393,9 +428,8 @@ impl MarketIndex {
             plan: std::sync::atomic::AtomicU8::new(PLAN_AUTO),
             reader,
             segmenter,
+            vocab: Vocabulary::shared(),
             occupation_ix,
-            word_occupations,
-            word_regions,
         })
     }
 
@@ -464,8 +498,6 @@ impl MarketIndex {
         doc.add_f64(f.lat, post.lat);
         doc.add_f64(f.lon, post.lon);
         doc.add_i64(f.pay_hour, post.pay.per_hour_fen().unwrap_or(-1));
-        doc.add_i64(f.pay_amount, post.pay.amount_fen);
-        doc.add_u64(f.pay_unit, u64::from(post.pay.unit.to_u8()));
         doc.add_i64(f.starts, i64::from(day_number(post.starts_on)));
         doc.add_i64(
             f.ends,
@@ -475,6 +507,20 @@ impl MarketIndex {
         doc.add_u64(f.days, u64::from(post.schedule.days.0));
         doc.add_i64(f.expires, i64::from(day_number(post.expires_on)));
         doc.add_i64(f.posted, post.posted_at.timestamp());
+        let features = self.vocab.post_features(post, None);
+        for code in &features.title_trades {
+            doc.add_text(f.title_trade, code);
+        }
+        for code in &features.text_trades {
+            doc.add_text(f.text_trade, code);
+        }
+        for c in Cond::of_bits(features.conds) {
+            doc.add_u64(f.cond, c as u64);
+        }
+        doc.add_u64(f.conds, features.conds);
+        doc.add_u64(f.age_min, u64::from(features.age.min));
+        doc.add_u64(f.age_max, u64::from(features.age.max));
+        doc.add_text(f.pay_label, post.pay.label());
         doc
     }
 
@@ -579,58 +625,177 @@ impl MarketIndex {
         self.plan.store(plan, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// The words a query text is searched for (for tests and debugging).
+    /// The words a query text is searched for after its trades, places,
+    /// conditions and fillers are read (for tests and debugging).
     pub fn query_words(&self, text: &str) -> Vec<String> {
-        self.segmenter.query_words(text)
+        self.vocab.analyze(text).words
     }
 
-    fn text_query(&self, words: &[String], required: usize) -> Box<dyn Query> {
+    /// How a text is read: trades, places, conditions, age, words.
+    pub fn analyze(&self, text: &str) -> QueryPlan {
+        self.vocab.analyze(text)
+    }
+
+    /// The vocabulary this index reads queries and posts with.
+    pub fn vocabulary(&self) -> &Arc<Vocabulary> {
+        &self.vocab
+    }
+
+    /// BM25 of one word over the boosted text fields.
+    fn word_query(&self, w: &str) -> Box<dyn Query> {
         let f = &self.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [
+            (f.title, BOOST_TITLE),
+            (f.skills, BOOST_SKILLS),
+            (f.description, BOOST_DESCRIPTION),
+        ]
+        .into_iter()
+        .map(|(field, boost)| {
+            let term = TermQuery::new(
+                Term::from_field_text(field, w),
+                IndexRecordOption::WithFreqs,
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Posts with at least `required` of the words.
+    fn words_query(&self, words: &[String], required: usize) -> Box<dyn Query> {
         let per_word: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
-            .map(|w| {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = [
-                    (f.title, BOOST_TITLE),
-                    (f.skills, BOOST_SKILLS),
-                    (f.description, BOOST_DESCRIPTION),
-                ]
-                .into_iter()
-                .map(|(field, boost)| {
-                    let term = TermQuery::new(
-                        Term::from_field_text(field, w),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(term), boost)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-                let fixed = |field: Field, value: &str, score: Score| -> (Occur, Box<dyn Query>) {
-                    let term = TermQuery::new(
-                        Term::from_field_text(field, value),
-                        IndexRecordOption::Basic,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(ConstScoreQuery::new(Box::new(term), score)),
-                    )
-                };
-                for code in self.word_occupations.get(w).into_iter().flatten() {
-                    clauses.push(fixed(f.occupation, code, OCCUPATION_SCORE));
-                }
-                for code in self.word_regions.get(w).into_iter().flatten() {
-                    clauses.push(fixed(f.region, code, PLACE_SCORE));
-                }
-                (
-                    Occur::Should,
-                    Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
-                )
-            })
+            .map(|w| (Occur::Should, self.word_query(w)))
             .collect();
         Box::new(BooleanQuery::with_minimum_required_clauses(
             per_word, required,
         ))
+    }
+
+    fn fixed(&self, field: Field, value: &str, score: Score) -> (Occur, Box<dyn Query>) {
+        let term = TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        );
+        (
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(term), score)),
+        )
+    }
+
+    /// Posts of an asked-for trade: its catalogue trade (a category
+    /// includes its trades), its title, its text.
+    fn trade_clauses(&self, plan: &QueryPlan) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses = Vec::new();
+        for t in &plan.trades {
+            clauses.push(self.fixed(f.occupation, t.code, TRADE_SCORE * t.weight));
+            clauses.push(self.fixed(f.title_trade, t.code, TITLE_TRADE_SCORE * t.weight));
+            clauses.push(self.fixed(f.text_trade, t.code, TEXT_TRADE_SCORE * t.weight));
+        }
+        clauses
+    }
+
+    /// Posts in the category of an asked-for trade.
+    fn category_clauses(&self, plan: &QueryPlan) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut seen = Vec::new();
+        let mut clauses = Vec::new();
+        for t in &plan.trades {
+            let Some(o) = occupation(t.code) else {
+                continue;
+            };
+            let category = o.category().code;
+            if category != t.code && !seen.contains(&category) {
+                seen.push(category);
+                clauses.push(self.fixed(f.occupation, category, CATEGORY_SCORE * t.weight));
+            }
+        }
+        clauses
+    }
+
+    /// The BM25 words that add to a trade match: the leftover words and the
+    /// words of the trade as the query wrote it.
+    fn boost_words(&self, plan: &QueryPlan) -> Vec<String> {
+        let mut words = plan.words.clone();
+        for t in &plan.trades {
+            for w in self.segmenter.query_words(&t.surface) {
+                if w.chars().count() >= 2 && !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+        }
+        words
+    }
+
+    /// The query of one tier, or `None` when the tier has nothing to add.
+    fn tier_query(&self, plan: &QueryPlan, tier: MatchTier) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let optional = |clauses: &mut Vec<(Occur, Box<dyn Query>)>, words: &[String]| {
+            for w in words {
+                clauses.push((Occur::Should, self.word_query(w)));
+            }
+        };
+        match tier {
+            MatchTier::Exact => {
+                if !plan.trades.is_empty() {
+                    let must = BooleanQuery::new(self.trade_clauses(plan));
+                    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                        vec![(Occur::Must, Box::new(must))];
+                    optional(&mut clauses, &self.boost_words(plan));
+                    Some(Box::new(BooleanQuery::new(clauses)))
+                } else if !plan.words.is_empty() {
+                    Some(self.words_query(&plan.words, plan.words.len()))
+                } else {
+                    // Places and conditions only: posts with any of them
+                    // (everything when they are all query-side cues).
+                    let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                    for r in &plan.places {
+                        any.push(self.fixed(f.region, &r.as_str(), 0.0));
+                    }
+                    for c in Cond::of_bits(plan.conds & POST_SIDE_CONDS) {
+                        let term = TermQuery::new(
+                            Term::from_field_u64(f.cond, c as u64),
+                            IndexRecordOption::Basic,
+                        );
+                        any.push((
+                            Occur::Should,
+                            Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+                        ));
+                    }
+                    if any.is_empty() {
+                        Some(Box::new(AllQuery))
+                    } else {
+                        Some(Box::new(BooleanQuery::new(any)))
+                    }
+                }
+            }
+            MatchTier::Related => {
+                let mut any = self.category_clauses(plan);
+                let words = if plan.trades.is_empty() {
+                    // Words only: any one of several words.
+                    if plan.words.len() > 1 {
+                        plan.words.clone()
+                    } else {
+                        Vec::new()
+                    }
+                } else {
+                    plan.words.clone()
+                };
+                optional(&mut any, &words);
+                (!any.is_empty()).then(|| Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
+            }
+            MatchTier::Nearby => {
+                if plan.chars.is_empty() {
+                    Some(Box::new(AllQuery))
+                } else {
+                    Some(self.words_query(&plan.chars, 1))
+                }
+            }
+        }
     }
 
     /// The term filters of a query with their sizes.
@@ -679,24 +844,43 @@ impl MarketIndex {
         Ok(filters)
     }
 
-    /// Posts matching a word in any field, at most (sum over fields).
-    fn word_frequency(&self, searcher: &tantivy::Searcher, word: &str) -> Result<u64, MarketError> {
+    /// Posts the text part of a tier can match, at most (for planning).
+    fn text_frequency(
+        &self,
+        searcher: &tantivy::Searcher,
+        plan: &QueryPlan,
+    ) -> Result<u64, MarketError> {
         let f = &self.fields;
-        let mut n = 0;
-        for field in [f.title, f.skills, f.description] {
-            n += searcher.doc_freq(&Term::from_field_text(field, word))?;
+        if !plan.trades.is_empty() {
+            let mut n = 0;
+            for t in &plan.trades {
+                for field in [f.occupation, f.title_trade, f.text_trade] {
+                    n += searcher.doc_freq(&Term::from_field_text(field, t.code))?;
+                }
+            }
+            return Ok(n);
         }
-        for code in self.word_occupations.get(word).into_iter().flatten() {
-            n += searcher.doc_freq(&Term::from_field_text(f.occupation, code))?;
+        if plan.words.is_empty() {
+            return Ok(u64::MAX);
         }
-        for code in self.word_regions.get(word).into_iter().flatten() {
-            n += searcher.doc_freq(&Term::from_field_text(f.region, code))?;
+        let mut least = u64::MAX;
+        for w in &plan.words {
+            let mut n = 0;
+            for field in [f.title, f.skills, f.description] {
+                n += searcher.doc_freq(&Term::from_field_text(field, w))?;
+            }
+            least = least.min(n);
         }
-        Ok(n)
+        Ok(least)
     }
 
     /// Searches the last commit.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>, MarketError> {
+        Ok(self.search_outcome(q)?.hits)
+    }
+
+    /// Searches the last commit and says how the text was read.
+    pub fn search_outcome(&self, q: &SearchQuery) -> Result<SearchOutcome, MarketError> {
         let limit = q.limit.clamp(1, MAX_LIMIT);
         let offset = q.offset.min(MAX_OFFSET);
         if q.radius_km.is_some_and(|r| !(r.is_finite() && r >= 0.0)) {
@@ -715,49 +899,77 @@ impl MarketIndex {
                 "位置坐标不正确：纬度在 -90 到 90 之间，经度在 -180 到 180 之间",
             ));
         }
+        let plan = q
+            .text
+            .as_deref()
+            .map(|t| self.vocab.analyze(t))
+            .filter(|p| !p.is_empty() || !p.chars.is_empty());
+        let empty = QueryPlan::default();
+        let p = plan.as_ref().unwrap_or(&empty);
         let searcher = self.reader.searcher();
         let keep = offset + limit;
-        // "Nearest first" without a radius: try growing rings first; once a
-        // ring holds a full page, nothing outside it can rank higher.
-        let mut found = None;
-        if q.sort == SortBy::Distance && q.near.is_some() && q.radius_km.is_none() {
-            for r in NEAREST_RINGS_KM {
-                let ring = SearchQuery {
-                    radius_km: Some(r),
-                    ..q.clone()
-                };
-                let c = self.candidates(&ring, &searcher, keep, false)?;
-                if c.len() >= keep {
-                    found = Some(c);
-                    break;
+        let mut found: Vec<(MatchTier, Candidate)> = Vec::new();
+        let tiers: &[MatchTier] = if plan.is_some() {
+            &[MatchTier::Exact, MatchTier::Related, MatchTier::Nearby]
+        } else {
+            &[MatchTier::Exact]
+        };
+        for &tier in tiers {
+            if found.len() >= keep {
+                break;
+            }
+            // Nothing nearby is shown once something matched.
+            if tier == MatchTier::Nearby && !found.is_empty() {
+                break;
+            }
+            let exclude: HashSet<u128> = found.iter().map(|(_, c)| c.id).collect();
+            let want = keep - found.len();
+            let mut got = None;
+            // "Nearest first" without a radius: try growing rings first; once a
+            // ring holds a full page, nothing outside it can rank higher.
+            if q.sort == SortBy::Distance && q.near.is_some() && q.radius_km.is_none() {
+                for r in NEAREST_RINGS_KM {
+                    let ring = SearchQuery {
+                        radius_km: Some(r),
+                        ..q.clone()
+                    };
+                    let c = self.candidates(&ring, p, tier, &searcher, want, &exclude)?;
+                    if c.len() >= want {
+                        got = Some(c);
+                        break;
+                    }
                 }
             }
+            let got = match got {
+                Some(c) => c,
+                None => self.candidates(q, p, tier, &searcher, want, &exclude)?,
+            };
+            found.extend(got.into_iter().map(|c| (tier, c)));
         }
-        let found = match found {
-            Some(c) => c,
-            None => self.candidates(q, &searcher, keep, true)?,
-        };
         let mut hits = Vec::with_capacity(limit);
-        for c in found.into_iter().skip(offset).take(limit) {
-            hits.push(self.hit(&searcher, c)?);
+        for (tier, c) in found.into_iter().skip(offset).take(limit) {
+            hits.push(self.hit(&searcher, c, tier, p)?);
         }
-        Ok(hits)
+        Ok(SearchOutcome { hits, plan })
     }
 
-    /// The best `keep` matches of a query. With `fallback`, a text whose
-    /// words never occur together is searched again for any of them.
+    /// The best `keep` matches of one tier, leaving out `exclude`.
     fn candidates(
         &self,
         q: &SearchQuery,
+        plan: &QueryPlan,
+        tier: MatchTier,
         searcher: &tantivy::Searcher,
         keep: usize,
-        fallback: bool,
+        exclude: &HashSet<u128>,
     ) -> Result<Vec<Candidate>, MarketError> {
-        let words = q
-            .text
-            .as_deref()
-            .map(|t| self.segmenter.query_words(t))
-            .unwrap_or_default();
+        let Some(text_query) = self.tier_query(plan, tier) else {
+            return Ok(Vec::new());
+        };
+        let text_is_all = plan.is_empty() && plan.chars.is_empty() || {
+            tier == MatchTier::Nearby && plan.chars.is_empty()
+        };
+        let boost = Boost::of(plan, q.near);
         let collector = HitCollector {
             keep,
             near: q.near.map(|(lat, lon)| GeoPoint::new(lat, lon)),
@@ -789,7 +1001,9 @@ impl MarketIndex {
                 }
             },
             form: q.form.map(|f| f as u64),
-            scoring: !words.is_empty(),
+            scoring: !text_is_all,
+            boost: Arc::new(boost),
+            exclude: Arc::new(exclude.clone()),
         };
         // Plan. Every filter is checked exactly in the collector, so a term
         // filter in the query only narrows the candidates and never changes
@@ -800,52 +1014,50 @@ impl MarketIndex {
         // is no text, or when those posts are not far more numerous than
         // the text's (a rare word is cheaper checked post by post).
         let filters = self.filter_queries(q, searcher)?;
-        let mut text_frequency = u64::MAX;
-        for w in &words {
-            text_frequency = text_frequency.min(self.word_frequency(searcher, w)?);
+        let text_frequency = if text_is_all {
+            u64::MAX
+        } else {
+            self.text_frequency(searcher, plan)?
+        };
+        let planning = self.plan.load(std::sync::atomic::Ordering::Relaxed);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !text_is_all {
+            clauses.push((Occur::Must, text_query));
         }
-        let plan = self.plan.load(std::sync::atomic::Ordering::Relaxed);
-        let selective: Vec<&Box<dyn Query>> = filters
-            .iter()
-            .filter(|filter| match plan {
+        for filter in &filters {
+            let join = match planning {
                 PLAN_AUTO => match filter.kind {
                     FilterKind::Terms => filter.matches < searcher.num_docs(),
                     FilterKind::Cells => {
-                        words.is_empty() || filter.matches <= text_frequency.saturating_mul(20)
+                        text_is_all || filter.matches <= text_frequency.saturating_mul(20)
                     }
                 },
                 #[cfg(test)]
                 PLAN_ALL_TERMS => true,
                 _ => false,
-            })
-            .map(|filter| &filter.query)
-            .collect();
-        let run = |required: usize| -> Result<Vec<Candidate>, MarketError> {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            if !words.is_empty() {
-                clauses.push((Occur::Must, self.text_query(&words, required)));
-            }
-            for filter in &selective {
+            };
+            if join {
                 clauses.push((
                     Occur::Must,
-                    Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)),
+                    Box::new(ConstScoreQuery::new(filter.query.box_clone(), 0.0)),
                 ));
             }
-            let query: Box<dyn Query> = if clauses.is_empty() {
-                Box::new(AllQuery)
-            } else {
-                Box::new(BooleanQuery::new(clauses))
-            };
-            Ok(searcher.search(query.as_ref(), &collector)?)
-        };
-        let mut found = run(words.len())?;
-        if fallback && found.is_empty() && words.len() > 1 {
-            found = run(1)?;
         }
-        Ok(found)
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
+        Ok(searcher.search(query.as_ref(), &collector)?)
     }
 
-    fn hit(&self, searcher: &tantivy::Searcher, c: Candidate) -> Result<SearchHit, MarketError> {
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        c: Candidate,
+        tier: MatchTier,
+        plan: &QueryPlan,
+    ) -> Result<SearchHit, MarketError> {
         let address = DocAddress::new(c.segment, c.doc);
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = |field: Field| -> Option<String> {
@@ -854,10 +1066,8 @@ impl MarketIndex {
         };
         let fast = searcher.segment_reader(c.segment).fast_fields();
         let occupation_ix = fast.u64("occupation_ix")?.first(c.doc).unwrap_or(u64::MAX);
-        let pay = Pay::new(
-            fast.i64("pay_amount")?.first(c.doc).unwrap_or(0),
-            PayUnit::from_u8(fast.u64("pay_unit")?.first(c.doc).unwrap_or(0) as u8),
-        );
+        let conds = fast.u64("conds")?.first(c.doc).unwrap_or(0);
+        let county = fast.u64("county")?.first(c.doc).unwrap_or(0);
         let mut why: Vec<String> = Vec::new();
         if let Some(d) = c.distance {
             why.push(format!("距离{}", distance_label(d)));
@@ -865,7 +1075,22 @@ impl MarketIndex {
         if let Some(o) = occupations().get(occupation_ix as usize) {
             why.push(o.name.to_string());
         }
-        why.push(pay.label());
+        for p in &plan.places {
+            let inside = match p.level() {
+                RegionLevel::County => u64::from(p.code()) == county,
+                RegionLevel::City => u64::from(p.code() / 100) == county / 100,
+                RegionLevel::Province => false,
+            };
+            if inside {
+                why.push(p.name().to_string());
+            }
+        }
+        for cond in Cond::of_bits(plan.conds & conds & POST_SIDE_CONDS) {
+            why.push(cond.label().to_string());
+        }
+        if let Some(pay) = text(self.fields.pay_label) {
+            why.push(pay);
+        }
         Ok(SearchHit {
             id: Uuid::from_u128(c.id),
             external_id: text(self.fields.external_id),
@@ -873,7 +1098,99 @@ impl MarketIndex {
             score: if c.score.is_finite() { c.score } else { 0.0 },
             distance_km: c.distance,
             why: why.join(" · "),
+            tier,
         })
+    }
+}
+
+/// Conditions a post can state (the rest are only asked: 附近).
+const POST_SIDE_CONDS: u64 = !(1 << (Cond::Nearby as u8));
+
+/// What adds to or takes from a post's score besides its text: asked-for
+/// conditions, places, the asker's age and sex, closeness when "附近".
+#[derive(Debug, Clone, Default)]
+struct Boost {
+    conds: u64,
+    counties: Vec<u64>,
+    /// First four digits of the city codes.
+    cities: Vec<u64>,
+    age: Option<u64>,
+    female: bool,
+    male: bool,
+    nearby: bool,
+}
+
+impl Boost {
+    fn of(plan: &QueryPlan, near: Option<(f64, f64)>) -> Boost {
+        let mut b = Boost {
+            conds: plan.conds & POST_SIDE_CONDS & !(Cond::Female.bit() | Cond::Male.bit()),
+            age: plan.age.map(u64::from),
+            female: plan.has(Cond::Female),
+            male: plan.has(Cond::Male),
+            nearby: plan.has(Cond::Nearby) && near.is_some(),
+            ..Boost::default()
+        };
+        for p in &plan.places {
+            match p.level() {
+                RegionLevel::County => b.counties.push(u64::from(p.code())),
+                RegionLevel::City => b.cities.push(u64::from(p.code() / 100)),
+                RegionLevel::Province => {}
+            }
+        }
+        b
+    }
+
+    fn is_empty(&self) -> bool {
+        self.conds == 0
+            && self.counties.is_empty()
+            && self.cities.is_empty()
+            && self.age.is_none()
+            && !self.female
+            && !self.male
+            && !self.nearby
+    }
+
+    /// The bonus (or penalty) of one post.
+    fn of_post(&self, conds: u64, county: u64, age_min: u64, age_max: u64, km: Option<f64>) -> f32 {
+        let mut bonus = COND_BONUS * (self.conds & conds).count_ones() as f32;
+        if self.counties.contains(&county) {
+            bonus += COUNTY_BONUS;
+        } else if self.cities.contains(&(county / 100)) {
+            bonus += CITY_BONUS;
+        } else if !self.counties.is_empty()
+            && self
+                .counties
+                .iter()
+                .any(|c| c / 100 == county / 100)
+        {
+            // Another county of the same city.
+            bonus += 1.0;
+        }
+        if let Some(a) = self.age {
+            let too_old = (1..=120).contains(&age_max) && age_max < a;
+            let too_young = age_min > 0 && age_min > a;
+            if too_old || too_young {
+                bonus -= MISFIT_PENALTY;
+            }
+        }
+        let female = conds & Cond::Female.bit() != 0;
+        let male = conds & Cond::Male.bit() != 0;
+        if self.female {
+            if male && !female {
+                bonus -= MISFIT_PENALTY;
+            } else if female {
+                bonus += 1.0;
+            }
+        }
+        if self.male && female && !male {
+            bonus -= MISFIT_PENALTY;
+        }
+        if self.nearby
+            && let Some(d) = km
+        {
+            bonus += NEARBY_BONUS * (1.0 - (d / NEARBY_KM).min(1.0)) as f32;
+        }
+        bonus
     }
 }
 
@@ -929,6 +1246,9 @@ struct HitCollector {
     occupations: Option<Vec<bool>>,
     form: Option<u64>,
     scoring: bool,
+    boost: Arc<Boost>,
+    /// Posts an earlier tier already returned.
+    exclude: Arc<HashSet<u128>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -966,6 +1286,12 @@ struct SegmentHits {
     posted: Col<i64>,
     id_hi: Col<u64>,
     id_lo: Col<u64>,
+    conds: Col<u64>,
+    age_min: Col<u64>,
+    age_max: Col<u64>,
+    boost: Arc<Boost>,
+    boosting: bool,
+    exclude: Arc<HashSet<u128>>,
     heap: BinaryHeap<Candidate>,
 }
 
@@ -1004,6 +1330,12 @@ impl Collector for HitCollector {
             posted: ff.column_first_or_default("posted")?,
             id_hi: ff.column_first_or_default("id_hi")?,
             id_lo: ff.column_first_or_default("id_lo")?,
+            conds: ff.column_first_or_default("conds")?,
+            age_min: ff.column_first_or_default("age_min")?,
+            age_max: ff.column_first_or_default("age_max")?,
+            boosting: !self.boost.is_empty(),
+            boost: self.boost.clone(),
+            exclude: self.exclude.clone(),
             heap: BinaryHeap::with_capacity(self.keep + 1),
         })
     }
@@ -1067,6 +1399,18 @@ impl SegmentCollector for SegmentHits {
         {
             return;
         }
+        let score = if self.boosting {
+            score
+                + self.boost.of_post(
+                    self.conds.get_val(doc),
+                    self.county.get_val(doc),
+                    self.age_min.get_val(doc),
+                    self.age_max.get_val(doc),
+                    distance,
+                )
+        } else {
+            score
+        };
         let key = match (self.by_distance, distance) {
             (true, Some(d)) => d,
             _ => -f64::from(score),
@@ -1081,6 +1425,9 @@ impl SegmentCollector for SegmentHits {
             return;
         }
         let id = (u128::from(self.id_hi.get_val(doc)) << 64) | u128::from(self.id_lo.get_val(doc));
+        if !self.exclude.is_empty() && self.exclude.contains(&id) {
+            return;
+        }
         self.heap.push(Candidate {
             key,
             score,

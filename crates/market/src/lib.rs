@@ -23,12 +23,14 @@ pub mod post;
 pub mod screening;
 pub mod segmentation;
 pub mod synth;
+pub mod vocab;
 
 #[cfg(test)]
 mod testing;
 
 pub use error::MarketError;
-pub use index::{MarketIndex, SearchHit, SearchQuery, SortBy};
+pub use index::{MarketIndex, MatchTier, SearchHit, SearchOutcome, SearchQuery, SortBy};
 pub use matching::{JobMatcher, Reason, ReasonKind, Recommendation, WorkerPool, WorkerProfile};
 pub use post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays};
 pub use screening::{Finding, ScreeningContext, screen};
+pub use vocab::{Cond, QueryPlan, TradeResolution, Vocabulary};

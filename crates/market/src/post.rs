@@ -160,24 +160,6 @@ impl PayUnit {
             )
         })
     }
-
-    pub(crate) fn to_u8(self) -> u8 {
-        match self {
-            PayUnit::Hour => 0,
-            PayUnit::Day => 1,
-            PayUnit::Piece => 2,
-            PayUnit::Month => 3,
-        }
-    }
-
-    pub(crate) fn from_u8(v: u8) -> PayUnit {
-        match v {
-            0 => PayUnit::Hour,
-            1 => PayUnit::Day,
-            2 => PayUnit::Piece,
-            _ => PayUnit::Month,
-        }
-    }
 }
 
 fn unit_word(t: &str) -> Option<PayUnit> {

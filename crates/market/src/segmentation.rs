@@ -137,7 +137,7 @@ fn build_dictionary() -> Jieba {
     };
     for o in occupations() {
         add(o.name);
-        for s in o.synonyms {
+        for s in o.synonyms.iter().chain(o.phrases) {
             add(s);
         }
     }

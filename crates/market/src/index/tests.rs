@@ -1,5 +1,5 @@
 use super::*;
-use crate::post::{Schedule, Weekdays};
+use crate::post::{Pay, PayUnit, Schedule, Weekdays};
 use crate::testing::*;
 
 fn ids(hits: &[SearchHit]) -> Vec<u128> {
@@ -24,8 +24,14 @@ fn index_of(posts: &[JobPost]) -> MarketIndex {
     index
 }
 
+/// The exact matches of a text (related and nearby work left out).
 fn text(index: &MarketIndex, t: &str) -> Vec<u128> {
-    sorted(ids(&index.search(&SearchQuery::text(t)).unwrap()))
+    let hits = index.search(&SearchQuery::text(t)).unwrap();
+    let exact: Vec<SearchHit> = hits
+        .into_iter()
+        .filter(|h| h.tier == MatchTier::Exact)
+        .collect();
+    sorted(ids(&exact))
 }
 
 fn trades() -> Vec<JobPost> {
