@@ -18,12 +18,15 @@ use uuid::Uuid;
 use crate::error::MarketError;
 use crate::geo::GeoPoint;
 use crate::post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays, fold_width};
+use crate::vocab::Vocabulary;
 
 /// How long an imported post stays open when the file gives no expiry.
 pub const DEFAULT_EXPIRY_DAYS: i64 = 30;
 
 /// A catalogue code, name or synonym (`jiazheng.baojie`, `家庭保洁员`,
-/// `钟点工`) to its occupation; an unknown word gets suggestions.
+/// `钟点工`) to its occupation; an unknown word gets suggestions. For a
+/// trade in an employer's own words that should never be refused, use
+/// [`Vocabulary::resolve_trade`] (what imports and posts do).
 pub fn resolve_trade(input: &str) -> Result<&'static Occupation, MarketError> {
     if let Some(o) = resolve_occupation(input) {
         return Ok(o);
@@ -196,9 +199,11 @@ pub struct ImportedPost {
     pub external_id: String,
     pub title: String,
     pub description: String,
-    /// Catalogue code or a trade name the catalogue resolves.
+    /// The trade: a catalogue code, name or synonym, or the employer's own
+    /// words (resolved to the closest trade, see [`Vocabulary::resolve_trade`]).
     pub occupation: String,
-    /// 零工/日结, 小时工, 非全日制, 短期, 平台 (or the codes).
+    /// 零工/日结, 小时工, 非全日制, 短期, 平台, 长期 (or the codes); anything
+    /// else, or nothing, is inferred ([`JobForm::infer`]).
     pub form: String,
     /// One string (`"200元/天"`), or leave empty and give amount and unit.
     pub pay: Option<String>,
@@ -245,10 +250,10 @@ impl ImportedPost {
                 "缺少原系统岗位编号（external_id），无法保证重复导入不产生重复岗位",
             )));
         }
-        let occupation = resolve_trade(&self.occupation)
-            .map_err(|e| keep(Err(e)))
-            .ok();
-        let form = JobForm::parse(&self.form).map_err(|e| keep(Err(e))).ok();
+        // The trade is never a reason to refuse a row: it resolves to the
+        // closest trade, a category, or the catch-all, keeping the
+        // employer's own words.
+        let trade = Vocabulary::shared().resolve_trade(&self.occupation, &self.title, &self.description);
         let pay = match (&self.pay, &self.pay_amount, &self.pay_unit) {
             (Some(p), _, _) if !p.trim().is_empty() => parse_pay(p),
             (_, Some(a), Some(u)) => {
@@ -266,6 +271,13 @@ impl ImportedPost {
         }
         .map_err(|e| keep(Err(e)))
         .ok();
+        // Nor is the form: what the file says when it is known, else what
+        // the text and the pay unit suggest.
+        let form = Some(JobForm::infer(
+            &self.form,
+            &format!("{} {}", self.title, self.description),
+            pay.as_ref().map_or("", |p| p.unit.code()),
+        ));
         let county = resolve_county(&self.county).map_err(|e| keep(Err(e))).ok();
         let schedule = match self.schedule.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => parse_schedule(s).map_err(|e| keep(Err(e))).ok(),
@@ -284,8 +296,8 @@ impl ImportedPost {
                 None
             }
         };
-        let (Some(occupation), Some(form), Some(pay), Some(county), Some(schedule), Some(point)) =
-            (occupation, form, pay, county, schedule, point)
+        let (Some(form), Some(pay), Some(county), Some(schedule), Some(point)) =
+            (form, pay, county, schedule, point)
         else {
             return Err(errors);
         };
@@ -301,7 +313,8 @@ impl ImportedPost {
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect(),
-            occupation: occupation.code.to_string(),
+            occupation: trade.code.to_string(),
+            trade_text: trade.own_words,
             form,
             county,
             lat: point.lat,
@@ -467,12 +480,40 @@ mod tests {
             codes,
             vec![
                 "external_id_missing",
-                "occupation_unknown",
-                "form_unknown",
                 "pay_amount_missing",
                 "county_unknown",
                 "coordinates_incomplete"
             ]
         );
+    }
+
+    #[test]
+    fn own_trade_words_and_unknown_forms_never_refuse_a_row() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let today = date(2026, 11, 28);
+        let p = line(
+            r#"{"external_id":"X-1","title":"羊肉泡馍馆招帮工","description":"掰馍、洗碗、收拾桌子，管饭",
+                "occupation":"帮工","form":"长期","pay":"3000元/月","county":"迎泽区"}"#,
+        )
+        .to_post(Uuid::from_u128(1), today, now)
+        .unwrap();
+        assert_eq!(p.occupation, "canyin.bangchu");
+        assert_eq!(p.trade_text.as_deref(), Some("帮工"));
+        assert_eq!(p.form, JobForm::LongTerm);
+        let p = line(
+            r#"{"external_id":"X-2","title":"花馍坊招人","description":"捏花馍，手巧的阿姨",
+                "occupation":"花馍师傅","form":"","pay":"25元/小时","county":"闻喜县"}"#,
+        )
+        .to_post(Uuid::from_u128(2), today, now)
+        .unwrap();
+        assert_eq!(p.trade_text.as_deref(), Some("花馍师傅"));
+        assert_eq!(p.form, JobForm::Hourly, "inferred from the hourly pay");
+        let p = line(
+            r#"{"external_id":"X-3","title":"保洁","occupation":"保洁员","form":"众包","pay":"200元/天","county":"小店区"}"#,
+        )
+        .to_post(Uuid::from_u128(3), today, now)
+        .unwrap();
+        assert_eq!(p.trade_text, None, "a catalogue name is not kept as own words");
+        assert_eq!(p.form, JobForm::Platform);
     }
 }

@@ -464,6 +464,10 @@ impl MarketIndex {
             doc.add_text(f.external_id, x);
         }
         doc.add_text(f.title, &post.title);
+        // The employer's own trade words are searched like the title.
+        if let Some(t) = &post.trade_text {
+            doc.add_text(f.title, t);
+        }
         doc.add_text(f.description, &post.description);
         for s in &post.skills {
             doc.add_text(f.skills, s);
@@ -507,7 +511,7 @@ impl MarketIndex {
         doc.add_u64(f.days, u64::from(post.schedule.days.0));
         doc.add_i64(f.expires, i64::from(day_number(post.expires_on)));
         doc.add_i64(f.posted, post.posted_at.timestamp());
-        let features = self.vocab.post_features(post, None);
+        let features = self.vocab.post_features(post, post.trade_text.as_deref());
         for code in &features.title_trades {
             doc.add_text(f.title_trade, code);
         }

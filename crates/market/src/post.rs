@@ -45,15 +45,19 @@ pub enum JobForm {
     ShortTerm,
     /// 平台/新就业形态: orders taken through a platform.
     Platform,
+    /// 长期/全职: ongoing work; gig markets carry it too, and the people who
+    /// want it should find it.
+    LongTerm,
 }
 
 impl JobForm {
-    pub const ALL: [JobForm; 5] = [
+    pub const ALL: [JobForm; 6] = [
         JobForm::Gig,
         JobForm::Hourly,
         JobForm::PartTime,
         JobForm::ShortTerm,
         JobForm::Platform,
+        JobForm::LongTerm,
     ];
 
     /// The Chinese label shown to users.
@@ -64,6 +68,7 @@ impl JobForm {
             JobForm::PartTime => "非全日制",
             JobForm::ShortTerm => "短期",
             JobForm::Platform => "平台/新就业形态",
+            JobForm::LongTerm => "长期",
         }
     }
 
@@ -75,39 +80,77 @@ impl JobForm {
             JobForm::PartTime => "part_time",
             JobForm::ShortTerm => "short_term",
             JobForm::Platform => "platform",
+            JobForm::LongTerm => "long_term",
         }
     }
 
     /// Accepts the code (`part_time`) or what people write (`非全日制`,
-    /// `日结`, `零工`, `小时工`, `短期工`, `平台`, `新就业形态`).
+    /// `日结`, `零工`, `小时工`, `短期工`, `平台`, `众包`, `长期`, `全职` …).
     pub fn parse(s: &str) -> Result<JobForm, MarketError> {
         let t: String = s.split_whitespace().collect::<String>().to_lowercase();
-        let form = match t.as_str() {
-            "gig" | "零工" | "日结" | "零工/日结" | "零工日结" | "临时工" | "散工" => {
-                JobForm::Gig
-            }
-            "hourly" | "小时工" | "钟点" | "按小时" => JobForm::Hourly,
-            "part_time" | "parttime" | "非全日制" | "非全日制用工" | "兼职" => {
+        Self::read(&t).ok_or_else(|| {
+            MarketError::invalid(
+                "form_unknown",
+                "form",
+                format!(
+                    "用工形式“{}”无法识别，请填写：零工/日结、小时工、非全日制、短期、平台/新就业形态、长期之一",
+                    s.trim()
+                ),
+            )
+        })
+    }
+
+    fn read(t: &str) -> Option<JobForm> {
+        Some(match t {
+            "gig" | "零工" | "日结" | "零工/日结" | "零工日结" | "临时工" | "散工" | "计件"
+            | "计件工" | "按件" | "包活" | "点工" => JobForm::Gig,
+            "hourly" | "小时工" | "钟点" | "钟点工" | "按小时" | "时薪" => JobForm::Hourly,
+            "part_time" | "parttime" | "非全日制" | "非全日制用工" | "兼职" | "业余" => {
                 JobForm::PartTime
             }
-            "short_term" | "shortterm" | "短期" | "短期工" | "短期用工" => {
-                JobForm::ShortTerm
+            "short_term" | "shortterm" | "短期" | "短期工" | "短期用工" | "临时" | "季节工"
+            | "季节性" | "暑假工" | "寒假工" | "假期工" | "项目制" => JobForm::ShortTerm,
+            "platform" | "平台" | "新就业形态" | "平台/新就业形态" | "平台用工" | "网约" | "众包"
+            | "平台众包" | "专送" | "接单" => JobForm::Platform,
+            "long_term" | "longterm" | "长期" | "长期工" | "全职" | "长期全职" | "正式工" | "固定工"
+            | "合同工" | "学徒" | "学徒工" | "长白班" => JobForm::LongTerm,
+            _ => return None,
+        })
+    }
+
+    /// The form a post most likely has when its form was left empty or
+    /// written in a way [`JobForm::parse`] does not know: a word of the text
+    /// the form is, else by how the pay is counted (hourly pay is 小时工,
+    /// monthly pay 长期, anything else 零工).
+    pub fn infer(written: &str, text: &str, pay_unit_code: &str) -> JobForm {
+        let t: String = written.split_whitespace().collect::<String>().to_lowercase();
+        if let Some(f) = Self::read(&t) {
+            return f;
+        }
+        // A known word inside what was written (“兼职/小时工”, “长期稳定”).
+        for (word, form) in [
+            ("兼职", JobForm::PartTime),
+            ("非全日制", JobForm::PartTime),
+            ("小时工", JobForm::Hourly),
+            ("钟点", JobForm::Hourly),
+            ("众包", JobForm::Platform),
+            ("平台", JobForm::Platform),
+            ("长期", JobForm::LongTerm),
+            ("全职", JobForm::LongTerm),
+            ("短期", JobForm::ShortTerm),
+            ("临时", JobForm::ShortTerm),
+            ("日结", JobForm::Gig),
+            ("零工", JobForm::Gig),
+        ] {
+            if t.contains(word) || (t.is_empty() && text.contains(word)) {
+                return form;
             }
-            "platform" | "平台" | "新就业形态" | "平台/新就业形态" | "平台用工" | "网约" => {
-                JobForm::Platform
-            }
-            _ => {
-                return Err(MarketError::invalid(
-                    "form_unknown",
-                    "form",
-                    format!(
-                        "用工形式“{}”无法识别，请填写：零工/日结、小时工、非全日制、短期、平台/新就业形态之一",
-                        s.trim()
-                    ),
-                ));
-            }
-        };
-        Ok(form)
+        }
+        match pay_unit_code {
+            "hour" => JobForm::Hourly,
+            "month" => JobForm::LongTerm,
+            _ => JobForm::Gig,
+        }
     }
 }
 
@@ -679,8 +722,13 @@ pub struct JobPost {
     pub title: String,
     pub description: String,
     pub skills: Vec<String>,
-    /// A catalogue code such as `jiazheng.baojie`.
+    /// A catalogue code such as `jiazheng.baojie` (a category code when
+    /// only the kind of work is known).
     pub occupation: String,
+    /// The trade in the employer's own words, when they are not a catalogue
+    /// name or synonym (`花馍师傅`); searched like the title.
+    #[serde(default)]
+    pub trade_text: Option<String>,
     pub form: JobForm,
     pub county: RegionCode,
     pub lat: f64,
@@ -955,7 +1003,13 @@ mod tests {
         }
         assert_eq!(JobForm::parse("日结").unwrap(), JobForm::Gig);
         assert_eq!(JobForm::parse("非全日制").unwrap(), JobForm::PartTime);
-        assert_eq!(JobForm::parse("全职").unwrap_err().code(), "form_unknown");
+        assert_eq!(JobForm::parse("全职").unwrap(), JobForm::LongTerm);
+        assert_eq!(JobForm::parse("众包").unwrap(), JobForm::Platform);
+        assert_eq!(JobForm::parse("随便").unwrap_err().code(), "form_unknown");
+        assert_eq!(JobForm::infer("长期稳定", "", "day"), JobForm::LongTerm);
+        assert_eq!(JobForm::infer("", "周末兼职", "hour"), JobForm::PartTime);
+        assert_eq!(JobForm::infer("", "", "hour"), JobForm::Hourly);
+        assert_eq!(JobForm::infer("看情况", "", "piece"), JobForm::Gig);
     }
 
     #[test]

@@ -318,7 +318,7 @@ fn schedule_for(rng: &mut Rng, form: JobForm) -> (Schedule, Option<u32>) {
             let days = *rng.pick(&[Weekdays::ALL, Weekdays::WEEKEND, Weekdays::WORKDAYS]);
             (Schedule::weekly(days, vec![slot]), None)
         }
-        JobForm::ShortTerm => {
+        JobForm::ShortTerm | JobForm::LongTerm => {
             let days = *rng.pick(&[Weekdays::WORKDAYS, Weekdays(0b011_1111), Weekdays::ALL]);
             (
                 Schedule::weekly(days, vec![h(8, 0, 12, 0), h(14, 0, 18, 0)]),
@@ -366,7 +366,9 @@ pub fn job(seed: u64, i: u64) -> JobPost {
         JobForm::ShortTerm if rng.chance(0.5) => {
             Pay::yuan(round_to(hourly * 8.0, 10.0), PayUnit::Day)
         }
-        JobForm::ShortTerm => Pay::yuan(round_to(hourly * 174.0, 100.0), PayUnit::Month),
+        JobForm::ShortTerm | JobForm::LongTerm => {
+            Pay::yuan(round_to(hourly * 174.0, 100.0), PayUnit::Month)
+        }
         JobForm::Platform if matches!(cat.code, "peisong" | "chuxing") => {
             Pay::yuan(rng.range(4, 12), PayUnit::Piece)
         }
@@ -440,6 +442,7 @@ pub fn job(seed: u64, i: u64) -> JobPost {
         description,
         skills,
         occupation: trade.code.to_string(),
+        trade_text: None,
         form,
         county,
         lat: point.lat,
@@ -528,7 +531,8 @@ pub fn worker(seed: u64, i: u64) -> WorkerProfile {
     let mut wanted_forms = Vec::new();
     if rng.chance(0.5) {
         for _ in 0..rng.range(1, 3) {
-            let f = *rng.pick(&JobForm::ALL);
+            // The five flexible forms (long-term work is never synthesised).
+            let f = *rng.pick(&JobForm::ALL[..5]);
             if !wanted_forms.contains(&f) {
                 wanted_forms.push(f);
             }

@@ -32,6 +32,7 @@ pub fn post(n: u128, title: &str, occupation: &str) -> JobPost {
         description: String::new(),
         skills: Vec::new(),
         occupation: occupation.to_string(),
+        trade_text: None,
         form: JobForm::Gig,
         county: region("140105"),
         lat,

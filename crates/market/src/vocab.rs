@@ -1454,6 +1454,7 @@ impl Vocabulary {
             JobForm::Gig => f.conds |= Cond::DailyPay.bit() | Cond::ShortTerm.bit(),
             JobForm::Hourly | JobForm::PartTime => f.conds |= Cond::PartTime.bit(),
             JobForm::ShortTerm => f.conds |= Cond::ShortTerm.bit(),
+            JobForm::LongTerm => f.conds |= Cond::LongTerm.bit(),
             JobForm::Platform => {}
         }
         let days = post.schedule.days;

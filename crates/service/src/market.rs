@@ -32,6 +32,7 @@ pub const FORMS: &[(&str, &str)] = &[
     ("part_time", "非全日制"),
     ("short_term", "短期"),
     ("platform", "平台/新就业形态"),
+    ("long_term", "长期"),
 ];
 pub const PAY_UNITS: &[(&str, &str)] = &[
     ("hour", "小时"),
@@ -610,6 +611,7 @@ impl Service {
             title: linghuo_domain::mask_pii_in_text(&p.title),
             description: linghuo_domain::mask_pii_in_text(&p.description),
             occupation: p.occupation.clone(),
+            trade_text: None,
             occupation_name: occupation(&p.occupation)
                 .map(|o| o.name.to_owned())
                 .unwrap_or_default(),
@@ -743,6 +745,7 @@ impl Service {
             title,
             description,
             occupation: occ.code.to_owned(),
+            trade_text: None,
             form: input.form.clone(),
             county_code: county.as_str(),
             address: input.address.clone().unwrap_or_default().trim().to_owned(),
@@ -1651,6 +1654,7 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         description: row.description.clone(),
         skills: serde_json::from_str(&row.skills).unwrap_or_default(),
         occupation: row.occupation.clone(),
+        trade_text: None,
         form: linghuo_market::JobForm::parse(&row.form).ok()?,
         county: RegionCode::parse(&row.county_code).ok()?,
         lat: row.lat,
