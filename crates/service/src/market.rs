@@ -611,7 +611,6 @@ impl Service {
             title: linghuo_domain::mask_pii_in_text(&p.title),
             description: linghuo_domain::mask_pii_in_text(&p.description),
             occupation: p.occupation.clone(),
-            trade_text: None,
             occupation_name: occupation(&p.occupation)
                 .map(|o| o.name.to_owned())
                 .unwrap_or_default(),
@@ -745,7 +744,6 @@ impl Service {
             title,
             description,
             occupation: occ.code.to_owned(),
-            trade_text: None,
             form: input.form.clone(),
             county_code: county.as_str(),
             address: input.address.clone().unwrap_or_default().trim().to_owned(),
