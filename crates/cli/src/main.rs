@@ -3,6 +3,7 @@
 
 mod bench_import;
 mod bench_market;
+mod bench_search_quality;
 mod bench_policy;
 mod bench_stats;
 mod benefits_cmd;
@@ -176,6 +177,9 @@ enum BenchCommand {
     Policy(bench_policy::BenchPolicyArgs),
     /// Search index build, search and recommendations over synthetic posts and workers.
     Market(bench_market::BenchMarketArgs),
+    /// Search relevance on a hand-graded set: nDCG@10, top-3 precision, zero results and
+    /// the share of imported posts that go live.
+    SearchQuality(bench_search_quality::BenchSearchQualityArgs),
     /// Statistics dashboards over a synthetic province (1M persons, 5M events) on SQLite and
     /// PostgreSQL, and the person import rate.
     Stats(bench_stats::BenchStatsArgs),
@@ -209,6 +213,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Market(args)) => {
             bench_market::run(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::SearchQuality(args)) => {
+            bench_search_quality::run(args).map(|()| ExitCode::SUCCESS)
         }
         Command::Config(ConfigCommand::Default) => {
             print!("{}", settings::default_toml()?);

@@ -125,7 +125,7 @@ pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
     {
         if part.chars().any(|c| c.is_ascii_digit()) {
             for s in part.split(['、', '/']).filter(|s| !s.is_empty()) {
-                slots.push(TimeSlot::parse(s)?);
+                slots.extend(parse_slots(s)?);
             }
             continue;
         }
@@ -137,6 +137,10 @@ pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
             }
             "每天" | "天天" | "每日" | "全周" | "不限" => {
                 days = Weekdays::ALL;
+                continue;
+            }
+            "节假日" | "法定节假日" | "节假日加班" => {
+                days = Weekdays(days.0 | Weekdays::WEEKEND.0);
                 continue;
             }
             "工作日" | "周一至周五" | "周一到周五" => {
@@ -189,6 +193,52 @@ pub fn parse_schedule(input: &str) -> Result<Schedule, MarketError> {
             ..Schedule::once(slots)
         }
     })
+}
+
+/// One time span as people write it, possibly across midnight and with a word
+/// before it: "08:00-17:00", "早班07:00-15:00", "下午 14:00-20:00",
+/// "20:00-06:00" (two slots: 20:00–24:00 and 00:00–06:00).
+fn parse_slots(s: &str) -> Result<Vec<TimeSlot>, MarketError> {
+    // Words before the time (早班, 下午, 晚上) say nothing the time does not.
+    let from = s.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+    let t = &s[from..];
+    match TimeSlot::parse(t) {
+        Ok(slot) => Ok(vec![slot]),
+        Err(e) => {
+            let Some((a, b)) = t.split_once(['-', '~', '至', '到', '—']) else {
+                return Err(e);
+            };
+            // Across midnight: the evening part and the morning part.
+            match (
+                TimeSlot::parse(&format!("{a}-24:00")),
+                TimeSlot::parse(&format!("00:00-{b}")),
+            ) {
+                (Ok(evening), Ok(morning)) => Ok(vec![evening, morning]),
+                _ => Err(e),
+            }
+        }
+    }
+}
+
+/// A schedule from another market's file, never refused: what can be read is
+/// kept, and the text that could not be read is returned so it can be shown
+/// with the post (an import must not lose what the employer wrote).
+pub fn parse_schedule_lenient(input: &str) -> (Schedule, Option<String>) {
+    if let Ok(s) = parse_schedule(input) {
+        return (s, None);
+    }
+    let t: String = input.chars().map(fold_width).collect();
+    let mut read = Vec::new();
+    for part in t
+        .split([' ', '，', ',', '；', ';'])
+        .filter(|p| !p.is_empty())
+    {
+        if parse_schedule(part).is_ok() {
+            read.push(part.to_string());
+        }
+    }
+    let schedule = parse_schedule(&read.join(" ")).unwrap_or_else(|_| Schedule::any_time());
+    (schedule, Some(input.trim().to_string()))
 }
 
 /// A post as another market's export describes it. Everything is text
@@ -271,18 +321,42 @@ impl ImportedPost {
         }
         .map_err(|e| keep(Err(e)))
         .ok();
-        // Nor is the form: what the file says when it is known, else what
-        // the text and the pay unit suggest.
-        let form = Some(JobForm::infer(
-            &self.form,
-            &format!("{} {}", self.title, self.description),
-            pay.as_ref().map_or("", |p| p.unit.code()),
-        ));
         let county = resolve_county(&self.county).map_err(|e| keep(Err(e))).ok();
+        // Nor is the schedule: what cannot be read is added to the description.
+        let mut unread_schedule = None;
         let schedule = match self.schedule.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => parse_schedule(s).map_err(|e| keep(Err(e))).ok(),
+            Some(s) if !s.is_empty() => {
+                let (schedule, unread) = parse_schedule_lenient(s);
+                unread_schedule = unread;
+                Some(schedule)
+            }
             _ => Some(Schedule::any_time()),
         };
+        // Nor is the form: what the file says when it is known, else what
+        // the text and the pay unit suggest. "兼职" in everyday use is any
+        // side job; it is 非全日制 only when the hours fit the legal limits
+        // (≤ 4 h a day, ≤ 24 h a week) and the pay is not monthly.
+        let unit = pay.as_ref().map_or("", |p| p.unit.code());
+        let text = format!("{} {}", self.title, self.description);
+        let mut form = JobForm::infer(&self.form, &text, unit);
+        if form == JobForm::PartTime {
+            let daily = schedule
+                .as_ref()
+                .and_then(|s| s.minutes_per_day())
+                .map(|m| f64::from(m) / 60.0);
+            let weekly = self.hours_per_week.map(f64::from).or_else(|| {
+                schedule
+                    .as_ref()
+                    .zip(daily)
+                    .map(|(s, d)| d * f64::from(s.days.count()))
+            });
+            let too_long = daily.is_some_and(|d| d > crate::post::PART_TIME_MAX_HOURS_PER_DAY)
+                || weekly.is_some_and(|w| w > crate::post::PART_TIME_MAX_HOURS_PER_WEEK);
+            if too_long || unit == "month" {
+                form = JobForm::infer("", "", unit);
+            }
+        }
+        let form = Some(form);
         let point = match (self.lat, self.lon, county) {
             (Some(lat), Some(lon), _) => Some(GeoPoint::new(lat, lon)),
             (None, None, Some(c)) => Some(GeoPoint::of_region(c)),
@@ -306,7 +380,10 @@ impl ImportedPost {
             id,
             external_id: Some(self.external_id.trim().to_string()),
             title: self.title.trim().to_string(),
-            description: self.description.trim().to_string(),
+            description: match &unread_schedule {
+                Some(u) => format!("{}（工作时间：{u}）", self.description.trim()),
+                None => self.description.trim().to_string(),
+            },
             skills: self
                 .skills
                 .iter()
@@ -515,5 +592,39 @@ mod tests {
         .unwrap();
         assert_eq!(p.trade_text, None, "a catalogue name is not kept as own words");
         assert_eq!(p.form, JobForm::Platform);
+        // 兼职 with full days is a side job, not 非全日制.
+        let p = line(
+            r#"{"external_id":"X-4","title":"商场兼职","occupation":"促销员","form":"兼职","pay":"25元/小时",
+                "county":"小店区","schedule":"周末 09:00-18:00"}"#,
+        )
+        .to_post(Uuid::from_u128(4), today, now)
+        .unwrap();
+        assert_eq!(p.form, JobForm::Hourly);
+        let p = line(
+            r#"{"external_id":"X-5","title":"超市收银兼职","occupation":"收银员","form":"兼职","pay":"25元/小时",
+                "county":"小店区","schedule":"周末 18:00-21:00"}"#,
+        )
+        .to_post(Uuid::from_u128(5), today, now)
+        .unwrap();
+        assert_eq!(p.form, JobForm::PartTime);
+    }
+
+    #[test]
+    fn schedules_across_midnight_and_with_words_are_read() {
+        let s = parse_schedule("20:00-06:00").unwrap();
+        assert_eq!(
+            s.slots,
+            vec![TimeSlot::hm(0, 0, 6, 0), TimeSlot::hm(20, 0, 24, 0)]
+        );
+        let s = parse_schedule("早班07:00-15:00").unwrap();
+        assert_eq!(s.slots, vec![TimeSlot::hm(7, 0, 15, 0)]);
+        assert_eq!(parse_schedule("节假日").unwrap().days, Weekdays::WEEKEND);
+        let (s, unread) = parse_schedule_lenient("三班倒 08:00-16:00");
+        assert_eq!(s.slots, vec![TimeSlot::hm(8, 0, 16, 0)]);
+        assert_eq!(unread.as_deref(), Some("三班倒 08:00-16:00"));
+        let (s, unread) = parse_schedule_lenient("看情况");
+        assert_eq!(s, Schedule::any_time());
+        assert!(unread.is_some());
+        assert_eq!(parse_schedule_lenient("周末").1, None);
     }
 }

@@ -247,6 +247,33 @@ const POST_FIELDS: &[&str] = &[
     "expires_on",
 ];
 
+/// A count as people write it: `3`, `3人`, `2名`, `2-3人` (the larger), and for a headcount
+/// `不限`/`大量` (20 places) or `若干`/`多名`/`数名` (5).
+fn count_of(v: &str, headcount: bool) -> Option<u32> {
+    let t = v.trim();
+    if let Ok(n) = t.parse::<u32>() {
+        return (n > 0).then_some(n);
+    }
+    let numbers: Vec<u32> = t
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|d| d.parse().ok())
+        .filter(|n| *n > 0)
+        .collect();
+    if let Some(n) = numbers.iter().max() {
+        return Some(*n);
+    }
+    if !headcount {
+        return None;
+    }
+    if ["不限", "大量", "很多", "长期招"].iter().any(|w| t.contains(w)) {
+        Some(20)
+    } else if ["若干", "多名", "数名", "几名", "几个"].iter().any(|w| t.contains(w)) {
+        Some(5)
+    } else {
+        None
+    }
+}
+
 /// A spreadsheet row (header → text) as an [`ImportedPost`]: numbers, dates, yes/no and
 /// lists (separated by 、 , ， ; or ；) converted, each failure naming its column.
 fn post_from_record(
@@ -259,10 +286,10 @@ fn post_from_record(
                 v.parse::<f64>()
                     .map_err(|_| format!("{k}：“{v}”不是数字"))?,
             ),
-            "hours_per_week" | "headcount" => serde_json::Value::from(
-                v.parse::<u32>()
-                    .map_err(|_| format!("{k}：“{v}”不是正整数"))?,
-            ),
+            "hours_per_week" | "headcount" => match count_of(v, k == "headcount") {
+                Some(n) => serde_json::Value::from(n),
+                None => return Err(format!("{k}：“{v}”不是正整数")),
+            },
             "skills" | "required_certificates" => serde_json::Value::from(
                 v.split(['、', ',', '，', ';', '；'])
                     .map(str::trim)

@@ -126,6 +126,9 @@ pub struct PostHit {
     pub distance_km: Option<f64>,
     /// Why this post, e.g. 距离2.3公里 · 保洁员 · 日薪200元.
     pub why: String,
+    /// exact (what was asked), related (the same kind of work, or some of the words) or
+    /// nearby (nothing matched: the nearest or newest work).
+    pub tier: String,
 }
 
 /// A recommended job for a worker, with every reason.
@@ -554,6 +557,7 @@ impl Service {
                 score: (f64::from(h.score) * 1000.0).round() / 1000.0,
                 distance_km: h.distance_km.map(|d| (d * 10.0).round() / 10.0),
                 why: h.why,
+                tier: tier_code(h.tier).to_owned(),
             });
         }
         Ok(out)
@@ -638,6 +642,14 @@ impl Service {
             });
         }
         Ok(out)
+    }
+}
+
+fn tier_code(t: linghuo_market::MatchTier) -> &'static str {
+    match t {
+        linghuo_market::MatchTier::Exact => "exact",
+        linghuo_market::MatchTier::Related => "related",
+        linghuo_market::MatchTier::Nearby => "nearby",
     }
 }
 
