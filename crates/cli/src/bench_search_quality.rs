@@ -80,6 +80,8 @@ pub struct QueryScore {
     pub grades: Vec<u8>,
     /// The external ids of the results, in order.
     pub posts: Vec<String>,
+    /// Their scores, in order.
+    pub scores: Vec<f64>,
     /// The first result's tier: exact, related or nearby.
     pub tier: Option<String>,
 }
@@ -302,6 +304,7 @@ pub async fn measure(
             results: hits.len(),
             grades,
             posts,
+            scores: hits.iter().map(|h| h.score).collect(),
             tier: hits.first().map(|h| h.tier.clone()),
         });
     }
@@ -370,14 +373,15 @@ pub fn run(args: BenchSearchQualityArgs) -> anyhow::Result<()> {
         }
         for q in &m.per_query {
             println!(
-                "{}\t{}\tndcg={}\ttop3={}\t{}\t{:?}\t{}",
+                "{}\t{}\tndcg={}\ttop3={}\t{}\t{:?}\t{}\t{:?}",
                 q.id,
                 q.query,
                 q.ndcg.map_or("-".into(), |x| format!("{x:.2}")),
                 q.top3.map_or("-".into(), |x| format!("{x:.2}")),
                 q.tier.as_deref().unwrap_or("none"),
                 q.grades,
-                q.posts.join(",")
+                q.posts.join(","),
+                q.scores
             );
         }
     }

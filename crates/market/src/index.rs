@@ -109,10 +109,16 @@ const TEXT_TRADE_SCORE: Score = 2.5;
 /// The post is in the category of an asked-for trade (related tier).
 const CATEGORY_SCORE: Score = 3.0;
 /// Each asked-for condition the post offers.
-const COND_BONUS: f32 = 3.0;
-/// The post is in a county or city the query names.
-const COUNTY_BONUS: f32 = 5.0;
-const CITY_BONUS: f32 = 3.0;
+const COND_BONUS: f32 = 5.0;
+/// The post is in a county or city the query names: a place said is a place
+/// meant, so it outweighs how well the text matches.
+const COUNTY_BONUS: f32 = 12.0;
+const CITY_BONUS: f32 = 8.0;
+/// … in another county of the named county's city.
+const SAME_CITY_BONUS: f32 = 4.0;
+/// Weight of the BM25 of a trade's own words when the trade already
+/// matched (they only order posts of the same trade).
+const SURFACE_WEIGHT: Score = 0.3;
 /// The post's stated age or sex does not suit the asker.
 const MISFIT_PENALTY: f32 = 8.0;
 /// "附近": up to this much for a post at the asker's point, nothing at 20 km.
@@ -721,13 +727,13 @@ impl MarketIndex {
         clauses
     }
 
-    /// The BM25 words that add to a trade match: the leftover words and the
-    /// words of the trade as the query wrote it.
-    fn boost_words(&self, plan: &QueryPlan) -> Vec<String> {
-        let mut words = plan.words.clone();
+    /// The words of the asked-for trades as the query wrote them (保洁 of
+    /// 小店区保洁), searched with a small weight to order posts of a trade.
+    fn surface_words(&self, plan: &QueryPlan) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
         for t in &plan.trades {
             for w in self.segmenter.query_words(&t.surface) {
-                if w.chars().count() >= 2 && !words.contains(&w) {
+                if w.chars().count() >= 2 && !words.contains(&w) && !plan.words.contains(&w) {
                     words.push(w);
                 }
             }
@@ -749,7 +755,13 @@ impl MarketIndex {
                     let must = BooleanQuery::new(self.trade_clauses(plan));
                     let mut clauses: Vec<(Occur, Box<dyn Query>)> =
                         vec![(Occur::Must, Box::new(must))];
-                    optional(&mut clauses, &self.boost_words(plan));
+                    optional(&mut clauses, &plan.words);
+                    for w in self.surface_words(plan) {
+                        clauses.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(self.word_query(&w), SURFACE_WEIGHT)),
+                        ));
+                    }
                     Some(Box::new(BooleanQuery::new(clauses)))
                 } else if !plan.words.is_empty() {
                     Some(self.words_query(&plan.words, plan.words.len()))
@@ -1168,7 +1180,7 @@ impl Boost {
                 .any(|c| c / 100 == county / 100)
         {
             // Another county of the same city.
-            bonus += 1.0;
+            bonus += SAME_CITY_BONUS;
         }
         if let Some(a) = self.age {
             let too_old = (1..=120).contains(&age_max) && age_max < a;

@@ -443,3 +443,22 @@ fn bad_queries_are_refused_in_chinese() {
     // Stop words only: every post.
     assert_eq!(text(&index, "找工作").len(), 8);
 }
+
+#[test]
+fn a_named_place_ranks_its_posts_first() {
+    let mut posts = vec![
+        post(1, "医院保洁", "baojie.baojieyuan"),
+        post(2, "平遥 古城保洁", "baojie.baojieyuan"),
+        post(3, "交城 化工厂 保洁", "baojie.baojieyuan"),
+    ];
+    posts[1].county = region("140728");
+    posts[2].county = region("141122");
+    // The newest post is far away; the named county still comes first.
+    posts[1].posted_at = posts[0].posted_at + chrono::Duration::days(3);
+    posts[2].posted_at = posts[0].posted_at + chrono::Duration::days(2);
+    let index = index_of(&posts);
+    let hits = index.search(&SearchQuery::text("小店区保洁")).unwrap();
+    assert_eq!(hits[0].id.as_u128(), 1, "{hits:?}");
+    let plan = index.analyze("小店区保洁");
+    assert_eq!(plan.places.len(), 1, "{plan:?}");
+}
