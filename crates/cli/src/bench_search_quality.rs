@@ -74,6 +74,8 @@ pub struct QueryScore {
     pub query: String,
     /// `None` when the query has no relevant post in the set.
     pub ndcg: Option<f64>,
+    /// The same over the judged posts that went live.
+    pub ndcg_live: Option<f64>,
     pub top3: Option<f64>,
     pub results: usize,
     /// The grade of each result, in order (posts the judgments do not list are 0).
@@ -89,6 +91,9 @@ pub struct QueryScore {
 #[derive(Clone, Debug, Serialize)]
 pub struct SearchQuality {
     pub ndcg_at_10: f64,
+    /// nDCG@10 counting only the judged posts that went live: how well the search ranks
+    /// what it holds, apart from what the import lost.
+    pub ndcg_at_10_live: f64,
     pub top3_precision: f64,
     pub zero_result_rate: f64,
     pub import_kept_rate: f64,
@@ -258,7 +263,11 @@ pub async fn measure(
     }
     let mut held: HashMap<String, usize> = HashMap::new();
     let mut held_posts = Vec::new();
+    let mut live: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in repo::posts_of_employer(&db, employer).await? {
+        if p.status == "live" {
+            live.insert(p.external_id.clone().unwrap_or_default());
+        }
         if p.status == "held" {
             let findings: Vec<serde_json::Value> =
                 serde_json::from_str(&p.screening).unwrap_or_default();
@@ -296,9 +305,15 @@ pub async fn measure(
             .iter()
             .map(|p| judged.get(p).copied().unwrap_or(0))
             .collect();
+        let judged_live: HashMap<String, u8> = judged
+            .iter()
+            .filter(|(p, _)| live.contains(*p))
+            .map(|(p, g)| (p.clone(), *g))
+            .collect();
         per_query.push(QueryScore {
             id: id.clone(),
             query: q.clone(),
+            ndcg_live: ndcg_at(K, &grades, &judged_live),
             ndcg: ndcg_at(K, &grades, judged),
             top3: top3(&grades, judged),
             results: hits.len(),
@@ -312,6 +327,7 @@ pub async fn measure(
     let judged: Vec<&QueryScore> = per_query.iter().filter(|q| q.ndcg.is_some()).collect();
     Ok(SearchQuality {
         ndcg_at_10: mean(judged.iter().filter_map(|q| q.ndcg)),
+        ndcg_at_10_live: mean(per_query.iter().filter_map(|q| q.ndcg_live)),
         top3_precision: mean(judged.iter().filter_map(|q| q.top3)),
         zero_result_rate: per_query.iter().filter(|q| q.results == 0).count() as f64
             / per_query.len().max(1) as f64,
@@ -352,6 +368,10 @@ pub fn run(args: BenchSearchQualityArgs) -> anyhow::Result<()> {
     }
     println!("search quality on {} queries ({} with relevant posts), {} posts", m.queries, m.queries_judged, m.posts);
     println!("  ndcg_at_10        {:.3}   (target ≥ 0.85)", m.ndcg_at_10);
+    println!(
+        "  ndcg_at_10_live   {:.3}   (only the judged posts that went live)",
+        m.ndcg_at_10_live
+    );
     println!("  top3_precision    {:.3}   (target ≥ 0.90)", m.top3_precision);
     println!("  zero_result_rate  {:.3}   (target ≤ 0.02)", m.zero_result_rate);
     println!(
@@ -373,7 +393,7 @@ pub fn run(args: BenchSearchQualityArgs) -> anyhow::Result<()> {
         }
         for q in &m.per_query {
             println!(
-                "{}\t{}\tndcg={}\ttop3={}\t{}\t{:?}\t{}\t{:?}",
+                "{}\t{}\tndcg={}\ttop3={}\t{}\t{:?}\t{}\t{:?}\tlive={}",
                 q.id,
                 q.query,
                 q.ndcg.map_or("-".into(), |x| format!("{x:.2}")),
@@ -381,7 +401,8 @@ pub fn run(args: BenchSearchQualityArgs) -> anyhow::Result<()> {
                 q.tier.as_deref().unwrap_or("none"),
                 q.grades,
                 q.posts.join(","),
-                q.scores
+                q.scores,
+                q.ndcg_live.map_or("-".into(), |x| format!("{x:.2}")),
             );
         }
     }

@@ -763,11 +763,14 @@ impl MarketIndex {
                         ));
                     }
                     Some(Box::new(BooleanQuery::new(clauses)))
-                } else if !plan.words.is_empty() {
-                    Some(self.words_query(&plan.words, plan.words.len()))
+                } else if plan.places.is_empty() && plan.conds & POST_SIDE_CONDS == 0 {
+                    // Words only: every word.
+                    (!plan.words.is_empty())
+                        .then(|| self.words_query(&plan.words, plan.words.len()))
+                        .or_else(|| Some(Box::new(AllQuery)))
                 } else {
-                    // Places and conditions only: posts with any of them
-                    // (everything when they are all query-side cues).
+                    // Places and conditions: posts with any of them (everything
+                    // when they are all query-side cues); words only add.
                     let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                     for r in &plan.places {
                         any.push(self.fixed(f.region, &r.as_str(), 0.0));
@@ -782,11 +785,14 @@ impl MarketIndex {
                             Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
                         ));
                     }
-                    if any.is_empty() {
-                        Some(Box::new(AllQuery))
+                    let any: Box<dyn Query> = if any.is_empty() {
+                        Box::new(AllQuery)
                     } else {
-                        Some(Box::new(BooleanQuery::new(any)))
-                    }
+                        Box::new(BooleanQuery::new(any))
+                    };
+                    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, any)];
+                    optional(&mut clauses, &plan.words);
+                    Some(Box::new(BooleanQuery::new(clauses)))
                 }
             }
             MatchTier::Related => {

@@ -97,10 +97,12 @@ pub enum Cond {
     Nearby,
     /// 轻松 / 不累.
     Light,
+    /// 坐着干 / 坐班: for people who cannot stand or walk long.
+    Seated,
 }
 
 impl Cond {
-    pub const ALL: [Cond; 21] = [
+    pub const ALL: [Cond; 22] = [
         Cond::DailyPay,
         Cond::WeeklyPay,
         Cond::Meals,
@@ -122,6 +124,7 @@ impl Cond {
         Cond::Insurance,
         Cond::Nearby,
         Cond::Light,
+        Cond::Seated,
     ];
 
     pub fn bit(self) -> u64 {
@@ -152,6 +155,7 @@ impl Cond {
             Cond::Insurance => "有保险",
             Cond::Nearby => "离家近",
             Cond::Light => "活轻松",
+            Cond::Seated => "坐着干",
         }
     }
 
@@ -293,7 +297,7 @@ pub const COND_QUERY_CUES: &[(&str, &[Cond])] = &[
     ("残疾人", &[Cond::Disabled]),
     ("残疾", &[Cond::Disabled]),
     ("残障", &[Cond::Disabled]),
-    ("腿脚不好", &[Cond::Disabled]),
+    ("腿脚不好", &[Cond::Disabled, Cond::Seated]),
     ("聋哑", &[Cond::Disabled]),
     ("五险", &[Cond::Insurance]),
     ("五险一金", &[Cond::Insurance]),
@@ -310,6 +314,15 @@ pub const COND_QUERY_CUES: &[(&str, &[Cond])] = &[
     ("轻活", &[Cond::Light]),
     ("不太累", &[Cond::Light]),
     ("简单", &[Cond::Light]),
+    ("坐着", &[Cond::Seated]),
+    ("坐着干", &[Cond::Seated]),
+    ("能坐着", &[Cond::Seated]),
+    ("不用站", &[Cond::Seated]),
+    ("不用走动", &[Cond::Seated]),
+    ("腿不好", &[Cond::Disabled, Cond::Seated]),
+    ("腿脚不便", &[Cond::Disabled, Cond::Seated]),
+    ("行动不便", &[Cond::Disabled, Cond::Seated]),
+    ("坐轮椅", &[Cond::Disabled, Cond::Seated]),
 ];
 
 /// What in a post's text says it offers a condition. Entries marked
@@ -450,6 +463,11 @@ pub const COND_POST_CUES: &[(&str, &[Cond], bool)] = &[
     ("工伤保险", &[Cond::Insurance], false),
     ("保险", &[Cond::Insurance], false),
     ("轻松", &[Cond::Light], false),
+    ("坐着", &[Cond::Seated], false),
+    ("坐班", &[Cond::Seated], false),
+    ("不用站", &[Cond::Seated], false),
+    ("腿脚不便", &[Cond::Seated, Cond::Disabled], false),
+    ("腿脚不好", &[Cond::Seated, Cond::Disabled], false),
     ("不累", &[Cond::Light], false),
     ("活不重", &[Cond::Light], false),
     ("活轻", &[Cond::Light], false),
@@ -764,7 +782,13 @@ impl QueryPlan {
     pub fn understanding(&self) -> String {
         let mut parts = Vec::new();
         let mut trades: Vec<String> = Vec::new();
+        let mut surfaces: Vec<&str> = Vec::new();
         for t in &self.trades {
+            // One name per word of the query (保洁 also stands for its kinds).
+            if surfaces.contains(&t.surface.as_str()) {
+                continue;
+            }
+            surfaces.push(&t.surface);
             let Some(o) = occupation(t.code) else {
                 continue;
             };
@@ -867,6 +891,10 @@ pub struct Vocabulary {
     trade_matcher: AhoCorasick,
     trade_codes: Vec<&'static str>,
     near: NearIndex,
+    /// A trade name or synonym → the other trades whose names or synonyms
+    /// contain it (保洁 → 家庭保洁员, 物业保洁员, 开荒保洁员 …): a generic word
+    /// asks for all of them.
+    narrower: HashMap<String, Vec<&'static str>>,
     /// Learned synonyms from staff decisions: word → code.
     learned: RwLock<Arc<HashMap<String, &'static str>>>,
 }
@@ -1093,7 +1121,41 @@ impl Vocabulary {
                 }
             }
         }
+        let mut names: Vec<(String, &'static str)> = Vec::new();
+        for o in occupations().iter().filter(|o| !o.is_category()) {
+            for w in std::iter::once(&o.name).chain(o.synonyms.iter()) {
+                names.push((normalize(w).replace(' ', ""), o.code));
+            }
+        }
+        // Every inner part of every name → the trades whose names have it.
+        let mut inside: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for (w, code) in &names {
+            let chars: Vec<char> = w.chars().collect();
+            for i in 0..chars.len() {
+                for j in i + 2..=chars.len() {
+                    if j - i == chars.len() {
+                        continue;
+                    }
+                    let part: String = chars[i..j].iter().collect();
+                    let list = inside.entry(part).or_default();
+                    if !list.contains(code) {
+                        list.push(code);
+                    }
+                }
+            }
+        }
+        let mut narrower: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for (w, owner) in &names {
+            if let Some(codes) = inside.get(w) {
+                let list: Vec<&'static str> =
+                    codes.iter().copied().filter(|c| c != owner).collect();
+                if !list.is_empty() {
+                    narrower.insert(w.clone(), list);
+                }
+            }
+        }
         Vocabulary {
+            narrower,
             patterns,
             entries,
             query_matcher,
@@ -1237,6 +1299,17 @@ impl Vocabulary {
                         read_as: None,
                         weight: *weight,
                     });
+                    if !is_phrase && !is_category {
+                        for narrower in self.narrower.get(surface).into_iter().flatten() {
+                            plan.trades.push(QueryTrade {
+                                code: narrower,
+                                surface: surface.to_string(),
+                                how: TradeHow::Name,
+                                read_as: None,
+                                weight: NARROWER_WEIGHT,
+                            });
+                        }
+                    }
                 }
                 Meaning::Conds(bits) => plan.conds |= bits,
                 Meaning::Place(codes) => plan.places.extend(codes.iter().copied()),
@@ -1281,7 +1354,19 @@ impl Vocabulary {
             }
             let mut found = None;
             let longest = if near { 6.min(chars.len() - i) } else { 0 };
+            // Two characters only when they are the whole unknown word (but
+            // for a trade suffix): inside a longer word a two-character
+            // sound-alike is too often another word (洗煤厂 is not 洗眉).
+            let core = chars.len()
+                - chars
+                    .iter()
+                    .rev()
+                    .take_while(|c| "工员师手".contains(**c))
+                    .count();
             for len in (2..=longest).rev() {
+                if len == 2 && core > 2 {
+                    continue;
+                }
                 let cand: String = chars[i..i + len].iter().collect();
                 if let Some((word, code)) = self.near_word(&cand) {
                     found = Some((len, cand, word, code));
@@ -1688,6 +1773,9 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("作坊", "zhizao"),
 ];
 
+/// Weight of a trade a generic query word stands for (保洁 for 物业保洁员).
+const NARROWER_WEIGHT: f32 = 0.9;
+
 /// Verbs that name the work whatever their object: 摘 followed by any
 /// produce (摘山楂, 摘连翘) is picking.
 const VERB_RULES: &[(char, &str)] = &[('摘', "nongye.caizhai")];
@@ -1738,9 +1826,11 @@ mod tests {
         Vocabulary::shared()
     }
 
+    /// The trades asked for, without the kinds a generic word also stands for.
     fn trade_names(p: &QueryPlan) -> Vec<&'static str> {
         p.trades
             .iter()
+            .filter(|t| t.weight > NARROWER_WEIGHT || t.how != TradeHow::Name)
             .map(|t| occupation(t.code).unwrap().name)
             .collect()
     }
@@ -1749,6 +1839,10 @@ mod tests {
     fn a_trade_named_plainly() {
         let p = v().analyze("保洁");
         assert_eq!(trade_names(&p), vec!["保洁员"]);
+        // A generic word also stands for its kinds, a little less.
+        let all: Vec<&str> = p.trades.iter().map(|t| t.code).collect();
+        assert!(all.contains(&"jiazheng.baojie") && all.contains(&"baojie.wuye"), "{all:?}");
+        assert_eq!(p.trades[0].code, "baojie.baojieyuan");
         assert!(p.words.is_empty());
         let p = v().analyze("找个月嫂的活");
         assert_eq!(trade_names(&p), vec!["母婴护理员"]);

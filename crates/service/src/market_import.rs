@@ -46,8 +46,9 @@ pub struct ImportReport {
 
 fn to_input(p: &ImportedPost, job: &linghuo_market::JobPost) -> PostInput {
     PostInput {
-        title: p.title.clone(),
-        description: p.description.clone(),
+        title: job.title.clone(),
+        // With any schedule text that could not be read appended.
+        description: job.description.clone(),
         occupation: job.occupation.clone(),
         form: job.form.code().to_owned(),
         county_code: job.county.as_str(),
@@ -56,7 +57,13 @@ fn to_input(p: &ImportedPost, job: &linghuo_market::JobPost) -> PostInput {
         lon: Some(job.lon),
         starts_on: job.starts_on.to_string(),
         ends_on: job.ends_on.map(|d| d.to_string()),
-        schedule: p.schedule.clone(),
+        // The schedule as read (its label reads back to the same schedule); the file's
+        // own words may hold parts only the description keeps.
+        schedule: p
+            .schedule
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|_| job.schedule.label()),
         hours_per_week: job.hours_per_week.map(i64::from),
         pay_amount: Money::from_fen(job.pay.amount_fen).to_string(),
         pay_unit: job.pay.unit.code().to_owned(),

@@ -30,7 +30,7 @@ CREATE TABLE job_posts (
     title TEXT NOT NULL,
     description TEXT NOT NULL,
     occupation TEXT NOT NULL,
-    form TEXT NOT NULL CHECK (form IN ('gig','hourly','part_time','short_term','platform')),
+    form TEXT NOT NULL CHECK (form IN ('gig','hourly','part_time','short_term','platform','long_term')),
     county_code TEXT NOT NULL,
     address TEXT NOT NULL DEFAULT '',
     lat REAL NOT NULL,
