@@ -380,9 +380,18 @@ impl ImportedPost {
             id,
             external_id: Some(self.external_id.trim().to_string()),
             title: self.title.trim().to_string(),
-            description: match &unread_schedule {
-                Some(u) => format!("{}（工作时间：{u}）", self.description.trim()),
-                None => self.description.trim().to_string(),
+            description: {
+                let mut d = self.description.trim().to_string();
+                // What the file said of the form, when it says more than the
+                // form does (日结, 长期稳定, 兼职): workers search for it.
+                let written = self.form.trim();
+                if !written.is_empty() && written != form.label() && written != form.code() {
+                    d.push_str(&format!("（用工形式：{written}）"));
+                }
+                if let Some(u) = &unread_schedule {
+                    d.push_str(&format!("（工作时间：{u}）"));
+                }
+                d
             },
             skills: self
                 .skills

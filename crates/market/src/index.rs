@@ -931,12 +931,26 @@ impl MarketIndex {
         let searcher = self.reader.searcher();
         let keep = offset + limit;
         let mut found: Vec<(MatchTier, Candidate)> = Vec::new();
-        let tiers: &[MatchTier] = if plan.is_some() {
-            &[MatchTier::Exact, MatchTier::Related, MatchTier::Nearby]
-        } else {
-            &[MatchTier::Exact]
+        // Passes, each complete before the next: a place said is a place
+        // meant, so with a place the asked-for work there comes first, then
+        // the same work elsewhere in that city and related work there, then
+        // the same work further away.
+        let passes: Vec<(MatchTier, MatchTier, Scope)> = match (&plan, p.places.is_empty()) {
+            (None, _) => vec![(MatchTier::Exact, MatchTier::Exact, Scope::Any)],
+            (Some(_), true) => vec![
+                (MatchTier::Exact, MatchTier::Exact, Scope::Any),
+                (MatchTier::Related, MatchTier::Related, Scope::Any),
+                (MatchTier::Nearby, MatchTier::Nearby, Scope::Any),
+            ],
+            (Some(_), false) => vec![
+                (MatchTier::Exact, MatchTier::Exact, Scope::Within),
+                (MatchTier::Related, MatchTier::Exact, Scope::SameCity),
+                (MatchTier::Related, MatchTier::Related, Scope::Within),
+                (MatchTier::Related, MatchTier::Exact, Scope::Elsewhere),
+                (MatchTier::Nearby, MatchTier::Nearby, Scope::Any),
+            ],
         };
-        for &tier in tiers {
+        for (tier, query_of, scope) in passes {
             if found.len() >= keep {
                 break;
             }
@@ -946,6 +960,11 @@ impl MarketIndex {
             }
             let exclude: HashSet<u128> = found.iter().map(|(_, c)| c.id).collect();
             let want = keep - found.len();
+            let pass = Pass {
+                query_of,
+                scope,
+                exclude: &exclude,
+            };
             let mut got = None;
             // "Nearest first" without a radius: try growing rings first; once a
             // ring holds a full page, nothing outside it can rank higher.
@@ -955,7 +974,7 @@ impl MarketIndex {
                         radius_km: Some(r),
                         ..q.clone()
                     };
-                    let c = self.candidates(&ring, p, tier, &searcher, want, &exclude)?;
+                    let c = self.candidates(&ring, p, &pass, &searcher, want)?;
                     if c.len() >= want {
                         got = Some(c);
                         break;
@@ -964,7 +983,7 @@ impl MarketIndex {
             }
             let got = match got {
                 Some(c) => c,
-                None => self.candidates(q, p, tier, &searcher, want, &exclude)?,
+                None => self.candidates(q, p, &pass, &searcher, want)?,
             };
             found.extend(got.into_iter().map(|c| (tier, c)));
         }
@@ -975,16 +994,16 @@ impl MarketIndex {
         Ok(SearchOutcome { hits, plan })
     }
 
-    /// The best `keep` matches of one tier, leaving out `exclude`.
+    /// The best `keep` matches of one pass.
     fn candidates(
         &self,
         q: &SearchQuery,
         plan: &QueryPlan,
-        tier: MatchTier,
+        pass: &Pass<'_>,
         searcher: &tantivy::Searcher,
         keep: usize,
-        exclude: &HashSet<u128>,
     ) -> Result<Vec<Candidate>, MarketError> {
+        let tier = pass.query_of;
         let Some(text_query) = self.tier_query(plan, tier) else {
             return Ok(Vec::new());
         };
@@ -1025,7 +1044,8 @@ impl MarketIndex {
             form: q.form.map(|f| f as u64),
             scoring: !text_is_all,
             boost: Arc::new(boost),
-            exclude: Arc::new(exclude.clone()),
+            exclude: Arc::new(pass.exclude.clone()),
+            scope: pass.scope,
         };
         // Plan. Every filter is checked exactly in the collector, so a term
         // filter in the query only narrows the candidates and never changes
@@ -1125,6 +1145,26 @@ impl MarketIndex {
     }
 }
 
+/// One pass of a search: the tier whose query it runs, where the posts may
+/// be, and what earlier passes returned.
+struct Pass<'a> {
+    query_of: MatchTier,
+    scope: Scope,
+    exclude: &'a HashSet<u128>,
+}
+
+/// Where a pass's posts may be, against the places the query names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Any,
+    /// In a named county or city.
+    Within,
+    /// Elsewhere in the city of a named county.
+    SameCity,
+    /// Neither.
+    Elsewhere,
+}
+
 /// Conditions a post can state (the rest are only asked: 附近).
 const POST_SIDE_CONDS: u64 = !(1 << (Cond::Nearby as u8));
 
@@ -1160,6 +1200,17 @@ impl Boost {
             }
         }
         b
+    }
+
+    /// Where a post in `county` is against the named places.
+    fn scope_of(&self, county: u64) -> Scope {
+        if self.counties.contains(&county) || self.cities.contains(&(county / 100)) {
+            Scope::Within
+        } else if self.counties.iter().any(|c| c / 100 == county / 100) {
+            Scope::SameCity
+        } else {
+            Scope::Elsewhere
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -1271,6 +1322,7 @@ struct HitCollector {
     boost: Arc<Boost>,
     /// Posts an earlier tier already returned.
     exclude: Arc<HashSet<u128>>,
+    scope: Scope,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1314,6 +1366,7 @@ struct SegmentHits {
     boost: Arc<Boost>,
     boosting: bool,
     exclude: Arc<HashSet<u128>>,
+    scope: Scope,
     heap: BinaryHeap<Candidate>,
 }
 
@@ -1358,6 +1411,7 @@ impl Collector for HitCollector {
             boosting: !self.boost.is_empty(),
             boost: self.boost.clone(),
             exclude: self.exclude.clone(),
+            scope: self.scope,
             heap: BinaryHeap::with_capacity(self.keep + 1),
         })
     }
@@ -1395,6 +1449,9 @@ impl SegmentCollector for SegmentHits {
             Some(RegionFilter::County(c)) if self.county.get_val(doc) != c => return,
             Some(RegionFilter::City(c)) if self.county.get_val(doc) / 100 != c => return,
             _ => {}
+        }
+        if self.scope != Scope::Any && self.boost.scope_of(self.county.get_val(doc)) != self.scope {
+            return;
         }
         if let Some(min) = self.pay_at_least
             && self.pay_hour.get_val(doc) < min

@@ -717,6 +717,8 @@ enum Meaning {
     Conds(u64),
     /// One or more regions with this name (short names can be ambiguous).
     Place(Vec<RegionCode>),
+    /// An everyday word for a family of trades (开车 → every kind of 司机).
+    Generic(&'static str),
     Filler,
 }
 
@@ -895,6 +897,9 @@ pub struct Vocabulary {
     /// contain it (保洁 → 家庭保洁员, 物业保洁员, 开荒保洁员 …): a generic word
     /// asks for all of them.
     narrower: HashMap<String, Vec<&'static str>>,
+    /// Every inner part (two characters or more) of a trade name or synonym →
+    /// the trades named with it (司机 → 货车司机, 网约车司机 …).
+    inside: HashMap<String, Vec<&'static str>>,
     /// Learned synonyms from staff decisions: word → code.
     learned: RwLock<Arc<HashMap<String, &'static str>>>,
 }
@@ -1042,6 +1047,9 @@ impl Vocabulary {
             let bits = conds.iter().fold(0, |b, c| b | c.bit());
             put(w, Meaning::Conds(bits), &mut map);
         }
+        for (w, target) in GENERIC_WORDS {
+            put(w, Meaning::Generic(target), &mut map);
+        }
         for w in FILLERS {
             put(w, Meaning::Filler, &mut map);
         }
@@ -1156,6 +1164,7 @@ impl Vocabulary {
         }
         Vocabulary {
             narrower,
+            inside,
             patterns,
             entries,
             query_matcher,
@@ -1312,6 +1321,7 @@ impl Vocabulary {
                     }
                 }
                 Meaning::Conds(bits) => plan.conds |= bits,
+                Meaning::Generic(target) => self.push_family(target, surface, plan),
                 Meaning::Place(codes) => plan.places.extend(codes.iter().copied()),
                 Meaning::Filler => {}
             }
@@ -1401,6 +1411,12 @@ impl Vocabulary {
             let r: String = r.chars().filter(|c| !c.is_ascii_digit()).collect();
             for w in crate::segmentation::Segmenter::shared().query_words(&r) {
                 let n = w.chars().count();
+                // A word that several trades are named with (司机, 分拣) asks
+                // for all of them.
+                if n >= 2 && self.inside.get(&w).is_some_and(|v| v.len() >= 2) {
+                    self.push_family(&w, &w, plan);
+                    continue;
+                }
                 if n >= 2 || w.chars().all(|c| c.is_ascii_alphabetic()) {
                     if !plan.words.contains(&w) {
                         plan.words.push(w);
@@ -1412,6 +1428,20 @@ impl Vocabulary {
                     plan.chars.push(w);
                 }
             }
+        }
+    }
+
+    /// Every trade named with `word` (a part of their names), for a query
+    /// word standing for a family of trades.
+    fn push_family(&self, word: &str, surface: &str, plan: &mut QueryPlan) {
+        for code in self.inside.get(word).into_iter().flatten() {
+            plan.trades.push(QueryTrade {
+                code,
+                surface: surface.to_string(),
+                how: TradeHow::Name,
+                read_as: None,
+                weight: NARROWER_WEIGHT,
+            });
         }
     }
 
@@ -1536,7 +1566,8 @@ impl Vocabulary {
         f.conds &= !negated;
         // What the structured fields say.
         match post.form {
-            JobForm::Gig => f.conds |= Cond::DailyPay.bit() | Cond::ShortTerm.bit(),
+            // 零工 says neither how the pay is settled nor for how long.
+            JobForm::Gig => {}
             JobForm::Hourly | JobForm::PartTime => f.conds |= Cond::PartTime.bit(),
             JobForm::ShortTerm => f.conds |= Cond::ShortTerm.bit(),
             JobForm::LongTerm => f.conds |= Cond::LongTerm.bit(),
@@ -1771,6 +1802,16 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("厂", "zhizao"),
     ("车间", "zhizao"),
     ("作坊", "zhizao"),
+];
+
+/// Everyday words for a family of trades, and the word the family's names
+/// share.
+pub const GENERIC_WORDS: &[(&str, &str)] = &[
+    ("开车", "司机"),
+    ("会开车", "司机"),
+    ("当司机", "司机"),
+    ("跑车", "司机"),
+    ("驾驶员", "司机"),
 ];
 
 /// Weight of a trade a generic query word stands for (保洁 for 物业保洁员).
