@@ -131,6 +131,14 @@ pub struct PostHit {
     pub tier: String,
 }
 
+/// A search's hits and how its words were read.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct SearchResults {
+    pub hits: Vec<PostHit>,
+    /// How the words were read, e.g. 工种：水电工（“修水管”）；地点：小店区；条件：日结.
+    pub understood: Option<String>,
+}
+
 /// A recommended job for a worker, with every reason.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct JobSuggestion {
@@ -539,10 +547,21 @@ impl Service {
 
     /// Chinese full-text search over live posts with filters; open to everyone.
     pub async fn search_posts(&self, input: &SearchInput) -> Result<Vec<PostHit>> {
+        Ok(self.search_posts_explained(input).await?.hits)
+    }
+
+    /// The same search, with how its words were read (for the result page).
+    pub async fn search_posts_explained(&self, input: &SearchInput) -> Result<SearchResults> {
         let q = input.to_query(self.clock.today_cst())?;
         let l = self.market_loaded().await?;
         self.sync_market(&l).await?;
-        let hits = l.index.search(&q).map_err(index_error)?;
+        let outcome = l.index.search_outcome(&q).map_err(index_error)?;
+        let understood = outcome
+            .plan
+            .as_ref()
+            .map(|p| p.understanding())
+            .filter(|s| !s.is_empty());
+        let hits = outcome.hits;
         let mut out = Vec::with_capacity(hits.len());
         for h in hits {
             // The index may briefly trail the database; skip what is no longer live.
@@ -560,7 +579,10 @@ impl Service {
                 tier: tier_code(h.tier).to_owned(),
             });
         }
-        Ok(out)
+        Ok(SearchResults {
+            hits: out,
+            understood,
+        })
     }
 
     /// Jobs for the signed-in worker from their profile; hard filters are never violated and
