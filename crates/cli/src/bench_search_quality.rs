@@ -116,9 +116,7 @@ pub struct SearchQuality {
 
 fn read(path: &Option<PathBuf>, embedded: &'static str) -> anyhow::Result<String> {
     match path {
-        Some(p) => {
-            std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
-        }
+        Some(p) => std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display())),
         None => Ok(embedded.to_owned()),
     }
 }
@@ -366,14 +364,23 @@ pub fn run(args: BenchSearchQualityArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    println!("search quality on {} queries ({} with relevant posts), {} posts", m.queries, m.queries_judged, m.posts);
+    println!(
+        "search quality on {} queries ({} with relevant posts), {} posts",
+        m.queries, m.queries_judged, m.posts
+    );
     println!("  ndcg_at_10        {:.3}   (target ≥ 0.85)", m.ndcg_at_10);
     println!(
         "  ndcg_at_10_live   {:.3}   (only the judged posts that went live)",
         m.ndcg_at_10_live
     );
-    println!("  top3_precision    {:.3}   (target ≥ 0.90)", m.top3_precision);
-    println!("  zero_result_rate  {:.3}   (target ≤ 0.02)", m.zero_result_rate);
+    println!(
+        "  top3_precision    {:.3}   (target ≥ 0.90)",
+        m.top3_precision
+    );
+    println!(
+        "  zero_result_rate  {:.3}   (target ≤ 0.02)",
+        m.zero_result_rate
+    );
     println!(
         "  import_kept_rate  {:.3}   (target ≥ 0.98): {} live, {} held, {} refused",
         m.import_kept_rate, m.posts_live, m.posts_held, m.posts_refused

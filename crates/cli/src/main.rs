@@ -3,8 +3,8 @@
 
 mod bench_import;
 mod bench_market;
-mod bench_search_quality;
 mod bench_policy;
+mod bench_search_quality;
 mod bench_stats;
 mod benefits_cmd;
 mod demo_cmd;

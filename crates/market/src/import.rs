@@ -303,7 +303,8 @@ impl ImportedPost {
         // The trade is never a reason to refuse a row: it resolves to the
         // closest trade, a category, or the catch-all, keeping the
         // employer's own words.
-        let trade = Vocabulary::shared().resolve_trade(&self.occupation, &self.title, &self.description);
+        let trade =
+            Vocabulary::shared().resolve_trade(&self.occupation, &self.title, &self.description);
         let pay = match (&self.pay, &self.pay_amount, &self.pay_unit) {
             (Some(p), _, _) if !p.trim().is_empty() => parse_pay(p),
             (_, Some(a), Some(u)) => {
@@ -599,7 +600,10 @@ mod tests {
         )
         .to_post(Uuid::from_u128(3), today, now)
         .unwrap();
-        assert_eq!(p.trade_text, None, "a catalogue name is not kept as own words");
+        assert_eq!(
+            p.trade_text, None,
+            "a catalogue name is not kept as own words"
+        );
         assert_eq!(p.form, JobForm::Platform);
         // 兼职 with full days is a side job, not 非全日制.
         let p = line(

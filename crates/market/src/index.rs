@@ -1230,11 +1230,7 @@ impl Boost {
             bonus += COUNTY_BONUS;
         } else if self.cities.contains(&(county / 100)) {
             bonus += CITY_BONUS;
-        } else if !self.counties.is_empty()
-            && self
-                .counties
-                .iter()
-                .any(|c| c / 100 == county / 100)
+        } else if !self.counties.is_empty() && self.counties.iter().any(|c| c / 100 == county / 100)
         {
             // Another county of the same city.
             bonus += SAME_CITY_BONUS;

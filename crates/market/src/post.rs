@@ -104,16 +104,28 @@ impl JobForm {
         Some(match t {
             "gig" | "零工" | "日结" | "零工/日结" | "零工日结" | "临时工" | "散工" | "计件"
             | "计件工" | "按件" | "包活" | "点工" => JobForm::Gig,
-            "hourly" | "小时工" | "钟点" | "钟点工" | "按小时" | "时薪" => JobForm::Hourly,
+            "hourly" | "小时工" | "钟点" | "钟点工" | "按小时" | "时薪" => {
+                JobForm::Hourly
+            }
             "part_time" | "parttime" | "非全日制" | "非全日制用工" | "兼职" | "业余" => {
                 JobForm::PartTime
             }
             "short_term" | "shortterm" | "短期" | "短期工" | "短期用工" | "临时" | "季节工"
-            | "季节性" | "暑假工" | "寒假工" | "假期工" | "项目制" => JobForm::ShortTerm,
-            "platform" | "平台" | "新就业形态" | "平台/新就业形态" | "平台用工" | "网约" | "众包"
-            | "平台众包" | "专送" | "接单" => JobForm::Platform,
-            "long_term" | "longterm" | "长期" | "长期工" | "全职" | "长期全职" | "正式工" | "固定工"
-            | "合同工" | "学徒" | "学徒工" | "长白班" => JobForm::LongTerm,
+            | "季节性" | "暑假工" | "寒假工" | "假期工" | "项目制" => {
+                JobForm::ShortTerm
+            }
+            "platform"
+            | "平台"
+            | "新就业形态"
+            | "平台/新就业形态"
+            | "平台用工"
+            | "网约"
+            | "众包"
+            | "平台众包"
+            | "专送"
+            | "接单" => JobForm::Platform,
+            "long_term" | "longterm" | "长期" | "长期工" | "全职" | "长期全职" | "正式工"
+            | "固定工" | "合同工" | "学徒" | "学徒工" | "长白班" => JobForm::LongTerm,
             _ => return None,
         })
     }
@@ -123,7 +135,10 @@ impl JobForm {
     /// the form is, else by how the pay is counted (hourly pay is 小时工,
     /// monthly pay 长期, anything else 零工).
     pub fn infer(written: &str, text: &str, pay_unit_code: &str) -> JobForm {
-        let t: String = written.split_whitespace().collect::<String>().to_lowercase();
+        let t: String = written
+            .split_whitespace()
+            .collect::<String>()
+            .to_lowercase();
         if let Some(f) = Self::read(&t) {
             return f;
         }

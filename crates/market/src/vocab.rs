@@ -636,7 +636,9 @@ fn age_mentions(chars: &[char], query: bool) -> Vec<(u32, usize, usize)> {
     while i < chars.len() {
         if let Some((n, len)) = leading_number(&chars[i..]) {
             // Not the tail of a longer number.
-            let fresh = i == 0 || !(chars[i - 1].is_ascii_digit() || "一二三四五六七八九十两".contains(chars[i - 1]));
+            let fresh = i == 0
+                || !(chars[i - 1].is_ascii_digit()
+                    || "一二三四五六七八九十两".contains(chars[i - 1]));
             let mut j = i + len;
             while j < chars.len() && (chars[j] == '多' || chars[j] == '来' || chars[j] == '几') {
                 j += 1;
@@ -1107,8 +1109,7 @@ impl Vocabulary {
         };
         for (p, code) in trade_patterns.iter().zip(&trade_codes) {
             let n = p.chars().count();
-            if !(2..=6).contains(&n) || !p.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-            {
+            if !(2..=6).contains(&n) || !p.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
                 continue;
             }
             if let Some(key) = first_reading_key(p) {
@@ -1505,11 +1506,7 @@ impl Vocabulary {
         let mut f = PostFeatures::default();
         let title = normalize(&post.title);
         let own = own_words.map(normalize).unwrap_or_default();
-        let body = normalize(&format!(
-            "{} {}",
-            post.description,
-            post.skills.join(" ")
-        ));
+        let body = normalize(&format!("{} {}", post.description, post.skills.join(" ")));
         let learned = self.learned();
         let push = |v: &mut Vec<&'static str>, code: &'static str| {
             if !v.contains(&code) {
@@ -1612,8 +1609,8 @@ impl Vocabulary {
         let words = trade.trim();
         let key = normalize(words).replace(' ', "");
         let own_words = (!key.is_empty()).then(|| words.to_string());
-        let setting = setting_category(&format!("{words} {title}"))
-            .or_else(|| setting_category(description));
+        let setting =
+            setting_category(&format!("{words} {title}")).or_else(|| setting_category(description));
         let generic = GENERIC_ROLES.iter().any(|g| key.contains(g))
             || key.is_empty()
             || resolve_occupation(words).is_some_and(|o| o.code.starts_with("qita"));
@@ -1638,8 +1635,11 @@ impl Vocabulary {
             Some(x) => x.1 += s,
             None => score.push((code, s)),
         };
-        for (text, weight, near) in [(words, 3.0f32, true), (title, 2.0, false), (description, 1.0, false)]
-        {
+        for (text, weight, near) in [
+            (words, 3.0f32, true),
+            (title, 2.0, false),
+            (description, 1.0, false),
+        ] {
             let plan = self.analyze_with(text, near);
             let last = plan.trades.len().saturating_sub(1);
             for (i, t) in plan.trades.iter().enumerate() {
@@ -1670,10 +1670,7 @@ impl Vocabulary {
                 .find(|(code, _)| occupation(code).is_some_and(|o| o.category().code == c));
             let (code, how) = match in_place {
                 Some((code, _)) if !is_category(code) => (*code, ResolutionHow::Closest),
-                _ => (
-                    occupation(c).map_or(c, |o| o.code),
-                    ResolutionHow::Category,
-                ),
+                _ => (occupation(c).map_or(c, |o| o.code), ResolutionHow::Category),
             };
             return TradeResolution {
                 code,
@@ -1835,8 +1832,21 @@ fn verb_rule(chars: &[char]) -> Option<&'static str> {
 
 /// Trade words that say nothing of the work by themselves.
 pub const GENERIC_ROLES: &[&str] = &[
-    "杂工", "帮工", "打杂", "小工", "临时工", "辅助工", "普工", "力工", "学徒", "工人", "员工", "帮忙",
-    "零工", "短工", "杂活",
+    "杂工",
+    "帮工",
+    "打杂",
+    "小工",
+    "临时工",
+    "辅助工",
+    "普工",
+    "力工",
+    "学徒",
+    "工人",
+    "员工",
+    "帮忙",
+    "零工",
+    "短工",
+    "杂活",
 ];
 
 /// The category of the first kind of place a text names.
@@ -1882,7 +1892,10 @@ mod tests {
         assert_eq!(trade_names(&p), vec!["保洁员"]);
         // A generic word also stands for its kinds, a little less.
         let all: Vec<&str> = p.trades.iter().map(|t| t.code).collect();
-        assert!(all.contains(&"jiazheng.baojie") && all.contains(&"baojie.wuye"), "{all:?}");
+        assert!(
+            all.contains(&"jiazheng.baojie") && all.contains(&"baojie.wuye"),
+            "{all:?}"
+        );
         assert_eq!(p.trades[0].code, "baojie.baojieyuan");
         assert!(p.words.is_empty());
         let p = v().analyze("找个月嫂的活");
@@ -1965,7 +1978,11 @@ mod tests {
         assert_eq!(r.how, ResolutionHow::Closest);
         assert_eq!(r.own_words.as_deref(), Some("快递站分拣工"));
         let r = v().resolve_trade("杂工", "饭店后厨洗碗杂工", "洗碗、打扫厨房");
-        assert_eq!(occupation(r.code).unwrap().category().code, "canyin", "{r:?}");
+        assert_eq!(
+            occupation(r.code).unwrap().category().code,
+            "canyin",
+            "{r:?}"
+        );
     }
 
     #[test]

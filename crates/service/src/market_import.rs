@@ -272,9 +272,15 @@ fn count_of(v: &str, headcount: bool) -> Option<u32> {
     if !headcount {
         return None;
     }
-    if ["不限", "大量", "很多", "长期招"].iter().any(|w| t.contains(w)) {
+    if ["不限", "大量", "很多", "长期招"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
         Some(20)
-    } else if ["若干", "多名", "数名", "几名", "几个"].iter().any(|w| t.contains(w)) {
+    } else if ["若干", "多名", "数名", "几名", "几个"]
+        .iter()
+        .any(|w| t.contains(w))
+    {
         Some(5)
     } else {
         None
