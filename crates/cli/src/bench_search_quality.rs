@@ -6,8 +6,8 @@
 //!
 //! - posts: a CSV in the post import template (what `linghuo market import` reads), keyed by
 //!   原系统岗位编号;
-//! - queries: tab-separated `id	query	…` (more columns are ignored), with a header;
-//! - judgments: tab-separated `query_id	post_id	grade` with a header, grades 1 (related) and
+//! - queries: tab-separated `id`, `query`, … (more columns are ignored), with a header;
+//! - judgments: tab-separated `query_id`, `post_id`, `grade` with a header, grades 1 (related) and
 //!   2 (exactly what was asked); every pair not listed is 0.
 //!
 //! The posts go in through the real import (`Service::import_posts`, one verified employer,
