@@ -142,6 +142,24 @@ const QUERY_WORDS: &[&str] = &[
     "数据标注",
 ];
 
+/// Searches in everyday words: phrases, places, conditions, typos, ages (the
+/// vocabulary's heavier paths: families of trades, unions of conditions,
+/// place passes, near spellings).
+const EVERYDAY_QUERIES: &[&str] = &[
+    "修水管",
+    "小店区 保洁 日结",
+    "包吃住",
+    "五十多岁能干啥",
+    "保结",
+    "开车",
+    "周末兼职",
+    "太原有什么活",
+    "照顾老人 包吃住",
+    "在家能干的手工活",
+    "大同 服务员",
+    "不熬夜的保安",
+];
+
 /// A search as a worker on a phone makes it: a trade word, near a point
 /// close to a county seat (drawn by population), within a radius, often
 /// with a form, a pay floor or a date.
@@ -154,7 +172,11 @@ fn search_query(rng: &mut Rng, i: u64, seed: u64) -> SearchQuery {
         None
     };
     SearchQuery {
-        text: Some(rng.pick(QUERY_WORDS).to_string()),
+        text: Some(if rng.chance(0.3) {
+            rng.pick(EVERYDAY_QUERIES).to_string()
+        } else {
+            rng.pick(QUERY_WORDS).to_string()
+        }),
         near: Some((w.lat, w.lon)),
         radius_km: Some(*rng.pick(&[3.0, 5.0, 10.0, 10.0, 20.0, 30.0])),
         form,
