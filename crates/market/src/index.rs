@@ -68,7 +68,8 @@ use uuid::Uuid;
 
 use crate::error::MarketError;
 use crate::geo::{GeoPoint, GridCell, LEVEL_KM, distance_label, haversine_km};
-use crate::post::{JobForm, JobPost, Pay, PayUnit, Weekdays, day_number};
+use crate::pay::Pay;
+use crate::post::{JobForm, JobPost, Weekdays, day_number};
 use crate::segmentation::Segmenter;
 
 const TOKENIZER: &str = "linghuo_jieba";
@@ -463,9 +464,10 @@ impl MarketIndex {
         }
         doc.add_f64(f.lat, post.lat);
         doc.add_f64(f.lon, post.lon);
-        doc.add_i64(f.pay_hour, post.pay.per_hour_fen().unwrap_or(-1));
-        doc.add_i64(f.pay_amount, post.pay.amount_fen);
-        doc.add_u64(f.pay_unit, u64::from(post.pay.unit.to_u8()));
+        doc.add_i64(f.pay_hour, post.pay_per_hour_fen().unwrap_or(-1));
+        let (pay_amount, pay_code) = post.pay.index_code();
+        doc.add_i64(f.pay_amount, pay_amount);
+        doc.add_u64(f.pay_unit, pay_code);
         doc.add_i64(f.starts, i64::from(day_number(post.starts_on)));
         doc.add_i64(
             f.ends,
@@ -854,9 +856,9 @@ impl MarketIndex {
         };
         let fast = searcher.segment_reader(c.segment).fast_fields();
         let occupation_ix = fast.u64("occupation_ix")?.first(c.doc).unwrap_or(u64::MAX);
-        let pay = Pay::new(
+        let pay = Pay::from_index_code(
             fast.i64("pay_amount")?.first(c.doc).unwrap_or(0),
-            PayUnit::from_u8(fast.u64("pay_unit")?.first(c.doc).unwrap_or(0) as u8),
+            fast.u64("pay_unit")?.first(c.doc).unwrap_or(0),
         );
         let mut why: Vec<String> = Vec::new();
         if let Some(d) = c.distance {
