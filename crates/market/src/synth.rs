@@ -750,6 +750,42 @@ mod tests {
     }
 
     #[test]
+    fn pay_comes_in_realistic_forms() {
+        let n = 10_000;
+        let (mut plain, mut piece, mut range, mut floor, mut commission, mut none, mut typical) =
+            (0, 0, 0, 0, 0, 0, 0);
+        let mut units = std::collections::BTreeSet::new();
+        for p in jobs(n, 11) {
+            let pay = &p.pay;
+            pay.validate().unwrap();
+            assert_eq!(Pay::parse(&pay.label()).as_ref(), Ok(pay), "{}", pay.label());
+            if let Some(u) = pay.unit_code() {
+                units.insert(u);
+            }
+            match (&pay.basis, pay.min_fen) {
+                (None, _) => none += 1,
+                (Some(crate::pay::PayBasis::Piece(_)), _) => piece += 1,
+                _ if pay.commission => commission += 1,
+                _ if pay.max_fen.is_some() => range += 1,
+                _ if pay.floor.is_some() => floor += 1,
+                _ => plain += 1,
+            }
+            typical += usize::from(pay.typical_daily_fen.is_some());
+        }
+        let share = |k: usize| k as f64 / n as f64;
+        assert!(share(plain) > 0.6, "plain time rates {}", share(plain));
+        assert!((0.04..0.2).contains(&share(piece)), "piece {}", share(piece));
+        assert!((0.05..0.2).contains(&share(range)), "ranges {}", share(range));
+        assert!((0.01..0.08).contains(&share(floor)), "floors {}", share(floor));
+        assert!((0.005..0.08).contains(&share(commission)), "commission {}", share(commission));
+        assert!((0.01..0.04).contains(&share(none)), "面议 {}", share(none));
+        assert!(typical > 0);
+        for u in ["hour", "half_day", "day", "shift", "week", "month", "days", "piece"] {
+            assert!(units.contains(u), "{u} never drawn");
+        }
+    }
+
+    #[test]
     fn weights_follow_population() {
         let total: f64 = county_weights().iter().map(|(_, w)| w).sum();
         assert!((total - 1.0).abs() < 1e-9);
