@@ -758,7 +758,12 @@ mod tests {
         for p in jobs(n, 11) {
             let pay = &p.pay;
             pay.validate().unwrap();
-            assert_eq!(Pay::parse(&pay.label()).as_ref(), Ok(pay), "{}", pay.label());
+            assert_eq!(
+                Pay::parse(&pay.label()).as_ref(),
+                Ok(pay),
+                "{}",
+                pay.label()
+            );
             if let Some(u) = pay.unit_code() {
                 units.insert(u);
             }
@@ -774,13 +779,31 @@ mod tests {
         }
         let share = |k: usize| k as f64 / n as f64;
         assert!(share(plain) > 0.6, "plain time rates {}", share(plain));
-        assert!((0.04..0.2).contains(&share(piece)), "piece {}", share(piece));
-        assert!((0.05..0.2).contains(&share(range)), "ranges {}", share(range));
-        assert!((0.01..0.08).contains(&share(floor)), "floors {}", share(floor));
-        assert!((0.005..0.08).contains(&share(commission)), "commission {}", share(commission));
+        assert!(
+            (0.04..0.2).contains(&share(piece)),
+            "piece {}",
+            share(piece)
+        );
+        assert!(
+            (0.05..0.2).contains(&share(range)),
+            "ranges {}",
+            share(range)
+        );
+        assert!(
+            (0.01..0.08).contains(&share(floor)),
+            "floors {}",
+            share(floor)
+        );
+        assert!(
+            (0.005..0.08).contains(&share(commission)),
+            "commission {}",
+            share(commission)
+        );
         assert!((0.01..0.04).contains(&share(none)), "面议 {}", share(none));
         assert!(typical > 0);
-        for u in ["hour", "half_day", "day", "shift", "week", "month", "days", "piece"] {
+        for u in [
+            "hour", "half_day", "day", "shift", "week", "month", "days", "piece",
+        ] {
             assert!(units.contains(u), "{u} never drawn");
         }
     }

@@ -1852,12 +1852,11 @@ fn post_pay(input: &PostInput) -> Result<(Pay, String)> {
             "请填写薪酬，例如“200元/天”“150-180元/天”“3000元/月+提成”“2元/袋”或“面议”",
         ));
     };
-    if let Some(t) = input.typical_daily_pay.as_deref() {
-        if let Some(fen) = linghuo_market::import::parse_typical_daily(t)
+    if let Some(t) = input.typical_daily_pay.as_deref()
+        && let Some(fen) = linghuo_market::import::parse_typical_daily(t)
             .map_err(|e| pay_error(e, "typical_daily_pay"))?
-        {
-            pay.typical_daily_fen = Some(fen);
-        }
+    {
+        pay.typical_daily_fen = Some(fen);
     }
     pay.validate().map_err(|e| pay_error(e, "pay"))?;
     Ok((pay, written))

@@ -96,13 +96,22 @@ fn holds(p: &PostView) -> Vec<&str> {
     p.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
+/// (pay as written, label, unit, estimate label, notes, goes live)
+type Case = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [&'static str],
+    bool,
+);
+
 #[tokio::test]
 async fn every_kind_of_pay_is_posted_screened_and_read_back() {
     each_backend(|db, label| async move {
         let svc = Service::new(db, Keys::generate(), Config::default(), Clock::system());
         let emp = employer(&svc, "zhuangxie", "91140105MA0L00001").await;
-        // (pay as written, label, unit, estimate label, notes, live)
-        let cases: &[(&str, &str, Option<&str>, Option<&str>, &[&str], bool)] = &[
+        let cases: &[Case] = &[
             (
                 "200-260元/天",
                 "日薪200–260元",
@@ -211,7 +220,7 @@ async fn every_kind_of_pay_is_posted_screened_and_read_back() {
             assert_eq!(back.pay_text, p.pay_text);
             assert_eq!(notes(&back), *want_notes);
             let json = serde_json::to_value(&back).unwrap();
-            assert_eq!(json["pay_detail"]["basis"].as_str().is_some(), true);
+            assert!(json["pay_detail"]["basis"].as_str().is_some());
         }
         // Money in JSON is decimal strings.
         let p = svc
@@ -500,7 +509,7 @@ async fn a_post_stored_before_the_pay_model_reads_as_before() {
             .await
             .unwrap();
         assert_eq!(hits.len(), 1, "{label}");
-        assert_eq!(hits[0].why.ends_with("日薪200元"), true, "{}", hits[0].why);
+        assert!(hits[0].why.ends_with("日薪200元"), "{}", hits[0].why);
     })
     .await;
 }

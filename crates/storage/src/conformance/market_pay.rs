@@ -227,19 +227,21 @@ fn new_post(employer: Uuid, pay: &str) -> PostRow {
     }
 }
 
+/// (pay JSON, text, amount, unit, hourly, daily)
+type Kind = (
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<&'static str>,
+    Option<i64>,
+    Option<i64>,
+);
+
 #[tokio::test]
 async fn posts_store_every_kind_of_pay() {
     each_backend(|db, label| async move {
         let employer = add_employer(&db).await;
-        // (pay JSON, text, amount, unit, hourly, daily)
-        let kinds: [(
-            &str,
-            &str,
-            Option<i64>,
-            Option<&str>,
-            Option<i64>,
-            Option<i64>,
-        ); 8] = [
+        let kinds: [Kind; 8] = [
             (r#"{"basis":"none"}"#, "面议", None, None, None, None),
             (
                 r#"{"basis":"piece","unit":"单"}"#,
