@@ -81,6 +81,7 @@ enum V {
     NullTs,
     NullD,
     NullT,
+    NullI,
 }
 
 /// Inserts rows in multi-row statements inside one transaction per call.
@@ -122,6 +123,7 @@ async fn bulk(db: &Db, table: &str, columns: &[&str], rows: &[Vec<V>]) -> anyhow
                         V::NullTs => q.bind(None::<DateTime<Utc>>),
                         V::NullD => q.bind(None::<NaiveDate>),
                         V::NullT => q.bind(None::<String>),
+                        V::NullI => q.bind(None::<i64>),
                         V::By(x) => q.bind(x.clone()),
                     };
                 }
@@ -350,6 +352,8 @@ async fn populate(
             "starts_on",
             "pay_fen",
             "pay_unit",
+            "pay",
+            "pay_hour_fen",
             "headcount",
             "status",
             "expires_on",
@@ -385,6 +389,18 @@ async fn populate(
                 V::D(d),
                 V::I(pay),
                 V::T(unit.into()),
+                V::T(if unit == "piece" {
+                    format!(r#"{{"basis":"piece","unit":"件","min_fen":{pay}}}"#)
+                } else {
+                    format!(r#"{{"basis":"time","unit":"{unit}","min_fen":{pay}}}"#)
+                }),
+                // The hourly estimate as migration 0009 fills it (8 h days, 174 h months).
+                match unit {
+                    "hour" => V::I(pay),
+                    "day" => V::I((pay + 4) / 8),
+                    "month" => V::I((pay + 87) / 174),
+                    _ => V::NullI,
+                },
                 V::I(50),
                 V::T(status.into()),
                 V::D(d + Duration::days(30)),

@@ -96,7 +96,10 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         let live = emp.post(&app, "/api/v1/posts", post_body("钟点工 家庭保洁")).await.json();
         assert_eq!(live["status"], "live");
         assert_eq!(live["occupation_name"], "保洁员");
-        assert_eq!(live["pay"], "30.00元/小时");
+        assert_eq!(live["pay"], "时薪30元");
+        assert_eq!(live["pay_text"], "30.00元/小时", "the earlier amount and unit as entered");
+        assert_eq!(live["pay_amount"], "30.00");
+        assert_eq!(live["pay_unit"], "hour");
         let dup = emp.post(&app, "/api/v1/posts", post_body("钟点工 家庭保洁")).await.json();
         assert_eq!(dup["status"], "held");
         assert_eq!(dup["findings"][0]["code"], "duplicate_post");
@@ -742,6 +745,111 @@ async fn contact_details_in_a_post_hold_it_and_a_rejection_says_why() {
             .status,
             StatusCode::CONFLICT
         );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pay_is_posted_as_written_and_read_as_a_structure() {
+    each_app(|app| async move {
+        let (mut emp, mut staff, _) = verified_employer(&app, "jijian", "91110000600037341L").await;
+        let mut body = post_body("仓库装卸日结");
+        body["occupation"] = json!("装卸工");
+        body["form"] = json!("gig");
+        body["schedule"] = json!("每天 08:00-16:00");
+        body["hours_per_week"] = Value::Null;
+        body.as_object_mut().unwrap().remove("pay_amount");
+        body.as_object_mut().unwrap().remove("pay_unit");
+        body["pay"] = json!("200-260元/天（日结）");
+        let r = emp.post(&app, "/api/v1/posts", body.clone()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let p = r.json();
+        assert_eq!(p["status"], "live");
+        assert_eq!(p["pay"], "日薪200–260元");
+        assert_eq!(p["pay_text"], "200-260元/天（日结）");
+        assert_eq!(p["pay_amount"], "200.00");
+        assert_eq!(p["pay_unit"], "day");
+        assert_eq!(
+            p["pay_detail"],
+            json!({"basis": "time", "unit": "day", "days": null, "min": "200.00", "max": "260.00",
+                   "floor": null, "commission": false, "typical_daily": null})
+        );
+        assert_eq!(
+            p["pay_estimate"],
+            json!({"hourly": "25.00", "daily": "200.00", "from_typical": false, "label": "约合每小时25元（估算）"})
+        );
+        assert_eq!(p["notes"], json!([]));
+
+        // A piece rate without typical daily earnings: live, with a note.
+        body["title"] = json!("快递包裹分拣");
+        body["description"] = json!("快递中转站包裹分拣，按件计酬。");
+        body["pay"] = json!("0.3元/件");
+        let p = emp.post(&app, "/api/v1/posts", body.clone()).await.json();
+        assert_eq!(p["status"], "live", "{p}");
+        assert_eq!(p["pay"], "计件0.3元/件");
+        assert_eq!(p["pay_amount"], "0.30");
+        assert_eq!(p["pay_estimate"], Value::Null);
+        assert_eq!(p["notes"][0]["code"], "piece_rate_unchecked");
+        assert_eq!(p["notes"][0]["kind"], "note");
+        assert_eq!(p["findings"], json!([]));
+        // Staff find it among the live posts of their region with its note.
+        let live = staff.get(&app, "/api/v1/posts/review?status=live").await.json();
+        assert!(
+            live.as_array().unwrap().iter().any(|x| x["notes"][0]["code"] == "piece_rate_unchecked"),
+            "{live}"
+        );
+        // With typical daily earnings it is checked, and compared by the hour.
+        body["title"] = json!("电商仓库打包");
+        body["description"] = json!("电商仓库商品打包发货，熟练工一天四百件左右。");
+        body["county_code"] = json!("140107");
+        body["pay"] = json!("0.5元/件");
+        body["typical_daily_pay"] = json!("200");
+        let p = emp.post(&app, "/api/v1/posts", body.clone()).await.json();
+        assert_eq!(p["status"], "live", "{p}");
+        assert_eq!(p["pay"], "计件0.5元/件，日均约200元");
+        assert_eq!(p["pay_detail"]["typical_daily"], "200.00");
+        assert_eq!(p["pay_estimate"]["hourly"], "25.00");
+        assert_eq!(p["pay_estimate"]["from_typical"], true);
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        let found = |q: &'static str| {
+            let app = &app;
+            let mut c = Client::default();
+            async move {
+                c.start(app).await;
+                let r = c.get(app, q).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+                let mut t: Vec<String> = r.json().as_array().unwrap().iter()
+                    .map(|h| h["post"]["title"].as_str().unwrap().to_owned()).collect();
+                t.sort();
+                t
+            }
+        };
+        assert_eq!(found("/api/v1/posts/search?region=140100").await.len(), 3);
+        assert_eq!(
+            found("/api/v1/posts/search?region=140100&pay_at_least=25").await,
+            vec!["仓库装卸日结".to_owned(), "电商仓库打包".to_owned()],
+            "the piece rate without an estimate never matches a pay filter"
+        );
+        // Errors name the field and say how to write it.
+        for (patch, field, code) in [
+            (json!({"pay": "看情况"}), "pay", "pay_unreadable"),
+            (json!({"pay": "200元/年"}), "pay", "pay_unit_year"),
+            (json!({"pay": "0.5元/件", "typical_daily_pay": "很多"}), "typical_daily_pay", "typical_daily_pay_invalid"),
+            (json!({"pay": null}), "pay", "pay_empty"),
+        ] {
+            let mut b = body.clone();
+            b.as_object_mut().unwrap().remove("typical_daily_pay");
+            for (k, v) in patch.as_object().unwrap() {
+                b[k] = v.clone();
+            }
+            let r = emp.post(&app, "/api/v1/posts", b).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
+            assert_eq!(r.json()["error"]["code"], code, "{}", r.body);
+        }
+        drop(anon);
         app
     })
     .await;

@@ -79,8 +79,7 @@ fn post_form<'a>(occupation: &'a str, starts_on: &'a str) -> Vec<(&'a str, &'a s
         ("starts_on", starts_on),
         ("schedule", "周六、周日 09:00-12:00"),
         ("hours_per_week", "6"),
-        ("pay_amount", "30.00"),
-        ("pay_unit", "hour"),
+        ("pay", "30元/小时"),
         ("headcount", "1"),
         ("skills", "擦玻璃、收纳"),
         ("accident_cover", "1"),
@@ -211,6 +210,104 @@ async fn the_market_through_its_pages() {
         let mine = emp.get(&app, "/employer/posts").await;
         assert!(mine.html.contains("待审核") && mine.html.contains("招聘中"));
 
+        // Pay as it is really paid: one field with examples; what cannot be read is said
+        // beside it; a piece rate goes live with a note the employer and staff see.
+        let p = emp.get(&app, "/employer/posts/new").await;
+        assert!(
+            p.html.contains("name=\"pay\"")
+                && p.html.contains("3000元/月+提成")
+                && p.html.contains("name=\"typical_daily_pay\"")
+                && !p.html.contains("name=\"pay_unit\""),
+            "{}",
+            p.html
+        );
+        let piece_form = with(
+            &form,
+            &[
+                ("title", "开荒保洁按面积计酬"),
+                (
+                    "description",
+                    "新房开荒保洁，按平方米计件，工具由公司提供。",
+                ),
+                ("pay", "5元/平方米"),
+                ("form", "gig"),
+            ],
+        );
+        let bad = emp
+            .post(
+                &app,
+                "/employer/posts/new",
+                &with(&piece_form, &[("pay", "看情况")]),
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad.html.contains("id=\"pay-error\"") && bad.html.contains("无法识别薪资“看情况”"),
+            "{}",
+            bad.html
+        );
+        assert!(
+            bad.html.contains("value=\"看情况\""),
+            "what was typed stays"
+        );
+        let bad = emp
+            .post(
+                &app,
+                "/employer/posts/new",
+                &with(&piece_form, &[("typical_daily_pay", "很多")]),
+            )
+            .await;
+        assert!(
+            bad.html.contains("id=\"typical_daily_pay-error\"")
+                && bad.html.contains("日均收入“很多”"),
+            "{}",
+            bad.html
+        );
+        let (to, p) = emp.submit(&app, "/employer/posts/new", &piece_form).await;
+        let piece_id = id_in(&to, "/employer/posts/");
+        assert!(
+            p.html.contains("即时快招") && p.html.contains("id=\"post-notes\""),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html.contains("计件5元/平方米") && p.html.contains("日均收入"),
+            "{}",
+            p.html
+        );
+        let review = county.get(&app, "/staff/market/review").await;
+        assert!(
+            review.html.contains("id=\"noted-posts\"")
+                && review.html.contains("开荒保洁按面积计酬"),
+            "{}",
+            review.html
+        );
+        // With typical daily earnings there is nothing to note, and the estimate is shown.
+        let typical_form = with(
+            &piece_form,
+            &[
+                ("title", "写字楼地面清洗计件"),
+                (
+                    "description",
+                    "写字楼地面深度清洗，熟练工一天能做四十平方米。",
+                ),
+                ("typical_daily_pay", "150"),
+            ],
+        );
+        let (to, p) = emp.submit(&app, "/employer/posts/new", &typical_form).await;
+        let typical_id = id_in(&to, "/employer/posts/");
+        assert!(!p.html.contains("id=\"post-notes\""), "{}", p.html);
+        let d = anon_detail(&app, &typical_id).await;
+        assert!(
+            d.contains("计件5元/平方米，日均约150元") && d.contains("约合每小时50元（估算）"),
+            "{d}"
+        );
+        let d = anon_detail(&app, &piece_id).await;
+        assert!(
+            !d.contains("估算") && !d.contains("日均收入"),
+            "no estimate, no note for workers: {d}"
+        );
+
         // Anyone finds the live post by Chinese words; the held one is not public.
         let mut anon = Browser::new();
         let found = anon
@@ -229,7 +326,13 @@ async fn the_market_through_its_pages() {
             found.html.len()
         );
         let detail = anon.get(&app, &format!("/work/posts/{live_id}")).await;
-        assert!(detail.html.contains("登录后报名") && detail.html.contains("30.00元/小时"));
+        assert!(detail.html.contains("登录后报名") && detail.html.contains("时薪30元"));
+        // Three hours a day (09:00-12:00) at 30 an hour, shown as an estimate.
+        assert!(
+            detail.html.contains("约合每天90元（估算）"),
+            "{}",
+            detail.html
+        );
         assert!(detail.html.contains("已核验单位") && detail.html.contains("有，由用人单位提供"));
         assert_eq!(
             anon.get(&app, &format!("/work/posts/{held_id}"))
@@ -569,6 +672,14 @@ async fn the_market_through_its_pages() {
         app
     })
     .await;
+}
+
+/// A post's public page as anyone sees it.
+async fn anon_detail(app: &App, id: &str) -> String {
+    Browser::new()
+        .get(app, &format!("/work/posts/{id}"))
+        .await
+        .html
 }
 
 #[tokio::test]

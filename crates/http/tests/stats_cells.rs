@@ -55,8 +55,8 @@ struct Post {
     occupation: String,
     form: String,
     status: String,
-    pay_fen: i64,
-    pay_unit: String,
+    /// The estimated pay per hour (migration 0009); none for pay without an estimate.
+    pay_hour_fen: Option<i64>,
     created_at: DateTime<Utc>,
 }
 #[derive(sqlx::FromRow)]
@@ -153,7 +153,7 @@ async fn raw(db: &Db) -> Raw {
     Raw {
         posts: rows!(
             Post,
-            "SELECT county_code, occupation, form, status, pay_fen, pay_unit, created_at FROM job_posts"
+            "SELECT county_code, occupation, form, status, pay_hour_fen, created_at FROM job_posts"
         ),
         hires: rows!(
             Hire,
@@ -366,12 +366,7 @@ fn check_region(raw: &Raw, s: &Value, prefix: &str, year: i32, today: NaiveDate)
         );
         let pay: Vec<i64> = ps
             .iter()
-            .filter_map(|p| match p.pay_unit.as_str() {
-                "hour" => Some(p.pay_fen),
-                "day" => Some(p.pay_fen / 8),
-                "month" => Some(p.pay_fen * 100 / 17_400),
-                _ => None,
-            })
+            .filter_map(|p| p.pay_hour_fen)
             .map(|f| (f + 50) / 100)
             .collect();
         let want = median(pay).map(|y| yuan((y * 100.0).round() as i64));

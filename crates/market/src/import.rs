@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use crate::error::MarketError;
 use crate::geo::GeoPoint;
-use crate::post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays, fold_width};
+use crate::pay::Pay;
+use crate::post::{JobForm, JobPost, Schedule, TimeSlot, Weekdays, fold_width};
 use crate::vocab::Vocabulary;
 
 /// How long an imported post stays open when the file gives no expiry.
@@ -86,16 +87,63 @@ pub fn resolve_county(input: &str) -> Result<RegionCode, MarketError> {
     Ok(region)
 }
 
-/// Pay given as one string (`"200元/天"`) — see [`Pay::parse`].
+/// Pay given as one string (`"200元/天"`, `"3000元/月+提成"`, `"按单结算"`)
+/// — see [`Pay::parse`].
 pub fn parse_pay(input: &str) -> Result<Pay, MarketError> {
     Pay::parse(input)
 }
 
-/// Pay given as an amount (`"200"`, `"25.5"`) and a unit (`"天"`, `day`).
+/// Pay given as an amount (`"200"`, `"25.5"`, `"200-260"`, `"3000+提成"`,
+/// empty or `面议` for none) and a unit (`"天"`, `day`, `"袋"`, `"平方米"`,
+/// `"26天"`, `half_day`).
 pub fn parse_pay_parts(amount: &str, unit: &str) -> Result<Pay, MarketError> {
-    let unit = PayUnit::parse(unit)?;
-    let amount = amount.trim().trim_end_matches('元');
-    Pay::parse(&format!("{amount}元/{}", unit.label()))
+    let u = unit.trim();
+    let word = match u.to_lowercase().as_str() {
+        "hour" => "小时".to_string(),
+        "day" => "天".to_string(),
+        "month" => "月".to_string(),
+        "piece" => "件".to_string(),
+        "half_day" => "半天".to_string(),
+        "shift" => "班".to_string(),
+        "week" => "周".to_string(),
+        _ => u
+            .trim_start_matches('元')
+            .trim_start_matches(['/', '／'])
+            .trim_start_matches(['按', '每'])
+            .to_string(),
+    };
+    let amount = amount.trim().trim_end_matches('元').trim();
+    if amount.is_empty() || amount == "面议" {
+        if word.is_empty() {
+            return Pay::parse("面议");
+        }
+        return Pay::parse(&format!("按{word}计价"));
+    }
+    Pay::parse(&format!("{amount}元/{word}"))
+}
+
+/// Typical daily earnings given on their own (`"200"`, `"200元"`, `200`):
+/// fen, or an error naming the field.
+pub fn parse_typical_daily(input: &str) -> Result<Option<i64>, MarketError> {
+    let t = input.trim().trim_end_matches('元').trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        MarketError::invalid(
+            "typical_daily_pay_invalid",
+            "typical_daily_pay",
+            format!(
+                "日均收入“{}”不正确，请只填金额（元），例如“200”",
+                input.trim()
+            ),
+        )
+    };
+    let pay = Pay::parse(&format!("日均{t}元")).map_err(|_| bad())?;
+    match pay.typical_daily_fen {
+        Some(f) if pay.basis.is_none() && pay.min_fen.is_none() => Ok(Some(f)),
+        _ => Err(bad()),
+    }
 }
 
 /// A schedule as people write it: `"周一至周五 08:00-12:00"`, `"周末
@@ -255,10 +303,14 @@ pub struct ImportedPost {
     /// 零工/日结, 小时工, 非全日制, 短期, 平台, 长期 (or the codes); anything
     /// else, or nothing, is inferred ([`JobForm::infer`]).
     pub form: String,
-    /// One string (`"200元/天"`), or leave empty and give amount and unit.
+    /// One string as the employer wrote it (`"200元/天"`, `"3000元/月+提成"`,
+    /// `"按单结算"`, `"面议"`), or leave empty and give amount and unit.
     pub pay: Option<String>,
     pub pay_amount: Option<serde_json::Value>,
     pub pay_unit: Option<String>,
+    /// 日均收入: what a worker typically earns in a day (piece or
+    /// commission work), in yuan.
+    pub typical_daily_pay: Option<serde_json::Value>,
     /// County code or name.
     pub county: String,
     pub address: Option<String>,
@@ -276,7 +328,33 @@ pub struct ImportedPost {
     pub expires_on: Option<NaiveDate>,
 }
 
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 impl ImportedPost {
+    /// The pay as one text: `pay`, or amount and unit put together the way
+    /// [`parse_pay_parts`] reads them (`"200元/天"`, `"按单计价"`).
+    pub fn pay_text(&self) -> Result<String, MarketError> {
+        match (&self.pay, &self.pay_amount, &self.pay_unit) {
+            (Some(p), _, _) if !p.trim().is_empty() => Ok(p.trim().to_string()),
+            (_, amount, Some(u)) if !u.trim().is_empty() => {
+                let a = amount.as_ref().map(json_text).unwrap_or_default();
+                // Check it reads, then keep the canonical text.
+                parse_pay_parts(&a, u).map(|p| p.label())
+            }
+            _ => Err(MarketError::invalid(
+                "pay_empty",
+                "pay",
+                "缺少薪资：请填写“薪酬”（如“200元/天”“2元/袋”“3000元/月+提成”或“面议”），或同时填写薪酬金额和计酬单位",
+            )),
+        }
+    }
+
     /// The platform's post, or every problem of the line (so one pass over
     /// a file reports everything to fix). Coordinates default to the county
     /// seat; dates to `today`; expiry to [`DEFAULT_EXPIRY_DAYS`] later;
@@ -305,23 +383,19 @@ impl ImportedPost {
         // employer's own words.
         let trade =
             Vocabulary::shared().resolve_trade(&self.occupation, &self.title, &self.description);
-        let pay = match (&self.pay, &self.pay_amount, &self.pay_unit) {
-            (Some(p), _, _) if !p.trim().is_empty() => parse_pay(p),
-            (_, Some(a), Some(u)) => {
-                let amount = match a {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                parse_pay_parts(&amount, u)
-            }
-            _ => Err(MarketError::invalid(
-                "pay_empty",
-                "pay",
-                "缺少薪资：请填写 pay（如“200元/天”），或同时填写 pay_amount 和 pay_unit",
-            )),
-        }
-        .map_err(|e| keep(Err(e)))
-        .ok();
+        let pay = self
+            .pay_text()
+            .and_then(|t| {
+                let mut pay = parse_pay(&t)?;
+                if let Some(v) = &self.typical_daily_pay
+                    && let Some(fen) = parse_typical_daily(&json_text(v))?
+                {
+                    pay.typical_daily_fen = Some(fen);
+                }
+                Ok(pay)
+            })
+            .map_err(|e| keep(Err(e)))
+            .ok();
         let county = resolve_county(&self.county).map_err(|e| keep(Err(e))).ok();
         // Nor is the schedule: what cannot be read is added to the description.
         let mut unread_schedule = None;
@@ -337,7 +411,7 @@ impl ImportedPost {
         // the text and the pay unit suggest. "兼职" in everyday use is any
         // side job; it is 非全日制 only when the hours fit the legal limits
         // (≤ 4 h a day, ≤ 24 h a week) and the pay is not monthly.
-        let unit = pay.as_ref().map_or("", |p| p.unit.code());
+        let unit = pay.as_ref().and_then(|p| p.unit_code()).unwrap_or("");
         let text = format!("{} {}", self.title, self.description);
         let mut form = JobForm::infer(&self.form, &text, unit);
         if form == JobForm::PartTime {
@@ -471,6 +545,7 @@ mod tests {
 
     #[test]
     fn pay_in_parts() {
+        use crate::pay::{PayUnit, TimeUnit};
         assert_eq!(
             parse_pay_parts("200", "天").unwrap(),
             Pay::yuan(200, PayUnit::Day)
@@ -480,8 +555,43 @@ mod tests {
             Pay::new(2550, PayUnit::Hour)
         );
         assert_eq!(
-            parse_pay_parts("200", "周").unwrap_err().code(),
-            "pay_unit_unknown"
+            parse_pay_parts("200", "周").unwrap(),
+            Pay::time(TimeUnit::Week, 20000)
+        );
+        assert_eq!(parse_pay_parts("2", "袋").unwrap(), Pay::piece("袋", 200));
+        assert_eq!(
+            parse_pay_parts("45", "元/平米").unwrap(),
+            Pay::piece("平方米", 4500)
+        );
+        assert_eq!(
+            parse_pay_parts("8800", "26天").unwrap(),
+            Pay::time(TimeUnit::Days(26), 880000)
+        );
+        assert_eq!(
+            parse_pay_parts("200-260", "day").unwrap(),
+            Pay::time(TimeUnit::Day, 20000).up_to(26000)
+        );
+        assert_eq!(
+            parse_pay_parts("3000+提成", "月").unwrap(),
+            Pay::time(TimeUnit::Month, 300000).with_commission()
+        );
+        assert_eq!(
+            parse_pay_parts("", "单").unwrap(),
+            Pay {
+                min_fen: None,
+                ..Pay::piece("单", 1)
+            }
+        );
+        assert_eq!(parse_pay_parts("面议", "").unwrap(), Pay::negotiable());
+        assert_eq!(
+            parse_pay_parts("200", "年").unwrap_err().code(),
+            "pay_unit_year"
+        );
+        assert_eq!(parse_typical_daily("200元").unwrap(), Some(20000));
+        assert_eq!(parse_typical_daily(" ").unwrap(), None);
+        assert_eq!(
+            parse_typical_daily("很多").unwrap_err().code(),
+            "typical_daily_pay_invalid"
         );
     }
 
@@ -540,7 +650,7 @@ mod tests {
         .unwrap();
         assert_eq!(p.occupation, "jiazheng.baojie");
         assert_eq!(p.form, JobForm::Hourly);
-        assert_eq!(p.pay, Pay::yuan(30, PayUnit::Hour));
+        assert_eq!(p.pay, Pay::yuan(30, crate::pay::PayUnit::Hour));
         assert_eq!(p.county.code(), 140105);
         let seat = GeoPoint::of_region(p.county);
         assert_eq!((p.lat, p.lon), (seat.lat, seat.lon));
@@ -552,14 +662,59 @@ mod tests {
         )
         .to_post(Uuid::from_u128(2), today, now)
         .unwrap();
-        assert_eq!(p.pay, Pay::yuan(220, PayUnit::Day));
+        assert_eq!(p.pay, Pay::yuan(220, crate::pay::PayUnit::Day));
         assert_eq!(p.lat, 37.86);
+    }
+
+    #[test]
+    fn no_line_is_refused_for_a_normal_way_of_paying() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
+        let today = date(2026, 11, 28);
+        for (i, pay) in [
+            "3000元/月+提成",
+            "按单结算",
+            "45元/平方米",
+            "60元/台",
+            "200元/晚",
+            "120元/半天",
+            "8800元/26天",
+            "按斤计价",
+            "计件",
+            "2元/袋",
+            "600元/吨",
+            "面议",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let p = line(&format!(
+                r#"{{"external_id":"X-{i}","title":"装卸工","occupation":"banyun.zhuangxie","form":"gig","pay":"{pay}","county":"小店区"}}"#
+            ))
+            .to_post(Uuid::from_u128(i as u128), today, now)
+            .unwrap_or_else(|e| panic!("{pay}: {e:?}"));
+            assert_eq!(p.pay, Pay::parse(pay).unwrap());
+        }
+        // Amount and unit columns, with the typical daily earnings.
+        let p = line(
+            r#"{"external_id":"X-a","title":"分拣","occupation":"banyun.zhuangxie","form":"gig",
+                "pay_amount":"2","pay_unit":"袋","typical_daily_pay":200,"county":"小店区"}"#,
+        )
+        .to_post(Uuid::from_u128(99), today, now)
+        .unwrap();
+        assert_eq!(p.pay, Pay::piece("袋", 200).with_typical_daily(20000));
+        let e = line(
+            r#"{"external_id":"X-b","title":"分拣","occupation":"banyun.zhuangxie","form":"gig",
+                "pay":"2元/袋","typical_daily_pay":"很多","county":"小店区"}"#,
+        )
+        .to_post(Uuid::from_u128(98), today, now)
+        .unwrap_err();
+        assert_eq!(e[0].code(), "typical_daily_pay_invalid");
     }
 
     #[test]
     fn every_problem_of_a_line_is_reported() {
         let now = Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap();
-        let errors = line(r#"{"title":"x","occupation":"宇航员","form":"全职","pay":"面议","county":"城区","lat":37.0}"#)
+        let errors = line(r#"{"title":"x","occupation":"宇航员","form":"全职","pay":"看情况","county":"城区","lat":37.0}"#)
             .to_post(Uuid::from_u128(1), date(2026, 11, 28), now)
             .unwrap_err();
         let codes: Vec<&str> = errors.iter().map(MarketError::code).collect();
@@ -567,7 +722,7 @@ mod tests {
             codes,
             vec![
                 "external_id_missing",
-                "pay_amount_missing",
+                "pay_unreadable",
                 "county_unknown",
                 "coordinates_incomplete"
             ]

@@ -507,7 +507,7 @@ impl MarketIndex {
         }
         doc.add_f64(f.lat, post.lat);
         doc.add_f64(f.lon, post.lon);
-        doc.add_i64(f.pay_hour, post.pay.per_hour_fen().unwrap_or(-1));
+        doc.add_i64(f.pay_hour, post.pay_per_hour_fen().unwrap_or(-1));
         doc.add_i64(f.starts, i64::from(day_number(post.starts_on)));
         doc.add_i64(
             f.ends,

@@ -2,7 +2,8 @@
 //! job post ([`post`]), Chinese full-text and nearby search over live posts
 //! ([`index`], tantivy with a jieba [`segmentation`] whose user dictionary
 //! is the occupation catalogue, the regions and local trade words), distances
-//! and grid cells ([`geo`]), two-way recommendation with hard filters,
+//! and grid cells ([`geo`]), pay as gig work is really paid, with estimates
+//! per hour and per day ([`pay`]), two-way recommendation with hard filters,
 //! explained ranking and a congestion damper ([`matching`]), the rules that
 //! screen a post before it goes live ([`screening`]), the parsing behind
 //! imports from other markets ([`import`]), and deterministic synthetic
@@ -19,6 +20,7 @@ pub mod geo;
 pub mod import;
 pub mod index;
 pub mod matching;
+pub mod pay;
 pub mod post;
 pub mod screening;
 pub mod segmentation;
@@ -31,6 +33,7 @@ mod testing;
 pub use error::MarketError;
 pub use index::{MarketIndex, MatchTier, SearchHit, SearchOutcome, SearchQuery, SortBy};
 pub use matching::{JobMatcher, Reason, ReasonKind, Recommendation, WorkerPool, WorkerProfile};
-pub use post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays};
-pub use screening::{Finding, ScreeningContext, screen};
+pub use pay::{ExpectedPay, Floor, Pay, PayBasis, PayEstimate, PayUnit, TimeUnit, WorkHours};
+pub use post::{JobForm, JobPost, Schedule, TimeSlot, Weekdays};
+pub use screening::{Finding, FindingKind, ScreeningContext, screen};
 pub use vocab::{Cond, QueryPlan, TradeResolution, Vocabulary};

@@ -15,10 +15,12 @@
 //!    the job's period, on a weekday both schedules have, and on that day
 //!    the time slots overlap (a schedule without slots is "any time").
 //! 4. **Distance**: the job is within the worker's radius (haversine).
-//! 5. **Pay**: at least the worker's expectation after normalising to fen
-//!    per hour (see [`crate::post`]); a piece rate only against a piece
-//!    expectation — a job that cannot be compared with the expectation is
-//!    not recommended.
+//! 5. **Pay**: at least the worker's expectation, comparing the job's
+//!    estimated pay per hour (with its own hours, see [`crate::pay`]) with
+//!    the expectation per hour (8 h days, 174 h months); a piece rate only
+//!    against a piece expectation — a job that cannot be compared with the
+//!    expectation (no estimate: a piece rate or 面议 without typical daily
+//!    earnings) is not recommended to a worker who states one.
 //! 6. **非全日制**: a part-time job keeps within 4 h/day on average and
 //!    24 h/week ([`JobPost::within_part_time_limits`]).
 //! 7. **Certificates**: the worker holds every certificate the job
@@ -65,9 +67,10 @@ use uuid::Uuid;
 
 use crate::error::MarketError;
 use crate::geo::{GridCell, distance_label, haversine_km};
+use crate::pay::{ExpectedPay, Pay, PayUnit, TimeUnit, yuan_text};
 use crate::post::{
-    JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays, day_number, fold_width,
-    normalise_slots, shared_minutes,
+    JobForm, JobPost, Schedule, TimeSlot, Weekdays, day_number, fold_width, normalise_slots,
+    shared_minutes,
 };
 
 /// Damper constant: exposures per opening that halve a score.
@@ -92,7 +95,7 @@ pub struct WorkerProfile {
     pub radius_km: f64,
     pub availability: Schedule,
     pub available_from: Option<NaiveDate>,
-    pub expected_pay: Option<Pay>,
+    pub expected_pay: Option<ExpectedPay>,
     /// Forms the worker accepts; empty = any.
     pub wanted_forms: Vec<JobForm>,
     pub age: Option<u32>,
@@ -242,7 +245,7 @@ pub fn hard_filter_failures(
         failed.push(HardFilter::Distance);
     }
     if let Some(expected) = &worker.expected_pay
-        && job.pay.at_least(expected) != Some(true)
+        && job.pay.meets(expected, job.work_hours()) != Some(true)
     {
         failed.push(HardFilter::Pay);
     }
@@ -378,6 +381,8 @@ struct JobRec {
     lat: f64,
     lon: f64,
     pay: Pay,
+    /// The estimated pay per hour with the post's hours.
+    pay_hour: Option<i64>,
     starts: i32,
     /// Last day of work, `i32::MAX` when open-ended.
     last: i32,
@@ -412,7 +417,8 @@ impl JobRec {
             form: post.form,
             lat: post.lat,
             lon: post.lon,
-            pay: post.pay,
+            pay: post.pay.clone(),
+            pay_hour: post.pay_per_hour_fen(),
             starts: day_number(post.starts_on),
             last: post.last_work_day().map_or(i32::MAX, day_number),
             expires: day_number(post.expires_on),
@@ -442,7 +448,7 @@ struct WorkerRec {
     from: i32,
     days: Weekdays,
     slots: Box<[TimeSlot]>,
-    expected: Option<Pay>,
+    expected: Option<ExpectedPay>,
     /// Bit per [`JobForm`]; 0 = any.
     forms: u8,
     skills: Box<[u32]>,
@@ -543,16 +549,16 @@ fn fit(job: &JobRec, w: &WorkerRec, today: i32) -> Option<Fit> {
     }
     let pay_ratio = match &w.expected {
         Some(expected) => {
-            if job.pay.at_least(expected) != Some(true) {
+            let (offer, want) = match expected.unit {
+                PayUnit::Piece => (
+                    job.pay.min_fen.filter(|_| job.pay.is_piece())?,
+                    expected.amount_fen,
+                ),
+                _ => (job.pay_hour?, expected.per_hour_fen()?),
+            };
+            if offer < want {
                 return None;
             }
-            let (offer, want) = match (job.pay.unit, expected.unit) {
-                (PayUnit::Piece, _) => (job.pay.amount_fen, expected.amount_fen),
-                _ => (
-                    job.pay.per_hour_fen().unwrap_or(0),
-                    expected.per_hour_fen().unwrap_or(0),
-                ),
-            };
             Some(offer as f64 / want.max(1) as f64)
         }
         None => None,
@@ -656,12 +662,24 @@ fn worker_score(job: &JobRec, w: &WorkerRec, f: &Fit, exposure: u32) -> f64 {
     base * damper(exposure, 1)
 }
 
-fn pay_word(unit: PayUnit) -> &'static str {
-    match unit {
-        PayUnit::Hour => "时薪",
-        PayUnit::Day => "日薪",
-        PayUnit::Month => "月薪",
-        PayUnit::Piece => "计件单价",
+/// The pay reason a worker sees: the plain rate where it compares as is
+/// (时薪/日薪/月薪≥期望), the estimate otherwise.
+fn pay_reason(job: &JobRec, expected: Option<&ExpectedPay>) -> String {
+    let plain = match job.pay.time_unit() {
+        Some(TimeUnit::Hour) => Some("时薪"),
+        Some(TimeUnit::Day) => Some("日薪"),
+        Some(TimeUnit::Month) => Some("月薪"),
+        _ => None,
+    }
+    .filter(|_| job.pay.is_plain_time());
+    match (expected, plain, job.pay_hour) {
+        (Some(e), _, _) if e.unit == PayUnit::Piece => "计件单价≥期望".to_string(),
+        (Some(_), Some(word), _) => format!("{word}≥期望"),
+        (Some(_), None, Some(h)) => format!("约合每小时{}元（估算），不低于期望", yuan_text(h)),
+        (None, None, Some(h)) => {
+            format!("{}（约合每小时{}元，估算）", job.pay.label(), yuan_text(h))
+        }
+        _ => job.pay.label(),
     }
 }
 
@@ -743,10 +761,7 @@ fn reasons_for_worker(
         },
         Reason {
             kind: ReasonKind::Pay,
-            text: match &w.expected {
-                Some(_) => format!("{}≥期望", pay_word(job.pay.unit)),
-                None => job.pay.label(),
-            },
+            text: pay_reason(job, w.expected.as_ref()),
         },
     ];
     why.push(Reason {

@@ -1,20 +1,7 @@
 //! The indexable view of a job post and the value types it is made of: the
-//! form of work, pay with its unit, and the weekly schedule.
-//!
-//! # Pay normalisation
-//!
-//! Pay is compared across units by converting to fen per hour:
-//!
-//! | unit | per hour | assumption |
-//! | --- | --- | --- |
-//! | hour | as is | |
-//! | day | ÷ 8 | a working day is 8 hours ([`HOURS_PER_DAY`]) |
-//! | month | ÷ 174 | 21.75 working days × 8 hours, the divisor of 劳社部发〔2008〕3号 ([`DAYS_PER_MONTH`]) |
-//! | piece | — | not comparable: a piece rate says nothing about hours |
-//!
-//! A piece rate is therefore only ever compared with a piece expectation
-//! (amount against amount), and an hourly filter never matches a piece-rate
-//! post. Conversions round to the nearest fen.
+//! form of work and the weekly schedule. Pay is its own module,
+//! [`crate::pay`]; a post estimates its pay with its own hours
+//! ([`JobPost::work_hours`], [`JobPost::pay_estimate`]).
 
 use std::fmt;
 
@@ -24,13 +11,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::MarketError;
-
-/// Hours in a working day when a daily rate is converted to an hourly one.
-pub const HOURS_PER_DAY: f64 = 8.0;
-/// Working days in a month when a monthly rate is converted (21.75, the
-/// statutory monthly average of 劳社部发〔2008〕3号).
-pub const DAYS_PER_MONTH: f64 = 21.75;
-
+pub use crate::pay::{DAYS_PER_MONTH, HOURS_PER_DAY, Pay, PayUnit};
+use crate::pay::{PayEstimate, WorkHours};
 /// The form of flexible work a post offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,7 +145,7 @@ impl JobForm {
         }
         match pay_unit_code {
             "hour" => JobForm::Hourly,
-            "month" => JobForm::LongTerm,
+            "month" | "days" | "week" => JobForm::LongTerm,
             _ => JobForm::Gig,
         }
     }
@@ -173,303 +155,6 @@ impl fmt::Display for JobForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
     }
-}
-
-/// The unit a pay amount is quoted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayUnit {
-    Hour,
-    Day,
-    Piece,
-    Month,
-}
-
-impl PayUnit {
-    pub const ALL: [PayUnit; 4] = [PayUnit::Hour, PayUnit::Day, PayUnit::Piece, PayUnit::Month];
-
-    /// `"小时"`, `"天"`, `"件"`, `"月"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            PayUnit::Hour => "小时",
-            PayUnit::Day => "天",
-            PayUnit::Piece => "件",
-            PayUnit::Month => "月",
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            PayUnit::Hour => "hour",
-            PayUnit::Day => "day",
-            PayUnit::Piece => "piece",
-            PayUnit::Month => "month",
-        }
-    }
-
-    /// The code or a Chinese unit word.
-    pub fn parse(s: &str) -> Result<PayUnit, MarketError> {
-        let t = s.trim().to_lowercase();
-        unit_word(t.trim_start_matches('/')).ok_or_else(|| {
-            MarketError::invalid(
-                "pay_unit_unknown",
-                "pay_unit",
-                format!("计薪单位“{}”无法识别，请填写小时、天、月或件", s.trim()),
-            )
-        })
-    }
-}
-
-fn unit_word(t: &str) -> Option<PayUnit> {
-    Some(match t {
-        "hour" | "h" | "hr" | "小时" | "时" | "钟" | "钟头" | "个小时" => PayUnit::Hour,
-        "day" | "d" | "天" | "日" | "工" | "个工" => PayUnit::Day,
-        "month" | "m" | "月" | "个月" => PayUnit::Month,
-        "piece" | "件" | "单" | "个" | "次" | "趟" | "份" | "箱" | "斤" => PayUnit::Piece,
-        _ => return None,
-    })
-}
-
-/// An amount of pay and its unit. Amounts are fen (分), as everywhere in
-/// the platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Pay {
-    pub amount_fen: i64,
-    pub unit: PayUnit,
-}
-
-fn pay_error(code: &'static str, message: impl Into<String>) -> MarketError {
-    MarketError::invalid(code, "pay", message)
-}
-
-/// Upper bound for a parsed amount: one million yuan. Anything above is a
-/// typo, and it keeps every conversion far from overflow.
-const MAX_PAY_FEN: i64 = 100_000_000;
-
-impl Pay {
-    pub fn new(amount_fen: i64, unit: PayUnit) -> Pay {
-        Pay { amount_fen, unit }
-    }
-
-    /// Whole yuan, for tests and synthetic data.
-    pub fn yuan(yuan: i64, unit: PayUnit) -> Pay {
-        Pay::new(yuan * 100, unit)
-    }
-
-    /// Fen per hour under the module's assumptions; `None` for piece rates.
-    pub fn per_hour_fen(&self) -> Option<i64> {
-        let a = self.amount_fen as f64;
-        match self.unit {
-            PayUnit::Hour => Some(self.amount_fen),
-            PayUnit::Day => Some((a / HOURS_PER_DAY).round() as i64),
-            PayUnit::Month => Some((a / (DAYS_PER_MONTH * HOURS_PER_DAY)).round() as i64),
-            PayUnit::Piece => None,
-        }
-    }
-
-    /// Whether this pay is at least `expected`: hour, day and month compare
-    /// per hour; a piece rate compares only with a piece rate. `None` when
-    /// the two cannot be compared (a piece rate against a time rate).
-    pub fn at_least(&self, expected: &Pay) -> Option<bool> {
-        match (self.unit, expected.unit) {
-            (PayUnit::Piece, PayUnit::Piece) => Some(self.amount_fen >= expected.amount_fen),
-            (PayUnit::Piece, _) | (_, PayUnit::Piece) => None,
-            _ => Some(self.per_hour_fen()? >= expected.per_hour_fen()?),
-        }
-    }
-
-    /// How people say it: `"日薪200元"`, `"时薪25元"`, `"月薪3000元"`,
-    /// `"计件5元/件"`.
-    pub fn label(&self) -> String {
-        let amount = yuan_text(self.amount_fen);
-        match self.unit {
-            PayUnit::Hour => format!("时薪{amount}元"),
-            PayUnit::Day => format!("日薪{amount}元"),
-            PayUnit::Month => format!("月薪{amount}元"),
-            PayUnit::Piece => format!("计件{amount}元/件"),
-        }
-    }
-
-    /// Parses what posts and spreadsheets say: `"200元/天"`, `"25元/小时"`,
-    /// `"25/时"`, `"3000元/月"`, `"5元/件"`, also `"日薪200"`, `"时薪25元"`,
-    /// `"200块一天"`, `"￥25/h"`, `"8元每单"`. A range (`"3000-4000元/月"`)
-    /// yields its lower end, the only part that is promised. Errors are in
-    /// Chinese and say how to write it.
-    pub fn parse(input: &str) -> Result<Pay, MarketError> {
-        let folded: String = input
-            .chars()
-            .map(fold_width)
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase();
-        if folded.is_empty() {
-            return Err(pay_error(
-                "pay_empty",
-                "请填写薪资，例如“200元/天”“25元/小时”“3000元/月”或“5元/件”",
-            ));
-        }
-        let mut t = folded.as_str();
-        for prefix in ["人民币", "薪资", "工资", "薪酬", "待遇", "报酬", ":"] {
-            t = t.strip_prefix(prefix).unwrap_or(t);
-        }
-        let mut unit: Option<PayUnit> = None;
-        for (prefix, u) in [
-            ("日薪", PayUnit::Day),
-            ("日结", PayUnit::Day),
-            ("日工资", PayUnit::Day),
-            ("每天", PayUnit::Day),
-            ("时薪", PayUnit::Hour),
-            ("每小时", PayUnit::Hour),
-            ("月薪", PayUnit::Month),
-            ("月工资", PayUnit::Month),
-            ("每月", PayUnit::Month),
-            ("计件", PayUnit::Piece),
-            ("每件", PayUnit::Piece),
-            ("每单", PayUnit::Piece),
-        ] {
-            if let Some(rest) = t.strip_prefix(prefix) {
-                unit = Some(u);
-                t = rest;
-                break;
-            }
-        }
-        t = t.trim_start_matches([':', '¥', '￥']);
-
-        // The amount (or the lower end of a range).
-        let number_len = t
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
-            .map_or(t.len(), |(i, _)| i);
-        let number = &t[..number_len];
-        if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(pay_error(
-                "pay_amount_missing",
-                format!(
-                    "薪资“{}”中没有金额，请写成“200元/天”“25元/小时”这样的形式",
-                    input.trim()
-                ),
-            ));
-        }
-        let mut fen = parse_yuan_to_fen(number).ok_or_else(|| {
-            pay_error(
-                "pay_amount_invalid",
-                format!("金额“{number}”不正确：只能是数字，最多两位小数"),
-            )
-        })?;
-        let mut rest = &t[number_len..];
-        if let Some(r) = rest.strip_prefix('k').or_else(|| rest.strip_prefix('千')) {
-            fen = fen.saturating_mul(1000);
-            rest = r;
-        } else if let Some(r) = rest.strip_prefix('万') {
-            fen = fen.saturating_mul(10_000);
-            rest = r;
-        }
-        // A range: drop "-4000", "~4000", "至4000", "到4000" (and its own 元/k).
-        for sep in ['-', '~', '—', '至', '到'] {
-            if let Some(r) = rest.strip_prefix(sep) {
-                let upper_len = r
-                    .char_indices()
-                    .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
-                    .map_or(r.len(), |(i, _)| i);
-                rest = r[upper_len..].trim_start_matches(['k', '千']);
-                break;
-            }
-        }
-        rest = rest
-            .strip_prefix("元")
-            .or_else(|| rest.strip_prefix("块钱"))
-            .or_else(|| rest.strip_prefix("块"))
-            .or_else(|| rest.strip_prefix("rmb"))
-            .or_else(|| rest.strip_prefix("yuan"))
-            .unwrap_or(rest);
-        let rest = rest.trim_start_matches(['/', '每', '一']);
-        let rest = rest.trim_end_matches([')', '）', '。', '.']);
-        // "元/天（日结）": only the unit word before any parenthesis counts.
-        let rest = rest.split(['(', '（', ',', '，']).next().unwrap_or("");
-        match (unit, rest) {
-            (Some(u), "") => unit = Some(u),
-            (_, "") => {}
-            (prefix_unit, word) => {
-                let Some(u) = unit_word(word) else {
-                    if word == "周" || word == "星期" {
-                        return Err(pay_error(
-                            "pay_unit_week",
-                            "暂不支持按周计薪，请换算为按天（元/天）或按月（元/月）填写",
-                        ));
-                    }
-                    return Err(pay_error(
-                        "pay_unit_unknown",
-                        format!("计薪单位“{word}”无法识别，请写成“元/小时”“元/天”“元/月”或“元/件”"),
-                    ));
-                };
-                if prefix_unit.is_some_and(|p| p != u) {
-                    return Err(pay_error(
-                        "pay_unit_conflict",
-                        format!("薪资“{}”前后的计薪单位不一致，请只写一种", input.trim()),
-                    ));
-                }
-                unit = Some(u);
-            }
-        }
-        let Some(unit) = unit else {
-            return Err(pay_error(
-                "pay_unit_missing",
-                format!(
-                    "薪资“{}”缺少计薪单位，请写成“200元/天”“25元/小时”“3000元/月”或“5元/件”",
-                    input.trim()
-                ),
-            ));
-        };
-        if fen <= 0 {
-            return Err(pay_error("pay_not_positive", "薪资必须大于零"));
-        }
-        if fen > MAX_PAY_FEN {
-            return Err(pay_error(
-                "pay_too_large",
-                "薪资金额过大，请检查是否多写了位数",
-            ));
-        }
-        Ok(Pay::new(fen, unit))
-    }
-}
-
-impl fmt::Display for Pay {
-    /// `"200元/天"`, the form [`Pay::parse`] reads back.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}元/{}", yuan_text(self.amount_fen), self.unit.label())
-    }
-}
-
-/// `20000` → `"200"`, `2550` → `"25.5"`, `2505` → `"25.05"`.
-pub(crate) fn yuan_text(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let f = fen.unsigned_abs();
-    let (y, c) = (f / 100, f % 100);
-    if c == 0 {
-        format!("{sign}{y}")
-    } else if c % 10 == 0 {
-        format!("{sign}{y}.{}", c / 10)
-    } else {
-        format!("{sign}{y}.{c:02}")
-    }
-}
-
-fn parse_yuan_to_fen(s: &str) -> Option<i64> {
-    let s: String = s.chars().filter(|c| *c != ',').collect();
-    let (int_part, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), f.to_string()),
-        None => (s.clone(), String::new()),
-    };
-    if int_part.is_empty() || int_part.len() > 9 || frac.len() > 2 || frac.contains('.') {
-        return None;
-    }
-    let yuan: i64 = int_part.parse().ok()?;
-    let cents: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    Some(yuan * 100 + cents)
 }
 
 /// Full-width ASCII (０-９, ／, ．) to half-width; the rest unchanged.
@@ -771,8 +456,25 @@ pub const PART_TIME_MAX_HOURS_PER_DAY: f64 = 4.0;
 pub const PART_TIME_MAX_HOURS_PER_WEEK: f64 = 24.0;
 
 impl JobPost {
+    /// The post's hours for pay estimates: per working day and per week,
+    /// where the schedule or the declared weekly hours give them.
+    pub fn work_hours(&self) -> WorkHours {
+        WorkHours {
+            per_day: self.daily_hours(),
+            per_week: self.weekly_hours(),
+        }
+    }
+
+    /// The pay estimated per hour and per day with the post's own hours
+    /// (see [`crate::pay`]); `None` when the pay states nothing to estimate
+    /// from (a piece rate or 面议 without typical daily earnings).
+    pub fn pay_estimate(&self) -> Option<PayEstimate> {
+        self.pay.estimate(self.work_hours())
+    }
+
+    /// The estimated pay per hour (search filters and matching use it).
     pub fn pay_per_hour_fen(&self) -> Option<i64> {
-        self.pay.per_hour_fen()
+        self.pay.estimated_hourly_fen(self.work_hours())
     }
 
     /// The last date of work: `ends_on`, or `starts_on` for a one-off post
@@ -870,13 +572,7 @@ impl JobPost {
                 format!("职业代码“{}”不在职业目录中", self.occupation),
             ));
         }
-        if self.pay.amount_fen <= 0 || self.pay.amount_fen > MAX_PAY_FEN {
-            return Err(MarketError::invalid(
-                "pay_invalid",
-                "pay",
-                "薪资须大于零且不超过一百万元",
-            ));
-        }
+        self.pay.validate()?;
         let on_earth = self.lat.is_finite()
             && self.lon.is_finite()
             && (-90.0..=90.0).contains(&self.lat)
@@ -929,84 +625,6 @@ impl JobPost {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(s: &str) -> Pay {
-        Pay::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
-    }
-
-    #[test]
-    fn parses_the_usual_spellings() {
-        assert_eq!(p("200元/天"), Pay::yuan(200, PayUnit::Day));
-        assert_eq!(p("25元/小时"), Pay::yuan(25, PayUnit::Hour));
-        assert_eq!(p("25/时"), Pay::yuan(25, PayUnit::Hour));
-        assert_eq!(p("3000元/月"), Pay::yuan(3000, PayUnit::Month));
-        assert_eq!(p("5元/件"), Pay::yuan(5, PayUnit::Piece));
-        assert_eq!(p("日薪200"), Pay::yuan(200, PayUnit::Day));
-        assert_eq!(p("时薪25.5元"), Pay::new(2550, PayUnit::Hour));
-        assert_eq!(p("200块一天"), Pay::yuan(200, PayUnit::Day));
-        assert_eq!(p("￥２５／ｈ"), Pay::yuan(25, PayUnit::Hour));
-        assert_eq!(p("8元每单"), Pay::yuan(8, PayUnit::Piece));
-        assert_eq!(p("3000-4000元/月"), Pay::yuan(3000, PayUnit::Month));
-        assert_eq!(p("3k/月"), Pay::yuan(3000, PayUnit::Month));
-        assert_eq!(p("1,200元/月"), Pay::yuan(1200, PayUnit::Month));
-        assert_eq!(p("150元/天（日结）"), Pay::yuan(150, PayUnit::Day));
-        assert_eq!(p(" 25 元 / 小时 "), Pay::yuan(25, PayUnit::Hour));
-    }
-
-    #[test]
-    fn parse_errors_are_chinese_and_coded() {
-        for (s, code) in [
-            ("", "pay_empty"),
-            ("面议", "pay_amount_missing"),
-            ("200", "pay_unit_missing"),
-            ("200元", "pay_unit_missing"),
-            ("200元/周", "pay_unit_week"),
-            ("200元/年份", "pay_unit_unknown"),
-            ("0元/天", "pay_not_positive"),
-            ("25.555元/小时", "pay_amount_invalid"),
-            ("日薪25元/小时", "pay_unit_conflict"),
-            ("99999999元/天", "pay_too_large"),
-        ] {
-            let e = Pay::parse(s).unwrap_err();
-            assert_eq!(e.code(), code, "{s}");
-            assert!(
-                e.to_string()
-                    .chars()
-                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-            );
-        }
-    }
-
-    #[test]
-    fn display_round_trips() {
-        for pay in [
-            Pay::yuan(200, PayUnit::Day),
-            Pay::new(2550, PayUnit::Hour),
-            Pay::new(505, PayUnit::Piece),
-            Pay::yuan(3000, PayUnit::Month),
-        ] {
-            assert_eq!(Pay::parse(&pay.to_string()).unwrap(), pay);
-        }
-        assert_eq!(Pay::yuan(200, PayUnit::Day).label(), "日薪200元");
-        assert_eq!(Pay::new(2550, PayUnit::Hour).label(), "时薪25.5元");
-    }
-
-    #[test]
-    fn normalises_to_fen_per_hour() {
-        assert_eq!(Pay::yuan(200, PayUnit::Day).per_hour_fen(), Some(2500));
-        assert_eq!(Pay::yuan(25, PayUnit::Hour).per_hour_fen(), Some(2500));
-        // 3480 / 174 = 20 yuan.
-        assert_eq!(Pay::yuan(3480, PayUnit::Month).per_hour_fen(), Some(2000));
-        assert_eq!(Pay::yuan(5, PayUnit::Piece).per_hour_fen(), None);
-        let day = Pay::yuan(200, PayUnit::Day);
-        assert_eq!(day.at_least(&Pay::yuan(25, PayUnit::Hour)), Some(true));
-        assert_eq!(day.at_least(&Pay::yuan(26, PayUnit::Hour)), Some(false));
-        assert_eq!(day.at_least(&Pay::yuan(5, PayUnit::Piece)), None);
-        assert_eq!(
-            Pay::yuan(6, PayUnit::Piece).at_least(&Pay::yuan(5, PayUnit::Piece)),
-            Some(true)
-        );
-    }
 
     #[test]
     fn forms_parse_and_label() {

@@ -1,21 +1,30 @@
 //! Screening of a job post before it goes live. Pure rules: the service
 //! passes the post and what it knows about the employer, and gets back a
-//! list of findings. No findings: publish at once (即时快招). Any finding:
-//! hold the post for county staff, show them the findings, and show the
-//! employer what to change.
+//! list of findings. A finding is a *hold* (the post waits for county staff,
+//! who see the findings; the employer sees what to change) or a *note*
+//! ([`FindingKind::Note`]: shown to the employer and to staff, the post goes
+//! live anyway). No holds: publish at once (即时快招) — see [`publishable`].
 //!
 //! # Rules
 //!
 //! | code | field | rule |
 //! | --- | --- | --- |
 //! | `fee_request` | title / description | asks the worker for money: 押金, 保证金, 培训费, 体检费, 服装费, 工装费, 服装押金, 报名费, 中介费, 介绍费, 办卡费, 资料费, 信息费, 手续费, 会员费, 入职费, 工牌费, or "先交/预交/需交 … N元" — unless the sentence says it is not charged (see below) |
-//! | `below_minimum_wage` | pay | hourly or daily pay below the 非全日制 hourly minimum of the county's class; monthly pay below the monthly minimum (pro rata for fewer than 40 h/week) — [`MinimumWages`] |
-//! | `pay_unusually_low` / `pay_unusually_high` | pay | pay per hour outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]); piece rates only for delivery and rides |
+//! | `below_minimum_wage` | pay | hour, half-day, day and shift rates (estimated per hour with the post's hours) below the 非全日制 hourly minimum of the county's class; month rates below the monthly minimum (pro rata for fewer than 40 h/week); week and N-day rates as the month they add up to (× 21.75 / days); piece, commission and 面议 pay through the stated typical daily earnings, as a day rate — [`MinimumWages`] |
+//! | `pay_unusually_low` / `pay_unusually_high` | pay | the hourly estimate outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]; the high check uses the upper end of a range, the low check skips a commission base); per-order piece rates (单, 件, 次, 趟) for delivery and rides against the usual order rate; never for pay without an estimate |
 //! | `part_time_hours` | schedule | 非全日制 over 4 h/day on average or 24 h/week (劳动合同法 第68条) |
-//! | `part_time_pay_cycle` | pay | 非全日制 paid by the month: the pay cycle may not exceed 15 days (第72条) |
+//! | `part_time_pay_cycle` | pay | 非全日制 paid by the month or by N > 15 days: the pay cycle may not exceed 15 days (第72条) |
 //! | `duplicate_post` | title | the same employer has a post with the same occupation and county whose title and description are ≥ 85 % alike (character bigrams, digits and punctuation ignored) |
 //! | `poster_not_employer` | employer | the account posting is not the verified employer or its authorised agent |
 //! | `employer_unverified` | employer | the employer has not passed verification |
+//!
+//! Notes (the post goes live):
+//!
+//! | code | field | when |
+//! | --- | --- | --- |
+//! | `piece_rate_unchecked` | pay | a piece rate without typical daily earnings: the minimum wage cannot be checked |
+//! | `commission_unchecked` | pay | base plus commission whose base alone does not show the minimum is met, without typical daily earnings |
+//! | `pay_negotiable` | pay | no amount (面议, 按单结算, 按天计薪) and no typical daily earnings |
 //!
 //! # Fee requests and their negations
 //!
@@ -39,9 +48,21 @@ use linghuo_domain::{RegionCode, occupation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::MarketError;
-use crate::post::{JobForm, JobPost, PayUnit, fold_width, yuan_text};
+use crate::pay::{Pay, PayBasis, TimeUnit, WorkHours, yuan_text};
+use crate::post::{JobForm, JobPost, fold_width};
 
-/// Something a post must change before it can go live.
+/// Whether a finding holds the post for review or only informs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// The post waits for county staff.
+    Hold,
+    /// Shown to the employer and to staff; the post goes live.
+    Note,
+}
+
+/// Something a post must change before it can go live (a hold), or
+/// something the employer and staff should know (a note).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Stable code (see the module table).
@@ -50,6 +71,36 @@ pub struct Finding {
     pub message: String,
     /// The field of the post the finding is about.
     pub field: &'static str,
+    pub kind: FindingKind,
+}
+
+impl Finding {
+    fn hold(code: &'static str, field: &'static str, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            message: message.into(),
+            field,
+            kind: FindingKind::Hold,
+        }
+    }
+
+    fn note(code: &'static str, field: &'static str, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            message: message.into(),
+            field,
+            kind: FindingKind::Note,
+        }
+    }
+
+    pub fn is_note(&self) -> bool {
+        self.kind == FindingKind::Note
+    }
+}
+
+/// Whether a post with these findings goes live at once: none of them holds it.
+pub fn publishable(findings: &[Finding]) -> bool {
+    findings.iter().all(Finding::is_note)
 }
 
 /// What the service knows about the poster and the employer's other posts.
@@ -81,7 +132,8 @@ impl<'a> ScreeningContext<'a> {
     }
 }
 
-/// Runs every rule; the findings come in the order of the module table.
+/// Runs every rule; the findings come in the order of the module table
+/// (notes with the rule they belong to).
 pub fn screen(post: &JobPost, ctx: &ScreeningContext<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(fee_requests(&post.title, "title"));
@@ -94,19 +146,18 @@ pub fn screen(post: &JobPost, ctx: &ScreeningContext<'_>) -> Vec<Finding> {
     findings.extend(part_time(post));
     findings.extend(duplicates(post, ctx.recent_posts));
     if !ctx.poster_matches_employer {
-        findings.push(Finding {
-            code: "poster_not_employer",
-            message: "发布账号与认证的用工单位不一致。请由用工单位本人或其授权的经办人发布，或先上传授权委托书".to_string(),
-            field: "employer",
-        });
+        findings.push(Finding::hold(
+            "poster_not_employer",
+            "employer",
+            "发布账号与认证的用工单位不一致。请由用工单位本人或其授权的经办人发布，或先上传授权委托书",
+        ));
     }
     if !ctx.employer_verified {
-        findings.push(Finding {
-            code: "employer_unverified",
-            message: "用工单位尚未通过认证。请先完成营业执照或身份认证，审核通过后岗位即可发布"
-                .to_string(),
-            field: "employer",
-        });
+        findings.push(Finding::hold(
+            "employer_unverified",
+            "employer",
+            "用工单位尚未通过认证。请先完成营业执照或身份认证，审核通过后岗位即可发布",
+        ));
     }
     findings
 }
@@ -220,13 +271,13 @@ fn fee_message(field: &'static str, what: &str) -> Finding {
     } else {
         "岗位描述"
     };
-    Finding {
-        code: "fee_request",
-        message: format!(
+    Finding::hold(
+        "fee_request",
+        field,
+        format!(
             "{place}中出现向求职者收费的内容“{what}”。公共零工市场对劳动者免费，用人单位不得以任何名义向劳动者收取押金、培训费、体检费、服装费等费用。请删除相关内容；如费用由单位承担，请写明“由单位承担”"
         ),
-        field,
-    }
+    )
 }
 
 /// Fee requests in one field's text, one finding per distinct word.
@@ -424,69 +475,161 @@ impl MinimumWages {
     }
 }
 
-/// Pay per hour for the wage checks, using the post's own hours where it
-/// states them: a day rate over the scheduled hours of the day, a month
-/// rate over the weekly hours × 52/12. Without hours, the module defaults of
-/// [`crate::post`] (8 h days, 174 h months). `None` for piece rates.
+/// Pay per hour for the wage checks: the post's pay estimate with its own
+/// hours ([`JobPost::pay_per_hour_fen`]): a day rate over the scheduled
+/// hours of the day, a month rate over the weekly hours × 52/12, without
+/// hours the defaults of [`crate::pay`] (8 h days, 174 h months); a piece
+/// rate or 面议 only through typical daily earnings. `None` without an
+/// estimate.
 pub fn effective_hourly_fen(post: &JobPost) -> Option<i64> {
-    let amount = post.pay.amount_fen as f64;
-    match post.pay.unit {
-        PayUnit::Hour => Some(post.pay.amount_fen),
-        PayUnit::Day => match post.daily_hours() {
-            Some(h) if h > 0.0 => Some((amount / h).round() as i64),
-            _ => post.pay.per_hour_fen(),
-        },
-        PayUnit::Month => match post.weekly_hours() {
-            Some(h) if h > 0.0 => Some((amount / (h * 52.0 / 12.0)).round() as i64),
-            _ => post.pay.per_hour_fen(),
-        },
-        PayUnit::Piece => None,
+    post.pay_per_hour_fen()
+}
+
+/// Working days in a month, as a fraction (21.75 = 87/4).
+const MONTH_DAYS_NUM: i64 = 87;
+const MONTH_DAYS_DEN: i64 = 4;
+
+struct WageCheck<'a> {
+    post: &'a JobPost,
+    class: WageClass,
+    class_name: &'static str,
+    when: String,
+    county: &'static str,
+}
+
+impl WageCheck<'_> {
+    fn below(&self, what: String, minimum: String) -> Finding {
+        Finding::hold(
+            "below_minimum_wage",
+            "pay",
+            format!(
+                "薪资低于最低工资标准：{what}，低于{}（{}地区）{minimum}（{}）。请将薪资提高到不低于该标准",
+                self.county, self.class_name, self.when
+            ),
+        )
+    }
+
+    /// An estimate per hour against the hourly minimum.
+    fn hourly(&self, hourly: i64, what: &str) -> Option<Finding> {
+        (hourly < self.class.hourly_fen).then(|| {
+            self.below(
+                format!("{what}折合每小时约{}元", yuan_text(hourly)),
+                format!("小时最低工资{}元", yuan_text(self.class.hourly_fen)),
+            )
+        })
+    }
+
+    /// A month's pay (or what a week or N days add up to) against the
+    /// monthly minimum, pro rata for fewer than 40 h a week; part-time
+    /// against the hourly minimum.
+    fn monthly(&self, monthly_fen: i64, what: String) -> Option<Finding> {
+        let weekly = self.post.weekly_hours().unwrap_or(40.0).min(40.0);
+        let minimum = if self.post.form == JobForm::PartTime {
+            (self.class.hourly_fen as f64 * weekly * 52.0 / 12.0).round() as i64
+        } else {
+            (self.class.monthly_fen as f64 * weekly / 40.0).round() as i64
+        };
+        (monthly_fen < minimum).then(|| {
+            self.below(
+                what,
+                format!("按工时折算的月最低工资{}元", yuan_text(minimum)),
+            )
+        })
+    }
+
+    /// A time rate with an amount (also a commission base).
+    fn time_rate(&self, unit: TimeUnit, amount: i64) -> Option<Finding> {
+        match unit {
+            TimeUnit::Month => self.monthly(amount, format!("本岗位月薪{}元", yuan_text(amount))),
+            TimeUnit::Week | TimeUnit::Days(_) => {
+                let days = i64::from(unit.days().unwrap_or(1));
+                let monthly = (amount * MONTH_DAYS_NUM * 2 + MONTH_DAYS_DEN * days)
+                    / (2 * MONTH_DAYS_DEN * days);
+                self.monthly(
+                    monthly,
+                    format!(
+                        "本岗位每{}{}元，折合每月约{}元",
+                        unit.word(),
+                        yuan_text(amount),
+                        yuan_text(monthly)
+                    ),
+                )
+            }
+            _ => {
+                let hourly =
+                    Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
+                self.hourly(hourly, "本岗位")
+            }
+        }
     }
 }
 
 fn minimum_wage(post: &JobPost, wages: &MinimumWages, today: NaiveDate) -> Option<Finding> {
     let (class, standard) = wages.for_county(post.county, today);
-    let class_name = ["", "一类", "二类", "三类"][class.class as usize];
-    let when = format!(
-        "{}年{}月{}日起执行",
-        chrono::Datelike::year(&standard.effective_from),
-        chrono::Datelike::month(&standard.effective_from),
-        chrono::Datelike::day(&standard.effective_from)
-    );
-    let county = post.county.name();
-    match post.pay.unit {
-        PayUnit::Hour | PayUnit::Day => {
-            let hourly = effective_hourly_fen(post)?;
-            (hourly < class.hourly_fen).then(|| Finding {
-                code: "below_minimum_wage",
-                message: format!(
-                    "薪资低于最低工资标准：本岗位折合每小时约{}元，低于{county}（{class_name}地区）小时最低工资{}元（{when}）。请将薪资提高到不低于该标准",
-                    yuan_text(hourly),
-                    yuan_text(class.hourly_fen)
-                ),
-                field: "pay",
-            })
-        }
-        PayUnit::Month => {
-            let weekly = post.weekly_hours().unwrap_or(40.0).min(40.0);
-            let minimum = if post.form == JobForm::PartTime {
-                // Part-time by the month: hold it to the hourly minimum.
-                (class.hourly_fen as f64 * weekly * 52.0 / 12.0).round() as i64
-            } else {
-                (class.monthly_fen as f64 * weekly / 40.0).round() as i64
-            };
-            (post.pay.amount_fen < minimum).then(|| Finding {
-                code: "below_minimum_wage",
-                message: format!(
-                    "薪资低于最低工资标准：本岗位月薪{}元，低于{county}（{class_name}地区）按工时折算的月最低工资{}元（{when}）。请将薪资提高到不低于该标准",
-                    yuan_text(post.pay.amount_fen),
-                    yuan_text(minimum)
-                ),
-                field: "pay",
-            })
-        }
-        PayUnit::Piece => None,
+    let check = WageCheck {
+        post,
+        class,
+        class_name: ["", "一类", "二类", "三类"][class.class as usize],
+        when: format!(
+            "{}年{}月{}日起执行",
+            chrono::Datelike::year(&standard.effective_from),
+            chrono::Datelike::month(&standard.effective_from),
+            chrono::Datelike::day(&standard.effective_from)
+        ),
+        county: post.county.name(),
+    };
+    let pay = &post.pay;
+    let base = match (pay.time_unit(), pay.min_fen) {
+        (Some(unit), Some(amount)) => Some(check.time_rate(unit, amount)),
+        _ => None,
+    };
+    if !pay.commission
+        && let Some(finding) = base
+    {
+        return finding;
     }
+    // Base plus commission: a base that meets the minimum settles it.
+    if matches!(base, Some(None)) {
+        return None;
+    }
+    let minimum = format!(
+        "{}（{}地区）小时最低工资{}元",
+        check.county,
+        check.class_name,
+        yuan_text(class.hourly_fen)
+    );
+    if let Some(typical) = pay.typical_daily_fen {
+        let hours = post.work_hours();
+        let hourly = Pay::negotiable()
+            .with_typical_daily(typical)
+            .estimated_hourly_fen(hours)?;
+        return check.hourly(
+            hourly,
+            &format!("按填写的日均收入{}元计，本岗位", yuan_text(typical)),
+        );
+    }
+    let (code, message) = match &pay.basis {
+        Some(PayBasis::Piece(w)) if pay.min_fen.is_some() => (
+            "piece_rate_unchecked",
+            format!(
+                "计件工资（每{w}{}元）无法自动核对是否达到最低工资标准，岗位照常发布。请在“日均收入”中填写熟练工一般每天能挣多少，方便求职者比较；劳动者在法定工作时间内提供正常劳动的，计件工资折算后不得低于{minimum}",
+                yuan_text(pay.min_fen.unwrap_or(0))
+            ),
+        ),
+        _ if pay.commission => (
+            "commission_unchecked",
+            format!(
+                "底薪加提成的工资仅凭底薪无法确认达到最低工资标准，岗位照常发布。请在“日均收入”中填写一般每天能拿到多少；正常工作时间内底薪和提成合计不得低于{minimum}"
+            ),
+        ),
+        _ => (
+            "pay_negotiable",
+            format!(
+                "薪资未写明金额，无法核对是否达到最低工资标准，岗位照常发布。请尽量写明金额或大致范围（例如“200-260元/天”），或在“日均收入”中填写一般每天能挣多少，这样更容易招到人；约定的报酬不得低于{minimum}"
+            ),
+        ),
+    };
+    Some(Finding::note(code, "pay", message))
 }
 
 // ---------------------------------------------------------------------------
@@ -537,46 +680,66 @@ pub const UNUSUAL_LOW: f64 = 0.3;
 /// Above this multiple of the typical pay, a post is flagged (bait ads).
 pub const UNUSUAL_HIGH: f64 = 3.0;
 
+/// Piece words that are one order of delivery or one ride.
+const ORDER_WORDS: &[&str] = &["单", "件", "次", "趟"];
+
 fn unusual_pay(post: &JobPost) -> Option<Finding> {
     let category = occupation(&post.occupation)?.category();
-    let (value, typical, what) = match post.pay.unit {
-        PayUnit::Piece => (
-            post.pay.amount_fen,
-            typical_piece_fen(category.code)?,
-            "每单",
-        ),
-        _ => (
-            effective_hourly_fen(post)?,
-            typical_hourly_fen(category.code),
-            "每小时",
-        ),
+    let pay = &post.pay;
+    let hours: WorkHours = post.work_hours();
+    // (lowest value, highest value, typical, what)
+    let (low, high, typical, what) = match (&pay.basis, pay.min_fen) {
+        (Some(PayBasis::Piece(w)), Some(min))
+            if ORDER_WORDS.contains(&w.as_str()) && typical_piece_fen(category.code).is_some() =>
+        {
+            (
+                Some(min),
+                pay.max_fen.unwrap_or(min),
+                typical_piece_fen(category.code)?,
+                "每单",
+            )
+        }
+        _ => {
+            let estimate = post.pay_estimate()?;
+            let high = match (pay.max_fen, pay.time_unit()) {
+                (Some(max), Some(unit)) if !estimate.from_typical => Pay::time(unit, max)
+                    .estimated_hourly_fen(hours)
+                    .unwrap_or(estimate.hourly_fen),
+                _ => estimate.hourly_fen,
+            };
+            // A commission base may be low: the commission comes on top.
+            let low = (!pay.commission || estimate.from_typical).then_some(estimate.hourly_fen);
+            (low, high, typical_hourly_fen(category.code), "每小时")
+        }
     };
-    let ratio = value as f64 / typical as f64;
-    if ratio < UNUSUAL_LOW {
-        Some(Finding {
-            code: "pay_unusually_low",
-            message: format!(
+    let ratio = |v: i64| v as f64 / typical as f64;
+    if let Some(value) = low
+        && ratio(value) < UNUSUAL_LOW
+    {
+        return Some(Finding::hold(
+            "pay_unusually_low",
+            "pay",
+            format!(
                 "薪资明显低于同类岗位：本岗位{what}约{}元，{}类岗位通常约{}元。请核对金额和计薪单位是否填错",
                 yuan_text(value),
                 category.name,
                 yuan_text(typical)
             ),
-            field: "pay",
-        })
-    } else if ratio > UNUSUAL_HIGH {
-        Some(Finding {
-            code: "pay_unusually_high",
-            message: format!(
+        ));
+    }
+    if ratio(high) > UNUSUAL_HIGH {
+        return Some(Finding::hold(
+            "pay_unusually_high",
+            "pay",
+            format!(
                 "薪资明显高于同类岗位：本岗位{what}约{}元，{}类岗位通常约{}元。请核对金额和计薪单位；如确属实，请在描述中写明工作内容和计薪方式，以免被误认为虚假招聘",
-                yuan_text(value),
+                yuan_text(high),
                 category.name,
                 yuan_text(typical)
             ),
-            field: "pay",
-        })
-    } else {
-        None
+        ));
     }
+    None
 }
 
 // ---------------------------------------------------------------------------
@@ -590,20 +753,25 @@ fn part_time(post: &JobPost) -> Vec<Finding> {
     if !post.within_part_time_limits() {
         let daily = post.daily_hours().unwrap_or(0.0);
         let weekly = post.weekly_hours().unwrap_or(0.0);
-        findings.push(Finding {
-            code: "part_time_hours",
-            message: format!(
+        findings.push(Finding::hold(
+            "part_time_hours",
+            "schedule",
+            format!(
                 "非全日制用工平均每日工作不超过4小时、每周累计不超过24小时（劳动合同法第六十八条）。本岗位每日约{daily:.1}小时、每周约{weekly:.1}小时，请缩短工作时段，或改选其他用工形式"
             ),
-            field: "schedule",
-        });
+        ));
     }
-    if post.pay.unit == PayUnit::Month {
-        findings.push(Finding {
-            code: "part_time_pay_cycle",
-            message: "非全日制用工劳动报酬结算支付周期最长不得超过十五日（劳动合同法第七十二条），不能按月计薪。请改为按小时或按天计薪，并约定不超过15日的结算周期".to_string(),
-            field: "pay",
-        });
+    let cycle_too_long = match post.pay.time_unit() {
+        Some(TimeUnit::Month) => true,
+        Some(TimeUnit::Days(n)) => n > 15,
+        _ => false,
+    };
+    if cycle_too_long {
+        findings.push(Finding::hold(
+            "part_time_pay_cycle",
+            "pay",
+            "非全日制用工劳动报酬结算支付周期最长不得超过十五日（劳动合同法第七十二条），不能按月（或超过15天）计薪。请改为按小时或按天计薪，并约定不超过15日的结算周期",
+        ));
     }
     findings
 }
@@ -645,14 +813,14 @@ fn duplicates(post: &JobPost, recent: &[JobPost]) -> Option<Finding> {
             && text_similarity(&o.title, &post.title) >= DUPLICATE_SIMILARITY
             && text_similarity(&o.description, &post.description) >= DUPLICATE_SIMILARITY
     })?;
-    Some(Finding {
-        code: "duplicate_post",
-        message: format!(
+    Some(Finding::hold(
+        "duplicate_post",
+        "title",
+        format!(
             "与本单位近期发布的岗位“{}”内容基本相同。请勿重复发布；如需增加招聘人数或修改信息，请编辑原岗位",
             other.title
         ),
-        field: "title",
-    })
+    ))
 }
 
 #[cfg(test)]

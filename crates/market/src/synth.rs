@@ -22,7 +22,14 @@
 //! - **Pay**: around the typical hourly pay of the category
 //!   ([`crate::screening::typical_hourly_fen`]), ±30 %, in the unit the form
 //!   usually uses (day for 零工, hour for 小时工/非全日制, day or month for
-//!   短期, piece for platform delivery and rides).
+//!   短期, per order for platform delivery and rides), then written the ways
+//!   employers write it ([`vary_pay`], its own random stream so the rest of
+//!   a post does not move): about four in five a plain time rate, one in ten
+//!   a range, a few floors (起), piece rates in trades paid by the piece
+//!   (搬运 元/车·吨·箱, 农业 元/斤·亩, 制造 元/件, 建筑 元/平方米, 维修 元/台·樘)
+//!   with typical daily earnings about half the time, base plus commission
+//!   in retail and some monthly posts, a few half days, nights, weeks and
+//!   `元/26天`, and about 2 % 面议.
 //! - **When**: posted up to 30 days before [`BASE_DATE`], starting from 10
 //!   days before to 20 after it; schedules from a few common patterns;
 //!   every 非全日制 post within 4 h/day and 24 h/week.
@@ -35,7 +42,8 @@ use uuid::Uuid;
 
 use crate::geo::{EARTH_RADIUS_KM, GeoPoint};
 use crate::matching::WorkerProfile;
-use crate::post::{JobForm, JobPost, Pay, PayUnit, Schedule, TimeSlot, Weekdays};
+use crate::pay::{ExpectedPay, Floor, Pay, PayUnit, TimeUnit};
+use crate::post::{JobForm, JobPost, Schedule, TimeSlot, Weekdays};
 use crate::screening::typical_hourly_fen;
 
 /// The "today" synthetic data is built around.
@@ -374,6 +382,7 @@ pub fn job(seed: u64, i: u64) -> JobPost {
         }
         JobForm::Platform => Pay::yuan(round_to(hourly, 1.0), PayUnit::Hour),
     };
+    let pay = vary_pay(pay, form, cat.code, hourly, &mut Rng::new(seed, 3, i));
 
     let posted_days_ago = rng.range(0, 30);
     let posted_at = Utc.from_utc_datetime(&BASE_DATE.and_hms_opt(8, 0, 0).expect("valid time"))
@@ -522,10 +531,16 @@ pub fn worker(seed: u64, i: u64) -> WorkerProfile {
     };
     let hourly = typical_hourly_fen(cat.code) as f64 / 100.0 * (0.6 + 0.4 * rng.unit());
     let expected_pay = match rng.below(20) {
-        0..=8 => Some(Pay::yuan(round_to(hourly * 8.0, 10.0), PayUnit::Day)),
-        9..=13 => Some(Pay::yuan(round_to(hourly, 1.0), PayUnit::Hour)),
-        14 => Some(Pay::yuan(round_to(hourly * 174.0, 100.0), PayUnit::Month)),
-        15 if cat.code == "peisong" => Some(Pay::yuan(rng.range(3, 6), PayUnit::Piece)),
+        0..=8 => Some(ExpectedPay::yuan(
+            round_to(hourly * 8.0, 10.0),
+            PayUnit::Day,
+        )),
+        9..=13 => Some(ExpectedPay::yuan(round_to(hourly, 1.0), PayUnit::Hour)),
+        14 => Some(ExpectedPay::yuan(
+            round_to(hourly * 174.0, 100.0),
+            PayUnit::Month,
+        )),
+        15 if cat.code == "peisong" => Some(ExpectedPay::yuan(rng.range(3, 6), PayUnit::Piece)),
         _ => None,
     };
     let mut wanted_forms = Vec::new();
@@ -556,6 +571,110 @@ pub fn worker(seed: u64, i: u64) -> WorkerProfile {
         age: Some(age),
         hard_to_employ: rng.chance(if age >= 50 { 0.25 } else { 0.08 }),
     }
+}
+
+/// Piece units by category: (word, pieces a worker does in a day).
+const PIECE_UNITS: &[(&str, &[(&str, i64)])] = &[
+    ("banyun", &[("车", 6), ("吨", 10), ("箱", 120)]),
+    ("nongye", &[("斤", 200), ("亩", 2)]),
+    ("zhizao", &[("件", 80)]),
+    ("jianzhu", &[("平方米", 8)]),
+    ("weixiu", &[("台", 4), ("樘", 5)]),
+    ("jiazheng", &[("平方米", 40)]),
+];
+
+/// Share of a category's posts paid by the piece.
+fn piece_share(category: &str) -> f64 {
+    match category {
+        "banyun" => 0.25,
+        "nongye" => 0.3,
+        "zhizao" => 0.25,
+        "jianzhu" => 0.15,
+        "weixiu" => 0.1,
+        "jiazheng" => 0.04,
+        _ => 0.0,
+    }
+}
+
+/// A pay written the ways employers write it (see the module
+/// documentation), from a plain rate in the form's usual unit. Draws from
+/// its own stream `rng`, so the rest of the post stays as it was.
+pub fn vary_pay(base: Pay, form: JobForm, category: &str, hourly: f64, rng: &mut Rng) -> Pay {
+    let daily = round_to(hourly * 8.0, 10.0) * 100;
+    let roll = rng.unit();
+    if roll < 0.02 {
+        return Pay::negotiable();
+    }
+    // Per-order platform work: typical daily earnings about half the time.
+    if base.is_piece() {
+        return if rng.chance(0.5) {
+            base.with_typical_daily(daily)
+        } else {
+            base
+        };
+    }
+    if rng.chance(piece_share(category))
+        && let Some((_, units)) = PIECE_UNITS.iter().find(|(c, _)| *c == category)
+    {
+        let (word, per_day) = *rng.pick(units);
+        // A price per piece so that a day's pieces earn about a day's pay.
+        let fen = (daily / per_day).max(10);
+        let fen = if fen >= 1000 {
+            fen / 100 * 100
+        } else {
+            fen / 10 * 10
+        }
+        .max(10);
+        let mut pay = Pay::piece(word, fen);
+        if rng.chance(0.15) {
+            pay.floor = Some(Floor::From);
+        }
+        if rng.chance(0.5) {
+            pay.typical_daily_fen = Some(daily);
+        }
+        return pay;
+    }
+    let Some(unit) = base.time_unit() else {
+        return base;
+    };
+    let amount = base.min_fen.unwrap_or(daily);
+    let x = rng.unit();
+    let mut pay = match (unit, form) {
+        (TimeUnit::Day, JobForm::Gig) if x < 0.04 => Pay::time(TimeUnit::HalfDay, amount / 2),
+        (TimeUnit::Day, _) if x < 0.07 && matches!(category, "anbao" | "yanglao" | "jiankang") => {
+            Pay::time(TimeUnit::Shift, amount)
+        }
+        (TimeUnit::Day, JobForm::ShortTerm) if x < 0.05 => Pay::time(TimeUnit::Week, amount * 5),
+        (TimeUnit::Month, _) if x < 0.06 => Pay::time(
+            TimeUnit::Days(26),
+            round_to(amount as f64 / 100.0 * 26.0 / 21.75, 100.0) * 100,
+        ),
+        (TimeUnit::Month, _) if x < 0.26 || category == "lingshou" => {
+            let base_pay = round_to(amount as f64 / 100.0 * 0.6, 100.0) * 100;
+            let mut p = Pay::time(TimeUnit::Month, base_pay.max(190_000)).with_commission();
+            if rng.chance(0.3) {
+                p.typical_daily_fen = Some(daily);
+            }
+            p
+        }
+        _ => base,
+    };
+    if pay.commission {
+        return pay;
+    }
+    let y = rng.unit();
+    if y < 0.12 {
+        // A range: up to 20–40 % more.
+        let min = pay.min_fen.unwrap_or(amount);
+        let step = if min >= 100_000 { 10_000 } else { 1_000 };
+        let max = (min as f64 * (1.2 + 0.2 * rng.unit()) / step as f64).round() as i64 * step;
+        if max > min {
+            pay.max_fen = Some(max);
+        }
+    } else if y < 0.16 {
+        pay.floor = Some(Floor::From);
+    }
+    pay
 }
 
 /// A lazy, exactly sized iterator over synthetic items.
@@ -631,6 +750,65 @@ mod tests {
         for x in &w {
             assert!(!x.occupations.is_empty());
             assert!(x.occupations.iter().all(|o| occupation(o).is_some()));
+        }
+    }
+
+    #[test]
+    fn pay_comes_in_realistic_forms() {
+        let n = 10_000;
+        let (mut plain, mut piece, mut range, mut floor, mut commission, mut none, mut typical) =
+            (0, 0, 0, 0, 0, 0, 0);
+        let mut units = std::collections::BTreeSet::new();
+        for p in jobs(n, 11) {
+            let pay = &p.pay;
+            pay.validate().unwrap();
+            assert_eq!(
+                Pay::parse(&pay.label()).as_ref(),
+                Ok(pay),
+                "{}",
+                pay.label()
+            );
+            if let Some(u) = pay.unit_code() {
+                units.insert(u);
+            }
+            match (&pay.basis, pay.min_fen) {
+                (None, _) => none += 1,
+                (Some(crate::pay::PayBasis::Piece(_)), _) => piece += 1,
+                _ if pay.commission => commission += 1,
+                _ if pay.max_fen.is_some() => range += 1,
+                _ if pay.floor.is_some() => floor += 1,
+                _ => plain += 1,
+            }
+            typical += usize::from(pay.typical_daily_fen.is_some());
+        }
+        let share = |k: usize| k as f64 / n as f64;
+        assert!(share(plain) > 0.6, "plain time rates {}", share(plain));
+        assert!(
+            (0.04..0.2).contains(&share(piece)),
+            "piece {}",
+            share(piece)
+        );
+        assert!(
+            (0.05..0.2).contains(&share(range)),
+            "ranges {}",
+            share(range)
+        );
+        assert!(
+            (0.01..0.08).contains(&share(floor)),
+            "floors {}",
+            share(floor)
+        );
+        assert!(
+            (0.005..0.08).contains(&share(commission)),
+            "commission {}",
+            share(commission)
+        );
+        assert!((0.01..0.04).contains(&share(none)), "面议 {}", share(none));
+        assert!(typical > 0);
+        for u in [
+            "hour", "half_day", "day", "shift", "week", "month", "days", "piece",
+        ] {
+            assert!(units.contains(u), "{u} never drawn");
         }
     }
 

@@ -626,7 +626,7 @@ impl Service {
                     "employer_id": h.employer_id, "employer_name": employer_name, "county_code": h.county_code,
                     "form": h.form, "start_date": h.start_date, "status": h.status,
                     "hired_at": h.created_at, "completed_at": h.completed_at,
-                    "post_pay": post.as_ref().map(|p| format!("{}元/{}", Money::from_fen(p.pay_fen), p.pay_unit)),
+                    "post_pay": post.as_ref().map(|p| crate::market::stored_pay(p).label()),
                 }),
             ));
             if let Some(a) = market_repo::agreement_of_hire(&self.db, h.id).await? {

@@ -355,8 +355,12 @@ impl Service {
                     String::new()
                 },
                 hours_per_week: p.hours_per_week.map(i64::from),
-                pay_fen: p.pay.amount_fen,
-                pay_unit: p.pay.unit.code().into(),
+                pay_fen: p.pay.min_fen,
+                pay_unit: p.pay.unit_code().map(str::to_owned),
+                pay: serde_json::to_string(&p.pay).unwrap_or_default(),
+                pay_text: p.pay.label(),
+                pay_hour_fen: None,
+                pay_day_fen: None,
                 headcount: i64::from(p.headcount),
                 hired_count: 0,
                 required_certificates: serde_json::to_string(&p.required_certificates)
@@ -380,6 +384,11 @@ impl Service {
                 updated_at: now,
             };
             let mut row = row;
+            // The estimates as a typed post gets them (the schedule as stored).
+            if let Some(e) = crate::market::job_post(&row).and_then(|j| j.pay_estimate()) {
+                row.pay_hour_fen = Some(e.hourly_fen);
+                row.pay_day_fen = Some(e.daily_fen);
+            }
             let empty = Vec::new();
             let pool = workers_by_county.get(&p.county).unwrap_or(&empty);
             let n_apps = if status == "live" && !pool.is_empty() {
@@ -446,6 +455,13 @@ impl Service {
                 if !rng.chance(0.8) {
                     continue;
                 }
+                // The agreement states an amount: the post's plain rate, else its daily
+                // estimate, else its piece rate; pay without any gets no agreement here.
+                let Some((agreed_fen, agreed_unit)) =
+                    agreement_pay(&crate::market::stored_pay(&row), &row)
+                else {
+                    continue;
+                };
                 let cycle = if row.form == "part_time" {
                     15
                 } else {
@@ -458,8 +474,8 @@ impl Service {
                         id: Uuid::new_v4(),
                         hire_id: hire.id,
                         service_time: schedule_or_any(&row.schedule),
-                        pay_fen: row.pay_fen,
-                        pay_unit: row.pay_unit.clone(),
+                        pay_fen: agreed_fen,
+                        pay_unit: agreed_unit.into(),
                         pay_cycle_days: cycle,
                         first_pay_on: first_pay,
                         rest: "按国家规定休息，加班另计".into(),
@@ -496,7 +512,7 @@ impl Service {
                             id: Uuid::new_v4(),
                             hire_id: hire.id,
                             period: format!("第{period}期"),
-                            amount_fen: row.pay_fen * cycle.min(20),
+                            amount_fen: agreed_fen * cycle.min(20),
                             due_on: due,
                             employer_confirmed_at: Some(due_at),
                             worker_confirmed_at: confirmed,
@@ -653,6 +669,22 @@ impl Service {
         tx.commit().await?;
         Ok(out)
     }
+}
+
+/// What an agreement for a hire on this post states: the plain hour, day or month rate,
+/// else the estimated daily pay, else a piece rate; `None` for pay without any amount.
+fn agreement_pay(pay: &linghuo_market::Pay, row: &PostRow) -> Option<(i64, &'static str)> {
+    use linghuo_market::TimeUnit;
+    match (pay.time_unit(), pay.min_fen) {
+        (Some(TimeUnit::Hour), Some(f)) => return Some((f, "hour")),
+        (Some(TimeUnit::Day), Some(f)) => return Some((f, "day")),
+        (Some(TimeUnit::Month), Some(f)) => return Some((f, "month")),
+        _ => {}
+    }
+    if let Some(daily) = row.pay_day_fen {
+        return Some((daily, "day"));
+    }
+    pay.min_fen.filter(|_| pay.is_piece()).map(|f| (f, "piece"))
 }
 
 fn schedule_or_any(s: &str) -> String {

@@ -176,9 +176,10 @@ pub struct EventView {
 pub struct EventPostView {
     pub post_id: Uuid,
     pub title: String,
-    pub pay_fen: i64,
-    pub pay_unit: String,
-    /// As people read it: 30.00元/小时.
+    /// The amount (a range's lower end); none for pay without an amount (面议).
+    pub pay_fen: Option<i64>,
+    pub pay_unit: Option<String>,
+    /// As people read it: 时薪30元, 计件2元/袋, 面议.
     pub pay: String,
     pub live: bool,
 }
@@ -468,9 +469,8 @@ impl Service {
             let mut ps = Vec::new();
             for (pid, _) in posts.iter().filter(|(_, pe)| *pe == eid) {
                 if let Some(p) = market_repo::post(&self.db, *pid).await? {
-                    let unit = label(crate::market::PAY_UNITS, &p.pay_unit);
                     ps.push(EventPostView {
-                        pay: format!("{}元/{unit}", linghuo_domain::Money::from_fen(p.pay_fen)),
+                        pay: crate::market::stored_pay(&p).label(),
                         post_id: p.id,
                         title: p.title,
                         pay_fen: p.pay_fen,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linghuo_domain::{
     IdNumber, Money, Phone, RegionCode, Uscc, mask_name, occupation, resolve_occupation,
 };
+use linghuo_market::{Floor, Pay, PayBasis, TimeUnit};
 use linghuo_storage::market::{
     self as repo, AgreementRow, ApplicationRow, EmployerRow, HireRow, PayRow, PostRow,
 };
@@ -148,10 +149,21 @@ pub struct PostInput {
     /// Working time in words, e.g. 每周六、日 9:00-17:00.
     pub schedule: Option<String>,
     pub hours_per_week: Option<i64>,
-    /// Decimal yuan, e.g. "200.00".
+    /// The pay as the employer writes it: 200元/天, 150-180元/天, 25元/小时, 3000元/月+提成,
+    /// 底薪2500+提成, 保底3000, 2元/袋, 45元/平方米, 每单4-7元, 200元/晚, 120元/半天,
+    /// 8800元/26天, 面议, 按单结算 … Takes precedence over `pay_amount` and `pay_unit`.
+    #[schema(example = "150-180元/天")]
+    pub pay: Option<String>,
+    /// Decimal yuan, e.g. "200.00", with `pay_unit` (the earlier form; give `pay` instead).
+    #[serde(default)]
     pub pay_amount: String,
-    /// hour, day, piece or month.
+    /// hour, day, piece or month, with `pay_amount`.
+    #[serde(default)]
     pub pay_unit: String,
+    /// What a worker typically earns in a day (日均收入), decimal yuan — for piece and
+    /// commission pay, so it can be compared and checked against the minimum wage.
+    #[schema(example = "200")]
+    pub typical_daily_pay: Option<String>,
     pub headcount: i64,
     #[serde(default)]
     pub required_certificates: Vec<String>,
@@ -170,6 +182,100 @@ pub struct Finding {
     pub code: String,
     pub field: String,
     pub message: String,
+    /// `hold` (the post waits for review) or `note` (shown, the post goes live).
+    #[serde(default = "hold_kind")]
+    pub kind: String,
+}
+
+fn hold_kind() -> String {
+    "hold".into()
+}
+
+impl Finding {
+    pub(crate) fn hold(code: &str, field: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            code: code.into(),
+            field: field.into(),
+            message: message.into(),
+            kind: hold_kind(),
+        }
+    }
+
+    pub fn is_note(&self) -> bool {
+        self.kind == "note"
+    }
+}
+
+/// Whether a post with these findings goes live at once: none of them holds it.
+pub(crate) fn publishable(findings: &[Finding]) -> bool {
+    findings.iter().all(Finding::is_note)
+}
+
+/// A post's pay in JSON: the model of linghuo-market with money as decimal strings.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PayDetail {
+    /// `time`, `piece` or `none` (面议, 纯提成).
+    pub basis: &'static str,
+    /// Time: hour, half_day, day, shift, week, month or days; piece: the unit word (袋, 平方米).
+    pub unit: Option<String>,
+    /// For `days`: how many (8800元/26天).
+    pub days: Option<u16>,
+    /// The amount, or a range's lower end; none without an amount.
+    #[schema(value_type = Option<String>, example = "200.00")]
+    pub min: Option<Money>,
+    /// A range's upper end.
+    #[schema(value_type = Option<String>, example = "260.00")]
+    pub max: Option<Money>,
+    /// `from` (起, 以上) or `guaranteed` (保底).
+    pub floor: Option<&'static str>,
+    /// Base plus commission: the amount is the base.
+    pub commission: bool,
+    /// What a worker typically earns in a day, as the employer states it.
+    #[schema(value_type = Option<String>, example = "200.00")]
+    pub typical_daily: Option<Money>,
+}
+
+/// The pay estimated per hour and per day with the post's hours — an estimate, shown as one.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PayEstimateView {
+    #[schema(value_type = String, example = "25.00")]
+    pub hourly: Money,
+    #[schema(value_type = String, example = "200.00")]
+    pub daily: Money,
+    /// From the typical daily earnings rather than the rate.
+    pub from_typical: bool,
+    /// 约合每小时25元（估算）, or per day for an hourly rate.
+    pub label: String,
+}
+
+impl PayDetail {
+    pub fn of(pay: &Pay) -> PayDetail {
+        let (basis, unit, days) = match &pay.basis {
+            None => ("none", None, None),
+            Some(PayBasis::Time(u)) => (
+                "time",
+                Some(u.code().to_owned()),
+                match u {
+                    TimeUnit::Days(n) => Some(*n),
+                    _ => None,
+                },
+            ),
+            Some(PayBasis::Piece(w)) => ("piece", Some(w.clone()), None),
+        };
+        PayDetail {
+            basis,
+            unit,
+            days,
+            min: pay.min_fen.map(Money::from_fen),
+            max: pay.max_fen.map(Money::from_fen),
+            floor: pay.floor.map(|f| match f {
+                Floor::From => "from",
+                Floor::Guaranteed => "guaranteed",
+            }),
+            commission: pay.commission,
+            typical_daily: pay.typical_daily_fen.map(Money::from_fen),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -194,10 +300,19 @@ pub struct PostView {
     pub ends_on: Option<NaiveDate>,
     pub schedule: String,
     pub hours_per_week: Option<i64>,
+    /// The pay in plain Chinese: 日薪200–260元, 底薪3000元/月＋提成, 计件2元/袋, 按单结算（金额面议）, 面议.
     pub pay: String,
-    #[schema(value_type = String, example = "30.00")]
-    pub pay_amount: Money,
-    pub pay_unit: String,
+    /// The pay as the employer wrote it.
+    pub pay_text: String,
+    /// The amount, or a range's lower end; none for pay without an amount (面议).
+    #[schema(value_type = Option<String>, example = "30.00")]
+    pub pay_amount: Option<Money>,
+    /// hour, half_day, day, shift, week, month, days or piece; none without a unit.
+    pub pay_unit: Option<String>,
+    /// The pay as a structure.
+    pub pay_detail: PayDetail,
+    /// The estimate per hour and per day, where the pay allows one.
+    pub pay_estimate: Option<PayEstimateView>,
     pub headcount: i64,
     pub hired_count: i64,
     pub accident_cover: bool,
@@ -208,6 +323,9 @@ pub struct PostView {
     pub status_label: &'static str,
     /// Why a post is held for review.
     pub findings: Vec<Finding>,
+    /// What screening noted without holding the post (e.g. a piece rate it cannot check
+    /// against the minimum wage), for the employer and staff.
+    pub notes: Vec<Finding>,
     pub expires_on: NaiveDate,
 }
 
@@ -592,6 +710,21 @@ impl Service {
 
     pub(crate) async fn post_view(&self, p: &PostRow) -> Result<PostView> {
         let employer = repo::employer(&self.db, p.employer_id).await?;
+        let pay = stored_pay(p);
+        let estimate = job_post(p).and_then(|job| {
+            let e = job.pay_estimate()?;
+            Some(PayEstimateView {
+                hourly: Money::from_fen(e.hourly_fen),
+                daily: Money::from_fen(e.daily_fen),
+                from_typical: e.from_typical,
+                label: job.pay.estimate_label(job.work_hours())?,
+            })
+        });
+        let (notes, findings): (Vec<Finding>, Vec<Finding>) =
+            serde_json::from_str::<Vec<Finding>>(&p.screening)
+                .unwrap_or_default()
+                .into_iter()
+                .partition(Finding::is_note);
         Ok(PostView {
             id: p.id,
             employer_id: p.employer_id,
@@ -627,9 +760,12 @@ impl Service {
             ends_on: p.ends_on,
             schedule: p.schedule.clone(),
             hours_per_week: p.hours_per_week,
-            pay: pay_text(p.pay_fen, &p.pay_unit),
-            pay_amount: Money::from_fen(p.pay_fen),
+            pay: pay.label(),
+            pay_text: linghuo_domain::mask_pii_in_text(&p.pay_text),
+            pay_amount: p.pay_fen.map(Money::from_fen),
             pay_unit: p.pay_unit.clone(),
+            pay_detail: PayDetail::of(&pay),
+            pay_estimate: estimate,
             headcount: p.headcount,
             hired_count: p.hired_count,
             accident_cover: p.accident_cover,
@@ -638,7 +774,8 @@ impl Service {
             skills: serde_json::from_str(&p.skills).unwrap_or_default(),
             status: p.status.clone(),
             status_label: status_label(&p.status),
-            findings: serde_json::from_str(&p.screening).unwrap_or_default(),
+            findings,
+            notes,
             expires_on: p.expires_on,
         })
     }
@@ -700,8 +837,7 @@ impl Service {
                 "结束日期不能早于开始日期",
             ));
         }
-        let (pay_fen, pay_unit) =
-            parse_pay("pay_amount", &input.pay_amount, "pay_unit", &input.pay_unit)?;
+        let (pay, pay_text) = post_pay(input)?;
         if !(1..=1000).contains(&input.headcount) {
             return Err(ServiceError::invalid(
                 "headcount",
@@ -737,7 +873,7 @@ impl Service {
                 "有效期不能早于今天",
             ));
         }
-        Ok(PostRow {
+        let mut row = PostRow {
             id: Uuid::new_v4(),
             employer_id: employer.id,
             external_id: input.external_id.clone().filter(|s| !s.trim().is_empty()),
@@ -753,8 +889,12 @@ impl Service {
             ends_on,
             schedule,
             hours_per_week: input.hours_per_week,
-            pay_fen,
-            pay_unit,
+            pay_fen: pay.min_fen,
+            pay_unit: pay.unit_code().map(str::to_owned),
+            pay: serde_json::to_string(&pay).map_err(|e| ServiceError::Internal(e.to_string()))?,
+            pay_text,
+            pay_hour_fen: None,
+            pay_day_fen: None,
             headcount: input.headcount,
             hired_count: 0,
             required_certificates: serde_json::to_string(&certificates)
@@ -768,7 +908,13 @@ impl Service {
             reviewed_by: None,
             created_at: now,
             updated_at: now,
-        })
+        };
+        // The estimates with the post's own hours, for the statistics and SQL readers.
+        if let Some(e) = job_post(&row).and_then(|j| j.pay_estimate()) {
+            row.pay_hour_fen = Some(e.hourly_fen);
+            row.pay_day_fen = Some(e.daily_fen);
+        }
+        Ok(row)
     }
 
     /// Posts a job. Screening decides whether it goes live at once (即时快招) or waits for
@@ -779,7 +925,12 @@ impl Service {
         let mut row = self.post_row(&employer, &input, Some(actor.user_id), now)?;
         let recent = repo::posts_of_employer(&self.db, employer.id).await?;
         let findings = self.screen_post(&employer, &row, &recent);
-        row.status = if findings.is_empty() { "live" } else { "held" }.into();
+        row.status = if publishable(&findings) {
+            "live"
+        } else {
+            "held"
+        }
+        .into();
         row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
         let mut tx = self.db.begin().await?;
         repo::insert_post(&mut tx, &row)
@@ -883,11 +1034,11 @@ impl Service {
         } else {
             // The employer sees why beside the screening findings.
             let mut findings: Vec<Finding> = serde_json::from_str(&p.screening).unwrap_or_default();
-            findings.push(Finding {
-                code: "review_rejected".into(),
-                field: "post".into(),
-                message: format!("审核未通过：{}", note.trim()),
-            });
+            findings.push(Finding::hold(
+                "review_rejected",
+                "post",
+                format!("审核未通过：{}", note.trim()),
+            ));
             repo::set_post_screening(
                 &mut tx,
                 id,
@@ -1643,6 +1794,75 @@ pub(crate) fn new_application(
     })
 }
 
+/// A stored post's pay: the model (migration 0009 filled it for every earlier row), or, should
+/// it not read, the plain amount and unit.
+pub(crate) fn stored_pay(row: &PostRow) -> Pay {
+    serde_json::from_str::<Pay>(&row.pay).unwrap_or_else(|_| {
+        match (
+            row.pay_fen,
+            row.pay_unit
+                .as_deref()
+                .and_then(|u| linghuo_market::PayUnit::parse(u).ok()),
+        ) {
+            (Some(fen), Some(unit)) => Pay::new(fen, unit),
+            _ => Pay::negotiable(),
+        }
+    })
+}
+
+fn pay_error(e: linghuo_market::MarketError, field: &str) -> ServiceError {
+    match e {
+        linghuo_market::MarketError::Invalid { code, message, .. } => {
+            ServiceError::invalid(field, code, message)
+        }
+        other => ServiceError::Internal(other.to_string()),
+    }
+}
+
+/// A post's pay from its input: the text `pay` as the employer writes it, or the earlier
+/// amount and unit pair (hour, day, piece or month as before); then the typical daily
+/// earnings. Returns the pay and the text to keep as written.
+fn post_pay(input: &PostInput) -> Result<(Pay, String)> {
+    let text = input.pay.as_deref().map(str::trim).unwrap_or("");
+    let (mut pay, written) = if !text.is_empty() {
+        (
+            Pay::parse(text).map_err(|e| pay_error(e, "pay"))?,
+            text.to_owned(),
+        )
+    } else if !input.pay_amount.trim().is_empty() || !input.pay_unit.trim().is_empty() {
+        if label(PAY_UNITS, &input.pay_unit).is_empty() {
+            return Err(ServiceError::invalid(
+                "pay_unit",
+                "pay_unit",
+                "计酬单位须为 hour、day、piece 或 month；按周、按单、底薪加提成、面议等请直接填写薪酬（pay），例如“1500元/周”",
+            ));
+        }
+        let (fen, unit) = parse_pay("pay_amount", &input.pay_amount, "pay_unit", &input.pay_unit)?;
+        let unit = linghuo_market::PayUnit::parse(&unit).map_err(|_| {
+            ServiceError::invalid(
+                "pay_unit",
+                "pay_unit",
+                "计酬单位须为 hour、day、piece 或 month",
+            )
+        })?;
+        (Pay::new(fen, unit), pay_text(fen, unit.code()))
+    } else {
+        return Err(ServiceError::invalid(
+            "pay",
+            "pay_empty",
+            "请填写薪酬，例如“200元/天”“150-180元/天”“3000元/月+提成”“2元/袋”或“面议”",
+        ));
+    };
+    if let Some(t) = input.typical_daily_pay.as_deref()
+        && let Some(fen) = linghuo_market::import::parse_typical_daily(t)
+            .map_err(|e| pay_error(e, "typical_daily_pay"))?
+    {
+        pay.typical_daily_fen = Some(fen);
+    }
+    pay.validate().map_err(|e| pay_error(e, "pay"))?;
+    Ok((pay, written))
+}
+
 /// The market crate's view of a stored post (for screening and the search index).
 pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
     Some(linghuo_market::JobPost {
@@ -1657,10 +1877,7 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         county: RegionCode::parse(&row.county_code).ok()?,
         lat: row.lat,
         lon: row.lon,
-        pay: linghuo_market::Pay {
-            amount_fen: row.pay_fen,
-            unit: linghuo_market::PayUnit::parse(&row.pay_unit).ok()?,
-        },
+        pay: stored_pay(row),
         starts_on: row.starts_on,
         ends_on: row.ends_on,
         schedule: if row.schedule.trim().is_empty() {
@@ -1689,11 +1906,11 @@ impl Service {
         recent: &[PostRow],
     ) -> Vec<Finding> {
         let Some(job) = job_post(row) else {
-            return vec![Finding {
-                code: "unreadable".into(),
-                field: "post".into(),
-                message: "岗位信息不完整，需人工审核".into(),
-            }];
+            return vec![Finding::hold(
+                "unreadable",
+                "post",
+                "岗位信息不完整，需人工审核",
+            )];
         };
         let open: Vec<linghuo_market::JobPost> = recent
             .iter()
@@ -1713,16 +1930,24 @@ impl Service {
                 code: f.code.to_owned(),
                 field: f.field.to_owned(),
                 message: f.message,
+                kind: match f.kind {
+                    linghuo_market::FindingKind::Hold => "hold".into(),
+                    linghuo_market::FindingKind::Note => "note".into(),
+                },
             })
             .collect();
         // A phone or ID number typed into a public post would be shown to everyone.
-        for (field, text) in [("title", &row.title), ("description", &row.description)] {
+        for (field, text) in [
+            ("title", &row.title),
+            ("description", &row.description),
+            ("pay", &row.pay_text),
+        ] {
             if linghuo_domain::find_unmasked_pii(text).is_some() {
-                findings.push(Finding {
-                    code: "personal_data_in_text".into(),
-                    field: field.into(),
-                    message: "岗位信息中含有手机号或身份证号，公开后任何人都能看到。请删除；求职者报名后可在平台上联系".into(),
-                });
+                findings.push(Finding::hold(
+                    "personal_data_in_text",
+                    field,
+                    "岗位信息中含有手机号或身份证号，公开后任何人都能看到。请删除；求职者报名后可在平台上联系",
+                ));
             }
         }
         findings

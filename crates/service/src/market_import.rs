@@ -65,8 +65,14 @@ fn to_input(p: &ImportedPost, job: &linghuo_market::JobPost) -> PostInput {
             .filter(|s| !s.trim().is_empty())
             .map(|_| job.schedule.label()),
         hours_per_week: job.hours_per_week.map(i64::from),
-        pay_amount: Money::from_fen(job.pay.amount_fen).to_string(),
-        pay_unit: job.pay.unit.code().to_owned(),
+        // The text as the file wrote it, parsed again as a typed post's would be.
+        pay: p.pay_text().ok(),
+        pay_amount: String::new(),
+        pay_unit: String::new(),
+        typical_daily_pay: job
+            .pay
+            .typical_daily_fen
+            .map(|f| Money::from_fen(f).to_string()),
         headcount: i64::from(job.headcount),
         required_certificates: job.required_certificates.clone(),
         skills: job.skills.clone(),
@@ -167,7 +173,12 @@ impl Service {
                 Err(e) => return Err(e),
             };
             let findings = self.screen_post(&employer, &row, &recent);
-            row.status = if findings.is_empty() { "live" } else { "held" }.into();
+            row.status = if crate::market::publishable(&findings) {
+                "live"
+            } else {
+                "held"
+            }
+            .into();
             row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
             recent.push(row.clone());
             ready.push((row, findings));
@@ -214,6 +225,7 @@ pub const POST_COLUMNS: &[(&str, &str)] = &[
     ("薪酬", "pay"),
     ("薪酬金额", "pay_amount"),
     ("计酬单位", "pay_unit"),
+    ("日均收入", "typical_daily_pay"),
     ("工作地点（县区）", "county"),
     ("区县", "county"),
     ("详细地址", "address"),
@@ -239,6 +251,7 @@ const POST_FIELDS: &[&str] = &[
     "pay",
     "pay_amount",
     "pay_unit",
+    "typical_daily_pay",
     "county",
     "address",
     "lat",

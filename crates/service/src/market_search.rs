@@ -15,8 +15,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linghuo_domain::{RegionCode, mask_name};
 use linghuo_market::index::IndexOptions;
 use linghuo_market::{
-    JobForm, JobMatcher, MarketIndex, Pay, PayUnit, Recommendation, Schedule, SearchQuery, SortBy,
-    WorkerPool, WorkerProfile,
+    ExpectedPay, JobForm, JobMatcher, MarketIndex, PayUnit, Recommendation, Schedule, SearchQuery,
+    SortBy, WorkerPool, WorkerProfile,
 };
 use linghuo_storage::market::{self as repo, PostRow, ProfileRow};
 use linghuo_storage::persons;
@@ -103,7 +103,8 @@ pub struct SearchInput {
     pub occupation: Option<String>,
     /// gig, hourly, part_time, short_term or platform.
     pub form: Option<String>,
-    /// Pay at least this many yuan per hour after normalising day and month rates.
+    /// Pay at least this many yuan per hour, estimated with each post's hours (posts whose pay
+    /// gives no estimate — a piece rate or 面议 without typical daily earnings — never match).
     pub pay_at_least: Option<String>,
     /// Only posts with work on this date (YYYY-MM-DD).
     pub date: Option<String>,
@@ -320,7 +321,9 @@ pub(crate) fn worker_profile(
         availability,
         available_from: None,
         expected_pay: match (row.expected_pay_fen, row.expected_pay_unit.as_deref()) {
-            (Some(fen), Some(u)) => PayUnit::parse(u).ok().map(|unit| Pay::new(fen, unit)),
+            (Some(fen), Some(u)) => PayUnit::parse(u)
+                .ok()
+                .map(|unit| ExpectedPay::new(fen, unit)),
             _ => None,
         },
         wanted_forms: forms

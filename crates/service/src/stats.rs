@@ -114,8 +114,9 @@ pub struct OccupationStat {
     pub new_occupation: bool,
     pub posts: i64,
     pub hires: i64,
-    /// Median pay of the posts per hour, each rounded to the yuan first (day = 8 hours,
-    /// month = 174 hours; posts paid by the piece left out).
+    /// Median of the posts' estimated pay per hour, each rounded to the yuan first (with
+    /// each post's hours, else a day is 8 hours and a month 174; posts without an estimate —
+    /// piece rates or 面议 without typical daily earnings — left out).
     pub median_hourly_pay: Option<String>,
 }
 

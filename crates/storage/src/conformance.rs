@@ -1,5 +1,7 @@
 //! Storage stories run on both databases (`TEST_DATABASE_URL` adds PostgreSQL).
 
+mod market_pay;
+
 use chrono::NaiveDate;
 use uuid::Uuid;
 

@@ -174,6 +174,17 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the embedded migrations up to and including `version` (tests that start
+    /// from an earlier schema, e.g. to check how a later migration moves existing rows).
+    #[cfg(any(test, feature = "testing"))]
+    pub async fn migrate_to(&self, version: i64) -> crate::Result<()> {
+        match self {
+            Db::Sqlite(p) => SQLITE_MIGRATOR.run_to(version, p).await?,
+            Db::Postgres(p) => POSTGRES_MIGRATOR.run_to(version, p).await?,
+        }
+        Ok(())
+    }
+
     /// Names of the embedded migrations for each backend, for the parity test.
     pub fn migration_names() -> (Vec<String>, Vec<String>) {
         let names = |m: &sqlx::migrate::Migrator| {

@@ -149,8 +149,19 @@ pub struct PostRow {
     pub ends_on: Option<NaiveDate>,
     pub schedule: String,
     pub hours_per_week: Option<i64>,
-    pub pay_fen: i64,
-    pub pay_unit: String,
+    /// The amount (a range's lower end); NULL for pay without an amount (面议).
+    pub pay_fen: Option<i64>,
+    /// `hour`, `half_day`, `day`, `shift`, `week`, `month`, `days` or `piece`; NULL
+    /// without a unit (面议).
+    pub pay_unit: Option<String>,
+    /// The pay as linghuo-market's model, JSON (migration 0009).
+    pub pay: String,
+    /// The pay as the employer wrote it.
+    pub pay_text: String,
+    /// Estimated pay per hour and per working day (the statistics read the hourly one);
+    /// NULL when the pay states nothing to estimate from.
+    pub pay_hour_fen: Option<i64>,
+    pub pay_day_fen: Option<i64>,
     pub headcount: i64,
     pub hired_count: i64,
     pub required_certificates: String,
@@ -170,8 +181,9 @@ macro_rules! select_posts {
     ($tail:literal) => {
         concat!(
             "SELECT id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, starts_on, \
-             ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, skills, accident_cover, \
-             status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at FROM job_posts ",
+             ends_on, schedule, hours_per_week, pay_fen, pay_unit, pay, pay_text, pay_hour_fen, pay_day_fen, headcount, hired_count, \
+             required_certificates, skills, accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at \
+             FROM job_posts ",
             $tail
         )
     };
@@ -182,8 +194,10 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
         sqlx::query(
         "INSERT INTO job_posts (id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, \
          starts_on, ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, \
-         accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, skills) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29)"
+         accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, skills, \
+         pay, pay_text, pay_hour_fen, pay_day_fen) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,\
+         $30,$31,$32,$33)"
     )
     .bind(p.id)
     .bind(p.employer_id)
@@ -214,6 +228,10 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
     .bind(p.created_at)
     .bind(p.updated_at)
     .bind(&p.skills)
+    .bind(&p.pay)
+    .bind(&p.pay_text)
+    .bind(p.pay_hour_fen)
+    .bind(p.pay_day_fen)
     .execute(c)
     .await
     .map(|_| ())

@@ -1,5 +1,6 @@
 //! The annual employment targets and the pre-aggregated statistics cells (migration
-//! 0008_stats) the dashboards read.
+//! 0008_stats; posts' hourly pay from the estimate since 0009_market_pay) the dashboards
+//! read.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -106,7 +107,7 @@ pub async fn region_cells(
 /// The statements that feed every source row through the cells' definitions (the same ones
 /// the triggers use), per backend.
 const REBUILD_SQLITE: &[&str] = &[
-    "INSERT INTO stat_post_delta SELECT 1, county_code, created_at, form, occupation, pay_fen, pay_unit, status FROM job_posts",
+    "INSERT INTO stat_post_delta SELECT 1, county_code, created_at, form, occupation, pay_hour_fen, status FROM job_posts",
     "INSERT INTO stat_hire_delta SELECT 1, county_code, created_at, form, post_id, person_id FROM hires",
     "INSERT INTO stat_pay_delta SELECT 1, hire_id, due_on, worker_confirmed_at FROM pay_records",
     "INSERT INTO stat_registration_delta SELECT 1, county_code, kind, started_on, ended_on FROM registrations",

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linghuo_service::market::{
-    EMPLOYER_KINDS, EmployerInput, EmployerView, FORMS, PAY_UNITS, PostInput, PostView,
+    EMPLOYER_KINDS, EmployerInput, EmployerView, FORMS, PostInput, PostView,
 };
 use linghuo_service::market_search::WorkerSuggestion;
 use linghuo_service::{Actor, Role};
@@ -245,7 +245,6 @@ struct NewPostPage {
     error: Option<String>,
     occupations: Vec<OccupationGroup>,
     forms: &'static [(&'static str, &'static str)],
-    units: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     verified: bool,
 }
@@ -261,6 +260,8 @@ const POST_FIELDS: &[&str] = &[
     "ends_on",
     "schedule",
     "hours_per_week",
+    "pay",
+    "typical_daily_pay",
     "pay_amount",
     "pay_unit",
     "headcount",
@@ -288,7 +289,6 @@ async fn new_post_render(
         let mut f = FormData::default();
         f.set("form", "gig");
         f.set("county_code", employer.county_code.clone());
-        f.set("pay_unit", "hour");
         f.set("headcount", "1");
         f.set("starts_on", state.svc.clock.today_cst().to_string());
         f
@@ -303,7 +303,6 @@ async fn new_post_render(
             error,
             occupations: occupation_groups(),
             forms: FORMS,
-            units: PAY_UNITS,
             counties: region_options(true),
             verified: employer.verified,
         },
@@ -359,8 +358,11 @@ async fn create_post(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Re
                     ends_on: form.opt("ends_on"),
                     schedule: form.opt("schedule"),
                     hours_per_week,
+                    pay: form.opt("pay"),
+                    // The earlier pair still works for forms saved before the pay field.
                     pay_amount: form.get("pay_amount").to_owned(),
                     pay_unit: form.get("pay_unit").to_owned(),
+                    typical_daily_pay: form.opt("typical_daily_pay"),
                     headcount,
                     required_certificates: form.list("required_certificates"),
                     skills: form.list("skills"),

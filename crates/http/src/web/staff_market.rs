@@ -86,6 +86,8 @@ pub struct ReviewLine {
 struct ReviewPage {
     ctx: PageCtx,
     items: Vec<ReviewLine>,
+    /// Live posts with screening notes (pay it could not check), for staff to know of.
+    noted: Vec<PostView>,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -102,6 +104,10 @@ async fn review_render(
     };
     let posts = match state.svc.posts_in_region(actor, "held").await {
         Ok(p) => p,
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    let noted: Vec<PostView> = match state.svc.posts_in_region(actor, "live").await {
+        Ok(p) => p.into_iter().filter(|p| !p.notes.is_empty()).collect(),
         Err(e) => return error_page_ctx(ctx, e.into()),
     };
     let (status, error) = match &failed {
@@ -124,6 +130,7 @@ async fn review_render(
         &ReviewPage {
             ctx: PageCtx::new(ctx, "待审核岗位", "/staff/market/review"),
             items,
+            noted,
             ok,
             error,
         },

@@ -746,8 +746,15 @@ async fn hire_defaults(state: &AppState, actor: &Actor, hire: &HireView, side: S
     if side == Side::Employer {
         if let Ok(p) = state.svc.get_post(Some(actor), hire.post_id).await {
             f.set("service_time", p.schedule.clone());
-            f.set("pay_amount", p.pay_amount.to_string());
-            f.set("pay_unit", p.pay_unit.clone());
+            // An agreement states an amount per hour, day, month or piece: the post's own
+            // when it is one of those, otherwise left for the employer to write.
+            match (p.pay_amount, p.pay_unit.as_deref()) {
+                (Some(a), Some(u @ ("hour" | "day" | "month" | "piece"))) => {
+                    f.set("pay_amount", a.to_string());
+                    f.set("pay_unit", u);
+                }
+                _ => f.set("pay_unit", "day"),
+            }
             if p.accident_cover {
                 f.set("accident_cover", "1");
             }

@@ -1,5 +1,6 @@
 use super::*;
-use crate::post::{Pay, PayUnit, Schedule, Weekdays};
+use crate::pay::{Pay, PayUnit};
+use crate::post::{Schedule, Weekdays};
 use crate::testing::*;
 
 fn ids(hits: &[SearchHit]) -> Vec<u128> {
@@ -255,15 +256,18 @@ fn filters_hold(index: &MarketIndex) {
         }),
         vec![6]
     );
-    // Pay per hour: 200/day = 25/h; 3000/month ≈ 17.24/h; piece never.
+    // Pay per hour, estimated with each post's hours: 1 and 2 have no
+    // slots (200 over 8 h = 25/h), 3 works 4 h a day (200 = 50/h), 4 a
+    // 20-hour week (3000/month ≈ 34.6/h); piece without typical daily
+    // earnings never.
     let pay = |fen: i64| {
         run(SearchQuery {
             pay_at_least_per_hour_fen: Some(fen),
             ..base.clone()
         })
     };
-    assert_eq!(pay(2500), vec![1, 2, 3, 6]);
-    assert_eq!(pay(2501), vec![6]);
+    assert_eq!(pay(2500), vec![1, 2, 3, 4, 6]);
+    assert_eq!(pay(2501), vec![3, 4, 6]);
     assert_eq!(pay(1700), vec![1, 2, 3, 4, 6]);
     assert_eq!(pay(0), vec![1, 2, 3, 4, 6]);
     // Dates: Monday 2026-11-30 — the weekday posts; Saturday 2026-12-05 —

@@ -1,4 +1,5 @@
 use super::*;
+use crate::pay::{Floor, PayUnit, TimeUnit};
 use crate::post::{Schedule, TimeSlot, Weekdays};
 use crate::synth::Rng;
 use crate::testing::*;
@@ -52,7 +53,7 @@ fn occupation_children_distance_and_reasons() {
     let jobs = [near, far, other_trade];
     let matcher = JobMatcher::from_posts(&jobs).unwrap();
     let mut w = worker(100, &["jiazheng"]);
-    w.expected_pay = Some(Pay::yuan(150, PayUnit::Day));
+    w.expected_pay = Some(ExpectedPay::yuan(150, PayUnit::Day));
     let recs = matcher
         .recommend_jobs_with(&w, today(), 10, no_exposure())
         .unwrap();
@@ -118,19 +119,38 @@ fn hard_filters_each_exclude() {
         got
     };
     assert!(check(&base, &w));
-    // Pay: 200/day = 25/h.
+    // Pay: 200 for a day of 4 hours (08:00-12:00) is an estimated 50/h.
     let mut x = w.clone();
-    x.expected_pay = Some(Pay::yuan(25, PayUnit::Hour));
+    x.expected_pay = Some(ExpectedPay::yuan(50, PayUnit::Hour));
     assert!(check(&base, &x));
-    x.expected_pay = Some(Pay::yuan(26, PayUnit::Hour));
+    x.expected_pay = Some(ExpectedPay::yuan(51, PayUnit::Hour));
     assert!(!check(&base, &x));
-    x.expected_pay = Some(Pay::yuan(4000, PayUnit::Month)); // ≈ 22.99/h
+    let mut eight = base.clone();
+    eight.schedule = Schedule::weekly(Weekdays::WORKDAYS, vec![]);
+    x.expected_pay = Some(ExpectedPay::yuan(25, PayUnit::Hour));
+    assert!(check(&eight, &x), "no slots: 8 hours, 25/h");
+    x.expected_pay = Some(ExpectedPay::yuan(26, PayUnit::Hour));
+    assert!(!check(&eight, &x));
+    x.expected_pay = Some(ExpectedPay::yuan(4000, PayUnit::Month)); // ≈ 22.99/h
     assert!(check(&base, &x));
-    x.expected_pay = Some(Pay::yuan(5, PayUnit::Piece));
+    x.expected_pay = Some(ExpectedPay::yuan(5, PayUnit::Piece));
     assert!(
         !check(&base, &x),
         "a day rate is not comparable with a piece rate"
     );
+    // A piece rate is compared by the hour only through typical daily earnings.
+    let mut by_piece = base.clone();
+    by_piece.pay = Pay::piece("袋", 200);
+    x.expected_pay = Some(ExpectedPay::yuan(25, PayUnit::Hour));
+    assert!(!check(&by_piece, &x), "no estimate, no match");
+    by_piece.pay = Pay::piece("袋", 200).with_typical_daily(20000);
+    assert!(check(&by_piece, &x), "200 a day over 4 hours");
+    x.expected_pay = Some(ExpectedPay::yuan(2, PayUnit::Piece));
+    assert!(check(&by_piece, &x));
+    // Without an expectation every pay passes, 面议 included.
+    x.expected_pay = None;
+    by_piece.pay = Pay::negotiable();
+    assert!(check(&by_piece, &x));
     // Forms.
     let mut x = w.clone();
     x.wanted_forms = vec![JobForm::Hourly];
@@ -238,7 +258,7 @@ fn workers_for_a_job_with_reasons_and_support_boost() {
     let mut job = post(1, "家庭保洁", "jiazheng.baojie");
     job.skills = vec!["擦玻璃".into()];
     let mut a = worker(10, &["jiazheng"]);
-    a.expected_pay = Some(Pay::yuan(180, PayUnit::Day));
+    a.expected_pay = Some(ExpectedPay::yuan(180, PayUnit::Day));
     let mut b = a.clone();
     b.id = Uuid::from_u128(11);
     b.hard_to_employ = true;
@@ -329,6 +349,21 @@ fn dense_market(seed: u64, jobs: usize, workers: usize) -> (Vec<JobPost>, Vec<Wo
         Pay::yuan(4000, PayUnit::Month),
         Pay::yuan(6, PayUnit::Piece),
         Pay::yuan(160, PayUnit::Day),
+        Pay::yuan(150, PayUnit::Day).up_to(20000),
+        Pay::time(TimeUnit::HalfDay, 12000),
+        Pay::piece("袋", 200).with_typical_daily(20000),
+        Pay::piece("单", 500),
+        Pay::negotiable(),
+        Pay::yuan(3000, PayUnit::Month).with_commission(),
+        Pay::yuan(180, PayUnit::Day).with_floor(Floor::From),
+    ];
+    let expectations = [
+        ExpectedPay::yuan(200, PayUnit::Day),
+        ExpectedPay::yuan(25, PayUnit::Hour),
+        ExpectedPay::yuan(22, PayUnit::Hour),
+        ExpectedPay::yuan(4000, PayUnit::Month),
+        ExpectedPay::yuan(6, PayUnit::Piece),
+        ExpectedPay::yuan(160, PayUnit::Day),
     ];
     let today = date(TODAY.0, TODAY.1, TODAY.2);
     let mut js = Vec::new();
@@ -337,7 +372,7 @@ fn dense_market(seed: u64, jobs: usize, workers: usize) -> (Vec<JobPost>, Vec<Wo
         j.occupation = rng.pick(JOB_OCCS).to_string();
         (j.lat, j.lon) = point(&mut rng);
         j.form = *rng.pick(&JobForm::ALL);
-        j.pay = *rng.pick(&pays);
+        j.pay = rng.pick(&pays).clone();
         j.skills = (0..rng.below(3))
             .map(|_| rng.pick(SKILLS).to_string())
             .collect();
@@ -391,7 +426,7 @@ fn dense_market(seed: u64, jobs: usize, workers: usize) -> (Vec<JobPost>, Vec<Wo
             .chance(0.3)
             .then(|| today + chrono::Duration::days(rng.range(-3, 12)));
         w.expected_pay = if rng.chance(0.7) {
-            Some(*rng.pick(&pays))
+            Some(*rng.pick(&expectations))
         } else {
             None
         };

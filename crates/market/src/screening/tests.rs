@@ -1,9 +1,15 @@
 use super::*;
-use crate::post::{Pay, Schedule, TimeSlot, Weekdays};
+use crate::pay::{PayUnit, TimeUnit};
+use crate::post::{Schedule, TimeSlot, Weekdays};
 use crate::testing::*;
 
+/// The codes of the findings that hold the post (notes are tested apart).
 fn codes(f: &[Finding]) -> Vec<&'static str> {
-    f.iter().map(|x| x.code).collect()
+    f.iter().filter(|x| !x.is_note()).map(|x| x.code).collect()
+}
+
+fn notes(f: &[Finding]) -> Vec<&'static str> {
+    f.iter().filter(|x| x.is_note()).map(|x| x.code).collect()
 }
 
 fn clean() -> JobPost {
@@ -254,4 +260,134 @@ fn findings_are_in_chinese_and_say_what_to_change() {
     for x in &f {
         assert!(x.message.contains("请"), "{}", x.message);
     }
+}
+
+#[test]
+fn piece_commission_and_negotiable_pay_go_live_with_a_note() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    // No typical daily earnings: the minimum cannot be checked.
+    for (pay, note) in [
+        (Pay::piece("袋", 200), "piece_rate_unchecked"),
+        (Pay::parse("60元/单起").unwrap(), "piece_rate_unchecked"),
+        (Pay::negotiable(), "pay_negotiable"),
+        (Pay::parse("按单结算").unwrap(), "pay_negotiable"),
+        (Pay::parse("计件").unwrap(), "pay_negotiable"),
+        (Pay::parse("按天结算").unwrap(), "pay_negotiable"),
+        (Pay::parse("底薪+提成").unwrap(), "commission_unchecked"),
+        (Pay::parse("纯提成").unwrap(), "commission_unchecked"),
+        // A base below the minimum: the commission may make it up.
+        (Pay::parse("底薪800+提成").unwrap(), "commission_unchecked"),
+    ] {
+        p.pay = pay.clone();
+        let f = screen(&p, &ctx);
+        assert_eq!(codes(&f), Vec::<&str>::new(), "{pay}: {f:?}");
+        assert_eq!(notes(&f), vec![note], "{pay}");
+        assert!(publishable(&f));
+        let n = f.iter().find(|x| x.is_note()).unwrap();
+        assert_eq!(n.field, "pay");
+        assert!(n.message.contains("照常发布"), "{}", n.message);
+        assert!(n.message.contains("请"), "{}", n.message);
+    }
+    // A base that meets the minimum settles it.
+    p.pay = Pay::parse("底薪3000+提成").unwrap();
+    assert_eq!(screen(&p, &ctx), vec![]);
+}
+
+#[test]
+fn typical_daily_earnings_are_checked_like_a_day_rate() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    // 4 hours a day (08:00-12:00): 200 a day is 50 an hour.
+    p.pay = Pay::piece("袋", 200).with_typical_daily(20000);
+    assert_eq!(screen(&p, &ctx), vec![]);
+    // 60 a day is 15 an hour, below 19.8.
+    p.pay = Pay::piece("袋", 200).with_typical_daily(6000);
+    let f = screen(&p, &ctx);
+    assert_eq!(codes(&f), vec!["below_minimum_wage"], "{f:?}");
+    assert!(f[0].message.contains("日均收入60元"), "{}", f[0].message);
+    assert!(f[0].message.contains("15元"), "{}", f[0].message);
+    assert!(!publishable(&f));
+    // The same for commission and 面议.
+    p.pay = Pay::parse("底薪800+提成，日均200元").unwrap();
+    assert_eq!(screen(&p, &ctx), vec![]);
+    p.pay = Pay::parse("底薪800+提成，日均50元").unwrap();
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["below_minimum_wage"]);
+    p.pay = Pay::parse("面议，日均50元").unwrap();
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["below_minimum_wage"]);
+    p.pay = Pay::parse("面议，日均200元").unwrap();
+    assert_eq!(screen(&p, &ctx), vec![]);
+}
+
+#[test]
+fn new_time_units_are_converted_for_the_minimum() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    // Half day and shift: over the scheduled 4 hours, like a day.
+    p.pay = Pay::time(TimeUnit::HalfDay, 6000);
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["below_minimum_wage"]);
+    p.pay = Pay::time(TimeUnit::HalfDay, 10000);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    p.pay = Pay::time(TimeUnit::Shift, 7000);
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["below_minimum_wage"]);
+    // A week or 26 days as the month they add up to, against the monthly
+    // minimum pro rata (20 h a week: 940).
+    p.pay = Pay::time(TimeUnit::Week, 30000);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    p.pay = Pay::time(TimeUnit::Week, 20000);
+    let f = screen(&p, &ctx);
+    assert_eq!(codes(&f), vec!["below_minimum_wage"]);
+    assert!(f[0].message.contains("折合每月约870元"), "{}", f[0].message);
+    p.pay = Pay::time(TimeUnit::Days(26), 80000);
+    assert!(codes(&screen(&p, &ctx)).contains(&"below_minimum_wage"));
+    p.pay = Pay::time(TimeUnit::Days(26), 880_000);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    // Ranges and floors by their lower end.
+    p.pay = Pay::parse("70-300元/天").unwrap();
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["below_minimum_wage"]);
+    p.pay = Pay::parse("100元/天起").unwrap();
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    // 非全日制 paid per 26 days: the cycle is over 15 days.
+    p.form = JobForm::PartTime;
+    p.pay = Pay::time(TimeUnit::Days(26), 880_000);
+    assert!(codes(&screen(&p, &ctx)).contains(&"part_time_pay_cycle"));
+    p.pay = Pay::time(TimeUnit::Days(10), 300_000);
+    assert!(!codes(&screen(&p, &ctx)).contains(&"part_time_pay_cycle"));
+}
+
+#[test]
+fn unusual_pay_uses_the_estimate() {
+    let ctx = ScreeningContext::new(today());
+    let mut p = clean();
+    // 家政 typical 30/h. Typical daily earnings of 1000 over 4 h: bait.
+    p.pay = Pay::piece("平方米", 500).with_typical_daily(100_000);
+    assert!(codes(&screen(&p, &ctx)).contains(&"pay_unusually_high"));
+    // A range is judged high by its upper end, low by its lower end.
+    p.pay = Pay::parse("200-2000元/天").unwrap();
+    assert_eq!(codes(&screen(&p, &ctx)), vec!["pay_unusually_high"]);
+    // A low commission base is not unusual: the commission comes on top.
+    p.pay = Pay::parse("底薪1000+提成").unwrap();
+    assert!(!codes(&screen(&p, &ctx)).contains(&"pay_unusually_low"));
+    // Nothing to estimate: never held for it.
+    p.pay = Pay::piece("平方米", 1);
+    assert_eq!(codes(&screen(&p, &ctx)), Vec::<&str>::new());
+    // Delivery per order as before, also with other order words.
+    let mut d = post(2, "外卖骑手", "peisong.wangyue");
+    d.form = JobForm::Platform;
+    d.pay = Pay::piece("单", 2500);
+    assert_eq!(codes(&screen(&d, &ctx)), vec!["pay_unusually_high"]);
+    d.pay = Pay::parse("每单4-7元").unwrap();
+    assert_eq!(codes(&screen(&d, &ctx)), Vec::<&str>::new());
+    d.pay = Pay::parse("每单1-7元").unwrap();
+    assert_eq!(codes(&screen(&d, &ctx)), vec!["pay_unusually_low"]);
+}
+
+#[test]
+fn findings_and_notes_serialise_with_their_kind() {
+    let mut p = clean();
+    p.pay = Pay::negotiable();
+    let f = screen(&p, &ScreeningContext::new(today()));
+    let json = serde_json::to_value(&f[0]).unwrap();
+    assert_eq!(json["kind"], "note");
+    assert_eq!(json["code"], "pay_negotiable");
 }
