@@ -10,8 +10,8 @@
 //! | code | field | rule |
 //! | --- | --- | --- |
 //! | `fee_request` | title / description | asks the worker for money: 押金, 保证金, 培训费, 体检费, 服装费, 工装费, 服装押金, 报名费, 中介费, 介绍费, 办卡费, 资料费, 信息费, 手续费, 会员费, 入职费, 工牌费, or "先交/预交/需交 … N元" — unless the sentence says it is not charged (see below) |
-//! | `below_minimum_wage` | pay | hour, half-day, day and shift rates (estimated per hour with the post's hours) below the 非全日制 hourly minimum of the county's class; month rates below the monthly minimum (pro rata for fewer than 40 h/week); week and N-day rates as the month they add up to (× 21.75 / days); piece, commission and 面议 pay through the stated typical daily earnings, as a day rate — [`MinimumWages`] |
-//! | `pay_unusually_low` / `pay_unusually_high` | pay | the hourly estimate outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]; the high check uses the upper end of a range, the low check skips a commission base); per-order piece rates (单, 件, 次, 趟) for delivery and rides against the usual order rate; never for pay without an estimate |
+//! | `below_minimum_wage` | pay | hourly rates, and any time rate of 非全日制 or 小时工 work (estimated per hour with the post's hours), below the 非全日制 hourly minimum of the county's class; day, half-day and shift rates of other work below the monthly minimum over 21.75 days (pro rata for days under 8 h); month rates below the monthly minimum (pro rata for fewer than 40 h/week); week and N-day rates as the month they add up to (× 21.75 / days); piece, commission and 面议 pay through the stated typical daily earnings, as a day rate — [`MinimumWages`] |
+//! | `pay_unusually_low` (a note: goes live) / `pay_unusually_high` (holds) | pay | the hourly estimate outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]; the high check uses the upper end of a range, the low check skips a commission base); per-order piece rates (单, 件, 次, 趟) for delivery and rides against the usual order rate; never for pay without an estimate |
 //! | `part_time_hours` | schedule | 非全日制 over 4 h/day on average or 24 h/week (劳动合同法 第68条) |
 //! | `part_time_pay_cycle` | pay | 非全日制 paid by the month or by N > 15 days: the pay cycle may not exceed 15 days (第72条) |
 //! | `duplicate_post` | title | the same employer has a post with the same occupation and county whose title and description are ≥ 85 % alike (character bigrams, digits and punctuation ignored) |
@@ -555,10 +555,34 @@ impl WageCheck<'_> {
                     ),
                 )
             }
-            _ => {
+            // An hourly rate, or any rate of 非全日制 / 小时工 work, against the
+            // hourly minimum of 非全日制用工.
+            TimeUnit::Hour => {
                 let hourly =
                     Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
                 self.hourly(hourly, "本岗位")
+            }
+            _ if matches!(self.post.form, JobForm::PartTime | JobForm::Hourly) => {
+                let hourly =
+                    Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
+                self.hourly(hourly, "本岗位")
+            }
+            // A day, half day or shift of other work against the monthly minimum
+            // a day (the month over 21.75 days), pro rata for shorter days: the
+            // hourly minimum of 非全日制 includes the insurance a part-time
+            // employer does not pay, and is not the measure of a day's work.
+            _ => {
+                let daily =
+                    Pay::time(unit, amount).estimated_daily_fen(self.post.work_hours())?;
+                let hours = self.post.daily_hours().unwrap_or(8.0).min(8.0);
+                let minimum = (self.class.monthly_fen as f64 * 4.0 / 87.0 * hours / 8.0).round()
+                    as i64;
+                (daily < minimum).then(|| {
+                    self.below(
+                        format!("本岗位折合每天约{}元", yuan_text(daily)),
+                        format!("按月最低工资折算的日最低工资{}元", yuan_text(minimum)),
+                    )
+                })
             }
         }
     }
@@ -716,7 +740,9 @@ fn unusual_pay(post: &JobPost) -> Option<Finding> {
     if let Some(value) = low
         && ratio(value) < UNUSUAL_LOW
     {
-        return Some(Finding::hold(
+        // Low pay is not a scam's bait, and the minimum wage is checked on its
+        // own: this only asks the employer to look for a typo.
+        return Some(Finding::note(
             "pay_unusually_low",
             "pay",
             format!(

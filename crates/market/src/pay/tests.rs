@@ -560,26 +560,6 @@ fn stored_json_is_flat_and_reads_back() {
 }
 
 #[test]
-fn index_codes_read_back_and_old_ones_still_read() {
-    for (_, p) in table() {
-        let (a, c) = p.index_code();
-        let back = Pay::from_index_code(a, c);
-        assert_eq!(
-            back,
-            Pay {
-                typical_daily_fen: None,
-                ..p.clone()
-            }
-        );
-    }
-    // The codes of the earlier PayUnit (hour 0, day 1, piece 2, month 3).
-    assert_eq!(Pay::from_index_code(20000, 1), day(20000));
-    assert_eq!(Pay::from_index_code(2500, 0), hour(2500));
-    assert_eq!(Pay::from_index_code(500, 2), Pay::yuan(5, PayUnit::Piece));
-    assert_eq!(Pay::from_index_code(300_000, 3), month(300_000));
-}
-
-#[test]
 fn validation() {
     assert!(day(20000).validate().is_ok());
     assert_eq!(day(0).validate().unwrap_err().code(), "pay_invalid");
@@ -732,12 +712,7 @@ proptest! {
         let label = pay.label();
         prop_assert_eq!(Pay::parse(&label), Ok(pay.clone()), "{}", label);
         let json = serde_json::to_string(&pay).unwrap();
-        prop_assert_eq!(serde_json::from_str::<Pay>(&json).unwrap(), pay.clone());
-        let (a, c) = pay.index_code();
-        prop_assert_eq!(
-            Pay::from_index_code(a, c),
-            Pay { typical_daily_fen: None, ..pay }
-        );
+        prop_assert_eq!(serde_json::from_str::<Pay>(&json).unwrap(), pay);
     }
 
     #[test]
