@@ -1527,6 +1527,54 @@ const MONTH_CONTEXT: &[&str] = &[
 const NEGOTIABLE: &[&str] = &["面议", "面谈", "议价", "协商", "商议", "待议"];
 const CLAUSE_BREAKS: &[char] = &[',', '，', ';', '；', '、', '。', '!', '！'];
 
+/// Words naming a role in the trades, whose bare amounts are by the day.
+const DAY_ROLES: &[&str] = &["大工", "小工", "技工", "普工", "师傅", "力工", "壮工"];
+
+/// One clause of a pay text, perhaps with a word before the amount that is
+/// not pay (夫妻, 水泥, 大工): the clause as it is, else without that word,
+/// else — for a trade role and a bare amount of 80 to 1,000 yuan — by the day.
+fn read_labelled_clause(clause: &str) -> Option<Pay> {
+    if let Ok(p) = Pay::parse_strict(clause) {
+        return Some(p);
+    }
+    let chars: Vec<char> = clause.chars().collect();
+    let label_len = chars
+        .iter()
+        .take_while(|c| ('\u{4e00}'..='\u{9fff}').contains(*c))
+        .count();
+    if label_len == 0 || label_len > 3 || label_len == chars.len() {
+        return None;
+    }
+    let label: String = chars[..label_len].iter().collect();
+    // Not a word of the pay itself (日薪, 底薪, 按, 每 …).
+    if label.chars().any(|c| "薪资结计按每提保底月日时".contains(c)) {
+        return None;
+    }
+    let rest: String = chars[label_len..].iter().collect();
+    if let Ok(p) = Pay::parse_strict(&rest) {
+        return Some(p);
+    }
+    let digits: String = rest.trim_end_matches('元').to_string();
+    if DAY_ROLES.contains(&label.as_str())
+        && let Ok(yuan) = digits.parse::<i64>()
+        && (80..=1000).contains(&yuan)
+    {
+        return Some(Pay::time(TimeUnit::Day, yuan * 100));
+    }
+    None
+}
+
+/// "3分钱/个", "5分/袋": an amount in fen and a piece word.
+fn fen_amount(t: &str) -> Option<Pay> {
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &t[digits.len()..];
+    let rest = rest.strip_prefix("分钱").or_else(|| rest.strip_prefix('分'))?;
+    let fen: i64 = digits.parse().ok().filter(|f| (1..100).contains(f))?;
+    let word = rest.trim_start_matches(['/', '每', '一']);
+    let word = normalise_piece_word(word);
+    valid_piece_word(&word).then(|| Pay::piece(&word, fen))
+}
+
 /// A unit named before the amount: strong (日薪) or weak (日结 says when it
 /// is paid, so a unit after the amount wins).
 #[derive(Debug, Clone)]
@@ -1543,7 +1591,78 @@ impl Pay {
     /// `"面议"`, `"按单结算"`, `"计件，日均200元"`. Notes after the pay
     /// (`管午饭`, `（日结）`) are ignored. What really cannot be read gets a
     /// coded Chinese error that says how to write it.
+    ///
+    /// When the whole does not read, the usual extras are tried, in turn: a
+    /// word before the amount that names who or what it is for (`夫妻8000元/月`,
+    /// `水泥2毛一袋`), amounts in 分 (`3分钱/个`), a commission share
+    /// (`提成60%`), and pay for two roles (`大工380 小工200`: the range of
+    /// the two, by the day in the trades' custom when no unit is written).
     pub fn parse(input: &str) -> Result<Pay, MarketError> {
+        let strict = Pay::parse_strict(input);
+        match &strict {
+            // Only an amount or unit not found is worth another look; a
+            // conflict (日薪25元/小时) or a bad number stays an error.
+            Err(e) if matches!(e.code(), "pay_amount_missing" | "pay_unit_missing") => {
+                Pay::parse_lenient(input).ok_or_else(|| strict.unwrap_err())
+            }
+            _ => strict,
+        }
+    }
+
+    fn parse_lenient(input: &str) -> Option<Pay> {
+        let t: String = normalise(input).into_iter().collect();
+        // 分 as money: "3分钱/个" is 0.03 yuan a piece.
+        if let Some(fen) = fen_amount(&t) {
+            return Some(fen);
+        }
+        // A commission share: "提成60%", "纯提成" — commission, no amount.
+        if t.contains("提成") && t.contains('%') {
+            let without: String = t
+                .split(['，', ',', ' '])
+                .filter(|part| !part.contains('%'))
+                .collect::<Vec<_>>()
+                .join("，");
+            let base = if without.trim().is_empty() {
+                "提成".to_string()
+            } else {
+                without
+            };
+            if let Ok(p) = Pay::parse_strict(&base) {
+                return Some(p);
+            }
+        }
+        // Clauses, each possibly with a word before the amount.
+        let clauses: Vec<&str> = t
+            .split([' ', '，', ',', '；', ';', '、'])
+            .filter(|c| !c.is_empty())
+            .collect();
+        let mut read: Vec<Pay> = Vec::new();
+        for clause in &clauses {
+            if let Some(p) = read_labelled_clause(clause) {
+                read.push(p);
+            }
+        }
+        let first = read.first()?.clone();
+        // Two roles paid alike (大工/小工): the range of the two.
+        let same: Vec<&Pay> = read
+            .iter()
+            .filter(|p| p.basis == first.basis && p.min_fen.is_some())
+            .collect();
+        if same.len() > 1 {
+            let lo = same.iter().filter_map(|p| p.min_fen).min()?;
+            let hi = same
+                .iter()
+                .filter_map(|p| p.max_fen.or(p.min_fen))
+                .max()?;
+            let mut p = first;
+            p.min_fen = Some(lo);
+            p.max_fen = (hi > lo).then_some(hi);
+            return p.validate().ok().map(|()| p);
+        }
+        Some(first)
+    }
+
+    fn parse_strict(input: &str) -> Result<Pay, MarketError> {
         let mut t = normalise(input);
         if t.len() > MAX_PAY_TEXT_CHARS {
             return Err(pay_error(

@@ -730,3 +730,21 @@ proptest! {
         prop_assert!(low.hourly_fen >= 0);
     }
 }
+
+#[test]
+fn extras_around_the_pay_are_read() {
+    assert_eq!(Pay::parse("3分钱/个").unwrap(), Pay::piece("个", 3));
+    assert_eq!(Pay::parse("夫妻8000元/月").unwrap(), month(800_000));
+    let p = Pay::parse("水泥2毛一袋 瓷砖按箱").unwrap();
+    assert_eq!(p.min_fen, Some(20));
+    assert_eq!(p.piece_word(), Some("袋"));
+    let p = Pay::parse("大工380 小工200").unwrap();
+    assert_eq!((p.time_unit(), p.min_fen, p.max_fen), (Some(TimeUnit::Day), Some(20000), Some(38000)));
+    let p = Pay::parse("大工350/天 小工200/天").unwrap();
+    assert_eq!((p.min_fen, p.max_fen), (Some(20000), Some(35000)));
+    let p = Pay::parse("提成60%").unwrap();
+    assert!(p.commission && p.min_fen.is_none(), "{p:?}");
+    // Still refused: nothing that reads as pay.
+    assert!(Pay::parse("看能力").is_err());
+    assert!(Pay::parse("大工").is_err());
+}
