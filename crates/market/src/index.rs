@@ -1165,6 +1165,19 @@ enum Scope {
     Elsewhere,
 }
 
+/// Catalogue index → the catalogue index of its category.
+static CATEGORY_OF: std::sync::LazyLock<Arc<Vec<u64>>> = std::sync::LazyLock::new(|| {
+    Arc::new(
+        occupations()
+            .iter()
+            .map(|o| {
+                let c = o.category().code;
+                occupations().iter().position(|x| x.code == c).unwrap_or(0) as u64
+            })
+            .collect(),
+    )
+});
+
 /// Conditions a post can state (the rest are only asked: 附近).
 const POST_SIDE_CONDS: u64 = !(1 << (Cond::Nearby as u8));
 
@@ -1180,6 +1193,9 @@ struct Boost {
     female: bool,
     male: bool,
     nearby: bool,
+    /// Catalogue indices of the categories of the kinds of place named
+    /// alongside a trade (a boost for posts there).
+    settings: Vec<u64>,
 }
 
 impl Boost {
@@ -1190,6 +1206,12 @@ impl Boost {
             female: plan.has(Cond::Female),
             male: plan.has(Cond::Male),
             nearby: plan.has(Cond::Nearby) && near.is_some(),
+            settings: plan
+                .settings
+                .iter()
+                .filter_map(|c| occupations().iter().position(|o| o.code == *c))
+                .map(|i| i as u64)
+                .collect(),
             ..Boost::default()
         };
         for p in &plan.places {
@@ -1221,11 +1243,23 @@ impl Boost {
             && !self.female
             && !self.male
             && !self.nearby
+            && self.settings.is_empty()
     }
 
     /// The bonus (or penalty) of one post.
-    fn of_post(&self, conds: u64, county: u64, age_min: u64, age_max: u64, km: Option<f64>) -> f32 {
+    fn of_post(
+        &self,
+        conds: u64,
+        county: u64,
+        age_min: u64,
+        age_max: u64,
+        km: Option<f64>,
+        category_ix: u64,
+    ) -> f32 {
         let mut bonus = COND_BONUS * (self.conds & conds).count_ones() as f32;
+        if self.settings.contains(&category_ix) {
+            bonus += COND_BONUS;
+        }
         if self.counties.contains(&county) {
             bonus += COUNTY_BONUS;
         } else if self.cities.contains(&(county / 100)) {
@@ -1363,6 +1397,8 @@ struct SegmentHits {
     boosting: bool,
     exclude: Arc<HashSet<u128>>,
     scope: Scope,
+    /// Catalogue index → the index of its category.
+    category_of: Arc<Vec<u64>>,
     heap: BinaryHeap<Candidate>,
 }
 
@@ -1408,6 +1444,7 @@ impl Collector for HitCollector {
             boost: self.boost.clone(),
             exclude: self.exclude.clone(),
             scope: self.scope,
+            category_of: CATEGORY_OF.clone(),
             heap: BinaryHeap::with_capacity(self.keep + 1),
         })
     }
@@ -1482,6 +1519,10 @@ impl SegmentCollector for SegmentHits {
                     self.age_min.get_val(doc),
                     self.age_max.get_val(doc),
                     distance,
+                    self.category_of
+                        .get(self.occupation_ix.get_val(doc) as usize)
+                        .copied()
+                        .unwrap_or(u64::MAX),
                 )
         } else {
             score

@@ -1547,7 +1547,10 @@ fn read_labelled_clause(clause: &str) -> Option<Pay> {
     }
     let label: String = chars[..label_len].iter().collect();
     // Not a word of the pay itself (日薪, 底薪, 按, 每 …).
-    if label.chars().any(|c| "薪资结计按每提保底月日时".contains(c)) {
+    if label
+        .chars()
+        .any(|c| "薪资结计按每提保底月日时".contains(c))
+    {
         return None;
     }
     let rest: String = chars[label_len..].iter().collect();
@@ -1568,7 +1571,9 @@ fn read_labelled_clause(clause: &str) -> Option<Pay> {
 fn fen_amount(t: &str) -> Option<Pay> {
     let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
     let rest = &t[digits.len()..];
-    let rest = rest.strip_prefix("分钱").or_else(|| rest.strip_prefix('分'))?;
+    let rest = rest
+        .strip_prefix("分钱")
+        .or_else(|| rest.strip_prefix('分'))?;
     let fen: i64 = digits.parse().ok().filter(|f| (1..100).contains(f))?;
     let word = rest.trim_start_matches(['/', '每', '一']);
     let word = normalise_piece_word(word);
@@ -1650,10 +1655,7 @@ impl Pay {
             .collect();
         if same.len() > 1 {
             let lo = same.iter().filter_map(|p| p.min_fen).min()?;
-            let hi = same
-                .iter()
-                .filter_map(|p| p.max_fen.or(p.min_fen))
-                .max()?;
+            let hi = same.iter().filter_map(|p| p.max_fen.or(p.min_fen)).max()?;
             let mut p = first;
             p.min_fen = Some(lo);
             p.max_fen = (hi > lo).then_some(hi);

@@ -572,11 +572,10 @@ impl WageCheck<'_> {
             // hourly minimum of 非全日制 includes the insurance a part-time
             // employer does not pay, and is not the measure of a day's work.
             _ => {
-                let daily =
-                    Pay::time(unit, amount).estimated_daily_fen(self.post.work_hours())?;
+                let daily = Pay::time(unit, amount).estimated_daily_fen(self.post.work_hours())?;
                 let hours = self.post.daily_hours().unwrap_or(8.0).min(8.0);
-                let minimum = (self.class.monthly_fen as f64 * 4.0 / 87.0 * hours / 8.0).round()
-                    as i64;
+                let minimum =
+                    (self.class.monthly_fen as f64 * 4.0 / 87.0 * hours / 8.0).round() as i64;
                 (daily < minimum).then(|| {
                     self.below(
                         format!("本岗位折合每天约{}元", yuan_text(daily)),

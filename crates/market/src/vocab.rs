@@ -766,11 +766,15 @@ pub struct QueryPlan {
     pub chars: Vec<String>,
     /// The asker's age, when said ("五十多岁", "我55了").
     pub age: Option<u8>,
+    /// Categories of the kinds of place named (工地 → 建筑装修): a boost for
+    /// work of that kind (the word itself is searched like any word).
+    pub settings: Vec<&'static str>,
 }
 
 impl QueryPlan {
     pub fn is_empty(&self) -> bool {
         self.trades.is_empty()
+            && self.settings.is_empty()
             && self.conds == 0
             && self.places.is_empty()
             && self.words.is_empty()
@@ -1412,6 +1416,15 @@ impl Vocabulary {
             let r: String = r.chars().filter(|c| !c.is_ascii_digit()).collect();
             for w in crate::segmentation::Segmenter::shared().query_words(&r) {
                 let n = w.chars().count();
+                // A kind of place (工地, 饭店, 果园) says where, not what: a
+                // word to find, and a boost for work of its kind.
+                if n >= 2
+                    && let Some((_, category)) = SETTINGS.iter().find(|(k, _)| *k == w)
+                    && occupation(category).is_some()
+                    && !plan.settings.contains(category)
+                {
+                    plan.settings.push(category);
+                }
                 // A word that several trades are named with (司机, 分拣) asks
                 // for all of them.
                 if n >= 2 && self.inside.get(&w).is_some_and(|v| v.len() >= 2) {
@@ -1811,8 +1824,10 @@ pub const GENERIC_WORDS: &[(&str, &str)] = &[
     ("驾驶员", "司机"),
 ];
 
-/// Weight of a trade a generic query word stands for (保洁 for 物业保洁员).
-const NARROWER_WEIGHT: f32 = 0.9;
+/// Weight of a trade a generic query word stands for (保洁 for 物业保洁员,
+/// 开车 for 货车司机): below a trade named outright, so 服务员 puts
+/// restaurant 服务员 before 客房服务员 and 开货车 puts 货车司机 before 代驾.
+const NARROWER_WEIGHT: f32 = 0.6;
 
 /// Verbs that name the work whatever their object: 摘 followed by any
 /// produce (摘山楂, 摘连翘) is picking.

@@ -739,7 +739,10 @@ fn extras_around_the_pay_are_read() {
     assert_eq!(p.min_fen, Some(20));
     assert_eq!(p.piece_word(), Some("袋"));
     let p = Pay::parse("大工380 小工200").unwrap();
-    assert_eq!((p.time_unit(), p.min_fen, p.max_fen), (Some(TimeUnit::Day), Some(20000), Some(38000)));
+    assert_eq!(
+        (p.time_unit(), p.min_fen, p.max_fen),
+        (Some(TimeUnit::Day), Some(20000), Some(38000))
+    );
     let p = Pay::parse("大工350/天 小工200/天").unwrap();
     assert_eq!((p.min_fen, p.max_fen), (Some(20000), Some(35000)));
     let p = Pay::parse("提成60%").unwrap();
