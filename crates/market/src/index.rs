@@ -732,7 +732,9 @@ impl MarketIndex {
     fn surface_words(&self, plan: &QueryPlan) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
         for t in &plan.trades {
-            for w in self.segmenter.query_words(&t.surface) {
+            // A corrected spelling is searched as the word it was read as.
+            let surface = t.read_as.as_deref().unwrap_or(&t.surface);
+            for w in self.segmenter.query_words(surface) {
                 if w.chars().count() >= 2 && !words.contains(&w) && !plan.words.contains(&w) {
                     words.push(w);
                 }

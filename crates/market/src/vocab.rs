@@ -229,6 +229,11 @@ pub const COND_QUERY_CUES: &[(&str, &[Cond])] = &[
     ("非全日制", &[Cond::PartTime]),
     ("半天", &[Cond::PartTime]),
     ("几个小时", &[Cond::PartTime]),
+    ("两三个小时", &[Cond::PartTime]),
+    ("三四个小时", &[Cond::PartTime]),
+    ("四五个小时", &[Cond::PartTime]),
+    ("孩子上学", &[Cond::PartTime, Cond::Daytime]),
+    ("孩子上学了", &[Cond::PartTime, Cond::Daytime]),
     ("不限年龄", &[Cond::OlderOk]),
     ("年龄不限", &[Cond::OlderOk]),
     ("岁数大", &[Cond::OlderOk]),
@@ -463,13 +468,15 @@ pub const COND_POST_CUES: &[(&str, &[Cond], bool)] = &[
     ("工伤保险", &[Cond::Insurance], false),
     ("保险", &[Cond::Insurance], false),
     ("轻松", &[Cond::Light], false),
-    ("坐着", &[Cond::Seated], false),
-    ("坐班", &[Cond::Seated], false),
-    ("不用站", &[Cond::Seated], false),
+    ("坐着", &[Cond::Seated, Cond::Light], false),
+    ("坐班", &[Cond::Seated, Cond::Light], false),
+    ("不用站", &[Cond::Seated, Cond::Light], false),
+    ("活不重", &[Cond::Light], false),
+    ("不重", &[Cond::Light], false),
+    ("不费力", &[Cond::Light], false),
     ("腿脚不便", &[Cond::Seated, Cond::Disabled], false),
     ("腿脚不好", &[Cond::Seated, Cond::Disabled], false),
     ("不累", &[Cond::Light], false),
-    ("活不重", &[Cond::Light], false),
     ("活轻", &[Cond::Light], false),
 ];
 
@@ -1351,22 +1358,6 @@ impl Vocabulary {
         let mut rest = String::new();
         let mut rests: Vec<String> = Vec::new();
         while i < chars.len() {
-            // A verb that names the work whatever follows (摘山楂).
-            if let Some(code) = verb_rule(&chars[i..]) {
-                if !rest.is_empty() {
-                    rests.push(std::mem::take(&mut rest));
-                }
-                let len = 2.min(chars.len() - i);
-                plan.trades.push(QueryTrade {
-                    code,
-                    surface: chars[i..i + len].iter().collect(),
-                    how: TradeHow::Phrase,
-                    read_as: None,
-                    weight: 0.8,
-                });
-                i += len;
-                continue;
-            }
             let mut found = None;
             let longest = if near { 6.min(chars.len() - i) } else { 0 };
             // Two characters only when they are the whole unknown word (but
@@ -1387,6 +1378,25 @@ impl Vocabulary {
                     found = Some((len, cand, word, code));
                     break;
                 }
+            }
+            // A verb that names the work whatever follows (摘山楂), when no
+            // near spelling of a whole word was found (摘平果 is 摘苹果).
+            if found.is_none()
+                && let Some(code) = verb_rule(&chars[i..])
+            {
+                if !rest.is_empty() {
+                    rests.push(std::mem::take(&mut rest));
+                }
+                let len = 2.min(chars.len() - i);
+                plan.trades.push(QueryTrade {
+                    code,
+                    surface: chars[i..i + len].iter().collect(),
+                    how: TradeHow::Phrase,
+                    read_as: None,
+                    weight: 0.8,
+                });
+                i += len;
+                continue;
             }
             match found {
                 Some((len, cand, word, code)) => {
@@ -1448,6 +1458,16 @@ impl Vocabulary {
     /// Every trade named with `word` (a part of their names), for a query
     /// word standing for a family of trades.
     fn push_family(&self, word: &str, surface: &str, plan: &mut QueryPlan) {
+        if let Some(o) = occupation(word) {
+            plan.trades.push(QueryTrade {
+                code: o.code,
+                surface: surface.to_string(),
+                how: TradeHow::Category,
+                read_as: None,
+                weight: NARROWER_WEIGHT,
+            });
+            return;
+        }
         for code in self.inside.get(word).into_iter().flatten() {
             plan.trades.push(QueryTrade {
                 code,
@@ -1816,11 +1836,13 @@ pub const SETTINGS: &[(&str, &str)] = &[
 
 /// Everyday words for a family of trades, and the word the family's names
 /// share.
+/// The target is a word the family's names share (司机), or a category code
+/// (开车 is driving on the road: 出行运输, not a digger's 司机).
 pub const GENERIC_WORDS: &[(&str, &str)] = &[
-    ("开车", "司机"),
-    ("会开车", "司机"),
+    ("开车", "chuxing"),
+    ("会开车", "chuxing"),
+    ("跑车", "chuxing"),
     ("当司机", "司机"),
-    ("跑车", "司机"),
     ("驾驶员", "司机"),
 ];
 
