@@ -23,4 +23,47 @@
       if (!window.confirm(el.getAttribute("data-confirm"))) e.preventDefault();
     });
   });
+  // Forms marked data-busy="正在提交…": once sent, their buttons are disabled and say so, so
+  // a slow connection cannot send the form twice. A script that takes the submission over
+  // (preventDefault) leaves the form as it is.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.type === "submit";
+    });
+  }
+  document.querySelectorAll("form[data-busy]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (form.getAttribute("aria-busy") === "true") {
+        e.preventDefault();
+        return;
+      }
+      var by = e.submitter || submitButtons(form)[0];
+      window.setTimeout(function () {
+        if (e.defaultPrevented) return;
+        form.setAttribute("aria-busy", "true");
+        submitButtons(form).forEach(function (b) {
+          b.disabled = true;
+        });
+        if (by) {
+          by.setAttribute("data-label", by.textContent);
+          by.textContent = form.getAttribute("data-busy");
+          by.classList.add("busy");
+        }
+      }, 0);
+    });
+  });
+  // Back to a page from the history: its forms can be sent again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
+      form.removeAttribute("aria-busy");
+      submitButtons(form).forEach(function (b) {
+        b.disabled = false;
+        if (b.hasAttribute("data-label")) {
+          b.textContent = b.getAttribute("data-label");
+          b.removeAttribute("data-label");
+          b.classList.remove("busy");
+        }
+      });
+    });
+  });
 })();

@@ -16,6 +16,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/site.js"),
     ),
     (
+        "work.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/work.js"),
+    ),
+    (
         "stats.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/stats.js"),

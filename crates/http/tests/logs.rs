@@ -2,6 +2,7 @@
 //! tests registering callsites on other threads.
 
 mod common;
+mod forms;
 
 use common::*;
 use serde_json::json;
@@ -40,6 +41,11 @@ async fn logs_contain_no_personal_data() {
         c.post(&app, "/api/v1/persons/search", json!({"q": "13987654321"})).await;
         c.post(&app, &format!("/api/v1/persons/{id}/reveal"), json!({"field": "id_number", "reason": "日志检查"})).await;
         c.post(&app, "/api/v1/persons", json!({"name": "周九", "id_number": "140105199003071242", "jurisdiction_code": "140105"})).await;
+        // 找附近的活: the phone's location is used for the search and never logged.
+        let mut b = forms::Browser::new();
+        b.get(&app, "/work").await;
+        let p = b.post(&app, "/work/nearby", &[("lat", "37.81234"), ("lon", "112.56789"), ("q", "保洁")]).await;
+        assert_eq!(p.status, axum::http::StatusCode::OK, "{}", p.html);
         app
     })
     .await;
@@ -51,4 +57,12 @@ async fn logs_contain_no_personal_data() {
         "personal data in logs"
     );
     assert!(!text.contains("周九"), "names in logs");
+    assert!(
+        text.contains("/work/nearby"),
+        "the nearby search was logged"
+    );
+    assert!(
+        !text.contains("37.81") && !text.contains("112.56"),
+        "a location in logs"
+    );
 }

@@ -25,6 +25,7 @@ pub mod facts_import;
 pub mod market;
 pub mod market_import;
 pub mod market_search;
+pub mod market_suggest;
 pub mod market_worker;
 pub mod open_stats;
 pub mod password;

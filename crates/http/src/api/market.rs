@@ -9,6 +9,7 @@ use linghuo_service::market::{
     AgreementInput, ApplicationView, EmployerInput, EmployerSignUp, EmployerView, HireView,
     PostInput, PostView, RegistrationView, WorkerSignUp,
 };
+use linghuo_service::market_suggest::{MAX_SUGGESTIONS, Suggestion};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/hires/{id}/pay", post(record_pay))
         .route("/hires/{id}/pay/{pay_id}/confirm", post(confirm_pay))
         .route("/hiring-registrations", get(list_hiring_registrations))
+        .route("/market/suggest", get(suggest_words))
 }
 
 fn id(s: &str) -> Result<Uuid, ApiError> {
@@ -384,4 +386,24 @@ pub async fn list_hiring_registrations(
     ctx: Ctx,
 ) -> Result<Json<Vec<RegistrationView>>, ApiError> {
     Ok(Json(s.svc.registrations(actor(&ctx)?).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestQuery {
+    /// What has been typed in the search box so far, e.g. 修水 or 小店区 保.
+    pub q: Option<String>,
+}
+
+/// Suggestions as a worker types in the 找活 box (at most 8): trades by name, synonym or
+/// everyday phrase (修水管 → 水电工), conditions (日结) and places (小店区), each with the
+/// whole search text it gives. Public; nothing is stored, and a text holding an ID or phone
+/// number gets none.
+#[utoipa::path(get, path = "/api/v1/market/suggest", tag = "market", params(SuggestQuery),
+    responses((status = 200, body = Vec<Suggestion>)))]
+pub async fn suggest_words(Query(q): Query<SuggestQuery>) -> Json<Vec<Suggestion>> {
+    Json(linghuo_service::market_suggest::suggest(
+        q.q.as_deref().unwrap_or(""),
+        MAX_SUGGESTIONS,
+    ))
 }

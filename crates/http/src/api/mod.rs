@@ -66,7 +66,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         market::verify_employer, market::list_my_posts, market::create_post, market::list_posts_in_region, market::get_post, market::review_post,
         market::close_post, market::list_post_applications, market::apply_to_post, market::list_my_applications, market::hire_applicant,
         market::list_my_hires, market::get_hire, market::propose_agreement, market::confirm_agreement, market::record_pay, market::confirm_pay,
-        market::list_hiring_registrations, matching::list_overdue_pay,
+        market::list_hiring_registrations, market::suggest_words, matching::list_overdue_pay,
         matching::search_posts, matching::recommend_jobs, matching::list_candidates, matching::invite_worker, matching::answer_application,
         matching::get_profile, matching::put_profile, matching::complete_hire, matching::list_ratings, matching::rate_hire,
         matching::list_notices, matching::read_notice, matching::market_overview,
