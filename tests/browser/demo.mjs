@@ -73,8 +73,9 @@ const JOB = {
   address: '小店区坞城路',
   schedule: '周末 09:00-17:00',
   hoursPerWeek: '16',
-  pay: '30',
-  payUnit: 'hour',
+  pay: '30元/小时',
+  agreementPay: '30',
+  agreementPayUnit: 'hour',
   headcount: '1',
   skills: '擦玻璃、收纳',
 };
@@ -352,8 +353,7 @@ test('market flow: the employer posts a job and sees it live', async (t) => {
     await page.fill('input[name=schedule]', JOB.schedule);
     await page.fill('input[name=hours_per_week]', JOB.hoursPerWeek);
     await page.fill('input[name=headcount]', JOB.headcount);
-    await page.fill('input[name=pay_amount]', JOB.pay);
-    await page.selectOption('select[name=pay_unit]', JOB.payUnit);
+    await page.fill('input[name=pay]', JOB.pay);
     await page.fill('input[name=skills]', JOB.skills);
     await page.check('input[name=accident_cover]');
     await shot(page, 'demo-flow-post-new-1366x768');
@@ -431,8 +431,8 @@ test('market flow: the employer proposes the 四(十) agreement and the worker c
     assert.match(hirePath, /^\/employer\/hires\/[0-9a-f-]{36}$/, `expected to be on the hire page, got ${hirePath}`);
     state.flow.hireId = hirePath.split('/').pop();
     await emp.fill('input[name=service_time]', JOB.schedule);
-    await emp.fill('input[name=pay_amount]', JOB.pay);
-    await emp.selectOption('select[name=pay_unit]', JOB.payUnit);
+    await emp.fill('input[name=pay_amount]', JOB.agreementPay);
+    await emp.selectOption('select[name=pay_unit]', JOB.agreementPayUnit);
     await emp.fill('input[name=pay_cycle_days]', '7');
     await emp.fill('input[name=first_pay_on]', state.flow.startsOn);
     await emp.fill('input[name=rest]', '法定节假日休息');

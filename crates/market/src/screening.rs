@@ -9,9 +9,9 @@
 //!
 //! | code | field | rule |
 //! | --- | --- | --- |
-//! | `fee_request` | title / description | asks the worker for money: 押金, 保证金, 培训费, 体检费, 服装费, 工装费, 服装押金, 报名费, 中介费, 介绍费, 办卡费, 资料费, 信息费, 手续费, 会员费, 入职费, 工牌费, or "先交/预交/需交 … N元" — unless the sentence says it is not charged (see below) |
-//! | `below_minimum_wage` | pay | hourly rates, and any time rate of 非全日制 or 小时工 work (estimated per hour with the post's hours), below the 非全日制 hourly minimum of the county's class; day, half-day and shift rates of other work below the monthly minimum over 21.75 days (pro rata for days under 8 h); month rates below the monthly minimum (pro rata for fewer than 40 h/week); week and N-day rates as the month they add up to (× 21.75 / days); piece, commission and 面议 pay through the stated typical daily earnings, as a day rate — [`MinimumWages`] |
-//! | `pay_unusually_low` (a note: goes live) / `pay_unusually_high` (holds) | pay | the hourly estimate outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]; the high check uses the upper end of a range, the low check skips a commission base); per-order piece rates (单, 件, 次, 趟) for delivery and rides against the usual order rate; never for pay without an estimate |
+//! | `fee_request` | title / description | asks the worker for money (not a deposit the job collects from customers: 登记入住、收押金) : 押金, 保证金, 培训费, 体检费, 服装费, 工装费, 服装押金, 报名费, 中介费, 介绍费, 办卡费, 资料费, 信息费, 手续费, 会员费, 入职费, 工牌费, or "先交/预交/需交 … N元" — unless the sentence says it is not charged (see below) |
+//! | `below_minimum_wage` | pay | hourly rates, and any time rate of 非全日制 or 小时工 work whose daily hours are written (estimated per hour with the post's hours), below the 非全日制 hourly minimum of the county's class; day, half-day and shift rates of other work below the monthly minimum over 21.75 days (pro rata for days under 8 h); month rates below the monthly minimum (pro rata for fewer than 40 h/week); week and N-day rates as the month they add up to (× 21.75 / days); piece, commission and 面议 pay through the stated typical daily earnings, as a day rate — [`MinimumWages`] |
+//! | `pay_unusually_low` (a note: goes live) / `pay_unusually_high` (holds) | pay | the hourly estimate outside `[0.3 ×, 3 ×]` the typical pay of the occupation's category ([`typical_hourly_fen`]; work at height and rope access higher, [`typical_trade_hourly_fen`]; the high check uses the upper end of a range, the low check skips a commission base); per-order piece rates (单, 件, 次, 趟) for delivery and rides against the usual order rate; never for pay without an estimate |
 //! | `part_time_hours` | schedule | 非全日制 over 4 h/day on average or 24 h/week (劳动合同法 第68条) |
 //! | `part_time_pay_cycle` | pay | 非全日制 paid by the month or by N > 15 days: the pay cycle may not exceed 15 days (第72条) |
 //! | `duplicate_post` | title | the same employer has a post with the same occupation and county whose title and description are ≥ 85 % alike (character bigrams, digits and punctuation ignored) |
@@ -25,6 +25,7 @@
 //! | `piece_rate_unchecked` | pay | a piece rate without typical daily earnings: the minimum wage cannot be checked |
 //! | `commission_unchecked` | pay | base plus commission whose base alone does not show the minimum is met, without typical daily earnings |
 //! | `pay_negotiable` | pay | no amount (面议, 按单结算, 按天计薪) and no typical daily earnings |
+//! | `pay_hours_unstated` | schedule | a day, half-day or shift rate of 非全日制 or 小时工 work without written hours that is below the hourly minimum over an 8-hour day: the hours decide, so the employer is asked to write them |
 //!
 //! # Fee requests and their negations
 //!
@@ -265,6 +266,44 @@ fn negated(clause: &[char], start: usize, end: usize) -> bool {
     NEGATIONS_AFTER.iter().any(|w| after_text.contains(w)) || zero_amount(after)
 }
 
+/// Words that put a fee on the worker's side of the clause (入职交押金).
+const WORKER_SIDE: &[&str] = &[
+    "入职", "离职", "上岗", "报名", "面试", "应聘", "求职", "员工", "本人", "自己", "你",
+];
+/// Whom a job collects from or refunds to.
+const CUSTOMERS: &[&str] = &[
+    "客人",
+    "顾客",
+    "客户",
+    "住客",
+    "租客",
+    "房客",
+    "旅客",
+    "乘客",
+    "学员家长",
+];
+
+/// Whether the fee word at `start` is one the job collects from customers — a duty in a
+/// list of duties (登记入住、收押金; 帮客人退押金; 代收押金) — rather than one asked of
+/// the worker. Never when the clause speaks of the worker (入职、收押金).
+fn customers_fee(clause: &[char], start: usize) -> bool {
+    let text: String = clause.iter().collect();
+    if WORKER_SIDE.iter().any(|w| text.contains(w)) || SELF_PAY.iter().any(|w| text.contains(w)) {
+        return false;
+    }
+    let before: String = clause[start.saturating_sub(8)..start].iter().collect();
+    if before.ends_with("代收") {
+        return true;
+    }
+    if CUSTOMERS.iter().any(|c| before.contains(c))
+        && (before.contains('收') || before.contains('退'))
+    {
+        return true;
+    }
+    // 收押金 after a listing comma: one duty of several.
+    before.ends_with('收') && before.chars().rev().nth(1).is_some_and(|c| c == '、')
+}
+
 fn fee_message(field: &'static str, what: &str) -> Finding {
     let place = if field == "title" {
         "岗位名称"
@@ -295,7 +334,7 @@ pub fn fee_requests(text: &str, field: &'static str) -> Vec<Finding> {
                 let end = i + word.chars().count();
                 let enumerated = negated_until
                     .is_some_and(|e| clause[e..i].iter().all(|c| ENUMERATION.contains(c)));
-                if enumerated || negated(clause, i, end) {
+                if enumerated || negated(clause, i, end) || customers_fee(clause, i) {
                     negated_until = Some(end);
                 } else if reported.insert(word.to_string()) {
                     findings.push(fee_message(field, word));
@@ -562,6 +601,28 @@ impl WageCheck<'_> {
                     Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
                 self.hourly(hourly, "本岗位")
             }
+            // A day or shift whose hours are not written cannot be said to be below
+            // the hourly minimum (a day of 发传单 may be five hours): a note asking
+            // for the hours, measured over an 8-hour day, and the post goes live.
+            _ if matches!(self.post.form, JobForm::PartTime | JobForm::Hourly)
+                && self.post.daily_hours().is_none() =>
+            {
+                let hourly =
+                    Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
+                (hourly < self.class.hourly_fen).then(|| {
+                    Finding::note(
+                        "pay_hours_unstated",
+                        "schedule",
+                        format!(
+                            "没有写明每天工作几点到几点，无法核对是否达到最低工资标准，岗位照常发布。按每天8小时算，本岗位每小时约{}元，低于{}（{}地区）小时最低工资{}元；请在“工作时间”中写明时段（例如 09:00-14:00），工作时间较长的请提高报酬",
+                            yuan_text(hourly),
+                            self.county,
+                            self.class_name,
+                            yuan_text(self.class.hourly_fen)
+                        ),
+                    )
+                })
+            }
             _ if matches!(self.post.form, JobForm::PartTime | JobForm::Hourly) => {
                 let hourly =
                     Pay::time(unit, amount).estimated_hourly_fen(self.post.work_hours())?;
@@ -688,6 +749,17 @@ pub fn typical_hourly_fen(category: &str) -> i64 {
     }
 }
 
+/// Typical hourly pay of a trade: the category's ([`typical_hourly_fen`]) except for the
+/// trades whose danger or licence pays several times their category's — a rope-access
+/// window cleaner (蜘蛛人) earns 400–800 元 a day where a cleaner earns 160.
+pub fn typical_trade_hourly_fen(occupation_code: &str, category: &str) -> i64 {
+    match occupation_code {
+        // Rope access and work at height: 高处作业证 required.
+        "baojie.waiqiang" | "jixie.gaokong" => 6000,
+        _ => typical_hourly_fen(category),
+    }
+}
+
 /// Typical piece rate (per order) where a piece is a well-defined unit:
 /// a delivery order, a ride.
 pub fn typical_piece_fen(category: &str) -> Option<i64> {
@@ -732,7 +804,12 @@ fn unusual_pay(post: &JobPost) -> Option<Finding> {
             };
             // A commission base may be low: the commission comes on top.
             let low = (!pay.commission || estimate.from_typical).then_some(estimate.hourly_fen);
-            (low, high, typical_hourly_fen(category.code), "每小时")
+            (
+                low,
+                high,
+                typical_trade_hourly_fen(&post.occupation, category.code),
+                "每小时",
+            )
         }
     };
     let ratio = |v: i64| v as f64 / typical as f64;
