@@ -1421,6 +1421,7 @@ impl Vocabulary {
         if !rest.is_empty() {
             rests.push(rest);
         }
+        let mut places_of_work: Vec<String> = Vec::new();
         for r in rests {
             // Digits and ages are read elsewhere.
             let r: String = r.chars().filter(|c| !c.is_ascii_digit()).collect();
@@ -1428,16 +1429,22 @@ impl Vocabulary {
                 let n = w.chars().count();
                 // A kind of place (工地, 饭店, 果园) says where, not what: a
                 // word to find, and a boost for work of its kind.
+                let setting = SETTINGS.iter().find(|(k, _)| *k == w);
                 if n >= 2
-                    && let Some((_, category)) = SETTINGS.iter().find(|(k, _)| *k == w)
+                    && let Some((_, category)) = setting
                     && occupation(category).is_some()
                     && !plan.settings.contains(category)
                 {
                     plan.settings.push(category);
                 }
                 // A word that several trades are named with (司机, 分拣) asks
-                // for all of them.
-                if n >= 2 && self.inside.get(&w).is_some_and(|v| v.len() >= 2) {
+                // for all of them. A kind of place does only when nothing else
+                // says what the work is (工地活): 超市 of 给超市送货 is where
+                // the goods go, not 超市收银员 and 超市促销员.
+                let family = n >= 2 && self.inside.get(&w).is_some_and(|v| v.len() >= 2);
+                if family && setting.is_some() {
+                    places_of_work.push(w.clone());
+                } else if family {
                     self.push_family(&w, &w, plan);
                     continue;
                 }
@@ -1451,6 +1458,12 @@ impl Vocabulary {
                 {
                     plan.chars.push(w);
                 }
+            }
+        }
+        if plan.trades.is_empty() {
+            for w in places_of_work {
+                plan.words.retain(|x| *x != w);
+                self.push_family(&w, &w, plan);
             }
         }
     }
@@ -1952,6 +1965,20 @@ mod tests {
         assert!(p.trades.is_empty());
         assert_eq!(p.places[0].name(), "太原市");
         assert!(p.words.is_empty(), "{:?}", p.words);
+    }
+
+    #[test]
+    fn a_kind_of_place_is_where_unless_nothing_says_what() {
+        // 超市 is where the goods go: delivery, not 超市收银员.
+        let p = v().analyze("给超市送货");
+        let codes: Vec<&str> = p.trades.iter().map(|t| t.code).collect();
+        assert!(codes.contains(&"peisong.tongcheng"), "{codes:?}");
+        assert!(!codes.contains(&"lingshou.shouyin"), "{codes:?}");
+        assert!(p.settings.contains(&"lingshou"), "{:?}", p.settings);
+        // 工地活 names no trade: the work of a site is what is asked for.
+        let p = v().analyze("有没有工地活");
+        assert!(!p.trades.is_empty(), "{p:?}");
+        assert!(!p.words.contains(&"工地".to_string()), "{:?}", p.words);
     }
 
     #[test]
