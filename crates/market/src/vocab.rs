@@ -1255,6 +1255,10 @@ impl Vocabulary {
         }
         plan.trades = trades;
         plan.places.dedup();
+        // A city and a county in it (太原小店) ask for the county.
+        let named = plan.places.clone();
+        plan.places
+            .retain(|p| !named.iter().any(|q| q != p && q.is_within(p)));
         if plan.words.is_empty()
             && plan.trades.is_empty()
             && plan.conds == 0
@@ -1961,6 +1965,9 @@ mod tests {
         assert_eq!(p.places[0].name(), "小店区");
         assert!(p.has(Cond::DailyPay));
         assert!(p.has(Cond::Meals) && p.has(Cond::Lodging));
+        let p = v().analyze("太原小店 钟点工");
+        assert_eq!(p.places.len(), 1, "{:?}", p.places);
+        assert_eq!(p.places[0].name(), "小店区");
         let p = v().analyze("太原有什么活");
         assert!(p.trades.is_empty());
         assert_eq!(p.places[0].name(), "太原市");
