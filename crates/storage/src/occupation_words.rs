@@ -51,14 +51,19 @@ pub struct Sighting<'a> {
 }
 
 /// Counts one sighting: a new row, or one more on the row of the same words in the same
-/// county (whatever its status, so a decided entry keeps counting).
+/// county (whatever its status, so a decided entry keeps counting). Sightings may arrive out
+/// of order (an import dates its rows in the file's order), so first and last seen are the
+/// earliest and latest of them.
 pub async fn record_sighting(tx: &mut Tx, s: &Sighting<'_>) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO occupation_words (id, words, county_code, guess_code, guess_how, first_source, seen_count, \
          first_seen_at, last_seen_at, status, note) VALUES ($1,$2,$3,$4,$5,$6,1,$7,$7,'pending','') \
          ON CONFLICT (words, county_code) DO UPDATE SET seen_count = occupation_words.seen_count + 1, \
-         last_seen_at = excluded.last_seen_at"
+         first_seen_at = CASE WHEN excluded.first_seen_at < occupation_words.first_seen_at \
+             THEN excluded.first_seen_at ELSE occupation_words.first_seen_at END, \
+         last_seen_at = CASE WHEN excluded.last_seen_at > occupation_words.last_seen_at \
+             THEN excluded.last_seen_at ELSE occupation_words.last_seen_at END"
     )
     .bind(Uuid::new_v4())
     .bind(s.words)

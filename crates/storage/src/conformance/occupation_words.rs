@@ -21,8 +21,9 @@ async fn sightings_count_per_county_and_decide_once() {
         };
         let mut tx = db.begin().await.unwrap();
         for (w, c, minutes) in [
-            ("锔瓷匠", "140105", 0),
             ("锔瓷匠", "140105", 5),
+            ("锔瓷匠", "140105", 0),
+            ("锔瓷匠", "140105", 2),
             ("锔瓷匠", "140106", 1),
             ("面人匠", "140105", 2),
             ("锔瓷匠", "140212", 3),
@@ -40,7 +41,8 @@ async fn sightings_count_per_county_and_decide_once() {
             .iter()
             .map(|r| (r.words.as_str(), r.seen_count))
             .collect();
-        assert_eq!(got, [("锔瓷匠", 2), ("面人匠", 1)], "{label}");
+        assert_eq!(got, [("锔瓷匠", 3), ("面人匠", 1)], "{label}");
+        // Out of order: the earliest and the latest.
         assert_eq!(county[0].first_seen_at, t0, "{label}");
         assert_eq!(county[0].last_seen_at, t0 + Duration::minutes(5), "{label}");
         assert_eq!(
