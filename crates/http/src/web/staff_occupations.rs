@@ -26,6 +26,8 @@ use crate::AppState;
 use crate::context::Ctx;
 
 const PATH: &str = "/staff/market/occupations";
+/// Most entries one page shows (each carries its decision forms).
+const PAGE_LINES: usize = 200;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,6 +58,7 @@ struct ListPage {
     scope: String,
     total: usize,
     pending: usize,
+    shown: usize,
     lines: Vec<Line>,
     status: String,
     county: String,
@@ -64,6 +67,7 @@ struct ListPage {
     trades: Vec<&'static str>,
     categories: Vec<(&'static str, &'static str)>,
     ok: Option<&'static str>,
+    error: Option<String>,
 }
 
 fn ok_text(q: &Option<String>) -> Option<&'static str> {
@@ -94,9 +98,10 @@ async fn list_render(
     };
     let status = failed.as_ref().map_or(StatusCode::OK, |(_, _, f)| f.0);
     let mut failed = failed;
-    let lines = list
+    let lines: Vec<Line> = list
         .entries
         .into_iter()
+        .take(PAGE_LINES)
         .map(|s| {
             let (form, errors, error) = match failed.take_if(|(id, _, _)| *id == s.id) {
                 Some((_, form, f)) => (form, f.1, f.2),
@@ -118,6 +123,11 @@ async fn list_render(
             }
         })
         .collect();
+    // A failed entry not among those shown still says what went wrong.
+    let error = failed.map(|(_, _, f)| {
+        f.2.or_else(|| f.1.0.first().map(|(_, m)| m.clone()))
+            .unwrap_or_default()
+    });
     let counties = actor
         .scope
         .map(|s| {
@@ -137,6 +147,7 @@ async fn list_render(
             scope: list.scope,
             total: list.total,
             pending: list.pending,
+            shown: lines.len(),
             lines,
             status: filter.status.unwrap_or_default(),
             county: filter.county.unwrap_or_default(),
@@ -153,6 +164,7 @@ async fn list_render(
                 .map(|o| (o.code, o.name))
                 .collect(),
             ok,
+            error,
         },
     )
 }
