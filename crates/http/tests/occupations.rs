@@ -281,8 +281,33 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         import(&app, employer, &[import_line(9, word, "140105")]).await;
         let mine = xiaodian.get(&app, "/api/v1/occupation-suggestions?status=merged").await.json();
         assert_eq!(counts(&mine), vec![(word.to_owned(), "140105".to_owned(), 4)]);
-        // At start the vocabulary is loaded from the decisions (here: already known).
+        // At start the vocabulary is loaded from the decisions: here already known, and a
+        // merge made by another server (straight into the database) arrives on loading.
         assert_eq!(app.svc.load_learned_trades().await.unwrap(), 0);
+        let elsewhere: &'static str = if app.label.contains("sqlite") { "吹糖人匠" } else { "画糖人匠" };
+        {
+            use linghuo_storage::occupation_words::{self as repo, Decision, Sighting};
+            let at = app.clock.now();
+            let mut tx = app.svc.db.begin().await.unwrap();
+            repo::record_sighting(&mut tx, &Sighting {
+                words: elsewhere, county_code: "140105", guess_code: "qita", guess_how: "unknown", source: "post", at,
+            })
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            let rows = repo::words_in_region(&app.svc.db, "140105", "pending", "", 10).await.unwrap();
+            let row = rows.iter().find(|r| r.words == elsewhere).unwrap();
+            let mut tx = app.svc.db.begin().await.unwrap();
+            let d = Decision {
+                status: "merged", decided_code: Some("zhizao.shougongyi"), proposed_name: None, note: "",
+                by: uuid::Uuid::new_v4(), by_name: "另一台服务器", at,
+            };
+            assert!(repo::decide(&mut tx, row.id, &d).await.unwrap());
+            tx.commit().await.unwrap();
+        }
+        assert_ne!(Vocabulary::shared().resolve_trade(elsewhere, "", "").how, ResolutionHow::Learned);
+        assert_eq!(app.svc.load_learned_trades().await.unwrap(), 1);
+        assert_eq!(Vocabulary::shared().resolve_trade(elsewhere, "", "").code, "zhizao.shougongyi");
 
         // Propose and ignore.
         let r = yingze
@@ -314,7 +339,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         assert_eq!(cities.len(), 11);
         assert_eq!(cities[0], "太原市");
         let lines = report["lines"].as_array().unwrap();
-        assert_eq!(lines.len(), 2, "{report}");
+        assert_eq!(lines.len(), 3, "{report}");
         assert_eq!((lines[0]["kind"].clone(), lines[0]["name"].clone()), (json!("proposed"), json!("宠物殡葬服务员")));
         assert_eq!(lines[0]["code_name"], "家政服务");
         assert_eq!((lines[1]["name"].clone(), lines[1]["total"].clone()), (json!(word), json!(4)));
@@ -323,7 +348,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         // The county's report covers its city's column only.
         let own = xiaodian.get(&app, "/api/v1/occupation-suggestions/report").await.json();
         assert_eq!(own["cities"], json!(["太原市"]));
-        assert_eq!(own["lines"].as_array().unwrap().len(), 1);
+        assert_eq!(own["lines"].as_array().unwrap().len(), 2, "both merges were in 小店区");
 
         // Excel: a valid workbook with the same lines.
         let r = app.svc.occupation_report_in("14", None).await.unwrap();
@@ -331,7 +356,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         let table = linghuo_service::tabular::read_xlsx(&bytes).unwrap();
         assert_eq!(table.headers[..5], ["类型", "名称", "所属类别/归入职业", "群众说法", "合计次数"]);
         assert_eq!(table.headers[6], "太原市");
-        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.rows.len(), 3);
         assert_eq!(table.rows[1].1[1], word);
         assert_eq!(table.rows[1].1[4], "4");
         assert_eq!(audit_count(&app, "occupation_report_exported").await, 1);
