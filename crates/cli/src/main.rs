@@ -546,6 +546,10 @@ async fn market_loop(svc: Service) {
         }
         if last_upkeep.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(600)) {
             last_upkeep = Some(std::time::Instant::now());
+            // Synonyms merged on another server.
+            if let Err(e) = svc.load_learned_trades().await {
+                tracing::warn!(error = %e, "loading learned trade synonyms failed");
+            }
             match svc.market_upkeep().await {
                 Ok(r) => tracing::info!(
                     expired = r.expired_posts,

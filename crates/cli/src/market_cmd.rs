@@ -1,5 +1,6 @@
 //! `linghuo market …`: rebuild the search index, search from the shell, import posts from a
-//! city's existing gig market, and run the market upkeep once.
+//! city's existing gig market, list the new-occupation suggestions (and write their upward
+//! report), and run the market upkeep once.
 
 use std::process::ExitCode;
 
@@ -50,6 +51,22 @@ pub enum MarketCommand {
         /// Store nothing when any row has a problem (default: store the valid rows).
         #[arg(long)]
         all_or_nothing: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// New-occupation suggestions (四(七)): the trades people named in their own words, most
+    /// seen first, across the province; with --xlsx also write the upward report (proposals
+    /// and merges with counts by city) as an Excel file.
+    Suggestions {
+        /// pending, merged, proposed or ignored (default: all).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this county (code).
+        #[arg(long)]
+        county: Option<String>,
+        /// Write the upward report to this .xlsx file.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -220,6 +237,61 @@ pub async fn run(svc: Service, cmd: MarketCommand) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             });
+        }
+        MarketCommand::Suggestions {
+            status,
+            county,
+            xlsx,
+            json,
+        } => {
+            let filter =
+                linghuo_service::market_occupations::OccupationSuggestionFilter { status, county };
+            let list = match svc.occupation_suggestions_in("14", None, &filter).await {
+                Ok(l) => l,
+                Err(linghuo_service::ServiceError::Invalid { field, message, .. }) => {
+                    eprintln!("{field}：{message}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(linghuo_service::ServiceError::NotFound) => {
+                    eprintln!("county：不是山西省的县（市、区）代码");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(path) = &xlsx {
+                let report = svc.occupation_report_in("14", None).await?;
+                let bytes = svc.occupation_report_xlsx(None, &report).await?;
+                std::fs::write(path, bytes)
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                if !json {
+                    println!(
+                        "上报表已写入 {}：{} 行（待处理建议 {} 条）。",
+                        path.display(),
+                        report.lines.len(),
+                        report.pending
+                    );
+                }
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                println!(
+                    "{}：新职业建议 {} 条，待处理 {} 条。",
+                    list.scope, list.total, list.pending
+                );
+                for e in &list.entries {
+                    let decided = match (e.status.as_str(), &e.decided_name, &e.proposed_name) {
+                        ("merged", Some(d), _) => format!("{}：{d}", e.status_label),
+                        ("proposed", Some(d), Some(n)) => format!("{}：{n}（{d}）", e.status_label),
+                        _ => e.status_label.clone(),
+                    };
+                    println!(
+                        "{:>5}次  {}  {}  系统理解为{}  {}",
+                        e.count, e.words, e.county_name, e.guess_name, decided
+                    );
+                }
+            }
+            svc.db.close().await;
         }
         MarketCommand::Upkeep { json } => {
             let report = svc.market_upkeep().await?;

@@ -259,3 +259,43 @@ fn demo_refuses_a_directory_with_a_real_database() {
         before
     );
 }
+
+/// `market suggestions --json` prints the province's list (`scope`, `total`, `pending`,
+/// `entries`); `--xlsx` writes the upward report as an Excel workbook; a wrong status is
+/// refused naming the field.
+#[test]
+fn market_suggestions_json_and_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        bin()
+            .args(["--data-dir", data])
+            .args(args)
+            .env_remove("LINGHUO_DATABASE__URL")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["migrate"]).status.success());
+    let report = dir.path().join("上报表.xlsx");
+    let out = run(&[
+        "market",
+        "suggestions",
+        "--json",
+        "--xlsx",
+        report.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scope"], "山西省");
+    assert_eq!(v["total"], 0);
+    assert!(v["entries"].as_array().unwrap().is_empty());
+    let bytes = std::fs::read(&report).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an .xlsx is a zip file");
+    let out = run(&["market", "suggestions", "--status", "maybe"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("status"));
+}

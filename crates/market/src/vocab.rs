@@ -1215,6 +1215,47 @@ impl Vocabulary {
         *self.learned.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(map);
     }
 
+    /// Adds learned synonyms (word → trade code) to the ones already held, as staff decide
+    /// them. Decisions are final, so adding is enough: several servers (or tests) sharing
+    /// the process-wide vocabulary never take back each other's words. Unknown codes,
+    /// single characters and words the catalogue already names are ignored. Returns how
+    /// many words were new.
+    pub fn add_learned(&self, words: impl IntoIterator<Item = (String, String)>) -> usize {
+        let mut fresh = Vec::new();
+        for (w, code) in words {
+            let w = normalize(&w).replace(' ', "");
+            if w.chars().count() < 2 || resolve_occupation(&w).is_some() {
+                continue;
+            }
+            if let Some(o) = occupation(&code).filter(|o| !o.is_category()) {
+                fresh.push((w, o.code));
+            }
+        }
+        let mut slot = self.learned.write().unwrap_or_else(|p| p.into_inner());
+        let mut map = (**slot).clone();
+        let mut added = 0;
+        for (w, code) in fresh {
+            if map.insert(w, code) != Some(code) {
+                added += 1;
+            }
+        }
+        if added > 0 {
+            *slot = Arc::new(map);
+        }
+        added
+    }
+
+    /// The learned synonyms held now (word → trade code).
+    pub fn learned_words(&self) -> Vec<(String, &'static str)> {
+        let mut v: Vec<(String, &'static str)> = self
+            .learned()
+            .iter()
+            .map(|(w, c)| (w.clone(), *c))
+            .collect();
+        v.sort();
+        v
+    }
+
     fn learned(&self) -> Arc<HashMap<String, &'static str>> {
         self.learned
             .read()
@@ -2073,5 +2114,25 @@ mod tests {
         assert_eq!(r.code, "jianzhu.youqi");
         let p = voc.analyze("刮大白师傅");
         assert_eq!(p.trades[0].code, "jianzhu.youqi");
+    }
+
+    #[test]
+    fn learned_synonyms_are_added_not_replaced() {
+        let voc = Vocabulary::build();
+        let n = voc.add_learned([
+            ("锔瓷匠".to_string(), "jianzhu.youqi".to_string()),
+            ("月嫂".to_string(), "jianzhu.youqi".to_string()),
+            ("x".to_string(), "jianzhu.youqi".to_string()),
+            ("某某工".to_string(), "no.such".to_string()),
+        ]);
+        assert_eq!(n, 1, "only the new word with a real trade is learned");
+        voc.add_learned([("花馍匠".to_string(), "jianzhu.youqi".to_string())]);
+        let words: Vec<String> = voc.learned_words().into_iter().map(|w| w.0).collect();
+        assert_eq!(words, ["花馍匠", "锔瓷匠"]);
+        assert_eq!(
+            voc.resolve_trade("锔瓷匠", "", "").how,
+            ResolutionHow::Learned
+        );
+        assert_eq!(voc.resolve_trade("月嫂", "", "").how, ResolutionHow::Exact);
     }
 }

@@ -361,6 +361,7 @@ impl Service {
                 pay_text: p.pay.label(),
                 pay_hour_fen: None,
                 pay_day_fen: None,
+                trade_text: None,
                 headcount: i64::from(p.headcount),
                 hired_count: 0,
                 required_certificates: serde_json::to_string(&p.required_certificates)

@@ -24,6 +24,7 @@ pub mod export;
 pub mod facts_import;
 pub mod market;
 pub mod market_import;
+pub mod market_occupations;
 pub mod market_search;
 pub mod market_suggest;
 pub mod market_worker;

@@ -136,8 +136,16 @@ pub struct EmployerView {
 pub struct PostInput {
     pub title: String,
     pub description: String,
-    /// Catalogue code or a trade name the catalogue resolves (e.g. 保洁员).
+    /// Catalogue code or a trade name the catalogue resolves (e.g. 保洁员). May be left
+    /// empty when `trade_words` names the trade.
+    #[serde(default)]
     pub occupation: String,
+    /// The trade in the employer's own words (花馍师傅), when the catalogue has nothing
+    /// that fits. Kept on the post, searched like the title, and collected as a
+    /// new-occupation suggestion for county staff; without `occupation` the closest trade
+    /// is read from these words, the title and the description.
+    #[schema(example = "花馍师傅")]
+    pub trade_words: Option<String>,
     /// gig, hourly, part_time, short_term or platform.
     pub form: String,
     pub county_code: String,
@@ -790,13 +798,45 @@ impl Service {
     ) -> Result<PostRow> {
         let title = non_empty("title", &input.title, 60)?;
         let description = non_empty("description", &input.description, 2000)?;
-        let occ = resolve_occupation(input.occupation.trim()).ok_or_else(|| {
-            ServiceError::invalid(
-                "occupation",
-                "occupation_unknown",
-                format!("职业“{}”不在职业目录中", input.occupation.trim()),
+        let own_words = input
+            .trade_words
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if own_words.is_some_and(|w| w.chars().count() > 30) {
+            return Err(ServiceError::invalid(
+                "trade_words",
+                "trade_words_length",
+                "工种叫法请写成一个名称，不超过30个字",
+            ));
+        }
+        let occ = match (input.occupation.trim(), own_words) {
+            ("", Some(w)) => occupation(
+                linghuo_market::Vocabulary::shared()
+                    .resolve_trade(w, &title, &description)
+                    .code,
             )
-        })?;
+            .ok_or_else(|| ServiceError::Internal("resolved trade outside the catalogue".into()))?,
+            ("", None) => {
+                return Err(ServiceError::invalid(
+                    "occupation",
+                    "occupation_missing",
+                    "请选择职业；目录里没有合适的，请在“工种叫法”里写下您对这个活的叫法",
+                ));
+            }
+            (o, _) => resolve_occupation(o).ok_or_else(|| {
+                ServiceError::invalid(
+                    "occupation",
+                    "occupation_unknown",
+                    format!("职业“{o}”不在职业目录中"),
+                )
+            })?,
+        };
+        // Words the catalogue names already say nothing new; a number typed into them is
+        // masked like one in the text.
+        let trade_text = own_words
+            .filter(|w| resolve_occupation(w).is_none())
+            .map(linghuo_domain::mask_pii_in_text);
         if label(FORMS, &input.form).is_empty() {
             return Err(ServiceError::invalid(
                 "form",
@@ -895,6 +935,7 @@ impl Service {
             pay_text,
             pay_hour_fen: None,
             pay_day_fen: None,
+            trade_text,
             headcount: input.headcount,
             hired_count: 0,
             required_certificates: serde_json::to_string(&certificates)
@@ -942,6 +983,7 @@ impl Service {
                 },
                 other => other.into(),
             })?;
+        crate::market_occupations::collect_post(&mut tx, &row, "post").await?;
         if row.status == "live" {
             repo::enqueue_index(&mut tx, row.id, now).await?;
         }
@@ -1872,7 +1914,7 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         description: row.description.clone(),
         skills: serde_json::from_str(&row.skills).unwrap_or_default(),
         occupation: row.occupation.clone(),
-        trade_text: None,
+        trade_text: row.trade_text.clone(),
         form: linghuo_market::JobForm::parse(&row.form).ok()?,
         county: RegionCode::parse(&row.county_code).ok()?,
         lat: row.lat,

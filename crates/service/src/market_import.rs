@@ -50,6 +50,7 @@ fn to_input(p: &ImportedPost, job: &linghuo_market::JobPost) -> PostInput {
         // With any schedule text that could not be read appended.
         description: job.description.clone(),
         occupation: job.occupation.clone(),
+        trade_words: job.trade_text.clone(),
         form: job.form.code().to_owned(),
         county_code: job.county.as_str(),
         address: p.address.clone(),
@@ -195,6 +196,7 @@ impl Service {
         let mut tx = self.db.begin().await?;
         for (row, findings) in &ready {
             repo::insert_post(&mut tx, row).await?;
+            crate::market_occupations::collect_post(&mut tx, row, "import").await?;
             if row.status == "live" {
                 repo::enqueue_index(&mut tx, row.id, now).await?;
                 report.live += 1;

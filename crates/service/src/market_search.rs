@@ -341,6 +341,8 @@ impl Service {
         if let Some(l) = slot.as_ref() {
             return Ok(l.clone());
         }
+        // Staff decisions first, so the posts are read with the learned synonyms.
+        self.load_learned_trades().await?;
         let options = IndexOptions {
             writer_threads: 1,
             writer_memory_mib: 32,

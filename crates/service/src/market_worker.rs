@@ -182,13 +182,23 @@ impl Service {
             if t.is_empty() {
                 continue;
             }
-            let occ = resolve_occupation(t).ok_or_else(|| {
-                ServiceError::invalid(
+            let Some(occ) = resolve_occupation(t) else {
+                // The worker's own word for the work is a new-occupation suggestion (四(七)),
+                // whatever becomes of this form.
+                let noted = self
+                    .collect_profile_word(t, &person.jurisdiction_code)
+                    .await?;
+                let tail = if noted {
+                    "。这个叫法已记下，供工作人员整理新职业；请先选择目录中相近的职业"
+                } else {
+                    ""
+                };
+                return Err(ServiceError::invalid(
                     format!("occupations[{i}]"),
                     "occupation_unknown",
-                    format!("职业“{t}”不在职业目录中"),
-                )
-            })?;
+                    format!("职业“{t}”不在职业目录中{tail}"),
+                ));
+            };
             if !occupations.iter().any(|c: &String| c == occ.code) {
                 occupations.push(occ.code.to_owned());
             }

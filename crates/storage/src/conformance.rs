@@ -1,6 +1,7 @@
 //! Storage stories run on both databases (`TEST_DATABASE_URL` adds PostgreSQL).
 
 mod market_pay;
+mod occupation_words;
 
 use chrono::NaiveDate;
 use uuid::Uuid;

@@ -15,6 +15,7 @@ pub mod complaints;
 mod conformance;
 mod db;
 pub mod market;
+pub mod occupation_words;
 pub mod open_stats;
 pub mod persons;
 pub mod services;

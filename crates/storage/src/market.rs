@@ -162,6 +162,9 @@ pub struct PostRow {
     /// NULL when the pay states nothing to estimate from.
     pub pay_hour_fen: Option<i64>,
     pub pay_day_fen: Option<i64>,
+    /// The trade in the employer's own words when they are not a catalogue name or synonym
+    /// (migration 0010); searched like the title.
+    pub trade_text: Option<String>,
     pub headcount: i64,
     pub hired_count: i64,
     pub required_certificates: String,
@@ -182,8 +185,8 @@ macro_rules! select_posts {
         concat!(
             "SELECT id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, starts_on, \
              ends_on, schedule, hours_per_week, pay_fen, pay_unit, pay, pay_text, pay_hour_fen, pay_day_fen, headcount, hired_count, \
-             required_certificates, skills, accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at \
-             FROM job_posts ",
+             required_certificates, skills, accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, \
+             trade_text FROM job_posts ",
             $tail
         )
     };
@@ -195,9 +198,9 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
         "INSERT INTO job_posts (id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, \
          starts_on, ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, \
          accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, skills, \
-         pay, pay_text, pay_hour_fen, pay_day_fen) \
+         pay, pay_text, pay_hour_fen, pay_day_fen, trade_text) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,\
-         $30,$31,$32,$33)"
+         $30,$31,$32,$33,$34)"
     )
     .bind(p.id)
     .bind(p.employer_id)
@@ -232,6 +235,7 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
     .bind(&p.pay_text)
     .bind(p.pay_hour_fen)
     .bind(p.pay_day_fen)
+    .bind(&p.trade_text)
     .execute(c)
     .await
     .map(|_| ())

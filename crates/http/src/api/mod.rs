@@ -9,6 +9,7 @@ mod imports;
 mod json;
 mod market;
 mod matching;
+mod occupations;
 mod open_stats;
 mod people;
 mod policy;
@@ -44,7 +45,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(benefits::routes())
                 .merge(public_services::routes())
                 .merge(complaints::routes())
-                .merge(consult::routes()),
+                .merge(consult::routes())
+                .merge(occupations::routes()),
         )
 }
 
@@ -95,6 +97,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         public_services::Doc::openapi(),
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
+        occupations::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

@@ -17,6 +17,7 @@ mod signup;
 mod staff;
 mod staff_imports;
 mod staff_market;
+mod staff_occupations;
 mod staff_services;
 mod stats;
 mod table_export;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .merge(work::routes())
         .merge(employer::routes())
         .merge(staff_market::routes())
+        .merge(staff_occupations::routes())
         .merge(notices::routes())
         .merge(stats::routes())
         .merge(signup::routes())

@@ -212,6 +212,7 @@ fn new_post(employer: Uuid, pay: &str) -> PostRow {
         pay_text: String::new(),
         pay_hour_fen: None,
         pay_day_fen: None,
+        trade_text: None,
         headcount: 2,
         hired_count: 0,
         required_certificates: "[]".into(),
