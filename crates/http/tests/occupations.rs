@@ -129,7 +129,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
             import_line(2, &spaced, "小店区"),
             import_line(3, word, "140106"),
             import_line(4, "宠物殡葬师", "140106"),
-            import_line(5, "啥活都干", "140105"),
+            import_line(5, "啥都能干", "140105"),
             import_line(6, "保洁员", "140105"),
             import_line(7, "王师傅13812345678", "140105"),
             import_line(8, word, "140212"),
@@ -160,6 +160,14 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
             .await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.body);
         assert!(p.body.contains("已记下"), "{}", p.body);
+        // Words that describe known work (a catalogue phrase, a synonym's near form)
+        // are read as the closest trade and saved; a catalogue phrase is no suggestion.
+        let p = w
+            .send(&app, axum::http::Method::PUT, "/api/v1/profile", Some(json!({"occupations": ["修水管"]})))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        let names = p.json()["occupation_names"].to_string();
+        assert!(names.contains("水电工"), "{names}");
 
         // Counts by region: each county sees its own; the city sees its counties; the
         // province everything.
@@ -169,7 +177,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         assert_eq!(
             counts(&mine),
             vec![
-                ("啥活都干".to_owned(), "140105".to_owned(), 1),
+                ("啥都能干".to_owned(), "140105".to_owned(), 1),
                 (word.to_owned(), "140105".to_owned(), 4),
             ],
             "{mine}"
@@ -327,7 +335,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["status_label"], "已建议新职业");
         let r = xiaodian
-            .post(&app, &format!("/api/v1/occupation-suggestions/{}/decision", entry_id(&all, "啥活都干", "140105")),
+            .post(&app, &format!("/api/v1/occupation-suggestions/{}/decision", entry_id(&all, "啥都能干", "140105")),
                 json!({"decision": "ignore"}))
             .await;
         assert_eq!(r.json()["status"], "ignored");

@@ -19,7 +19,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use linghuo_domain::{RegionCode, RegionLevel, mask_pii_in_text, occupation, resolve_occupation};
+use linghuo_domain::{
+    RegionCode, RegionLevel, mask_pii_in_text, occupation, resolve_occupation, resolve_phrase,
+};
 use linghuo_market::Vocabulary;
 use linghuo_market::vocab::{ResolutionHow, normalize};
 use linghuo_storage::occupation_words::{self as repo, Decision, Sighting, WordRow};
@@ -39,7 +41,7 @@ const MAX_CHARS: usize = 20;
 
 /// The words as they are counted (the vocabulary's key: folded width, lower case, no
 /// spaces or punctuation), or `None` when they are not worth a suggestion: too short or
-/// long, a name or synonym the catalogue holds, or something that looks like personal data
+/// long, a name, synonym or phrase the catalogue holds, or something that looks like personal data
 /// (a run of five or more digits, a phone or ID number).
 pub fn suggestion_words(raw: &str) -> Option<String> {
     let key = normalize(raw).replace(' ', "");
@@ -55,7 +57,11 @@ pub fn suggestion_words(raw: &str) -> Option<String> {
         }
     }
     // A masked number (138****5678) was personal data too.
-    if raw.contains('*') || mask_pii_in_text(raw) != raw || resolve_occupation(&key).is_some() {
+    if raw.contains('*')
+        || mask_pii_in_text(raw) != raw
+        || resolve_occupation(&key).is_some()
+        || resolve_phrase(&key).is_some()
+    {
         return None;
     }
     Some(key)
@@ -710,6 +716,7 @@ mod tests {
         assert_eq!(suggestion_words(" 锔瓷 匠 ").as_deref(), Some("锔瓷匠"));
         assert_eq!(suggestion_words("ＡＢ工").as_deref(), Some("ab工"));
         assert_eq!(suggestion_words("月嫂"), None, "a catalogue synonym");
+        assert_eq!(suggestion_words("修水管"), None, "a catalogue phrase");
         assert_eq!(suggestion_words("工"), None, "one character");
         assert_eq!(suggestion_words("电话13812345678"), None);
         assert_eq!(suggestion_words("找张师傅13812345678"), None);

@@ -182,12 +182,24 @@ impl Service {
             if t.is_empty() {
                 continue;
             }
-            let Some(occ) = resolve_occupation(t) else {
-                // The worker's own word for the work is a new-occupation suggestion (四(七)),
-                // whatever becomes of this form.
-                let noted = self
-                    .collect_profile_word(t, &person.jurisdiction_code)
-                    .await?;
+            // The worker's own word for the work (修水管, 看大门的) is read as the
+            // closest trade, as search reads it, and is also a new-occupation
+            // suggestion (四(七)); refused only when it names no kind of work.
+            let mut noted = false;
+            let code = match resolve_occupation(t) {
+                Some(o) => Some(o.code),
+                None => {
+                    noted = self
+                        .collect_profile_word(t, &person.jurisdiction_code)
+                        .await?;
+                    let r = linghuo_market::Vocabulary::shared().resolve_trade(t, "", "");
+                    use linghuo_market::vocab::ResolutionHow as How;
+                    (matches!(r.how, How::Learned | How::Closest | How::Category)
+                        && !r.code.starts_with("qita"))
+                    .then_some(r.code)
+                }
+            };
+            let Some(occ) = code.and_then(occupation) else {
                 let tail = if noted {
                     "。这个叫法已记下，供工作人员整理新职业；请先选择目录中相近的职业"
                 } else {
