@@ -548,6 +548,7 @@ impl Service {
         }
         password::check_policy(
             new,
+            &user.username,
             self.config.security.password_min_length,
             "new_password",
         )?;

@@ -1152,6 +1152,7 @@ impl Service {
         crate::accounts::validate_username(input.username.trim())?;
         crate::password::check_policy(
             &input.password,
+            input.username.trim(),
             self.config.security.password_min_length,
             "password",
         )?;
@@ -1239,6 +1240,7 @@ impl Service {
         crate::accounts::validate_username(input.username.trim())?;
         crate::password::check_policy(
             &input.password,
+            input.username.trim(),
             self.config.security.password_min_length,
             "password",
         )?;
