@@ -221,7 +221,14 @@ pub async fn login(app: &App, acc: &mut Account) -> Client {
         next = r.json()["next"].as_str().unwrap().to_owned();
     }
     if next == "password_change" {
-        let new = format!("{NEW_PASSWORD} {}", acc.username);
+        // Different for every account, without the user name in it (the policy refuses that).
+        let salt = acc
+            .username
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            });
+        let new = format!("{NEW_PASSWORD} {salt:x}");
         let r = c
             .post(
                 app,

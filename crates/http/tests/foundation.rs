@@ -189,6 +189,102 @@ async fn at_most_100_attempts_per_hour_are_evaluated() {
     .await;
 }
 
+/// Starts a session and passes the password step of a staff login.
+async fn password_step(app: &App, c: &mut Client, username: &str, password: &str) {
+    c.start(app).await;
+    let r = c
+        .post(
+            app,
+            "/api/v1/session",
+            json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(r.json()["next"], "second_factor", "{}", r.body);
+    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+}
+
+/// Wrong second-factor codes are limited per account: the fifth locks it for a minute (429
+/// with Retry-After), ends the half-logged-in session, and is audited once; guesses during the
+/// lock are neither checked nor audited, not even the right code.
+#[tokio::test]
+async fn second_factor_locks_after_five_wrong_codes() {
+    each_app(|app| async move {
+        let acc = account(&app, "zhou.county", "staff", Some("140105"), &[]).await;
+        let secret = acc.totp.clone().unwrap();
+        let now = app.clock.now().timestamp();
+        let near: Vec<String> = [-30, 0, 30]
+            .iter()
+            .map(|d| linghuo_service::totp::code_at(&secret, now + d))
+            .collect();
+        let wrong: Vec<String> = (0..1_000_000)
+            .step_by(99_991)
+            .map(|n| format!("{n:06}"))
+            .filter(|c| !near.contains(c))
+            .take(8)
+            .collect();
+        let mut c = Client::default();
+        password_step(&app, &mut c, &acc.username, &acc.password).await;
+        for code in &wrong[..4] {
+            let r = c
+                .post(&app, "/api/v1/session/totp", json!({"code": code}))
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        }
+        let fifth = c
+            .post(&app, "/api/v1/session/totp", json!({"code": wrong[4]}))
+            .await;
+        assert_eq!(
+            fifth.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            fifth.body
+        );
+        assert_eq!(
+            fifth
+                .headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok()),
+            Some("60")
+        );
+        // The half-logged-in session is over: even the right code needs the password again.
+        let right = c
+            .post(&app, "/api/v1/session/totp", json!({"code": near[1]}))
+            .await;
+        assert_ne!(right.status, StatusCode::OK, "{}", right.body);
+        // Another session of the same account is locked too, for the right code as well; a
+        // locked attempt ends the half-logged-in session.
+        let mut d = Client::default();
+        password_step(&app, &mut d, &acc.username, &acc.password).await;
+        let r = d
+            .post(&app, "/api/v1/session/totp", json!({"code": near[1]}))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        let mut d = Client::default();
+        password_step(&app, &mut d, &acc.username, &acc.password).await;
+        let r = d
+            .post(&app, "/api/v1/session/totp", json!({"code": wrong[5]}))
+            .await;
+        assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+        let count = |event: &'static str| {
+            let db = app.svc.db.clone();
+            async move { audit::recent(&db, Some(event), 50).await.unwrap().len() }
+        };
+        assert_eq!(count("totp_failure").await, 5, "one per checked guess");
+        assert_eq!(count("totp_locked").await, 1, "one per lock");
+        // After the minute the right code works.
+        app.clock.advance(chrono::Duration::seconds(61));
+        let mut e = Client::default();
+        password_step(&app, &mut e, &acc.username, &acc.password).await;
+        let code = linghuo_service::totp::code_at(&secret, app.clock.now().timestamp());
+        let ok = e
+            .post(&app, "/api/v1/session/totp", json!({"code": code}))
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn staff_need_a_single_use_second_factor() {
     each_app(|app| async move {

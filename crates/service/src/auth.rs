@@ -21,6 +21,11 @@ use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::error::{Result, ServiceError};
 use crate::{Service, password, protect, totp};
 
+/// Wrong second-factor codes in a row before the account's second factor locks.
+pub const TOTP_MAX_FAILURES: i64 = 5;
+/// The first lock's length; each further wrong code after a lock doubles it (at most an hour).
+pub const TOTP_LOCK_BASE_SECONDS: i64 = 60;
+
 /// A token to hand to the browser, with the CSRF token that goes with it.
 #[derive(Clone, Debug)]
 pub struct IssuedSession {
@@ -445,6 +450,27 @@ impl Service {
                     .ok()
             });
         let mut tx = self.db.begin().await?;
+        // Attempts are limited per account, whichever session they come from: after
+        // TOTP_MAX_FAILURES wrong codes the account's second factor is locked with a growing
+        // wait and the half-logged-in session ends, so guessing needs the password again.
+        // A locked attempt is not checked and not audited (the lock was, once).
+        let subject = self.keys.blind_index("totp", &uid.to_string());
+        let mut t = throttle::get(&mut tx, &subject)
+            .await?
+            .unwrap_or(ThrottleRow {
+                subject: subject.clone(),
+                consecutive_failures: 0,
+                locked_until: None,
+                window_start: now,
+                window_attempts: 0,
+            });
+        if let Some(until) = t.locked_until.filter(|u| *u > now) {
+            sessions::delete(&mut tx, &hash).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Locked {
+                retry_after_secs: (until - now).num_seconds().max(1),
+            });
+        }
         let step = secret
             .as_ref()
             .and_then(|s| totp::matching_step(s, code, now.timestamp()));
@@ -459,6 +485,16 @@ impl Service {
             } else {
                 "totp_failure"
             };
+            t.consecutive_failures += 1;
+            t.window_attempts += 1;
+            let lock_secs = (t.consecutive_failures >= TOTP_MAX_FAILURES).then(|| {
+                let exp = (t.consecutive_failures - TOTP_MAX_FAILURES).min(6) as u32;
+                (TOTP_LOCK_BASE_SECONDS << exp).min(3600)
+            });
+            if let Some(secs) = lock_secs {
+                t.locked_until = Some(now + Duration::seconds(secs));
+            }
+            throttle::put(&mut tx, &t).await?;
             audit::record(
                 &mut tx,
                 &self.keys,
@@ -470,9 +506,29 @@ impl Service {
             if replay {
                 tracing::warn!(user = %uid, "second-factor code replayed");
             }
+            if let Some(secs) = lock_secs {
+                audit::record(
+                    &mut tx,
+                    &self.keys,
+                    now,
+                    &actor,
+                    Event::new("totp_locked", "user", uid)
+                        .outcome(Outcome::Denied)
+                        .detail(
+                            json!({"locked_seconds": secs, "failures": t.consecutive_failures}),
+                        ),
+                )
+                .await?;
+                sessions::delete(&mut tx, &hash).await?;
+                tx.commit().await?;
+                return Err(ServiceError::Locked {
+                    retry_after_secs: secs,
+                });
+            }
             tx.commit().await?;
             return Err(ServiceError::SecondFactorRejected);
         }
+        throttle::clear(&mut tx, &subject).await?;
         let sec = &self.config.security;
         let next = if user.must_change_password
             || now - user.password_changed_at > Duration::days(sec.staff_password_max_age_days)

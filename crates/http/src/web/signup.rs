@@ -115,6 +115,7 @@ fn check_account(state: &AppState, s: &Submitted, errors: &mut Errors) {
     }
     if let Err(e) = password::check_policy(
         &s.password,
+        form.get("username").trim(),
         state.svc.config.security.password_min_length,
         "password",
     ) {
