@@ -954,6 +954,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.post_view(&row).await
     }
 
@@ -1065,6 +1066,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.get_post(Some(actor), id).await
     }
 
@@ -1097,6 +1099,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.get_post(Some(actor), id).await
     }
 
@@ -1434,6 +1437,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.hire_view(&hire).await
     }
 

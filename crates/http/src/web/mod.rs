@@ -258,6 +258,30 @@ pub fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
     r
 }
 
+/// Where to go back to after logging in or signing up (`next`), if it is a path on this
+/// site: a single leading `/` (not `//` or `/\`, which browsers read as another host), no
+/// scheme, no control characters, spaces or backslashes, and not too long. Anything else is
+/// ignored, so the form cannot send anyone to another site.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.len() <= 512
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    ok.then_some(next)
+}
+
+/// `?next=…` (URL-encoded) for a link that carries a safe `next` on, else nothing.
+pub fn next_query(next: Option<&str>) -> String {
+    match next.and_then(safe_next) {
+        Some(n) => format!(
+            "?{}",
+            serde_urlencoded::to_string([("next", n)]).unwrap_or_default()
+        ),
+        None => String::new(),
+    }
+}
+
 /// A time in China Standard Time, as people read it.
 pub fn cst(t: &DateTime<Utc>) -> String {
     (*t + chrono::Duration::hours(8))
