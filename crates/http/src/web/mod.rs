@@ -30,6 +30,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use linghuo_service::auth::SessionState;
 use linghuo_service::{Actor, Role};
+use std::sync::LazyLock;
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -483,6 +484,18 @@ pub fn date_cn(d: impl DateLike) -> String {
 /// Shanxi's cities and counties for a region select, "太原市" and "太原市小店区" (the
 /// province is the empty choice).
 pub fn region_options(counties_only: bool) -> Vec<(String, String)> {
+    region_option_list(counties_only).to_vec()
+}
+
+/// The same options, made once per process (a page with the full list renders it on every
+/// request).
+pub fn region_option_list(counties_only: bool) -> &'static [(String, String)] {
+    static LISTS: LazyLock<[Vec<(String, String)>; 2]> =
+        LazyLock::new(|| [build_region_options(false), build_region_options(true)]);
+    &LISTS[usize::from(counties_only)]
+}
+
+fn build_region_options(counties_only: bool) -> Vec<(String, String)> {
     linghuo_domain::all_regions()
         .into_iter()
         .filter(|r| r.level() != linghuo_domain::RegionLevel::Province)
@@ -502,16 +515,20 @@ pub struct OccupationGroup {
     pub trades: Vec<(&'static str, &'static str)>,
 }
 
-pub fn occupation_groups() -> Vec<OccupationGroup> {
-    linghuo_domain::occupation_categories()
-        .into_iter()
-        .map(|c| OccupationGroup {
-            code: c.code,
-            name: c.name,
-            trades: linghuo_domain::occupation_children(c.code)
-                .into_iter()
-                .map(|t| (t.code, t.name))
-                .collect(),
-        })
-        .collect()
+/// Built once per process: grouping walks the whole catalogue for every category.
+pub fn occupation_groups() -> &'static [OccupationGroup] {
+    static GROUPS: LazyLock<Vec<OccupationGroup>> = LazyLock::new(|| {
+        linghuo_domain::occupation_categories()
+            .into_iter()
+            .map(|c| OccupationGroup {
+                code: c.code,
+                name: c.name,
+                trades: linghuo_domain::occupation_children(c.code)
+                    .into_iter()
+                    .map(|t| (t.code, t.name))
+                    .collect(),
+            })
+            .collect()
+    });
+    &GROUPS
 }
