@@ -69,10 +69,13 @@ struct Loaded {
     synced_at: std::sync::Mutex<Instant>,
     /// The view of each post lately shown (`None`: no longer live), so a search reads no
     /// rows for posts it has shown before; dropped when the post changes.
-    views: std::sync::RwLock<HashMap<Uuid, (Instant, Option<Arc<PostView>>)>>,
+    views: std::sync::RwLock<HashMap<Uuid, ShownView>>,
     /// Recent results by query (normalised, with today's date) and generation.
     results: std::sync::Mutex<HashMap<String, CachedResults>>,
 }
+
+/// When a post's view was read, and the view (`None`: the post is no longer live).
+type ShownView = (Instant, Option<Arc<PostView>>);
 
 struct CachedResults {
     generation: u64,
