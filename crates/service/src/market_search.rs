@@ -39,8 +39,18 @@ const PAGE: i64 = 2000;
 /// A search applies the outbox itself at most this often (besides after a local write).
 const SYNC_EVERY: Duration = Duration::from_secs(1);
 /// How long a post's view and a search's results are reused at most: bounds how stale an
-/// employer's name or badge changed by another server can look here.
+/// employer's name or badge changed by another server can look here. Each entry lives a
+/// random part of it more than half, so entries made together do not all expire together.
 const VIEW_TTL: Duration = Duration::from_secs(30);
+
+/// When an entry made now expires: between half of `VIEW_TTL` and all of it.
+fn expiry() -> Instant {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let half = VIEW_TTL / 2;
+    Instant::now() + half + half.mul_f64(f64::from(nanos % 1_000) / 1_000.0)
+}
 /// Sizes of the two caches; a full cache is emptied and fills again.
 const VIEWS_MAX: usize = 50_000;
 const RESULTS_MAX: usize = 2_048;
@@ -74,12 +84,12 @@ struct Loaded {
     results: std::sync::Mutex<HashMap<String, CachedResults>>,
 }
 
-/// When a post's view was read, and the view (`None`: the post is no longer live).
+/// When a post's view expires, and the view (`None`: the post is no longer live).
 type ShownView = (Instant, Option<Arc<PostView>>);
 
 struct CachedResults {
     generation: u64,
-    at: Instant,
+    expires: Instant,
     results: SearchResults,
 }
 
@@ -668,7 +678,7 @@ impl Service {
         if use_cache
             && let Some(c) = l.results.lock().map_err(lock_poisoned)?.get(&key)
             && c.generation == generation
-            && c.at.elapsed() < VIEW_TTL
+            && Instant::now() < c.expires
         {
             return Ok(c.results.clone());
         }
@@ -708,7 +718,7 @@ impl Service {
             key,
             CachedResults {
                 generation,
-                at: Instant::now(),
+                expires: expiry(),
                 results: results.clone(),
             },
         );
@@ -718,8 +728,8 @@ impl Service {
     /// The view of a live post the index found, from the views shown before when fresh,
     /// else read from the database (`None` when it is no longer live).
     async fn shown_view(&self, l: &Loaded, id: Uuid) -> Result<Option<Arc<PostView>>> {
-        if let Some((at, view)) = l.views.read().map_err(lock_poisoned)?.get(&id)
-            && at.elapsed() < VIEW_TTL
+        if let Some((expires, view)) = l.views.read().map_err(lock_poisoned)?.get(&id)
+            && Instant::now() < *expires
         {
             return Ok(view.clone());
         }
@@ -737,7 +747,7 @@ impl Service {
             if views.len() >= VIEWS_MAX {
                 views.clear();
             }
-            views.insert(id, (Instant::now(), view.clone()));
+            views.insert(id, (expiry(), view.clone()));
         }
         Ok(view)
     }
