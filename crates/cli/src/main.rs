@@ -1,6 +1,7 @@
 //! `linghuo`: the one binary of the platform — serve, migrate, manage accounts, verify the
 //! audit chain, run the policy engine and benchmarks.
 
+mod bench_http;
 mod bench_import;
 mod bench_market;
 mod bench_policy;
@@ -177,6 +178,8 @@ enum BenchCommand {
     Policy(bench_policy::BenchPolicyArgs),
     /// Search index build, search and recommendations over synthetic posts and workers.
     Market(bench_market::BenchMarketArgs),
+    /// The anonymous 找活 page and the search API under load (wrk), on the demo province.
+    Http(bench_http::BenchHttpArgs),
     /// Search relevance on a hand-graded set: nDCG@10, top-3 precision, zero results and
     /// the share of imported posts that go live.
     SearchQuality(bench_search_quality::BenchSearchQualityArgs),
@@ -210,6 +213,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Import(args)) => {
             bench_import::run(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Http(args)) => {
+            bench_http::run(args).map(|()| ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Market(args)) => {
             bench_market::run(args).map(|()| ExitCode::SUCCESS)

@@ -26,6 +26,22 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// session: the policy screening contract.
 const CSRF_EXEMPT: &[&str] = &["/api/v1/policy/screen"];
 
+/// Unsafe-method routes that cannot change what the market shows (they write nothing, or only
+/// sessions and the audit log): they do not make the next search re-read the market, as every
+/// other unsafe request does once it has answered.
+const MARKET_UNCHANGED: &[&str] = &[
+    "/api/v1/policy/screen",
+    "/work/nearby",
+    "/login",
+    "/login/totp",
+    "/logout",
+    "/prefs/elder",
+    "/account/password",
+    "/api/v1/session",
+    "/api/v1/session/totp",
+    "/api/v1/session/password",
+];
+
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
                    connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -204,6 +220,8 @@ fn is_page(path: &str) -> bool {
 
 /// Loads the session named by the cookie, checks CSRF on unsafe methods, and gives page
 /// visitors without a session an anonymous one (it carries the CSRF token of their forms).
+/// An anonymous session is stateless (a MAC'd cookie, see `Service::start_anonymous_session`):
+/// neither giving nor checking one reads or writes the database.
 pub async fn session_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let svc = &state.svc;
     let secure_cookie = svc.config.server.cookie_secure;
@@ -240,10 +258,11 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     if session.is_none() && method == Method::GET && is_page(&path) {
         match svc.start_anonymous_session(&meta).await {
             Ok(issued) => {
-                session = match svc.session(&issued.token, &meta).await {
-                    Ok(s) => s,
-                    Err(e) => return ApiError::from(e).into_response(),
-                };
+                session = Some(Session {
+                    token_hash: linghuo_service::auth::token_hash(&issued.token),
+                    csrf: issued.csrf,
+                    state: SessionState::Anonymous,
+                });
                 token = Some(issued.token.clone());
                 new_cookie = Some(issued.token);
             }
@@ -324,6 +343,10 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let mut req = req;
     req.extensions_mut().insert(ctx.clone());
     let mut resp = next.run(req).await;
+    if unsafe_method && !MARKET_UNCHANGED.contains(&path.as_str()) {
+        // The request has been answered, so whatever it wrote is committed.
+        svc.note_market_write();
+    }
     if let Some(t) = new_cookie
         && !resp.headers().contains_key(header::SET_COOKIE)
     {

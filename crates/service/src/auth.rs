@@ -2,7 +2,8 @@
 //!
 //! Sessions live in the database; the cookie carries a random 256-bit token and only its
 //! SHA-256 is stored. A new token is issued at login (A6). A session passes through stages:
-//! `anonymous` (holds the CSRF token of the login form) → `second_factor` (staff and
+//! `anonymous` (stateless: a MAC'd token in the cookie, never a row; it carries the CSRF token
+//! of the visitor's forms) → `second_factor` (staff and
 //! administrators, A5) → `password_change` (first login or expired staff password, A3) →
 //! `active`. Failures are throttled per submitted user name, known or not (A4).
 
@@ -14,6 +15,7 @@ use linghuo_storage::users::{self, UserRow};
 use rand::RngCore;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::access::{Actor, RequestMeta, Role, parse_permissions};
@@ -74,6 +76,11 @@ pub enum NextStep {
     Done,
 }
 
+/// Anonymous tokens start with this; stored tokens are plain base64url and never do.
+const ANON_PREFIX: &str = "a.";
+const ANON_SESSION: &str = "anonymous session";
+const ANON_CSRF: &str = "anonymous csrf";
+
 fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -126,34 +133,57 @@ impl Service {
             .blind_index("login", &username.trim().to_lowercase())
     }
 
-    /// A session for a visitor who has not logged in, carrying the login form's CSRF token.
+    /// A session for a visitor who has not logged in, carrying the CSRF token of their forms.
+    /// It is stateless (nothing is written): the token is `a.<issued at + random nonce>.<MAC>`
+    /// under a server key, and the CSRF token is another MAC of the whole token, so only this
+    /// server can mint either and a page view writes no row.
     pub async fn start_anonymous_session(&self, meta: &RequestMeta) -> Result<IssuedSession> {
-        let now = self.clock.now();
-        let issued = IssuedSession {
-            token: random_token(),
-            csrf: random_token(),
-        };
-        let mut tx = self.db.begin().await?;
-        sessions::insert(
-            &mut tx,
-            &SessionRow {
-                token_hash: token_hash(&issued.token),
-                user_id: None,
-                stage: "anonymous".into(),
-                csrf_token: issued.csrf.clone(),
-                created_at: now,
-                authenticated_at: None,
-                last_seen_at: now,
-                ip: meta.ip.clone(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(issued)
+        let _ = meta;
+        let mut payload = [0u8; 24];
+        payload[..8].copy_from_slice(&self.clock.now().timestamp().to_be_bytes());
+        rand::rngs::OsRng.fill_bytes(&mut payload[8..]);
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let body = b64.encode(payload);
+        let mac = self.keys.token_mac(ANON_SESSION, body.as_bytes());
+        let token = format!("{ANON_PREFIX}{body}.{}", b64.encode(mac));
+        let csrf = self.anonymous_csrf(&token);
+        Ok(IssuedSession { token, csrf })
+    }
+
+    fn anonymous_csrf(&self, token: &str) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(self.keys.token_mac(ANON_CSRF, token.as_bytes()))
+    }
+
+    /// The anonymous session of a stateless token, if this server minted it and it has not
+    /// outlived the absolute timeout; no database read.
+    fn anonymous_session(&self, token: &str) -> Option<Session> {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let (body, mac) = token.strip_prefix(ANON_PREFIX)?.split_once('.')?;
+        let given = b64.decode(mac).ok()?;
+        let expected = self.keys.token_mac(ANON_SESSION, body.as_bytes());
+        if given.len() != expected.len() || !bool::from(given.ct_eq(&expected)) {
+            return None;
+        }
+        let payload = b64.decode(body).ok()?;
+        let issued = i64::from_be_bytes(payload.get(..8)?.try_into().ok()?);
+        let age = self.clock.now().timestamp() - issued;
+        let limit = self.config.security.absolute_timeout_hours * 3600;
+        if !(-300..=limit).contains(&age) {
+            return None;
+        }
+        Some(Session {
+            token_hash: token_hash(token),
+            csrf: self.anonymous_csrf(token),
+            state: SessionState::Anonymous,
+        })
     }
 
     /// Looks up a session token, enforcing the idle and absolute timeouts (A7).
     pub async fn session(&self, token: &str, meta: &RequestMeta) -> Result<Option<Session>> {
+        if token.starts_with(ANON_PREFIX) {
+            return Ok(self.anonymous_session(token));
+        }
         let hash = token_hash(token);
         let Some(row) = sessions::get(&self.db, &hash).await? else {
             return Ok(None);

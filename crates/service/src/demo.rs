@@ -546,6 +546,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         report.services = self
             .seed_demo_services(opts.seed, &workers_by_county)
             .await?;

@@ -66,6 +66,10 @@ pub struct Service {
     pub demo_mode: bool,
     /// The policy engine with the parameters in force (embedded plus configured overrides).
     pub engine: Arc<linghuo_policy::Engine>,
+    /// Counts writes made through this process that may change what the market shows; a
+    /// search that sees it moved applies the outbox first (read-your-writes), any other
+    /// search applies it at most once a second (the server's loop does so every two).
+    pub(crate) market_writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Service {
@@ -95,6 +99,7 @@ impl Service {
             clock,
             search: Arc::new(market_search::MarketSearch::in_memory()),
             demo_mode: false,
+            market_writes: Arc::default(),
         }
     }
 
@@ -114,6 +119,14 @@ impl Service {
     pub fn with_market_index_dir(mut self, dir: &std::path::Path) -> Service {
         self.search = Arc::new(market_search::MarketSearch::on_disk(dir));
         self
+    }
+
+    /// Notes a write through this process that may change what the market shows (a post, an
+    /// employer, a hire): the next search applies the outbox and reloads the posts it shows.
+    /// Called after the write is committed.
+    pub fn note_market_write(&self) {
+        self.market_writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Verifies the audit chain (E3).

@@ -996,6 +996,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.post_view(&row).await
     }
 
@@ -1107,6 +1108,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.get_post(Some(actor), id).await
     }
 
@@ -1139,6 +1141,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.get_post(Some(actor), id).await
     }
 
@@ -1478,6 +1481,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
+        self.note_market_write();
         self.hire_view(&hire).await
     }
 

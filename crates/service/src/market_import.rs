@@ -216,6 +216,7 @@ impl Service {
             .await?;
         }
         tx.commit().await?;
+        self.note_market_write();
         report.created = ready.len();
         Ok(report)
     }

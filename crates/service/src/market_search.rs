@@ -8,8 +8,11 @@
 //! `updated_at` watermark the same way, so two servers on one PostgreSQL see each other's
 //! changes.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linghuo_domain::{RegionCode, mask_name};
@@ -21,7 +24,7 @@ use linghuo_market::{
 use linghuo_storage::market::{self as repo, PostRow, ProfileRow};
 use linghuo_storage::persons;
 use serde::{Deserialize, Serialize};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OnceCell};
 use uuid::Uuid;
 
 use crate::Service;
@@ -33,11 +36,32 @@ use crate::market::PostView;
 const OUTBOX_BATCH: i64 = 500;
 /// Posts or profiles read per page when (re)building.
 const PAGE: i64 = 2000;
+/// A search applies the outbox itself at most this often (besides after a local write).
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+/// How long a post's view and a search's results are reused at most: bounds how stale an
+/// employer's name or badge changed by another server can look here. Each entry lives a
+/// random part of it more than half, so entries made together do not all expire together.
+const VIEW_TTL: Duration = Duration::from_secs(30);
+
+/// When an entry made now expires: between half of `VIEW_TTL` and all of it.
+fn expiry() -> Instant {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let half = VIEW_TTL / 2;
+    Instant::now() + half + half.mul_f64(f64::from(nanos % 1_000) / 1_000.0)
+}
+/// Sizes of the two caches; a full cache is emptied and fills again.
+const VIEWS_MAX: usize = 50_000;
+const RESULTS_MAX: usize = 2_048;
 
 /// Where a server keeps its market index: on disk (a server) or in memory (tests, CLI).
 pub struct MarketSearch {
     dir: Option<PathBuf>,
-    loaded: Mutex<Option<Arc<Loaded>>>,
+    loaded: OnceCell<Arc<Loaded>>,
+    /// Whether repeated queries are answered from the results cache (on; `linghuo bench
+    /// http` turns it off to measure every search through the index).
+    results_cache: std::sync::atomic::AtomicBool,
 }
 
 struct Loaded {
@@ -48,6 +72,25 @@ struct Loaded {
     applied: Mutex<i64>,
     /// Last profile change applied to the worker pool: (updated_at, person_id).
     profiles_mark: Mutex<(DateTime<Utc>, Uuid)>,
+    /// Moves whenever the index or the posts shown change; keys the results cache.
+    generation: AtomicU64,
+    /// The process's write count when the outbox was last applied, and when that was.
+    synced_writes: AtomicU64,
+    synced_at: std::sync::Mutex<Instant>,
+    /// The view of each post lately shown (`None`: no longer live), so a search reads no
+    /// rows for posts it has shown before; dropped when the post changes.
+    views: std::sync::RwLock<HashMap<Uuid, ShownView>>,
+    /// Recent results by query (normalised, with today's date) and generation.
+    results: std::sync::Mutex<HashMap<String, CachedResults>>,
+}
+
+/// When a post's view expires, and the view (`None`: the post is no longer live).
+type ShownView = (Instant, Option<Arc<PostView>>);
+
+struct CachedResults {
+    generation: u64,
+    expires: Instant,
+    results: SearchResults,
 }
 
 impl std::fmt::Debug for MarketSearch {
@@ -62,15 +105,24 @@ impl MarketSearch {
     pub fn in_memory() -> MarketSearch {
         MarketSearch {
             dir: None,
-            loaded: Mutex::new(None),
+            loaded: OnceCell::new(),
+            results_cache: std::sync::atomic::AtomicBool::new(true),
         }
     }
 
     pub fn on_disk(dir: &Path) -> MarketSearch {
         MarketSearch {
             dir: Some(dir.to_owned()),
-            loaded: Mutex::new(None),
+            loaded: OnceCell::new(),
+            results_cache: std::sync::atomic::AtomicBool::new(true),
         }
+    }
+}
+
+impl MarketSearch {
+    /// Turns the results cache on or off (a measurement of the uncached path).
+    pub fn set_results_cache(&self, on: bool) {
+        self.results_cache.store(on, Ordering::Release);
     }
 }
 
@@ -337,10 +389,18 @@ pub(crate) fn worker_profile(
 
 impl Service {
     async fn market_loaded(&self) -> Result<Arc<Loaded>> {
-        let mut slot = self.search.loaded.lock().await;
-        if let Some(l) = slot.as_ref() {
+        if let Some(l) = self.search.loaded.get() {
             return Ok(l.clone());
         }
+        self.search
+            .loaded
+            .get_or_try_init(|| self.load_market())
+            .await
+            .cloned()
+    }
+
+    async fn load_market(&self) -> Result<Arc<Loaded>> {
+        let writes = self.market_writes.load(Ordering::Acquire);
         // Staff decisions first, so the posts are read with the learned synonyms.
         self.load_learned_trades().await?;
         let options = IndexOptions {
@@ -381,9 +441,12 @@ impl Service {
             workers: RwLock::new(WorkerPool::new()),
             applied: Mutex::new(applied),
             profiles_mark: Mutex::new((DateTime::<Utc>::UNIX_EPOCH, Uuid::nil())),
+            generation: AtomicU64::new(0),
+            synced_writes: AtomicU64::new(writes),
+            synced_at: std::sync::Mutex::new(Instant::now()),
+            views: std::sync::RwLock::new(HashMap::new()),
+            results: std::sync::Mutex::new(HashMap::new()),
         });
-        *slot = Some(loaded.clone());
-        drop(slot);
         self.sync_market(&loaded).await?;
         Ok(loaded)
     }
@@ -442,6 +505,30 @@ impl Service {
 
     /// Applies outbox rows and profile changes not yet seen by this server.
     async fn sync_market(&self, l: &Loaded) -> Result<usize> {
+        let writes = self.market_writes.load(Ordering::Acquire);
+        let posts = self.sync_posts(l, writes).await?;
+        Ok(posts + self.sync_profiles(l).await?)
+    }
+
+    /// Applies the outbox when a search needs it: always after a write through this process
+    /// (so the writer finds their own post), otherwise at most once a second, and then only
+    /// if no other search is already doing it.
+    async fn sync_posts_if_due(&self, l: &Loaded) -> Result<()> {
+        let writes = self.market_writes.load(Ordering::Acquire);
+        if l.synced_writes.load(Ordering::Acquire) != writes {
+            self.sync_posts(l, writes).await?;
+            return Ok(());
+        }
+        let due = l.synced_at.lock().map_err(lock_poisoned)?.elapsed() >= SYNC_EVERY;
+        if due && l.applied.try_lock().is_ok() {
+            self.sync_posts(l, writes).await?;
+        }
+        Ok(())
+    }
+
+    /// Applies outbox rows not yet seen by this server. `writes` is the process's write count
+    /// read before starting: a write committed later moves it again and is applied next time.
+    async fn sync_posts(&self, l: &Loaded, writes: u64) -> Result<usize> {
         let today = self.clock.today_cst();
         let mut n = 0;
         {
@@ -483,8 +570,28 @@ impl Service {
                     .commit_with_checkpoint(&last.to_string())
                     .map_err(index_error)?;
                 *applied = last;
+                let mut views = l.views.write().map_err(lock_poisoned)?;
+                for id in &seen {
+                    views.remove(id);
+                }
             }
         }
+        // A local write may have changed what a shown post says without touching the
+        // outbox (a hire, the employer's name): the views of this process are read again.
+        let local_write = l.synced_writes.swap(writes, Ordering::AcqRel) != writes;
+        if local_write {
+            l.views.write().map_err(lock_poisoned)?.clear();
+        }
+        if n > 0 || local_write {
+            l.generation.fetch_add(1, Ordering::AcqRel);
+        }
+        *l.synced_at.lock().map_err(lock_poisoned)? = Instant::now();
+        Ok(n)
+    }
+
+    /// Applies worker profile changes not yet seen by this server.
+    async fn sync_profiles(&self, l: &Loaded) -> Result<usize> {
+        let mut n = 0;
         let mut mark = l.profiles_mark.lock().await;
         loop {
             let page = repo::profiles_changed(&self.db, mark.0, mark.1, PAGE).await?;
@@ -531,6 +638,8 @@ impl Service {
             *l.jobs.write().map_err(lock_poisoned)? =
                 JobMatcher::from_posts(posts.iter()).map_err(index_error)?;
             *applied = head;
+            l.views.write().map_err(lock_poisoned)?.clear();
+            l.generation.fetch_add(1, Ordering::AcqRel);
         }
         *l.workers.write().map_err(lock_poisoned)? = WorkerPool::new();
         *l.profiles_mark.lock().await = (DateTime::<Utc>::UNIX_EPOCH, Uuid::nil());
@@ -556,10 +665,25 @@ impl Service {
     }
 
     /// The same search, with how its words were read (for the result page).
+    ///
+    /// No database read on the usual path: the index is brought up to date only when due
+    /// (see `sync_posts_if_due`), each hit's view comes from the views of posts shown before,
+    /// and a query asked again while nothing changed is answered from the results cache.
     pub async fn search_posts_explained(&self, input: &SearchInput) -> Result<SearchResults> {
         let q = input.to_query(self.clock.today_cst())?;
         let l = self.market_loaded().await?;
-        self.sync_market(&l).await?;
+        self.sync_posts_if_due(&l).await?;
+        // The query's Debug form names every field, today's date (`live_on`) included.
+        let key = format!("{q:?}");
+        let generation = l.generation.load(Ordering::Acquire);
+        let use_cache = self.search.results_cache.load(Ordering::Acquire);
+        if use_cache
+            && let Some(c) = l.results.lock().map_err(lock_poisoned)?.get(&key)
+            && c.generation == generation
+            && Instant::now() < c.expires
+        {
+            return Ok(c.results.clone());
+        }
         let outcome = l.index.search_outcome(&q).map_err(index_error)?;
         let understood = outcome
             .plan
@@ -570,24 +694,64 @@ impl Service {
         let mut out = Vec::with_capacity(hits.len());
         for h in hits {
             // The index may briefly trail the database; skip what is no longer live.
-            let Some(row) = repo::post(&self.db, h.id)
-                .await?
-                .filter(|p| p.status == "live")
-            else {
+            let Some(view) = self.shown_view(&l, h.id).await? else {
                 continue;
             };
             out.push(PostHit {
-                post: self.post_view(&row).await?,
+                post: PostView::clone(&view),
                 score: (f64::from(h.score) * 1000.0).round() / 1000.0,
                 distance_km: h.distance_km.map(|d| (d * 10.0).round() / 10.0),
                 why: h.why,
                 tier: tier_code(h.tier).to_owned(),
             });
         }
-        Ok(SearchResults {
+        let results = SearchResults {
             hits: out,
             understood,
-        })
+        };
+        if !use_cache {
+            return Ok(results);
+        }
+        let mut cache = l.results.lock().map_err(lock_poisoned)?;
+        if cache.len() >= RESULTS_MAX {
+            cache.clear();
+        }
+        cache.insert(
+            key,
+            CachedResults {
+                generation,
+                expires: expiry(),
+                results: results.clone(),
+            },
+        );
+        Ok(results)
+    }
+
+    /// The view of a live post the index found, from the views shown before when fresh,
+    /// else read from the database (`None` when it is no longer live).
+    async fn shown_view(&self, l: &Loaded, id: Uuid) -> Result<Option<Arc<PostView>>> {
+        if let Some((expires, view)) = l.views.read().map_err(lock_poisoned)?.get(&id)
+            && Instant::now() < *expires
+        {
+            return Ok(view.clone());
+        }
+        let generation = l.generation.load(Ordering::Acquire);
+        let view = match repo::post(&self.db, id)
+            .await?
+            .filter(|p| p.status == "live")
+        {
+            Some(row) => Some(Arc::new(self.post_view(&row).await?)),
+            None => None,
+        };
+        let mut views = l.views.write().map_err(lock_poisoned)?;
+        // Keep it only if nothing changed meanwhile (else it may be the old post).
+        if l.generation.load(Ordering::Acquire) == generation {
+            if views.len() >= VIEWS_MAX {
+                views.clear();
+            }
+            views.insert(id, (expiry(), view.clone()));
+        }
+        Ok(view)
     }
 
     /// Jobs for the signed-in worker from their profile; hard filters are never violated and

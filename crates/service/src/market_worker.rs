@@ -610,6 +610,7 @@ impl Service {
             .await?;
         }
         tx.commit().await?;
+        self.note_market_write();
         report.expired_posts = expired.len();
         for (pay, hire) in repo::overdue_pay_all(&self.db, today).await? {
             let title = repo::post(&self.db, hire.post_id)

@@ -302,6 +302,20 @@ impl Keys {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// The MAC of a stateless value the server hands out and must recognise again (the
+    /// anonymous visitor's session token and its CSRF token): HMAC-SHA256 under a key derived
+    /// from the index key for this purpose.
+    pub fn token_mac(&self, purpose: &str, content: &[u8]) -> [u8; 32] {
+        let mut derive =
+            <HmacSha256 as Mac>::new_from_slice(self.index.as_ref()).expect("any key length");
+        derive.update(b"linghuo token mac v1\0");
+        derive.update(purpose.as_bytes());
+        let subkey = derive.finalize().into_bytes();
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&subkey).expect("any key length");
+        mac.update(content);
+        mac.finalize().into_bytes().into()
+    }
+
     /// HMAC under the audit key (the audit hash chain).
     pub fn audit_mac(&self, parts: &[&[u8]]) -> Vec<u8> {
         let mut mac =

@@ -10,7 +10,9 @@ use linghuo_service::auth::{NextStep, SessionState};
 use linghuo_service::{Permission, Role, ServiceError};
 use serde::Deserialize;
 
-use super::{Errors, PageCtx, cst, redirect_with_cookie, render, require};
+use super::{
+    Errors, FormData, PageCtx, cst, next_query, redirect_with_cookie, render, require, safe_next,
+};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -45,19 +47,37 @@ struct LoginPage {
     ok: Option<&'static str>,
     error: Option<String>,
     username: String,
+    /// Where to go after logging in (a path on this site), kept in a hidden field.
+    next: Option<String>,
+    /// `?next=…` for the sign-up link, so signing up comes back there too.
+    next_query: String,
+}
+
+impl LoginPage {
+    fn new(ctx: &Ctx, next: Option<&str>) -> LoginPage {
+        let next = next.and_then(safe_next).map(str::to_owned);
+        LoginPage {
+            ctx: PageCtx::new(ctx, "登录", "/login"),
+            ok: None,
+            error: None,
+            username: String::new(),
+            next_query: next_query(next.as_deref()),
+            next,
+        }
+    }
 }
 
 async fn login_page(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    let query = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    let next = query.get("next").trim();
     if let Some(a) = ctx.actor() {
-        return Redirect::to(landing(a.role)).into_response();
+        return Redirect::to(safe_next(next).unwrap_or(landing(a.role))).into_response();
     }
     render(
         StatusCode::OK,
         &LoginPage {
-            ctx: PageCtx::new(&ctx, "登录", "/login"),
             ok: super::signup::signed_up_message(&q),
-            error: None,
-            username: String::new(),
+            ..LoginPage::new(&ctx, Some(next))
         },
     )
 }
@@ -68,13 +88,19 @@ struct LoginForm {
     username: String,
     #[serde(default)]
     password: String,
+    /// Where to go after logging in; honoured only when `safe_next` accepts it.
+    #[serde(default)]
+    next: String,
 }
 
-fn next_url(next: NextStep, role: Role) -> &'static str {
-    match next {
-        NextStep::SecondFactor => "/login/totp",
-        NextStep::PasswordChange => "/account/password",
-        NextStep::Done => landing(role),
+/// Where a login step goes: the next step, else the page the visitor came from (`next`,
+/// a path on this site), else the role's landing page.
+fn next_url(step: NextStep, role: Role, next: &str) -> String {
+    let back = safe_next(next.trim());
+    match step {
+        NextStep::SecondFactor => format!("/login/totp{}", next_query(back)),
+        NextStep::PasswordChange => "/account/password".to_owned(),
+        NextStep::Done => back.unwrap_or(landing(role)).to_owned(),
     }
 }
 
@@ -89,7 +115,7 @@ async fn login_submit(
         .await
     {
         Ok(o) => redirect_with_cookie(
-            next_url(o.next, o.role),
+            &next_url(o.next, o.role, &f.next),
             ctx.session_cookie(&o.session.token),
         ),
         Err(e) => {
@@ -97,10 +123,9 @@ async fn login_submit(
             render(
                 api.status,
                 &LoginPage {
-                    ctx: PageCtx::new(&ctx, "登录", "/login"),
-                    ok: None,
                     error: Some(api.message),
                     username: f.username,
+                    ..LoginPage::new(&ctx, Some(f.next.trim()))
                 },
             )
         }
@@ -114,15 +139,23 @@ struct TotpPage {
     error: Option<String>,
     /// 演示模式 only: the code to type.
     demo_code: Option<String>,
+    /// Where to go once verified (a path on this site), kept in a hidden field.
+    next: Option<String>,
 }
 
-async fn totp_page(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
+async fn totp_page(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let query = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
     match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::SecondFactor { .. }) => render(
             StatusCode::OK,
             &TotpPage {
                 ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
                 error: None,
+                next: safe_next(query.get("next").trim()).map(str::to_owned),
                 demo_code: match ctx.token.as_deref() {
                     Some(t) => state.svc.demo_second_factor_code(t).await.ok().flatten(),
                     None => None,
@@ -137,6 +170,8 @@ async fn totp_page(state: axum::extract::State<AppState>, ctx: Ctx) -> Response 
 struct TotpForm {
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    next: String,
 }
 
 async fn totp_submit(
@@ -149,7 +184,7 @@ async fn totp_submit(
     };
     match state.svc.second_factor(token, &f.code, &ctx.meta).await {
         Ok(o) => redirect_with_cookie(
-            next_url(o.next, o.role),
+            &next_url(o.next, o.role, &f.next),
             ctx.session_cookie(&o.session.token),
         ),
         Err(ServiceError::Unauthenticated) => Redirect::to("/login").into_response(),
@@ -160,6 +195,7 @@ async fn totp_submit(
                 &TotpPage {
                     ctx: PageCtx::new(&ctx, "第二重验证", "/login/totp"),
                     error: Some(api.message),
+                    next: safe_next(f.next.trim()).map(str::to_owned),
                     demo_code: state
                         .svc
                         .demo_second_factor_code(token)

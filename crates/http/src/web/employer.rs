@@ -243,7 +243,7 @@ struct NewPostPage {
     form: FormData,
     errors: Errors,
     error: Option<String>,
-    occupations: Vec<OccupationGroup>,
+    occupations: &'static [OccupationGroup],
     forms: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     verified: bool,

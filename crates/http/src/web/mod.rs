@@ -31,6 +31,7 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use linghuo_service::auth::SessionState;
 use linghuo_service::{Actor, Role};
+use std::sync::LazyLock;
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -260,6 +261,30 @@ pub fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
     r
 }
 
+/// Where to go back to after logging in or signing up (`next`), if it is a path on this
+/// site: a single leading `/` (not `//` or `/\`, which browsers read as another host), no
+/// scheme, no control characters, spaces or backslashes, and not too long. Anything else is
+/// ignored, so the form cannot send anyone to another site.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let ok = next.len() <= 512
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    ok.then_some(next)
+}
+
+/// `?next=…` (URL-encoded) for a link that carries a safe `next` on, else nothing.
+pub fn next_query(next: Option<&str>) -> String {
+    match next.and_then(safe_next) {
+        Some(n) => format!(
+            "?{}",
+            serde_urlencoded::to_string([("next", n)]).unwrap_or_default()
+        ),
+        None => String::new(),
+    }
+}
+
 /// A time in China Standard Time, as people read it.
 pub fn cst(t: &DateTime<Utc>) -> String {
     (*t + chrono::Duration::hours(8))
@@ -461,6 +486,18 @@ pub fn date_cn(d: impl DateLike) -> String {
 /// Shanxi's cities and counties for a region select, "太原市" and "太原市小店区" (the
 /// province is the empty choice).
 pub fn region_options(counties_only: bool) -> Vec<(String, String)> {
+    region_option_list(counties_only).to_vec()
+}
+
+/// The same options, made once per process (a page with the full list renders it on every
+/// request).
+pub fn region_option_list(counties_only: bool) -> &'static [(String, String)] {
+    static LISTS: LazyLock<[Vec<(String, String)>; 2]> =
+        LazyLock::new(|| [build_region_options(false), build_region_options(true)]);
+    &LISTS[usize::from(counties_only)]
+}
+
+fn build_region_options(counties_only: bool) -> Vec<(String, String)> {
     linghuo_domain::all_regions()
         .into_iter()
         .filter(|r| r.level() != linghuo_domain::RegionLevel::Province)
@@ -480,16 +517,20 @@ pub struct OccupationGroup {
     pub trades: Vec<(&'static str, &'static str)>,
 }
 
-pub fn occupation_groups() -> Vec<OccupationGroup> {
-    linghuo_domain::occupation_categories()
-        .into_iter()
-        .map(|c| OccupationGroup {
-            code: c.code,
-            name: c.name,
-            trades: linghuo_domain::occupation_children(c.code)
-                .into_iter()
-                .map(|t| (t.code, t.name))
-                .collect(),
-        })
-        .collect()
+/// Built once per process: grouping walks the whole catalogue for every category.
+pub fn occupation_groups() -> &'static [OccupationGroup] {
+    static GROUPS: LazyLock<Vec<OccupationGroup>> = LazyLock::new(|| {
+        linghuo_domain::occupation_categories()
+            .into_iter()
+            .map(|c| OccupationGroup {
+                code: c.code,
+                name: c.name,
+                trades: linghuo_domain::occupation_children(c.code)
+                    .into_iter()
+                    .map(|t| (t.code, t.name))
+                    .collect(),
+            })
+            .collect()
+    });
+    &GROUPS
 }

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -14,7 +14,10 @@ use linghuo_domain::{IdNumber, Phone, RegionCode, RegionLevel, Uscc};
 use linghuo_service::market::{EMPLOYER_KINDS, EmployerInput, EmployerSignUp, WorkerSignUp};
 use linghuo_service::{ServiceError, accounts, password};
 
-use super::{Errors, Failure, FormData, PageCtx, error_page_ctx, region_options, render};
+use super::{
+    Errors, Failure, FormData, PageCtx, error_page_ctx, next_query, region_options, render,
+    safe_next,
+};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
@@ -38,6 +41,25 @@ pub(super) fn signed_up_message(query: &Option<String>) -> Option<&'static str> 
     })
 }
 
+/// `next` of a page's query string (where the visitor came from), if it is a path here.
+fn query_next(q: &Option<String>) -> Option<String> {
+    let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    safe_next(form.get("next")).map(str::to_owned)
+}
+
+/// After signing up: the login page, with the message and where to go after logging in.
+fn signed_up(kind: &str, form: &FormData) -> Response {
+    let mut pairs = vec![("ok", kind)];
+    if let Some(n) = safe_next(form.get("next")) {
+        pairs.push(("next", n));
+    }
+    Redirect::to(&format!(
+        "/login?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    ))
+    .into_response()
+}
+
 /// Someone already logged in has nothing to sign up for.
 fn logged_in(ctx: &Ctx) -> Option<Response> {
     ctx.actor()
@@ -51,6 +73,9 @@ const RETYPE: &str = "为保护个人信息，请重新输入";
 /// The form as it goes back into the page: no ID number and no password, ever. A field
 /// that was filled in but had no error of its own is asked for again, beside the field.
 fn scrub(form: &mut FormData, errors: &mut Errors) {
+    if safe_next(form.get("next")).is_none() {
+        form.set("next", "");
+    }
     for f in ID_FIELDS {
         if !form.get(f).is_empty() && errors.get(f).is_none() {
             errors.0.push(((*f).to_owned(), RETYPE.to_owned()));
@@ -177,9 +202,11 @@ fn failure(
 #[template(path = "signup.html")]
 struct ChoosePage {
     ctx: PageCtx,
+    /// `?next=…` for the links on, so signing up comes back to where the visitor was.
+    next_query: String,
 }
 
-async fn choose(ctx: Ctx) -> Response {
+async fn choose(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     if let Some(r) = logged_in(&ctx) {
         return r;
     }
@@ -187,6 +214,7 @@ async fn choose(ctx: Ctx) -> Response {
         StatusCode::OK,
         &ChoosePage {
             ctx: PageCtx::new(&ctx, "注册", "/signup"),
+            next_query: next_query(query_next(&q).as_deref()),
         },
     )
 }
@@ -237,18 +265,15 @@ fn worker_render(
     )
 }
 
-async fn worker_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+async fn worker_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     if let Some(r) = logged_in(&ctx) {
         return r;
     }
-    worker_render(
-        &state,
-        &ctx,
-        FormData::default(),
-        StatusCode::OK,
-        Errors::default(),
-        None,
-    )
+    let mut form = FormData::default();
+    if let Some(n) = query_next(&q) {
+        form.set("next", &n);
+    }
+    worker_render(&state, &ctx, form, StatusCode::OK, Errors::default(), None)
 }
 
 async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
@@ -282,7 +307,7 @@ async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
         county_code: form.get("county_code").to_owned(),
     };
     match state.svc.sign_up_worker(input, &ctx.meta).await {
-        Ok(_) => Redirect::to("/login?ok=worker").into_response(),
+        Ok(_) => signed_up("worker", form),
         Err(e) => match failure(&ctx, e, WORKER_FIELDS) {
             Ok((status, errors, error)) => {
                 worker_render(&state, &ctx, submitted.form, status, errors, error)
@@ -347,18 +372,15 @@ fn employer_render(
     )
 }
 
-async fn employer_page(State(state): State<AppState>, ctx: Ctx) -> Response {
+async fn employer_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     if let Some(r) = logged_in(&ctx) {
         return r;
     }
-    employer_render(
-        &state,
-        &ctx,
-        FormData::default(),
-        StatusCode::OK,
-        Errors::default(),
-        None,
-    )
+    let mut form = FormData::default();
+    if let Some(n) = query_next(&q) {
+        form.set("next", &n);
+    }
+    employer_render(&state, &ctx, form, StatusCode::OK, Errors::default(), None)
 }
 
 async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
@@ -428,7 +450,7 @@ async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
         },
     };
     match state.svc.sign_up_employer(input, &ctx.meta).await {
-        Ok(_) => Redirect::to("/login?ok=employer").into_response(),
+        Ok(_) => signed_up("employer", form),
         Err(e) => match failure(&ctx, e, EMPLOYER_FIELDS) {
             Ok((status, errors, error)) => {
                 employer_render(&state, &ctx, submitted.form, status, errors, error)

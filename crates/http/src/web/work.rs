@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::{
     Errors, Failure, FormData, FormFailure, OccupationGroup, PageCtx, cst, date_cn, error_page_ctx,
-    occupation_groups, path_id, region_options, render, require,
+    occupation_groups, path_id, region_option_list, render, require,
 };
 use crate::AppState;
 use crate::context::Ctx;
@@ -127,8 +127,8 @@ struct SearchPage {
     searched: bool,
     /// The hits of the first tier on the page: exact, or nearby when nothing matched.
     hits: Vec<PostHit>,
-    regions: Vec<(String, String)>,
-    occupations: Vec<OccupationGroup>,
+    regions: &'static [(String, String)],
+    occupations: &'static [OccupationGroup],
     forms: &'static [(&'static str, &'static str)],
     is_worker: bool,
     has_home: bool,
@@ -372,7 +372,7 @@ async fn search_page(
             error,
             searched,
             hits,
-            regions: region_options(false),
+            regions: region_option_list(false),
             occupations: occupation_groups(),
             forms: FORMS,
             is_worker: worker.is_some(),
