@@ -371,7 +371,23 @@ async fn login_and_sign_up_come_back_to_the_post() {
             assert!(!page.html.contains("evil.example"), "{bad:?} in the page");
             let to = form_login(&app, &mut b, "/login", &acc, bad).await;
             assert_eq!(to, "/work", "{bad:?}");
+            // The 长辈版 switch goes back to a page on this site only.
+            let mut b = Browser::new();
+            b.get(&app, "/work").await;
+            let p = b.post(&app, "/prefs/elder", &[("back", bad)]).await;
+            assert_eq!(p.status, StatusCode::SEE_OTHER, "{bad:?}: {}", p.html);
+            assert_eq!(p.location.as_deref(), Some("/"), "{bad:?}");
         }
+        let mut b = Browser::new();
+        b.get(&app, "/work").await;
+        let p = b
+            .post(
+                &app,
+                "/prefs/elder",
+                &[("back", "/work?q=%E4%BF%9D%E6%B4%81")],
+            )
+            .await;
+        assert_eq!(p.location.as_deref(), Some("/work?q=%E4%BF%9D%E6%B4%81"));
         app
     })
     .await;

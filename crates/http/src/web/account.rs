@@ -357,10 +357,7 @@ struct ElderForm {
 
 /// Switches 长辈版 on or off: a preference cookie only, nothing stored on the server.
 async fn toggle_elder(ctx: Ctx, Form(f): Form<ElderForm>) -> Response {
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
-        f.back.as_str()
-    } else {
-        "/"
-    };
+    // Back to the page the switch was on, never to another site (/\evil.example).
+    let back = crate::web::safe_next(&f.back).unwrap_or("/");
     redirect_with_cookie(back, ctx.elder_cookie(!ctx.elder))
 }
