@@ -235,7 +235,11 @@ fn login(port: u16, username: &str, password: &str, secret: &[u8], step: &mut i6
     if let Some(c) = r.cookie {
         s.cookie = Some(c);
     }
-    let new = format!("黄河远上白云间 2026 {username}");
+    // Different for every account, without the user name in it (the policy refuses that).
+    let salt = username.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let new = format!("黄河远上白云间 2026 {salt:x}");
     let r = call(
         port,
         "POST",
