@@ -47,7 +47,7 @@ mkdirSync(SHOTS, { recursive: true });
 // Province-wide staff pages over the whole demo are the slowest in a debug build.
 const NAV_TIMEOUT = 60_000;
 
-const STAFF_PAGES = ['/staff', '/staff/market', '/staff/market/review', '/staff/market/registrations', '/staff/market/overdue', '/staff/stats', '/staff/imports'];
+const STAFF_PAGES = ['/staff', '/staff/market', '/staff/market/review', '/staff/market/registrations', '/staff/market/overdue', '/staff/market/occupations', '/staff/market/occupations/report', '/staff/stats', '/staff/imports'];
 /** Pages another engineer may not have built yet: a 404 is noted and skipped. */
 const OPTIONAL_PAGES = new Set([]);
 

@@ -390,6 +390,16 @@ impl Service {
                 row.pay_hour_fen = Some(e.hourly_fen);
                 row.pay_day_fen = Some(e.daily_fen);
             }
+            // A few employers name the trade in their own words, as real ones do: the
+            // county staff then have new-occupation suggestions to look at (四(七)).
+            // (Chosen from the post's id, so the random sequence of the rest stays as it
+            // was; words of the post's own kind of work.)
+            let category = linghuo_domain::occupation(&p.occupation).map(|o| o.category().code);
+            if p.id.as_u128() % 8 == 0
+                && let Some((_, own)) = DEMO_OWN_WORDS.iter().find(|(c, _)| Some(*c) == category)
+            {
+                row.trade_text = Some((*own).to_string());
+            }
             let empty = Vec::new();
             let pool = workers_by_county.get(&p.county).unwrap_or(&empty);
             let n_apps = if status == "live" && !pool.is_empty() {
@@ -407,6 +417,9 @@ impl Service {
                 row.status = "filled".into();
             }
             repo::insert_post(&mut tx, &row).await?;
+            if row.trade_text.is_some() {
+                crate::market_occupations::collect_post(&mut tx, &row, "post").await?;
+            }
             repo::enqueue_index(&mut tx, row.id, now).await?;
             report.posts += 1;
             if row.status == "live" {
@@ -675,6 +688,19 @@ impl Service {
 
 /// What an agreement for a hire on this post states: the plain hour, day or month rate,
 /// else the estimated daily pay, else a piece rate; `None` for pay without any amount.
+/// Trades in employers' own words that the catalogue does not hold, by the category of
+/// the post they are written on (demo only).
+const DEMO_OWN_WORDS: &[(&str, &str)] = &[
+    ("jiazheng", "收纳整理师傅"),
+    ("yanglao", "陪诊员"),
+    ("canyin", "老年助餐员"),
+    ("lingshou", "直播场控"),
+    ("wenti", "剧本杀主持"),
+    ("chuxing", "充电桩运维"),
+    ("peisong", "社区团长"),
+    ("nongye", "无人机飞手"),
+];
+
 fn agreement_pay(pay: &linghuo_market::Pay, row: &PostRow) -> Option<(i64, &'static str)> {
     use linghuo_market::TimeUnit;
     match (pay.time_unit(), pay.min_fen) {
