@@ -62,41 +62,7 @@ async fn row_counts(db: &Db) -> BTreeMap<String, i64> {
 
 /// A verified employer of 小店区 with one live 保洁 post; returns the post's id.
 async fn one_post(app: &App) -> String {
-    let mut staff_acc = account(app, "anon.staff", "staff", Some("140105"), &[]).await;
-    let mut staff = login(app, &mut staff_acc).await;
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/employer", json!({
-            "username": "anon.employer", "password": PASSWORD,
-            "employer": {"kind": "enterprise", "name": "太原清泉家政服务有限公司", "uscc": "91110000600037341L",
-                         "contact_name": "赵经理", "contact_phone": "13912345678", "county_code": "140105",
-                         "address": "小店区长治路"}
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let eid = staff
-        .get(app, "/api/v1/employers?unverified=true")
-        .await
-        .json()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let v = staff
-        .post(app, &format!("/api/v1/employers/{eid}/verify"), json!({}))
-        .await;
-    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
-    let mut emp = Client::default();
-    emp.start(app).await;
-    let r = emp
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": "anon.employer", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    emp.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    let (mut emp, _, _) = verified_employer(app, "anon.employer", "91110000600037341L").await;
     let r = emp
         .post(app, "/api/v1/posts", json!({
             "title": "坞城路家庭保洁", "description": "家庭日常保洁，擦玻璃、拖地，工具由雇主提供。",

@@ -12,7 +12,7 @@ use linghuo_http::{AppState, router};
 use linghuo_service::accounts::NewUser;
 use linghuo_service::{Clock, Config, Keys, Service, totp};
 use linghuo_storage::testing::TestDb;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub struct App {
@@ -190,6 +190,9 @@ pub async fn account(
     }
 }
 
+/// The password of the accounts the shared helpers sign up (the test files use the same).
+pub const SIGNUP_PASSWORD: &str = "汾河水长流 2026 秋";
+
 pub const NEW_PASSWORD: &str = "黄河远上白云间 2026";
 
 /// Logs in through the API: password, TOTP, forced password change. Returns an active client.
@@ -248,4 +251,63 @@ pub async fn login(app: &App, acc: &mut Account) -> Client {
 pub fn id_number(address: &str, seq: u32) -> String {
     let first17 = format!("{address}19900307{:03}", seq % 1000);
     format!("{first17}{}", linghuo_domain::check_char(&first17).unwrap())
+}
+
+/// Logs in by password an account that needs no second factor (workers, employers).
+pub async fn password_sign_in(app: &App, username: &str, password: &str) -> Client {
+    let mut c = Client::default();
+    c.start(app).await;
+    let r = c
+        .post(
+            app,
+            "/api/v1/session",
+            json!({"username": username, "password": password}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["next"], "done");
+    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
+    c
+}
+
+/// An employer of 小店区 signed up through the API (`uscc` its credit code), logged in.
+pub async fn signed_up_employer(app: &App, username: &str, uscc: &str) -> Client {
+    let mut c = Client::default();
+    c.start(app).await;
+    let r = c
+        .post(app, "/api/v1/signup/employer", json!({
+            "username": username, "password": SIGNUP_PASSWORD,
+            "employer": {"kind": "enterprise", "name": format!("太原{username}家政服务有限公司"), "uscc": uscc, "contact_name": "王经理",
+                         "contact_phone": "13912345678", "county_code": "140105", "address": "小店区长治路"}
+        }))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    password_sign_in(app, username, SIGNUP_PASSWORD).await
+}
+
+/// A signed-up employer verified by 小店区 staff: (the employer, the staff, their account).
+/// A verified employer with staff of its county.
+pub async fn verified_employer(app: &App, username: &str, uscc: &str) -> (Client, Client, Account) {
+    let mut staff_acc = account(
+        app,
+        &format!("{username}.staff"),
+        "staff",
+        Some("140105"),
+        &[],
+    )
+    .await;
+    let mut staff = login(app, &mut staff_acc).await;
+    let emp = signed_up_employer(app, username, uscc).await;
+    let eid = staff
+        .get(app, "/api/v1/employers?unverified=true")
+        .await
+        .json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let v = staff
+        .post(app, &format!("/api/v1/employers/{eid}/verify"), json!({}))
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+    (emp, staff, staff_acc)
 }

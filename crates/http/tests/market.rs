@@ -8,37 +8,7 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::{Value, json};
 
-async fn sign_in(app: &App, username: &str, password: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": password}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.json()["next"], "done");
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
 const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn employer(app: &App, username: &str, uscc: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/employer", json!({
-            "username": username, "password": PASSWORD,
-            "employer": {"kind": "enterprise", "name": format!("太原{username}家政服务有限公司"), "uscc": uscc, "contact_name": "王经理",
-                         "contact_phone": "13912345678", "county_code": "140105", "address": "小店区长治路"}
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username, PASSWORD).await
-}
 
 async fn worker(app: &App, username: &str, seq: u32) -> Client {
     let mut c = Client::default();
@@ -50,7 +20,7 @@ async fn worker(app: &App, username: &str, seq: u32) -> Client {
         }))
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username, PASSWORD).await
+    password_sign_in(app, username, PASSWORD).await
 }
 
 fn post_body(title: &str) -> Value {
@@ -68,7 +38,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         let mut staff = login(&app, &mut staff_acc).await;
         let mut other_acc = account(&app, "market.other", "staff", Some("140106"), &[]).await;
         let mut other = login(&app, &mut other_acc).await;
-        let mut emp = employer(&app, "baojie", "91110000600037341L").await;
+        let mut emp = signed_up_employer(&app, "baojie", "91110000600037341L").await;
 
         // Unverified: the post is held with the reason; staff of the county see it in the queue.
         let held = emp.post(&app, "/api/v1/posts", post_body("周末家庭保洁")).await;
@@ -155,7 +125,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
 #[tokio::test]
 async fn post_validation_names_fields() {
     each_app(|app| async move {
-        let mut emp = employer(&app, "yanzheng", "91110000600037341L").await;
+        let mut emp = signed_up_employer(&app, "yanzheng", "91110000600037341L").await;
         for (patch, field) in [
             (json!({"occupation": "宇航员"}), "occupation"),
             (json!({"county_code": "140100"}), "county_code"),
@@ -193,7 +163,7 @@ async fn the_last_place_goes_to_exactly_one_hire() {
     each_app(|app| async move {
         let mut staff_acc = account(&app, "race.county", "staff", Some("140105"), &[]).await;
         let mut staff = login(&app, &mut staff_acc).await;
-        let mut emp = employer(&app, "jingzheng", "91110000600037341L").await;
+        let mut emp = signed_up_employer(&app, "jingzheng", "91110000600037341L").await;
         let eid = staff
             .get(&app, "/api/v1/employers?unverified=true")
             .await
@@ -282,32 +252,6 @@ async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode
         out.push(h.await.unwrap());
     }
     out
-}
-
-/// A verified employer with staff of its county.
-async fn verified_employer(app: &App, username: &str, uscc: &str) -> (Client, Client, Account) {
-    let mut staff_acc = account(
-        app,
-        &format!("{username}.staff"),
-        "staff",
-        Some("140105"),
-        &[],
-    )
-    .await;
-    let mut staff = login(app, &mut staff_acc).await;
-    let emp = employer(app, username, uscc).await;
-    let eid = staff
-        .get(app, "/api/v1/employers?unverified=true")
-        .await
-        .json()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let v = staff
-        .post(app, &format!("/api/v1/employers/{eid}/verify"), json!({}))
-        .await;
-    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
-    (emp, staff, staff_acc)
 }
 
 #[tokio::test]
@@ -486,8 +430,8 @@ async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
 
         app.clock.advance(chrono::Duration::days(3));
         // Sessions lapsed over three days: everyone signs in again.
-        let mut w = sign_in(&app, "yuqiw", PASSWORD).await;
-        let mut emp = sign_in(&app, "yuqi", PASSWORD).await;
+        let mut w = password_sign_in(&app, "yuqiw", PASSWORD).await;
+        let mut emp = password_sign_in(&app, "yuqi", PASSWORD).await;
         let mut staff = login(&app, &mut staff_acc).await;
         let mut other = login(&app, &mut other_acc).await;
         let report = app.svc.market_upkeep().await.unwrap();

@@ -85,48 +85,11 @@ async fn suggestions_as_you_type() {
     .await;
 }
 
-async fn sign_in(app: &App, username: &str, password: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": password}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
 /// A verified employer of 小店区, signed in through the API.
 async fn employer(app: &App) -> Client {
-    let mut staff_acc = account(app, "phone.staff", "staff", Some("140105"), &[]).await;
-    let mut staff = login(app, &mut staff_acc).await;
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/employer", json!({
-            "username": "phone.employer", "password": PASSWORD,
-            "employer": {"kind": "enterprise", "name": "太原晋阳家政服务有限公司", "uscc": "91110000600037341L",
-                         "contact_name": "王经理", "contact_phone": "13912345678", "county_code": "140105",
-                         "address": "小店区长治路"}
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let eid = staff
-        .get(app, "/api/v1/employers?unverified=true")
+    verified_employer(app, "phone.employer", "91110000600037341L")
         .await
-        .json()[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let v = staff
-        .post(app, &format!("/api/v1/employers/{eid}/verify"), json!({}))
-        .await;
-    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
-    sign_in(app, "phone.employer", PASSWORD).await
+        .0
 }
 
 /// A live 保洁 post at a point.
