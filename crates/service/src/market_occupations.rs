@@ -23,7 +23,7 @@ use linghuo_domain::{
     RegionCode, RegionLevel, mask_pii_in_text, occupation, resolve_occupation, resolve_phrase,
 };
 use linghuo_market::Vocabulary;
-use linghuo_market::vocab::{ResolutionHow, normalize};
+use linghuo_market::vocab::{ResolutionHow, TradeResolution, normalize};
 use linghuo_storage::occupation_words::{self as repo, Decision, Sighting, WordRow};
 use linghuo_storage::{Tx, market::PostRow};
 use serde::{Deserialize, Serialize};
@@ -684,12 +684,17 @@ impl Service {
     }
 
     /// Counts a worker's own word for a trade (a profile word the catalogue does not hold),
-    /// in a transaction of its own: the profile itself is refused until the worker picks a
-    /// catalogue trade, but the word still tells staff what people call their work.
-    pub(crate) async fn collect_profile_word(&self, words: &str, county: &str) -> Result<bool> {
+    /// in a transaction of its own, whatever becomes of the profile: the word tells staff
+    /// what people call their work. Returns whether it was counted, and how the word reads
+    /// (the trade the profile takes, when it names one).
+    pub(crate) async fn collect_profile_word(
+        &self,
+        words: &str,
+        county: &str,
+    ) -> Result<(bool, TradeResolution)> {
         let r = Vocabulary::shared().resolve_trade(words, "", "");
         let Some(how) = how_code(r.how) else {
-            return Ok(false);
+            return Ok((false, r));
         };
         let mut tx = self.db.begin().await?;
         let n = sight(
@@ -703,7 +708,7 @@ impl Service {
         )
         .await?;
         tx.commit().await?;
-        Ok(n)
+        Ok((n, r))
     }
 }
 

@@ -189,10 +189,10 @@ impl Service {
             let code = match resolve_occupation(t) {
                 Some(o) => Some(o.code),
                 None => {
-                    noted = self
+                    let (counted, r) = self
                         .collect_profile_word(t, &person.jurisdiction_code)
                         .await?;
-                    let r = linghuo_market::Vocabulary::shared().resolve_trade(t, "", "");
+                    noted = counted;
                     use linghuo_market::vocab::ResolutionHow as How;
                     (matches!(r.how, How::Learned | How::Closest | How::Category)
                         && !r.code.starts_with("qita"))
