@@ -162,7 +162,7 @@ before(async () => {
   const specs = {
     clerk: { username: 'day.clerk', name: '窗口经办员', role: 'staff', scope: '140105' },
     reviewer: { username: 'day.reviewer', name: '初审员', role: 'staff', scope: '140105' },
-    approver: { username: 'day.approver', name: '审批员', role: 'staff', scope: '140105' },
+    approver: { username: 'day.approver', name: '审批员', role: 'staff', scope: '140105', permissions: ['bank:export'] },
   };
   for (const [key, spec] of Object.entries(specs)) {
     const out = addUser(BIN, state.dataDir, spec);
@@ -276,6 +276,14 @@ test('a county window\'s day: register, automatic decision, review and approval,
   await submit(approver, '/staff/payments');
   const batch = new URL(approver.url()).pathname.split('/').pop();
   assert.match(batch, /^[0-9a-f-]{36}$/, `batch page, got ${approver.url()}`);
+  // The bank file holds full account numbers: the approver confirms identity (step-up) on
+  // the page first, and comes back to the batch.
+  await approver.goto(`/step-up?next=/staff/payments/${batch}`);
+  await check(approver, '07b-step-up');
+  await approver.fill('input[name=password]', state.users.approver.password);
+  await approver.fill('input[name=code]', await nextCode(state.users.approver));
+  await clickAndWait(approver, approver.locator('form[action="/step-up"] button'));
+  assert.equal(new URL(approver.url()).pathname, `/staff/payments/${batch}`);
   const f1 = await (await approver.request.get(`/staff/payments/${batch}/bank.csv`)).body();
   const f2 = await (await approver.request.get(`/staff/payments/${batch}/bank.csv`)).body();
   assert.ok(f1.equals(f2), 'a batch downloaded twice is the same file');

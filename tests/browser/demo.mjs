@@ -19,7 +19,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,7 @@ import { createRequire } from 'node:module';
 
 import { runAxe, blocking, describeViolations } from './lib/axe.mjs';
 import { startDemo } from './lib/server.mjs';
+import { totp } from './lib/totp.mjs';
 import {
   PHONE_VIEW, DESKTOP_VIEW, pathOf, shot as shotIn, describePage, clickAndWait, submitFormOf,
   findPii, findPiiInUrl,
@@ -469,6 +470,91 @@ test('market flow: the county staff see the new 用工登记', async (t) => {
     assert.ok(text.includes(`${y}年${String(m).padStart(2, '0')}月${String(d).padStart(2, '0')}日`) || text.includes(`${y}年${m}月${d}日`),
       `the registration should show the start date ${state.flow.startsOn}: ${text}`);
   });
+});
+
+/**
+ * Confirms identity again on /step-up (password and the code the demo shows there) and
+ * comes back to `next`. A code is accepted once per time step, so a refused code waits for
+ * the next step.
+ */
+async function stepUp(page, login, next) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.goto(`/step-up?next=${encodeURIComponent(next)}`);
+    const code = (await page.locator('.notice', { hasText: '演示模式' }).locator('strong').first().innerText()).trim();
+    await page.fill('input[name=password]', login.password);
+    await page.fill('input[name=code]', code);
+    await submitFormOf(page, 'input[name=code]', { allowErrorStatus: true });
+    if (pathOf(page) === next) return;
+    const left = 30 - ((Date.now() / 1000) % 30);
+    await sleep(Math.ceil(left * 1000) + 1000);
+  }
+  throw new Error(`step-up of ${login.username} did not finish (on ${pathOf(page)})`);
+}
+
+test('账户管理: the system administrator proposes a county clerk, the security administrator approves, the clerk enrols on a phone and logs in', async (t) => {
+  const sys = state.pages['demo-sysadmin'];
+  const sec = state.pages['demo-secadmin'];
+  if (!sys || !sec) return t.skip('the administrators did not log in');
+  for (const p of [sys, sec]) p.on('dialog', (d) => d.accept());
+  const clerk = { username: 'li.xiaodian', password: `晋祠 ${Date.now()} 难老泉` };
+  await step('admin-propose', sys, async () => {
+    await stepUp(sys, state.logins['demo-sysadmin'], '/admin/users');
+    await sys.selectOption('#kind', 'create');
+    await sys.fill('#username', clerk.username);
+    await sys.fill('#display_name', '李小店');
+    await sys.selectOption('#role', 'staff');
+    await sys.selectOption('#scope_code', '140105');
+    await sys.fill('#contact_phone', '13812345678');
+    await sys.fill('#reason', '小店区政务服务中心窗口新进人员');
+    await submitFormOf(sys, '#contact_phone');
+    const text = await sys.locator('main').innerText();
+    assert.ok(text.includes('已提出') && text.includes('等待安全管理员批准'), text.slice(0, 800));
+    assert.ok(!text.includes('一次性密码') && !text.includes('13812345678'), 'no secret and no full phone on the page');
+    await shot(sys, 'admin-proposed');
+  });
+  await step('admin-approve', sec, async () => {
+    await stepUp(sec, state.logins['demo-secadmin'], '/admin/users');
+    const card = sec.locator('.card', { hasText: clerk.username }).first();
+    await clickAndWait(sec, card.locator('form[action$="/approve"] button'));
+    const text = await sec.locator('main').innerText();
+    assert.ok(text.includes('已批准并生效'), text.slice(0, 800));
+    assert.ok(text.includes('138****5678'), 'the page says where the code went, masked');
+    await shot(sec, 'admin-approved');
+  });
+  // The code went to the owner's phone: here, the demo's outbox directory.
+  const outbox = join(state.dataDir, 'data', 'outbox');
+  const message = readdirSync(outbox).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(outbox, f), 'utf8')))
+    .find((m) => m.username === clerk.username);
+  assert.ok(message, `an enrolment message for ${clerk.username} in ${outbox}`);
+  assert.equal(message.to, '13812345678');
+  const code = message.text.match(/开通码 ([A-Z0-9-]{14})/)[1];
+  const context = await newContext(PHONE_VIEW);
+  const phone = await context.newPage();
+  await step('enrol', phone, async () => {
+    await phone.goto('/enrol');
+    await shot(phone, 'enrol-1-phone');
+    await phone.fill('#username', clerk.username);
+    await phone.fill('#code', code.toLowerCase());
+    await submitFormOf(phone, '#code');
+    const secret = (await phone.locator('.secret').first().innerText()).trim();
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    await shot(phone, 'enrol-2-phone');
+    const violations = blocking(await runAxe(phone));
+    assert.equal(violations.length, 0, describeViolations(violations));
+    await phone.fill('#password', clerk.password);
+    await phone.fill('#password2', clerk.password);
+    await phone.fill('#totp_code', totp(secret, Date.now()));
+    await submitFormOf(phone, '#totp_code');
+    assert.ok((await phone.locator('main').innerText()).includes('账户已开通'));
+    await shot(phone, 'enrol-3-phone');
+  });
+  await step('enrolled-login', phone, async () => {
+    await sleep(Math.ceil((30 - ((Date.now() / 1000) % 30)) * 1000) + 500);
+    const landed = await demoLogin(phone, clerk);
+    assert.equal(landed, '/staff');
+  });
+  await context.close();
 });
 
 test('注册: a worker signs up through the form (errors beside the field first) and lands in 找活', async () => {

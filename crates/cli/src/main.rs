@@ -118,7 +118,11 @@ enum ComplaintsCommand {
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
-    /// Create an account; prints its one-time password (and second-factor secret) once.
+    /// Create an account at the server console; prints its one-time password (and
+    /// second-factor secret) once. Only the first system, security and audit administrator
+    /// are created this way; every later account is proposed by one administrator and
+    /// approved by the other on the 账户管理 page, and enrolled by its owner. `--break-glass`
+    /// creates one anyway (recovery, test rigs); it is audited as such.
     Add {
         #[arg(long)]
         username: String,
@@ -131,9 +135,12 @@ enum UserCommand {
         /// Region code for staff (province 140000, a city or a county).
         #[arg(long)]
         scope: Option<String>,
-        /// Extra permission for staff, e.g. pii:reveal (repeatable).
+        /// Extra permission for staff, e.g. pii:reveal or bank:export (repeatable).
         #[arg(long = "permission")]
         permissions: Vec<String>,
+        /// Create the account although it is not the first administrator of its kind.
+        #[arg(long)]
+        break_glass: bool,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -147,9 +154,12 @@ enum UserCommand {
     Disable { username: String },
     /// Re-enable an account.
     Enable { username: String },
-    /// Issue a new one-time password and second-factor secret.
+    /// Issue a new one-time password and second-factor secret at the console (recovery when
+    /// no second administrator can approve a reset; requires --break-glass, audited).
     Reset {
         username: String,
+        #[arg(long)]
+        break_glass: bool,
         #[arg(long)]
         json: bool,
     },
@@ -398,8 +408,23 @@ async fn user(svc: Service, cmd: UserCommand) -> anyhow::Result<ExitCode> {
             role,
             scope,
             permissions,
+            break_glass,
             json,
         } => {
+            if let Err(linghuo_service::ServiceError::Invalid { field, message, .. }) =
+                linghuo_service::accounts::validate_username(username.trim())
+            {
+                eprintln!("错误：{field}：{message}");
+                return Ok(ExitCode::from(2));
+            }
+            let first_admin = matches!(role.as_str(), "sysadmin" | "secadmin" | "auditadmin")
+                && svc.count_users_with_role(&role).await? == 0;
+            if !first_admin && !break_glass {
+                eprintln!(
+                    "错误：只有第一位系统管理员、安全管理员和审计管理员在服务器上创建。其他账户请由系统管理员或安全管理员在“账户管理”中提出、另一方批准；确需在服务器上直接创建（应急恢复）请加 --break-glass，此操作记入审计日志。"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let c = svc
                 .create_user(
                     None,
@@ -448,7 +473,15 @@ async fn user(svc: Service, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 println!("已启用账户 {}。", u.username);
                 Ok(())
             }),
-        UserCommand::Reset { username, json } => svc
+        UserCommand::Reset {
+            break_glass: false, ..
+        } => {
+            eprintln!(
+                "错误：重置请由管理员在“账户管理”中提出、另一方批准，开通码发给本人。仅在无人可批准时（应急恢复）在服务器上加 --break-glass 重置，此操作记入审计日志。"
+            );
+            return Ok(ExitCode::from(2));
+        }
+        UserCommand::Reset { username, json, .. } => svc
             .reset_credentials(None, &username)
             .await
             .map(|c| print_created(&c, json)),

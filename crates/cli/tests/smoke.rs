@@ -65,6 +65,28 @@ fn migrate_add_user_serve_and_verify() {
         ])
         .output()
         .unwrap();
+    // Staff accounts are proposed and approved by two administrators, not made at the console.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--break-glass"));
+    let out = bin()
+        .args([
+            "--data-dir",
+            data,
+            "user",
+            "add",
+            "--username",
+            "li.taiyuan",
+            "--name",
+            "李经办",
+            "--role",
+            "staff",
+            "--scope",
+            "140100",
+            "--break-glass",
+            "--json",
+        ])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -54,6 +54,9 @@ pub struct Ctx {
     pub elder: bool,
     pub secure_cookie: bool,
     pub demo: bool,
+    /// The page to come back to after an interruption such as a step-up: the page itself for
+    /// a GET, the referring page of this site for a form post.
+    pub back: Option<String>,
 }
 
 impl Ctx {
@@ -269,6 +272,24 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
             Err(e) => return ApiError::from(e).into_response(),
         }
     }
+    let back = if method == Method::GET {
+        req.uri().path_and_query().map(|p| p.as_str().to_owned())
+    } else {
+        req.headers()
+            .get(header::REFERER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|r| r.parse::<axum::http::Uri>().ok())
+            .filter(|u| {
+                u.host().is_none()
+                    || u.host()
+                        == req
+                            .headers()
+                            .get(header::HOST)
+                            .and_then(|h| h.to_str().ok())
+                            .map(|h| h.split(':').next().unwrap_or(h))
+            })
+            .and_then(|u| u.path_and_query().map(|p| p.as_str().to_owned()))
+    };
     let ctx = Ctx {
         meta,
         session,
@@ -276,6 +297,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
         elder,
         secure_cookie,
         demo: svc.demo_mode,
+        back,
     };
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut req = req;

@@ -564,6 +564,65 @@ async fn idempotency_keys_replay_the_first_answer_and_refuse_another_body() {
     .await;
 }
 
+/// With the bank's age key configured, the bank file leaves encrypted to it, and the bank's
+/// secret key opens it to the same lines.
+#[tokio::test]
+async fn bank_files_are_encrypted_to_the_banks_key_when_configured() {
+    let bank = linghuo_service::age::Identity::generate();
+    let recipient = bank.recipient().encode();
+    each_app_with(&|c| c.bank.recipient = recipient.clone(), |app| {
+        let bank = linghuo_service::age::Identity::parse(&bank.encode()).unwrap();
+        async move {
+            let mut s_acc = account(&app, "bank_e", "staff", Some("140105"), &["bank:export"]).await;
+            let mut s = login(&app, &mut s_acc).await;
+            let p = person(&app, &mut s, 52, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+            premiums(&app, &p, &HALF_2026, 30_000, "registry").await;
+            let r = s
+                .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+                .await;
+            let reference = r.json()["payments"][0]["reference"].as_str().unwrap().to_owned();
+            s.send(&app, Method::PUT, &format!("/api/v1/persons/{p}/payee"), Some(json!({"bank_name": "中国工商银行太原分行", "account": "6217 0000 1000 1234", "consent_note": "本人提供"})))
+                .await;
+            let bid = s.post(&app, "/api/v1/payment-batches", json!({})).await.json()["id"].as_str().unwrap().to_owned();
+            let (status, headers, bytes) = raw_get(&app, &s, &format!("/api/v1/payment-batches/{bid}/file")).await;
+            assert_eq!(status, StatusCode::OK);
+            let disposition = headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap();
+            assert!(disposition.ends_with(".csv.age\""), "{disposition}");
+            assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
+            assert!(!bytes.windows(4).any(|w| w == b"1234"), "no account digits in the clear");
+            let plain = String::from_utf8(linghuo_service::age::decrypt(&bank, &bytes).unwrap()).unwrap();
+            assert!(plain.contains("6217000010001234") && plain.contains(&reference), "{plain}");
+            app
+        }
+    })
+    .await;
+}
+
+/// A GET whose body is bytes (an encrypted file is not text).
+async fn raw_get(
+    app: &App,
+    c: &Client,
+    path: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = axum::http::Request::builder()
+        .uri(path)
+        .header(header::HOST, "localhost")
+        .header(
+            header::COOKIE,
+            format!("__Host-lh_session={}", c.cookie.as_deref().unwrap()),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .unwrap()
+        .to_vec();
+    (status, headers, bytes)
+}
+
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -571,8 +630,10 @@ fn b64(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn bank_batches_export_identically_and_reconcile_line_by_line() {
     each_app(|app| async move {
-        let mut s = staff(&app, "bank_s", "140105").await;
+        let mut s_acc = account(&app, "bank_s", "staff", Some("140105"), &["bank:export"]).await;
+        let mut s = login(&app, &mut s_acc).await;
         let mut outsider = staff(&app, "bank_x", "140106").await;
+        let mut colleague = staff(&app, "bank_c", "140105").await;
         let p = person(&app, &mut s, 51, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
         premiums(&app, &p, &HALF_2026, 30_000, "registry").await;
         let r = s
@@ -600,6 +661,14 @@ async fn bank_batches_export_identically_and_reconcile_line_by_line() {
         assert_eq!(batch["line_count"], 1);
         assert_eq!(batch["total"], "1200.00");
         let bid = batch["id"].as_str().unwrap().to_owned();
+        // Full account numbers need the bank:export permission (a refusal is audited) and a
+        // step-up within the last five minutes.
+        let r = colleague.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
+        assert_eq!(r.json()["error"]["code"], "bank_export_not_permitted");
+        app.clock.advance(chrono::Duration::minutes(6));
+        let r = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
+        assert_eq!(r.json()["error"]["code"], "step_up_required");
+        step_up(&app, &mut s, &s_acc).await;
         let f1 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
         let f2 = s.get(&app, &format!("/api/v1/payment-batches/{bid}/file")).await;
         assert_eq!(f1.status, StatusCode::OK);
@@ -659,7 +728,11 @@ async fn bank_batches_export_identically_and_reconcile_line_by_line() {
         assert_eq!(rec["batch"]["status"], "reconciled");
         let check = app.svc.ledger_check().await.unwrap();
         assert!(check.problems.is_empty(), "{check:?}");
-        assert_eq!(audit_count(&app, "payment_batch_exported").await, 4);
+        // Four downloads and the colleague's refused attempt, each with the hash of what left.
+        assert_eq!(audit_count(&app, "payment_batch_exported").await, 5);
+        let rows = linghuo_storage::audit::recent(&app.svc.db, Some("payment_batch_exported"), 10).await.unwrap();
+        let hashes = rows.iter().filter(|r| r.detail.contains("\"sha256\"")).count();
+        assert_eq!(hashes, 4, "{rows:?}");
         assert_eq!(audit_count(&app, "bank_result_imported").await, 2);
         app
     })

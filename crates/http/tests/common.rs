@@ -21,6 +21,8 @@ pub struct App {
     pub clock: Clock,
     pub label: &'static str,
     pub test_db: Option<TestDb>,
+    /// Where enrolment codes for account owners are spooled (the SMS sender's inbox).
+    pub outbox: tempfile::TempDir,
 }
 
 impl App {
@@ -31,14 +33,13 @@ impl App {
     }
 }
 
-async fn build(t: TestDb) -> App {
+async fn build(t: TestDb, configure: &dyn Fn(&mut Config)) -> App {
     let clock = Clock::manual(Utc::now());
-    let svc = Service::new(
-        t.db.clone(),
-        Keys::generate(),
-        Config::default(),
-        clock.clone(),
-    );
+    let outbox = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.accounts.enrolment_outbox = outbox.path().to_owned();
+    configure(&mut config);
+    let svc = Service::new(t.db.clone(), Keys::generate(), config, clock.clone());
     let router = router(AppState::new(svc.clone()));
     App {
         svc,
@@ -46,6 +47,21 @@ async fn build(t: TestDb) -> App {
         clock,
         label: t.label,
         test_db: Some(t),
+        outbox,
+    }
+}
+
+/// Runs a story on each configured backend with settings changed from the defaults.
+pub async fn each_app_with<F, Fut>(configure: &dyn Fn(&mut Config), story: F)
+where
+    F: Fn(App) -> Fut,
+    Fut: std::future::Future<Output = App>,
+{
+    let app = story(build(TestDb::sqlite().await, configure).await).await;
+    app.finish().await;
+    if let Some(t) = TestDb::postgres().await {
+        let app = story(build(t, configure).await).await;
+        app.finish().await;
     }
 }
 
@@ -55,12 +71,7 @@ where
     F: Fn(App) -> Fut,
     Fut: std::future::Future<Output = App>,
 {
-    let app = story(build(TestDb::sqlite().await).await).await;
-    app.finish().await;
-    if let Some(t) = TestDb::postgres().await {
-        let app = story(build(t).await).await;
-        app.finish().await;
-    }
+    each_app_with(&|_| {}, story).await
 }
 
 pub struct Resp {
@@ -310,4 +321,42 @@ pub async fn verified_employer(app: &App, username: &str, uscc: &str) -> (Client
         .await;
     assert_eq!(v.status, StatusCode::OK, "{}", v.body);
     (emp, staff, staff_acc)
+}
+
+/// Proves password and second factor again on a signed-in staff or administrator client
+/// (step-up), as the sensitive acts need within the last minutes.
+pub async fn step_up(app: &App, c: &mut Client, acc: &Account) {
+    app.clock.advance(chrono::Duration::seconds(30));
+    let code = totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
+    let r = c
+        .post(
+            app,
+            "/api/v1/session/step-up",
+            serde_json::json!({"password": acc.password, "code": code}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+}
+
+/// The enrolment message spooled for an account's owner: (phone, code).
+pub fn enrolment_message(app: &App, username: &str) -> (String, String) {
+    for entry in std::fs::read_dir(app.outbox.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        if v["username"] == username {
+            let text = v["text"].as_str().unwrap();
+            let code = text
+                .split("开通码 ")
+                .nth(1)
+                .and_then(|t| t.split_whitespace().next())
+                .unwrap()
+                .to_owned();
+            std::fs::remove_file(&path).unwrap();
+            return (v["to"].as_str().unwrap().to_owned(), code);
+        }
+    }
+    panic!("no enrolment message for {username}");
 }

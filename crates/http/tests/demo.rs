@@ -92,6 +92,7 @@ async fn demo_province_figures_logins_and_demo_mode() {
             clock: app.clock.clone(),
             label: app.label,
             test_db: None,
+            outbox: tempfile::tempdir().unwrap(),
         };
         app.clock.advance(chrono::Duration::seconds(30));
         let (mut s, _) = sign_in(&demo, "demo-province", &pw("demo-province")).await;

@@ -6,8 +6,9 @@ mod common;
 
 use axum::http::{Method, StatusCode, header};
 use common::*;
+use linghuo_service::totp;
 use linghuo_storage::audit;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn security_headers_on_pages_and_api() {
@@ -617,27 +618,198 @@ async fn audit_chain_verifies_and_reports_the_first_tampered_row() {
     .await;
 }
 
+/// Refused: forbidden for a signed-in role, unauthenticated for an ended session.
+fn refused(s: StatusCode) -> bool {
+    s == StatusCode::FORBIDDEN || s == StatusCode::UNAUTHORIZED
+}
+
+/// Proposes an account change and returns the response.
+async fn propose(app: &App, c: &mut Client, body: Value) -> Resp {
+    c.post(app, "/api/v1/account-changes", body).await
+}
+
+async fn decide(app: &App, c: &mut Client, id: &str, action: &str, note: &str) -> Resp {
+    c.post(
+        app,
+        &format!("/api/v1/account-changes/{id}/{action}"),
+        json!({"note": note}),
+    )
+    .await
+}
+
+/// Enrols an account with the code sent to its owner; returns it ready to log in.
+async fn enrol(app: &App, username: &str, password: &str) -> Account {
+    let (_, code) = enrolment_message(app, username);
+    let mut anon = Client::default();
+    anon.start(app).await;
+    let r = anon
+        .post(
+            app,
+            "/api/v1/enrolment/start",
+            json!({"username": username, "code": code}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = r.json()["totp_secret"]
+        .as_str()
+        .map(|s| totp::from_base32(s).unwrap());
+    app.clock.advance(chrono::Duration::seconds(30));
+    let totp_code = secret
+        .as_ref()
+        .map(|s| totp::code_at(s, app.clock.now().timestamp()))
+        .unwrap_or_default();
+    let r = anon
+        .post(app, "/api/v1/enrolment/finish", json!({"username": username, "code": code, "password": password, "totp_code": totp_code}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    Account {
+        username: username.into(),
+        password: password.into(),
+        totp: secret,
+    }
+}
+
+/// SECURITY.md B6: every account operation, tried by every role. Only a proposal by one of
+/// the system and security administrators, approved by the other (not the proposer, not the
+/// subject), changes anything; no response carries a password or second-factor secret.
 #[tokio::test]
-async fn role_changes_take_effect_on_the_next_request() {
+async fn account_changes_need_two_administrators_of_different_roles() {
     each_app(|app| async move {
-        let mut staff = account(&app, "moved.staff", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut staff).await;
-        let r = c.post(&app, "/api/v1/persons", json!({"name": "孙八", "id_number": id_number("140105", 300), "jurisdiction_code": "140105"})).await;
+        let mut sys_acc = account(&app, "sys.officer", "sysadmin", None, &[]).await;
+        let mut sys2_acc = account(&app, "sys.deputy", "sysadmin", None, &[]).await;
+        let mut sec_acc = account(&app, "security.officer", "secadmin", None, &[]).await;
+        let mut aud_acc = account(&app, "audit.officer", "auditadmin", None, &[]).await;
+        let mut staff_acc = account(&app, "moved.staff", "staff", Some("140105"), &[]).await;
+        let mut sys = login(&app, &mut sys_acc).await;
+        let mut sys2 = login(&app, &mut sys2_acc).await;
+        let mut sec = login(&app, &mut sec_acc).await;
+        let mut aud = login(&app, &mut aud_acc).await;
+        let mut staff = login(&app, &mut staff_acc).await;
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        let r = staff.post(&app, "/api/v1/persons", json!({"name": "孙八", "id_number": id_number("140105", 300), "jurisdiction_code": "140105"})).await;
+        let person = r.json()["id"].as_str().unwrap().to_owned();
+
+        // The old one-person routes are gone.
+        assert_eq!(sys.post(&app, "/api/v1/users", json!({"username": "x.y", "display_name": "x", "role": "staff", "scope_code": "140000"})).await.status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(sys.post(&app, "/api/v1/users/audit.officer/disable", json!({})).await.status, StatusCode::NOT_FOUND);
+
+        let phone = "13912345678";
+        let cases = [
+            json!({"kind": "create", "username": "new.clerk", "display_name": "新经办员", "role": "staff", "scope_code": "140105", "contact_phone": phone, "reason": "小店区窗口新进人员"}),
+            json!({"kind": "set_access", "username": "moved.staff", "scope_code": "140106", "permissions": ["pii:reveal"], "reason": "调往迎泽区"}),
+            json!({"kind": "disable", "username": "audit.officer", "reason": "离岗"}),
+            json!({"kind": "enable", "username": "audit.officer", "reason": "返岗"}),
+            json!({"kind": "reset_credentials", "username": "moved.staff", "contact_phone": phone, "reason": "手机丢失"}),
+        ];
+        for (n, body) in cases.iter().enumerate() {
+            // Nobody but the two account administrators may propose.
+            for (who, c) in [("audit", &mut aud), ("staff", &mut staff)] {
+                let r = propose(&app, c, body.clone()).await;
+                assert!(refused(r.status), "{who} proposing {body}: {}", r.body);
+            }
+            assert_eq!(propose(&app, &mut anon, body.clone()).await.status, StatusCode::UNAUTHORIZED);
+            // Alternate who proposes: the system administrator, then the security administrator.
+            let (proposer, approver_ok) = if n % 2 == 0 { (&mut sys, &mut sec) } else { (&mut sec, &mut sys) };
+            let r = propose(&app, proposer, body.clone()).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{body}: {}", r.body);
+            let id = r.json()["id"].as_str().unwrap().to_owned();
+            assert_eq!(r.json()["status"], "pending");
+            // One pending change per account.
+            assert_eq!(propose(&app, proposer, body.clone()).await.json()["error"]["code"], "change_pending");
+            // Not the proposer, not an audit admin or staff, not the same role.
+            assert_eq!(decide(&app, proposer, &id, "approve", "").await.json()["error"]["code"], "own_proposal");
+            assert!(refused(decide(&app, &mut aud, &id, "approve", "").await.status));
+            assert!(refused(decide(&app, &mut staff, &id, "approve", "").await.status));
+            if n % 2 == 0 {
+                assert_eq!(decide(&app, &mut sys2, &id, "approve", "").await.json()["error"]["code"], "same_role_approval");
+            }
+            let r = decide(&app, approver_ok, &id, "approve", "核实无误").await;
+            assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.body);
+            assert_eq!(r.json()["status"], "applied");
+            for secret in ["one_time_password", "totp_secret", "otpauth_uri", "password"] {
+                assert!(!r.body.contains(secret), "approval answer carries {secret}: {}", r.body);
+            }
+            assert_eq!(decide(&app, approver_ok, &id, "approve", "").await.json()["error"]["code"], "change_decided", "decided once");
+            match n {
+                0 => {
+                    // The new account is enrolled by its owner with the code sent to their phone.
+                    assert!(r.json()["delivered_to"].as_str().unwrap().contains("****"));
+                    let mut clerk = enrol(&app, "new.clerk", "晋中平遥古城 2026 冬").await;
+                    let mut c = login(&app, &mut clerk).await;
+                    assert_eq!(c.get(&app, &format!("/api/v1/persons/{person}")).await.status, StatusCode::OK);
+                }
+                1 => assert_eq!(staff.get(&app, &format!("/api/v1/persons/{person}")).await.status, StatusCode::NOT_FOUND, "moved scope applies at once"),
+                2 => assert_eq!(aud.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "a disabled account's session ends"),
+                3 => aud = login(&app, &mut aud_acc).await,
+                _ => {
+                    assert_eq!(staff.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "a reset ends the sessions");
+                    let old = staff_acc.password.clone();
+                    let mut again = Account { username: "moved.staff".into(), password: old, totp: staff_acc.totp.clone() };
+                    let mut c = Client::default();
+                    c.start(&app).await;
+                    let r = c.post(&app, "/api/v1/session", json!({"username": again.username, "password": again.password})).await;
+                    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "the old password no longer works");
+                    again = enrol(&app, "moved.staff", "太行山上 2026 新密码").await;
+                    login(&app, &mut again).await;
+                }
+            }
+        }
+        // Nobody changes their own account, and a rejection needs a reason.
+        assert_eq!(propose(&app, &mut sys, json!({"kind": "disable", "username": "sys.officer", "reason": "x"})).await.json()["error"]["code"], "self_change");
+        let r = propose(&app, &mut sec, json!({"kind": "disable", "username": "sys.officer", "reason": "调离"})).await;
         let id = r.json()["id"].as_str().unwrap().to_owned();
-        let mut sec = account(&app, "security.officer", "secadmin", None, &[]).await;
-        let mut s = login(&app, &mut sec).await;
-        let r = s.send(&app, Method::PUT, "/api/v1/users/moved.staff/access", Some(json!({"scope_code": "140106", "permissions": []}))).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        assert_eq!(c.get(&app, &format!("/api/v1/persons/{id}")).await.status, StatusCode::NOT_FOUND, "moved scope applies at once");
-        let mut sys = account(&app, "sys.officer", "sysadmin", None, &[]).await;
-        let mut y = login(&app, &mut sys).await;
-        assert_eq!(y.post(&app, "/api/v1/users/moved.staff/disable", json!({})).await.status, StatusCode::OK);
-        assert_eq!(c.get(&app, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED, "a disabled account's session ends");
-        // Separation of duties: the security officer cannot create accounts, the system officer cannot grant permissions.
-        assert_eq!(s.post(&app, "/api/v1/users", json!({"username": "x.y", "display_name": "x", "role": "worker"})).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(y.send(&app, Method::PUT, "/api/v1/users/moved.staff/access", Some(json!({"permissions": ["pii:reveal"]}))).await.status, StatusCode::FORBIDDEN);
-        let reserved = y.post(&app, "/api/v1/users", json!({"username": "admin", "display_name": "x", "role": "sysadmin"})).await;
-        assert_eq!(reserved.json()["error"]["code"], "username_reserved");
+        assert_eq!(decide(&app, &mut sys, &id, "approve", "").await.status, StatusCode::FORBIDDEN, "the subject cannot approve");
+        assert_eq!(decide(&app, &mut sys2, &id, "reject", "").await.json()["error"]["code"], "note_required");
+        assert_eq!(decide(&app, &mut sys2, &id, "reject", "未经批准").await.json()["status"], "rejected");
+        assert_eq!(sys.get(&app, "/api/v1/me").await.status, StatusCode::OK, "rejected: nothing changed");
+        // Bad input is named.
+        let r = propose(&app, &mut sys, json!({"kind": "create", "username": "admin", "display_name": "x", "role": "sysadmin", "contact_phone": phone, "reason": "x"})).await;
+        assert_eq!(r.json()["error"]["code"], "username_reserved");
+        let r = propose(&app, &mut sys, json!({"kind": "create", "username": "no.phone", "display_name": "x", "role": "staff", "scope_code": "140105", "reason": "x"})).await;
+        assert_eq!(r.json()["error"]["field"], "contact_phone");
+        // A proposal or decision needs a step-up within the last five minutes.
+        app.clock.advance(chrono::Duration::minutes(6));
+        let body = json!({"kind": "disable", "username": "new.clerk", "reason": "试用期满"});
+        assert_eq!(propose(&app, &mut sys, body.clone()).await.json()["error"]["code"], "step_up_required");
+        let r = sys.post(&app, "/api/v1/session/step-up", json!({"password": "wrong", "code": "000000"})).await;
+        assert_eq!(r.json()["error"]["code"], "step_up_rejected");
+        step_up(&app, &mut sys, &sys_acc).await;
+        assert_eq!(propose(&app, &mut sys, body).await.status, StatusCode::CREATED);
+        // Every step is in the audit log.
+        let audit = login(&app, &mut aud_acc).await.get(&app, "/api/v1/audit?limit=500").await.body;
+        for e in ["account_change_proposed", "account_change_approved", "account_change_rejected", "user_created", "user_enrolled", "user_access_changed", "user_disabled", "user_enabled", "user_credentials_reset", "step_up", "step_up_failure"] {
+            assert!(audit.contains(e), "audit has no {e}");
+        }
+        app
+    })
+    .await;
+}
+
+/// Five wrong enrolment codes revoke the enrolment: the right code no longer works.
+#[tokio::test]
+async fn enrolment_codes_cannot_be_guessed() {
+    each_app(|app| async move {
+        let mut sys_acc = account(&app, "sys.officer", "sysadmin", None, &[]).await;
+        let mut sec_acc = account(&app, "security.officer", "secadmin", None, &[]).await;
+        let mut sys = login(&app, &mut sys_acc).await;
+        let mut sec = login(&app, &mut sec_acc).await;
+        let r = propose(&app, &mut sys, json!({"kind": "create", "username": "guessed.one", "display_name": "王五", "role": "staff", "scope_code": "140105", "contact_phone": "13912345678", "reason": "新进人员"})).await;
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        assert_eq!(decide(&app, &mut sec, &id, "approve", "").await.status, StatusCode::OK);
+        let (to, code) = enrolment_message(&app, "guessed.one");
+        assert_eq!(to, "13912345678", "the code goes to the owner's phone");
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        for _ in 0..5 {
+            let r = anon.post(&app, "/api/v1/enrolment/start", json!({"username": "guessed.one", "code": "ABCD-EFGH-JKMN"})).await;
+            assert_eq!(r.json()["error"]["code"], "enrolment_code_wrong");
+        }
+        let r = anon.post(&app, "/api/v1/enrolment/start", json!({"username": "guessed.one", "code": code})).await;
+        assert_eq!(r.json()["error"]["code"], "enrolment_code_wrong", "revoked after five wrong codes");
+        // An unknown user answers the same.
+        let r = anon.post(&app, "/api/v1/enrolment/start", json!({"username": "nobody.here", "code": code})).await;
+        assert_eq!(r.json()["error"]["code"], "enrolment_code_wrong");
         app
     })
     .await;

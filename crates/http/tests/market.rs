@@ -237,6 +237,7 @@ async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode
                 clock,
                 label: "race",
                 test_db: None,
+                outbox: tempfile::tempdir().unwrap(),
             };
             c.post(
                 &tmp,

@@ -318,7 +318,9 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
 #[tokio::test]
 async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
     each_app(|app| async move {
-        let (mut api, mut s) = staff(&app, "svc_s1", "140105").await;
+        let mut acc = account(&app, "svc_s1", "staff", Some("140105"), &["bank:export"]).await;
+        let mut api = login(&app, &mut acc).await;
+        let mut s = Browser::of(&api);
         let (_, mut outsider) = staff(&app, "svc_x1", "140106").await;
         let p = person(&app, &mut api, 711, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
         premiums(&app, &p, &HALF_2026, 60_000).await;
@@ -399,6 +401,12 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         let (to, page) = s.submit(&app, "/staff/payments", &[]).await;
         let bid = id_in(&to, "/staff/payments/");
         assert!(page.html.contains("已导出，待银行回盘"));
+        // A stale sign-in asks to confirm identity first (step-up), on the page itself.
+        app.clock.advance(chrono::Duration::minutes(6));
+        let page = s.get(&app, &format!("/staff/payments/{bid}/bank.csv")).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert!(page.html.contains("确认身份") && page.html.contains("action=\"/step-up\""), "{}", page.html);
+        step_up(&app, &mut api, &acc).await;
         let (s1, f1) = download(&app, &s, &format!("/staff/payments/{bid}/bank.csv")).await;
         let (s2, f2) = download(&app, &s, &format!("/staff/payments/{bid}/bank.csv")).await;
         assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));

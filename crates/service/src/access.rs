@@ -80,24 +80,29 @@ pub enum Permission {
     /// See a full ID number or phone after stating a reason (D5).
     #[serde(rename = "pii:reveal")]
     PiiReveal,
+    /// Download a payment batch's bank file, with full payee names and account numbers (C3).
+    #[serde(rename = "bank:export")]
+    BankExport,
 }
 
 impl Permission {
     pub fn as_str(self) -> &'static str {
         match self {
             Permission::PiiReveal => "pii:reveal",
+            Permission::BankExport => "bank:export",
         }
     }
 
     pub fn parse(s: &str) -> Option<Permission> {
         match s {
             "pii:reveal" => Some(Permission::PiiReveal),
+            "bank:export" => Some(Permission::BankExport),
             _ => None,
         }
     }
 
     pub fn all() -> &'static [Permission] {
-        &[Permission::PiiReveal]
+        &[Permission::PiiReveal, Permission::BankExport]
     }
 }
 

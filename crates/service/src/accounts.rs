@@ -129,12 +129,23 @@ pub fn validate_username(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Signed-in administrators change accounts only through a proposal a second administrator
+/// approves.
+fn two_person_required() -> ServiceError {
+    ServiceError::Forbidden {
+        code: "two_person_required",
+        message: "账户变更须由一位管理员提出、另一角色的管理员批准，请在“账户变更”中提出".into(),
+    }
+}
+
 impl Service {
-    /// Creates an account. `by` is the system administrator, or None for the command line
-    /// run by the operator on the server itself.
+    /// Creates an account directly, with its one-time password and second-factor secret. Only
+    /// the operator at the server console (`by` None: the first administrators, the demo, the
+    /// tests) may do this; an administrator signed in proposes the account instead and a
+    /// second administrator approves it (`account_changes`).
     pub async fn create_user(&self, by: Option<&Actor>, input: NewUser) -> Result<CreatedUser> {
-        if let Some(a) = by {
-            a.require_role(&[Role::SysAdmin])?;
+        if by.is_some() {
+            return Err(two_person_required());
         }
         let username = input.username.trim().to_owned();
         validate_username(&username)?;
@@ -242,7 +253,7 @@ impl Service {
             &actor,
             Event::new("user_created", "user", id)
                 .region(row.scope_code.clone().unwrap_or_default())
-                .detail(json!({"role": row.role, "username": username})),
+                .detail(json!({"role": row.role, "username": username, "via": "console"})),
         )
         .await?;
         tx.commit().await?;
@@ -277,6 +288,11 @@ impl Service {
         Ok(Some(created))
     }
 
+    /// How many accounts hold a role (the console creates only the first administrators).
+    pub async fn count_users_with_role(&self, role: &str) -> Result<i64> {
+        Ok(users::count_by_role(&self.db, role).await?)
+    }
+
     pub async fn list_users(&self, by: Option<&Actor>) -> Result<Vec<UserView>> {
         if let Some(a) = by {
             a.require_role(&[Role::SysAdmin, Role::SecAdmin])?;
@@ -295,22 +311,16 @@ impl Service {
             .map(UserView::from_row))
     }
 
-    /// Disables or re-enables an account; disabling ends its sessions at once (A10, B8).
+    /// Disables or re-enables an account at the server console; disabling ends its sessions at
+    /// once (A10, B8). Signed-in administrators propose the change instead.
     pub async fn set_user_disabled(
         &self,
         by: Option<&Actor>,
         username: &str,
         disabled: bool,
     ) -> Result<UserView> {
-        if let Some(a) = by {
-            a.require_role(&[Role::SysAdmin])?;
-            if a.username == username {
-                return Err(ServiceError::invalid(
-                    "username",
-                    "self_disable",
-                    "不能停用自己的账户",
-                ));
-            }
+        if by.is_some() {
+            return Err(two_person_required());
         }
         let user = users::by_username(&self.db, username)
             .await?
@@ -345,89 +355,16 @@ impl Service {
         Ok(UserView::from_row(&updated))
     }
 
-    /// Sets a staff member's scope and permissions (security administrator; B7, B8).
-    pub async fn set_user_access(
-        &self,
-        by: &Actor,
-        username: &str,
-        scope_code: Option<&str>,
-        permissions: &[String],
-    ) -> Result<UserView> {
-        by.require_role(&[Role::SecAdmin])?;
-        let user = users::by_username(&self.db, username)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let role = Role::parse(&user.role).unwrap_or(Role::Worker);
-        let scope = match (role, scope_code) {
-            (Role::Staff, Some(c)) => Some(
-                RegionCode::parse(c)
-                    .map_err(|e| ServiceError::field("scope_code", e))?
-                    .as_str(),
-            ),
-            (Role::Staff, None) => user.scope_code.clone(),
-            (_, Some(_)) => {
-                return Err(ServiceError::invalid(
-                    "scope_code",
-                    "scope_not_allowed",
-                    "只有经办人员可以设置管辖区域",
-                ));
-            }
-            (_, None) => None,
-        };
-        let mut perms = BTreeSet::new();
-        for p in permissions {
-            perms.insert(Permission::parse(p).ok_or_else(|| {
-                ServiceError::invalid(
-                    "permissions",
-                    "permission_unknown",
-                    format!("未知权限：{p}"),
-                )
-            })?);
-        }
-        if role != Role::Staff && !perms.is_empty() {
-            return Err(ServiceError::invalid(
-                "permissions",
-                "permission_not_allowed",
-                "只有经办人员可以授予查看完整个人信息的权限",
-            ));
-        }
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        users::set_access(
-            &mut tx,
-            user.id,
-            &user.role,
-            scope.as_deref(),
-            &format_permissions(&perms),
-            now,
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            &self.keys,
-            now,
-            &AuditActor::from(by),
-            Event::new("user_access_changed", "user", user.id).region(scope.clone().unwrap_or_default()).detail(json!({
-                "scope_code": scope, "permissions": format_permissions(&perms),
-                "previous_scope_code": user.scope_code, "previous_permissions": user.permissions,
-            })),
-        )
-        .await?;
-        tx.commit().await?;
-        let updated = users::by_id(&self.db, user.id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        Ok(UserView::from_row(&updated))
-    }
-
-    /// Issues a new second-factor secret and a new one-time password (lost phone).
+    /// Issues a new second-factor secret and a new one-time password at the server console
+    /// (break-glass for an administrator who lost their phone). Signed-in administrators
+    /// propose `reset_credentials` instead.
     pub async fn reset_credentials(
         &self,
         by: Option<&Actor>,
         username: &str,
     ) -> Result<CreatedUser> {
-        if let Some(a) = by {
-            a.require_role(&[Role::SecAdmin])?;
+        if by.is_some() {
+            return Err(two_person_required());
         }
         let user = users::by_username(&self.db, username)
             .await?
@@ -450,7 +387,7 @@ impl Service {
             &self.keys,
             now,
             &actor,
-            Event::new("user_credentials_reset", "user", user.id),
+            Event::new("user_credentials_reset", "user", user.id).detail(json!({"via": "console"})),
         )
         .await?;
         tx.commit().await?;

@@ -427,7 +427,8 @@ impl Service {
         let Some(row) = sessions::get(&self.db, &token_hash(token)).await? else {
             return Ok(None);
         };
-        let (Some(uid), "second_factor") = (row.user_id, row.stage.as_str()) else {
+        // The login's verification page, and the step-up page of a signed-in session.
+        let (Some(uid), "second_factor" | "active") = (row.user_id, row.stage.as_str()) else {
             return Ok(None);
         };
         let Some(user) = users::by_id(&self.db, uid).await? else {

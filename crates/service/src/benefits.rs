@@ -721,6 +721,10 @@ impl Service {
         let person_name = self.masked_name(a.person_id).await?;
         let outcome = parse_outcome(&input.outcome)?;
         let note = check_note(&input.note, outcome == "reject")?;
+        if outcome == "approve" {
+            // A9: a large approval needs the password and second factor again.
+            self.require_step_up_for_amount(actor, a.amount_fen)?;
+        }
         if let Some(k) = idempotency_key
             && (k.is_empty() || k.len() > 100)
         {

@@ -17,6 +17,40 @@ pub struct Config {
     pub log: LogConfig,
     pub policy: PolicyConfig,
     pub complaints: ComplaintsConfig,
+    pub accounts: AccountsConfig,
+    pub bank: BankConfig,
+}
+
+/// The bank that pays subsidies out (C3).
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct BankConfig {
+    /// The bank's age public key (`age1…`). When set, every bank file is encrypted to it
+    /// (`.age`), so only the bank can open it; production installations should set it.
+    pub recipient: String,
+}
+
+/// Two-person account administration and owner enrolment (SECURITY.md B6).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountsConfig {
+    /// Where enrolment codes for new and reset accounts are spooled for the SMS sender
+    /// (one JSON file per message, mode 0600). Empty means `<data_dir>/outbox`.
+    pub enrolment_outbox: PathBuf,
+    /// How long an enrolment code stays valid (hours).
+    pub enrolment_valid_hours: i64,
+    /// How long a proposed account change waits for approval before it expires (hours).
+    pub change_valid_hours: i64,
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        AccountsConfig {
+            enrolment_outbox: PathBuf::new(),
+            enrolment_valid_hours: 72,
+            change_valid_hours: 72,
+        }
+    }
 }
 
 /// The policy engine's parameters in force: the embedded dated parameters plus corrections
@@ -82,6 +116,12 @@ pub struct SecurityConfig {
     pub password_history: i64,
     /// A10: accounts not used for this many days are disabled by the housekeeping job.
     pub disable_idle_accounts_days: i64,
+    /// A9: sensitive acts (revealing personal data, bank files, large approvals, account
+    /// changes) need the password and second factor entered within this many minutes.
+    pub step_up_minutes: i64,
+    /// A9: approving a payment or benefit above this amount (yuan, decimal string) needs a
+    /// fresh step-up.
+    pub step_up_approval_amount: String,
 }
 
 impl Default for SecurityConfig {
@@ -96,6 +136,8 @@ impl Default for SecurityConfig {
             staff_password_max_age_days: 90,
             password_history: 5,
             disable_idle_accounts_days: 90,
+            step_up_minutes: 5,
+            step_up_approval_amount: "5000.00".into(),
         }
     }
 }
@@ -193,6 +235,15 @@ impl Config {
         }
     }
 
+    /// The enrolment outbox directory, defaulting to `<data_dir>/outbox`.
+    pub fn enrolment_outbox(&self) -> PathBuf {
+        if self.accounts.enrolment_outbox.as_os_str().is_empty() {
+            self.server.data_dir.join("outbox")
+        } else {
+            self.accounts.enrolment_outbox.clone()
+        }
+    }
+
     pub fn key_file(&self) -> PathBuf {
         if self.keys.file.as_os_str().is_empty() {
             self.server.data_dir.join("keys.json")
@@ -215,6 +266,24 @@ impl Config {
         }
         if !(1..=100).contains(&s.max_attempts_per_hour) {
             return Err("security.max_attempts_per_hour must be 1..=100".into());
+        }
+        if !(1..=15).contains(&s.step_up_minutes) {
+            return Err("security.step_up_minutes must be 1..=15".into());
+        }
+        if linghuo_domain::Money::parse_non_negative(&s.step_up_approval_amount).is_err() {
+            return Err(
+                "security.step_up_approval_amount must be an amount such as \"5000.00\"".into(),
+            );
+        }
+        if !(1..=168).contains(&self.accounts.enrolment_valid_hours) {
+            return Err("accounts.enrolment_valid_hours must be 1..=168".into());
+        }
+        if !(1..=720).contains(&self.accounts.change_valid_hours) {
+            return Err("accounts.change_valid_hours must be 1..=720".into());
+        }
+        if !self.bank.recipient.trim().is_empty() {
+            crate::age::Recipient::parse(&self.bank.recipient)
+                .map_err(|e| format!("bank.recipient: {e}"))?;
         }
         if s.lockout_threshold < 1 {
             return Err("security.lockout_threshold must be at least 1".into());

@@ -7,7 +7,9 @@
 //! layer calls it, not the other way round.
 
 pub mod access;
+pub mod account_changes;
 pub mod accounts;
+pub mod age;
 pub mod archives;
 pub mod audit;
 pub mod auth;

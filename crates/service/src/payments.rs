@@ -24,7 +24,8 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditActor, Event};
+use crate::access::Permission;
+use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::benefits::{benefit_name, fen_text, is_paid};
 use crate::export::{Cell, Sheet};
 use crate::{Actor, Result, Role, Service, ServiceError};
@@ -62,6 +63,18 @@ pub fn instruction_label(s: &str) -> &'static str {
         "failed" => "发放失败",
         _ => "",
     }
+}
+
+/// A bank file ready to hand over.
+#[derive(Clone, Debug)]
+pub struct BankFile {
+    pub view: BatchView,
+    pub bytes: Vec<u8>,
+    /// `<batch number>.csv|xlsx`, with `.age` when encrypted for the bank.
+    pub file_name: String,
+    pub encrypted: bool,
+    /// SHA-256 of `bytes`, as audited.
+    pub sha256: String,
 }
 
 /// The bank reference of an instalment: stable, so a re-sent instruction keeps it.
@@ -591,9 +604,30 @@ impl Service {
     }
 
     /// The bank file of a batch as first exported (CSV, ending with its MAC line), checked
-    /// against the stored fingerprint. Every download is audited (it holds account numbers).
-    pub async fn batch_file(&self, actor: &Actor, id: Uuid) -> Result<(BatchView, Vec<u8>)> {
+    /// against the stored fingerprint. It carries full payee names and account numbers, so it
+    /// needs the `bank:export` permission and a fresh step-up (C3, A9); a refusal is audited.
+    async fn bank_file_content(&self, actor: &Actor, id: Uuid) -> Result<(BatchRow, Vec<u8>)> {
         let b = self.batch_in_scope(actor, id).await?;
+        if !actor.has(Permission::BankExport) {
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await?;
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &AuditActor::from(actor),
+                Event::new("payment_batch_exported", "payment_batch", id)
+                    .outcome(Outcome::Denied)
+                    .region(b.county_code.clone()),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(ServiceError::Forbidden {
+                code: "bank_export_not_permitted",
+                message: "下载银行代发文件需要“下载银行代发文件”权限，请联系安全管理员".into(),
+            });
+        }
+        self.require_step_up(actor)?;
         let sealed = repo::batch_content(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -607,6 +641,40 @@ impl Service {
                 "batch file does not match its fingerprint".into(),
             ));
         }
+        Ok((b, content))
+    }
+
+    /// The bank file as handed to the bank: CSV (`xlsx` false) or an Excel workbook with the
+    /// same lines and MAC, encrypted to the bank's age key when `[bank] recipient` is set.
+    /// Every download is audited with the SHA-256 of the bytes that left the platform.
+    pub async fn bank_file(&self, actor: &Actor, id: Uuid, xlsx: bool) -> Result<BankFile> {
+        let (b, content) = self.bank_file_content(actor, id).await?;
+        let view = batch_view(&b);
+        let mut bytes = if xlsx {
+            let table = crate::tabular::read_csv(&content).map_err(ServiceError::Internal)?;
+            let sheet = Sheet {
+                title: format!("代发{}", view.number),
+                headers: table.headers.clone(),
+                rows: table
+                    .rows
+                    .iter()
+                    .map(|(_, cells)| cells.iter().map(|c| Cell::text(c.clone())).collect())
+                    .collect(),
+            };
+            crate::export::to_xlsx_dated(&sheet, view.created_at)?
+        } else {
+            content
+        };
+        let mut file_name = format!("{}.{}", view.number, if xlsx { "xlsx" } else { "csv" });
+        let recipient = self.config.bank.recipient.trim();
+        let encrypted = !recipient.is_empty();
+        if encrypted {
+            let r = crate::age::Recipient::parse(recipient)
+                .map_err(|e| ServiceError::Internal(format!("bank.recipient: {e}")))?;
+            bytes = crate::age::encrypt(&r, &bytes);
+            file_name.push_str(".age");
+        }
+        let sha256 = hex::encode(Sha256::digest(&bytes));
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         audit::record(
@@ -614,28 +682,24 @@ impl Service {
             &self.keys,
             now,
             &AuditActor::from(actor),
-            Event::new("payment_batch_exported", "payment_batch", id).region(b.county_code.clone()),
+            Event::new("payment_batch_exported", "payment_batch", id)
+                .region(b.county_code.clone())
+                .detail(json!({
+                    "format": if xlsx { "xlsx" } else { "csv" },
+                    "encrypted": encrypted,
+                    "sha256": sha256,
+                    "content_sha256": b.content_sha256,
+                })),
         )
         .await?;
         tx.commit().await?;
-        Ok((batch_view(&b), content))
-    }
-
-    /// The bank file as an Excel workbook: the same lines and MAC, dated by the batch.
-    pub async fn batch_file_xlsx(&self, actor: &Actor, id: Uuid) -> Result<(BatchView, Vec<u8>)> {
-        let (view, content) = self.batch_file(actor, id).await?;
-        let table = crate::tabular::read_csv(&content).map_err(ServiceError::Internal)?;
-        let sheet = Sheet {
-            title: format!("代发{}", view.number),
-            headers: table.headers.clone(),
-            rows: table
-                .rows
-                .iter()
-                .map(|(_, cells)| cells.iter().map(|c| Cell::text(c.clone())).collect())
-                .collect(),
-        };
-        let bytes = crate::export::to_xlsx_dated(&sheet, view.created_at)?;
-        Ok((view, bytes))
+        Ok(BankFile {
+            view,
+            bytes,
+            file_name,
+            encrypted,
+            sha256,
+        })
     }
 
     /// Imports the bank's result file for a batch. Columns: 付款参考号, 金额, 结果 (成功 /

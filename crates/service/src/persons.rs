@@ -497,6 +497,7 @@ impl Service {
                 "请填写查看完整信息的理由（4至200个字）",
             ));
         }
+        self.require_step_up(actor)?;
         let value = match field {
             RevealField::IdNumber => self.open_text("persons.id_number", &id, &row.id_cipher)?,
             RevealField::Phone => match &row.phone_cipher {

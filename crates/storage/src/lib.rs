@@ -8,6 +8,7 @@
 //! Only `'static` SQL strings reach the database (sqlx's `SqlSafeStr`), so every value is a
 //! bind parameter.
 
+pub mod account_changes;
 pub mod audit;
 pub mod benefits;
 pub mod complaints;

@@ -100,3 +100,20 @@ pub async fn purge_expired(
     .await
     .map(|r| r.rows_affected()))?)
 }
+
+/// Records a fresh proof of password and second factor on an active session (step-up, A9).
+pub async fn set_authenticated_at(
+    tx: &mut Tx,
+    token_hash: &[u8],
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| sqlx::query(
+        "UPDATE sessions SET authenticated_at = $2 WHERE token_hash = $1 AND stage = 'active'"
+    )
+    .bind(token_hash)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

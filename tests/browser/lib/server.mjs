@@ -29,10 +29,14 @@ export function freePort() {
   });
 }
 
-/** Runs `linghuo user add … --json` and returns the parsed JSON. */
-export function addUser(bin, dataDir, { username, name, role, scope }) {
-  const args = ['user', 'add', '--data-dir', dataDir, '--username', username, '--name', name, '--role', role];
+/**
+ * Runs `linghuo user add … --json` and returns the parsed JSON. The test rig creates staff at
+ * the console with `--break-glass` (audited); the two-person way is tested in Rust.
+ */
+export function addUser(bin, dataDir, { username, name, role, scope, permissions = [] }) {
+  const args = ['user', 'add', '--data-dir', dataDir, '--username', username, '--name', name, '--role', role, '--break-glass'];
   if (scope) args.push('--scope', scope);
+  for (const p of permissions) args.push('--permission', p);
   args.push('--json');
   let stdout;
   try {

@@ -485,7 +485,9 @@ pub struct FormatQuery {
     pub format: Option<String>,
 }
 
-/// The batch's bank file: the same bytes every time, ending with its HMAC-SHA256 line.
+/// The batch's bank file: the same lines every time, ending with its HMAC-SHA256 line. Needs
+/// the `bank:export` permission and a step-up within the last minutes; encrypted to the bank's
+/// age key (`.age`) when one is configured. Every download is audited with its SHA-256.
 #[utoipa::path(get, path = "/api/v1/payment-batches/{id}/file", tag = "payments", params(("id" = Uuid, Path), FormatQuery),
     responses((status = 200, description = "text/csv or .xlsx"), (status = 404, body = ErrorBody)))]
 pub async fn batch_file(
@@ -496,20 +498,15 @@ pub async fn batch_file(
 ) -> Result<Response, ApiError> {
     let a = actor(&ctx)?;
     let xlsx = q.format.as_deref() == Some("xlsx");
-    let (b, bytes) = if xlsx {
-        s.svc.batch_file_xlsx(a, id(&i)?).await?
-    } else {
-        s.svc.batch_file(a, id(&i)?).await?
-    };
-    Ok(download(
-        &format!("{}.{}", b.number, if xlsx { "xlsx" } else { "csv" }),
-        bytes,
-    ))
+    let f = s.svc.bank_file(a, id(&i)?, xlsx).await?;
+    Ok(download(&f.file_name, f.bytes))
 }
 
 /// A file download with a safe name (ASCII batch numbers only).
 pub fn download(name: &str, bytes: Vec<u8>) -> Response {
-    let ctype = if name.ends_with(".xlsx") {
+    let ctype = if name.ends_with(".age") {
+        "application/octet-stream"
+    } else if name.ends_with(".xlsx") {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     } else {
         "text/csv; charset=utf-8"

@@ -2,6 +2,7 @@
 //! authenticate; state-changing calls carry the session's CSRF token in `X-CSRF-Token`
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
+mod accounts;
 mod benefits;
 mod complaints;
 mod consult;
@@ -46,7 +47,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(public_services::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
-                .merge(occupations::routes()),
+                .merge(occupations::routes())
+                .merge(accounts::routes()),
         )
 }
 
@@ -61,7 +63,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
     paths(
         session::get_session, session::create_session, session::verify_second_factor, session::change_password, session::delete_session, session::get_me,
         people::list_persons, people::create_person, people::search_persons, people::get_person, people::reveal_person,
-        people::list_users, people::create_user, people::disable_user, people::enable_user, people::set_user_access, people::reset_user_credentials,
+        people::list_users,
         people::list_audit, people::verify_audit,
         policy::screen_policy, policy::list_regions,
         market::sign_up_worker, market::sign_up_employer, market::get_my_employer, market::register_employer, market::list_employers,
@@ -94,6 +96,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     // One line per module with its own `#[derive(OpenApi)] pub struct Doc`.
     let parts: Vec<utoipa::openapi::OpenApi> = vec![
         benefits::Doc::openapi(),
+        accounts::Doc::openapi(),
         public_services::Doc::openapi(),
         complaints::Doc::openapi(),
         consult::Doc::openapi(),

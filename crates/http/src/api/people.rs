@@ -2,10 +2,10 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use linghuo_service::accounts::{CreatedUser, NewUser, UserView};
+use linghuo_service::accounts::UserView;
 use linghuo_service::audit::VerifyReport;
 use linghuo_service::persons::{NewPerson, PersonPage, PersonView, RevealField};
 use serde::{Deserialize, Serialize};
@@ -23,14 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/persons/search", post(search_persons))
         .route("/persons/{id}", get(get_person))
         .route("/persons/{id}/reveal", post(reveal_person))
-        .route("/users", get(list_users).post(create_user))
-        .route("/users/{username}/disable", post(disable_user))
-        .route("/users/{username}/enable", post(enable_user))
-        .route("/users/{username}/access", put(set_user_access))
-        .route(
-            "/users/{username}/reset-credentials",
-            post(reset_user_credentials),
-        )
+        .route("/users", get(list_users))
         .route("/audit", get(list_audit))
         .route("/audit/verify", post(verify_audit))
 }
@@ -152,124 +145,6 @@ pub async fn list_users(
     ctx: Ctx,
 ) -> Result<Json<Vec<UserView>>, ApiError> {
     Ok(Json(state.svc.list_users(Some(actor(&ctx)?)).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUserRequest {
-    pub username: String,
-    pub display_name: String,
-    /// worker, employer, staff, sysadmin, secadmin or auditadmin.
-    pub role: String,
-    /// Region code for staff: province, city or county.
-    pub scope_code: Option<String>,
-}
-
-/// Creates an account (system administrator). The one-time password and second-factor
-/// secret are returned once.
-#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUserRequest,
-    responses((status = 201, body = CreatedUser), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn create_user(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    ApiJson(r): ApiJson<NewUserRequest>,
-) -> Result<(StatusCode, Json<CreatedUser>), ApiError> {
-    let a = actor(&ctx)?;
-    let created = state
-        .svc
-        .create_user(
-            Some(a),
-            NewUser {
-                username: r.username,
-                display_name: r.display_name,
-                role: r.role,
-                scope_code: r.scope_code,
-                permissions: vec![],
-                person_id: None,
-            },
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(created)))
-}
-
-/// Disables an account and ends its sessions (system administrator).
-#[utoipa::path(post, path = "/api/v1/users/{username}/disable", tag = "admin", params(("username" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
-pub async fn disable_user(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(username): Path<String>,
-) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(
-        state
-            .svc
-            .set_user_disabled(Some(actor(&ctx)?), &username, true)
-            .await?,
-    ))
-}
-
-/// Re-enables an account (system administrator).
-#[utoipa::path(post, path = "/api/v1/users/{username}/enable", tag = "admin", params(("username" = String, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = ErrorBody)))]
-pub async fn enable_user(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(username): Path<String>,
-) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(
-        state
-            .svc
-            .set_user_disabled(Some(actor(&ctx)?), &username, false)
-            .await?,
-    ))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccessRequest {
-    pub scope_code: Option<String>,
-    /// e.g. `["pii:reveal"]`.
-    #[serde(default)]
-    pub permissions: Vec<String>,
-}
-
-/// Sets a staff member's region and permissions (security administrator). Takes effect on
-/// the next request.
-#[utoipa::path(put, path = "/api/v1/users/{username}/access", tag = "admin", params(("username" = String, Path)), request_body = AccessRequest,
-    responses((status = 200, body = UserView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn set_user_access(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(username): Path<String>,
-    ApiJson(r): ApiJson<AccessRequest>,
-) -> Result<Json<UserView>, ApiError> {
-    Ok(Json(
-        state
-            .svc
-            .set_user_access(
-                actor(&ctx)?,
-                &username,
-                r.scope_code.as_deref(),
-                &r.permissions,
-            )
-            .await?,
-    ))
-}
-
-/// Issues a new one-time password and second-factor secret (security administrator).
-#[utoipa::path(post, path = "/api/v1/users/{username}/reset-credentials", tag = "admin", params(("username" = String, Path)),
-    responses((status = 200, body = CreatedUser), (status = 403, body = ErrorBody)))]
-pub async fn reset_user_credentials(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(username): Path<String>,
-) -> Result<Json<CreatedUser>, ApiError> {
-    Ok(Json(
-        state
-            .svc
-            .reset_credentials(Some(actor(&ctx)?), &username)
-            .await?,
-    ))
 }
 
 #[derive(Deserialize, IntoParams)]

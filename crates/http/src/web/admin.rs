@@ -1,14 +1,16 @@
-//! Administrators' pages: accounts (system and security administrators) and the audit log
-//! (audit administrator only), kept apart as 三权分立 requires.
+//! Administrators' pages: accounts (system and security administrators, every change proposed
+//! by one and approved by the other) and the audit log (audit administrator only), kept apart
+//! as 三权分立 requires.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use linghuo_service::Role;
-use linghuo_service::accounts::{CreatedUser, NewUser, UserView};
+use linghuo_service::account_changes::{ChangeKind, ChangeView, ProposeChange};
+use linghuo_service::accounts::UserView;
 use linghuo_service::audit::VerifyReport;
 use serde::Deserialize;
 
@@ -19,13 +21,15 @@ use crate::error::ApiError;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/users", get(users_page).post(create_user))
-        .route("/admin/users/{username}/{action}", post(user_action))
+        .route("/admin/users", get(users_page).post(propose))
+        .route("/admin/changes/{id}/{action}", post(change_action))
         .route("/admin/audit", get(audit_page))
 }
 
 #[derive(Default, Deserialize)]
-struct UserForm {
+struct ChangeForm {
+    #[serde(default)]
+    kind: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -34,6 +38,14 @@ struct UserForm {
     role: String,
     #[serde(default)]
     scope_code: String,
+    #[serde(default)]
+    pii_reveal: String,
+    #[serde(default)]
+    bank_export: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    reason: String,
 }
 
 #[derive(Template)]
@@ -41,12 +53,21 @@ struct UserForm {
 struct UsersPage {
     ctx: PageCtx,
     users: Vec<UserView>,
-    can_create: bool,
-    created: Option<CreatedUser>,
+    /// The signed-in administrator: no change links on their own row.
+    me: String,
+    changes: Vec<ChangeView>,
+    message: Option<String>,
     error: Option<String>,
-    form: UserForm,
+    form: ChangeForm,
+    kinds: Vec<(&'static str, &'static str)>,
     roles: Vec<(&'static str, &'static str)>,
     regions: Vec<(String, String)>,
+}
+
+impl UsersPage {
+    fn at(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        cst(t)
+    }
 }
 
 fn roles() -> Vec<(&'static str, &'static str)> {
@@ -73,71 +94,101 @@ fn regions() -> Vec<(String, String)> {
 async fn page(
     state: &AppState,
     ctx: &Ctx,
-    created: Option<CreatedUser>,
+    message: Option<String>,
     error: Option<String>,
-    form: UserForm,
+    form: ChangeForm,
     status: StatusCode,
 ) -> Response {
     let actor = match require(ctx, &[Role::SysAdmin, Role::SecAdmin]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    match state.svc.list_users(Some(actor)).await {
-        Ok(users) => render(
-            status,
-            &UsersPage {
-                ctx: PageCtx::new(ctx, "账户管理", "/admin/users"),
-                users,
-                can_create: actor.role == Role::SysAdmin,
-                created,
-                error,
-                form,
-                roles: roles(),
-                regions: regions(),
-            },
-        ),
-        Err(e) => error_page_ctx(ctx, e.into()),
-    }
-}
-
-async fn users_page(State(state): State<AppState>, ctx: Ctx) -> Response {
-    page(
-        &state,
-        &ctx,
-        None,
-        None,
-        UserForm {
-            role: "staff".into(),
-            ..UserForm::default()
+    let users = match state.svc.list_users(Some(actor)).await {
+        Ok(u) => u,
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    let changes = match state.svc.account_changes(actor).await {
+        Ok(c) => c,
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    render(
+        status,
+        &UsersPage {
+            ctx: PageCtx::new(ctx, "账户管理", "/admin/users"),
+            users,
+            me: actor.username.clone(),
+            changes,
+            message,
+            error,
+            form,
+            kinds: ChangeKind::all()
+                .iter()
+                .map(|k| (k.as_str(), k.label()))
+                .collect(),
+            roles: roles(),
+            regions: regions(),
         },
-        StatusCode::OK,
     )
-    .await
 }
 
-async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(f): Form<UserForm>) -> Response {
-    let actor = match require(&ctx, &[Role::SysAdmin]) {
+async fn users_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    // Links from the account list pre-fill the proposal form (`?kind=disable&username=…`).
+    let query = super::FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    let form = ChangeForm {
+        kind: Some(query.get("kind").trim())
+            .filter(|k| ChangeKind::parse(k).is_some())
+            .unwrap_or("create")
+            .to_owned(),
+        username: query.get("username").trim().to_owned(),
+        role: "staff".into(),
+        ..ChangeForm::default()
+    };
+    page(&state, &ctx, None, None, form, StatusCode::OK).await
+}
+
+async fn propose(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ChangeForm>) -> Response {
+    let actor = match require(&ctx, &[Role::SysAdmin, Role::SecAdmin]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let input = NewUser {
+    let mut permissions = vec![];
+    if !f.pii_reveal.is_empty() {
+        permissions.push("pii:reveal".to_owned());
+    }
+    if !f.bank_export.is_empty() {
+        permissions.push("bank:export".to_owned());
+    }
+    let input = ProposeChange {
+        kind: f.kind.clone(),
         username: f.username.clone(),
         display_name: f.display_name.clone(),
         role: f.role.clone(),
         scope_code: Some(f.scope_code.clone()),
-        permissions: vec![],
-        person_id: None,
+        permissions,
+        contact_phone: Some(f.contact_phone.clone()),
+        reason: f.reason.clone(),
     };
-    match state.svc.create_user(Some(actor), input).await {
+    match state.svc.propose_account_change(actor, input).await {
         Ok(c) => {
+            let msg = format!(
+                "已提出“{}”（{}），等待{}批准。",
+                c.kind_label,
+                c.username,
+                if actor.role == Role::SysAdmin {
+                    "安全管理员"
+                } else {
+                    "系统管理员"
+                }
+            );
             page(
                 &state,
                 &ctx,
-                Some(c),
+                Some(msg),
                 None,
-                UserForm {
+                ChangeForm {
+                    kind: "create".into(),
                     role: "staff".into(),
-                    ..UserForm::default()
+                    ..ChangeForm::default()
                 },
                 StatusCode::OK,
             )
@@ -145,32 +196,103 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(f): Form<User
         }
         Err(e) => {
             let api = ApiError::from(e);
-            page(&state, &ctx, None, Some(api.message), f, api.status).await
+            if api.code == "step_up_required" {
+                return error_page_ctx(&ctx, api);
+            }
+            let form = ChangeForm {
+                contact_phone: String::new(),
+                ..f
+            };
+            page(&state, &ctx, None, Some(api.message), form, api.status).await
         }
     }
 }
 
-async fn user_action(
+#[derive(Default, Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    note: String,
+}
+
+async fn change_action(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((username, action)): Path<(String, String)>,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<DecisionForm>,
 ) -> Response {
-    let actor = match require(&ctx, &[Role::SysAdmin]) {
+    let actor = match require(&ctx, &[Role::SysAdmin, Role::SecAdmin]) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let disabled = match action.as_str() {
-        "disable" => true,
-        "enable" => false,
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return error_page_ctx(&ctx, ApiError::not_found());
+    };
+    let result = match action.as_str() {
+        "approve" => {
+            state
+                .svc
+                .decide_account_change(actor, id, true, &f.note)
+                .await
+        }
+        "reject" => {
+            state
+                .svc
+                .decide_account_change(actor, id, false, &f.note)
+                .await
+        }
+        "withdraw" => state.svc.withdraw_account_change(actor, id).await,
         _ => return error_page_ctx(&ctx, ApiError::not_found()),
     };
-    match state
-        .svc
-        .set_user_disabled(Some(actor), &username, disabled)
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(e) => error_page_ctx(&ctx, e.into()),
+    match result {
+        Ok(c) => {
+            let msg = match (c.status.as_str(), &c.delivered_to) {
+                ("applied", Some(to)) if ctx.demo => format!(
+                    "已批准并生效：{}（{}）。演示模式：短信没有真正发出，发给 {} 的开通码写在服务器的 {} 目录里。",
+                    c.kind_label,
+                    c.username,
+                    to,
+                    state.svc.config.enrolment_outbox().display()
+                ),
+                ("applied", Some(to)) => format!(
+                    "已批准并生效：{}（{}）。开通码已发送到本人手机 {}，管理员看不到开通码。",
+                    c.kind_label, c.username, to
+                ),
+                ("applied", None) => format!("已批准并生效：{}（{}）。", c.kind_label, c.username),
+                (_, _) => format!("{}：{}（{}）。", c.status_label, c.kind_label, c.username),
+            };
+            page(
+                &state,
+                &ctx,
+                Some(msg),
+                None,
+                ChangeForm {
+                    kind: "create".into(),
+                    role: "staff".into(),
+                    ..ChangeForm::default()
+                },
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(e) => {
+            let api = ApiError::from(e);
+            if api.code == "step_up_required" {
+                return error_page_ctx(&ctx, api);
+            }
+            page(
+                &state,
+                &ctx,
+                None,
+                Some(api.message),
+                ChangeForm {
+                    kind: "create".into(),
+                    role: "staff".into(),
+                    ..ChangeForm::default()
+                },
+                api.status,
+            )
+            .await
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod admin;
 mod complaints;
 mod consult;
 mod employer;
+mod enrol;
 mod hub;
 mod notices;
 mod policy;
@@ -43,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(staff::routes())
         .merge(admin::routes())
+        .merge(enrol::routes())
         .merge(policy::routes())
         .merge(work::routes())
         .merge(employer::routes())
@@ -194,6 +196,9 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
 }
 
 pub fn error_page_ctx(ctx: &Ctx, e: ApiError) -> Response {
+    if e.code == "step_up_required" {
+        return enrol::step_up_page(ctx, None, Some(e.message), ctx.back.as_deref());
+    }
     let heading = match e.status {
         StatusCode::NOT_FOUND => "未找到",
         StatusCode::FORBIDDEN => "无法办理",

@@ -910,16 +910,8 @@ async fn bank_file(state: &AppState, ctx: &Ctx, id: &str, xlsx: bool) -> Respons
         Ok(i) => i,
         Err(r) => return r,
     };
-    let r = if xlsx {
-        state.svc.batch_file_xlsx(actor, bid).await
-    } else {
-        state.svc.batch_file(actor, bid).await
-    };
-    match r {
-        Ok((b, bytes)) => download(
-            &format!("{}.{}", b.number, if xlsx { "xlsx" } else { "csv" }),
-            bytes,
-        ),
+    match state.svc.bank_file(actor, bid, xlsx).await {
+        Ok(f) => download(&f.file_name, f.bytes),
         Err(e) => error_page_ctx(ctx, e.into()),
     }
 }
