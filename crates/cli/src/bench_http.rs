@@ -13,6 +13,12 @@
 //! * `uncached` (in-process only) — the same rotation with the results cache off, so every
 //!   request goes through the index, the post views and the page.
 //!
+//! With `--mixed` (in-process only) it instead drives one mixed workload, the day of a
+//! province in miniature: anonymous 找活 pages and search API calls, a signed-in worker's
+//! pages, a county clerk's staff lists and the public policy screen (POST), in a fixed
+//! rotation of 20 requests (8 / 2 / 4 / 3 / 3). Any answer other than 2xx/3xx counts as an
+//! error.
+//!
 //! Latency is wrk's (corrected for coordinated omission by wrk's own scheme); `p50`/`p99`
 //! are in milliseconds. Each request is a fresh anonymous visitor (wrk sends no cookie), so
 //! the page also mints an anonymous CSRF cookie every time — and writes nothing.
@@ -53,6 +59,159 @@ pub struct BenchHttpArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Drive the mixed workload (anonymous search, worker pages, staff lists, policy screen)
+    /// instead of the two search endpoints; in-process only.
+    #[arg(long)]
+    pub mixed: bool,
+}
+
+/// One request of the mixed rotation.
+struct Req {
+    method: &'static str,
+    path: String,
+    cookie: String,
+    body: String,
+}
+
+/// The wrk script of the mixed rotation: method, path, cookie and body per request.
+fn mixed_script(reqs: &[Req]) -> String {
+    let mut s = String::from("local reqs = {\n");
+    for r in reqs {
+        let _ = writeln!(
+            s,
+            "  {{\"{}\", \"{}\", \"{}\", [==[{}]==]}},",
+            r.method, r.path, r.cookie, r.body
+        );
+    }
+    s.push_str(
+        r#"}
+local i = 0
+request = function()
+  i = i + 1
+  if i > #reqs then i = 1 end
+  local r = reqs[i]
+  local h = {}
+  if r[3] ~= "" then h["Cookie"] = r[3] end
+  if r[4] ~= "" then
+    h["Content-Type"] = "application/json"
+    return wrk.format(r[1], r[2], h, r[4])
+  end
+  return wrk.format(r[1], r[2], h)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("LINGHUO %d %d %d %d %d\n", summary.requests, summary.duration,
+    math.floor(latency:percentile(50)), math.floor(latency:percentile(99)),
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"#,
+    );
+    s
+}
+
+/// Signs a demo account in through the service, as the login form does (password, then the
+/// second factor for staff), and returns the cookie header of its session.
+async fn signed_in(
+    svc: &Service,
+    login: &linghuo_service::demo::DemoLogin,
+) -> anyhow::Result<String> {
+    let meta = linghuo_service::access::RequestMeta {
+        ip: "127.0.0.1".into(),
+        request_id: "bench".into(),
+    };
+    let mut o = svc
+        .login(None, &login.username, &login.password, &meta)
+        .await?;
+    if o.next == linghuo_service::auth::NextStep::SecondFactor {
+        let secret = login
+            .totp_secret
+            .as_deref()
+            .and_then(linghuo_service::totp::from_base32)
+            .context("staff login without a second-factor secret")?;
+        let code = linghuo_service::totp::code_at(&secret, chrono::Utc::now().timestamp());
+        o = svc.second_factor(&o.session.token, &code, &meta).await?;
+    }
+    Ok(format!("__Host-lh_session={}", o.session.token))
+}
+
+/// The status code of one request, over a plain HTTP/1.1 connection.
+fn status_of(base: &str, r: &Req) -> anyhow::Result<u16> {
+    use std::io::{Read as _, Write as _};
+    let host = base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(host)?;
+    let mut head = format!(
+        "{} {} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n",
+        r.method, r.path
+    );
+    if !r.cookie.is_empty() {
+        let _ = write!(head, "Cookie: {}\r\n", r.cookie);
+    }
+    if !r.body.is_empty() {
+        let _ = write!(
+            head,
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            r.body.len()
+        );
+    }
+    head.push_str("\r\n");
+    conn.write_all(head.as_bytes())?;
+    conn.write_all(r.body.as_bytes())?;
+    let mut first = [0u8; 12];
+    conn.read_exact(&mut first)?;
+    Ok(String::from_utf8_lossy(&first[9..12]).parse()?)
+}
+
+/// The mixed rotation: 20 requests, repeated with the search-quality queries rotating.
+async fn mixed_requests(svc: &Service) -> anyhow::Result<Vec<Req>> {
+    let logins = svc.create_demo_accounts().await?;
+    let find = |name: &str| {
+        logins
+            .iter()
+            .find(|l| l.username == name)
+            .with_context(|| format!("no {name} among the demo accounts"))
+    };
+    let worker = signed_in(svc, find("demo-worker")?).await?;
+    let clerk = signed_in(svc, find("demo-county")?).await?;
+    let screen = r#"{"as_of":"2021-07-15","person":{"groups":["college_graduate"],"left_school_on":"2020-07-01","flexible_work":"part_time"},"business":{"kind":"individual_household","registered_on":"2020-11-10","first_time":true,"operating_normally":true,"employees_driven":2}}"#;
+    let get = |path: String, cookie: &str| Req {
+        method: "GET",
+        path,
+        cookie: cookie.to_owned(),
+        body: String::new(),
+    };
+    let worker_pages = [
+        "/work/recommended",
+        "/work/applications",
+        "/notices",
+        "/account",
+    ];
+    let staff_pages = ["/staff", "/staff/market/review", "/staff/benefits"];
+    let qs = queries();
+    let mut reqs = Vec::new();
+    for round in 0..qs.len().div_ceil(10) {
+        let q = |k: usize| encode(&qs[(round * 10 + k) % qs.len()]);
+        for k in 0..8 {
+            reqs.push(get(format!("/work?q={}", q(k)), ""));
+        }
+        for k in 8..10 {
+            reqs.push(get(format!("/api/v1/posts/search?q={}", q(k)), ""));
+        }
+        for p in worker_pages {
+            reqs.push(get(p.to_owned(), &worker));
+        }
+        for p in staff_pages {
+            reqs.push(get(p.to_owned(), &clerk));
+        }
+        for _ in 0..3 {
+            reqs.push(Req {
+                method: "POST",
+                path: "/api/v1/policy/screen".into(),
+                cookie: String::new(),
+                body: screen.into(),
+            });
+        }
+    }
+    Ok(reqs)
 }
 
 #[derive(Debug, Serialize)]
@@ -133,9 +292,27 @@ fn wrk(
     threads: usize,
     duration: u64,
 ) -> anyhow::Result<(u64, f64, f64, f64, u64)> {
+    wrk_script(
+        base,
+        &paths[0],
+        &script(paths),
+        connections,
+        threads,
+        duration,
+    )
+}
+
+fn wrk_script(
+    base: &str,
+    first: &str,
+    lua_text: &str,
+    connections: usize,
+    threads: usize,
+    duration: u64,
+) -> anyhow::Result<(u64, f64, f64, f64, u64)> {
     let dir = tempfile::tempdir()?;
     let lua = dir.path().join("paths.lua");
-    std::fs::write(&lua, script(paths))?;
+    std::fs::write(&lua, lua_text)?;
     let out = Command::new("wrk")
         .arg(format!("-t{}", threads.min(connections)))
         .arg(format!("-c{connections}"))
@@ -144,7 +321,7 @@ fn wrk(
         .arg("10s")
         .arg("-s")
         .arg(&lua)
-        .arg(format!("{base}{}", paths[0]))
+        .arg(format!("{base}{first}"))
         .output()
         .context("运行 wrk 失败：请先安装（Debian/Ubuntu：apt-get install wrk）")?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -233,11 +410,61 @@ pub fn run(args: BenchHttpArgs) -> anyhow::Result<()> {
         "--connections 须为正整数，例如 16,64"
     );
     let rotation = queries();
-    let endpoints: [(&'static str, &'static str); 2] = [
-        ("/work", "/work?q="),
-        ("/api/v1/posts/search", "/api/v1/posts/search?q="),
-    ];
+    let endpoints: Vec<(&'static str, &'static str)> = if args.mixed {
+        vec![]
+    } else {
+        vec![
+            ("/work", "/work?q="),
+            ("/api/v1/posts/search", "/api/v1/posts/search?q="),
+        ]
+    };
     let mut runs = Vec::new();
+    if args.mixed {
+        let s = svc
+            .as_ref()
+            .context("--mixed 只能在本进程内启动的演示省份上运行（不能与 --url 一起用）")?;
+        let reqs = rt.block_on(mixed_requests(s))?;
+        // A signed-in page that redirected to the login would count as a success: check that
+        // each kind of request really answers 200 before measuring.
+        for r in reqs.iter().take(20) {
+            let status = status_of(&base, r)?;
+            anyhow::ensure!(
+                status == 200,
+                "{} {} 回答 {status}，不是 200",
+                r.method,
+                r.path
+            );
+        }
+        let lua = mixed_script(&reqs);
+        wrk_script(&base, &reqs[0].path, &lua, 8, 1, 2)?;
+        for &c in &connections {
+            let (requests, req_per_s, p50_ms, p99_ms, errors) =
+                wrk_script(&base, &reqs[0].path, &lua, c, args.threads, args.duration)?;
+            let run = Run {
+                endpoint: "mixed",
+                mode: "rotated",
+                connections: c,
+                requests,
+                req_per_s: (req_per_s * 10.0).round() / 10.0,
+                p50_ms,
+                p99_ms,
+                errors,
+            };
+            if !args.json {
+                eprintln!(
+                    "{:<22} {:<9} c={:<4} {:>9.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                    run.endpoint,
+                    run.mode,
+                    run.connections,
+                    run.req_per_s,
+                    run.p50_ms,
+                    run.p99_ms,
+                    run.errors
+                );
+            }
+            runs.push(run);
+        }
+    }
     for (name, prefix) in endpoints {
         let same = vec![format!("{prefix}{}", encode("保洁"))];
         let rotated: Vec<String> = rotation

@@ -30,7 +30,7 @@ CREATE TABLE enrolments (
     user_id UUID PRIMARY KEY REFERENCES users(id),
     code_hash BYTEA NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
-    failures INTEGER NOT NULL DEFAULT 0,
+    failures BIGINT NOT NULL DEFAULT 0,
     pending_totp BYTEA,
     created_at TIMESTAMPTZ NOT NULL
 );
