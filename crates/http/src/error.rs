@@ -82,6 +82,16 @@ impl ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
+            // An idempotency key reused for another request is well-formed input that cannot be
+            // processed (the IETF Idempotency-Key draft): 422, on the API and pages.
+            ServiceError::Invalid {
+                field,
+                code: code @ "idempotency_key_reused",
+                message,
+            } => ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                ..ApiError::invalid(field, code, message)
+            },
             ServiceError::Invalid {
                 field,
                 code,

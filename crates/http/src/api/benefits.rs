@@ -353,22 +353,11 @@ pub async fn decide_application(
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
-    match s
-        .svc
-        .decide_application(actor(&ctx)?, id(&i)?, b, key.as_deref())
-        .await
-    {
-        Ok(v) => Ok(Json(v)),
-        Err(ServiceError::Invalid {
-            field,
-            code: code @ "idempotency_key_reused",
-            message,
-        }) => Err(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            ..ApiError::invalid(field, code, message)
-        }),
-        Err(e) => Err(e.into()),
-    }
+    Ok(Json(
+        s.svc
+            .decide_application(actor(&ctx)?, id(&i)?, b, key.as_deref())
+            .await?,
+    ))
 }
 
 /// 免申即享: screens every registered person now and tells the newly eligible (province
