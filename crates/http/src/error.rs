@@ -70,6 +70,18 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
     }
 
+    /// A request body over `limit` bytes (413), naming the body as the field.
+    pub fn body_too_large(limit: usize) -> ApiError {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            ..ApiError::invalid(
+                "body",
+                "body_too_large",
+                format!("提交的内容超过{}MB，未被接收", limit / 1024 / 1024),
+            )
+        }
+    }
+
     pub fn csrf() -> ApiError {
         ApiError::new(
             StatusCode::FORBIDDEN,
