@@ -1,5 +1,5 @@
 //! Bad input at the HTTP edge: bodies over the limit answered with the API's JSON error or
-//! the error page.
+//! the error page, and the OpenAPI document checked against the router it describes.
 
 mod common;
 
@@ -209,6 +209,137 @@ async fn an_oversize_body_answers_with_the_json_error_or_the_error_page() {
         .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
         app
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// The OpenAPI document against the routes
+
+fn template_params(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A path with every `{param}` filled in with a well-formed value that names nothing.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.starts_with('{') {
+                "00000000-0000-4000-8000-000000000000"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn the_openapi_document_matches_the_routes_and_their_parameters() {
+    let doc: Value = serde_json::to_value(linghuo_http::api::openapi()).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() > 50, "{} paths", paths.len());
+    let mut operations = Vec::new();
+    let mut problems = Vec::new();
+    for (path, item) in paths {
+        assert!(path.starts_with("/api/"), "{path}");
+        let in_template = template_params(path);
+        for (method, op) in item.as_object().unwrap() {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            operations.push((method.to_uppercase(), path.clone()));
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let declared_in = |name: &str| -> Option<String> {
+                params
+                    .iter()
+                    .find(|p| p["name"] == name)
+                    .map(|p| p["in"].as_str().unwrap_or("").to_owned())
+            };
+            for t in &in_template {
+                match declared_in(t) {
+                    Some(i) if i == "path" => {}
+                    other => problems.push(format!(
+                        "{method} {path}: {{{t}}} is declared {other:?}, not in: path"
+                    )),
+                }
+            }
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or("");
+                match p["in"].as_str().unwrap_or("") {
+                    "path" => {
+                        if !in_template.iter().any(|t| t == name) {
+                            problems.push(format!(
+                                "{method} {path}: `{name}` is declared in: path but the path has no {{{name}}} (a query parameter?)"
+                            ));
+                        }
+                        if p["required"] != true {
+                            problems.push(format!(
+                                "{method} {path}: path parameter `{name}` not required"
+                            ));
+                        }
+                    }
+                    "query" | "header" => {
+                        if in_template.iter().any(|t| t == name) {
+                            problems.push(format!(
+                                "{method} {path}: `{name}` is in the path, not the query"
+                            ));
+                        }
+                    }
+                    other => problems.push(format!("{method} {path}: `{name}` in: {other}")),
+                }
+            }
+        }
+    }
+    // Two request bodies of one name would be documented as one: the mediation outcome is
+    // its own, not the event outcome's.
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let body_ref = |path: &str| {
+        doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let mediation = body_ref("/api/v1/mediations/{id}/outcome");
+    let event = body_ref("/api/v1/event-registrations/{id}/outcome");
+    assert_ne!(mediation, event);
+    assert!(
+        schemas[&mediation]["properties"]["agreement"].is_object(),
+        "{mediation}"
+    );
+    assert!(
+        schemas[&event]["properties"]["hires"].is_object(),
+        "{event}"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // Every documented operation is routed: the router neither answers 405 (no such method
+    // on the path) nor its own "route not found".
+    each_app(|app| {
+        let operations = operations.clone();
+        async move {
+            let mut c = Client::default();
+            c.start(&app).await;
+            let mut missing = Vec::new();
+            for (method, path) in &operations {
+                let m = Method::from_bytes(method.as_bytes()).unwrap();
+                let body = (m != Method::GET && m != Method::DELETE).then(|| serde_json::json!({}));
+                let r = c.send(&app, m, &concrete(path), body).await;
+                let unrouted = r.status == StatusCode::METHOD_NOT_ALLOWED
+                    || (r.status == StatusCode::NOT_FOUND && r.body.contains("route_not_found"));
+                if unrouted {
+                    missing.push(format!("{method} {path}: {} {}", r.status, r.body));
+                }
+            }
+            assert!(missing.is_empty(), "{}: {}", app.label, missing.join("\n"));
+            app
+        }
     })
     .await;
 }

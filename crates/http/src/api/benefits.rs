@@ -240,6 +240,7 @@ pub async fn apply_for_benefit(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BenefitQuery {
     /// startup_subsidy | social_insurance_subsidy | tax_deduction | guaranteed_loan
     pub benefit: String,
@@ -286,6 +287,7 @@ pub async fn put_payee(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     /// pending_review | reviewed | approved | rejected | withdrawn; all when absent.
     pub status: Option<String>,
@@ -383,6 +385,7 @@ pub async fn screen_all(
 }
 
 #[derive(Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct RecalcQuery {
     /// YYYY-MM-DD: decisions made on or after this day.
     pub since: String,
@@ -469,6 +472,7 @@ pub async fn create_batch(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// csv (default) or xlsx
     pub format: Option<String>,
