@@ -347,7 +347,12 @@ proptest! {
 /// being refused (a panic in debug builds, so a 500 for a post's schedule).
 #[test]
 fn an_hour_past_the_day_is_refused_not_overflowed() {
-    for s in ["9912:00-", "9908:00-17:00", "65535:00-08:00", "08:00-1093:00"] {
+    for s in [
+        "9912:00-",
+        "9908:00-17:00",
+        "65535:00-08:00",
+        "08:00-1093:00",
+    ] {
         let e = parse_schedule(s).unwrap_err();
         assert_eq!(e.code(), "time_slot_format", "{s}");
     }
