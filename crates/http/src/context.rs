@@ -154,6 +154,11 @@ pub async fn outer_layer(mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let mut resp = next.run(req).await;
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json_or_html(resp.headers()) {
+        // The body limit layer and the framework's extractors answer a body over the limit
+        // with plain text; people get the page, programs the JSON error.
+        resp = payload_too_large(&path);
+    }
     let h = resp.headers_mut();
     h.insert(
         REQUEST_ID,
@@ -215,6 +220,28 @@ fn tokens_match(given: &str, expected: &str) -> bool {
     !expected.is_empty()
         && given.len() == expected.len()
         && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// The answer to a request body over the limit of its path (413): the error page for pages,
+/// the JSON error (`body_too_large`, field `body`) for the API.
+pub(crate) fn payload_too_large(path: &str) -> Response {
+    let mb = crate::body_limit(path) / 1024 / 1024;
+    if is_page(path) {
+        return crate::web::error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "提交的内容超过{mb}MB，未被接收。请缩小文件后重试；更大的文件请联系管理员用命令行导入。"
+            ),
+        );
+    }
+    ApiError::body_too_large(crate::body_limit(path)).into_response()
+}
+
+fn is_json_or_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"))
 }
 
 fn is_page(path: &str) -> bool {
@@ -326,21 +353,7 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
                     let (parts, body) = req.into_parts();
                     let limit = crate::body_limit(&path);
                     let Ok(bytes) = to_bytes(body, limit).await else {
-                        if is_page(&path) {
-                            return crate::web::error_page(
-                                StatusCode::PAYLOAD_TOO_LARGE,
-                                &format!(
-                                    "提交的内容超过{}MB，未被接收。请缩小文件后重试；更大的文件请联系管理员用命令行导入。",
-                                    limit / 1024 / 1024
-                                ),
-                            );
-                        }
-                        return ApiError::new(
-                            StatusCode::PAYLOAD_TOO_LARGE,
-                            "body_too_large",
-                            "提交的内容过大",
-                        )
-                        .into_response();
+                        return payload_too_large(&path);
                     };
                     let given = if is_form {
                         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)

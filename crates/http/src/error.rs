@@ -70,6 +70,18 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")
     }
 
+    /// A request body over `limit` bytes (413), naming the body as the field.
+    pub fn body_too_large(limit: usize) -> ApiError {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            ..ApiError::invalid(
+                "body",
+                "body_too_large",
+                format!("提交的内容超过{}MB，未被接收", limit / 1024 / 1024),
+            )
+        }
+    }
+
     pub fn csrf() -> ApiError {
         ApiError::new(
             StatusCode::FORBIDDEN,
@@ -82,6 +94,16 @@ impl ApiError {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match e {
+            // An idempotency key reused for another request is well-formed input that cannot be
+            // processed (the IETF Idempotency-Key draft): 422, on the API and pages.
+            ServiceError::Invalid {
+                field,
+                code: code @ "idempotency_key_reused",
+                message,
+            } => ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                ..ApiError::invalid(field, code, message)
+            },
             ServiceError::Invalid {
                 field,
                 code,

@@ -540,6 +540,27 @@ async fn idempotency_keys_replay_the_first_answer_and_refuse_another_body() {
         .await;
         assert_eq!(s3, StatusCode::UNPROCESSABLE_ENTITY, "{b3}");
         assert!(b3.contains("idempotency_key_reused"));
+        // Another body that is also invalid (a refusal without its reason, an unknown
+        // outcome) is still the key reused: 422, not the body's 400.
+        for body in [json!({"outcome": "reject"}), json!({"outcome": "maybe"})] {
+            let (s, b) = send_with(&app, &approver, Method::POST, &path, body, &key).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+            let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+            assert_eq!(v["error"]["code"], "idempotency_key_reused", "{v}");
+            assert_eq!(v["error"]["field"], "Idempotency-Key", "{v}");
+        }
+        // With a fresh key the same invalid body is what is wrong with it.
+        let (s, b) = send_with(
+            &app,
+            &approver,
+            Method::POST,
+            &path,
+            json!({"outcome": "reject"}),
+            &[("idempotency-key", "k-41-b")],
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+        assert!(b.contains("note_required"), "{b}");
         // Without a key, a second approval is a conflict, not a second payment.
         let (s4, _) = send_with(
             &app,

@@ -264,7 +264,9 @@ impl TimeSlot {
             let (h, m) = x.split_once([':', '：']).unwrap_or((x, "0"));
             let h: u16 = h.parse().ok()?;
             let m: u16 = m.parse().ok()?;
-            (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+            // `then`, not `then_some`: the sum must not be computed for an hour like 9912,
+            // where it overflows (a panic in debug builds).
+            (h <= 24 && m < 60 && h * 60 + m <= 1440).then(|| h * 60 + m)
         };
         TimeSlot::new(minutes(a).ok_or_else(bad)?, minutes(b).ok_or_else(bad)?)
     }

@@ -719,12 +719,6 @@ impl Service {
         // Scope first: out of region is "not found", whatever else is wrong.
         let a = self.benefit_in_scope(actor, id).await?;
         let person_name = self.masked_name(a.person_id).await?;
-        let outcome = parse_outcome(&input.outcome)?;
-        let note = check_note(&input.note, outcome == "reject")?;
-        if outcome == "approve" {
-            // A9: a large approval needs the password and second factor again.
-            self.require_step_up_for_amount(actor, a.amount_fen)?;
-        }
         if let Some(k) = idempotency_key
             && (k.is_empty() || k.len() > 100)
         {
@@ -735,7 +729,14 @@ impl Service {
             ));
         }
         let now = self.clock.now();
-        let request_hash = sha256_hex(&format!("decide\n{id}\n{outcome}\n{note}"));
+        // The key is looked up before the body is checked, so a key reused with another body
+        // is refused as such (422) even when that body is also invalid. The fingerprint is of
+        // the body as sent, trimmed; for a valid body it equals the checked values.
+        let request_hash = sha256_hex(&format!(
+            "decide\n{id}\n{}\n{}",
+            input.outcome.trim(),
+            input.note.trim()
+        ));
         let mut tx = self.db.begin().await?;
         if let Some(key) = idempotency_key
             && let Some((hash, status, body)) =
@@ -757,6 +758,12 @@ impl Service {
                     message: "相同的请求正在处理".into(),
                 }),
             };
+        }
+        let outcome = parse_outcome(&input.outcome)?;
+        let note = check_note(&input.note, outcome == "reject")?;
+        if outcome == "approve" {
+            // A9: a large approval needs the password and second factor again.
+            self.require_step_up_for_amount(actor, a.amount_fen)?;
         }
         // Re-read inside the transaction: the state check below is the conditional update.
         let current = repo::application_tx(&mut tx, id)

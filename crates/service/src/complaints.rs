@@ -121,6 +121,7 @@ pub struct SessionInput {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = MediationOutcomeInput)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeInput {
     /// agreed or failed.
@@ -157,6 +158,7 @@ pub struct ComplaintSummary {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ComplaintEventView)]
 pub struct EventView {
     pub at: DateTime<Utc>,
     pub kind: String,

@@ -350,6 +350,7 @@ fn status_label(s: &str) -> &'static str {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = JobApplicationView)]
 pub struct ApplicationView {
     pub id: Uuid,
     pub post_id: Uuid,
@@ -424,6 +425,7 @@ pub struct PayView {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = HiringRegistrationView)]
 pub struct RegistrationView {
     pub id: Uuid,
     pub hire_id: Uuid,

@@ -145,6 +145,7 @@ pub struct IndexStatus {
 
 /// A search as people ask it (API query string, page form, CLI flags).
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchInput {
     /// Free text: trade, skill or place, e.g. 保洁 小店区.

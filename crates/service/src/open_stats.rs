@@ -30,6 +30,7 @@ pub const WEEKS: usize = 8;
 const OTHER: &str = "other";
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct OpenStatsQuery {
     /// A city code (e.g. 140100) to see its counties; default: the cities of the province.

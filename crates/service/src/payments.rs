@@ -155,6 +155,74 @@ pub struct LineProblem {
     pub problem: String,
 }
 
+/// One line of a bank's result file as written, before it is matched to its batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BankResultLine {
+    /// The line number as the spreadsheet shows it.
+    pub line: usize,
+    /// 付款参考号 (empty when missing).
+    pub reference: String,
+    /// 金额 in fen; `None` when not written as an amount of money.
+    pub amount_fen: Option<i64>,
+    /// 结果: paid (成功) or failed (失败); `None` for any other word.
+    pub paid: Option<bool>,
+    /// 银行流水号 (empty when missing).
+    pub bank_reference: String,
+    /// 说明 (empty when missing).
+    pub message: String,
+}
+
+/// Reads a bank's result file (CSV, or .xlsx when `xlsx`) into its lines. A file that cannot
+/// be read, has columns other than 付款参考号, 金额, 结果, 银行流水号 and 说明, or has no
+/// rows is refused with field `file` and a code (`file_unreadable`, `columns_unknown`,
+/// `file_empty`); what is wrong within a line is left to the import, which reports it for
+/// that line.
+pub fn read_bank_result(bytes: &[u8], xlsx: bool) -> Result<Vec<BankResultLine>> {
+    let table = if xlsx {
+        crate::tabular::read_xlsx(bytes)
+    } else {
+        crate::tabular::read_csv(bytes)
+    }
+    .map_err(|m| ServiceError::invalid("file", "file_unreadable", m))?;
+    let records = table
+        .records(
+            &[
+                ("付款参考号", "reference"),
+                ("金额", "amount"),
+                ("结果", "result"),
+                ("银行流水号", "bank_reference"),
+                ("说明", "message"),
+            ],
+            &[],
+        )
+        .map_err(|m| ServiceError::invalid("file", "columns_unknown", m))?;
+    if records.is_empty() {
+        return Err(ServiceError::invalid(
+            "file",
+            "file_empty",
+            "回盘文件没有数据行",
+        ));
+    }
+    Ok(records
+        .into_iter()
+        .map(|(line, rec)| {
+            let get = |k: &str| rec.get(k).cloned().unwrap_or_default();
+            BankResultLine {
+                line,
+                reference: get("reference"),
+                amount_fen: linghuo_policy::Fen::parse(&get("amount")).ok().map(|f| f.0),
+                paid: match get("result").as_str() {
+                    "成功" | "paid" | "success" => Some(true),
+                    "失败" | "failed" | "failure" => Some(false),
+                    _ => None,
+                },
+                bank_reference: get("bank_reference"),
+                message: get("message"),
+            }
+        })
+        .collect())
+}
+
 /// What importing a bank result file did.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BankResultReport {
@@ -715,31 +783,7 @@ impl Service {
         xlsx: bool,
     ) -> Result<BankResultReport> {
         let b = self.batch_in_scope(actor, batch_id).await?;
-        let table = if xlsx {
-            crate::tabular::read_xlsx(bytes)
-        } else {
-            crate::tabular::read_csv(bytes)
-        }
-        .map_err(|m| ServiceError::invalid("file", "file_unreadable", m))?;
-        let records = table
-            .records(
-                &[
-                    ("付款参考号", "reference"),
-                    ("金额", "amount"),
-                    ("结果", "result"),
-                    ("银行流水号", "bank_reference"),
-                    ("说明", "message"),
-                ],
-                &[],
-            )
-            .map_err(|m| ServiceError::invalid("file", "columns_unknown", m))?;
-        if records.is_empty() {
-            return Err(ServiceError::invalid(
-                "file",
-                "file_empty",
-                "回盘文件没有数据行",
-            ));
-        }
+        let records = read_bank_result(bytes, xlsx)?;
         let lines: BTreeMap<String, InstructionRow> =
             repo::instructions_of_batch(&self.db, batch_id)
                 .await?
@@ -749,12 +793,11 @@ impl Service {
         let mut problems = Vec::new();
         let mut seen = HashSet::new();
         let mut actions = Vec::new();
-        for (line, rec) in &records {
-            let get = |k: &str| rec.get(k).map(String::as_str).unwrap_or("");
-            let reference = get("reference").to_owned();
+        for rec in records {
+            let reference = rec.reference.clone();
             let mut bad = |p: &str| {
                 problems.push(LineProblem {
-                    line: *line,
+                    line: rec.line,
                     reference: reference.clone(),
                     problem: p.into(),
                 })
@@ -780,29 +823,25 @@ impl Service {
                 );
                 continue;
             };
-            match linghuo_policy::Fen::parse(get("amount")) {
-                Ok(a) if a.0 == i.amount_fen => {}
-                Ok(_) => {
+            match rec.amount_fen {
+                Some(a) if a == i.amount_fen => {}
+                Some(_) => {
                     bad(&format!(
                         "金额与代发文件不符（应为{}）",
                         fen_text(i.amount_fen)
                     ));
                     continue;
                 }
-                Err(_) => {
+                None => {
                     bad("金额格式错误，应为两位小数，如 1234.50");
                     continue;
                 }
             }
-            let paid = match get("result") {
-                "成功" | "paid" | "success" => true,
-                "失败" | "failed" | "failure" => false,
-                _ => {
-                    bad("结果应为“成功”或“失败”");
-                    continue;
-                }
+            let Some(paid) = rec.paid else {
+                bad("结果应为“成功”或“失败”");
+                continue;
             };
-            let bank_ref = get("bank_reference").to_owned();
+            let bank_ref = rec.bank_reference;
             if paid && bank_ref.is_empty() {
                 bad("成功的付款须有银行流水号");
                 continue;
@@ -825,7 +864,7 @@ impl Service {
                     continue;
                 }
             }
-            actions.push((i.clone(), Some((paid, bank_ref, get("message").to_owned()))));
+            actions.push((i.clone(), Some((paid, bank_ref, rec.message))));
         }
         let mut report = BankResultReport {
             batch_id,

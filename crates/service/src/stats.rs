@@ -49,6 +49,7 @@ pub const FUNNEL_BENEFITS: &[&str] = &[
 ];
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct StatsQuery {
     /// A region inside the caller's scope (default: the whole scope).

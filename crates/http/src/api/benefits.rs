@@ -240,6 +240,7 @@ pub async fn apply_for_benefit(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BenefitQuery {
     /// startup_subsidy | social_insurance_subsidy | tax_deduction | guaranteed_loan
     pub benefit: String,
@@ -286,6 +287,7 @@ pub async fn put_payee(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusQuery {
     /// pending_review | reviewed | approved | rejected | withdrawn; all when absent.
     pub status: Option<String>,
@@ -353,22 +355,11 @@ pub async fn decide_application(
     let key = headers
         .get("idempotency-key")
         .map(|v| v.to_str().unwrap_or("\u{0}").to_owned());
-    match s
-        .svc
-        .decide_application(actor(&ctx)?, id(&i)?, b, key.as_deref())
-        .await
-    {
-        Ok(v) => Ok(Json(v)),
-        Err(ServiceError::Invalid {
-            field,
-            code: code @ "idempotency_key_reused",
-            message,
-        }) => Err(ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            ..ApiError::invalid(field, code, message)
-        }),
-        Err(e) => Err(e.into()),
-    }
+    Ok(Json(
+        s.svc
+            .decide_application(actor(&ctx)?, id(&i)?, b, key.as_deref())
+            .await?,
+    ))
 }
 
 /// 免申即享: screens every registered person now and tells the newly eligible (province
@@ -394,6 +385,7 @@ pub async fn screen_all(
 }
 
 #[derive(Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct RecalcQuery {
     /// YYYY-MM-DD: decisions made on or after this day.
     pub since: String,
@@ -480,6 +472,7 @@ pub async fn create_batch(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
     /// csv (default) or xlsx
     pub format: Option<String>,

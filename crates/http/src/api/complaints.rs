@@ -49,6 +49,7 @@ fn id(s: &str) -> Result<Uuid, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusFilter {
     /// Staff: open (default), overdue, all, or one state (received, acknowledged,
     /// investigating, resolved, referred_to_mediation, closed).

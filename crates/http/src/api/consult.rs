@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
 pub struct Doc;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words to look for, e.g. 社会保险补贴 (at most 100 characters).
     pub q: Option<String>,

@@ -57,7 +57,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "请以 application/json 格式提交",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| {
+        let limit = crate::body_limit(req.uri().path());
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                return ApiError::body_too_large(limit);
+            }
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "body_unreadable",

@@ -112,6 +112,7 @@ pub async fn register_employer(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EmployerFilter {
     /// Only employers awaiting verification.
     pub unverified: Option<bool>,
@@ -166,6 +167,7 @@ pub async fn create_post(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusFilter {
     /// live, held (the review queue, default), rejected, filled, expired, closed.
     pub status: Option<String>,

@@ -52,6 +52,7 @@ pub async fn search_posts(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Limit {
     /// 1 to 50 (default 20).
     pub limit: Option<usize>,

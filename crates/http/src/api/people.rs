@@ -33,6 +33,7 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
     pub page: Option<i64>,
@@ -148,6 +149,7 @@ pub async fn list_users(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     pub event_type: Option<String>,
     pub limit: Option<i64>,

@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScreenParams {
     /// Include the trace tree of every condition and parameter read.
     pub trace: Option<bool>,

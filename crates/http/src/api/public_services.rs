@@ -223,6 +223,7 @@ pub async fn record_outcome(
 // Venues
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CountyFilter {
     /// A county code; all counties when absent.
     pub county: Option<String>,
@@ -399,6 +400,7 @@ pub async fn decide_relief(
 // Archives
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ArchiveFilter {
     /// The archive number or its beginning.
     pub no: Option<String>,
