@@ -31,14 +31,9 @@ impl App {
     }
 }
 
-async fn build(t: TestDb) -> App {
+async fn build(t: TestDb, config: Config) -> App {
     let clock = Clock::manual(Utc::now());
-    let svc = Service::new(
-        t.db.clone(),
-        Keys::generate(),
-        Config::default(),
-        clock.clone(),
-    );
+    let svc = Service::new(t.db.clone(), Keys::generate(), config, clock.clone());
     let router = router(AppState::new(svc.clone()));
     App {
         svc,
@@ -55,12 +50,32 @@ where
     F: Fn(App) -> Fut,
     Fut: std::future::Future<Output = App>,
 {
-    let app = story(build(TestDb::sqlite().await).await).await;
+    each_app_with(Config::default, story).await;
+}
+
+/// Runs a story against the app on each configured backend with another configuration
+/// (e.g. small rate limits).
+pub async fn each_app_with<C, F, Fut>(config: C, story: F)
+where
+    C: Fn() -> Config,
+    F: Fn(App) -> Fut,
+    Fut: std::future::Future<Output = App>,
+{
+    let app = story(build(TestDb::sqlite().await, config()).await).await;
     app.finish().await;
     if let Some(t) = TestDb::postgres().await {
-        let app = story(build(t).await).await;
+        let app = story(build(t, config()).await).await;
         app.finish().await;
     }
+}
+
+/// A client address of its own for each new `Client` (as each browser has), so the
+/// per-address rate limits of one test's many clients do not add up.
+pub fn next_peer() -> std::net::SocketAddr {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let [_, b, c, d] = n.to_be_bytes();
+    std::net::SocketAddr::from(([10, b, c, d], 40000))
 }
 
 pub struct Resp {
@@ -82,6 +97,10 @@ pub struct Client {
     pub csrf: String,
     /// Whether this client's role may see revealed values (skips the PII scan on reveal).
     pub may_reveal: bool,
+    /// The socket address requests come from; one of its own, chosen at the first request.
+    pub peer: Option<std::net::SocketAddr>,
+    /// Extra request headers (e.g. `X-Forwarded-For`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Client {
@@ -102,6 +121,11 @@ impl Client {
         if method != Method::GET && !self.csrf.is_empty() {
             b = b.header("x-csrf-token", &self.csrf);
         }
+        for (k, v) in &self.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        let peer = *self.peer.get_or_insert_with(next_peer);
+        b = b.extension(axum::extract::ConnectInfo(peer));
         let req = match body {
             Some(v) => b
                 .header(header::CONTENT_TYPE, "application/json")
