@@ -7,8 +7,8 @@ mod common;
 use axum::http::{Method, StatusCode, header};
 use common::*;
 use linghuo_service::Config;
-use linghuo_storage::audit;
 use linghuo_service::config::RateRule;
+use linghuo_storage::audit;
 use serde_json::{Value, json};
 
 /// Every rule at two requests, then one a minute.
@@ -36,7 +36,11 @@ fn limited_routes() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::POST, "/api/v1/session", Some(login.clone())),
         (Method::POST, "/login", Some(login)),
-        (Method::POST, "/api/v1/session/totp", Some(json!({"code": "000000"}))),
+        (
+            Method::POST,
+            "/api/v1/session/totp",
+            Some(json!({"code": "000000"})),
+        ),
         (Method::POST, "/login/totp", Some(json!({"code": "000000"}))),
         (Method::POST, "/api/v1/signup/worker", Some(json!({}))),
         (Method::POST, "/api/v1/signup/employer", Some(json!({}))),
@@ -87,7 +91,12 @@ async fn every_limited_route_answers_429_after_its_budget_and_recovers() {
             c.start(&app).await;
             for i in 0..2 {
                 let r = c.send(&app, method.clone(), path, body.clone()).await;
-                assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS, "{path} #{i}: {}", r.body);
+                assert_ne!(
+                    r.status,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "{path} #{i}: {}",
+                    r.body
+                );
             }
             let r = c.send(&app, method.clone(), path, body.clone()).await;
             assert_limited(&r, path);
@@ -95,7 +104,12 @@ async fn every_limited_route_answers_429_after_its_budget_and_recovers() {
             let mut other = Client::default();
             other.start(&app).await;
             let r = other.send(&app, method.clone(), path, body.clone()).await;
-            assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS, "{path}: {}", r.body);
+            assert_ne!(
+                r.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{path}: {}",
+                r.body
+            );
         }
         // A minute later every bucket has a token again.
         app.clock.advance(chrono::Duration::seconds(60));
@@ -103,7 +117,12 @@ async fn every_limited_route_answers_429_after_its_budget_and_recovers() {
             let mut c = Client::default();
             c.start(&app).await;
             let r = c.send(&app, method.clone(), path, body.clone()).await;
-            assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS, "{path}: {}", r.body);
+            assert_ne!(
+                r.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{path}: {}",
+                r.body
+            );
         }
         app
     })
@@ -185,10 +204,7 @@ async fn forwarded_for_counts_only_behind_a_trusted_proxy() {
         assert_limited(&c.get(&app, path).await, path);
         // Another client behind the same proxy has its own budget; a client cannot pick
         // one by sending the header itself (the proxy appends the real address).
-        c.headers = vec![(
-            "x-forwarded-for".into(),
-            "198.51.100.7, 203.0.113.1".into(),
-        )];
+        c.headers = vec![("x-forwarded-for".into(), "198.51.100.7, 203.0.113.1".into())];
         assert_limited(&c.get(&app, path).await, path);
         c.headers = vec![("x-forwarded-for".into(), "203.0.113.2".into())];
         assert_eq!(c.get(&app, path).await.status, StatusCode::OK);
@@ -289,7 +305,11 @@ async fn a_stranger_cannot_lock_the_owner_out() {
             assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
             assert_eq!(r.json()["error"]["code"], "login_locked");
         }
-        assert_eq!(locked(&app).await, 1, "guesses during a pause are not audited");
+        assert_eq!(
+            locked(&app).await,
+            1,
+            "guesses during a pause are not audited"
+        );
         let failures = audit::recent(&app.svc.db, Some("login_failure"), 100)
             .await
             .unwrap()
@@ -312,7 +332,11 @@ async fn a_stranger_cannot_lock_the_owner_out() {
         newcomer.start(&app).await;
         let r = try_login(&app, &mut newcomer, &acc.username, &acc.password).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
-        let wait: i64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+        let wait: i64 = r.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(wait <= 900, "the back-off is short: {wait}");
         // …but the owner still gets in at once from the known address.
         let r = try_login(&app, &mut owner, &acc.username, &acc.password).await;
@@ -327,7 +351,11 @@ async fn a_stranger_cannot_lock_the_owner_out() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         let r = try_login(&app, &mut stranger, &acc.username, &acc.password).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-        let wait: i64 = r.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+        let wait: i64 = r.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(wait > 60, "{wait}");
         app
     })

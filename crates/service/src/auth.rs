@@ -160,8 +160,11 @@ async fn throttle_row(
 
 /// Seconds to wait when a row refuses an attempt now: paused, or its hourly ceiling reached.
 fn refusal(t: &ThrottleRow, now: DateTime<Utc>, per_hour: i64) -> Option<i64> {
-    let ceiling = (t.window_attempts >= per_hour)
-        .then(|| (t.window_start + Duration::hours(1) - now).num_seconds().max(1));
+    let ceiling = (t.window_attempts >= per_hour).then(|| {
+        (t.window_start + Duration::hours(1) - now)
+            .num_seconds()
+            .max(1)
+    });
     let paused = t
         .locked_until
         .filter(|u| *u > now)

@@ -340,8 +340,7 @@ impl Config {
         }
         if l.login_account_threshold < s.lockout_threshold {
             return Err(
-                "limits.login_account_threshold must be at least security.lockout_threshold"
-                    .into(),
+                "limits.login_account_threshold must be at least security.lockout_threshold".into(),
             );
         }
         if !(1..=3600).contains(&l.login_account_step_seconds)

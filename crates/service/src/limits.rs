@@ -15,7 +15,7 @@
 //! (`[server] trusted_proxies`).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 
@@ -282,9 +282,7 @@ impl Limiter {
         }
         let burst = f64::from(rule.burst);
         let per_ms = f64::from(rule.per_minute) / 60_000.0;
-        let mut h = self.hasher.build_hasher();
-        key.hash(&mut h);
-        let shard = &self.shards[(h.finish() as usize) % SHARDS];
+        let shard = &self.shards[(self.hasher.hash_one(key) as usize) % SHARDS];
         let mut shard = shard.lock().unwrap_or_else(|p| p.into_inner());
         if now_ms - shard.pruned_ms >= PRUNE_EVERY_MS
             || (shard.map.len() >= self.per_shard && !shard.map.contains_key(&key))
@@ -392,7 +390,10 @@ mod tests {
         // 6 a minute: one token every 10 s.
         assert_eq!(e.retry_after_secs, 10);
         // Another address has its own bucket.
-        assert!(l.check(LimitClass::Login, ip("198.51.100.8"), None, 0).is_ok());
+        assert!(
+            l.check(LimitClass::Login, ip("198.51.100.8"), None, 0)
+                .is_ok()
+        );
         assert!(l.check(LimitClass::Login, a, None, 9_999).is_err());
         assert!(l.check(LimitClass::Login, a, None, 10_000).is_ok());
         assert!(l.check(LimitClass::Login, a, None, 10_000).is_err());
@@ -407,8 +408,14 @@ mod tests {
     fn an_account_bucket_holds_across_addresses() {
         let l = Limiter::new(&limits(), &[]);
         let who = Uuid::new_v4();
-        assert!(l.check(LimitClass::Totp, ip("192.0.2.1"), Some(who), 0).is_ok());
-        assert!(l.check(LimitClass::Totp, ip("192.0.2.2"), Some(who), 0).is_ok());
+        assert!(
+            l.check(LimitClass::Totp, ip("192.0.2.1"), Some(who), 0)
+                .is_ok()
+        );
+        assert!(
+            l.check(LimitClass::Totp, ip("192.0.2.2"), Some(who), 0)
+                .is_ok()
+        );
         let e = l
             .check(LimitClass::Totp, ip("192.0.2.3"), Some(who), 0)
             .unwrap_err();
@@ -430,9 +437,15 @@ mod tests {
             l.check(LimitClass::Login, ip("2001:db8:1:2:ffff::9"), None, 0)
                 .is_err()
         );
-        assert!(l.check(LimitClass::Login, ip("2001:db8:1:3::1"), None, 0).is_ok());
+        assert!(
+            l.check(LimitClass::Login, ip("2001:db8:1:3::1"), None, 0)
+                .is_ok()
+        );
         for _ in 0..3 {
-            assert!(l.check(LimitClass::Login, ip("203.0.113.9"), None, 0).is_ok());
+            assert!(
+                l.check(LimitClass::Login, ip("203.0.113.9"), None, 0)
+                    .is_ok()
+            );
         }
         assert!(
             l.check(LimitClass::Login, ip("::ffff:203.0.113.9"), None, 0)
@@ -512,6 +525,10 @@ mod tests {
         assert_eq!(client_address(None, &["1.2.3.4"], &trusted), None);
         assert!(IpBlock::parse("10.0.0.0/33").is_err());
         assert!(IpBlock::parse("proxy.local").is_err());
-        assert!(IpBlock::parse("0.0.0.0/0").unwrap().contains("8.8.8.8".parse().unwrap()));
+        assert!(
+            IpBlock::parse("0.0.0.0/0")
+                .unwrap()
+                .contains("8.8.8.8".parse().unwrap())
+        );
     }
 }

@@ -69,11 +69,13 @@ pub async fn clear(tx: &mut Tx, subject: &[u8]) -> Result<()> {
 /// Forgets rows with nothing left to say: no lock or remembered address running past
 /// `before`, and no attempt counted since `before` (housekeeping).
 pub async fn purge_stale(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    Ok(on_pool!(db, |p| sqlx::query(
+    Ok(on_pool!(db, |p| {
+        sqlx::query(
         "DELETE FROM login_throttle WHERE (locked_until IS NULL OR locked_until < $1) AND window_start < $1"
     )
     .bind(before)
     .execute(p)
     .await
-    .map(|r| r.rows_affected()))?)
+    .map(|r| r.rows_affected())
+    })?)
 }
