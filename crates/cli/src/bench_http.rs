@@ -361,6 +361,15 @@ async fn start_server(
     db.migrate().await?;
     let mut config = Config::default();
     config.server.data_dir = dir.to_owned();
+    // wrk drives the search routes (and, with --mixed, the policy screen) from one address
+    // far past any per-address budget; the
+    // buckets stay on (so their cost is in the numbers) but with room for the whole run.
+    let ample = linghuo_service::config::RateRule::new(u32::MAX, u32::MAX);
+    config.limits.search_per_address = ample;
+    config.limits.search_per_account = ample;
+    // The mixed workload's policy screens all come from wrk's one address too.
+    config.limits.screen_per_address = ample;
+    config.limits.screen_per_account = ample;
     let svc = Service::new(db, Keys::generate(), config, Clock::system())
         .with_market_index_dir(&dir.join("market-index"));
     eprintln!(

@@ -549,7 +549,8 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     Ok(())
 }
 
-/// Periodic upkeep: expired sessions go (A7), idle accounts are disabled (A10).
+/// Periodic upkeep: expired sessions and stale login back-off rows go (A7, A4), idle
+/// accounts are disabled (A10).
 async fn housekeeping(svc: Service) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -560,6 +561,12 @@ async fn housekeeping(svc: Service) {
         let absolute = now - chrono::Duration::hours(sec.absolute_timeout_hours);
         if let Err(e) = linghuo_storage::sessions::purge_expired(&svc.db, idle, absolute).await {
             tracing::warn!(error = %e, "session purge failed");
+        }
+        // Login back-off rows quiet for a day (and remembered addresses past their time).
+        if let Err(e) =
+            linghuo_storage::throttle::purge_stale(&svc.db, now - chrono::Duration::days(1)).await
+        {
+            tracing::warn!(error = %e, "login throttle purge failed");
         }
         match svc.disable_idle_accounts().await {
             Ok(names) if !names.is_empty() => {

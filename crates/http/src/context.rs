@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header,
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use linghuo_service::auth::{Session, SessionState};
+use linghuo_service::limits::{LimitClass, client_address};
 use linghuo_service::{Actor, RequestMeta};
 use subtle::ConstantTimeEq;
 
@@ -20,6 +21,7 @@ pub const SESSION_COOKIE: &str = "__Host-lh_session";
 pub const SESSION_COOKIE_INSECURE: &str = "lh_session";
 const ELDER_COOKIE: &str = "lh_elder";
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Requests that change no state and read no personal data, open to other systems without a
@@ -260,11 +262,21 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     } else {
         SESSION_COOKIE_INSECURE
     };
-    let ip = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+        .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = if peer.is_some() && !svc.limiter.trusted_proxies().is_empty() {
+        req.headers()
+            .get_all(FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let client = client_address(peer, &forwarded, svc.limiter.trusted_proxies());
+    let ip = client.map(|c| c.to_string()).unwrap_or_default();
     let request_id = req
         .headers()
         .get(&REQUEST_ID)
@@ -285,6 +297,16 @@ pub async fn session_layer(State(state): State<AppState>, req: Request, next: Ne
     let mut new_cookie = None;
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
+    if let Some(class) = limit_class(&method, &path) {
+        let account = match session.as_ref().map(|s| &s.state) {
+            Some(SessionState::Active(a) | SessionState::PasswordChange(a)) => Some(a.user_id),
+            Some(SessionState::SecondFactor { user_id }) => Some(*user_id),
+            _ => None,
+        };
+        if let Err(e) = svc.check_rate(class, client, account) {
+            return limited(&path, ApiError::from(e));
+        }
+    }
     if session.is_none() && method == Method::GET && is_page(&path) {
         match svc.start_anonymous_session(&meta).await {
             Ok(issued) => {
@@ -410,6 +432,50 @@ async fn multipart_csrf(content_type: &str, bytes: axum::body::Bytes) -> Option<
         }
     }
     None
+}
+
+/// The rate-limit class of a request (C6), if it has one. Only these few routes are counted;
+/// the check is a few string comparisons, so other requests pay nothing measurable.
+fn limit_class(method: &Method, path: &str) -> Option<LimitClass> {
+    let get = method == Method::GET || method == Method::HEAD;
+    let post = method == Method::POST;
+    Some(match path {
+        "/login" | "/api/v1/session" if post => LimitClass::Login,
+        "/login/totp" | "/api/v1/session/totp" if post => LimitClass::Totp,
+        "/signup/worker"
+        | "/signup/employer"
+        | "/api/v1/signup/worker"
+        | "/api/v1/signup/employer"
+            if post =>
+        {
+            LimitClass::Signup
+        }
+        "/policy" | "/api/v1/policy/screen" if post => LimitClass::Screen,
+        "/work" | "/api/v1/posts/search" | "/api/v1/market/suggest" | "/api/v1/consult/search"
+            if get =>
+        {
+            LimitClass::Search
+        }
+        "/work/nearby" if post => LimitClass::Search,
+        "/consult/ask" | "/api/v1/consult/questions" if post => LimitClass::Question,
+        _ => return None,
+    })
+}
+
+/// 429 with `Retry-After`: the JSON error under `/api/`, the error page (in Chinese) for
+/// pages and forms.
+fn limited(path: &str, e: ApiError) -> Response {
+    if is_page(path) {
+        let mut resp = crate::web::error_page(StatusCode::TOO_MANY_REQUESTS, &e.message);
+        if let Some(s) = e.retry_after
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    } else {
+        e.into_response()
+    }
 }
 
 fn csrf_refused(path: &str) -> Response {

@@ -82,6 +82,18 @@ impl ApiError {
         }
     }
 
+    /// 429 from a rate limit (C6), with the wait in `Retry-After`.
+    pub fn rate_limited(retry_after_secs: i64) -> ApiError {
+        ApiError {
+            retry_after: Some(retry_after_secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("操作过于频繁，请{}后再试", human_wait(retry_after_secs)),
+            )
+        }
+    }
+
     pub fn csrf() -> ApiError {
         ApiError::new(
             StatusCode::FORBIDDEN,
@@ -128,6 +140,13 @@ impl From<ServiceError> for ApiError {
                     format!("登录失败次数过多，请{}后再试", human_wait(retry_after_secs)),
                 )
             },
+            ServiceError::RateLimited {
+                class,
+                retry_after_secs,
+            } => {
+                tracing::debug!(class, "rate limited");
+                ApiError::rate_limited(retry_after_secs)
+            }
             ServiceError::SecondFactorRejected => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "second_factor_rejected",

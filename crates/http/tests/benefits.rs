@@ -591,7 +591,12 @@ async fn idempotency_keys_replay_the_first_answer_and_refuse_another_body() {
 async fn bank_files_are_encrypted_to_the_banks_key_when_configured() {
     let bank = linghuo_service::age::Identity::generate();
     let recipient = bank.recipient().encode();
-    each_app_with(&|c| c.bank.recipient = recipient.clone(), |app| {
+    let config = || {
+        let mut c = linghuo_service::Config::default();
+        c.bank.recipient = recipient.clone();
+        c
+    };
+    each_app_with(config, |app| {
         let bank = linghuo_service::age::Identity::parse(&bank.encode()).unwrap();
         async move {
             let mut s_acc = account(&app, "bank_e", "staff", Some("140105"), &["bank:export"]).await;

@@ -33,12 +33,10 @@ impl App {
     }
 }
 
-async fn build(t: TestDb, configure: &dyn Fn(&mut Config)) -> App {
+async fn build(t: TestDb, mut config: Config) -> App {
     let clock = Clock::manual(Utc::now());
     let outbox = tempfile::tempdir().unwrap();
-    let mut config = Config::default();
     config.accounts.enrolment_outbox = outbox.path().to_owned();
-    configure(&mut config);
     let svc = Service::new(t.db.clone(), Keys::generate(), config, clock.clone());
     let router = router(AppState::new(svc.clone()));
     App {
@@ -51,27 +49,38 @@ async fn build(t: TestDb, configure: &dyn Fn(&mut Config)) -> App {
     }
 }
 
-/// Runs a story on each configured backend with settings changed from the defaults.
-pub async fn each_app_with<F, Fut>(configure: &dyn Fn(&mut Config), story: F)
-where
-    F: Fn(App) -> Fut,
-    Fut: std::future::Future<Output = App>,
-{
-    let app = story(build(TestDb::sqlite().await, configure).await).await;
-    app.finish().await;
-    if let Some(t) = TestDb::postgres().await {
-        let app = story(build(t, configure).await).await;
-        app.finish().await;
-    }
-}
-
 /// Runs a story against the app on each configured backend.
 pub async fn each_app<F, Fut>(story: F)
 where
     F: Fn(App) -> Fut,
     Fut: std::future::Future<Output = App>,
 {
-    each_app_with(&|_| {}, story).await
+    each_app_with(Config::default, story).await;
+}
+
+/// Runs a story against the app on each configured backend with another configuration
+/// (e.g. small rate limits).
+pub async fn each_app_with<C, F, Fut>(config: C, story: F)
+where
+    C: Fn() -> Config,
+    F: Fn(App) -> Fut,
+    Fut: std::future::Future<Output = App>,
+{
+    let app = story(build(TestDb::sqlite().await, config()).await).await;
+    app.finish().await;
+    if let Some(t) = TestDb::postgres().await {
+        let app = story(build(t, config()).await).await;
+        app.finish().await;
+    }
+}
+
+/// A client address of its own for each new `Client` (as each browser has), so the
+/// per-address rate limits of one test's many clients do not add up.
+pub fn next_peer() -> std::net::SocketAddr {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let [_, b, c, d] = n.to_be_bytes();
+    std::net::SocketAddr::from(([10, b, c, d], 40000))
 }
 
 pub struct Resp {
@@ -93,6 +102,10 @@ pub struct Client {
     pub csrf: String,
     /// Whether this client's role may see revealed values (skips the PII scan on reveal).
     pub may_reveal: bool,
+    /// The socket address requests come from; one of its own, chosen at the first request.
+    pub peer: Option<std::net::SocketAddr>,
+    /// Extra request headers (e.g. `X-Forwarded-For`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Client {
@@ -113,6 +126,11 @@ impl Client {
         if method != Method::GET && !self.csrf.is_empty() {
             b = b.header("x-csrf-token", &self.csrf);
         }
+        for (k, v) in &self.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        let peer = *self.peer.get_or_insert_with(next_peer);
+        b = b.extension(axum::extract::ConnectInfo(peer));
         let req = match body {
             Some(v) => b
                 .header(header::CONTENT_TYPE, "application/json")

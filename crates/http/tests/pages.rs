@@ -12,6 +12,8 @@ use tower::ServiceExt;
 struct Browser {
     cookies: Vec<(String, String)>,
     csrf: String,
+    /// The socket address this browser's requests come from (its own, for rate limits).
+    peer: std::net::SocketAddr,
 }
 
 struct Page {
@@ -25,6 +27,7 @@ impl Browser {
         Browser {
             cookies: vec![],
             csrf: String::new(),
+            peer: next_peer(),
         }
     }
 
@@ -38,7 +41,8 @@ impl Browser {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
-            .header(header::HOST, "localhost");
+            .header(header::HOST, "localhost")
+            .extension(axum::extract::ConnectInfo(self.peer));
         let cookie = self
             .cookies
             .iter()

@@ -313,7 +313,7 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
         let p = b.post(&app, "/signup/worker", &worker).await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.html);
         assert!(p.html.contains("id=\"username-error\""), "{}", p.html);
-        assert!(p.html.contains("该用户名已被使用"));
+        assert!(p.html.contains("该用户名不可用"));
         assert!(p.html.contains("value=\"wang.fang\"") && p.html.contains("value=\"王芳\""));
         assert_absent(&p, &good_id, "the ID number");
         assert_absent(&p, PASSWORD.trim(), "the password");
@@ -397,7 +397,7 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
             )
             .await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST, "{}", p.html);
-        assert!(p.html.contains("该用户名已被使用"), "{}", p.html);
+        assert!(p.html.contains("该用户名不可用"), "{}", p.html);
         assert_absent(&p, &good_id, "the holder's ID number");
 
         // Without the form's CSRF token nothing is created.

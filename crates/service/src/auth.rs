@@ -5,7 +5,8 @@
 //! `anonymous` (stateless: a MAC'd token in the cookie, never a row; it carries the CSRF token
 //! of the visitor's forms) → `second_factor` (staff and
 //! administrators, A5) → `password_change` (first login or expired staff password, A3) →
-//! `active`. Failures are throttled per submitted user name, known or not (A4).
+//! `active`. Failures are throttled per submitted user name, known or not, and client address
+//! (A4; see `Service::login`).
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -127,10 +128,60 @@ pub(crate) fn actor_from(
     })
 }
 
+/// The throttle rows of a login attempt (see `Service::login`).
+struct LoginSubjects {
+    /// Failures and pauses of this name from this client address.
+    pair: Vec<u8>,
+    /// The slow back-off and hourly ceiling of this name from addresses it is not known at.
+    account: Vec<u8>,
+    /// Present and unexpired when the account has logged in from this address.
+    known: Vec<u8>,
+}
+
+/// The row of a subject, or a fresh one; its hour starts again when an hour has passed.
+async fn throttle_row(
+    tx: &mut linghuo_storage::Tx,
+    subject: &[u8],
+    now: DateTime<Utc>,
+) -> Result<ThrottleRow> {
+    let mut t = throttle::get(tx, subject).await?.unwrap_or(ThrottleRow {
+        subject: subject.to_vec(),
+        consecutive_failures: 0,
+        locked_until: None,
+        window_start: now,
+        window_attempts: 0,
+    });
+    if now - t.window_start >= Duration::hours(1) {
+        t.window_start = now;
+        t.window_attempts = 0;
+    }
+    Ok(t)
+}
+
+/// Seconds to wait when a row refuses an attempt now: paused, or its hourly ceiling reached.
+fn refusal(t: &ThrottleRow, now: DateTime<Utc>, per_hour: i64) -> Option<i64> {
+    let ceiling = (t.window_attempts >= per_hour).then(|| {
+        (t.window_start + Duration::hours(1) - now)
+            .num_seconds()
+            .max(1)
+    });
+    let paused = t
+        .locked_until
+        .filter(|u| *u > now)
+        .map(|u| (u - now).num_seconds().max(1));
+    ceiling.max(paused)
+}
+
 impl Service {
-    fn throttle_subject(&self, username: &str) -> Vec<u8> {
-        self.keys
-            .blind_index("login", &username.trim().to_lowercase())
+    fn login_subjects(&self, username: &str, meta: &RequestMeta) -> LoginSubjects {
+        let name = username.trim().to_lowercase();
+        let address = crate::limits::address_label(meta.ip.parse().ok());
+        let with_address = format!("{name}\n{address}");
+        LoginSubjects {
+            pair: self.keys.blind_index("login_pair", &with_address),
+            account: self.keys.blind_index("login", &name),
+            known: self.keys.blind_index("login_known", &with_address),
+        }
     }
 
     /// A session for a visitor who has not logged in, carrying the CSRF token of their forms.
@@ -261,59 +312,68 @@ impl Service {
     ) -> Result<LoginOutcome> {
         let now = self.clock.now();
         let sec = &self.config.security;
-        let subject = self.throttle_subject(username);
+        let lim = &self.config.limits;
+        let subjects = self.login_subjects(username, meta);
         let anon = AuditActor::anonymous(meta);
         let mut tx = self.db.begin().await?;
-        let mut t = throttle::get(&mut tx, &subject)
-            .await?
-            .unwrap_or(ThrottleRow {
-                subject: subject.clone(),
-                consecutive_failures: 0,
-                locked_until: None,
-                window_start: now,
-                window_attempts: 0,
-            });
-        if now - t.window_start >= Duration::hours(1) {
-            t.window_start = now;
-            t.window_attempts = 0;
-        }
-        // Hard ceiling: at most max_attempts_per_hour evaluated per name per hour (ASVS 2.2.1).
-        if t.window_attempts >= sec.max_attempts_per_hour {
-            let retry = (t.window_start + Duration::hours(1) - now)
-                .num_seconds()
-                .max(1);
-            audit::record(
-                &mut tx,
-                &self.keys,
-                now,
-                &anon,
-                Event::new("login_rate_limited", "login", hex::encode(&subject[..8]))
-                    .outcome(Outcome::Denied),
-            )
-            .await?;
+        // A4 in three parts, none of which a stranger can use to keep the owner out:
+        // - per (address, name): a pause after `lockout_threshold` failures in a row,
+        //   doubling up to an hour, and at most `max_attempts_per_hour` evaluated an hour;
+        // - per name, for addresses the account has not logged in from recently: after
+        //   `login_account_threshold` failures from such addresses a wait that grows by
+        //   `login_account_step_seconds` with each further one (at most
+        //   `login_account_max_seconds`), and the same hourly ceiling;
+        // - per address, all names together: the `[limits] login_per_address` bucket, checked
+        //   before this (spraying many names from one address).
+        // An attempt refused by a pause is neither evaluated nor audited; each pause is
+        // audited once, when it starts.
+        let mut pair = throttle_row(&mut tx, &subjects.pair, now).await?;
+        if let Some(retry) = refusal(&pair, now, sec.max_attempts_per_hour) {
             tx.commit().await?;
             return Err(ServiceError::Locked {
                 retry_after_secs: retry,
             });
         }
-        if let Some(until) = t.locked_until.filter(|u| *u > now) {
-            t.window_attempts += 1;
-            throttle::put(&mut tx, &t).await?;
+        let known = throttle::get(&mut tx, &subjects.known)
+            .await?
+            .is_some_and(|k| k.locked_until.is_some_and(|u| u > now));
+        let mut account = if known {
+            None
+        } else {
+            let row = throttle_row(&mut tx, &subjects.account, now).await?;
+            if let Some(retry) = refusal(&row, now, sec.max_attempts_per_hour) {
+                tx.commit().await?;
+                return Err(ServiceError::Locked {
+                    retry_after_secs: retry,
+                });
+            }
+            Some(row)
+        };
+        let tag = hex::encode(&subjects.account[..8]);
+        let mut ceilings = Vec::new();
+        pair.window_attempts += 1;
+        if pair.window_attempts == sec.max_attempts_per_hour {
+            ceilings.push("address");
+        }
+        if let Some(a) = account.as_mut() {
+            a.window_attempts += 1;
+            if a.window_attempts == sec.max_attempts_per_hour {
+                ceilings.push("account");
+            }
+        }
+        for scope in ceilings {
+            // The hourly ceiling is reached: the next attempt waits for the hour to end.
             audit::record(
                 &mut tx,
                 &self.keys,
                 now,
                 &anon,
-                Event::new("login_locked", "login", hex::encode(&subject[..8]))
-                    .outcome(Outcome::Denied),
+                Event::new("login_rate_limited", "login", tag.clone())
+                    .outcome(Outcome::Denied)
+                    .detail(json!({"scope": scope, "attempts": sec.max_attempts_per_hour})),
             )
             .await?;
-            tx.commit().await?;
-            return Err(ServiceError::Locked {
-                retry_after_secs: (until - now).num_seconds().max(1),
-            });
         }
-        t.window_attempts += 1;
         let user = users::by_username(&self.db, username.trim()).await?;
         // Verify even for unknown names so timing does not tell names apart.
         let ok = match &user {
@@ -324,39 +384,74 @@ impl Service {
             }
         };
         if !ok {
-            t.consecutive_failures += 1;
-            let mut event = Event::new("login_failure", "login", hex::encode(&subject[..8]))
-                .outcome(Outcome::Failure);
-            if t.consecutive_failures >= sec.lockout_threshold {
-                let exp = (t.consecutive_failures - sec.lockout_threshold).min(6) as u32;
-                let secs = (sec.lockout_base_seconds << exp).min(3600);
-                t.locked_until = Some(now + Duration::seconds(secs));
-                event = event
-                    .detail(json!({"locked_seconds": secs, "failures": t.consecutive_failures}));
-            }
-            throttle::put(&mut tx, &t).await?;
-            let locked = t.locked_until.is_some_and(|u| u > now);
             let actor = AuditActor {
                 id: user.as_ref().map(|u| u.id),
                 ..anon.clone()
             };
-            audit::record(&mut tx, &self.keys, now, &actor, event).await?;
-            if locked {
+            let mut locks = Vec::new();
+            pair.consecutive_failures += 1;
+            if pair.consecutive_failures >= sec.lockout_threshold {
+                let exp = (pair.consecutive_failures - sec.lockout_threshold).min(6) as u32;
+                let secs = (sec.lockout_base_seconds << exp).min(3600);
+                pair.locked_until = Some(now + Duration::seconds(secs));
+                locks.push(json!({"scope": "address", "locked_seconds": secs,
+                                  "failures": pair.consecutive_failures}));
+            }
+            throttle::put(&mut tx, &pair).await?;
+            if let Some(a) = account.as_mut() {
+                a.consecutive_failures += 1;
+                if a.consecutive_failures >= lim.login_account_threshold {
+                    let steps = a.consecutive_failures - lim.login_account_threshold + 1;
+                    let secs = steps
+                        .saturating_mul(lim.login_account_step_seconds)
+                        .min(lim.login_account_max_seconds);
+                    a.locked_until = Some(now + Duration::seconds(secs));
+                    locks.push(json!({"scope": "account", "locked_seconds": secs,
+                                      "failures": a.consecutive_failures}));
+                }
+                throttle::put(&mut tx, a).await?;
+            }
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &actor,
+                Event::new("login_failure", "login", tag.clone()).outcome(Outcome::Failure),
+            )
+            .await?;
+            for detail in locks {
                 audit::record(
                     &mut tx,
                     &self.keys,
                     now,
                     &actor,
-                    Event::new("account_locked", "login", hex::encode(&subject[..8]))
-                        .outcome(Outcome::Denied),
+                    Event::new("account_locked", "login", tag.clone())
+                        .outcome(Outcome::Denied)
+                        .detail(detail),
                 )
                 .await?;
             }
             tx.commit().await?;
             return Err(ServiceError::LoginFailed);
         }
+        throttle::clear(&mut tx, &subjects.pair).await?;
+        if let Some(a) = account.as_ref() {
+            // Counted in the account's hour; its failures stay until the hour ends.
+            throttle::put(&mut tx, a).await?;
+        }
+        // Remember this address for the account: the per-name back-off does not apply here.
+        throttle::put(
+            &mut tx,
+            &ThrottleRow {
+                subject: subjects.known.clone(),
+                consecutive_failures: 0,
+                locked_until: Some(now + Duration::days(lim.known_address_days)),
+                window_start: now,
+                window_attempts: 0,
+            },
+        )
+        .await?;
         let user = user.expect("ok implies a user");
-        throttle::clear(&mut tx, &subject).await?;
         let role =
             Role::parse(&user.role).ok_or_else(|| ServiceError::Internal("unknown role".into()))?;
         let next = if role.needs_second_factor() {

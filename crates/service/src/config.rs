@@ -19,6 +19,7 @@ pub struct Config {
     pub complaints: ComplaintsConfig,
     pub accounts: AccountsConfig,
     pub bank: BankConfig,
+    pub limits: LimitsConfig,
 }
 
 /// The bank that pays subsidies out (C3).
@@ -75,6 +76,11 @@ pub struct ServerConfig {
     pub cookie_secure: bool,
     /// Request timeout in seconds.
     pub request_timeout_secs: u64,
+    /// Reverse proxies (addresses or CIDR blocks, e.g. `10.0.0.5` or `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` names the client. A request from any other peer is keyed by its
+    /// socket address and its `X-Forwarded-For` is ignored, so a spoofed header cannot reset
+    /// a rate limit (C6).
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -84,6 +90,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("./data"),
             cookie_secure: true,
             request_timeout_secs: 30,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -102,11 +109,13 @@ pub struct SecurityConfig {
     pub idle_timeout_minutes: i64,
     /// A7: a session ends this long after login whatever its use (hours, at most 12).
     pub absolute_timeout_hours: i64,
-    /// A4: failures in a row before the account's logins are paused.
+    /// A4: failures in a row from one client address before that address's logins to the
+    /// account name pause (the account's owner elsewhere is not affected).
     pub lockout_threshold: i64,
     /// A4: first pause in seconds; doubles with each further failure, up to one hour.
     pub lockout_base_seconds: i64,
-    /// A4: most login attempts evaluated per account name per hour.
+    /// A4: most login attempts evaluated per account name per hour from one client address,
+    /// and per account name from all addresses the account has not logged in from.
     pub max_attempts_per_hour: i64,
     /// A2: minimum password length.
     pub password_min_length: usize,
@@ -205,6 +214,105 @@ impl Default for ComplaintsConfig {
     }
 }
 
+/// A token bucket: `burst` requests at once, refilled at `per_minute`. `burst = 0` turns
+/// the rule off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRule {
+    pub burst: u32,
+    pub per_minute: u32,
+}
+
+impl RateRule {
+    pub const fn new(burst: u32, per_minute: u32) -> RateRule {
+        RateRule { burst, per_minute }
+    }
+
+    pub const OFF: RateRule = RateRule::new(0, 0);
+}
+
+/// C6: rate limits (token buckets, in memory per server process) and the login back-off
+/// that a stranger cannot turn into a lock of someone else's account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Off only for benchmarks or a test bed: every bucket below is then ignored (the login
+    /// back-off of `[security]` and of `login_account_*` still applies).
+    pub enabled: bool,
+    /// Most client addresses and accounts tracked at once (memory bound); the fullest buckets
+    /// are forgotten first.
+    pub max_tracked: usize,
+    /// Login attempts (`POST /login`, `/api/v1/session`) per client address.
+    pub login_per_address: RateRule,
+    /// Second-factor codes (`POST /login/totp`, `/api/v1/session/totp`) per client address
+    /// and per half-logged-in account (besides the lock after five wrong codes).
+    pub totp_per_address: RateRule,
+    pub totp_per_account: RateRule,
+    /// Sign-ups of workers and employers (pages and API) per client address.
+    pub signup_per_address: RateRule,
+    /// Policy screening: `POST /api/v1/policy/screen` and the calculator page.
+    pub screen_per_address: RateRule,
+    pub screen_per_account: RateRule,
+    /// Searches: `/work`, `/work/nearby`, `/api/v1/posts/search`, `/api/v1/market/suggest`,
+    /// `/api/v1/consult/search`. Generous: a county office or a mobile carrier puts many
+    /// people behind one address.
+    pub search_per_address: RateRule,
+    pub search_per_account: RateRule,
+    /// Policy questions (`POST /consult/ask`, `/api/v1/consult/questions`).
+    pub question_per_address: RateRule,
+    pub question_per_account: RateRule,
+    /// Login failures to one account name, from all addresses together, before attempts from
+    /// addresses that have never logged in to it wait (`login_account_step_seconds` more for
+    /// each further failure, at most `login_account_max_seconds`). Addresses the account has
+    /// logged in from in the last `known_address_days` days do not wait, so a stranger
+    /// cannot lock the owner out; they keep the per-address pause of `[security]`.
+    pub login_account_threshold: i64,
+    pub login_account_step_seconds: i64,
+    pub login_account_max_seconds: i64,
+    pub known_address_days: i64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            enabled: true,
+            max_tracked: 100_000,
+            login_per_address: RateRule::new(30, 10),
+            totp_per_address: RateRule::new(30, 10),
+            totp_per_account: RateRule::new(10, 5),
+            signup_per_address: RateRule::new(10, 2),
+            screen_per_address: RateRule::new(120, 120),
+            screen_per_account: RateRule::new(60, 60),
+            search_per_address: RateRule::new(600, 1800),
+            search_per_account: RateRule::new(300, 600),
+            question_per_address: RateRule::new(10, 2),
+            question_per_account: RateRule::new(5, 1),
+            login_account_threshold: 10,
+            login_account_step_seconds: 30,
+            login_account_max_seconds: 900,
+            known_address_days: 30,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// Every rule of the section with its name, for validation and listing.
+    pub fn rules(&self) -> [(&'static str, RateRule); 10] {
+        [
+            ("login_per_address", self.login_per_address),
+            ("totp_per_address", self.totp_per_address),
+            ("totp_per_account", self.totp_per_account),
+            ("signup_per_address", self.signup_per_address),
+            ("screen_per_address", self.screen_per_address),
+            ("screen_per_account", self.screen_per_account),
+            ("search_per_address", self.search_per_address),
+            ("search_per_account", self.search_per_account),
+            ("question_per_address", self.question_per_address),
+            ("question_per_account", self.question_per_account),
+        ]
+    }
+}
+
 /// A secret string that never prints.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -287,6 +395,34 @@ impl Config {
         }
         if s.lockout_threshold < 1 {
             return Err("security.lockout_threshold must be at least 1".into());
+        }
+        for (name, rule) in self.limits.rules() {
+            if rule.burst > 0 && rule.per_minute == 0 {
+                return Err(format!(
+                    "limits.{name}.per_minute must be at least 1 (or burst 0 to turn it off)"
+                ));
+            }
+        }
+        let l = &self.limits;
+        if l.max_tracked < 1000 {
+            return Err("limits.max_tracked must be at least 1000".into());
+        }
+        if l.login_account_threshold < s.lockout_threshold {
+            return Err(
+                "limits.login_account_threshold must be at least security.lockout_threshold".into(),
+            );
+        }
+        if !(1..=3600).contains(&l.login_account_step_seconds)
+            || !(l.login_account_step_seconds..=3600).contains(&l.login_account_max_seconds)
+        {
+            return Err("limits.login_account_step_seconds must be 1..=3600 and login_account_max_seconds step..=3600".into());
+        }
+        if !(1..=365).contains(&l.known_address_days) {
+            return Err("limits.known_address_days must be 1..=365".into());
+        }
+        for p in &self.server.trusted_proxies {
+            crate::limits::IpBlock::parse(p)
+                .map_err(|e| format!("server.trusted_proxies {p:?}: {e}"))?;
         }
         if !(1..=720).contains(&self.complaints.acknowledge_hours) {
             return Err("complaints.acknowledge_hours must be 1..=720".into());

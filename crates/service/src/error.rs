@@ -31,6 +31,12 @@ pub enum ServiceError {
     /// Too many failures: try again later.
     #[error("locked")]
     Locked { retry_after_secs: i64 },
+    /// Too many requests of one kind from one address or account (C6): try again later.
+    #[error("rate limited: {class}")]
+    RateLimited {
+        class: &'static str,
+        retry_after_secs: i64,
+    },
     /// The second factor is wrong or was already used.
     #[error("second factor rejected")]
     SecondFactorRejected,

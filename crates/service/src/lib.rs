@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod facts_import;
+pub mod limits;
 pub mod market;
 pub mod market_import;
 pub mod market_occupations;
@@ -72,6 +73,8 @@ pub struct Service {
     /// search that sees it moved applies the outbox first (read-your-writes), any other
     /// search applies it at most once a second (the server's loop does so every two).
     pub(crate) market_writes: Arc<std::sync::atomic::AtomicU64>,
+    /// This process's rate-limit buckets (C6, `[limits]`).
+    pub limiter: Arc<limits::Limiter>,
 }
 
 impl std::fmt::Debug for Service {
@@ -93,7 +96,9 @@ impl Service {
         // Config::validate refuses bad overrides before a server starts.
         let engine = linghuo_policy::Engine::with_overrides(&overrides)
             .unwrap_or_else(|_| linghuo_policy::Engine::new());
+        let limiter = limits::Limiter::new(&config.limits, &config.server.trusted_proxies);
         Service {
+            limiter: Arc::new(limiter),
             engine: Arc::new(engine),
             db,
             keys: Arc::new(keys),
@@ -129,6 +134,23 @@ impl Service {
     pub fn note_market_write(&self) {
         self.market_writes
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Counts a request of `class` from the client `address` (and the signed-in `account`)
+    /// against its token buckets (C6); refused with the wait when one is empty.
+    pub fn check_rate(
+        &self,
+        class: limits::LimitClass,
+        address: Option<std::net::IpAddr>,
+        account: Option<uuid::Uuid>,
+    ) -> Result<()> {
+        let now_ms = self.clock.now().timestamp_millis();
+        self.limiter
+            .check(class, address, account, now_ms)
+            .map_err(|l| ServiceError::RateLimited {
+                class: l.class.name(),
+                retry_after_secs: l.retry_after_secs,
+            })
     }
 
     /// Verifies the audit chain (E3).

@@ -1154,7 +1154,8 @@ impl Service {
         input: WorkerSignUp,
         meta: &crate::RequestMeta,
     ) -> Result<Uuid> {
-        crate::accounts::validate_username(input.username.trim())?;
+        self.signup_username_available(input.username.trim())
+            .await?;
         crate::password::check_policy(
             &input.password,
             input.username.trim(),
@@ -1242,7 +1243,8 @@ impl Service {
         input: EmployerSignUp,
         meta: &crate::RequestMeta,
     ) -> Result<Uuid> {
-        crate::accounts::validate_username(input.username.trim())?;
+        self.signup_username_available(input.username.trim())
+            .await?;
         crate::password::check_policy(
             &input.password,
             input.username.trim(),
@@ -1318,11 +1320,30 @@ impl Service {
         )
         .await
         .map_err(|e| match e {
-            linghuo_storage::StorageError::Conflict { .. } => {
-                ServiceError::invalid("username", "username_taken", "该用户名已被使用")
-            }
+            linghuo_storage::StorageError::Conflict { .. } => username_unavailable(),
             other => other.into(),
         })
+    }
+
+    /// Whether public sign-up may take a user name. A name already in use — by a worker, an
+    /// employer, staff or an administrator — a reserved name (`admin`, `root` …) and a name in
+    /// the prefixes kept for staff and administrator accounts all get the same answer, at the
+    /// same point and after the same database read, so sign-up cannot be used to find out
+    /// which names belong to staff (issue 14 item 4).
+    async fn signup_username_available(&self, name: &str) -> Result<()> {
+        let reserved = match crate::accounts::validate_username(name) {
+            Ok(()) => false,
+            Err(ServiceError::Invalid {
+                code: "username_reserved",
+                ..
+            }) => true,
+            Err(e) => return Err(e),
+        };
+        let taken = users::by_username(&self.db, name).await?.is_some();
+        if taken || reserved || is_staff_prefix(name) {
+            return Err(username_unavailable());
+        }
+        Ok(())
     }
 
     fn person_of(actor: &Actor) -> Result<Uuid> {
@@ -2002,4 +2023,31 @@ impl Service {
         }
         findings
     }
+}
+
+/// Prefixes public sign-up does not give out: they read as staff or administrator accounts
+/// (and the demo province's accounts), so a public name can never pass for one.
+const STAFF_PREFIXES: &[&str] = &[
+    "admin",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+    "root",
+    "staff",
+    "system",
+    "linghuo",
+    "demo-",
+];
+
+fn is_staff_prefix(name: &str) -> bool {
+    STAFF_PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+/// Sign-up's one answer for a name it cannot give (taken by anyone, or reserved).
+fn username_unavailable() -> ServiceError {
+    ServiceError::invalid(
+        "username",
+        "username_unavailable",
+        "该用户名不可用，请换一个",
+    )
 }

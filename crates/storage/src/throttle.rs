@@ -1,9 +1,13 @@
-//! Login throttling state, keyed by a keyed hash of the submitted user name so unknown and
-//! known names are treated alike (no user enumeration) and no name is stored in clear.
+//! Login throttling state, keyed by a keyed hash (of the submitted user name, of the name and
+//! the client address, or of an account id) so unknown and known names are treated alike (no
+//! user enumeration) and no name or address is stored in clear. The service decides what a
+//! row means: failures and a pause per (address, name), a slow back-off per name, an address
+//! an account has logged in from (`locked_until` is then how long it is remembered), or the
+//! second-factor lock of an account.
 
 use chrono::{DateTime, Utc};
 
-use crate::{Result, Tx, on_tx};
+use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ThrottleRow {
@@ -60,4 +64,18 @@ pub async fn clear(tx: &mut Tx, subject: &[u8]) -> Result<()> {
     .await
     .map(|_| ()))?;
     Ok(())
+}
+
+/// Forgets rows with nothing left to say: no lock or remembered address running past
+/// `before`, and no attempt counted since `before` (housekeeping).
+pub async fn purge_stale(db: &Db, before: DateTime<Utc>) -> Result<u64> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query(
+        "DELETE FROM login_throttle WHERE (locked_until IS NULL OR locked_until < $1) AND window_start < $1"
+    )
+    .bind(before)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected())
+    })?)
 }

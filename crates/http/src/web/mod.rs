@@ -183,6 +183,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         StatusCode::NOT_FOUND => "未找到",
         StatusCode::FORBIDDEN => "无法办理",
         StatusCode::BAD_REQUEST => "填写有误",
+        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
         _ => "出错了",
     };
     render(
@@ -203,6 +204,7 @@ pub fn error_page_ctx(ctx: &Ctx, e: ApiError) -> Response {
         StatusCode::NOT_FOUND => "未找到",
         StatusCode::FORBIDDEN => "无法办理",
         StatusCode::BAD_REQUEST => "填写有误",
+        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
         _ => "出错了",
     };
     render(

@@ -13,6 +13,8 @@ use crate::common::*;
 pub struct Browser {
     pub cookies: Vec<(String, String)>,
     pub csrf: String,
+    /// The socket address this browser's requests come from (its own, for rate limits).
+    pub peer: std::net::SocketAddr,
 }
 
 pub struct Page {
@@ -71,6 +73,7 @@ impl Browser {
         Browser {
             cookies: vec![],
             csrf: String::new(),
+            peer: next_peer(),
         }
     }
 
@@ -82,6 +85,7 @@ impl Browser {
                 client.cookie.clone().expect("logged in"),
             )],
             csrf: String::new(),
+            peer: next_peer(),
         }
     }
 
@@ -100,7 +104,8 @@ impl Browser {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
-            .header(header::HOST, "localhost");
+            .header(header::HOST, "localhost")
+            .extension(axum::extract::ConnectInfo(self.peer));
         let cookie = self.cookie_header();
         if !cookie.is_empty() {
             b = b.header(header::COOKIE, cookie);
