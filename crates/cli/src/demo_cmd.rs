@@ -184,7 +184,16 @@ pub async fn run(
     }
     std::fs::write(&marker, "linghuo demo\n")
         .with_context(|| format!("写入 {}", marker.display()))?;
-    for f in ["linghuo.db", "linghuo.db-wal", "linghuo.db-shm"] {
+    // The demo's audit anchors are its own and go with its database (and never to the
+    // configured syslog collector).
+    config.audit.anchor_file = dir.join("audit-anchors.log");
+    config.audit.syslog = String::new();
+    for f in [
+        "linghuo.db",
+        "linghuo.db-wal",
+        "linghuo.db-shm",
+        "audit-anchors.log",
+    ] {
         let p = dir.join(f);
         if p.exists() {
             std::fs::remove_file(&p)

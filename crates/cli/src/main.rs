@@ -11,6 +11,7 @@ mod benefits_cmd;
 mod demo_cmd;
 mod import_cmd;
 mod market_cmd;
+mod ops_cmd;
 mod policy_cmd;
 mod settings;
 
@@ -92,6 +93,13 @@ enum Command {
     /// The pre-aggregated statistics.
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Data keys: rotation and retirement of old keys.
+    #[command(subcommand)]
+    Keys(ops_cmd::KeysCommand),
+    /// Back up the SQLite database while it is in use (keys are not included).
+    Backup(ops_cmd::BackupArgs),
+    /// Restore the SQLite database from a backup, then verify its audit chain.
+    Restore(ops_cmd::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,9 +182,19 @@ enum ConfigCommand {
 }
 
 #[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Walk the hash chain and report the first broken link; exits 1 when broken.
+pub(crate) enum AuditCommand {
+    /// Walk the hash chain, check it against the newest anchors outside the database, and
+    /// report the first broken link; exits 1 when broken.
     Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign the chain head now and append it to the anchor file (and syslog, if configured).
+    Anchor {
+        /// After restoring a PostgreSQL dump: record that the chain continues from its
+        /// (verified) head, so earlier anchors no longer bind.
+        #[arg(long)]
+        restored: bool,
         #[arg(long)]
         json: bool,
     },
@@ -254,6 +272,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     settings::init_logging(&config);
                     return rt.block_on(demo_cmd::run(config, args, cli.global.data_dir.clone()));
                 }
+                Command::Keys(cmd) => {
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .enable_all()
+                        .build()?;
+                    settings::init_logging(&config);
+                    return rt.block_on(ops_cmd::keys(config, cmd));
+                }
+                Command::Restore(args) => {
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .enable_all()
+                        .build()?;
+                    settings::init_logging(&config);
+                    return rt.block_on(ops_cmd::restore(config, args));
+                }
                 other => other,
             };
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -268,13 +300,25 @@ async fn open(config: &Config) -> anyhow::Result<Service> {
     config
         .validate()
         .map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
-    std::fs::create_dir_all(&config.server.data_dir)
+    create_private_dir(&config.server.data_dir)
         .with_context(|| format!("创建数据目录 {}", config.server.data_dir.display()))?;
     let url = config.database_url();
     let db = Db::connect(&url).await.context("连接数据库")?;
     db.migrate().await.context("执行数据库迁移")?;
     let keys = Keys::load_or_create(config).context("加载密钥")?;
     Ok(Service::new(db, keys, config.clone(), Clock::system()))
+}
+
+/// Creates the data directory (and missing parents) with mode 0700.
+pub(crate) fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
 }
 
 fn print_created(c: &CreatedUser, json: bool) -> anyhow::Result<()> {
@@ -366,28 +410,10 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
             ..
         }) => return demo_cmd::seed(svc, size, json).await,
         Command::Demo(_) => unreachable!("handled before opening the configured database"),
-        Command::Audit(AuditCommand::Verify { json }) => {
-            let report = svc.verify_audit().await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else if let Some(b) = report.first_broken {
-                println!(
-                    "审计日志校验失败：第 {b} 条起断裂（{}）。已校验 {} 条。",
-                    report.problem.clone().unwrap_or_default(),
-                    report.checked
-                );
-            } else {
-                println!(
-                    "审计日志校验通过：共 {} 条记录，哈希链完整。",
-                    report.checked
-                );
-            }
-            svc.db.close().await;
-            return Ok(if report.first_broken.is_some() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            });
+        Command::Audit(cmd) => return ops_cmd::audit(svc, cmd).await,
+        Command::Backup(args) => return ops_cmd::backup(svc, args).await,
+        Command::Keys(_) | Command::Restore(_) => {
+            unreachable!("handled before opening the database")
         }
         Command::Config(ConfigCommand::Show) => {
             print!("{}", toml::to_string_pretty(&settings::redacted(&config))?);
@@ -550,11 +576,17 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
 }
 
 /// Periodic upkeep: expired sessions and stale login back-off rows go (A7, A4), idle
-/// accounts are disabled (A10).
+/// accounts are disabled (A10), and the audit chain head is anchored outside the database
+/// once a day (E3).
 async fn housekeeping(svc: Service) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
+        match svc.audit_anchor_if_due().await {
+            Ok(Some(a)) => tracing::info!(seq = a.seq, file = %a.file, "audit chain anchored"),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "audit anchoring failed"),
+        }
         let now = svc.clock.now();
         let sec = &svc.config.security;
         let idle = now - chrono::Duration::minutes(sec.idle_timeout_minutes);

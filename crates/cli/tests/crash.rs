@@ -139,6 +139,11 @@ impl Server {
                 &format!("127.0.0.1:{}", self.port),
             ])
             .env("LINGHUO_DATABASE__URL", &self.db_url)
+            // The server anchors the audit chain at start: keep the anchors in the temp dir.
+            .env(
+                "LINGHUO_AUDIT__ANCHOR_FILE",
+                std::path::Path::new(&self.data).join("audit-anchors.log"),
+            )
             .env("LINGHUO_LOG__LEVEL", "error")
             .stdout(Stdio::null())
             .stderr(if std::env::var_os("TEST_CRASH_VERBOSE").is_some() {
@@ -288,6 +293,8 @@ fn run_crash_story(db_url: String, label: &str) {
     let mut config = Config::default();
     config.server.data_dir = dir.path().to_path_buf();
     config.database.url = db_url.clone();
+    // Where the server anchors the audit chain (Server::start), so the final check sees it.
+    config.audit.anchor_file = dir.path().join("audit-anchors.log");
     let staff: Vec<(String, String, Vec<u8>)> = rt.block_on(async {
         let keys = Keys::load_or_create(&config).unwrap();
         let db = linghuo_storage::Db::connect(&db_url).await.unwrap();

@@ -131,6 +131,8 @@ fn migrate_add_user_serve_and_verify() {
             "--listen",
             &format!("127.0.0.1:{port}"),
         ])
+        // The server anchors the audit chain at start: keep the anchor file in the temp dir.
+        .env("LINGHUO_AUDIT__ANCHOR_FILE", dir.path().join("anchors.log"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -20,6 +20,7 @@ pub struct Config {
     pub accounts: AccountsConfig,
     pub bank: BankConfig,
     pub limits: LimitsConfig,
+    pub audit: AuditConfig,
 }
 
 /// The bank that pays subsidies out (C3).
@@ -50,6 +51,30 @@ impl Default for AccountsConfig {
             enrolment_outbox: PathBuf::new(),
             enrolment_valid_hours: 72,
             change_valid_hours: 72,
+        }
+    }
+}
+
+/// Anchoring of the audit chain outside the database (SECURITY.md E3): the chain head,
+/// signed with the audit key, appended to a file and optionally sent to a syslog collector.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Append-only anchor file (mode 0600), best on other storage than the database. Empty
+    /// means `<data_dir>-audit-anchors.log` beside (not inside) the data directory.
+    pub anchor_file: PathBuf,
+    /// Where anchors are also sent: `udp://host:514` (RFC 5424 syslog), or empty for none.
+    pub syslog: String,
+    /// The server anchors the chain head when the newest anchor is this old (hours).
+    pub anchor_interval_hours: i64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            anchor_file: PathBuf::new(),
+            syslog: String::new(),
+            anchor_interval_hours: 24,
         }
     }
 }
@@ -163,6 +188,10 @@ pub struct KeysConfig {
     pub field_key: Option<Secret>,
     pub index_key: Option<Secret>,
     pub audit_key: Option<Secret>,
+    /// File (mode 0600) holding only the audit chain key, so the data keys and the audit key
+    /// can be held by different people. Empty means the audit key stays in the key file.
+    /// When set and missing, the audit key of the key file moves there on first start.
+    pub audit_key_file: PathBuf,
 }
 
 impl Default for KeysConfig {
@@ -173,6 +202,7 @@ impl Default for KeysConfig {
             field_key: None,
             index_key: None,
             audit_key: None,
+            audit_key_file: PathBuf::new(),
         }
     }
 }
@@ -360,6 +390,29 @@ impl Config {
         }
     }
 
+    /// The audit anchor file: configured, or `<data_dir>-audit-anchors.log` beside the data
+    /// directory (outside it, so a copy of the data directory does not carry its anchors).
+    pub fn anchor_file(&self) -> PathBuf {
+        if !self.audit.anchor_file.as_os_str().is_empty() {
+            return self.audit.anchor_file.clone();
+        }
+        let dir = std::path::absolute(&self.server.data_dir)
+            .unwrap_or_else(|_| self.server.data_dir.clone());
+        let dir: PathBuf = dir.components().collect();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "linghuo".into());
+        dir.parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join(format!("{name}-audit-anchors.log"))
+    }
+
+    /// The audit key file, when the audit key is kept apart from the data keys.
+    pub fn audit_key_file(&self) -> Option<PathBuf> {
+        (!self.keys.audit_key_file.as_os_str().is_empty()).then(|| self.keys.audit_key_file.clone())
+    }
+
     /// Checks limits the security checklist sets, so a misconfiguration fails at start.
     pub fn validate(&self) -> Result<(), String> {
         let s = &self.security;
@@ -457,10 +510,25 @@ impl Config {
             .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
         linghuo_policy::Engine::with_overrides(&overrides)
             .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
-        if given != 0 && given != 3 {
+        let separate_audit_key = self.audit_key_file().is_some()
+            && self.keys.field_key.is_some()
+            && self.keys.index_key.is_some()
+            && self.keys.audit_key.is_none();
+        if given != 0 && given != 3 && !separate_audit_key {
             return Err(
-                "keys.field_key, keys.index_key and keys.audit_key must be given together".into(),
+                "keys.field_key, keys.index_key and keys.audit_key must be given together \
+                 (or the first two with keys.audit_key_file)"
+                    .into(),
             );
+        }
+        if self.audit_key_file().is_some() && self.keys.audit_key.is_some() {
+            return Err("keys.audit_key and keys.audit_key_file exclude each other".into());
+        }
+        if !self.audit.syslog.is_empty() && !self.audit.syslog.starts_with("udp://") {
+            return Err("audit.syslog must be empty or udp://host:port".into());
+        }
+        if !(1..=24 * 7).contains(&self.audit.anchor_interval_hours) {
+            return Err("audit.anchor_interval_hours must be 1..=168".into());
         }
         Ok(())
     }

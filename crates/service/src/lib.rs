@@ -12,7 +12,9 @@ pub mod accounts;
 pub mod age;
 pub mod archives;
 pub mod audit;
+pub mod audit_anchor;
 pub mod auth;
+pub mod backup;
 pub mod benefits;
 pub mod clock;
 pub mod complaints;
@@ -25,6 +27,7 @@ pub mod events;
 pub mod export;
 pub mod facts_import;
 pub mod limits;
+pub mod key_rotation;
 pub mod market;
 pub mod market_import;
 pub mod market_occupations;
@@ -153,8 +156,9 @@ impl Service {
             })
     }
 
-    /// Verifies the audit chain (E3).
+    /// Verifies the audit chain (E3) and checks it against the anchors outside the database
+    /// (a shortened or rewritten chain contradicts them).
     pub async fn verify_audit(&self) -> Result<audit::VerifyReport> {
-        audit::verify(&self.db, &self.keys).await
+        Ok(self.verify_audit_anchored().await?.0)
     }
 }

@@ -136,3 +136,13 @@ pub async fn count_for_object(db: &Db, object_type: &str, object_id: &str) -> Re
     .fetch_one(p)
     .await)?)
 }
+
+/// The stored hash of row `seq`, if that row exists (checked against an external anchor).
+pub async fn hash_at(db: &Db, seq: i64) -> Result<Option<Vec<u8>>> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT hash FROM audit_log WHERE seq = $1"
+    )
+    .bind(seq)
+    .fetch_optional(p)
+    .await)?)
+}

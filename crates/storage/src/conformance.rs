@@ -252,3 +252,118 @@ async fn audit_log_is_append_only() {
     })
     .await;
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_sqlite_database_and_its_wal_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("linghuo.db");
+    let db = Db::connect(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    // A write keeps the -wal and -shm files open while the pool lives.
+    let mut tx = db.begin().await.unwrap();
+    crate::on_tx!(&mut tx, |c| sqlx::query("UPDATE audit_head SET seq = seq")
+        .execute(c)
+        .await
+        .map(|_| ())
+        .unwrap());
+    tx.commit().await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let p = dir.path().join(format!("linghuo.db{suffix}"));
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", p.display());
+    }
+    db.close().await;
+}
+
+#[tokio::test]
+async fn rotation_pages_and_progress_round_trip() {
+    use crate::keyring::{self, Progress, SealedColumn};
+    each_backend(|db, label| async move {
+        // Three users, two with a second-factor secret.
+        let mut ids = Vec::new();
+        for (i, secret) in [
+            Some(vec![1u8, 0, 0, 0, 1, 9]),
+            None,
+            Some(vec![1u8, 0, 0, 0, 1, 8]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = uuid::Uuid::new_v4();
+            crate::on_pool!(&db, |p| sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, password_hash, \
+                 password_changed_at, totp_secret, created_at, updated_at) \
+                 VALUES ($1, $2, 'x', 'worker', 'h', $3, $4, $3, $3)"
+            )
+            .bind(id)
+            .bind(format!("u{i}"))
+            .bind(crate::now())
+            .bind(secret)
+            .execute(p)
+            .await
+            .map(|_| ())
+            .unwrap());
+            ids.push(id);
+        }
+        let rows = keyring::page(&db, SealedColumn::UserTotpSecret, uuid::Uuid::nil(), 10)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2, "{label}: empty values are skipped");
+        assert!(rows[0].0 < rows[1].0, "{label}: id order");
+        let (first, old) = rows[0].clone();
+        let after = keyring::page(&db, SealedColumn::UserTotpSecret, first, 10)
+            .await
+            .unwrap();
+        assert_eq!(after.len(), 1, "{label}");
+
+        let mut tx = db.begin().await.unwrap();
+        assert!(
+            keyring::replace(&mut tx, SealedColumn::UserTotpSecret, first, &old, b"new")
+                .await
+                .unwrap()
+        );
+        // A value that changed meanwhile is not overwritten.
+        assert!(
+            !keyring::replace(&mut tx, SealedColumn::UserTotpSecret, first, &old, b"newer")
+                .await
+                .unwrap()
+        );
+        let p = Progress {
+            target_version: 2,
+            column_name: SealedColumn::UserTotpSecret.name().into(),
+            last_id: first,
+            rows_resealed: 1,
+            finished_at: None,
+        };
+        keyring::save_progress(&mut tx, &p).await.unwrap();
+        let done = Progress {
+            finished_at: Some(crate::now()),
+            rows_resealed: 2,
+            ..p.clone()
+        };
+        keyring::save_progress(&mut tx, &done).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            keyring::progress(&db, 2).await.unwrap(),
+            vec![done],
+            "{label}"
+        );
+        assert!(
+            keyring::progress(&db, 3).await.unwrap().is_empty(),
+            "{label}"
+        );
+        // Every sealed column's queries are valid on this backend.
+        for c in SealedColumn::ALL {
+            keyring::page(&db, c, uuid::Uuid::nil(), 1).await.unwrap();
+        }
+        assert!(
+            crate::maintenance::holds_data(&db).await.unwrap(),
+            "{label}"
+        );
+    })
+    .await;
+}

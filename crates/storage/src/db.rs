@@ -127,13 +127,47 @@ impl From<sqlx::Error> for StorageError {
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Creates a missing SQLite database file empty with mode 0600, so the database (and the
+/// `-wal` and `-shm` files SQLite creates with the database file's mode) is readable by its
+/// owner only. An existing file is left as it is, with a warning when others may read it.
+fn create_private(path: &std::path::Path) {
+    let name = path.as_os_str();
+    if name.is_empty() || name == ":memory:" {
+        return;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::metadata(path) {
+            Ok(m) => {
+                if m.permissions().mode() & 0o077 != 0 {
+                    tracing::warn!(
+                        path = %path.display(),
+                        mode = format!("{:o}", m.permissions().mode() & 0o777),
+                        "the database file is readable by others; chmod 600 it"
+                    );
+                }
+            }
+            Err(_) => {
+                let _ = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path);
+            }
+        }
+    }
+}
+
 impl Db {
     /// Connects to `url` (`sqlite:PATH` or `postgres://…`). SQLite files are created when
     /// missing and run in WAL mode with `synchronous=FULL`: acknowledged writes that move
     /// money must survive a power cut.
     pub async fn connect(url: &str) -> crate::Result<Db> {
         if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
+            let opts = SqliteConnectOptions::from_str(url)?;
+            create_private(opts.get_filename());
+            let opts = opts
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)

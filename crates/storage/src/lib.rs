@@ -15,6 +15,8 @@ pub mod complaints;
 #[cfg(test)]
 mod conformance;
 mod db;
+pub mod keyring;
+pub mod maintenance;
 pub mod market;
 pub mod occupation_words;
 pub mod open_stats;
