@@ -27,11 +27,21 @@ use support::*;
 const PASSWORD: &str = "汾河水长流 2026 秋";
 const COUNTIES: [&str; 6] = ["140105", "140106", "140107", "140108", "140109", "140110"];
 const PLACES: [&str; 8] = [
-    "坞城路小区", "长风街写字楼", "亲贤北街商场", "学府街仓库", "南中环物流园", "体育路酒店", "迎泽大街银行",
+    "坞城路小区",
+    "长风街写字楼",
+    "亲贤北街商场",
+    "学府街仓库",
+    "南中环物流园",
+    "体育路酒店",
+    "迎泽大街银行",
     "龙城大街学校",
 ];
 const TASKS: [&str; 6] = [
-    "日常清扫楼道和电梯", "擦洗玻璃门窗", "整理货架并搬运纸箱", "清运垃圾分类投放", "地面打蜡养护",
+    "日常清扫楼道和电梯",
+    "擦洗玻璃门窗",
+    "整理货架并搬运纸箱",
+    "清运垃圾分类投放",
+    "地面打蜡养护",
     "装车卸车码放整齐",
 ];
 const TIMES: [&str; 4] = ["周末上门", "工作日早班", "夜间闭店后", "节假日加班"];
@@ -252,7 +262,14 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
         &[],
     );
     assert_eq!(r.status, 201, "{}", r.body);
-    let list = call(ports[0], "GET", "/api/v1/employers?unverified=true", &staff, None, &[]);
+    let list = call(
+        ports[0],
+        "GET",
+        "/api/v1/employers?unverified=true",
+        &staff,
+        None,
+        &[],
+    );
     let eid = json_of(&list)[0]["id"].as_str().unwrap().to_owned();
     let v = call(
         ports[0],
@@ -295,19 +312,33 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
     while !done.load(Ordering::SeqCst) {
         i += 1;
         // An employer's post.
-        if let Some((_, r)) = rr(&ports, &mut turn, "POST", "/api/v1/posts", &employer, Some(&post_body(i, &starts_on)))
-            && r.status == 201
+        if let Some((_, r)) = rr(
+            &ports,
+            &mut turn,
+            "POST",
+            "/api/v1/posts",
+            &employer,
+            Some(&post_body(i, &starts_on)),
+        ) && r.status == 201
         {
             let p = json_of(&r);
             let id = p["id"].as_str().unwrap().to_owned();
             if p["status"] == "live" {
                 live_posts.push(id.clone());
             }
-            acks.posts.insert(id, p["status"].as_str().unwrap().to_owned());
+            acks.posts
+                .insert(id, p["status"].as_str().unwrap().to_owned());
         }
         // Anonymous searches on both nodes never fail.
         for q in ["%E4%BF%9D%E6%B4%81", "%E8%A3%85%E5%8D%B8"] {
-            if let Some((node, r)) = rr(&ports, &mut turn, "GET", &format!("/api/v1/posts/search?q={q}"), &Session::default(), None) {
+            if let Some((node, r)) = rr(
+                &ports,
+                &mut turn,
+                "GET",
+                &format!("/api/v1/posts/search?q={q}"),
+                &Session::default(),
+                None,
+            ) {
                 assert_eq!(r.status, 200, "search on node {node}: {}", r.body);
                 acks.searches += 1;
             }
@@ -322,7 +353,14 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
                 "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number(seq),
                 "phone": format!("1371234{:04}", seq), "county_code": "140105"
             });
-            let signed = match rr(&ports, &mut turn, "POST", "/api/v1/signup/worker", &anon, Some(&body)) {
+            let signed = match rr(
+                &ports,
+                &mut turn,
+                "POST",
+                "/api/v1/signup/worker",
+                &anon,
+                Some(&body),
+            ) {
                 Some((_, r)) if r.status == 201 => true,
                 // Written before a node died without answering: the retry finds it taken.
                 Some((_, r)) if r.status == 409 => true,
@@ -335,17 +373,30 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
                 if !live_posts.is_empty() {
                     let pid = &live_posts[rng.between(0, live_posts.len() as u64) as usize];
                     let path = format!("/api/v1/posts/{pid}/applications");
-                    if let Some((_, r)) = rr(&ports, &mut turn, "POST", &path, &w, Some(&json!({"message": "周末都有空"})))
-                        && r.status == 201
+                    if let Some((_, r)) = rr(
+                        &ports,
+                        &mut turn,
+                        "POST",
+                        &path,
+                        &w,
+                        Some(&json!({"message": "周末都有空"})),
+                    ) && r.status == 201
                     {
                         let aid = json_of(&r)["id"].as_str().unwrap().to_owned();
                         acks.applications.insert(aid.clone());
                         if acks.applications.len() % 3 == 0 {
                             let hire = format!("/api/v1/applications/{aid}/hire");
-                            if let Some((_, r)) = rr(&ports, &mut turn, "POST", &hire, &employer, Some(&json!({"start_date": starts_on})))
-                                && r.status == 201
+                            if let Some((_, r)) = rr(
+                                &ports,
+                                &mut turn,
+                                "POST",
+                                &hire,
+                                &employer,
+                                Some(&json!({"start_date": starts_on})),
+                            ) && r.status == 201
                             {
-                                acks.hires.insert(json_of(&r)["id"].as_str().unwrap_or(&aid).to_owned());
+                                acks.hires
+                                    .insert(json_of(&r)["id"].as_str().unwrap_or(&aid).to_owned());
                             }
                         }
                     }
@@ -365,7 +416,14 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
     assert!(acks.posts.len() >= 10 && acks.workers.len() >= 3 && acks.searches >= 20);
 
     // A post written through node A is found through node B within a few seconds.
-    let probe = call(ports[0], "POST", "/api/v1/posts", &employer, Some(&post_body(i + 1, &starts_on)), &[]);
+    let probe = call(
+        ports[0],
+        "POST",
+        "/api/v1/posts",
+        &employer,
+        Some(&post_body(i + 1, &starts_on)),
+        &[],
+    );
     assert_eq!(probe.status, 201, "{}", probe.body);
     let probe_id = json_of(&probe)["id"].as_str().unwrap().to_owned();
     let started = Instant::now();
@@ -373,7 +431,10 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
         if indexed_posts(ports[1]).is_some_and(|s| s.contains(&probe_id)) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "node B never found node A's post");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "node B never found node A's post"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     eprintln!("node B found node A's post after {:?}", started.elapsed());
@@ -392,12 +453,13 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
                 .collect::<BTreeSet<String>>()
             };
         }
-        let live: Vec<(String, chrono::NaiveDate)> = linghuo_storage::on_pool!(&db, |p| sqlx::query_as(
-            "SELECT id::TEXT, expires_on FROM job_posts WHERE status = 'live'"
-        )
-        .fetch_all(p)
-        .await)
-        .unwrap();
+        let live: Vec<(String, chrono::NaiveDate)> =
+            linghuo_storage::on_pool!(&db, |p| sqlx::query_as(
+                "SELECT id::TEXT, expires_on FROM job_posts WHERE status = 'live'"
+            )
+            .fetch_all(p)
+            .await)
+            .unwrap();
         let live: BTreeSet<String> = live
             .into_iter()
             .filter(|(_, e)| *e >= today)
@@ -422,7 +484,10 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
     for a in &acks.applications {
         assert!(db_apps.contains(a), "acknowledged application {a} lost");
     }
-    assert!(db_hires.len() >= acks.hires.len(), "acknowledged hires lost");
+    assert!(
+        db_hires.len() >= acks.hires.len(),
+        "acknowledged hires lost"
+    );
 
     // Each node's index holds exactly the database's live posts (within a bounded time).
     for (k, port) in ports.iter().enumerate() {

@@ -150,7 +150,10 @@ impl OutboxCursor {
         let Some(xmax) = xmax else { return };
         for h in (after + 1)..upto {
             if self.holes.len() >= HOLES_MAX {
-                tracing::warn!(hole = h, "too many outbox holes; later ones are not waited for");
+                tracing::warn!(
+                    hole = h,
+                    "too many outbox holes; later ones are not waited for"
+                );
                 break;
             }
             self.holes.entry(h).or_insert(xmax);

@@ -406,9 +406,8 @@ pub async fn outbox_rows(db: &Db, seqs: &[i64]) -> Result<Vec<(i64, Uuid)>> {
     let mut out = Vec::new();
     for chunk in seqs.chunks(500) {
         let list = crate::values_list(db.backend(), 1, chunk.len());
-        let sql = format!(
-            "SELECT seq, post_id FROM market_outbox WHERE seq IN {list} ORDER BY seq"
-        );
+        let sql =
+            format!("SELECT seq, post_id FROM market_outbox WHERE seq IN {list} ORDER BY seq");
         let rows: Vec<(i64, Uuid)> = on_pool!(db, |p| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
             for s in chunk {

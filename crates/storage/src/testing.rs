@@ -231,6 +231,9 @@ mod tests {
             super::with_user("postgres://u:p@h/x?sslmode=disable", "a", "b"),
             "postgres://a:b@h/x?sslmode=disable"
         );
-        assert_eq!(super::with_user("postgres://h/x", "a", "b"), "postgres://a:b@h/x");
+        assert_eq!(
+            super::with_user("postgres://h/x", "a", "b"),
+            "postgres://a:b@h/x"
+        );
     }
 }

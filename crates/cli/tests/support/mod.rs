@@ -275,4 +275,3 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     }
     out
 }
-

@@ -212,7 +212,10 @@ async fn every_table_keyed_by_a_person_has_row_level_security() {
         .unwrap();
         assert!(tables.len() >= 10, "{tables:?}");
         for (t, rls, policies) in &tables {
-            assert!(*rls && *policies == 2, "{t}: row-level security and its two policies");
+            assert!(
+                *rls && *policies == 2,
+                "{t}: row-level security and its two policies"
+            );
         }
         let persons: (bool,) =
             sqlx::query_as("SELECT relrowsecurity FROM pg_class WHERE relname = 'persons'")
