@@ -99,7 +99,7 @@ fn sign_in(port: u16, username: &str) -> Session {
 
 fn post_body(i: usize, starts_on: &str) -> Value {
     let county = COUNTIES[i % COUNTIES.len()];
-    let (occupation, form) = if i % 2 == 0 {
+    let (occupation, form) = if i.is_multiple_of(2) {
         ("保洁员", "part_time")
     } else {
         ("装卸工", "gig")
@@ -108,7 +108,7 @@ fn post_body(i: usize, starts_on: &str) -> Value {
     let task = TASKS[(i / 3) % TASKS.len()];
     let time = TIMES[(i / 5) % TIMES.len()];
     json!({
-        "title": format!("{place}{}", if i % 2 == 0 { "保洁" } else { "装卸" }),
+        "title": format!("{place}{}", if i.is_multiple_of(2) { "保洁" } else { "装卸" }),
         "description": format!("{place}{task}，{time}，自带工具。"),
         "occupation": occupation, "form": form, "county_code": county, "address": format!("{place}{}号", i % 50 + 1),
         "starts_on": starts_on, "schedule": "每周六、日 9:00-12:00", "hours_per_week": 6,
@@ -345,7 +345,7 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
         }
         // Every other round a worker signs up and applies to a live post; every third
         // application is hired.
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let seq = i as u32 + 100;
             let username = format!("cluster_worker_{i}");
             let anon = anonymous(ports[turn % 2]);
@@ -384,7 +384,7 @@ fn two_nodes_on_one_postgresql_lose_nothing_and_each_index_catches_up() {
                     {
                         let aid = json_of(&r)["id"].as_str().unwrap().to_owned();
                         acks.applications.insert(aid.clone());
-                        if acks.applications.len() % 3 == 0 {
+                        if acks.applications.len().is_multiple_of(3) {
                             let hire = format!("/api/v1/applications/{aid}/hire");
                             if let Some((_, r)) = rr(
                                 &ports,

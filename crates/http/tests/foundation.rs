@@ -567,7 +567,7 @@ async fn personal_data_is_encrypted_at_rest() {
             assert_eq!(r.status, StatusCode::CREATED);
         }
         // Every column of every person row, as text and as bytes, holds no clear ID or phone.
-        let rows = linghuo_storage::persons::search(&app.svc.db, "14", linghuo_storage::persons::PersonFilter::All, 100, 0).await.unwrap().0;
+        let rows = linghuo_storage::persons::search(&mut app.svc.db.begin_scoped("14").await.unwrap(), "14", linghuo_storage::persons::PersonFilter::All, 100, 0).await.unwrap().0;
         assert_eq!(rows.len(), 5);
         for r in rows {
             let dump = format!("{r:?} {} {}", String::from_utf8_lossy(&r.id_cipher), String::from_utf8_lossy(r.phone_cipher.as_deref().unwrap_or_default()));
