@@ -303,8 +303,18 @@ async fn open(config: &Config) -> anyhow::Result<Service> {
     create_private_dir(&config.server.data_dir)
         .with_context(|| format!("创建数据目录 {}", config.server.data_dir.display()))?;
     let url = config.database_url();
+    if !config.database.migrate_url.is_empty() {
+        // The owner applies the migrations; the server then works as the application role.
+        let owner = Db::connect(&config.database.migrate_url)
+            .await
+            .context("以迁移账户连接数据库（database.migrate_url）")?;
+        owner.migrate().await.context("执行数据库迁移")?;
+        owner.close().await;
+    }
     let db = Db::connect(&url).await.context("连接数据库")?;
-    db.migrate().await.context("执行数据库迁移")?;
+    db.migrate().await.context(
+        "执行数据库迁移（应用账户无权修改表结构时，请先以表的所有者运行 linghuo migrate，或配置 database.migrate_url）",
+    )?;
     let keys = Keys::load_or_create(config).context("加载密钥")?;
     Ok(Service::new(db, keys, config.clone(), Clock::system()))
 }

@@ -52,14 +52,20 @@ pub fn redacted(c: &Config) -> Config {
     hide(&mut c.keys.field_key);
     hide(&mut c.keys.index_key);
     hide(&mut c.keys.audit_key);
-    if let Some(at) = c.database.url.find('@')
-        && let Some(colon) = c.database.url[..at].rfind(':')
-        && !c.database.url[..colon].ends_with("postgres")
-        && !c.database.url[..colon].ends_with("postgresql")
-    {
-        c.database.url.replace_range(colon + 1..at, "***");
-    }
+    hide_password(&mut c.database.url);
+    hide_password(&mut c.database.migrate_url);
     c
+}
+
+/// Replaces the password of a `postgres://user:password@host/db` URL with `***`.
+fn hide_password(url: &mut String) {
+    if let Some(at) = url.find('@')
+        && let Some(colon) = url[..at].rfind(':')
+        && !url[..colon].ends_with("postgres")
+        && !url[..colon].ends_with("postgresql")
+    {
+        url.replace_range(colon + 1..at, "***");
+    }
 }
 
 pub fn init_logging(config: &Config) {

@@ -568,7 +568,7 @@ async fn personal_data_is_encrypted_at_rest() {
             assert_eq!(r.status, StatusCode::CREATED);
         }
         // Every column of every person row, as text and as bytes, holds no clear ID or phone.
-        let rows = linghuo_storage::persons::search(&app.svc.db, "14", linghuo_storage::persons::PersonFilter::All, 100, 0).await.unwrap().0;
+        let rows = linghuo_storage::persons::search(&mut app.svc.db.begin_scoped("14").await.unwrap(), "14", linghuo_storage::persons::PersonFilter::All, 100, 0).await.unwrap().0;
         assert_eq!(rows.len(), 5);
         for r in rows {
             let dump = format!("{r:?} {} {}", String::from_utf8_lossy(&r.id_cipher), String::from_utf8_lossy(r.phone_cipher.as_deref().unwrap_or_default()));
@@ -606,9 +606,17 @@ async fn audit_chain_verifies_and_reports_the_first_tampered_row() {
                 sqlx::query("DROP TRIGGER audit_log_no_update").execute(p).await.unwrap();
                 sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(p).await.unwrap();
             }
-            linghuo_storage::Db::Postgres(p) => {
-                sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute(p).await.unwrap();
-                sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(p).await.unwrap();
+            linghuo_storage::Db::Postgres(app_pool) => {
+                // The application role may not do this (migration 0011); the owner can.
+                let refused = sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(app_pool).await;
+                assert!(refused.is_err(), "the application role cannot change audit rows");
+                let owner_url = &app.test_db.as_ref().unwrap().owner_url;
+                let owner = linghuo_storage::Db::connect(owner_url).await.unwrap();
+                if let linghuo_storage::Db::Postgres(p) = &owner {
+                    sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER").execute(p).await.unwrap();
+                    sqlx::query("UPDATE audit_log SET object_id = 'forged' WHERE seq = 3").execute(p).await.unwrap();
+                }
+                owner.close().await;
             }
         }
         let report = app.svc.verify_audit().await.unwrap();

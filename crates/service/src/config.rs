@@ -125,6 +125,10 @@ impl Default for ServerConfig {
 pub struct DatabaseConfig {
     /// `sqlite:PATH` or `postgres://user@host/db`. Empty means `sqlite:<data_dir>/linghuo.db`.
     pub url: String,
+    /// PostgreSQL only: the URL of the role that owns the schema, used to apply migrations
+    /// before the server connects with `url` as the least-privilege application role (a
+    /// member of `linghuo_app`, see docs/operations.md). Empty: migrations run through `url`.
+    pub migrate_url: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -574,10 +574,11 @@ impl Service {
         let now = self.clock.now();
         let xiaodian = "140105";
         let mut worker_in_county = None;
-        for p in persons::search(&self.db, xiaodian, persons::PersonFilter::All, 200, 0)
-            .await?
-            .0
-        {
+        let mut tx = self.db.begin_scoped(xiaodian).await?;
+        let (in_county, _) =
+            persons::search(&mut tx, xiaodian, persons::PersonFilter::All, 200, 0).await?;
+        tx.commit().await?;
+        for p in in_county {
             if repo::profile(&self.db, p.id).await?.is_some() {
                 worker_in_county = Some(p.id);
                 break;

@@ -68,10 +68,12 @@ struct Loaded {
     index: MarketIndex,
     jobs: RwLock<JobMatcher>,
     workers: RwLock<WorkerPool>,
-    /// Last outbox seq applied to the index and the job matcher; the lock serialises syncs.
-    applied: Mutex<i64>,
-    /// Last profile change applied to the worker pool: (updated_at, person_id).
-    profiles_mark: Mutex<(DateTime<Utc>, Uuid)>,
+    /// How far the outbox is applied to the index and the job matcher; the lock serialises
+    /// syncs.
+    applied: Mutex<OutboxCursor>,
+    /// Last profile change applied to the worker pool: (updated_at, person_id), with the
+    /// changes applied within `PROFILE_OVERLAP` of it.
+    profiles_mark: Mutex<ProfilesMark>,
     /// Moves whenever the index or the posts shown change; keys the results cache.
     generation: AtomicU64,
     /// The process's write count when the outbox was last applied, and when that was.
@@ -82,6 +84,81 @@ struct Loaded {
     views: std::sync::RwLock<HashMap<Uuid, ShownView>>,
     /// Recent results by query (normalised, with today's date) and generation.
     results: std::sync::Mutex<HashMap<String, CachedResults>>,
+}
+
+/// How far a server has applied the outbox.
+///
+/// On PostgreSQL an outbox seq is taken when the row is inserted, not when its transaction
+/// commits, so a reader can see seq 11 committed while seq 10 is still on its way (two
+/// writers on one node, or on two nodes). Reading on from 11 would lose 10 for good. So every
+/// seq skipped is kept as a hole, with the transaction horizon (xmax) at the moment it was
+/// seen, and read again on each sync until it appears or every transaction that could still
+/// commit it has ended (`repo::transaction_horizon`). The index's checkpoint is the seq
+/// before the first hole, so a restarted server reads the holes again too.
+#[derive(Debug, Default)]
+struct OutboxCursor {
+    /// The highest seq applied.
+    high: i64,
+    /// Seqs at or below `high` not yet seen, with the horizon's xmax when first missed.
+    holes: std::collections::BTreeMap<i64, u64>,
+}
+
+/// A profile's `updated_at` is the writer's clock when it wrote, not when it committed, so
+/// a change can become visible after a later one was read (another writer, another node).
+/// Each sync reads again from this long before the last change it applied, skipping what it
+/// already applied; longer than the request timeout, and than the nodes' clock skew.
+const PROFILE_OVERLAP: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+/// How far a server has applied worker profile changes.
+struct ProfilesMark {
+    /// The latest (updated_at, person_id) applied.
+    last: (DateTime<Utc>, Uuid),
+    /// The version of each profile applied within `PROFILE_OVERLAP` of `last`.
+    recent: HashMap<Uuid, DateTime<Utc>>,
+}
+
+impl Default for ProfilesMark {
+    fn default() -> ProfilesMark {
+        ProfilesMark {
+            last: (DateTime::<Utc>::UNIX_EPOCH, Uuid::nil()),
+            recent: HashMap::new(),
+        }
+    }
+}
+
+/// Most holes remembered at once (a rolled-back bulk import can leave a long run).
+const HOLES_MAX: usize = 100_000;
+/// How far back from the outbox head a rebuild looks for transactions still on their way.
+const REBUILD_LOOKBACK: i64 = 100_000;
+
+impl OutboxCursor {
+    fn at(high: i64) -> OutboxCursor {
+        OutboxCursor {
+            high,
+            holes: Default::default(),
+        }
+    }
+
+    /// Everything at or below this seq is applied (the index's checkpoint).
+    fn checkpoint(&self) -> i64 {
+        self.holes.keys().next().map_or(self.high, |h| h - 1)
+    }
+
+    /// Notes the seqs in `(after, upto)` as holes seen at horizon `xmax` (PostgreSQL only:
+    /// without a horizon a gap is final).
+    fn note_gap(&mut self, after: i64, upto: i64, xmax: Option<u64>) {
+        let Some(xmax) = xmax else { return };
+        for h in (after + 1)..upto {
+            if self.holes.len() >= HOLES_MAX {
+                tracing::warn!(
+                    hole = h,
+                    "too many outbox holes; later ones are not waited for"
+                );
+                break;
+            }
+            self.holes.entry(h).or_insert(xmax);
+        }
+    }
 }
 
 /// When a post's view expires, and the view (`None`: the post is no longer live).
@@ -423,16 +500,17 @@ impl Service {
         // another database (a checkpoint past the outbox head).
         let posts = self.all_live_posts().await?;
         let applied = match checkpoint {
-            Some(c) if c <= head => c,
+            Some(c) if c <= head => OutboxCursor::at(c),
             _ => {
+                let cursor = self.rebuilt_cursor(head).await?;
                 index.clear().map_err(index_error)?;
                 for p in &posts {
                     index.insert_new(p).map_err(index_error)?;
                 }
                 index
-                    .commit_with_checkpoint(&head.to_string())
+                    .commit_with_checkpoint(&cursor.checkpoint().to_string())
                     .map_err(index_error)?;
-                head
+                cursor
             }
         };
         let jobs = JobMatcher::from_posts(posts.iter()).map_err(index_error)?;
@@ -441,7 +519,7 @@ impl Service {
             jobs: RwLock::new(jobs),
             workers: RwLock::new(WorkerPool::new()),
             applied: Mutex::new(applied),
-            profiles_mark: Mutex::new((DateTime::<Utc>::UNIX_EPOCH, Uuid::nil())),
+            profiles_mark: Mutex::new(ProfilesMark::default()),
             generation: AtomicU64::new(0),
             synced_writes: AtomicU64::new(writes),
             synced_at: std::sync::Mutex::new(Instant::now()),
@@ -450,6 +528,22 @@ impl Service {
         });
         self.sync_market(&loaded).await?;
         Ok(loaded)
+    }
+
+    /// The cursor of an index rebuilt from the live posts read after `head`: the seqs below
+    /// the head that are not committed yet (transactions still on their way) are holes.
+    async fn rebuilt_cursor(&self, head: i64) -> Result<OutboxCursor> {
+        let mut cursor = OutboxCursor::at(head);
+        let Some((_, xmax)) = repo::transaction_horizon(&self.db).await? else {
+            return Ok(cursor);
+        };
+        let from = (head - REBUILD_LOOKBACK).max(0);
+        let mut prev = from;
+        for seq in repo::outbox_seqs_between(&self.db, from, head).await? {
+            cursor.note_gap(prev, seq, Some(xmax));
+            prev = seq;
+        }
+        Ok(cursor)
     }
 
     async fn all_live_posts(&self) -> Result<Vec<linghuo_market::JobPost>> {
@@ -530,50 +624,54 @@ impl Service {
     /// Applies outbox rows not yet seen by this server. `writes` is the process's write count
     /// read before starting: a write committed later moves it again and is applied next time.
     async fn sync_posts(&self, l: &Loaded, writes: u64) -> Result<usize> {
-        let today = self.clock.today_cst();
         let mut n = 0;
         {
-            let mut applied = l.applied.lock().await;
+            let mut cursor = l.applied.lock().await;
             loop {
-                let batch = repo::outbox_after(&self.db, *applied, OUTBOX_BATCH).await?;
+                let batch = repo::outbox_after(&self.db, cursor.high, OUTBOX_BATCH).await?;
                 let Some(&(last, _)) = batch.last() else {
                     break;
                 };
-                let mut seen = std::collections::HashSet::new();
-                for (_, id) in &batch {
-                    if !seen.insert(*id) {
-                        continue;
+                let gapped = batch
+                    .iter()
+                    .scan(cursor.high, |prev, &(seq, _)| {
+                        let gap = seq > *prev + 1;
+                        *prev = seq;
+                        Some(gap)
+                    })
+                    .any(|g| g);
+                if gapped {
+                    let xmax = repo::transaction_horizon(&self.db).await?.map(|h| h.1);
+                    let mut prev = cursor.high;
+                    for &(seq, _) in &batch {
+                        cursor.note_gap(prev, seq, xmax);
+                        prev = seq;
                     }
-                    let job = match repo::post(&self.db, *id)
-                        .await?
-                        .filter(|p| p.status == "live" && p.expires_on >= today)
-                    {
-                        Some(row) => self.job_with_record(&row).await?,
-                        None => None,
-                    };
-                    match job {
-                        Some(job) => {
-                            l.index.upsert(&job).map_err(index_error)?;
-                            l.jobs
-                                .write()
-                                .map_err(lock_poisoned)?
-                                .upsert(&job)
-                                .map_err(index_error)?;
-                        }
-                        None => {
-                            l.index.remove(*id).map_err(index_error)?;
-                            l.jobs.write().map_err(lock_poisoned)?.remove(*id);
-                        }
-                    }
-                    n += 1;
                 }
+                n += self.apply_outbox(l, &batch).await?;
+                cursor.high = last;
                 l.index
-                    .commit_with_checkpoint(&last.to_string())
+                    .commit_with_checkpoint(&cursor.checkpoint().to_string())
                     .map_err(index_error)?;
-                *applied = last;
-                let mut views = l.views.write().map_err(lock_poisoned)?;
-                for id in &seen {
-                    views.remove(id);
+            }
+            if !cursor.holes.is_empty() {
+                // The horizon first: a hole still missing after it was read is final once
+                // every transaction that was running when it was seen has ended.
+                let xmin = repo::transaction_horizon(&self.db)
+                    .await?
+                    .map_or(u64::MAX, |h| h.0);
+                let seqs: Vec<i64> = cursor.holes.keys().copied().collect();
+                let found = repo::outbox_rows(&self.db, &seqs).await?;
+                let before = cursor.checkpoint();
+                n += self.apply_outbox(l, &found).await?;
+                for (seq, _) in &found {
+                    cursor.holes.remove(seq);
+                }
+                cursor.holes.retain(|_, xmax| *xmax > xmin);
+                if cursor.checkpoint() != before || !found.is_empty() {
+                    l.index
+                        .commit_with_checkpoint(&cursor.checkpoint().to_string())
+                        .map_err(index_error)?;
                 }
             }
         }
@@ -590,15 +688,66 @@ impl Service {
         Ok(n)
     }
 
+    /// Applies outbox entries to the index and the job matcher (the index commits later).
+    async fn apply_outbox(&self, l: &Loaded, entries: &[(i64, Uuid)]) -> Result<usize> {
+        let today = self.clock.today_cst();
+        let mut n = 0;
+        let mut seen = std::collections::HashSet::new();
+        for (_, id) in entries {
+            if !seen.insert(*id) {
+                continue;
+            }
+            let job = match repo::post(&self.db, *id)
+                .await?
+                .filter(|p| p.status == "live" && p.expires_on >= today)
+            {
+                Some(row) => self.job_with_record(&row).await?,
+                None => None,
+            };
+            match job {
+                Some(job) => {
+                    l.index.upsert(&job).map_err(index_error)?;
+                    l.jobs
+                        .write()
+                        .map_err(lock_poisoned)?
+                        .upsert(&job)
+                        .map_err(index_error)?;
+                }
+                None => {
+                    l.index.remove(*id).map_err(index_error)?;
+                    l.jobs.write().map_err(lock_poisoned)?.remove(*id);
+                }
+            }
+            n += 1;
+        }
+        let mut views = l.views.write().map_err(lock_poisoned)?;
+        for id in &seen {
+            views.remove(id);
+        }
+        Ok(n)
+    }
+
     /// Applies worker profile changes not yet seen by this server.
     async fn sync_profiles(&self, l: &Loaded) -> Result<usize> {
         let mut n = 0;
         let mut mark = l.profiles_mark.lock().await;
+        let mut from = if mark.last.0 == DateTime::<Utc>::UNIX_EPOCH {
+            mark.last
+        } else {
+            (mark.last.0 - PROFILE_OVERLAP, Uuid::nil())
+        };
         loop {
-            let page = repo::profiles_changed(&self.db, mark.0, mark.1, PAGE).await?;
+            let page = repo::profiles_changed(&self.db, from.0, from.1, PAGE).await?;
             let Some(last) = page.last() else { break };
-            *mark = (last.updated_at, last.person_id);
+            from = (last.updated_at, last.person_id);
             for row in &page {
+                if mark.recent.get(&row.person_id) == Some(&row.updated_at) {
+                    continue;
+                }
+                mark.recent.insert(row.person_id, row.updated_at);
+                if (row.updated_at, row.person_id) > mark.last {
+                    mark.last = (row.updated_at, row.person_id);
+                }
                 let (age, hard) = self.person_traits(row.person_id).await?;
                 let w = worker_profile(row, age, hard);
                 let mut pool = l.workers.write().map_err(lock_poisoned)?;
@@ -610,6 +759,8 @@ impl Service {
                 n += 1;
             }
         }
+        let horizon = mark.last.0 - PROFILE_OVERLAP;
+        mark.recent.retain(|_, at| *at > horizon);
         Ok(n)
     }
 
@@ -627,30 +778,31 @@ impl Service {
         {
             let mut applied = l.applied.lock().await;
             let head = repo::outbox_head(&self.db).await?;
+            let cursor = self.rebuilt_cursor(head).await?;
             let posts = self.all_live_posts().await?;
             l.index.clear().map_err(index_error)?;
             for p in &posts {
                 l.index.insert_new(p).map_err(index_error)?;
             }
             l.index
-                .commit_with_checkpoint(&head.to_string())
+                .commit_with_checkpoint(&cursor.checkpoint().to_string())
                 .map_err(index_error)?;
             l.index.wait_for_merges().map_err(index_error)?;
             *l.jobs.write().map_err(lock_poisoned)? =
                 JobMatcher::from_posts(posts.iter()).map_err(index_error)?;
-            *applied = head;
+            *applied = cursor;
             l.views.write().map_err(lock_poisoned)?.clear();
             l.generation.fetch_add(1, Ordering::AcqRel);
         }
         *l.workers.write().map_err(lock_poisoned)? = WorkerPool::new();
-        *l.profiles_mark.lock().await = (DateTime::<Utc>::UNIX_EPOCH, Uuid::nil());
+        *l.profiles_mark.lock().await = ProfilesMark::default();
         self.sync_market(&l).await?;
         self.market_index_status().await
     }
 
     pub async fn market_index_status(&self) -> Result<IndexStatus> {
         let l = self.market_loaded().await?;
-        let applied = *l.applied.lock().await;
+        let applied = l.applied.lock().await.checkpoint();
         let worker_profiles = l.workers.read().map_err(lock_poisoned)?.len();
         Ok(IndexStatus {
             live_posts: l.index.len(),

@@ -400,7 +400,18 @@ impl Service {
         id: Uuid,
         action: &str,
     ) -> Result<PersonRow> {
-        match persons::by_id(&self.db, id).await? {
+        // Staff read under their region's row-level security as well (B4): a row outside it
+        // is not even returned by the database.
+        let found = match actor.person_scope_prefix() {
+            Some(prefix) => {
+                let mut tx = self.db.begin_scoped(&prefix).await?;
+                let row = persons::by_id_tx(&mut tx, id).await?;
+                tx.commit().await?;
+                row
+            }
+            None => persons::by_id(&self.db, id).await?,
+        };
+        match found {
             Some(row) if actor.may_see(&row.jurisdiction_code, Some(row.id)) => Ok(row),
             _ => Err(self.deny(actor, "person", id.to_string(), action).await),
         }
@@ -408,7 +419,15 @@ impl Service {
 
     pub async fn get_person(&self, actor: &Actor, id: Uuid) -> Result<PersonView> {
         let row = self.person_in_scope(actor, id, "read").await?;
-        let groups = persons::groups(&self.db, id).await?;
+        let groups = match actor.person_scope_prefix() {
+            Some(prefix) => {
+                let mut tx = self.db.begin_scoped(&prefix).await?;
+                let groups = persons::groups_tx(&mut tx, id).await?;
+                tx.commit().await?;
+                groups
+            }
+            None => persons::groups(&self.db, id).await?,
+        };
         self.view(&row, groups)
     }
 
@@ -446,12 +465,15 @@ impl Service {
             }
             PersonFilter::NamePrefix(q)
         };
+        // One read transaction under the staff member's row-level security (B4).
+        let mut tx = self.db.begin_scoped(&prefix).await?;
         let (rows, total) =
-            persons::search(&self.db, &prefix, filter, per_page, (page - 1) * per_page).await?;
+            persons::search(&mut tx, &prefix, filter, per_page, (page - 1) * per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
-            items.push(self.view(r, persons::groups(&self.db, r.id).await?)?);
+            items.push(self.view(r, persons::groups_tx(&mut tx, r.id).await?)?);
         }
+        tx.commit().await?;
         Ok(PersonPage {
             items,
             total,

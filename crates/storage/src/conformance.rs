@@ -1,5 +1,6 @@
 //! Storage stories run on both databases (`TEST_DATABASE_URL` adds PostgreSQL).
 
+mod least_privilege;
 mod market_pay;
 mod occupation_words;
 
@@ -35,7 +36,7 @@ fn user(name: &str) -> UserRow {
     }
 }
 
-fn person(code: &str, index: u8) -> PersonRow {
+pub(crate) fn person(code: &str, index: u8) -> PersonRow {
     let t = now();
     PersonRow {
         id: Uuid::new_v4(),
@@ -140,35 +141,77 @@ async fn person_search_is_bounded_by_region_prefix() {
                 .unwrap();
         }
         tx.commit().await.unwrap();
-        let (rows, total) = persons::search(&db, "140105", PersonFilter::All, 10, 0)
-            .await
-            .unwrap();
+        let (rows, total) = persons::search(
+            &mut db.begin_scoped("140105").await.unwrap(),
+            "140105",
+            PersonFilter::All,
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert_eq!((rows.len(), total), (2, 2), "{label}");
-        let (_, total) = persons::search(&db, "1401", PersonFilter::All, 10, 0)
-            .await
-            .unwrap();
+        let (_, total) = persons::search(
+            &mut db.begin_scoped("1401").await.unwrap(),
+            "1401",
+            PersonFilter::All,
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert_eq!(total, 3);
-        let (_, total) = persons::search(&db, "14", PersonFilter::All, 10, 0)
-            .await
-            .unwrap();
+        let (_, total) = persons::search(
+            &mut db.begin_scoped("14").await.unwrap(),
+            "14",
+            PersonFilter::All,
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert_eq!(total, 5);
         // An index outside the prefix is not found.
-        let (rows, _) = persons::search(&db, "140105", PersonFilter::IdIndex(&[3u8; 32]), 10, 0)
-            .await
-            .unwrap();
+        let (rows, _) = persons::search(
+            &mut db.begin_scoped("140105").await.unwrap(),
+            "140105",
+            PersonFilter::IdIndex(&[3u8; 32]),
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert!(rows.is_empty());
-        let (rows, _) = persons::search(&db, "1402", PersonFilter::IdIndex(&[3u8; 32]), 10, 0)
-            .await
-            .unwrap();
+        let (rows, _) = persons::search(
+            &mut db.begin_scoped("1402").await.unwrap(),
+            "1402",
+            PersonFilter::IdIndex(&[3u8; 32]),
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert_eq!(rows.len(), 1);
         // LIKE metacharacters in a name are literal.
-        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("%"), 10, 0)
-            .await
-            .unwrap();
+        let (rows, _) = persons::search(
+            &mut db.begin_scoped("14").await.unwrap(),
+            "14",
+            PersonFilter::NamePrefix("%"),
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert!(rows.is_empty(), "{label}");
-        let (rows, _) = persons::search(&db, "14", PersonFilter::NamePrefix("张"), 10, 0)
-            .await
-            .unwrap();
+        let (rows, _) = persons::search(
+            &mut db.begin_scoped("14").await.unwrap(),
+            "14",
+            PersonFilter::NamePrefix("张"),
+            10,
+            0,
+        )
+        .await
+        .unwrap();
         assert_eq!(rows.len(), 5);
         // Unique identity index.
         let mut tx = db.begin().await.unwrap();

@@ -95,6 +95,8 @@ pub enum StorageError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database url (expected sqlite: or postgres:)")]
     UnsupportedUrl,
+    #[error("a region scope is one to twelve digits")]
+    InvalidScope,
 }
 
 impl From<sqlx::Error> for StorageError {
@@ -200,10 +202,19 @@ impl Db {
     }
 
     /// Applies every embedded migration not yet applied.
+    ///
+    /// On PostgreSQL a schema that is already current is left alone without taking the
+    /// migrator's lock or creating its table, so a server connected as the application role
+    /// (which may read `_sqlx_migrations` but change no schema) starts against a database
+    /// that `linghuo migrate` brought up to date as the owner.
     pub async fn migrate(&self) -> crate::Result<()> {
         match self {
             Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+            Db::Postgres(p) => {
+                if !postgres_schema_is_current(p).await {
+                    POSTGRES_MIGRATOR.run(p).await?;
+                }
+            }
         }
         Ok(())
     }
@@ -239,6 +250,35 @@ impl Db {
         })
     }
 
+    /// Begins a read transaction bound to a staff member's region (`region_prefix`, the
+    /// digits of [`linghuo_domain`]'s `RegionCode::sql_prefix`). On PostgreSQL it runs as the
+    /// `linghuo_scoped` role with `linghuo.scope` set for this transaction only, so row-level
+    /// security shows no person row outside the region even to a query without a region
+    /// filter, and nothing can be written (migration 0011). SQLite has no roles: the
+    /// service's own scope checks are the guard there.
+    pub async fn begin_scoped(&self, region_prefix: &str) -> crate::Result<Tx> {
+        if region_prefix.is_empty()
+            || region_prefix.len() > 12
+            || !region_prefix.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(StorageError::InvalidScope);
+        }
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query(
+                    "SELECT set_config('role', 'linghuo_scoped', true), \
+                     set_config('linghuo.scope', $1, true)",
+                )
+                .bind(region_prefix)
+                .execute(&mut *tx)
+                .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |p| p.close().await)
     }
@@ -251,6 +291,27 @@ impl Db {
             .map(|_| ()))?;
         Ok(())
     }
+}
+
+/// Whether every embedded PostgreSQL migration is recorded as applied with the same
+/// checksum (false when the table is missing or cannot be read: the migrator then decides).
+async fn postgres_schema_is_current(pool: &PgPool) -> bool {
+    let applied: Vec<(i64, Vec<u8>, bool)> =
+        match sqlx::query_as("SELECT version, checksum, success FROM _sqlx_migrations")
+            .fetch_all(pool)
+            .await
+        {
+            Ok(rows) => rows,
+            Err(_) => return false,
+        };
+    POSTGRES_MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .all(|m| {
+            applied
+                .iter()
+                .any(|(v, sum, ok)| *v == m.version && *ok && sum[..] == m.checksum[..])
+        })
 }
 
 impl Tx {

@@ -401,6 +401,55 @@ pub async fn outbox_after(db: &Db, seq: i64, limit: i64) -> Result<Vec<(i64, Uui
     .await)?)
 }
 
+/// The outbox entries with these seqs (those committed by now), oldest first.
+pub async fn outbox_rows(db: &Db, seqs: &[i64]) -> Result<Vec<(i64, Uuid)>> {
+    let mut out = Vec::new();
+    for chunk in seqs.chunks(500) {
+        let list = crate::values_list(db.backend(), 1, chunk.len());
+        let sql =
+            format!("SELECT seq, post_id FROM market_outbox WHERE seq IN {list} ORDER BY seq");
+        let rows: Vec<(i64, Uuid)> = on_pool!(db, |p| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+            for s in chunk {
+                q = q.bind(*s);
+            }
+            q.fetch_all(p).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// The seqs of the outbox entries in `(after, upto]` that are committed by now.
+pub async fn outbox_seqs_between(db: &Db, after: i64, upto: i64) -> Result<Vec<i64>> {
+    Ok(on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT seq FROM market_outbox WHERE seq > $1 AND seq <= $2 ORDER BY seq"
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// PostgreSQL's transaction horizon now: `(xmin, xmax)` of a fresh snapshot. Every
+/// transaction below xmin has ended; every one still running is below xmax. An outbox seq
+/// missing when a reader saw xmax X belongs to a transaction that is still running or rolled
+/// back: once xmin passes X, it will never appear. None on SQLite, whose writers commit one
+/// at a time in seq order, so a gap there is final at once.
+pub async fn transaction_horizon(db: &Db) -> Result<Option<(u64, u64)>> {
+    let Db::Postgres(p) = db else { return Ok(None) };
+    let (xmin, xmax): (String, String) = sqlx::query_as(
+        "SELECT pg_snapshot_xmin(pg_current_snapshot())::TEXT, \
+                pg_snapshot_xmax(pg_current_snapshot())::TEXT",
+    )
+    .fetch_one(p)
+    .await?;
+    Ok(Some((
+        xmin.parse().unwrap_or(0),
+        xmax.parse().unwrap_or(u64::MAX),
+    )))
+}
+
 pub async fn outbox_head(db: &Db) -> Result<i64> {
     let v: Option<i64> = on_pool!(db, |p| sqlx::query_scalar(
         "SELECT MAX(seq) FROM market_outbox"

@@ -165,8 +165,10 @@ pub enum PersonFilter<'a> {
     NamePrefix(&'a str),
 }
 
+/// Runs in a transaction so a staff read can run under its region's row-level security
+/// ([`Db::begin_scoped`](crate::Db::begin_scoped)).
 pub async fn search(
-    db: &Db,
+    tx: &mut Tx,
     region_prefix: &str,
     filter: PersonFilter<'_>,
     limit: i64,
@@ -175,7 +177,7 @@ pub async fn search(
     let like = format!("{region_prefix}%");
     let (rows, total) = match filter {
         PersonFilter::All => {
-            let rows = on_pool!(db, |p| {
+            let rows = on_tx!(tx, |p| {
                 sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
             ))
@@ -185,7 +187,7 @@ pub async fn search(
             .fetch_all(p)
             .await
             })?;
-            let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+            let total: i64 = on_tx!(tx, |p| sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1"
             )
             .bind(&like)
@@ -194,7 +196,7 @@ pub async fn search(
             (rows, total)
         }
         PersonFilter::IdIndex(ix) => {
-            let rows = on_pool!(db, |p| sqlx::query_as::<_, PersonRow>(select_persons!(
+            let rows = on_tx!(tx, |p| sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 AND id_index = $2"
             ))
             .bind(&like)
@@ -205,7 +207,7 @@ pub async fn search(
             (rows, n)
         }
         PersonFilter::PhoneIndex(ix) => {
-            let rows = on_pool!(db, |p| {
+            let rows = on_tx!(tx, |p| {
                 sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 AND phone_index = $2 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
             ))
@@ -216,7 +218,7 @@ pub async fn search(
             .fetch_all(p)
             .await
             })?;
-            let total: i64 = on_pool!(db, |p| {
+            let total: i64 = on_tx!(tx, |p| {
                 sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1 AND phone_index = $2"
             )
@@ -234,7 +236,7 @@ pub async fn search(
                     .replace('%', "\\%")
                     .replace('_', "\\_")
             );
-            let rows = on_pool!(db, |p| {
+            let rows = on_tx!(tx, |p| {
                 sqlx::query_as::<_, PersonRow>(select_persons!(
                 "WHERE jurisdiction_code LIKE $1 AND name LIKE $2 ESCAPE '\\' ORDER BY name, id LIMIT $3 OFFSET $4"
             ))
@@ -245,7 +247,7 @@ pub async fn search(
             .fetch_all(p)
             .await
             })?;
-            let total: i64 = on_pool!(db, |p| {
+            let total: i64 = on_tx!(tx, |p| {
                 sqlx::query_scalar(
                 "SELECT COUNT(*) FROM persons WHERE jurisdiction_code LIKE $1 AND name LIKE $2 ESCAPE '\\'"
             )
@@ -312,6 +314,18 @@ pub async fn insert_groups_many(tx: &mut Tx, rows: &[GroupRow]) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+pub async fn groups_tx(tx: &mut Tx, person_id: Uuid) -> Result<Vec<GroupRow>> {
+    Ok(on_tx!(tx, |c| {
+        sqlx::query_as::<_, GroupRow>(
+        "SELECT id, person_id, group_code, since, until, evidence, source, verified, recorded_by, recorded_at \
+         FROM person_groups WHERE person_id = $1 ORDER BY group_code"
+    )
+    .bind(person_id)
+    .fetch_all(c)
+    .await
+    })?)
 }
 
 pub async fn groups(db: &Db, person_id: Uuid) -> Result<Vec<GroupRow>> {
