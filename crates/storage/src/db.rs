@@ -254,7 +254,7 @@ impl Db {
     /// digits of [`linghuo_domain`]'s `RegionCode::sql_prefix`). On PostgreSQL it runs as the
     /// `linghuo_scoped` role with `linghuo.scope` set for this transaction only, so row-level
     /// security shows no person row outside the region even to a query without a region
-    /// filter, and nothing can be written (migration 0011). SQLite has no roles: the
+    /// filter, and nothing can be written (migration 0013). SQLite has no roles: the
     /// service's own scope checks are the guard there.
     pub async fn begin_scoped(&self, region_prefix: &str) -> crate::Result<Tx> {
         if region_prefix.is_empty()

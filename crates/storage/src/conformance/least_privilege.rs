@@ -1,5 +1,5 @@
 //! PostgreSQL as production runs it (SECURITY.md B4, E3): the test pool is the application
-//! role of migration 0011, so these stories check what that role cannot do, and that a staff
+//! role of migration 0013, so these stories check what that role cannot do, and that a staff
 //! read transaction sees no person row outside its region even when its query has no region
 //! filter. SQLite has one user and no row-level security: there the stories only check that
 //! the same calls work.
