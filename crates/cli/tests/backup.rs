@@ -149,6 +149,7 @@ async fn backup_write_more_restore_and_nothing_acknowledged_before_the_backup_is
             "staff",
             "--scope",
             "140105",
+            "--break-glass",
         ],
     );
     ok(&data, &["audit", "anchor"]);

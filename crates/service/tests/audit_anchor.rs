@@ -32,6 +32,20 @@ async fn events(svc: &Service, n: usize) {
     }
 }
 
+/// The same PostgreSQL test database as its owner: the tests' pool is the application role,
+/// which may not touch audit rows or triggers (migration 0013); someone tampering would be
+/// the owner (or a superuser).
+async fn owner_pool(p: &sqlx::PgPool) -> sqlx::PgPool {
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(p)
+        .await
+        .unwrap();
+    let base = std::env::var("TEST_DATABASE_URL").unwrap();
+    let base = base.split('?').next().unwrap();
+    let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+    sqlx::PgPool::connect(&url).await.unwrap()
+}
+
 /// What someone with write access to the database (but not the audit key) can do: drop the
 /// append-only triggers, delete the newest rows, and set the head back to the last kept row.
 async fn truncate_to(db: &Db, keep: i64) {
@@ -55,6 +69,7 @@ async fn truncate_to(db: &Db, keep: i64) {
             .unwrap();
         }
         Db::Postgres(p) => {
+            let p = &owner_pool(p).await;
             sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER")
                 .execute(p)
                 .await
@@ -224,6 +239,7 @@ async fn after_a_restore_the_chain_continues_from_the_restore_line() {
                     .unwrap();
             }
             Db::Postgres(p) => {
+                let p = &owner_pool(p).await;
                 sqlx::query("ALTER TABLE audit_log DISABLE TRIGGER USER")
                     .execute(p)
                     .await

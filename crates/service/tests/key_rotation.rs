@@ -36,6 +36,69 @@ async fn opened(svc: &Service) -> BTreeMap<(&'static str, Uuid), (Vec<u8>, u32)>
     out
 }
 
+/// A pending account change (the owner's phone, sealed until the code goes out) and an
+/// enrolment in progress (its authenticator secret): the sealed columns of two-person
+/// account administration, which the demo leaves empty.
+async fn account_change_in_progress(svc: &Service) {
+    use linghuo_storage::account_changes::{self, ChangeRow, EnrolmentRow};
+    use linghuo_storage::users;
+    let admin = users::by_username(&svc.db, "demo-sysadmin")
+        .await
+        .unwrap()
+        .unwrap();
+    let county = users::by_username(&svc.db, "demo-county")
+        .await
+        .unwrap()
+        .unwrap();
+    let change = Uuid::new_v4();
+    let now = chrono::Utc::now();
+    let mut tx = svc.db.begin().await.unwrap();
+    account_changes::insert(
+        &mut tx,
+        &ChangeRow {
+            id: change,
+            kind: "reset_credentials".into(),
+            target_username: county.username.clone(),
+            target_user_id: Some(county.id),
+            display_name: county.display_name.clone(),
+            role: county.role.clone(),
+            scope_code: None,
+            permissions: String::new(),
+            contact_phone: Some(svc.keys.seal(
+                &protect::context("account_changes.contact_phone", &change),
+                b"13912345678",
+            )),
+            reason: "手机丢失".into(),
+            status: "pending".into(),
+            proposed_by: admin.id,
+            proposed_by_role: admin.role.clone(),
+            proposed_at: now,
+            decided_by: None,
+            decided_at: None,
+            decision_note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    account_changes::put_enrolment(
+        &mut tx,
+        &EnrolmentRow {
+            user_id: county.id,
+            code_hash: vec![0; 32],
+            expires_at: now + chrono::Duration::hours(1),
+            failures: 0,
+            pending_totp: Some(svc.keys.seal(
+                &protect::context("enrolments.pending_totp", &county.id),
+                b"twenty byte secret..",
+            )),
+            created_at: now,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
 fn versions(m: &BTreeMap<(&'static str, Uuid), (Vec<u8>, u32)>) -> BTreeMap<u32, usize> {
     let mut v = BTreeMap::new();
     for (_, ver) in m.values() {
@@ -65,6 +128,7 @@ async fn rotation_reencrypts_every_sealed_column_and_resumes_after_an_interrupti
         .await
         .unwrap();
         svc.create_demo_accounts().await.unwrap();
+        account_change_in_progress(&svc).await;
         let before = opened(&svc).await;
         for c in SealedColumn::ALL {
             assert!(
