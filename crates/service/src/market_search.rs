@@ -115,6 +115,9 @@ struct ProfilesMark {
     last: (DateTime<Utc>, Uuid),
     /// The version of each profile applied within `PROFILE_OVERLAP` of `last`.
     recent: HashMap<Uuid, DateTime<Utc>>,
+    /// When the previous sync began (this server's clock): a change still invisible then has
+    /// an `updated_at` after it less `PROFILE_OVERLAP`.
+    synced_at: Option<DateTime<Utc>>,
 }
 
 impl Default for ProfilesMark {
@@ -122,6 +125,7 @@ impl Default for ProfilesMark {
         ProfilesMark {
             last: (DateTime::<Utc>::UNIX_EPOCH, Uuid::nil()),
             recent: HashMap::new(),
+            synced_at: None,
         }
     }
 }
@@ -731,11 +735,20 @@ impl Service {
     async fn sync_profiles(&self, l: &Loaded) -> Result<usize> {
         let mut n = 0;
         let mut mark = l.profiles_mark.lock().await;
-        let mut from = if mark.last.0 == DateTime::<Utc>::UNIX_EPOCH {
+        // Read again only what could have committed since the previous sync began: changes
+        // written up to PROFILE_OVERLAP before it. Measured from the last change applied
+        // instead, a burst of writes (a bulk import, the demo's 20,000 profiles) would be
+        // re-read on every sync until a newer change arrived.
+        let started = self.clock.now();
+        let window = mark
+            .synced_at
+            .map_or(mark.last.0 - PROFILE_OVERLAP, |t| t - PROFILE_OVERLAP);
+        let mut from = if mark.last.0 == DateTime::<Utc>::UNIX_EPOCH || mark.last.0 <= window {
             mark.last
         } else {
-            (mark.last.0 - PROFILE_OVERLAP, Uuid::nil())
+            (window, Uuid::nil())
         };
+        let read_from = from.0;
         loop {
             let page = repo::profiles_changed(&self.db, from.0, from.1, PAGE).await?;
             let Some(last) = page.last() else { break };
@@ -759,8 +772,11 @@ impl Service {
                 n += 1;
             }
         }
-        let horizon = mark.last.0 - PROFILE_OVERLAP;
-        mark.recent.retain(|_, at| *at > horizon);
+        // The next sync reads from no earlier than this one did, or than PROFILE_OVERLAP
+        // before now: versions older than both are never met again.
+        let horizon = read_from.min(started - PROFILE_OVERLAP);
+        mark.recent.retain(|_, at| *at >= horizon);
+        mark.synced_at = Some(started);
         Ok(n)
     }
 
