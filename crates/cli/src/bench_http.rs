@@ -227,6 +227,42 @@ struct Run {
     errors: u64,
 }
 
+impl Run {
+    /// One run from wrk's figures (requests, req/s, p50, p99, errors), printed as it comes
+    /// unless the report is JSON.
+    fn new(
+        endpoint: &'static str,
+        mode: &'static str,
+        connections: usize,
+        (requests, req_per_s, p50_ms, p99_ms, errors): (u64, f64, f64, f64, u64),
+        quiet: bool,
+    ) -> Run {
+        let run = Run {
+            endpoint,
+            mode,
+            connections,
+            requests,
+            req_per_s: (req_per_s * 10.0).round() / 10.0,
+            p50_ms,
+            p99_ms,
+            errors,
+        };
+        if !quiet {
+            eprintln!(
+                "{:<22} {:<9} c={:<4} {:>9.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
+                run.endpoint,
+                run.mode,
+                run.connections,
+                run.req_per_s,
+                run.p50_ms,
+                run.p99_ms,
+                run.errors
+            );
+        }
+        run
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct Report {
     server: String,
@@ -447,31 +483,8 @@ pub fn run(args: BenchHttpArgs) -> anyhow::Result<()> {
         let lua = mixed_script(&reqs);
         wrk_script(&base, &reqs[0].path, &lua, 8, 1, 2)?;
         for &c in &connections {
-            let (requests, req_per_s, p50_ms, p99_ms, errors) =
-                wrk_script(&base, &reqs[0].path, &lua, c, args.threads, args.duration)?;
-            let run = Run {
-                endpoint: "mixed",
-                mode: "rotated",
-                connections: c,
-                requests,
-                req_per_s: (req_per_s * 10.0).round() / 10.0,
-                p50_ms,
-                p99_ms,
-                errors,
-            };
-            if !args.json {
-                eprintln!(
-                    "{:<22} {:<9} c={:<4} {:>9.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
-                    run.endpoint,
-                    run.mode,
-                    run.connections,
-                    run.req_per_s,
-                    run.p50_ms,
-                    run.p99_ms,
-                    run.errors
-                );
-            }
-            runs.push(run);
+            let figures = wrk_script(&base, &reqs[0].path, &lua, c, args.threads, args.duration)?;
+            runs.push(Run::new("mixed", "rotated", c, figures, args.json));
         }
     }
     for (name, prefix) in endpoints {
@@ -492,31 +505,8 @@ pub fn run(args: BenchHttpArgs) -> anyhow::Result<()> {
             // Warm up: the index's files, the post views and (when on) the cache.
             wrk(&base, paths, 8, 1, 2)?;
             for &c in &connections {
-                let (requests, req_per_s, p50_ms, p99_ms, errors) =
-                    wrk(&base, paths, c, args.threads, args.duration)?;
-                let run = Run {
-                    endpoint: name,
-                    mode,
-                    connections: c,
-                    requests,
-                    req_per_s: (req_per_s * 10.0).round() / 10.0,
-                    p50_ms,
-                    p99_ms,
-                    errors,
-                };
-                if !args.json {
-                    eprintln!(
-                        "{:<22} {:<9} c={:<4} {:>9.1} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  errors {}",
-                        run.endpoint,
-                        run.mode,
-                        run.connections,
-                        run.req_per_s,
-                        run.p50_ms,
-                        run.p99_ms,
-                        run.errors
-                    );
-                }
-                runs.push(run);
+                let figures = wrk(&base, paths, c, args.threads, args.duration)?;
+                runs.push(Run::new(name, mode, c, figures, args.json));
             }
         }
     }
