@@ -67,6 +67,10 @@ pub fn status_label(s: &str) -> &'static str {
     }
 }
 
+/// Working days the window promises for reviewing an application whose facts are not yet
+/// verified; the pages quote it and the workbench counts an application overdue after it.
+pub const REVIEW_WORKING_DAYS: u32 = 5;
+
 /// Facts gathered from the database, with what is not from a verified source.
 #[derive(Clone, Debug)]
 pub struct Gathered {
@@ -634,8 +638,12 @@ impl Service {
             ));
         }
         let mut out = Vec::new();
-        for a in repo::applications_in_region(&self.db, &prefix, status, 500).await? {
-            out.push(self.benefit_view(&a).await?);
+        // Under the region's row-level security as well (B4).
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let rows = repo::applications_in_region(&mut tx, &prefix, status, 500).await?;
+        tx.commit().await?;
+        for a in &rows {
+            out.push(self.benefit_view(a).await?);
         }
         Ok(out)
     }

@@ -767,7 +767,11 @@ impl Service {
                 let prefix = actor
                     .person_scope_prefix()
                     .ok_or_else(ServiceError::forbidden)?;
-                repo::complaints_in_region(&self.db, &prefix, 1000).await?
+                // Under the region's row-level security as well (B4).
+                let mut tx = self.db.begin_scoped(&prefix).await?;
+                let rows = repo::complaints_in_region(&mut tx, &prefix, 1000).await?;
+                tx.commit().await?;
+                rows
             }
             _ => return Err(ServiceError::forbidden()),
         };
@@ -1443,7 +1447,9 @@ impl Service {
             .person_scope_prefix()
             .ok_or_else(ServiceError::forbidden)?;
         let now = self.clock.now();
-        let rows = repo::complaints_in_region(&self.db, &prefix, 5000).await?;
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let rows = repo::complaints_in_region(&mut tx, &prefix, 5000).await?;
+        tx.commit().await?;
         Ok((
             rows.iter().filter(|c| is_open(c)).count(),
             rows.iter().filter(|c| is_overdue(c, now)).count(),

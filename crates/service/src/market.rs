@@ -1769,7 +1769,11 @@ impl Service {
             .person_scope_prefix()
             .ok_or_else(ServiceError::forbidden)?;
         let mut out = Vec::new();
-        for r in repo::registrations_in_region(&self.db, &prefix, 500).await? {
+        // Under the region's row-level security as well (B4).
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let rows = repo::registrations_in_region(&mut tx, &prefix, 500).await?;
+        tx.commit().await?;
+        for r in rows {
             out.push(RegistrationView {
                 id: r.id,
                 hire_id: r.hire_id,

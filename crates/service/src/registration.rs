@@ -510,11 +510,11 @@ impl Service {
         let prefix = actor
             .person_scope_prefix()
             .ok_or_else(ServiceError::forbidden)?;
-        Ok(repo::registrations_in_region(&self.db, &prefix, 500)
-            .await?
-            .iter()
-            .map(view)
-            .collect())
+        // Under the region's row-level security as well (B4).
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let rows = repo::registrations_in_region(&mut tx, &prefix, 500).await?;
+        tx.commit().await?;
+        Ok(rows.iter().map(view).collect())
     }
 
     /// Open suggestions in the staff member's region.

@@ -146,12 +146,12 @@ pub async fn registration(db: &Db, id: Uuid) -> Result<Option<RegistrationRow>> 
 
 /// Registrations in a region, newest first, one page.
 pub async fn registrations_in_region(
-    db: &Db,
+    tx: &mut Tx,
     prefix: &str,
     limit: i64,
 ) -> Result<Vec<RegistrationRow>> {
     let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, RegistrationRow>(
+    Ok(on_tx!(tx, |p| sqlx::query_as::<_, RegistrationRow>(
         select_registrations!("WHERE county_code LIKE $1 ORDER BY created_at DESC LIMIT $2")
     )
     .bind(&like)
@@ -817,13 +817,13 @@ pub async fn applications_of(db: &Db, person_id: Uuid) -> Result<Vec<Application
 /// Applications in a region with one status (or any when `status` is empty), oldest first
 /// for queues.
 pub async fn applications_in_region(
-    db: &Db,
+    tx: &mut Tx,
     prefix: &str,
     status: &str,
     limit: i64,
 ) -> Result<Vec<ApplicationRow>> {
     let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(
+    Ok(on_tx!(tx, |p| sqlx::query_as::<_, ApplicationRow>(
         select_applications!(
             "WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) ORDER BY created_at LIMIT $3"
         )

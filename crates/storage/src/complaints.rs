@@ -101,9 +101,13 @@ pub async fn complaints_of_employer(db: &Db, employer_id: Uuid) -> Result<Vec<Co
 }
 
 /// Complaints assigned to counties within a region prefix, newest first.
-pub async fn complaints_in_region(db: &Db, prefix: &str, limit: i64) -> Result<Vec<ComplaintRow>> {
+pub async fn complaints_in_region(
+    tx: &mut Tx,
+    prefix: &str,
+    limit: i64,
+) -> Result<Vec<ComplaintRow>> {
     let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, ComplaintRow>(
+    Ok(on_tx!(tx, |p| sqlx::query_as::<_, ComplaintRow>(
         select_complaints!("WHERE county_code LIKE $1 ORDER BY created_at DESC LIMIT $2")
     )
     .bind(&like)

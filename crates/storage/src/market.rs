@@ -748,12 +748,12 @@ pub struct RegistrationRow {
 
 /// 用工登记 in a region, newest first.
 pub async fn registrations_in_region(
-    db: &Db,
+    tx: &mut Tx,
     prefix: &str,
     limit: i64,
 ) -> Result<Vec<RegistrationRow>> {
     let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| {
+    Ok(on_tx!(tx, |p| {
         sqlx::query_as::<_, RegistrationRow>(
         "SELECT id, hire_id, employer_id, person_id, post_id, county_code, form, start_date, source, registered_at FROM hiring_registrations \
          WHERE county_code LIKE $1 ORDER BY registered_at DESC LIMIT $2"

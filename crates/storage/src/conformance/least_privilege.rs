@@ -125,6 +125,78 @@ async fn row_level_security_hides_out_of_scope_persons_from_a_query_without_regi
 }
 
 #[tokio::test]
+async fn row_level_security_follows_a_queue_rows_own_county_as_well_as_its_person() {
+    use crate::benefits::{self, RegistrationRow};
+    each_backend(|db, label| async move {
+        // A person of 小店区 registered by the county where they work (杏花岭区), and one of
+        // 城区 (Datong) registered at home.
+        let mut tx = db.begin().await.unwrap();
+        let a = person("140105", 41);
+        let b = person("140202", 42);
+        persons::insert(&mut tx, &a).await.unwrap();
+        persons::insert(&mut tx, &b).await.unwrap();
+        for (p, county) in [(&a, "140107"), (&b, "140202")] {
+            benefits::insert_registration(
+                &mut tx,
+                &RegistrationRow {
+                    id: Uuid::new_v4(),
+                    person_id: p.id,
+                    kind: "flexible".into(),
+                    county_code: county.into(),
+                    started_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+                    ended_on: None,
+                    end_reason: String::new(),
+                    employer_name: String::new(),
+                    flexible_form: Some("gig".into()),
+                    source: "staff".into(),
+                    hire_id: None,
+                    consent_note: String::new(),
+                    recorded_by: None,
+                    created_at: now(),
+                    updated_at: now(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        // The queue of each scope, asked with the widest prefix (as if the service forgot to
+        // narrow it): row-level security keeps it to the scope on PostgreSQL.
+        let queue = |scope: &'static str| {
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin_scoped(scope).await.unwrap();
+                let rows = benefits::registrations_in_region(&mut tx, "14", 10)
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                let mut people: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect();
+                people.sort();
+                people
+            }
+        };
+        let mut both = vec![a.id, b.id];
+        both.sort();
+        if matches!(db, Db::Sqlite(_)) {
+            // One user, no row-level security: the same calls work, the filter decides.
+            assert_eq!(queue("140107").await, both, "{label}");
+            return;
+        }
+        assert_eq!(
+            queue("140107").await,
+            vec![a.id],
+            "the county that handles the row"
+        );
+        assert_eq!(queue("140105").await, vec![a.id], "the person's own county");
+        assert_eq!(queue("140202").await, vec![b.id]);
+        assert_eq!(queue("140106").await, Vec::<Uuid>::new(), "neither");
+        assert_eq!(queue("1401").await, vec![a.id], "a city sees its counties");
+        assert_eq!(queue("14").await, both, "the province sees all");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_application_role_cannot_change_the_schema_or_the_audit_rows() {
     each_backend(|db, label| async move {
         let mut tx = db.begin().await.unwrap();
@@ -197,10 +269,14 @@ async fn the_application_role_cannot_change_the_schema_or_the_audit_rows() {
 async fn every_table_keyed_by_a_person_has_row_level_security() {
     each_backend(|db, _| async move {
         let Db::Postgres(p) = &db else { return };
-        let tables: Vec<(String, bool, i64)> = sqlx::query_as(
+        let tables: Vec<(String, bool, i64, bool, i64)> = sqlx::query_as(
             "SELECT c.relname::TEXT, c.relrowsecurity, \
                     (SELECT count(*) FROM pg_policies x WHERE x.tablename = c.relname \
-                      AND x.policyname IN (c.relname || '_app', c.relname || '_scoped')) \
+                      AND x.policyname IN (c.relname || '_app', c.relname || '_scoped')), \
+                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid \
+                            AND a.attname = 'county_code' AND NOT a.attisdropped), \
+                    (SELECT count(*) FROM pg_policies x WHERE x.tablename = c.relname \
+                      AND x.policyname = c.relname || '_scoped_county') \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'users' \
                AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid \
@@ -211,10 +287,16 @@ async fn every_table_keyed_by_a_person_has_row_level_security() {
         .await
         .unwrap();
         assert!(tables.len() >= 10, "{tables:?}");
-        for (t, rls, policies) in &tables {
+        for (t, rls, policies, has_county, county_policy) in &tables {
             assert!(
                 *rls && *policies == 2,
                 "{t}: row-level security and its two policies"
+            );
+            // A row with its own county is also visible to the county that handles it (0014).
+            assert_eq!(
+                *county_policy,
+                i64::from(*has_county),
+                "{t}: the county policy"
             );
         }
         let persons: (bool,) =
