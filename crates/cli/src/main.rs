@@ -232,7 +232,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Policy(cmd) => policy_cmd::run(cmd),
+        Command::Policy(cmd) => {
+            // The same parameters as the server: the configuration's overrides apply.
+            let config = settings::load(&cli.global, None)?;
+            policy_cmd::run(cmd, &config.policy.parameter_overrides)
+        }
         Command::Bench(BenchCommand::Policy(args)) => {
             bench_policy::run(args).map(|()| ExitCode::SUCCESS)
         }

@@ -64,33 +64,53 @@ pub enum PolicyCommand {
 }
 
 /// Runs a policy command; the exit code is 2 for invalid input, 1 for a
-/// failed check.
-pub fn run(cmd: PolicyCommand) -> anyhow::Result<ExitCode> {
+/// failed check. `configured` are the configuration's `[policy] parameter_overrides`: the
+/// command answers with the same parameters as the server, `--set` overlays on top.
+pub fn run(cmd: PolicyCommand, configured: &[String]) -> anyhow::Result<ExitCode> {
     match cmd {
-        PolicyCommand::Screen { file, trace, set } => screen(&file, trace, &set),
+        PolicyCommand::Screen { file, trace, set } => screen(&file, trace, configured, &set),
         PolicyCommand::Whatif {
             population,
             set,
             json,
-        } => whatif(&population, &set, json),
+        } => whatif(&population, configured, &set, json),
         PolicyCommand::Synth { persons, seed, out } => synth(persons, seed, out),
         PolicyCommand::Check => check_cmd(),
         PolicyCommand::Clauses { json } => clauses(json),
-        PolicyCommand::Parameters { json } => parameters(json),
+        PolicyCommand::Parameters { json } => match engine(configured, &[]) {
+            Ok(e) => parameters(&e, json),
+            Err(m) => {
+                eprintln!("参数覆盖无效：{m}");
+                Ok(ExitCode::from(2))
+            }
+        },
     }
 }
 
-/// Builds the engine with `--set` overlays, or explains why not.
-fn engine(set: &[String]) -> Result<Engine, String> {
-    let overrides = set
-        .iter()
-        .map(|s| ParamOverride::parse(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.message)?;
+/// Builds the engine with the configured overrides and then the `--set` overlays, or
+/// explains which one is wrong.
+fn engine(configured: &[String], set: &[String]) -> Result<Engine, String> {
+    let mut overrides = Vec::with_capacity(configured.len() + set.len());
+    for (i, text) in configured.iter().enumerate() {
+        overrides.push(
+            ParamOverride::parse(text)
+                .map_err(|e| format!("policy.parameter_overrides[{i}] “{text}”：{}", e.message))?,
+        );
+    }
+    for text in set {
+        overrides.push(
+            ParamOverride::parse(text).map_err(|e| format!("--set “{text}”：{}", e.message))?,
+        );
+    }
     Engine::with_overrides(&overrides).map_err(|e| e.message)
 }
 
-fn screen(file: &str, trace: bool, set: &[String]) -> anyhow::Result<ExitCode> {
+fn screen(
+    file: &str,
+    trace: bool,
+    configured: &[String],
+    set: &[String],
+) -> anyhow::Result<ExitCode> {
     let text = if file == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -100,7 +120,7 @@ fn screen(file: &str, trace: bool, set: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         std::fs::read_to_string(file).with_context(|| format!("reading facts from {file}"))?
     };
-    let engine = match engine(set) {
+    let engine = match engine(configured, set) {
         Ok(e) => e,
         Err(m) => {
             eprintln!("参数覆盖无效：{m}");
@@ -120,15 +140,20 @@ fn screen(file: &str, trace: bool, set: &[String]) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn whatif(population: &Path, set: &[String], json: bool) -> anyhow::Result<ExitCode> {
-    let overlay = match engine(set) {
-        Ok(e) => e,
-        Err(m) => {
+fn whatif(
+    population: &Path,
+    configured: &[String],
+    set: &[String],
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    // The baseline is what the server decides with today; the overlay adds `--set`.
+    let (baseline, overlay) = match (engine(configured, &[]), engine(configured, set)) {
+        (Ok(b), Ok(o)) => (b, o),
+        (Err(m), _) | (_, Err(m)) => {
             eprintln!("参数覆盖无效：{m}");
             return Ok(ExitCode::from(2));
         }
     };
-    let baseline = Engine::new();
     let file = std::fs::File::open(population)
         .with_context(|| format!("opening {}", population.display()))?;
     let mut tally = Tally::default();
@@ -262,8 +287,7 @@ fn clauses(json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn parameters(json: bool) -> anyhow::Result<ExitCode> {
-    let engine = Engine::new();
+fn parameters(engine: &Engine, json: bool) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(

@@ -13,7 +13,6 @@ mod context;
 mod error;
 mod web;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -26,8 +25,9 @@ pub use error::ApiError;
 /// Shared state of every handler.
 #[derive(Clone)]
 pub struct AppState {
+    /// The service, and through it the one policy engine (`svc.engine`, with the configured
+    /// parameter overrides) that every page and API answers with.
     pub svc: Service,
-    pub engine: Arc<linghuo_policy::Engine>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -38,10 +38,7 @@ impl std::fmt::Debug for AppState {
 
 impl AppState {
     pub fn new(svc: Service) -> AppState {
-        AppState {
-            svc,
-            engine: Arc::new(linghuo_policy::Engine::new()),
-        }
+        AppState { svc }
     }
 }
 
@@ -94,7 +91,7 @@ async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    match state.svc.db.ping().await {
+    match state.svc.ping().await {
         Ok(()) => (
             axum::http::StatusCode::OK,
             axum::Json(serde_json::json!({"status": "ok"})),

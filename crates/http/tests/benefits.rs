@@ -899,3 +899,50 @@ async fn training_completion_pays_the_subsidy_through_the_ledger() {
     })
     .await;
 }
+
+/// One engine (issue 15): the public screen API and a staff decision answer with the same
+/// configured parameter overrides, and the receipt names them.
+#[tokio::test]
+async fn the_public_screen_and_a_staff_decision_agree_under_an_override() {
+    const SHARE: &str = "social_insurance_subsidy.share=3/4@2020-01-01";
+    let config = || {
+        let mut c = linghuo_service::Config::default();
+        c.policy.parameter_overrides = vec![SHARE.into()];
+        c
+    };
+    each_app_with(config, |app| async move {
+        let mut s = staff(&app, "oe_s", "140105").await;
+        let p = person(&app, &mut s, 83, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        let r = s
+            .post(&app, &format!("/api/v1/persons/{p}/registrations"), json!({"kind": "flexible", "flexible_form": "platform", "consent_note": "本人到窗口办理"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        premiums(&app, &p, &HALF_2026, 60_000, "registry").await;
+        // Staff: six months of 600.00 at 3/4, not the document's 2/3 (2,400.00).
+        let pre = s.get(&app, &format!("/api/v1/persons/{p}/benefit-preview?benefit=social_insurance_subsidy")).await.json();
+        assert_eq!(pre["amount"], "2700.00", "{pre}");
+        let r = s
+            .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人确认"}))
+            .await;
+        assert_eq!(r.json()["status"], "approved", "{}", r.body);
+        assert_eq!(r.json()["amount"], "2700.00", "{}", r.body);
+
+        // The same person's facts through the public screen API answer the same amount.
+        let row = linghuo_storage::persons::by_id(&app.svc.db, uuid::Uuid::parse_str(&p).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let facts = app.svc.gather_facts(&row, today(&app)).await.unwrap().facts;
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        let r = anon.post(&app, "/api/v1/policy/screen", serde_json::to_value(&facts).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let d = r.json();
+        let si = d["benefits"].as_array().unwrap().iter().find(|b| b["id"] == "social_insurance_subsidy").unwrap().clone();
+        assert_eq!(si["payable_now"], "2700.00", "{si}");
+        assert_eq!(d["receipt"]["overrides"], json!([SHARE]), "{}", d["receipt"]);
+
+        app
+    })
+    .await;
+}

@@ -259,6 +259,47 @@ async fn a_form_post_without_the_csrf_field_is_refused() {
     .await;
 }
 
+/// The calculator answers with the configured parameter overrides and names them (issue 15).
+#[tokio::test]
+async fn the_calculator_uses_and_names_the_configured_overrides() {
+    let config = || {
+        let mut c = linghuo_service::Config::default();
+        c.policy.parameter_overrides = vec!["startup_subsidy.per_person=800@2019-01-01".into()];
+        c
+    };
+    each_app_with(config, |app| async move {
+        let mut b = Browser::new();
+        b.get(&app, "/policy").await;
+        let p = b
+            .post(
+                &app,
+                "/policy",
+                &[
+                    ("as_of", "2021-07-15"),
+                    ("group", "college_graduate"),
+                    ("left_school_on", "2020-07-01"),
+                    ("business_kind", "individual_household"),
+                    ("registered_on", "2020-11-10"),
+                    ("first_time", "1"),
+                    ("operating_normally", "1"),
+                    ("employees_driven", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(
+            p.html
+                .contains("本省调整的参数：startup_subsidy.per_person=800@2019-01-01"),
+            "{}",
+            p.html
+        );
+        // Two people driven at 800 each, not the document's 1,000.
+        assert!(p.html.contains("1,600.00"), "{}", p.html);
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn policy_calculator_and_text() {
     each_app(|app| async move {

@@ -6,10 +6,11 @@
 use crate::clauses::{DOCUMENT, POLICY_TEXT_SHA256, clause, sentence_containing};
 use crate::determination::{Citation, Decision, Determination, Determinations, ReadingUse};
 use crate::facts::{Facts, FactsError, parse_facts};
-use crate::parameters::{ParamError, ParamOverride, ParamTable, Parameter};
+use crate::parameters::{Param, ParamError, ParamOverride, ParamTable, Parameter, Value};
 use crate::receipt::{ENGINE, ENGINE_VERSION, Receipt};
 use crate::rules::{self, Ctx, RULE_COUNT, RULES};
 use crate::trace::{Full, Silent, TraceNode};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
 
@@ -64,6 +65,13 @@ impl Engine {
     /// Every parameter with its versions, as this engine uses them.
     pub fn parameters(&self) -> &[Parameter] {
         &self.table.params
+    }
+
+    /// The value of a parameter in force on a day, overlays included (None before its first
+    /// version): the caps the ledger enforces and the figures a message quotes come from
+    /// here, never from a copy outside this crate.
+    pub fn param_at(&self, p: Param, day: NaiveDate) -> Option<Value> {
+        self.table.period(day).values[p as usize]
     }
 
     /// SHA-256 of the canonical parameter set (overlays included).

@@ -38,6 +38,6 @@ pub use determination::{
 pub use engine::{Engine, ScreenOptions, facts_sha256};
 pub use facts::{Facts, FactsError, parse_facts};
 pub use money::Fen;
-pub use parameters::{ParamError, ParamOverride, Parameter};
+pub use parameters::{Param, ParamError, ParamOverride, Parameter, Value};
 pub use receipt::Receipt;
 pub use rules::{RULE_COUNT, RuleInfo, rules};

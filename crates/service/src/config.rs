@@ -365,6 +365,22 @@ impl Drop for Secret {
 }
 
 impl Config {
+    /// The policy engine with the configured `[policy] parameter_overrides` applied: the one
+    /// engine of a server (calculator, screen API, decisions, 免申即享, recalculation) and of
+    /// `linghuo policy`. An override that does not parse or apply is an error naming it.
+    pub fn policy_engine(&self) -> Result<linghuo_policy::Engine, String> {
+        let mut overrides = Vec::with_capacity(self.policy.parameter_overrides.len());
+        for (i, text) in self.policy.parameter_overrides.iter().enumerate() {
+            overrides.push(
+                linghuo_policy::ParamOverride::parse(text).map_err(|e| {
+                    format!("policy.parameter_overrides[{i}] “{text}”: {}", e.message)
+                })?,
+            );
+        }
+        linghuo_policy::Engine::with_overrides(&overrides)
+            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))
+    }
+
     /// The database URL, defaulting to a SQLite file in the data directory.
     pub fn database_url(&self) -> String {
         if self.database.url.is_empty() {
@@ -505,15 +521,7 @@ impl Config {
         .iter()
         .filter(|k| k.is_some())
         .count();
-        let overrides = self
-            .policy
-            .parameter_overrides
-            .iter()
-            .map(|s| linghuo_policy::ParamOverride::parse(s))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
-        linghuo_policy::Engine::with_overrides(&overrides)
-            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))?;
+        self.policy_engine()?;
         let separate_audit_key = self.audit_key_file().is_some()
             && self.keys.field_key.is_some()
             && self.keys.index_key.is_some()

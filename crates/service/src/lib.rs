@@ -89,16 +89,18 @@ impl std::fmt::Debug for Service {
 }
 
 impl Service {
+    /// A service over `db` deciding with the policy engine of `config` (its parameter
+    /// overrides applied).
+    ///
+    /// # Panics
+    ///
+    /// When a `[policy] parameter_overrides` entry is invalid: every start-up path runs
+    /// [`Config::validate`] first, which names the entry; a service must never decide with
+    /// other parameters than the ones configured.
     pub fn new(db: Db, keys: Keys, config: Config, clock: Clock) -> Service {
-        let overrides: Vec<linghuo_policy::ParamOverride> = config
-            .policy
-            .parameter_overrides
-            .iter()
-            .filter_map(|s| linghuo_policy::ParamOverride::parse(s).ok())
-            .collect();
-        // Config::validate refuses bad overrides before a server starts.
-        let engine = linghuo_policy::Engine::with_overrides(&overrides)
-            .unwrap_or_else(|_| linghuo_policy::Engine::new());
+        let engine = config
+            .policy_engine()
+            .unwrap_or_else(|e| panic!("invalid configuration: {e}"));
         let limiter = limits::Limiter::new(&config.limits, &config.server.trusted_proxies);
         Service {
             limiter: Arc::new(limiter),
@@ -111,6 +113,11 @@ impl Service {
             demo_mode: false,
             market_writes: Arc::default(),
         }
+    }
+
+    /// Checks the database answers (the health check).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
     }
 
     /// The demo province's server (see [`demo`]).

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use linghuo_policy::facts::Group;
+use linghuo_policy::{Fen, Param, Value};
 use linghuo_storage::benefits::{
     self as repo, ApplicationRow, BatchRow, InstructionRow, PayeeRow, TransferRow,
 };
@@ -30,28 +31,26 @@ use crate::benefits::{benefit_name, fen_text, is_paid};
 use crate::export::{Cell, Sheet};
 use crate::{Actor, Result, Role, Service, ServiceError};
 
-/// The value of an engine parameter in force on `day` (the version that started last on or
-/// before it), so the database's caps follow the same dated parameters as the decisions.
-fn param_at(
-    svc: &Service,
-    name: &str,
-    day: chrono::NaiveDate,
-) -> Option<linghuo_policy::parameters::Value> {
-    svc.engine
-        .parameters()
-        .iter()
-        .find(|p| p.name == name)?
-        .versions
-        .iter()
-        .filter(|v| v.effective_from <= day)
-        .max_by_key(|v| v.effective_from)
-        .map(|v| v.value)
+/// A cap the ledger enforces, from the engine's parameter in force on `day` (overlays
+/// included), so the database's caps follow the same dated parameters as the decisions. A
+/// parameter without a value that day is an error, never a default.
+fn months_at(svc: &Service, p: Param, day: chrono::NaiveDate) -> Result<i64> {
+    match svc.engine.param_at(p, day) {
+        Some(Value::Months(m)) => Ok(i64::from(m)),
+        other => Err(ServiceError::Internal(format!(
+            "parameter {} on {day}: {other:?}",
+            p.name()
+        ))),
+    }
 }
 
-fn months_param(svc: &Service, name: &str, day: chrono::NaiveDate, fallback: i64) -> i64 {
-    match param_at(svc, name, day) {
-        Some(linghuo_policy::parameters::Value::Months(m)) => i64::from(m),
-        _ => fallback,
+fn money_at(svc: &Service, p: Param, day: chrono::NaiveDate) -> Result<Fen> {
+    match svc.engine.param_at(p, day) {
+        Some(Value::Money(f)) => Ok(f),
+        other => Err(ServiceError::Internal(format!(
+            "parameter {} on {day}: {other:?}",
+            p.name()
+        ))),
     }
 }
 
@@ -328,21 +327,14 @@ impl Service {
                 }
                 let facts = linghuo_policy::parse_facts(&row.facts_json)
                     .map_err(|e| ServiceError::Internal(format!("stored facts: {e}")))?;
-                // 就业困难人员 36 months, graduates 24 (the engine's dated parameters).
+                // 就业困难人员 and graduates each have their period (the engine's dated
+                // parameters); the refusal quotes the ones in force.
+                let hard_months = months_at(self, Param::SiHardToEmployMonths, row.as_of)?;
+                let graduate_months = months_at(self, Param::SiGraduateMonths, row.as_of)?;
                 let cap = if facts.person.groups.contains(Group::HardToEmploy) {
-                    months_param(
-                        self,
-                        "social_insurance_subsidy.hard_to_employ_months",
-                        row.as_of,
-                        36,
-                    )
+                    hard_months
                 } else {
-                    months_param(
-                        self,
-                        "social_insurance_subsidy.graduate_months",
-                        row.as_of,
-                        24,
-                    )
+                    graduate_months
                 };
                 let key = format!("si_months:{}", row.person_id);
                 repo::ensure_cap(tx, &key, cap).await?;
@@ -352,7 +344,9 @@ impl Service {
                         refused(
                             e,
                             "subsidy_months_cap",
-                            "社会保险补贴累计月数已达上限（就业困难人员36个月，高校毕业生24个月）",
+                            &format!(
+                                "社会保险补贴累计月数已达上限（就业困难人员{hard_months}个月，高校毕业生{graduate_months}个月）"
+                            ),
                         )
                     })?;
             }
@@ -364,17 +358,14 @@ impl Service {
                     })?;
                 let business = row.period.split('#').next().unwrap_or_default();
                 let key = format!("startup_cap:{business}");
-                // 二(一): at most 3,000 yuan per business (the engine's dated parameter).
-                let cap = match param_at(self, "startup_subsidy.cap", row.as_of) {
-                    Some(linghuo_policy::parameters::Value::Money(f)) => f.0,
-                    _ => 300_000,
-                };
-                repo::ensure_cap(tx, &key, cap).await?;
+                // 二(一): a cap per business (the engine's dated parameter).
+                let cap = money_at(self, Param::StartupCap, row.as_of)?;
+                repo::ensure_cap(tx, &key, cap.0).await?;
                 repo::use_cap(tx, &key, row.amount_fen).await.map_err(|e| {
                     refused(
                         e,
                         "startup_cap",
-                        "每个经营主体的一次性创业补贴合计不超过3000元",
+                        &format!("每个经营主体的一次性创业补贴合计不超过{}", cap.yuan_text()),
                     )
                 })?;
             }

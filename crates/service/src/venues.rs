@@ -205,6 +205,7 @@ pub struct ReliefView {
 
 /// The engine's determination on the declared facts: (eligible, reasons, citations).
 fn screen_relief(
+    engine: &Engine,
     kind: &str,
     household: bool,
     declared: bool,
@@ -217,7 +218,7 @@ fn screen_relief(
         rents_state_owned_property: (kind == "rent_relief").then_some(declared),
         ..Business::default()
     });
-    let d = Engine::new().screen(&facts, &ScreenOptions::default());
+    let d = engine.screen(&facts, &ScreenOptions::default());
     match d.benefit(kind) {
         Some(b) => (
             b.eligible,
@@ -583,6 +584,7 @@ impl Service {
         let stored: serde_json::Value = serde_json::from_str(&r.determination).unwrap_or_default();
         let (eligible, reasons, citations) = if r.status == "pending" {
             screen_relief(
+                &self.engine,
                 &r.kind,
                 r.individual_household,
                 r.declared,
@@ -771,6 +773,7 @@ impl Service {
         };
         let reason = text("reason", &input.reason, 500)?;
         let (eligible, reasons, citations) = screen_relief(
+            &self.engine,
             &r.kind,
             r.individual_household,
             r.declared,

@@ -40,7 +40,7 @@ pub async fn screen_policy(
         return ApiError::invalid("$", "encoding", "请求内容须为 UTF-8 编码的 JSON")
             .into_response();
     };
-    match state.engine.screen_json(text, p.trace.unwrap_or(false)) {
+    match state.svc.engine.screen_json(text, p.trace.unwrap_or(false)) {
         Ok(json) => {
             let mut r = (StatusCode::OK, json).into_response();
             r.headers_mut().insert(

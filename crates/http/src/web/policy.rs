@@ -396,9 +396,12 @@ async fn calculate(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Resp
         Ok(f) => f,
         Err(e) => return fail(form, field_of(&e.path), e.message.clone()),
     };
-    let determinations = state.engine.screen(&facts, &ScreenOptions { trace: false });
+    let determinations = state
+        .svc
+        .engine
+        .screen(&facts, &ScreenOptions { trace: false });
     let d = serde_json::to_value(&determinations).unwrap_or(Value::Null);
-    let receipt = format!(
+    let mut receipt = format!(
         "{}，参数集 {}，原文 {}",
         d["receipt"]["engine_version"].as_str().unwrap_or_default(),
         d["receipt"]["parameters_sha256"]
@@ -414,6 +417,12 @@ async fn calculate(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Resp
             .take(12)
             .collect::<String>(),
     );
+    // Parameters this province has set differently from the document (`[policy]
+    // parameter_overrides`): the same ones staff decide with, named on the receipt.
+    if !determinations.receipt.overrides.is_empty() {
+        receipt.push_str("；本省调整的参数：");
+        receipt.push_str(&determinations.receipt.overrides.join("，"));
+    }
     render(
         StatusCode::OK,
         &page(&ctx, form, Errors::default(), None, views(&d), receipt),
