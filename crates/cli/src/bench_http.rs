@@ -419,6 +419,13 @@ async fn start_server(
     })
     .await?;
     svc.sync_market_index().await?;
+    // For a minute after a burst of profile writes every sync reads the burst again (a
+    // transaction that began earlier may still commit inside that window; see
+    // `PROFILE_OVERLAP` in service/src/market_search.rs). A province's server meets this
+    // after a bulk import, not in steady state: wait it out so the figures are steady-state.
+    eprintln!("等待画像同步窗口（61秒）过去，测得的是平稳运行时的数字……");
+    tokio::time::sleep(std::time::Duration::from_secs(61)).await;
+    svc.sync_market_index().await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));

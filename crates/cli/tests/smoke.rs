@@ -246,6 +246,28 @@ fn demo_seed_then_search_json() {
     );
 }
 
+/// `demo seed` works at any size: a province of a handful of workers has nothing to pay yet
+/// and is seeded without a payment batch instead of stopping with "nothing_to_pay".
+#[test]
+fn demo_seed_works_at_any_size() {
+    for (workers, jobs) in [("20", "4"), ("3", "1")] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = bin()
+            .args(["--data-dir", dir.path().to_str().unwrap()])
+            .args(["demo", "seed", "--workers", workers, "--jobs", jobs])
+            .env_remove("LINGHUO_DATABASE__URL")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{workers}/{jobs}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains(&format!("求职者 {workers} 人")), "{text}");
+    }
+}
+
 /// `linghuo demo` never replaces a database it did not make.
 #[test]
 fn demo_refuses_a_directory_with_a_real_database() {

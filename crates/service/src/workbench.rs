@@ -46,8 +46,9 @@ pub struct ServiceHub {
     pub chances: Vec<BenefitChance>,
 }
 
-/// Applications waiting longer than this are overdue on the workbench (5 working days).
-const REVIEW_DAYS: i64 = 7;
+/// Applications waiting longer than this many calendar days are overdue on the workbench:
+/// the review's working days and the weekend they span.
+const REVIEW_OVERDUE_DAYS: i64 = crate::benefits::REVIEW_WORKING_DAYS as i64 + 2;
 
 impl Service {
     /// Today's queue and overdue items of the staff member's region.
@@ -99,10 +100,10 @@ impl Service {
             },
         ];
         today.extend(self.helper_work_items(actor).await?);
-        let cutoff = self.clock.now() - Duration::days(REVIEW_DAYS);
+        let cutoff = self.clock.now() - Duration::days(REVIEW_OVERDUE_DAYS);
         let late = repo::applications_waiting_since(&self.db, &prefix, cutoff).await?;
         let mut overdue = vec![WorkItem {
-            label: format!("等待超过{REVIEW_DAYS}天的待遇申请"),
+            label: format!("等待超过{REVIEW_OVERDUE_DAYS}天的待遇申请"),
             count: late,
             link: "/staff/benefits?status=pending_review".into(),
             overdue: late > 0,

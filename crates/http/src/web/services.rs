@@ -501,8 +501,8 @@ async fn benefits_page(State(state): State<AppState>, ctx: Ctx) -> Response {
     )
 }
 
-/// Working days a reviewer needs for facts not yet verified.
-pub const REVIEW_DAYS: u32 = 5;
+/// Working days a reviewer needs for facts not yet verified (one figure with the workbench's).
+pub use linghuo_service::benefits::REVIEW_WORKING_DAYS as REVIEW_DAYS;
 
 #[derive(Template)]
 #[template(path = "services_apply.html")]
