@@ -268,6 +268,75 @@ fn demo_seed_works_at_any_size() {
     }
 }
 
+/// `linghuo policy screen` answers with the configuration's parameter overrides (the same
+/// engine as the server), `--set` on top; a bad override is refused naming it, and so is a
+/// server start with one.
+#[test]
+fn policy_screen_uses_the_configured_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"as_of": "2021-07-15",
+            "person": {"groups": ["college_graduate"], "left_school_on": "2020-07-01"},
+            "business": {"kind": "individual_household", "registered_on": "2020-11-10",
+                         "first_time": true, "operating_normally": true, "employees_driven": 2}}"#,
+    )
+    .unwrap();
+    let config = dir.path().join("linghuo.toml");
+    let screen = |overrides: &str, extra: &[&str]| {
+        std::fs::write(
+            &config,
+            format!("[policy]\nparameter_overrides = [{overrides}]\n"),
+        )
+        .unwrap();
+        bin()
+            .args(["--config", config.to_str().unwrap(), "policy", "screen"])
+            .arg(&facts)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let startup = |out: &std::process::Output| -> (String, serde_json::Value) {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let b = v["benefits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == "startup_subsidy")
+            .unwrap()
+            .clone();
+        (b["amount"].as_str().unwrap().to_owned(), v["receipt"]["overrides"].clone())
+    };
+    let (amount, overrides) = startup(&screen("", &[]));
+    assert_eq!(amount, "2000.00", "the document: 1,000 per person driven");
+    assert_eq!(overrides, serde_json::json!([]));
+    let (amount, overrides) = startup(&screen(r#""startup_subsidy.per_person=800@2019-01-01""#, &[]));
+    assert_eq!(amount, "1600.00");
+    assert_eq!(overrides, serde_json::json!(["startup_subsidy.per_person=800@2019-01-01"]));
+    let (amount, _) = startup(&screen(
+        r#""startup_subsidy.per_person=800@2019-01-01""#,
+        &["--set", "startup_subsidy.per_person=900@2020-01-01"],
+    ));
+    assert_eq!(amount, "1800.00", "--set overlays the configured value");
+    let out = screen(r#""startup_subsidy.per_persn=800@2019-01-01""#, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"), "{err}");
+    // A server with that configuration does not start, and says which entry is wrong.
+    let out = bin()
+        .args(["--config", config.to_str().unwrap(), "--data-dir"])
+        .arg(dir.path().join("data"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("LINGHUO_DATABASE__URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"), "{err}");
+}
+
 /// `linghuo demo` never replaces a database it did not make.
 #[test]
 fn demo_refuses_a_directory_with_a_real_database() {
