@@ -298,7 +298,11 @@ fn policy_screen_uses_the_configured_overrides() {
             .unwrap()
     };
     let startup = |out: &std::process::Output| -> (String, serde_json::Value) {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let b = v["benefits"]
             .as_array()
@@ -307,14 +311,23 @@ fn policy_screen_uses_the_configured_overrides() {
             .find(|b| b["id"] == "startup_subsidy")
             .unwrap()
             .clone();
-        (b["amount"].as_str().unwrap().to_owned(), v["receipt"]["overrides"].clone())
+        (
+            b["amount"].as_str().unwrap().to_owned(),
+            v["receipt"]["overrides"].clone(),
+        )
     };
     let (amount, overrides) = startup(&screen("", &[]));
     assert_eq!(amount, "2000.00", "the document: 1,000 per person driven");
     assert_eq!(overrides, serde_json::json!([]));
-    let (amount, overrides) = startup(&screen(r#""startup_subsidy.per_person=800@2019-01-01""#, &[]));
+    let (amount, overrides) = startup(&screen(
+        r#""startup_subsidy.per_person=800@2019-01-01""#,
+        &[],
+    ));
     assert_eq!(amount, "1600.00");
-    assert_eq!(overrides, serde_json::json!(["startup_subsidy.per_person=800@2019-01-01"]));
+    assert_eq!(
+        overrides,
+        serde_json::json!(["startup_subsidy.per_person=800@2019-01-01"])
+    );
     let (amount, _) = startup(&screen(
         r#""startup_subsidy.per_person=800@2019-01-01""#,
         &["--set", "startup_subsidy.per_person=900@2020-01-01"],
@@ -323,7 +336,10 @@ fn policy_screen_uses_the_configured_overrides() {
     let out = screen(r#""startup_subsidy.per_persn=800@2019-01-01""#, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"), "{err}");
+    assert!(
+        err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"),
+        "{err}"
+    );
     // A server with that configuration does not start, and says which entry is wrong.
     let out = bin()
         .args(["--config", config.to_str().unwrap(), "--data-dir"])
@@ -334,7 +350,10 @@ fn policy_screen_uses_the_configured_overrides() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"), "{err}");
+    assert!(
+        err.contains("policy.parameter_overrides[0]") && err.contains("per_persn"),
+        "{err}"
+    );
 }
 
 /// `linghuo demo` never replaces a database it did not make.

@@ -6,7 +6,7 @@
 //! decision is made at once (approved or refused, with the engine's reasons, citations and
 //! receipt); otherwise the application waits for a reviewer, and then for an approver who is
 //! not the reviewer. An approval grants the money through the ledger in the same
-//! transaction ([`crate::payments`]). 免申即享 screens every registered person and tells the
+//! transaction ([`crate::ledger`]). 免申即享 screens every registered person and tells the
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
 use std::collections::BTreeSet;
@@ -17,7 +17,7 @@ use linghuo_policy::facts::{Business, BusinessKind, FlexibleWork, Group, Premium
 use linghuo_policy::{Determination, Engine, Facts, Fen, Row, ScreenOptions};
 use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, ApplicationRow};
-use linghuo_storage::market::{self as market_repo, NoticeRow};
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons::{self as person_repo, PersonRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -566,7 +566,7 @@ impl Service {
                 format!("您申请的{name}已受理，需要工作人员核验部分信息"),
             ),
         };
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             tx,
             &NoticeRow {
                 id: Uuid::new_v4(),
@@ -657,7 +657,7 @@ impl Service {
                 reference: i.reference,
                 instalment: i.instalment,
                 amount: fen_text(i.amount_fen),
-                status_label: crate::payments::instruction_label(&i.status).into(),
+                status_label: crate::ledger::instruction_label(&i.status).into(),
                 status: i.status,
             })
             .collect();
@@ -846,11 +846,11 @@ impl Service {
         let mut v = view_of(row, person_name, Vec::new());
         if row.status == "approved" && is_paid(&row.benefit) && row.amount_fen > 0 {
             v.payments = vec![PaymentLine {
-                reference: crate::payments::reference_for(row.id, 1),
+                reference: crate::ledger::reference_for(row.id, 1),
                 instalment: 1,
                 amount: fen_text(row.amount_fen),
                 status: "pending".into(),
-                status_label: crate::payments::instruction_label("pending").into(),
+                status_label: crate::ledger::instruction_label("pending").into(),
             }];
         }
         Ok(v)
@@ -954,7 +954,7 @@ impl Service {
                         fen_text(grant.amount)
                     )
                 };
-                if market_repo::insert_notice(
+                if notice_repo::insert_notice(
                     &mut tx,
                     &NoticeRow {
                         id: Uuid::new_v4(),
@@ -1160,7 +1160,7 @@ impl Service {
                 .unwrap_or_else(AuditActor::system);
             for (a, l) in &lines {
                 let mut tx = self.db.begin().await?;
-                let applied = crate::payments::adjust_in_tx(
+                let applied = crate::ledger::adjust_in_tx(
                     self,
                     &mut tx,
                     a,

@@ -16,7 +16,8 @@ use linghuo_domain::{Money, RegionCode, mask_name, mask_pii_in_text};
 use linghuo_storage::complaints::{
     self as repo, ComplaintRow, EventRow, EvidenceRow, MediationRow, SessionRow,
 };
-use linghuo_storage::market::{self as market_repo, NoticeRow};
+use linghuo_storage::market as market_repo;
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::{Tx, persons};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -699,7 +700,7 @@ impl Service {
             ),
         )
         .await?;
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &notice(
                 "staff",
@@ -715,7 +716,7 @@ impl Service {
         )
         .await?;
         if let Some(e) = row.against_employer_id {
-            market_repo::insert_notice(
+            notice_repo::insert_notice(
                 &mut tx,
                 &notice(
                     "employer",
@@ -832,7 +833,7 @@ impl Service {
         let ev_id = ev.id;
         repo::insert_event(&mut tx, &ev).await?;
         if let Some(m) = tell_complainant {
-            market_repo::insert_notice(
+            notice_repo::insert_notice(
                 &mut tx,
                 &notice(
                     "worker",
@@ -1001,7 +1002,7 @@ impl Service {
         } else {
             ("worker", "complainant", "投诉人")
         };
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &notice(
                 "staff",
@@ -1209,7 +1210,7 @@ impl Service {
             .format("%Y年%m月%d日 %H:%M")
             .to_string();
         if let Some(e) = c.against_employer_id {
-            market_repo::insert_notice(
+            notice_repo::insert_notice(
                 &mut tx,
                 &notice(
                     "employer",
@@ -1247,7 +1248,7 @@ impl Service {
         )
         .await?;
         repo::insert_event(&mut tx, &ev).await?;
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &notice(
                 "worker",
@@ -1399,7 +1400,7 @@ impl Service {
             )
             .await?;
             for (region, who) in [(city.as_str(), "city"), (c.county_code.as_str(), "county")] {
-                if market_repo::insert_notice(
+                if notice_repo::insert_notice(
                     &mut tx,
                     &notice(
                         "staff",

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use linghuo_domain::{RegionCode, mask_pii_in_text};
 use linghuo_policy::clauses::{clause, policy_clauses};
 use linghuo_storage::complaints::{self as repo, FaqRow, QuestionRow};
-use linghuo_storage::market::{self as market_repo, NoticeRow};
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -429,7 +429,7 @@ impl Service {
         };
         let mut tx = self.db.begin().await?;
         repo::insert_question(&mut tx, &row).await?;
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &NoticeRow {
                 id: Uuid::new_v4(),
@@ -521,7 +521,7 @@ impl Service {
             Some(e) => ("employer", None, Some(e)),
             None => ("worker", q.person_id, None),
         };
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &NoticeRow {
                 id: Uuid::new_v4(),

@@ -27,6 +27,7 @@ pub mod events;
 pub mod export;
 pub mod facts_import;
 pub mod key_rotation;
+pub mod ledger;
 pub mod limits;
 pub mod market;
 pub mod market_import;

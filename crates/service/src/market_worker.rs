@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use linghuo_domain::{Money, RegionCode, occupation, resolve_occupation};
 use linghuo_market::{JobForm, PayUnit, Schedule};
-use linghuo_storage::market::{self as repo, NoticeRow, ProfileRow};
+use linghuo_storage::market::{self as repo, ProfileRow};
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -353,7 +354,7 @@ impl Service {
                 },
                 other => other.into(),
             })?;
-        repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &NoticeRow {
                 id: Uuid::new_v4(),
@@ -547,17 +548,17 @@ impl Service {
         let rows = match actor.role {
             Role::Worker => {
                 let p = actor.person_id.ok_or(ServiceError::NotFound)?;
-                repo::notices_for(&self.db, "worker", Some(p), None, "", 100).await?
+                notice_repo::notices_for(&self.db, "worker", Some(p), None, "", 100).await?
             }
             Role::Employer => {
                 let e = self.employer_of(actor).await?;
-                repo::notices_for(&self.db, "employer", None, Some(e.id), "", 100).await?
+                notice_repo::notices_for(&self.db, "employer", None, Some(e.id), "", 100).await?
             }
             Role::Staff => {
                 let prefix = actor
                     .person_scope_prefix()
                     .ok_or_else(ServiceError::forbidden)?;
-                repo::notices_for(&self.db, "staff", None, None, &prefix, 200).await?
+                notice_repo::notices_for(&self.db, "staff", None, None, &prefix, 200).await?
             }
             _ => return Err(ServiceError::forbidden()),
         };
@@ -580,7 +581,7 @@ impl Service {
             return Err(ServiceError::NotFound);
         }
         let mut tx = self.db.begin().await?;
-        repo::mark_notice_read(&mut tx, id, self.clock.now()).await?;
+        notice_repo::mark_notice_read(&mut tx, id, self.clock.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -653,7 +654,7 @@ impl Service {
             ];
             let mut tx = self.db.begin().await?;
             for (audience, person, employer, message, link) in notices {
-                if repo::insert_notice(
+                if notice_repo::insert_notice(
                     &mut tx,
                     &NoticeRow {
                         id: Uuid::new_v4(),

@@ -1,25 +1,12 @@
-//! The payment ledger (SECURITY.md §3.2): append-only transfers between named accounts, a
-//! payment instruction per grant instalment, bank batches with a MAC, bank result files and
-//! reconciliation.
-//!
-//! Accounts: `budget:<county>:<benefit>` (debited by grants), `payable:<person>` (what is
-//! owed to a person: credited by grants, debited by payments), `bank:clearing` (credited by
-//! payments the bank confirmed). Every transfer carries an idempotency key — `grant:<app>:<n>`,
-//! `payment:<instruction>`, `recalc:<app>:<parameters>` — unique in the database, so a retried
-//! or concurrent grant cannot be written twice. Caps and exclusive claims
-//! ([`linghuo_storage::benefits`]) are written in the same transaction and refuse by
-//! constraint what would pass a cap or grant a month twice.
+//! Paying people: where their money goes (payees, encrypted), bank batches with a MAC, bank
+//! result files, reconciliation and the ledger's invariant check. What is owed is written by
+//! [`crate::ledger`] when an application is granted or recalculated.
 
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use linghuo_policy::facts::Group;
-use linghuo_policy::{Fen, Param, Value};
-use linghuo_storage::benefits::{
-    self as repo, ApplicationRow, BatchRow, InstructionRow, PayeeRow, TransferRow,
-};
+use linghuo_storage::benefits::{self as repo, BatchRow, InstructionRow, PayeeRow, TransferRow};
 use linghuo_storage::persons as person_repo;
-use linghuo_storage::{StorageError, Tx};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -27,42 +14,11 @@ use uuid::Uuid;
 
 use crate::access::Permission;
 use crate::audit::{self, AuditActor, Event, Outcome};
-use crate::benefits::{benefit_name, fen_text, is_paid};
+use crate::benefits::{benefit_name, fen_text};
 use crate::export::{Cell, Sheet};
+use crate::ledger::{CLEARING, conflict, payable};
+pub use crate::ledger::{instruction_label, reference_for};
 use crate::{Actor, Result, Role, Service, ServiceError};
-
-/// A cap the ledger enforces, from the engine's parameter in force on `day` (overlays
-/// included), so the database's caps follow the same dated parameters as the decisions. A
-/// parameter without a value that day is an error, never a default.
-fn months_at(svc: &Service, p: Param, day: chrono::NaiveDate) -> Result<i64> {
-    match svc.engine.param_at(p, day) {
-        Some(Value::Months(m)) => Ok(i64::from(m)),
-        other => Err(ServiceError::Internal(format!(
-            "parameter {} on {day}: {other:?}",
-            p.name()
-        ))),
-    }
-}
-
-fn money_at(svc: &Service, p: Param, day: chrono::NaiveDate) -> Result<Fen> {
-    match svc.engine.param_at(p, day) {
-        Some(Value::Money(f)) => Ok(f),
-        other => Err(ServiceError::Internal(format!(
-            "parameter {} on {day}: {other:?}",
-            p.name()
-        ))),
-    }
-}
-
-pub fn instruction_label(s: &str) -> &'static str {
-    match s {
-        "pending" => "待发放",
-        "in_batch" => "已报银行",
-        "paid" => "已到账",
-        "failed" => "发放失败",
-        _ => "",
-    }
-}
 
 /// A bank file ready to hand over.
 #[derive(Clone, Debug)]
@@ -74,39 +30,6 @@ pub struct BankFile {
     pub encrypted: bool,
     /// SHA-256 of `bytes`, as audited.
     pub sha256: String,
-}
-
-/// The bank reference of an instalment: stable, so a re-sent instruction keeps it.
-pub fn reference_for(application: Uuid, instalment: i32) -> String {
-    format!(
-        "LH{}{instalment:02}",
-        &application.simple().to_string()[..24]
-    )
-}
-
-fn budget(county: &str, benefit: &str) -> String {
-    format!("budget:{county}:{benefit}")
-}
-
-fn payable(person: Uuid) -> String {
-    format!("payable:{person}")
-}
-
-const CLEARING: &str = "bank:clearing";
-
-fn conflict(code: &'static str, message: &str) -> ServiceError {
-    ServiceError::Conflict {
-        code,
-        message: message.into(),
-    }
-}
-
-/// Maps a refused claim or cap to a conflict the applicant understands.
-fn refused(e: StorageError, code: &'static str, message: &str) -> ServiceError {
-    match e {
-        StorageError::Conflict { .. } => conflict(code, message),
-        other => other.into(),
-    }
 }
 
 /// A payment batch as listed.
@@ -299,138 +222,6 @@ pub struct PendingPayments {
 }
 
 impl Service {
-    /// Writes the grant of an approved application: exclusive claims, caps, the grant
-    /// transfer and the payment instruction — all or nothing with the caller's transaction.
-    pub(crate) async fn grant_in_tx(
-        &self,
-        tx: &mut Tx,
-        row: &ApplicationRow,
-        months: &[String],
-        by: Option<Uuid>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        if !is_paid(&row.benefit) || row.amount_fen <= 0 {
-            return Ok(());
-        }
-        match row.benefit.as_str() {
-            "social_insurance_subsidy" => {
-                for m in months {
-                    repo::insert_claim(tx, &format!("si:{}:{m}", row.person_id), row.id, now)
-                        .await
-                        .map_err(|e| {
-                            refused(
-                                e,
-                                "month_already_subsidised",
-                                "部分月份已经补贴过，不能重复补贴",
-                            )
-                        })?;
-                }
-                let facts = linghuo_policy::parse_facts(&row.facts_json)
-                    .map_err(|e| ServiceError::Internal(format!("stored facts: {e}")))?;
-                // 就业困难人员 and graduates each have their period (the engine's dated
-                // parameters); the refusal quotes the ones in force.
-                let hard_months = months_at(self, Param::SiHardToEmployMonths, row.as_of)?;
-                let graduate_months = months_at(self, Param::SiGraduateMonths, row.as_of)?;
-                let cap = if facts.person.groups.contains(Group::HardToEmploy) {
-                    hard_months
-                } else {
-                    graduate_months
-                };
-                let key = format!("si_months:{}", row.person_id);
-                repo::ensure_cap(tx, &key, cap).await?;
-                repo::use_cap(tx, &key, months.len() as i64)
-                    .await
-                    .map_err(|e| {
-                        refused(
-                            e,
-                            "subsidy_months_cap",
-                            &format!(
-                                "社会保险补贴累计月数已达上限（就业困难人员{hard_months}个月，高校毕业生{graduate_months}个月）"
-                            ),
-                        )
-                    })?;
-            }
-            "startup_subsidy" => {
-                repo::insert_claim(tx, &format!("startup:{}", row.period), row.id, now)
-                    .await
-                    .map_err(|e| {
-                        refused(e, "instalment_already_granted", "该笔创业补贴已发放过")
-                    })?;
-                let business = row.period.split('#').next().unwrap_or_default();
-                let key = format!("startup_cap:{business}");
-                // 二(一): a cap per business (the engine's dated parameter).
-                let cap = money_at(self, Param::StartupCap, row.as_of)?;
-                repo::ensure_cap(tx, &key, cap.0).await?;
-                repo::use_cap(tx, &key, row.amount_fen).await.map_err(|e| {
-                    refused(
-                        e,
-                        "startup_cap",
-                        &format!("每个经营主体的一次性创业补贴合计不超过{}", cap.yuan_text()),
-                    )
-                })?;
-            }
-            _ => {
-                repo::insert_claim(tx, &format!("{}:{}", row.benefit, row.period), row.id, now)
-                    .await
-                    .map_err(|e| refused(e, "already_granted", "该补贴已发放过"))?;
-            }
-        }
-        let inserted = repo::insert_transfer(
-            tx,
-            &TransferRow {
-                id: Uuid::new_v4(),
-                idempotency_key: format!("grant:{}:1", row.id),
-                kind: "grant".into(),
-                debit_account: budget(&row.county_code, &row.benefit),
-                credit_account: payable(row.person_id),
-                amount_fen: row.amount_fen,
-                application_id: Some(row.id),
-                person_id: Some(row.person_id),
-                county_code: row.county_code.clone(),
-                benefit: row.benefit.clone(),
-                memo: format!("{}（第1笔）", benefit_name(&row.benefit)),
-                created_by: by,
-                created_at: now,
-            },
-        )
-        .await?;
-        if !inserted {
-            return Err(conflict("already_granted", "该申请已发放过"));
-        }
-        repo::insert_instruction(
-            tx,
-            &InstructionRow {
-                id: Uuid::new_v4(),
-                reference: reference_for(row.id, 1),
-                idempotency_key: format!("pay:{}:1", row.id),
-                application_id: Some(row.id),
-                instalment: 1,
-                person_id: row.person_id,
-                county_code: row.county_code.clone(),
-                benefit: row.benefit.clone(),
-                amount_fen: row.amount_fen,
-                status: "pending".into(),
-                batch_id: None,
-                bank_reference: String::new(),
-                failure_reason: String::new(),
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .await?;
-        audit::record(
-            tx,
-            &self.keys,
-            now,
-            &AuditActor::system(),
-            Event::new("ledger_granted", "benefit_application", row.id)
-                .region(row.county_code.clone())
-                .detail(json!({"amount": fen_text(row.amount_fen), "benefit": row.benefit})),
-        )
-        .await?;
-        Ok(())
-    }
-
     /// Sets where a person's money is paid (encrypted at rest; shown masked).
     pub async fn set_payee(
         &self,
@@ -1106,81 +897,4 @@ impl Service {
             problems,
         })
     }
-}
-
-/// Writes a recalculation's difference for an application (in the caller's transaction):
-/// arrears as an adjustment grant with a new payment instruction, an over-payment as a
-/// recovery. False when this difference under these parameters was already written.
-pub(crate) async fn adjust_in_tx(
-    svc: &Service,
-    tx: &mut Tx,
-    a: &ApplicationRow,
-    diff: i64,
-    params: &str,
-    by: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let _ = svc;
-    let key = format!("recalc:{}:{params}", a.id);
-    let (kind, debit, credit) = if diff > 0 {
-        (
-            "adjustment",
-            budget(&a.county_code, &a.benefit),
-            payable(a.person_id),
-        )
-    } else {
-        (
-            "recovery",
-            payable(a.person_id),
-            budget(&a.county_code, &a.benefit),
-        )
-    };
-    let inserted = repo::insert_transfer(
-        tx,
-        &TransferRow {
-            id: Uuid::new_v4(),
-            idempotency_key: key.clone(),
-            kind: kind.into(),
-            debit_account: debit,
-            credit_account: credit,
-            amount_fen: diff.abs(),
-            application_id: Some(a.id),
-            person_id: Some(a.person_id),
-            county_code: a.county_code.clone(),
-            benefit: a.benefit.clone(),
-            memo: if diff > 0 {
-                "按现行参数重算补发".into()
-            } else {
-                "按现行参数重算应追回".into()
-            },
-            created_by: by,
-            created_at: now,
-        },
-    )
-    .await?;
-    if inserted && diff > 0 {
-        let n = repo::instructions_of_application_tx(tx, a.id).await?.len() as i32 + 1;
-        repo::insert_instruction(
-            tx,
-            &InstructionRow {
-                id: Uuid::new_v4(),
-                reference: reference_for(a.id, n),
-                idempotency_key: format!("pay:{key}"),
-                application_id: Some(a.id),
-                instalment: n,
-                person_id: a.person_id,
-                county_code: a.county_code.clone(),
-                benefit: a.benefit.clone(),
-                amount_fen: diff,
-                status: "pending".into(),
-                batch_id: None,
-                bank_reference: String::new(),
-                failure_reason: String::new(),
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .await?;
-    }
-    Ok(inserted)
 }

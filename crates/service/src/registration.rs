@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
 use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, CardRow, RegistrationRow, SuggestionRow};
-use linghuo_storage::market::{self as market_repo, NoticeRow};
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -711,7 +711,7 @@ impl Service {
         if !repo::insert_suggestion(&mut tx, s).await? {
             return Ok(false);
         }
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &NoticeRow {
                 id: Uuid::new_v4(),

@@ -15,7 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use linghuo_domain::Money;
 use linghuo_policy::facts::{Business, BusinessKind};
 use linghuo_policy::{Engine, Facts, ScreenOptions};
-use linghuo_storage::market::{self as market_repo, NoticeRow};
+use linghuo_storage::market as market_repo;
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons;
 use linghuo_storage::services::{self as repo, ReliefRow, VenueApplicationRow, VenueRow};
 use serde::{Deserialize, Serialize};
@@ -538,7 +539,7 @@ impl Service {
             }
         }
         for (a, message, kind) in &notices {
-            market_repo::insert_notice(
+            notice_repo::insert_notice(
                 &mut tx,
                 &NoticeRow {
                     id: Uuid::new_v4(),
@@ -815,7 +816,7 @@ impl Service {
             .find(|k| k.0 == r.kind)
             .map(|k| k.1)
             .unwrap_or("");
-        market_repo::insert_notice(
+        notice_repo::insert_notice(
             &mut tx,
             &NoticeRow {
                 id: Uuid::new_v4(),

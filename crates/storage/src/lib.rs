@@ -18,6 +18,7 @@ mod db;
 pub mod keyring;
 pub mod maintenance;
 pub mod market;
+pub mod notices;
 pub mod occupation_words;
 pub mod open_stats;
 pub mod persons;
