@@ -211,7 +211,7 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
         // Benefits: the list links every applicable benefit.
         let list = w.get(&app, "/services/benefits").await;
         assert_eq!(list.status, StatusCode::OK);
-        for (id, _) in linghuo_service::benefits::APPLICABLE {
+        for (id, _) in linghuo_service::benefits::APPLICABLE.iter() {
             assert!(
                 list.html
                     .contains(&format!("/services/benefits/apply?benefit={id}"))

@@ -12,6 +12,7 @@
 //! JSON written directly, the same bytes as serde_json), [`ParamOverride`],
 //! [`policy_clauses`], [`rules()`], [`check()`], [`synth`] and [`whatif`].
 
+pub mod benefit;
 pub mod calendar;
 pub mod check;
 pub mod clauses;
@@ -29,6 +30,7 @@ pub mod testcases;
 pub mod trace;
 pub mod whatif;
 
+pub use benefit::{BenefitId, GrantPeriod};
 pub use check::{CheckProblem, check};
 pub use clauses::{Clause, DOCUMENT, policy_clauses};
 pub use determination::{

@@ -10,11 +10,14 @@
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
 use linghuo_policy::facts::{Business, BusinessKind, FlexibleWork, Group, PremiumMonth, TaxYear};
-use linghuo_policy::{Determination, Engine, Facts, Fen, Row, ScreenOptions};
+use linghuo_policy::{
+    BenefitId, Determination, Engine, Facts, Fen, GrantPeriod, Row, ScreenOptions,
+};
 use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, ApplicationRow};
 use linghuo_storage::notices::{self as notice_repo, NoticeRow};
@@ -27,33 +30,30 @@ use uuid::Uuid;
 use crate::audit::{self, AuditActor, Event};
 use crate::{Actor, Result, Role, Service, ServiceError};
 
-/// Benefits a person (or staff for them) can apply for here, with their names. Training
-/// subsidies are applied for by completing a course ([`crate::training`]); venue, rent and
-/// road-fee decisions have their own services.
-pub const APPLICABLE: &[(&str, &str)] = &[
-    ("startup_subsidy", "一次性创业补贴"),
-    ("social_insurance_subsidy", "灵活就业社会保险补贴"),
-    ("tax_deduction", "重点群体创业税收扣减"),
-    ("guaranteed_loan", "创业担保贷款资格"),
-];
+/// Benefits a person (or staff for them) can apply for here, with their names, from the
+/// policy crate's catalogue ([`BenefitId::APPLIED_AT_WINDOW`]). Training subsidies are applied
+/// for by completing a course ([`crate::training`]); venue, rent and road-fee decisions have
+/// their own services.
+pub static APPLICABLE: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    BenefitId::APPLIED_AT_WINDOW
+        .iter()
+        .map(|b| (b.code(), b.application_name()))
+        .collect()
+});
 
 /// Benefits paid in money through the ledger.
 pub fn is_paid(benefit: &str) -> bool {
-    matches!(
-        benefit,
-        "startup_subsidy" | "social_insurance_subsidy" | "training_subsidy"
-    )
+    BenefitId::from_code(benefit).is_some_and(BenefitId::paid)
 }
 
+/// What a person applies for under a stored benefit id, in Chinese.
 pub fn benefit_name(id: &str) -> &'static str {
-    match id {
-        "startup_subsidy" => "一次性创业补贴",
-        "social_insurance_subsidy" => "灵活就业社会保险补贴",
-        "tax_deduction" => "重点群体创业税收扣减",
-        "guaranteed_loan" => "创业担保贷款资格",
-        "training_subsidy" => "职业培训补贴和生活费补贴",
-        _ => "政策待遇",
-    }
+    BenefitId::from_code(id).map_or("政策待遇", BenefitId::application_name)
+}
+
+/// How a stored benefit id's grants are counted (None: an id the catalogue does not know).
+fn period_of(benefit: &str) -> Option<GrantPeriod> {
+    BenefitId::from_code(benefit).map(BenefitId::period)
 }
 
 pub fn status_label(s: &str) -> &'static str {
@@ -208,8 +208,8 @@ struct Grant {
 /// The amount an application is for, from the benefit's determination: what is payable now,
 /// and for the social-insurance subsidy only the months not subsidised before.
 fn grant_of(d: &Determination, benefit: &str, claimed: &BTreeSet<String>) -> Grant {
-    match benefit {
-        "social_insurance_subsidy" => {
+    match period_of(benefit) {
+        Some(GrantPeriod::PerMonth) => {
             let mut amount = 0;
             let mut months = Vec::new();
             for r in &d.breakdown {
@@ -223,7 +223,8 @@ fn grant_of(d: &Determination, benefit: &str, claimed: &BTreeSet<String>) -> Gra
             }
             Grant { amount, months }
         }
-        "tax_deduction" | "guaranteed_loan" => Grant {
+        // A yearly deduction and a loan qualification are granted whole, not as payable now.
+        Some(GrantPeriod::PerYear | GrantPeriod::Qualification) => Grant {
             amount: d.amount.0,
             months: Vec::new(),
         },
@@ -326,7 +327,8 @@ impl Service {
         if self_si > 0 {
             unverified.push(format!("{self_si}个月的社会保险缴费为本人申报"));
         }
-        let (granted, _) = repo::granted_and_paid(&self.db, person.id, "startup_subsidy").await?;
+        let (granted, _) =
+            repo::granted_and_paid(&self.db, person.id, BenefitId::StartupSubsidy.code()).await?;
         facts.startup_subsidy_paid = Fen(granted.max(0));
         let enrolments = repo::enrolments_of_person(&self.db, person.id).await?;
         if enrolments
@@ -348,7 +350,7 @@ impl Service {
     /// The months already subsidised for a person (social-insurance subsidy only): the
     /// exclusive claims the ledger wrote, so no month is offered or granted twice.
     async fn claimed_months(&self, benefit: &str, person: Uuid) -> Result<BTreeSet<String>> {
-        if benefit != "social_insurance_subsidy" {
+        if period_of(benefit) != Some(GrantPeriod::PerMonth) {
             return Ok(BTreeSet::new());
         }
         Ok(repo::claims_with_prefix(&self.db, &format!("si:{person}:"))
@@ -373,8 +375,8 @@ impl Service {
         g: &Gathered,
         as_of: NaiveDate,
     ) -> Result<String> {
-        Ok(match benefit {
-            "startup_subsidy" => {
+        Ok(match period_of(benefit) {
+            Some(GrantPeriod::PerBusiness) => {
                 let b = g.business_id.map(|b| b.to_string()).unwrap_or_default();
                 let n = repo::claims_with_prefix(&self.db, &format!("startup:{b}#"))
                     .await?
@@ -382,7 +384,7 @@ impl Service {
                 let _ = person;
                 format!("{b}#{}", n + 1)
             }
-            "social_insurance_subsidy" => as_of.format("%Y-%m").to_string(),
+            Some(GrantPeriod::PerMonth) => as_of.format("%Y-%m").to_string(),
             _ => as_of.format("%Y").to_string(),
         })
     }
@@ -858,7 +860,7 @@ impl Service {
 
     /// The months an application subsidises (from its stored determination).
     fn months_of(&self, row: &ApplicationRow) -> Result<Vec<String>> {
-        if row.benefit != "social_insurance_subsidy" {
+        if period_of(&row.benefit) != Some(GrantPeriod::PerMonth) {
             return Ok(Vec::new());
         }
         let det: serde_json::Value = serde_json::from_str(&row.determination_json)
@@ -912,7 +914,9 @@ impl Service {
         let as_of = self.clock.today_cst();
         let g = self.gather_facts(&person, as_of).await?;
         let d = self.engine.screen(&g.facts, &ScreenOptions::default());
-        for benefit in ["startup_subsidy", "social_insurance_subsidy"] {
+        for benefit in
+            [BenefitId::StartupSubsidy, BenefitId::SocialInsuranceSubsidy].map(BenefitId::code)
+        {
             let Some(det) = d.benefit(benefit) else {
                 continue;
             };
@@ -1102,7 +1106,7 @@ impl Service {
             };
             let new_amount = if !det.eligible {
                 0
-            } else if a.benefit == "social_insurance_subsidy" {
+            } else if period_of(&a.benefit) == Some(GrantPeriod::PerMonth) {
                 let months: BTreeSet<String> = self.months_of(&a)?.into_iter().collect();
                 det.breakdown
                     .iter()
@@ -1115,7 +1119,7 @@ impl Service {
                     })
                     .map(|p| p.subsidy.0)
                     .sum()
-            } else if a.benefit == "training_subsidy" {
+            } else if period_of(&a.benefit) == Some(GrantPeriod::PerCourse) {
                 a.amount_fen
             } else {
                 det.payable_now.0

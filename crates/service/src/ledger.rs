@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use linghuo_policy::facts::Group;
-use linghuo_policy::{Fen, Param, Value};
+use linghuo_policy::{BenefitId, Fen, GrantPeriod, Param, Value};
 use linghuo_storage::benefits::{self as repo, ApplicationRow, InstructionRow, TransferRow};
 use linghuo_storage::{StorageError, Tx};
 use serde_json::json;
@@ -104,8 +104,8 @@ impl Service {
         if !is_paid(&row.benefit) || row.amount_fen <= 0 {
             return Ok(());
         }
-        match row.benefit.as_str() {
-            "social_insurance_subsidy" => {
+        match BenefitId::from_code(&row.benefit).map(BenefitId::period) {
+            Some(GrantPeriod::PerMonth) => {
                 for m in months {
                     repo::insert_claim(tx, &format!("si:{}:{m}", row.person_id), row.id, now)
                         .await
@@ -142,7 +142,7 @@ impl Service {
                         )
                     })?;
             }
-            "startup_subsidy" => {
+            Some(GrantPeriod::PerBusiness) => {
                 repo::insert_claim(tx, &format!("startup:{}", row.period), row.id, now)
                     .await
                     .map_err(|e| {

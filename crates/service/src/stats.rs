@@ -39,14 +39,15 @@ pub const REGISTRATION_KINDS: &[(&str, &str)] = &[
 pub const COURSE_KINDS: &[(&str, &str)] =
     &[("skills", "职业技能培训"), ("entrepreneurship", "创业培训")];
 
-/// The benefits the funnel follows, in the order of the document.
-pub const FUNNEL_BENEFITS: &[&str] = &[
-    "startup_subsidy",
-    "social_insurance_subsidy",
-    "training_subsidy",
-    "tax_deduction",
-    "guaranteed_loan",
-];
+/// The benefits the funnel follows, in the order of the document (the policy crate's
+/// [`linghuo_policy::BenefitId::FUNNEL`]).
+pub static FUNNEL_BENEFITS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        linghuo_policy::BenefitId::FUNNEL
+            .iter()
+            .map(|b| b.code())
+            .collect()
+    });
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

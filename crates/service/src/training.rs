@@ -537,7 +537,7 @@ impl Service {
                 self.file_application(
                     actor,
                     &person,
-                    "training_subsidy",
+                    linghuo_policy::BenefitId::TrainingSubsidy.code(),
                     &e.id.to_string(),
                     &g,
                     true,

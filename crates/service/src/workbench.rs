@@ -191,7 +191,7 @@ impl Service {
         let file = self.registration_file(actor, pid).await?;
         let applications = self.benefit_applications_of(actor, pid).await?.len();
         let mut chances = Vec::new();
-        for (benefit, name) in APPLICABLE {
+        for (benefit, name) in APPLICABLE.iter() {
             let v = self.preview_benefit(actor, pid, benefit).await?;
             chances.push(BenefitChance {
                 benefit: (*benefit).into(),

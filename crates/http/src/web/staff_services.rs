@@ -1200,9 +1200,10 @@ async fn course_render(
     for e in enrolments {
         let application = if e.status == "completed" {
             match state.svc.benefit_applications_of(actor, e.person_id).await {
-                Ok(list) => list
-                    .into_iter()
-                    .find(|a| a.benefit == "training_subsidy" && a.period == e.id.to_string()),
+                Ok(list) => list.into_iter().find(|a| {
+                    a.benefit == linghuo_policy::BenefitId::TrainingSubsidy.code()
+                        && a.period == e.id.to_string()
+                }),
                 Err(err) => return error_page_ctx(ctx, err.into()),
             }
         } else {
