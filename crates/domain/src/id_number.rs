@@ -339,10 +339,7 @@ mod tests {
 
     #[test]
     fn birth_date_bounds() {
-        let body = |date: &str| {
-            let first17 = format!("140105{date}123");
-            format!("{first17}{}", check_char(&first17).unwrap())
-        };
+        let body = |date: &str| crate::testing::id_number("140105", date, 123);
         assert!(parse(&body("19000101")).is_ok());
         assert_eq!(
             parse(&body("18991231")).unwrap_err().code,
@@ -369,8 +366,7 @@ mod tests {
     }
 
     fn with_address(code: &str) -> String {
-        let first17 = format!("{code}19900307123");
-        format!("{first17}{}", check_char(&first17).unwrap())
+        crate::testing::id_number(code, "19900307", 123)
     }
 
     #[test]
@@ -473,9 +469,7 @@ mod tests {
         )
             .prop_map(|(address, days, seq)| {
                 let birth = earliest_birth_date() + chrono::Duration::days(days);
-                let first17 = format!("{address}{}{seq:03}", birth.format("%Y%m%d"));
-                let check = check_char(&first17).unwrap();
-                format!("{first17}{check}")
+                crate::testing::id_number(address, &birth.format("%Y%m%d").to_string(), seq)
             })
     }
 

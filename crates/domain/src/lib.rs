@@ -20,6 +20,8 @@ pub mod money;
 pub mod occupation;
 pub mod phone;
 pub mod region;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod uscc;
 
 pub use error::DomainError;

@@ -28,8 +28,7 @@ fn staff(scope: RegionCode) -> Actor {
 }
 
 fn id_number(address: &str, seq: u32) -> String {
-    let first17 = format!("{address}19851120{:03}", seq % 1000);
-    format!("{first17}{}", linghuo_domain::check_char(&first17).unwrap())
+    linghuo_domain::testing::id_number(address, "19851120", seq)
 }
 
 #[tokio::test]
