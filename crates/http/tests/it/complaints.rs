@@ -3,58 +3,11 @@
 //! scope, deadlines and escalation with the manual clock, mediation to an agreed outcome,
 //! the complainant's timeline and an audit row for every change.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::Browser;
 use axum::http::StatusCode;
-use common::*;
-use forms::Browser;
 use linghuo_storage::audit;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-async fn employer(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/employer", json!({
-            "username": username, "password": PASSWORD,
-            "employer": {"kind": "enterprise", "name": "太原汾水家政服务有限公司", "uscc": "91110000600037341L", "contact_name": "王经理",
-                         "contact_phone": "13912345678", "county_code": "140105", "address": "小店区长治路"}
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username).await
-}
-
-async fn worker(app: &App, username: &str, seq: u32) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username).await
-}
 
 /// A verified employer, a live post, a hire of `w` with a confirmed agreement and one pay
 /// record past due. Returns the hire id.
@@ -137,13 +90,6 @@ async fn hire_with_unpaid_wages(
     hire_id
 }
 
-async fn audit_count(app: &App, event: &str) -> usize {
-    audit::recent(&app.svc.db, Some(event), 1000)
-        .await
-        .unwrap()
-        .len()
-}
-
 #[tokio::test]
 async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
     each_app(|app| async move {
@@ -153,8 +99,8 @@ async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
         let mut other = login(&app, &mut other_acc).await;
         let mut city_acc = account(&app, "complaints.city", "staff", Some("140100"), &[]).await;
         let mut city = login(&app, &mut city_acc).await;
-        let mut emp = employer(&app, "fenshui").await;
-        let mut w = worker(&app, "xiuying", 61).await;
+        let mut emp = app.employer("fenshui", "91110000600037341L").named("太原汾水家政服务有限公司").await;
+        let mut w = app.worker("xiuying", 61).await;
         let hire_id = hire_with_unpaid_wages(&app, &mut staff, &mut emp, &mut w).await;
 
         // The worker files a complaint naming the hire: employer and county come from the hire.
@@ -183,14 +129,14 @@ async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
         assert_eq!(d["summary"]["complainant"], "李*英");
 
         // Another county: not found (audited); the city above sees it.
-        let denied = audit_count(&app, "access_denied").await;
+        let denied = app.audit_count("access_denied").await;
         assert_eq!(other.get(&app, &format!("/api/v1/complaints/{id}")).await.status, StatusCode::NOT_FOUND);
         assert_eq!(other.post(&app, &format!("/api/v1/complaints/{id}/acknowledge"), json!({})).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(audit_count(&app, "access_denied").await, denied + 2);
+        assert_eq!(app.audit_count("access_denied").await, denied + 2);
         assert_eq!(other.get(&app, "/api/v1/complaints").await.json().as_array().unwrap().len(), 0);
         assert_eq!(city.get(&app, "/api/v1/complaints").await.json().as_array().unwrap().len(), 1);
         // Another worker: not found.
-        let mut stranger = worker(&app, "stranger", 62).await;
+        let mut stranger = app.worker("stranger", 62).await;
         assert_eq!(stranger.get(&app, &format!("/api/v1/complaints/{id}")).await.status, StatusCode::NOT_FOUND);
 
         // The employer sees the complaint (complainant masked) and answers.
@@ -272,10 +218,10 @@ async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
         // Every change has its audit row.
         for e in ["complaint_filed", "complaint_statement_added", "complaint_acknowledged", "complaint_assigned", "complaint_referred",
                   "mediation_session_scheduled", "mediation_outcome_recorded", "complaint_closed"] {
-            assert!(audit_count(&app, e).await >= 1, "{e}");
+            assert!(app.audit_count(e).await >= 1, "{e}");
         }
-        assert_eq!(audit_count(&app, "complaint_note_added").await, 2);
-        assert_eq!(audit_count(&app, "mediation_session_scheduled").await, 2);
+        assert_eq!(app.audit_count("complaint_note_added").await, 2);
+        assert_eq!(app.audit_count("mediation_session_scheduled").await, 2);
         let filed = &audit::recent(&app.svc.db, Some("complaint_filed"), 1).await.unwrap()[0];
         assert_eq!(filed.region_code, "140105");
         assert!(!filed.detail.contains("李"), "no personal data in the audit detail");
@@ -290,10 +236,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     each_app(|app| async move {
         let mut staff_acc = account(&app, "complaints.badinput", "staff", Some("140105"), &[]).await;
         let mut staff = login(&app, &mut staff_acc).await;
-        let mut emp = employer(&app, "badinput").await;
-        let mut owner = worker(&app, "owner", 71).await;
+        let mut emp = app.employer("badinput", "91110000600037341L").named("太原汾水家政服务有限公司").await;
+        let mut owner = app.worker("owner", 71).await;
         let hire_id = hire_with_unpaid_wages(&app, &mut staff, &mut emp, &mut owner).await;
-        let mut w = worker(&app, "other", 72).await;
+        let mut w = app.worker("other", 72).await;
         let ok: Value = json!({"category": "illegal_fee", "description": "办理求职登记时被收取了200元服务费。"});
         for (patch, field) in [
             (json!({"category": "noise"}), "category"),
@@ -311,7 +257,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
         }
         assert_eq!(w.get(&app, "/api/v1/complaints").await.json().as_array().unwrap().len(), 0, "nothing written");
-        assert_eq!(audit_count(&app, "complaint_filed").await, 0);
+        assert_eq!(app.audit_count("complaint_filed").await, 0);
         // Employers and staff do not file complaints.
         assert_eq!(emp.post(&app, "/api/v1/complaints", ok.clone()).await.status, StatusCode::FORBIDDEN);
         // Without a hire the complaint goes to the worker's own county.
@@ -333,7 +279,7 @@ async fn overdue_complaints_escalate_to_the_city_exactly_once() {
         let mut county_acc = account(&app, "deadline.county", "staff", Some("140105"), &[]).await;
         let mut county = login(&app, &mut county_acc).await;
         let mut city_acc = account(&app, "deadline.city", "staff", Some("140100"), &[]).await;
-        let mut w = worker(&app, "deadline", 81).await;
+        let mut w = app.worker("deadline", 81).await;
         let file = |text: &'static str| json!({"category": "discrimination", "description": text});
         let first = w
             .post(
@@ -387,7 +333,7 @@ async fn overdue_complaints_escalate_to_the_city_exactly_once() {
         // Sessions ended while the clock moved on: sign in again.
         let mut county = login(&app, &mut county_acc).await;
         let mut city = login(&app, &mut city_acc).await;
-        let mut w = sign_in(&app, "deadline").await;
+        let mut w = app.sign_in("deadline").await;
         let queue = county
             .get(&app, "/api/v1/complaints?status=overdue")
             .await
@@ -437,7 +383,7 @@ async fn overdue_complaints_escalate_to_the_city_exactly_once() {
         app.clock.advance(chrono::Duration::days(15));
         assert_eq!(app.svc.complaints_upkeep().await.unwrap().escalated, 1);
         assert_eq!(app.svc.complaints_upkeep().await.unwrap().escalated, 0);
-        assert_eq!(audit_count(&app, "complaint_escalated").await, 2);
+        assert_eq!(app.audit_count("complaint_escalated").await, 2);
         let mut county = login(&app, &mut county_acc).await;
         let rows = audit::recent(&app.svc.db, Some("complaint_escalated"), 10)
             .await
@@ -480,7 +426,7 @@ async fn overdue_complaints_escalate_to_the_city_exactly_once() {
             StatusCode::CONFLICT,
             "received → resolved is not a step"
         );
-        assert_eq!(audit_count(&app, "complaint_resolved").await, 1);
+        assert_eq!(app.audit_count("complaint_resolved").await, 1);
         app
     })
     .await;
@@ -507,7 +453,7 @@ async fn pages_file_a_complaint_and_staff_resolve_it() {
     each_app(|app| async move {
         let mut staff_acc = account(&app, "pages.county", "staff", Some("140105"), &[]).await;
         let staff_client = login(&app, &mut staff_acc).await;
-        let w_client = worker(&app, "pageworker", 91).await;
+        let w_client = app.worker("pageworker", 91).await;
         let mut wb = Browser::of(&w_client);
         let page = wb.get(&app, "/complaints").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
@@ -605,12 +551,12 @@ async fn pages_file_a_complaint_and_staff_resolve_it() {
             "a resolved complaint takes no statements"
         );
         // Another worker's browser: not found.
-        let other = worker(&app, "pageother", 92).await;
+        let other = app.worker("pageother", 92).await;
         assert_eq!(
             Browser::of(&other).get(&app, &path).await.status,
             StatusCode::NOT_FOUND
         );
-        assert_eq!(audit_count(&app, "complaint_resolved").await, 1);
+        assert_eq!(app.audit_count("complaint_resolved").await, 1);
         app
     })
     .await;

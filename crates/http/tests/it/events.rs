@@ -3,86 +3,18 @@
 //! staff check them in and record outcomes; bad input names the field and writes nothing;
 //! staff of another county get 404; every action is audited.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
-use chrono::Duration;
-use common::*;
-use forms::*;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-async fn worker(app: &App, username: &str, seq: u32) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username).await
-}
-
-async fn employer(app: &App, username: &str, uscc: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/employer", json!({
-            "username": username, "password": PASSWORD,
-            "employer": {"kind": "enterprise", "name": format!("太原{username}家政服务有限公司"), "uscc": uscc, "contact_name": "王经理",
-                         "contact_phone": "13912345678", "county_code": "140105", "address": "小店区长治路"}
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username).await
-}
-
-fn day(app: &App, days: i64) -> String {
-    (app.clock.now() + Duration::hours(8) + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 fn event_body(app: &App) -> Value {
     json!({
         "title": "2026年冬季高校毕业生专场招聘会", "kind": "onsite", "county_code": "140105",
-        "venue": "小店区人力资源市场一楼大厅", "starts_at": format!("{} 09:00", day(app, 3)),
-        "ends_at": format!("{} 12:00", day(app, 3)), "description": "现场面试，带好简历。",
+        "venue": "小店区人力资源市场一楼大厅", "starts_at": format!("{} 09:00", app.day(3)),
+        "ends_at": format!("{} 12:00", app.day(3)), "description": "现场面试，带好简历。",
         "target_groups": ["college_graduate", "migrant_worker"]
     })
-}
-
-async fn audit_count(app: &App, event_type: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event_type), 100)
-        .await
-        .unwrap()
-        .len()
-}
-
-async fn count(app: &App, table_sql: &'static str) -> i64 {
-    linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar::<_, i64>(table_sql)
-        .fetch_one(p)
-        .await
-        .unwrap())
 }
 
 #[tokio::test]
@@ -100,7 +32,7 @@ async fn event_story_with_employers_registrations_and_outcomes() {
             (json!({"county_code": "140106"}), "county_code"),
             (json!({"venue": ""}), "venue"),
             (json!({"starts_at": "明天上午"}), "starts_at"),
-            (json!({"ends_at": format!("{} 08:00", day(&app, 3))}), "ends_at"),
+            (json!({"ends_at": format!("{} 08:00", app.day(3))}), "ends_at"),
             (json!({"target_groups": ["astronaut"]}), "target_groups[0]"),
         ] {
             let mut b = event_body(&app);
@@ -111,7 +43,7 @@ async fn event_story_with_employers_registrations_and_outcomes() {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}: {}", r.body);
             assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
         }
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM recruitment_events").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM recruitment_events").await, 0);
 
         // Create (a draft, not public), publish.
         let r = staff.post(&app, "/api/v1/events", event_body(&app)).await;
@@ -134,14 +66,14 @@ async fn event_story_with_employers_registrations_and_outcomes() {
         assert_eq!(anon.get(&app, "/api/v1/events").await.json().as_array().unwrap().len(), 1);
 
         // A verified employer joins with its live post; an unverified one cannot.
-        let mut emp = employer(&app, "evemp", "91110000600037341L").await;
+        let mut emp = app.employer("evemp", "91110000600037341L").await;
         let employers = staff.get(&app, "/api/v1/employers?unverified=true").await.json();
         let emp_id = employers[0]["id"].as_str().unwrap().to_owned();
         assert_eq!(emp.post(&app, &format!("/api/v1/events/{eid}/employers"), json!({"post_ids": []})).await.status, StatusCode::FORBIDDEN);
         staff.post(&app, &format!("/api/v1/employers/{emp_id}/verify"), json!({})).await;
         let post = emp.post(&app, "/api/v1/posts", json!({
             "title": "招聘会现场岗位 家政保洁", "description": "家庭日常保洁，自带工具，周末上门服务。", "occupation": "保洁员", "form": "part_time",
-            "county_code": "140105", "address": "小店区坞城路", "starts_on": day(&app, 7), "schedule": "每周六、日 9:00-12:00",
+            "county_code": "140105", "address": "小店区坞城路", "starts_on": app.day(7), "schedule": "每周六、日 9:00-12:00",
             "hours_per_week": 6, "pay_amount": "30.00", "pay_unit": "hour", "headcount": 2, "accident_cover": true
         })).await.json();
         assert_eq!(post["status"], "live", "{post}");
@@ -156,19 +88,19 @@ async fn event_story_with_employers_registrations_and_outcomes() {
         assert_eq!(public["employers"].as_array().unwrap().len(), 1);
 
         // Workers register; twice is 409; a race of two registrations leaves one row.
-        let mut w = worker(&app, "evworker", 61).await;
+        let mut w = app.worker("evworker", 61).await;
         let r = w.post(&app, &format!("/api/v1/events/{eid}/registrations"), json!({})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let reg_id = r.json()["id"].as_str().unwrap().to_owned();
         assert_eq!(w.post(&app, &format!("/api/v1/events/{eid}/registrations"), json!({})).await.status, StatusCode::CONFLICT);
-        let w2 = worker(&app, "evworker2", 62).await;
+        let w2 = app.worker("evworker2", 62).await;
         let (mut a, mut b) = (w2.clone(), w2.clone());
         let path = format!("/api/v1/events/{eid}/registrations");
         let (ra, rb) = tokio::join!(a.post(&app, &path, json!({})), b.post(&app, &path, json!({})));
         let mut statuses = [ra.status, rb.status];
         statuses.sort();
         assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM event_registrations").await, 2);
+        assert_eq!(app.count("SELECT COUNT(*) FROM event_registrations").await, 2);
         let mine = w.get(&app, "/api/v1/events/mine").await.json();
         assert_eq!(mine.as_array().unwrap().len(), 1);
         assert_eq!(mine[0]["event_title"], "2026年冬季高校毕业生专场招聘会");
@@ -197,7 +129,7 @@ async fn event_story_with_employers_registrations_and_outcomes() {
         // Close; registration is then refused.
         assert_eq!(other.post(&app, &format!("/api/v1/events/{eid}/close"), json!({})).await.status, StatusCode::NOT_FOUND);
         assert_eq!(staff.post(&app, &format!("/api/v1/events/{eid}/close"), json!({})).await.json()["status"], "closed");
-        let mut w3 = worker(&app, "evworker3", 63).await;
+        let mut w3 = app.worker("evworker3", 63).await;
         assert_eq!(w3.post(&app, &format!("/api/v1/events/{eid}/registrations"), json!({})).await.status, StatusCode::CONFLICT);
 
         // Workbench counts, and every action audited.
@@ -205,10 +137,10 @@ async fn event_story_with_employers_registrations_and_outcomes() {
         assert_eq!(c["upcoming_events"], 0);
         for t in ["event_created", "event_published", "event_employer_added", "event_registered", "event_checked_in",
                   "event_outcome_recorded", "event_closed"] {
-            assert!(audit_count(&app, t).await >= 1, "{t} audited");
+            assert!(app.audit_count(t).await >= 1, "{t} audited");
         }
-        assert_eq!(audit_count(&app, "event_registered").await, 2);
-        assert!(audit_count(&app, "access_denied").await >= 5);
+        assert_eq!(app.audit_count("event_registered").await, 2);
+        assert!(app.audit_count("access_denied").await >= 5);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -225,8 +157,8 @@ async fn worker_registers_for_an_event_through_the_pages() {
         // Staff create and publish through the pages.
         let p = staff.get(&app, "/staff/events").await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
-        let start = format!("{} 09:00", day(&app, 2));
-        let end = format!("{} 11:30", day(&app, 2));
+        let start = format!("{} 09:00", app.day(2));
+        let end = format!("{} 11:30", app.day(2));
         let bad = staff
             .post(&app, "/staff/events", &[("title", ""), ("kind", "onsite"), ("county_code", "140105"), ("venue", "小店区人力资源市场"),
                 ("starts_at", &start), ("ends_at", &end)])
@@ -253,7 +185,7 @@ async fn worker_registers_for_an_event_through_the_pages() {
                 "username": "evpages.worker", "password": PASSWORD, "name": "王建国", "id_number": id_number("140105", 71),
                 "phone": "13712340071", "county_code": "140105"})).await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            sign_in(&app, "evpages.worker").await
+            app.sign_in("evpages.worker").await
         };
         let mut wb = Browser::of(&w);
         let detail = wb.get(&app, &format!("/events/{eid}")).await;

@@ -3,27 +3,10 @@
 //! and all-or-nothing, idempotent re-import, region scope, and imported facts deciding
 //! applications automatically.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
 use base64::Engine as _;
-use common::*;
 use serde_json::{Value, json};
-
-async fn staff(app: &App, username: &str, scope: &str) -> Client {
-    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
-    login(app, &mut acc).await
-}
-
-async fn person(app: &App, staff: &mut Client, seq: u32, county: &str, groups: Value) -> String {
-    let r = staff
-        .post(app, "/api/v1/persons", json!({
-            "name": "赵桂兰", "id_number": id_number(county, seq), "jurisdiction_code": county, "groups": groups
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
-}
 
 async fn import(
     app: &App,
@@ -47,10 +30,10 @@ async fn import(
 #[tokio::test]
 async fn social_insurance_rows_are_reported_and_reimport_changes_nothing() {
     each_app(|app| async move {
-        let mut s = staff(&app, "fi_s", "140105").await;
-        person(&app, &mut s, 101, "140105", json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
-        let mut other = staff(&app, "fi_o", "140106").await;
-        person(&app, &mut other, 102, "140106", json!([])).await;
+        let mut s = app.staff_in("fi_s", "140105").await;
+        app.person(&mut s, 101, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).named("赵桂兰").await;
+        let mut other = app.staff_in("fi_o", "140106").await;
+        app.person(&mut other, 102, json!([])).named("赵桂兰").in_county("140106").await;
         let me = id_number("140105", 101);
         let far = id_number("140106", 102);
         let file = format!(
@@ -103,8 +86,8 @@ async fn social_insurance_rows_are_reported_and_reimport_changes_nothing() {
 #[tokio::test]
 async fn imported_business_and_registration_decide_a_startup_subsidy() {
     each_app(|app| async move {
-        let mut s = staff(&app, "fb_s", "140105").await;
-        let pid = person(&app, &mut s, 111, "140105", json!([{"group": "hard_to_employ", "since": "2024-01-01", "source": "registry"}])).await;
+        let mut s = app.staff_in("fb_s", "140105").await;
+        let pid = app.person(&mut s, 111, json!([{"group": "hard_to_employ", "since": "2024-01-01", "source": "registry"}])).named("赵桂兰").await;
         let me = id_number("140105", 111);
         let uscc = "92140105MA0L5K5X8Y";
         let uscc = match linghuo_domain::Uscc::parse(uscc) {

@@ -2,10 +2,8 @@
 //! and second factor, sessions and their timeouts, CSRF, security headers, region scope,
 //! masking, reveal and the audit chain.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{Method, StatusCode, header};
-use common::*;
 use linghuo_service::totp;
 use linghuo_storage::audit;
 use serde_json::{Value, json};

@@ -4,58 +4,16 @@
 //! rent relief and the road-fee exemption are decided with the policy engine's reasons and
 //! citations; bad input names the field and writes nothing; other counties get 404.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::*;
-use forms::*;
 use linghuo_storage::persons::{GroupRow, upsert_group};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-async fn worker(app: &App, username: &str, name: &str, seq: u32) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": name, "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    sign_in(app, username).await
-}
-
-async fn person_of(app: &App, username: &str) -> Uuid {
-    linghuo_storage::users::by_username(&app.svc.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id
-        .unwrap()
-}
-
 async fn add_group(app: &App, username: &str, group: &str, source: &str, verified: bool) {
-    let person_id = person_of(app, username).await;
+    let person_id = app.person_of(username).await;
     let mut tx = app.svc.db.begin().await.unwrap();
     upsert_group(
         &mut tx,
@@ -75,20 +33,6 @@ async fn add_group(app: &App, username: &str, group: &str, source: &str, verifie
     .await
     .unwrap();
     tx.commit().await.unwrap();
-}
-
-async fn audit_count(app: &App, event_type: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event_type), 100)
-        .await
-        .unwrap()
-        .len()
-}
-
-async fn count(app: &App, sql: &'static str) -> i64 {
-    linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(p)
-        .await
-        .unwrap())
 }
 
 fn venue_body() -> Value {
@@ -119,7 +63,7 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
             assert_eq!(r.json()["error"]["field"], field);
         }
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM venues").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM venues").await, 0);
         let v = s.post(&app, "/api/v1/venues", venue_body()).await;
         assert_eq!(v.status, StatusCode::CREATED, "{}", v.body);
         let vid = v.json()["id"].as_str().unwrap().to_owned();
@@ -171,7 +115,7 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
         .iter()
         .enumerate()
         {
-            ws.push(worker(&app, user, name, 81 + i as u32).await);
+            ws.push(app.worker(user, 81 + i as u32).named(name).await);
         }
         add_group(&app, "v.grad", "college_graduate", "staff_checked", false).await;
         add_group(&app, "v.self", "hard_to_employ", "self_declared", false).await;
@@ -185,7 +129,7 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
             .await;
         assert_eq!(bad.json()["error"]["field"], "business");
         assert_eq!(
-            count(&app, "SELECT COUNT(*) FROM venue_applications").await,
+            app.count("SELECT COUNT(*) FROM venue_applications").await,
             0
         );
         for w in ws.iter_mut() {
@@ -232,14 +176,11 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
         assert_eq!(ra.status, StatusCode::OK, "{}", ra.body);
         assert_eq!(rb.status, StatusCode::OK, "{}", rb.body);
         assert_eq!(
-            count(
-                &app,
-                "SELECT COUNT(*) FROM venue_applications WHERE status = 'allocated'"
-            )
-            .await,
+            app.count("SELECT COUNT(*) FROM venue_applications WHERE status = 'allocated'")
+                .await,
             2
         );
-        assert_eq!(count(&app, "SELECT MAX(allocated) FROM venues").await, 2);
+        assert_eq!(app.count("SELECT MAX(allocated) FROM venues").await, 2);
         let d = s.get(&app, &format!("/api/v1/venues/{vid}")).await.json();
         assert_eq!(d["venue"]["free"], 0);
         let by_name = |n: &str| -> Value {
@@ -286,9 +227,9 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
                 .any(|n| n["message"].as_str().unwrap().contains("候补")),
             "{notices}"
         );
-        assert!(audit_count(&app, "venue_allocated").await >= 1);
-        assert_eq!(audit_count(&app, "venue_applied").await, 4);
-        assert_eq!(audit_count(&app, "venue_created").await, 1);
+        assert!(app.audit_count("venue_allocated").await >= 1);
+        assert_eq!(app.audit_count("venue_applied").await, 4);
+        assert_eq!(app.audit_count("venue_created").await, 1);
 
         // Closing the venue takes it off the public list.
         assert_eq!(
@@ -310,7 +251,7 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
                 .len(),
             0
         );
-        assert!(audit_count(&app, "venue_closed").await == 1);
+        assert!(app.audit_count("venue_closed").await == 1);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -329,8 +270,8 @@ async fn fee_relief_decided_with_the_policy_reasons() {
         let mut s = login(&app, &mut staff_acc).await;
         let mut other_acc = account(&app, "relief.other", "staff", Some("140106"), &[]).await;
         let mut other = login(&app, &mut other_acc).await;
-        let mut w = worker(&app, "r.worker", "孙秀兰", 91).await;
-        let mut w2 = worker(&app, "r.worker2", "周建华", 92).await;
+        let mut w = app.worker("r.worker", 91).named("孙秀兰").await;
+        let mut w2 = app.worker("r.worker2", 92).named("周建华").await;
 
         for (patch, field) in [
             (json!({"kind": "tax"}), "kind"),
@@ -347,7 +288,7 @@ async fn fee_relief_decided_with_the_policy_reasons() {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
             assert_eq!(r.json()["error"]["field"], field, "{}", r.body);
         }
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM fee_reliefs").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM fee_reliefs").await, 0);
 
         let ok = w
             .post(&app, "/api/v1/relief", relief_body("rent_relief", true))
@@ -486,9 +427,9 @@ async fn fee_relief_decided_with_the_policy_reasons() {
                 .all(|x| x["decided_by"].is_null()),
             "no staff names for the applicant"
         );
-        assert_eq!(audit_count(&app, "relief_applied").await, 3);
-        assert_eq!(audit_count(&app, "relief_approved").await, 1);
-        assert_eq!(audit_count(&app, "relief_refused").await, 1);
+        assert_eq!(app.audit_count("relief_applied").await, 3);
+        assert_eq!(app.audit_count("relief_approved").await, 1);
+        assert_eq!(app.audit_count("relief_refused").await, 1);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -540,7 +481,7 @@ async fn staff_allocate_venue_places_through_the_pages() {
         // Two workers apply through the page; the graduate (checked) gets the place.
         let mut browsers = Vec::new();
         for (user, name, seq) in [("vp.first", "钱一", 95u32), ("vp.grad", "吴二", 96)] {
-            let c = worker(&app, user, name, seq).await;
+            let c = app.worker(user, seq).named(name).await;
             let mut b = Browser::of(&c);
             let list = b.get(&app, "/venues").await;
             assert!(list.html.contains("南内环社区便民点"), "{}", list.html);

@@ -4,13 +4,10 @@
 //! facts import through the same form; the page takes files over the 2 MB form limit; the
 //! CSRF field and the staff role are required.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::*;
-use forms::*;
 use tower::ServiceExt;
 
 /// Posts the import form as a browser does.

@@ -3,81 +3,12 @@
 //! logged and audited; the worker sees where the archive is without staff names; bad input
 //! names the field and writes nothing; staff of another county get 404.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
 use chrono::{Datelike, Duration};
-use common::*;
-use forms::*;
 use serde_json::json;
 use uuid::Uuid;
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn worker(app: &App, username: &str, name: &str, seq: u32) -> (Client, Uuid) {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": name, "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    let person = linghuo_storage::users::by_username(&app.svc.db, username)
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id
-        .unwrap();
-    (c, person)
-}
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-async fn audit_count(app: &App, event_type: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event_type), 100)
-        .await
-        .unwrap()
-        .len()
-}
-
-async fn count(app: &App, sql: &'static str) -> i64 {
-    linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(p)
-        .await
-        .unwrap())
-}
-
-fn day(app: &App, days: i64) -> String {
-    (app.clock.now() + Duration::hours(8) + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 #[tokio::test]
 async fn archive_receipt_movements_and_the_workers_view() {
@@ -86,9 +17,11 @@ async fn archive_receipt_movements_and_the_workers_view() {
         let mut s = login(&app, &mut staff_acc).await;
         let mut other_acc = account(&app, "arch.other", "staff", Some("140106"), &[]).await;
         let mut other = login(&app, &mut other_acc).await;
-        let (_, person) = worker(&app, "a.worker", "郑小梅", 31).await;
-        let (_, person2) = worker(&app, "a.worker2", "冯大伟", 32).await;
-        let today = day(&app, 0);
+        app.worker("a.worker", 31).named("郑小梅").await;
+        let person = app.person_of("a.worker").await;
+        app.worker("a.worker2", 32).named("冯大伟").await;
+        let person2 = app.person_of("a.worker2").await;
+        let today = app.day(0);
         let year = (app.clock.now() + Duration::hours(8)).year();
 
         // Bad input names the field and writes nothing.
@@ -102,7 +35,7 @@ async fn archive_receipt_movements_and_the_workers_view() {
                 "received_on",
             ),
             (
-                json!({"person_id": person, "received_on": day(&app, 2)}),
+                json!({"person_id": person, "received_on": app.day(2)}),
                 "received_on",
             ),
         ] {
@@ -121,7 +54,7 @@ async fn archive_receipt_movements_and_the_workers_view() {
                 .json()["error"]["field"],
             "person_id"
         );
-        assert_eq!(count(&app, "SELECT COUNT(*) FROM archives").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM archives").await, 0);
 
         // Receipt: numbers per county and year.
         let r = s
@@ -203,7 +136,7 @@ async fn archive_receipt_movements_and_the_workers_view() {
             s.post(
                 &app,
                 &mv,
-                json!({"action": "lend", "borrower": "小店区人社局", "due_on": day(&app, 3)})
+                json!({"action": "lend", "borrower": "小店区人社局", "due_on": app.day(3)})
             )
             .await
             .status,
@@ -241,7 +174,7 @@ async fn archive_receipt_movements_and_the_workers_view() {
             .post(
                 &app,
                 &mv,
-                json!({"action": "lend", "borrower": "小店区人社局政审组", "due_on": day(&app, 3)}),
+                json!({"action": "lend", "borrower": "小店区人社局政审组", "due_on": app.day(3)}),
             )
             .await
             .json();
@@ -259,8 +192,8 @@ async fn archive_receipt_movements_and_the_workers_view() {
         // Sessions time out over five days: sign in again.
         s = login(&app, &mut staff_acc).await;
         other = login(&app, &mut other_acc).await;
-        let mut w = sign_in(&app, "a.worker").await;
-        let mut w2 = sign_in(&app, "a.worker2").await;
+        let mut w = app.sign_in("a.worker").await;
+        let mut w2 = app.sign_in("a.worker2").await;
         let overdue = s.get(&app, "/api/v1/archives/overdue").await.json();
         assert_eq!(overdue.as_array().unwrap().len(), 1);
         assert_eq!(overdue[0]["overdue"], true);
@@ -326,9 +259,9 @@ async fn archive_receipt_movements_and_the_workers_view() {
             "archive_returned",
             "archive_transferred_out",
         ] {
-            assert!(audit_count(&app, t).await >= 1, "{t} audited");
+            assert!(app.audit_count(t).await >= 1, "{t} audited");
         }
-        assert_eq!(audit_count(&app, "archive_received").await, 2);
+        assert_eq!(app.audit_count("archive_received").await, 2);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -341,7 +274,8 @@ async fn staff_receive_and_lend_an_archive_through_the_pages() {
         let mut staff_acc = account(&app, "apages.staff", "staff", Some("140105"), &[]).await;
         let staff_client = login(&app, &mut staff_acc).await;
         let mut staff = Browser::of(&staff_client);
-        let (w, person) = worker(&app, "apages.worker", "陈晓东", 41).await;
+        let w = app.worker("apages.worker", 41).named("陈晓东").await;
+        let person = app.person_of("apages.worker").await;
 
         let p = staff
             .get(
@@ -355,7 +289,7 @@ async fn staff_receive_and_lend_an_archive_through_the_pages() {
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
         assert!(p.html.contains(&person.to_string()), "{}", p.html);
         let person_s = person.to_string();
-        let today = day(&app, 0);
+        let today = app.day(0);
         let (to, page) = staff
             .submit(
                 &app,
@@ -376,7 +310,7 @@ async fn staff_receive_and_lend_an_archive_through_the_pages() {
             .next()
             .unwrap()
             .to_owned();
-        let due = day(&app, 10);
+        let due = app.day(10);
         let (_, page) = staff
             .submit(
                 &app,

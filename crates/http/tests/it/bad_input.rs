@@ -1,11 +1,9 @@
 //! Bad input at the HTTP edge: bodies over the limit answered with the API's JSON error or
 //! the error page, and the OpenAPI document checked against the router it describes.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::*;
 use serde_json::Value;
 use tower::ServiceExt;
 

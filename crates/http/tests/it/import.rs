@@ -1,11 +1,9 @@
 //! Import of persons from staff spreadsheets on both databases: per-row reports in Chinese,
 //! all-or-nothing versus skip-invalid, region scope, sealing, and idempotent re-import.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
 use base64::Engine as _;
-use common::*;
 use linghuo_service::person_import::read_person_file;
 use serde_json::json;
 

@@ -2,26 +2,9 @@
 //! with screening, applying, hiring with the automatic 用工登记, the agreement of 四(十) and pay
 //! confirmed by both sides.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn worker(app: &App, username: &str, seq: u32) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    password_sign_in(app, username, PASSWORD).await
-}
 
 fn post_body(title: &str) -> Value {
     json!({
@@ -38,7 +21,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         let mut staff = login(&app, &mut staff_acc).await;
         let mut other_acc = account(&app, "market.other", "staff", Some("140106"), &[]).await;
         let mut other = login(&app, &mut other_acc).await;
-        let mut emp = signed_up_employer(&app, "baojie", "91110000600037341L").await;
+        let mut emp = app.employer("baojie", "91110000600037341L").await;
 
         // Unverified: the post is held with the reason; staff of the county see it in the queue.
         let held = emp.post(&app, "/api/v1/posts", post_body("周末家庭保洁")).await;
@@ -75,7 +58,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         assert_eq!(dup["findings"][0]["code"], "duplicate_post");
 
         // A worker applies; applying twice is a conflict.
-        let mut w = worker(&app, "xiuying", 51).await;
+        let mut w = app.worker("xiuying", 51).await;
         let post_id = live["id"].as_str().unwrap().to_owned();
         let a = w.post(&app, &format!("/api/v1/posts/{post_id}/applications"), json!({"message": "周末都有空"})).await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
@@ -114,7 +97,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
         assert_eq!(h["pay"][0]["worker_confirmed"], true);
         assert_eq!(emp.get(&app, "/api/v1/employer").await.json()["on_time_pay"], 1);
         // An outsider cannot see the hire.
-        let mut w2 = worker(&app, "stranger", 52).await;
+        let mut w2 = app.worker("stranger", 52).await;
         assert_eq!(w2.get(&app, &format!("/api/v1/hires/{hire_id}")).await.status, StatusCode::NOT_FOUND);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
@@ -125,7 +108,7 @@ async fn post_apply_hire_registers_and_agree_and_pay() {
 #[tokio::test]
 async fn post_validation_names_fields() {
     each_app(|app| async move {
-        let mut emp = signed_up_employer(&app, "yanzheng", "91110000600037341L").await;
+        let mut emp = app.employer("yanzheng", "91110000600037341L").await;
         for (patch, field) in [
             (json!({"occupation": "宇航员"}), "occupation"),
             (json!({"county_code": "140100"}), "county_code"),
@@ -163,7 +146,7 @@ async fn the_last_place_goes_to_exactly_one_hire() {
     each_app(|app| async move {
         let mut staff_acc = account(&app, "race.county", "staff", Some("140105"), &[]).await;
         let mut staff = login(&app, &mut staff_acc).await;
-        let mut emp = signed_up_employer(&app, "jingzheng", "91110000600037341L").await;
+        let mut emp = app.employer("jingzheng", "91110000600037341L").await;
         let eid = staff
             .get(&app, "/api/v1/employers?unverified=true")
             .await
@@ -181,7 +164,7 @@ async fn the_last_place_goes_to_exactly_one_hire() {
         let pid = post["id"].as_str().unwrap().to_owned();
         let mut ids = Vec::new();
         for i in 0..4 {
-            let mut w = worker(&app, &format!("racer{i}"), 60 + i).await;
+            let mut w = app.worker(&format!("racer{i}"), 60 + i).await;
             ids.push(
                 w.post(
                     &app,
@@ -258,7 +241,7 @@ async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode
 #[tokio::test]
 async fn search_recommend_invite_hire_complete_and_rate() {
     each_app(|app| async move {
-        let (mut emp, _staff, _) = verified_employer(&app, "tuijian", "91110000600037341L").await;
+        let (mut emp, _staff, _) = app.employer_verified("tuijian", "91110000600037341L").await;
         let clean = emp.post(&app, "/api/v1/posts", post_body("周末家庭保洁")).await;
         assert_eq!(clean.json()["status"], "live", "{}", clean.body);
         let pid = clean.json()["id"].as_str().unwrap().to_owned();
@@ -299,7 +282,7 @@ async fn search_recommend_invite_hire_complete_and_rate() {
         assert_eq!(bad.json()["error"]["field"], "sort");
 
         // The worker's profile drives recommendations; each says why.
-        let mut w = worker(&app, "qiuzhi", 71).await;
+        let mut w = app.worker("qiuzhi", 71).await;
         assert_eq!(w.get(&app, "/api/v1/recommendations/jobs").await.status, StatusCode::CONFLICT);
         assert_eq!(w.get(&app, "/api/v1/profile").await.status, StatusCode::NOT_FOUND);
         let bad = w
@@ -374,7 +357,7 @@ async fn search_recommend_invite_hire_complete_and_rate() {
         assert_eq!(w.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 4})).await.status, StatusCode::CONFLICT);
         let r = emp.post(&app, &format!("/api/v1/hires/{hid}/ratings"), json!({"score": 4, "comment": "认真"})).await;
         assert_eq!(r.json().as_array().unwrap().len(), 2);
-        let mut stranger = worker(&app, "pangren", 72).await;
+        let mut stranger = app.worker("pangren", 72).await;
         assert_eq!(stranger.get(&app, &format!("/api/v1/hires/{hid}/ratings")).await.status, StatusCode::NOT_FOUND);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
@@ -385,8 +368,7 @@ async fn search_recommend_invite_hire_complete_and_rate() {
 #[tokio::test]
 async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
     each_app(|app| async move {
-        let (mut emp, _, mut staff_acc) =
-            verified_employer(&app, "yuqi", "91110000600037341L").await;
+        let (mut emp, _, mut staff_acc) = app.employer_verified("yuqi", "91110000600037341L").await;
         let mut other_acc = account(&app, "yuqi.other", "staff", Some("140106"), &[]).await;
         let mut body = post_body("小时工 家庭保洁");
         body["starts_on"] = json!(app.clock.today_cst().to_string());
@@ -398,7 +380,7 @@ async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
         second["expires_on"] =
             json!((app.clock.today_cst() + chrono::Duration::days(30)).to_string());
         emp.post(&app, "/api/v1/posts", second).await;
-        let mut w = worker(&app, "yuqiw", 73).await;
+        let mut w = app.worker("yuqiw", 73).await;
         let a = w
             .post(
                 &app,
@@ -530,7 +512,9 @@ async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
 #[tokio::test]
 async fn every_server_applies_the_outbox_and_catches_up_after_restart() {
     each_app(|app| async move {
-        let (mut emp, _staff, _) = verified_employer(&app, "liangtai", "91110000600037341L").await;
+        let (mut emp, _staff, _) = app
+            .employer_verified("liangtai", "91110000600037341L")
+            .await;
         let dir = tempfile::tempdir().unwrap();
         let disk = |svc: &linghuo_service::Service| svc.clone().with_market_index_dir(dir.path());
         let second = disk(&app.svc);
@@ -577,7 +561,7 @@ async fn every_server_applies_the_outbox_and_catches_up_after_restart() {
 #[tokio::test]
 async fn importing_posts_reports_rows_and_is_idempotent() {
     each_app(|app| async move {
-        let (mut emp, _staff, _) = verified_employer(&app, "daoru", "91110000600037341L").await;
+        let (mut emp, _staff, _) = app.employer_verified("daoru", "91110000600037341L").await;
         let eid = emp.get(&app, "/api/v1/employer").await.json()["id"].as_str().unwrap().parse().unwrap();
         let csv = "原系统岗位编号,岗位名称,岗位描述,工种,用工形式,薪酬,区县,工作时间,招聘人数,技能\n\
                    TY-1,写字楼保洁,负责写字楼日常保洁,保洁员,小时工,25元/小时,小店区,周一至周五 08:00-12:00,2,拖地、擦玻璃\n\
@@ -617,7 +601,7 @@ async fn importing_posts_reports_rows_and_is_idempotent() {
 #[tokio::test]
 async fn contact_details_in_a_post_hold_it_and_a_rejection_says_why() {
     each_app(|app| async move {
-        let (mut emp, mut staff, _) = verified_employer(&app, "lianxi", "91110000600037341L").await;
+        let (mut emp, mut staff, _) = app.employer_verified("lianxi", "91110000600037341L").await;
         let mut body = post_body("周末保洁");
         body["description"] = json!("家庭保洁，有意者请联系13912345678王先生。");
         let held = emp.post(&app, "/api/v1/posts", body).await.json();
@@ -655,7 +639,7 @@ async fn contact_details_in_a_post_hold_it_and_a_rejection_says_why() {
             .post(&app, "/api/v1/posts", post_body("钟点保洁"))
             .await
             .json();
-        let mut w = worker(&app, "lianxiw", 74).await;
+        let mut w = app.worker("lianxiw", 74).await;
         let a = w
             .post(
                 &app,
@@ -702,7 +686,7 @@ async fn contact_details_in_a_post_hold_it_and_a_rejection_says_why() {
 #[tokio::test]
 async fn pay_is_posted_as_written_and_read_as_a_structure() {
     each_app(|app| async move {
-        let (mut emp, mut staff, _) = verified_employer(&app, "jijian", "91110000600037341L").await;
+        let (mut emp, mut staff, _) = app.employer_verified("jijian", "91110000600037341L").await;
         let mut body = post_body("仓库装卸日结");
         body["occupation"] = json!("装卸工");
         body["form"] = json!("gig");

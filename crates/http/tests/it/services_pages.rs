@@ -7,15 +7,10 @@
 //! reconciled, training with its subsidy, recalculation, and 404 out of region. Every page is
 //! scanned for unmasked personal data, POST forms without the CSRF field and unlabelled fields.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
-use common::*;
-use forms::*;
-use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
+use serde_json::json;
 
 /// The text between `start` and the next `end` after it.
 /// The id in a redirect (`/staff/benefits/{id}?ok=applied` → id).
@@ -28,28 +23,14 @@ fn id_in(location: &str, prefix: &str) -> String {
 
 /// A staff member of one county: the API client (for setting up) and a browser.
 async fn staff(app: &App, username: &str, scope: &str) -> (Client, Browser) {
-    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
-    let client = login(app, &mut acc).await;
+    let client = app.staff_in(username, scope).await;
     let b = Browser::of(&client);
     (client, b)
 }
 
 /// A worker who signed up online (person in 140105), logged in through the login form.
 async fn worker(app: &App, username: &str, seq: u32) -> Browser {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/signup/worker",
-            json!({
-                "username": username, "password": PASSWORD, "name": "李秀英",
-                "id_number": id_number("140105", seq), "phone": format!("1371234{:04}", seq),
-                "county_code": "140105"
-            }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.worker(username, seq).sign_up().await;
     let mut b = Browser::new();
     b.get(app, "/login").await;
     let p = b
@@ -63,52 +44,8 @@ async fn worker(app: &App, username: &str, seq: u32) -> Browser {
     b
 }
 
-/// A person registered by staff at the window, with groups.
-async fn person(app: &App, staff: &mut Client, seq: u32, groups: Value) -> String {
-    let r = staff
-        .post(app, "/api/v1/persons", json!({
-            "name": "王建国", "id_number": id_number("140105", seq), "jurisdiction_code": "140105",
-            "groups": groups
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
-}
-
-/// Premiums paid as a flexible worker, as the social-insurance agency's import supplies them.
-async fn premiums(app: &App, person: &str, months: &[&str], amount_fen: i64) {
-    let pid = uuid::Uuid::parse_str(person).unwrap();
-    let mut tx = app.svc.db.begin().await.unwrap();
-    for m in months {
-        linghuo_storage::benefits::upsert_si(
-            &mut tx,
-            &linghuo_storage::benefits::SiPaymentRow {
-                person_id: pid,
-                month: (*m).into(),
-                amount_fen,
-                source: "registry".into(),
-                updated_at: app.clock.now(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    tx.commit().await.unwrap();
-}
-
-const HALF_2026: [&str; 6] = [
-    "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
-];
-
 fn today(app: &App) -> String {
     app.svc.clock.today_cst().format("%Y-%m-%d").to_string()
-}
-
-async fn audit_count(app: &App, event: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event), 1000)
-        .await
-        .unwrap()
-        .len()
 }
 
 async fn download(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
@@ -156,7 +93,7 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
         );
         assert!(p.html.contains("请选择灵活就业形式"));
         assert!(p.html.contains("还没有登记记录"));
-        assert_eq!(audit_count(&app, "registration_made").await, 0);
+        assert_eq!(app.audit_count("registration_made").await, 0);
         // A date in the future: the date field.
         let p = w
             .post(
@@ -171,7 +108,7 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
             .await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST);
         assert!(p.html.contains("id=\"reg-started_on-error\""), "{}", p.html);
-        assert_eq!(audit_count(&app, "registration_made").await, 0);
+        assert_eq!(app.audit_count("registration_made").await, 0);
 
         let (to, page) = w
             .submit(
@@ -192,7 +129,7 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
         );
         assert_eq!(card.len(), 16, "{card}");
         assert!(page.html.contains("灵活就业登记") && page.html.contains("新就业形态/平台"));
-        assert_eq!(audit_count(&app, "registration_made").await, 1);
+        assert_eq!(app.audit_count("registration_made").await, 1);
         // The same registration again is a conflict shown above the form.
         let p = w
             .post(
@@ -322,8 +259,8 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         let mut api = login(&app, &mut acc).await;
         let mut s = Browser::of(&api);
         let (_, mut outsider) = staff(&app, "svc_x1", "140106").await;
-        let p = person(&app, &mut api, 711, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
-        premiums(&app, &p, &HALF_2026, 60_000).await;
+        let p = app.person(&mut api, 711, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
+        app.premiums(&p, &HALF_2026, 60_000, "registry").await;
         let window = format!("/staff/persons/{p}/window");
         let page = s.get(&app, &window).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
@@ -335,7 +272,7 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         let r = s.post(&app, &format!("{window}/register"), &reg).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.html.contains("id=\"reg-consent_note-error\""), "{}", r.html);
-        assert_eq!(audit_count(&app, "registration_made").await, 0);
+        assert_eq!(app.audit_count("registration_made").await, 0);
         let (_, page) = s
             .submit(&app, &format!("{window}/register"), &with(&reg, &[("consent_note", "本人到窗口书面同意")]))
             .await;
@@ -427,7 +364,7 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         assert_eq!(st, StatusCode::FORBIDDEN);
         let (st, _, _) = upload(&app, &s, &path, Some("not-the-token"), "result.csv", good.as_bytes()).await;
         assert_eq!(st, StatusCode::FORBIDDEN);
-        assert_eq!(audit_count(&app, "bank_result_imported").await, 0);
+        assert_eq!(app.audit_count("bank_result_imported").await, 0);
         let bad = format!(
             "付款参考号,金额,结果,银行流水号,说明\n{reference},2400.00,成功,B001,\nLH0000000000000000000000001,10.00,成功,B002,\n"
         );
@@ -451,7 +388,7 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         let (st, rx) = download(&app, &s, &format!("/staff/payments/{bid}/reconciliation.xlsx")).await;
         assert_eq!(st, StatusCode::OK);
         assert!(rx.starts_with(b"PK"));
-        assert_eq!(audit_count(&app, "bank_result_imported").await, 1);
+        assert_eq!(app.audit_count("bank_result_imported").await, 1);
 
         // Recalculation under the same parameters: nothing differs.
         let r = s.get(&app, "/staff/benefits/recalc?since=2026-01-01").await;
@@ -474,14 +411,13 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
         let (mut api, mut applicant) = staff(&app, "svc_a", "140105").await;
         let (_, mut reviewer) = staff(&app, "svc_r", "140105").await;
         let (_, mut approver) = staff(&app, "svc_p", "140105").await;
-        let p = person(
-            &app,
+        let p = app.person(
             &mut api,
             721,
             json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}]),
         )
         .await;
-        premiums(&app, &p, &HALF_2026, 60_000).await;
+        app.premiums(&p, &HALF_2026, 60_000, "registry").await;
         let window = format!("/staff/persons/{p}/window");
         applicant.get(&app, &window).await;
         let (to, page) = applicant
@@ -573,8 +509,8 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
             format!("{detail}?ok=decided"),
             "the repeated form is answered as the first"
         );
-        assert_eq!(audit_count(&app, "benefit_decided").await, 1);
-        assert_eq!(audit_count(&app, "ledger_granted").await, 1);
+        assert_eq!(app.audit_count("benefit_decided").await, 1);
+        assert_eq!(app.audit_count("ledger_granted").await, 1);
         // A fresh form now: the application is no longer awaiting a decision.
         let r = approver
             .post(
@@ -825,7 +761,7 @@ async fn suggestions_are_confirmed_by_the_person_or_by_staff_with_consent() {
         assert!(page.html.contains("没有正在有效的登记") && page.html.contains("已找到全职工作"));
 
         // Staff confirm for a person only with the consent note.
-        let p = person(&app, &mut api, 742, json!([])).await;
+        let p = app.person(&mut api, 742, json!([])).await;
         let pid = uuid::Uuid::parse_str(&p).unwrap();
         suggest(&app, pid, "employment", None, "山西晋阳物业服务有限公司").await;
         let page = s.get(&app, "/staff/registrations").await;
@@ -874,12 +810,9 @@ async fn suggestions_are_confirmed_by_the_person_or_by_staff_with_consent() {
             .await;
         assert_eq!(to, "/staff/registrations?ok=accepted");
         assert!(page.html.contains("<td>山西晋阳物业服务有限公司</td>"));
+        assert_eq!(app.audit_count("registration_suggestion_accepted").await, 2);
         assert_eq!(
-            audit_count(&app, "registration_suggestion_accepted").await,
-            2
-        );
-        assert_eq!(
-            audit_count(&app, "registration_suggestion_dismissed").await,
+            app.audit_count("registration_suggestion_dismissed").await,
             1
         );
         // The window page shows the registration made.

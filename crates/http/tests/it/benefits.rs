@@ -4,107 +4,28 @@
 //! identically and reconciled from the bank's answer, 免申即享, retroactive recalculation,
 //! training with its subsidy paid through the ledger, and region scope (404) everywhere.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use base64::Engine as _;
 use chrono::Duration;
-use common::*;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn staff(app: &App, username: &str, scope: &str) -> Client {
-    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
-    login(app, &mut acc).await
-}
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-/// A worker who signed up online (their person is in 140105); returns the client and person id.
+/// A worker who signed up online (their person is in 140105); returns the client and the
+/// person id the worker's own registrations show.
 async fn worker(app: &App, username: &str, seq: u32) -> (Client, String) {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", seq),
-            "phone": format!("1371234{:04}", seq), "county_code": "140105"
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let mut c = sign_in(app, username).await;
+    let mut c = app.worker(username, seq).await;
     let f = c.get(app, "/api/v1/me/registrations").await;
     assert_eq!(f.status, StatusCode::OK, "{}", f.body);
     let pid = f.json()["person_id"].as_str().unwrap().to_owned();
     (c, pid)
 }
 
-/// A person registered by staff at the window, with groups (source as given).
-async fn person(app: &App, staff: &mut Client, seq: u32, groups: Value) -> String {
-    let r = staff
-        .post(app, "/api/v1/persons", json!({
-            "name": "王建国", "id_number": id_number("140105", seq), "jurisdiction_code": "140105",
-            "groups": groups
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
-}
-
-/// Premiums paid as a flexible worker, as the social-insurance agency's import supplies them.
-async fn premiums(app: &App, person: &str, months: &[&str], amount_fen: i64, source: &str) {
-    let pid = uuid::Uuid::parse_str(person).unwrap();
-    let mut tx = app.svc.db.begin().await.unwrap();
-    for m in months {
-        linghuo_storage::benefits::upsert_si(
-            &mut tx,
-            &linghuo_storage::benefits::SiPaymentRow {
-                person_id: pid,
-                month: (*m).into(),
-                amount_fen,
-                source: source.into(),
-                updated_at: app.clock.now(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    linghuo_storage::benefits::enqueue_rescreen(&mut tx, pid, app.clock.now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-}
-
-const HALF_2026: [&str; 6] = [
-    "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
-];
-
 fn today(app: &App) -> chrono::NaiveDate {
     app.svc.clock.today_cst()
-}
-
-async fn audit_count(app: &App, event: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event), 1000)
-        .await
-        .unwrap()
-        .len()
 }
 
 /// Sends a request with extra headers (the shared client has none).
@@ -144,8 +65,8 @@ async fn send_with(
 #[tokio::test]
 async fn registration_is_a_state_machine_with_a_card_and_consent() {
     each_app(|app| async move {
-        let mut s1 = staff(&app, "reg_s1", "140105").await;
-        let mut s2 = staff(&app, "reg_s2", "140106").await;
+        let mut s1 = app.staff_in("reg_s1", "140105").await;
+        let mut s2 = app.staff_in("reg_s2", "140106").await;
         let (mut w, pid) = worker(&app, "reg_w1", 11).await;
         let started = (today(&app) - Duration::days(10)).to_string();
         let path = format!("/api/v1/persons/{pid}/registrations");
@@ -232,7 +153,7 @@ async fn registration_is_a_state_machine_with_a_card_and_consent() {
         );
 
         // Another county's staff see nothing of it, and the attempt is audited.
-        let denied_before = audit_count(&app, "access_denied").await;
+        let denied_before = app.audit_count("access_denied").await;
         assert_eq!(s2.get(&app, &path).await.status, StatusCode::NOT_FOUND);
         let r = s2
             .post(
@@ -242,7 +163,7 @@ async fn registration_is_a_state_machine_with_a_card_and_consent() {
             )
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        assert!(audit_count(&app, "access_denied").await >= denied_before + 2);
+        assert!(app.audit_count("access_denied").await >= denied_before + 2);
         assert!(
             s2.get(&app, "/api/v1/registrations")
                 .await
@@ -271,9 +192,9 @@ async fn registration_is_a_state_machine_with_a_card_and_consent() {
         let r = w.post(&app, &end, json!({"reason": "已找到工作"})).await;
         assert_eq!(r.status, StatusCode::CONFLICT);
 
-        assert_eq!(audit_count(&app, "registration_made").await, 2);
-        assert_eq!(audit_count(&app, "registration_ended").await, 2);
-        assert_eq!(audit_count(&app, "employment_card_issued").await, 1);
+        assert_eq!(app.audit_count("registration_made").await, 2);
+        assert_eq!(app.audit_count("registration_ended").await, 2);
+        assert_eq!(app.audit_count("employment_card_issued").await, 1);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -283,14 +204,14 @@ async fn registration_is_a_state_machine_with_a_card_and_consent() {
 #[tokio::test]
 async fn verified_facts_decide_at_once_and_others_need_two_people() {
     each_app(|app| async move {
-        let mut applicant = staff(&app, "dec_a", "140105").await;
-        let mut reviewer = staff(&app, "dec_r", "140105").await;
-        let mut approver = staff(&app, "dec_p", "140105").await;
-        let mut outsider = staff(&app, "dec_x", "140106").await;
+        let mut applicant = app.staff_in("dec_a", "140105").await;
+        let mut reviewer = app.staff_in("dec_r", "140105").await;
+        let mut approver = app.staff_in("dec_p", "140105").await;
+        let mut outsider = app.staff_in("dec_x", "140106").await;
 
         // Verified: 就业困难人员 checked by staff, premiums from the agency.
-        let p1 = person(&app, &mut applicant, 21, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
-        premiums(&app, &p1, &HALF_2026, 60_000, "registry").await;
+        let p1 = app.person(&mut applicant, 21, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "staff_checked", "evidence": "就业困难人员认定表"}])).await;
+        app.premiums_rescreened(&p1, &HALF_2026, 60_000, "registry").await;
         let apply = format!("/api/v1/persons/{p1}/benefit-applications");
         let r = applicant.post(&app, &apply, json!({"benefit": "social_insurance_subsidy"})).await;
         assert_eq!(r.json()["error"]["field"], "consent_note", "{}", r.body);
@@ -314,8 +235,8 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
         assert_eq!(again.json()["error"]["code"], "already_applied");
 
         // Self-declared: waits for review, then for a second person.
-        let p2 = person(&app, &mut applicant, 22, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}])).await;
-        premiums(&app, &p2, &HALF_2026, 45_000, "registry").await;
+        let p2 = app.person(&mut applicant, 22, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}])).await;
+        app.premiums_rescreened(&p2, &HALF_2026, 45_000, "registry").await;
         let r = applicant
             .post(&app, &format!("/api/v1/persons/{p2}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
             .await;
@@ -380,7 +301,7 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
         // A month later the same months are not paid again: nothing new is payable. (The
         // sessions have expired by then: a fresh login.)
         app.clock.advance(Duration::days(31));
-        let mut later = staff(&app, "dec_l", "140105").await;
+        let mut later = app.staff_in("dec_l", "140105").await;
         let r = later
             .post(&app, &apply, json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
             .await;
@@ -389,10 +310,10 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
         assert_eq!(r.json()["amount"], "0.00");
         assert!(r.json()["reasons"].to_string().contains("不重复发放"));
 
-        assert_eq!(audit_count(&app, "benefit_applied").await, 3);
-        assert_eq!(audit_count(&app, "benefit_reviewed").await, 1);
-        assert_eq!(audit_count(&app, "benefit_decided").await, 1);
-        assert_eq!(audit_count(&app, "ledger_granted").await, 2);
+        assert_eq!(app.audit_count("benefit_applied").await, 3);
+        assert_eq!(app.audit_count("benefit_reviewed").await, 1);
+        assert_eq!(app.audit_count("benefit_decided").await, 1);
+        assert_eq!(app.audit_count("ledger_granted").await, 2);
         assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
         app
     })
@@ -401,18 +322,19 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
 
 /// A reviewed manual application in 140105 and the approvers' clients.
 async fn reviewed_application(app: &App, seq: u32) -> (String, Client, Client) {
-    let mut applicant = staff(app, &format!("c_a{seq}"), "140105").await;
-    let mut reviewer = staff(app, &format!("c_r{seq}"), "140105").await;
-    let approver = staff(app, &format!("c_p{seq}"), "140105").await;
-    let other = staff(app, &format!("c_q{seq}"), "140105").await;
-    let p = person(
-        app,
-        &mut applicant,
-        seq,
-        json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}]),
-    )
-    .await;
-    premiums(app, &p, &HALF_2026, 60_000, "registry").await;
+    let mut applicant = app.staff_in(&format!("c_a{seq}"), "140105").await;
+    let mut reviewer = app.staff_in(&format!("c_r{seq}"), "140105").await;
+    let approver = app.staff_in(&format!("c_p{seq}"), "140105").await;
+    let other = app.staff_in(&format!("c_q{seq}"), "140105").await;
+    let p = app
+        .person(
+            &mut applicant,
+            seq,
+            json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "self_declared"}]),
+        )
+        .await;
+    app.premiums_rescreened(&p, &HALF_2026, 60_000, "registry")
+        .await;
     let r = applicant
         .post(
             app,
@@ -601,8 +523,8 @@ async fn bank_files_are_encrypted_to_the_banks_key_when_configured() {
         async move {
             let mut s_acc = account(&app, "bank_e", "staff", Some("140105"), &["bank:export"]).await;
             let mut s = login(&app, &mut s_acc).await;
-            let p = person(&app, &mut s, 52, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
-            premiums(&app, &p, &HALF_2026, 30_000, "registry").await;
+            let p = app.person(&mut s, 52, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+            app.premiums_rescreened(&p, &HALF_2026, 30_000, "registry").await;
             let r = s
                 .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
                 .await;
@@ -658,10 +580,10 @@ async fn bank_batches_export_identically_and_reconcile_line_by_line() {
     each_app(|app| async move {
         let mut s_acc = account(&app, "bank_s", "staff", Some("140105"), &["bank:export"]).await;
         let mut s = login(&app, &mut s_acc).await;
-        let mut outsider = staff(&app, "bank_x", "140106").await;
-        let mut colleague = staff(&app, "bank_c", "140105").await;
-        let p = person(&app, &mut s, 51, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
-        premiums(&app, &p, &HALF_2026, 30_000, "registry").await;
+        let mut outsider = app.staff_in("bank_x", "140106").await;
+        let mut colleague = app.staff_in("bank_c", "140105").await;
+        let p = app.person(&mut s, 51, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        app.premiums_rescreened(&p, &HALF_2026, 30_000, "registry").await;
         let r = s
             .post(&app, &format!("/api/v1/persons/{p}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
             .await;
@@ -755,11 +677,11 @@ async fn bank_batches_export_identically_and_reconcile_line_by_line() {
         let check = app.svc.ledger_check().await.unwrap();
         assert!(check.problems.is_empty(), "{check:?}");
         // Four downloads and the colleague's refused attempt, each with the hash of what left.
-        assert_eq!(audit_count(&app, "payment_batch_exported").await, 5);
+        assert_eq!(app.audit_count("payment_batch_exported").await, 5);
         let rows = linghuo_storage::audit::recent(&app.svc.db, Some("payment_batch_exported"), 10).await.unwrap();
         let hashes = rows.iter().filter(|r| r.detail.contains("\"sha256\"")).count();
         assert_eq!(hashes, 4, "{rows:?}");
-        assert_eq!(audit_count(&app, "bank_result_imported").await, 2);
+        assert_eq!(app.audit_count("bank_result_imported").await, 2);
         app
     })
     .await;
@@ -768,8 +690,8 @@ async fn bank_batches_export_identically_and_reconcile_line_by_line() {
 #[tokio::test]
 async fn eligibility_is_found_without_applying_and_recalculation_lists_differences() {
     each_app(|app| async move {
-        let mut s = staff(&app, "mx_s", "140105").await;
-        let p = person(&app, &mut s, 61, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        let mut s = app.staff_in("mx_s", "140105").await;
+        let p = app.person(&mut s, 61, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
         let r = s
             .post(&app, &format!("/api/v1/persons/{p}/registrations"), json!({"kind": "flexible", "flexible_form": "platform", "consent_note": "本人到窗口办理"}))
             .await;
@@ -779,7 +701,7 @@ async fn eligibility_is_found_without_applying_and_recalculation_lists_differenc
         assert_eq!(first.screened, 1);
         assert_eq!(first.newly_eligible, 0);
         // Premiums arrive (a change of facts): the person and county staff are told once.
-        premiums(&app, &p, &HALF_2026, 60_000, "registry").await;
+        app.premiums_rescreened(&p, &HALF_2026, 60_000, "registry").await;
         let r = app.svc.rescreen_changed().await.unwrap();
         assert_eq!((r.screened, r.newly_eligible, r.notices), (1, 1, 2));
         let r = app.svc.screen_all().await.unwrap();
@@ -826,7 +748,7 @@ async fn eligibility_is_found_without_applying_and_recalculation_lists_differenc
         let r = s.get(&app, &format!("/api/v1/benefits/recalc?since={since}")).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.json()["lines"].as_array().unwrap().len(), 1);
-        let mut far = staff(&app, "mx_far", "140200").await;
+        let mut far = app.staff_in("mx_far", "140200").await;
         assert!(far.get(&app, &format!("/api/v1/benefits/recalc?since={since}")).await.json()["lines"].as_array().unwrap().is_empty());
         app
     })
@@ -836,8 +758,8 @@ async fn eligibility_is_found_without_applying_and_recalculation_lists_differenc
 #[tokio::test]
 async fn training_completion_pays_the_subsidy_through_the_ledger() {
     each_app(|app| async move {
-        let mut s = staff(&app, "tr_s", "140105").await;
-        let mut outsider = staff(&app, "tr_x", "140106").await;
+        let mut s = app.staff_in("tr_s", "140105").await;
+        let mut outsider = app.staff_in("tr_x", "140106").await;
         let (mut w, pid) = worker(&app, "tr_w", 71).await;
         let (mut w2, pid2) = worker(&app, "tr_w2", 72).await;
         let r = w
@@ -894,7 +816,7 @@ async fn training_completion_pays_the_subsidy_through_the_ledger() {
         let mine = w.get(&app, &format!("/api/v1/persons/{pid}/benefit-applications")).await.json();
         assert_eq!(mine[0]["payments"][0]["amount"], "1290.00");
         assert!(app.svc.ledger_check().await.unwrap().problems.is_empty());
-        assert_eq!(audit_count(&app, "attendance_recorded").await, 3);
+        assert_eq!(app.audit_count("attendance_recorded").await, 3);
         app
     })
     .await;

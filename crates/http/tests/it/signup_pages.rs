@@ -5,15 +5,12 @@
 //! numbers (the Location of every redirect too), for POST forms without the CSRF field and
 //! for fields without a label.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
-use common::*;
-use forms::*;
 
 /// A password the policy accepts, with spaces inside and at the end (kept as typed).
-const PASSWORD: &str = "汾河水长流 2026 秋 ";
+const TYPED_PASSWORD: &str = "汾河水长流 2026 秋 ";
 
 /// Logs in through the form; returns where the login sent the browser.
 async fn form_login(app: &App, b: &mut Browser, username: &str, password: &str) -> String {
@@ -72,8 +69,8 @@ async fn a_worker_signs_up_and_lands_in_work() {
                 "/signup/worker",
                 &[
                     ("username", "li.xiuying"),
-                    ("password", PASSWORD),
-                    ("password2", PASSWORD),
+                    ("password", TYPED_PASSWORD),
+                    ("password2", TYPED_PASSWORD),
                     ("name", "李秀英"),
                     ("id_number", &idn),
                     ("phone", "13712340011"),
@@ -87,7 +84,7 @@ async fn a_worker_signs_up_and_lands_in_work() {
         assert!(login.html.contains("注册成功"), "{}", login.html);
 
         // The password works exactly as typed, trailing space included.
-        let to = form_login(&app, &mut b, "li.xiuying", PASSWORD).await;
+        let to = form_login(&app, &mut b, "li.xiuying", TYPED_PASSWORD).await;
         assert_eq!(to, "/work");
         let work = b.get(&app, "/work").await;
         assert_eq!(work.status, StatusCode::OK);
@@ -133,8 +130,8 @@ async fn employers_sign_up_as_enterprise_and_household() {
                 "/signup/employer",
                 &[
                     ("username", "fenshui.jiazheng"),
-                    ("password", PASSWORD),
-                    ("password2", PASSWORD),
+                    ("password", TYPED_PASSWORD),
+                    ("password2", TYPED_PASSWORD),
                     ("kind", "enterprise"),
                     ("name", "太原汾水家政服务有限公司"),
                     ("uscc", "91110000600037341L"),
@@ -150,7 +147,7 @@ async fn employers_sign_up_as_enterprise_and_household() {
         assert_eq!(p.location.as_deref(), Some("/login?ok=employer"));
         let login = b.get(&app, "/login?ok=employer").await;
         assert!(login.html.contains("注册成功"));
-        let to = form_login(&app, &mut b, "fenshui.jiazheng", PASSWORD).await;
+        let to = form_login(&app, &mut b, "fenshui.jiazheng", TYPED_PASSWORD).await;
         assert_eq!(to, "/employer");
         let home = b.get(&app, "/employer").await;
         assert!(
@@ -170,8 +167,8 @@ async fn employers_sign_up_as_enterprise_and_household() {
                 "/signup/employer",
                 &[
                     ("username", "zhang.household"),
-                    ("password", PASSWORD),
-                    ("password2", PASSWORD),
+                    ("password", TYPED_PASSWORD),
+                    ("password2", TYPED_PASSWORD),
                     ("kind", "household"),
                     ("name", "张桂兰"),
                     ("uscc", "not a code"),
@@ -182,7 +179,7 @@ async fn employers_sign_up_as_enterprise_and_household() {
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
-        let to = form_login(&app, &mut h, "zhang.household", PASSWORD).await;
+        let to = form_login(&app, &mut h, "zhang.household", TYPED_PASSWORD).await;
         assert_eq!(to, "/employer");
         let home = h.get(&app, "/employer").await;
         assert!(
@@ -207,8 +204,8 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
         };
         let worker = [
             ("username", "wang.fang"),
-            ("password", PASSWORD),
-            ("password2", PASSWORD),
+            ("password", TYPED_PASSWORD),
+            ("password2", TYPED_PASSWORD),
             ("name", "王芳"),
             ("id_number", good_id.as_str()),
             ("phone", "13612340031"),
@@ -236,7 +233,7 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
         );
         assert_absent(&p, &bad_id, "the ID number");
         assert_absent(&p, &bad_id[..17], "the ID number");
-        assert_absent(&p, PASSWORD.trim(), "the password");
+        assert_absent(&p, TYPED_PASSWORD.trim(), "the password");
         assert!(
             p.html.contains("id=\"phone-error\""),
             "asked to type the phone again"
@@ -316,7 +313,7 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
         assert!(p.html.contains("该用户名不可用"));
         assert!(p.html.contains("value=\"wang.fang\"") && p.html.contains("value=\"王芳\""));
         assert_absent(&p, &good_id, "the ID number");
-        assert_absent(&p, PASSWORD.trim(), "the password");
+        assert_absent(&p, TYPED_PASSWORD.trim(), "the password");
 
         // The same person again under another user name: said above the form.
         let p = b
@@ -336,8 +333,8 @@ async fn mistakes_are_said_beside_the_field_without_echoing_id_numbers() {
         // The employer form: a household with a bad holder ID number, and a bad code.
         let employer = [
             ("username", "liu.household"),
-            ("password", PASSWORD),
-            ("password2", PASSWORD),
+            ("password", TYPED_PASSWORD),
+            ("password2", TYPED_PASSWORD),
             ("kind", "household"),
             ("name", "刘桂香"),
             ("holder_id_number", bad_id.as_str()),

@@ -6,15 +6,10 @@
 //! distance from it, the saved profile point when the phone gives none, and a plain
 //! explanation for anyone else.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::{StatusCode, header};
-use common::*;
-use forms::*;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
 
 fn enc(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).unwrap()
@@ -87,7 +82,7 @@ async fn suggestions_as_you_type() {
 
 /// A verified employer of 小店区, signed in through the API.
 async fn employer(app: &App) -> Client {
-    verified_employer(app, "phone.employer", "91110000600037341L")
+    app.employer_verified("phone.employer", "91110000600037341L")
         .await
         .0
 }

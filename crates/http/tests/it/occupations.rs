@@ -4,39 +4,14 @@
 //! entries; a merge teaches the vocabulary (later posts and searches read the words as the
 //! trade); proposals and merges make the upward report, as JSON, a page and Excel.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
-use common::*;
-use forms::*;
 use linghuo_market::Vocabulary;
 use linghuo_market::vocab::ResolutionHow;
 use linghuo_service::market_import::read_post_file;
 use linghuo_service::market_search::SearchInput;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
-async fn staff(app: &App, username: &str, scope: &str) -> Client {
-    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
-    login(app, &mut acc).await
-}
 
 fn import_line(n: usize, occupation: &str, county: &str) -> Value {
     json!({
@@ -86,36 +61,22 @@ fn entry_id(list: &Value, words: &str, county: &str) -> String {
         .to_owned()
 }
 
-async fn audit_count(app: &App, event: &str) -> usize {
-    linghuo_storage::audit::recent(&app.svc.db, Some(event), 1000)
-        .await
-        .unwrap()
-        .len()
-}
-
 #[tokio::test]
 async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
     each_app(|app| async move {
         // The vocabulary is the process's: each backend's story merges words of its own.
         let word: &'static str = if app.label.contains("sqlite") { "锔瓷匠" } else { "锔锅匠" };
         let spaced = format!("锔 {}", &word[3..]);
-        let mut xiaodian = staff(&app, "occ.xiaodian", "140105").await;
-        let mut yingze = staff(&app, "occ.yingze", "140106").await;
-        let mut taiyuan = staff(&app, "occ.taiyuan", "140100").await;
-        let mut province = staff(&app, "occ.province", "140000").await;
+        let mut xiaodian = app.staff_in("occ.xiaodian", "140105").await;
+        let mut yingze = app.staff_in("occ.yingze", "140106").await;
+        let mut taiyuan = app.staff_in("occ.taiyuan", "140100").await;
+        let mut province = app.staff_in("occ.province", "140000").await;
 
         // An employer of 小店区, verified so its posts go live.
-        let mut emp = Client::default();
-        emp.start(&app).await;
-        let r = emp
-            .post(&app, "/api/v1/signup/employer", json!({
-                "username": "occ.emp", "password": PASSWORD,
-                "employer": {"kind": "enterprise", "name": "太原老物件修补有限公司", "uscc": "91110000600037341L",
-                             "contact_name": "王经理", "contact_phone": "13912345678", "county_code": "140105", "address": "小店区长治路"}
-            }))
+        let mut emp = app
+            .employer("occ.emp", "91110000600037341L")
+            .named("太原老物件修补有限公司")
             .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let mut emp = sign_in(&app, "occ.emp").await;
         let employers = xiaodian.get(&app, "/api/v1/employers?unverified=true").await.json();
         let eid = employers[0]["id"].as_str().unwrap().to_owned();
         let v = xiaodian.post(&app, &format!("/api/v1/employers/{eid}/verify"), json!({})).await;
@@ -145,16 +106,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         assert_eq!(post.status, StatusCode::CREATED, "{}", post.body);
         let guessed = post.json()["occupation"].as_str().unwrap().to_owned();
         // From a worker's profile: a word the catalogue lacks is refused but noted.
-        let mut w = Client::default();
-        w.start(&app).await;
-        let r = w
-            .post(&app, "/api/v1/signup/worker", json!({
-                "username": "occ.worker", "password": PASSWORD, "name": "李秀英", "id_number": id_number("140105", 61),
-                "phone": "13712340061", "county_code": "140105"
-            }))
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let mut w = sign_in(&app, "occ.worker").await;
+        let mut w = app.worker("occ.worker", 61).await;
         let p = w
             .send(&app, axum::http::Method::PUT, "/api/v1/profile", Some(json!({"occupations": [word]})))
             .await;
@@ -213,12 +165,12 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
             StatusCode::BAD_REQUEST
         );
         let jugu = entry_id(&mine, word, "140105");
-        let denied_before = audit_count(&app, "access_denied").await;
+        let denied_before = app.audit_count("access_denied").await;
         let r = yingze
             .post(&app, &format!("/api/v1/occupation-suggestions/{jugu}/decision"), json!({"decision": "ignore"}))
             .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        assert_eq!(audit_count(&app, "access_denied").await, denied_before + 1);
+        assert_eq!(app.audit_count("access_denied").await, denied_before + 1);
         assert_eq!(
             emp.get(&app, "/api/v1/occupation-suggestions").await.status,
             StatusCode::FORBIDDEN,
@@ -339,7 +291,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
                 json!({"decision": "ignore"}))
             .await;
         assert_eq!(r.json()["status"], "ignored");
-        assert_eq!(audit_count(&app, "occupation_suggestion_decided").await, 3);
+        assert_eq!(app.audit_count("occupation_suggestion_decided").await, 3);
 
         // The province's report: proposals and merges with counts by city.
         let report = province.get(&app, "/api/v1/occupation-suggestions/report").await.json();
@@ -367,7 +319,7 @@ async fn suggestions_are_collected_scoped_decided_learned_and_reported() {
         assert_eq!(table.rows.len(), 3);
         assert_eq!(table.rows[1].1[1], word);
         assert_eq!(table.rows[1].1[4], "4");
-        assert_eq!(audit_count(&app, "occupation_report_exported").await, 1);
+        assert_eq!(app.audit_count("occupation_report_exported").await, 1);
         app
     })
     .await;

@@ -1,11 +1,9 @@
 //! Pages through the real router: form posts with the CSRF field, the policy calculator and
 //! policy text, elder mode, and the staff pages' masking.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::*;
 use tower::ServiceExt;
 
 /// A browser: cookies and the CSRF token scraped from the last page.

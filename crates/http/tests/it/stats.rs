@@ -1,12 +1,10 @@
 //! Statistics on seeded data, checked against counts made independently from the raw rows
 //! (the 用工登记 list and the post lists staff see), region scope, and targets.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use axum::http::{Method, StatusCode};
-use common::*;
 use linghuo_service::demo::DemoOptions;
 use serde_json::{Value, json};
 

@@ -2,10 +2,8 @@
 //! both databases. The limiter takes its time from the manual test clock, so a test waits by
 //! moving the clock, not by sleeping.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{Method, StatusCode, header};
-use common::*;
 use linghuo_service::Config;
 use linghuo_service::config::RateRule;
 use linghuo_storage::audit;
@@ -379,7 +377,7 @@ async fn signup_does_not_tell_staff_names_from_others() {
         c.start(&app).await;
         let r = c
             .post(&app, "/api/v1/signup/worker", json!({
-                "username": "zhang.worker", "password": SIGNUP_PASSWORD, "name": "张秀英",
+                "username": "zhang.worker", "password": PASSWORD, "name": "张秀英",
                 "id_number": id_number("140105", 11), "county_code": "140105"
             }))
             .await;
@@ -394,11 +392,11 @@ async fn signup_does_not_tell_staff_names_from_others() {
             "demo-county",
         ] {
             let worker = json!({
-                "username": name, "password": SIGNUP_PASSWORD, "name": "赵秀英",
+                "username": name, "password": PASSWORD, "name": "赵秀英",
                 "id_number": id_number("140105", 12), "county_code": "140105"
             });
             let employer = json!({
-                "username": name, "password": SIGNUP_PASSWORD,
+                "username": name, "password": PASSWORD,
                 "employer": {"kind": "enterprise", "name": "太原某某家政服务有限公司",
                              "uscc": "91140105MA0K000000", "contact_name": "王经理",
                              "contact_phone": "13912345678", "county_code": "140105",

@@ -4,12 +4,10 @@
 //! city and a county — and the pre-aggregated cells against a rebuild from the rows, before
 //! and after the rows change; a tampered cell is found and repaired.
 
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 
+use crate::common::*;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use common::*;
 use linghuo_service::demo::DemoOptions;
 use linghuo_storage::{Db, on_pool};
 use serde_json::Value;

@@ -6,14 +6,10 @@
 //! Location of every redirect too), for POST forms without the CSRF field and for fields
 //! without a label.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::*;
-use forms::*;
-use serde_json::json;
 
 /// The text between `start` and the next `end` after it.
 /// The last path segment of a redirect (`/employer/posts/{id}?ok=created` → id).
@@ -22,31 +18,15 @@ fn id_in(location: &str, prefix: &str) -> String {
     rest.split(['?', '/']).next().unwrap().to_owned()
 }
 
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
 /// A staff member of one county, logged in (password, second factor, new password).
 async fn staff(app: &App, username: &str, scope: &str) -> Browser {
-    let mut acc = account(app, username, "staff", Some(scope), &[]).await;
-    let client = login(app, &mut acc).await;
+    let client = app.staff_in(username, scope).await;
     Browser::of(&client)
 }
 
 /// A worker signs up (as the public page of the API does) and logs in through the form.
 async fn worker(app: &App, username: &str, seq: u32) -> Browser {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/signup/worker",
-            json!({
-                "username": username, "password": PASSWORD, "name": "李秀英",
-                "id_number": id_number("140105", seq), "phone": format!("1371234{:04}", seq),
-                "county_code": "140105"
-            }),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    app.worker(username, seq).sign_up().await;
     let mut b = Browser::new();
     b.get(app, "/login").await;
     let p = b

@@ -5,14 +5,12 @@
 //! (no login, no number below five where a small count is, no total that gives one away).
 //! Every page and file is scanned for unmasked ID and phone numbers.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate};
-use common::*;
 use linghuo_service::demo::DemoOptions;
 use linghuo_service::tabular::{Table, read_csv, read_xlsx};
 use serde_json::{Value, json};
@@ -265,23 +263,6 @@ async fn download(app: &App, c: &Client, table: &str, format: &str, q: &str) -> 
     }
 }
 
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn sign_in(app: &App, username: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
-
 #[tokio::test]
 async fn dashboards_downloads_and_targets_for_each_level() {
     each_app(|app| async move {
@@ -528,7 +509,7 @@ async fn open_statistics_suppress_small_counts_and_need_no_login() {
                          "contact_phone": "13912345678", "county_code": county, "address": "长治路"}
         })).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let mut emp = sign_in(&app, "op.emp").await;
+        let mut emp = app.sign_in("op.emp").await;
         let eid = staff.get(&app, "/api/v1/employers?unverified=true").await.json()[0]["id"].as_str().unwrap().to_owned();
         assert_eq!(staff.post(&app, &format!("/api/v1/employers/{eid}/verify"), json!({})).await.status, StatusCode::OK);
         let starts = (today + Duration::days(3)).to_string();
@@ -548,7 +529,7 @@ async fn open_statistics_suppress_small_counts_and_need_no_login() {
                 "phone": format!("1371239{:04}", seq), "county_code": county
             })).await;
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            let mut w = sign_in(&app, &name).await;
+            let mut w = app.sign_in(&name).await;
             let a = w.post(&app, &format!("/api/v1/posts/{post_id}/applications"), json!({})).await;
             assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         }

@@ -2,40 +2,11 @@
 //! with the match marked, questions go to the asker's county, answers notify the asker and
 //! may become FAQ entries, staff elsewhere get 404, and every change is audited.
 
-mod common;
-mod forms;
-
+use crate::common::*;
+use crate::forms::Browser;
 use axum::http::StatusCode;
-use common::*;
-use forms::Browser;
 use linghuo_storage::audit;
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
-
-async fn worker(app: &App, username: &str, seq: u32, county: &str) -> Client {
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(app, "/api/v1/signup/worker", json!({
-            "username": username, "password": PASSWORD, "name": "赵建国", "id_number": id_number(county, seq),
-            "phone": format!("1371235{:04}", seq), "county_code": county
-        }))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let mut c = Client::default();
-    c.start(app).await;
-    let r = c
-        .post(
-            app,
-            "/api/v1/session",
-            json!({"username": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    c.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    c
-}
 
 #[tokio::test]
 async fn search_finds_the_clause_and_the_faq() {
@@ -135,7 +106,7 @@ async fn questions_go_to_the_county_and_answers_notify_the_asker() {
         let mut staff = login(&app, &mut staff_acc).await;
         let mut other_acc = account(&app, "consult.other", "staff", Some("140106"), &[]).await;
         let mut other = login(&app, &mut other_acc).await;
-        let mut w = worker(&app, "asker", 31, "140105").await;
+        let mut w = app.worker("asker", 31).named("赵建国").phone_prefix("1371235").await;
 
         // Bad input names the field and writes nothing.
         let r = w.post(&app, "/api/v1/consult/questions", json!({"question": "补贴"})).await;
@@ -177,7 +148,7 @@ async fn questions_go_to_the_county_and_answers_notify_the_asker() {
         let faq: Vec<Value> = anon.get(&app, "/api/v1/consult/faq").await.json().as_array().unwrap().clone();
         assert!(faq.iter().any(|f| f["question"] == "我做小时工，能申请社会保险补贴吗？"));
         // Another worker does not see it among their questions.
-        let mut w2 = worker(&app, "asker2", 32, "140105").await;
+        let mut w2 = app.worker("asker2", 32).named("赵建国").phone_prefix("1371235").await;
         assert_eq!(w2.get(&app, "/api/v1/consult/questions").await.json().as_array().unwrap().len(), 0);
 
         assert_eq!(audit::recent(&app.svc.db, Some("consult_question_asked"), 10).await.unwrap().len(), 1);
@@ -195,7 +166,11 @@ async fn pages_ask_and_answer() {
     each_app(|app| async move {
         let mut staff_acc = account(&app, "consult.pages", "staff", Some("140105"), &[]).await;
         let staff = login(&app, &mut staff_acc).await;
-        let w = worker(&app, "pageasker", 41, "140105").await;
+        let w = app
+            .worker("pageasker", 41)
+            .named("赵建国")
+            .phone_prefix("1371235")
+            .await;
         let mut wb = Browser::of(&w);
         let p = wb.get(&app, "/consult/ask").await;
         assert_eq!(p.status, StatusCode::OK);

@@ -4,18 +4,13 @@
 //! visitor sent to log in or sign up from a post comes back to it — only ever to a path on
 //! this site.
 
-mod common;
-mod forms;
-
 use std::collections::BTreeMap;
 
+use crate::common::*;
+use crate::forms::*;
 use axum::http::StatusCode;
-use common::*;
-use forms::*;
 use linghuo_storage::Db;
 use serde_json::json;
-
-const PASSWORD: &str = "汾河水长流 2026 秋";
 
 /// Rows in every table of the database.
 async fn row_counts(db: &Db) -> BTreeMap<String, i64> {
@@ -62,7 +57,9 @@ async fn row_counts(db: &Db) -> BTreeMap<String, i64> {
 
 /// A verified employer of 小店区 with one live 保洁 post; returns the post's id.
 async fn one_post(app: &App) -> String {
-    let (mut emp, _, _) = verified_employer(app, "anon.employer", "91110000600037341L").await;
+    let (mut emp, _, _) = app
+        .employer_verified("anon.employer", "91110000600037341L")
+        .await;
     let r = emp
         .post(app, "/api/v1/posts", json!({
             "title": "坞城路家庭保洁", "description": "家庭日常保洁，擦玻璃、拖地，工具由雇主提供。",

@@ -2,10 +2,8 @@
 //! demo login works, and demo mode (second-factor code shown, banner) exists only on a
 //! service built for the demo.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use linghuo_http::{AppState, router};
 use linghuo_service::demo::DemoOptions;
 use serde_json::json;
