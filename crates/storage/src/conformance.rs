@@ -1,6 +1,7 @@
 //! Storage stories run on both databases (`TEST_DATABASE_URL` adds PostgreSQL).
 
 mod least_privilege;
+mod ledger;
 mod market_pay;
 mod occupation_words;
 
