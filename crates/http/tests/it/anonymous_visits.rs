@@ -56,7 +56,7 @@ async fn row_counts(db: &Db) -> BTreeMap<String, i64> {
 }
 
 /// A verified employer of 小店区 with one live 保洁 post; returns the post's id.
-async fn one_post(app: &App) -> String {
+async fn one_post(app: &TestApp) -> String {
     let (mut emp, _, _) = app
         .employer_verified("anon.employer", "91110000600037341L")
         .await;
@@ -176,7 +176,13 @@ async fn the_anonymous_csrf_token_guards_anonymous_forms() {
 }
 
 /// Logs in through the login form; returns where it sends the browser.
-async fn form_login(app: &App, b: &mut Browser, path: &str, acc: &Account, next: &str) -> String {
+async fn form_login(
+    app: &TestApp,
+    b: &mut Browser,
+    path: &str,
+    acc: &Account,
+    next: &str,
+) -> String {
     let page = b.get(app, path).await;
     assert_eq!(page.status, StatusCode::OK, "{path}");
     let form = [

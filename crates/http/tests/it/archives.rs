@@ -271,8 +271,7 @@ async fn archive_receipt_movements_and_the_workers_view() {
 #[tokio::test]
 async fn staff_receive_and_lend_an_archive_through_the_pages() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "apages.staff", "staff", Some("140105"), &[]).await;
-        let staff_client = login(&app, &mut staff_acc).await;
+        let staff_client = app.staff_in("apages.staff", "140105").await;
         let mut staff = Browser::of(&staff_client);
         let w = app.worker("apages.worker", 41).named("陈晓东").await;
         let person = app.person_of("apages.worker").await;
@@ -341,8 +340,7 @@ async fn staff_receive_and_lend_an_archive_through_the_pages() {
         assert!(mine.html.contains("3号库房1柜1层"), "{}", mine.html);
         assert!(!mine.html.contains("测试apages.staff"), "no staff names");
 
-        let mut other_acc = account(&app, "apages.other", "staff", Some("140106"), &[]).await;
-        let other_client = login(&app, &mut other_acc).await;
+        let other_client = app.staff_in("apages.other", "140106").await;
         let mut other = Browser::of(&other_client);
         assert_eq!(
             other

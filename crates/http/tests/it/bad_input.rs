@@ -19,7 +19,7 @@ struct Raw {
 }
 
 async fn send_raw(
-    app: &App,
+    app: &TestApp,
     c: &Client,
     method: Method,
     path: &str,

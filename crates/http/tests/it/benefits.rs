@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 /// A worker who signed up online (their person is in 140105); returns the client and the
 /// person id the worker's own registrations show.
-async fn worker(app: &App, username: &str, seq: u32) -> (Client, String) {
+async fn worker(app: &TestApp, username: &str, seq: u32) -> (Client, String) {
     let mut c = app.worker(username, seq).await;
     let f = c.get(app, "/api/v1/me/registrations").await;
     assert_eq!(f.status, StatusCode::OK, "{}", f.body);
@@ -24,13 +24,13 @@ async fn worker(app: &App, username: &str, seq: u32) -> (Client, String) {
     (c, pid)
 }
 
-fn today(app: &App) -> chrono::NaiveDate {
+fn today(app: &TestApp) -> chrono::NaiveDate {
     app.svc.clock.today_cst()
 }
 
 /// Sends a request with extra headers (the shared client has none).
 async fn send_with(
-    app: &App,
+    app: &TestApp,
     c: &Client,
     method: Method,
     path: &str,
@@ -321,7 +321,7 @@ async fn verified_facts_decide_at_once_and_others_need_two_people() {
 }
 
 /// A reviewed manual application in 140105 and the approvers' clients.
-async fn reviewed_application(app: &App, seq: u32) -> (String, Client, Client) {
+async fn reviewed_application(app: &TestApp, seq: u32) -> (String, Client, Client) {
     let mut applicant = app.staff_in(&format!("c_a{seq}"), "140105").await;
     let mut reviewer = app.staff_in(&format!("c_r{seq}"), "140105").await;
     let approver = app.staff_in(&format!("c_p{seq}"), "140105").await;
@@ -548,7 +548,7 @@ async fn bank_files_are_encrypted_to_the_banks_key_when_configured() {
 
 /// A GET whose body is bytes (an encrypted file is not text).
 async fn raw_get(
-    app: &App,
+    app: &TestApp,
     c: &Client,
     path: &str,
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {

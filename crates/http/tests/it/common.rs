@@ -15,7 +15,9 @@ use linghuo_storage::testing::TestDb;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-pub struct App {
+/// The real service and router on a fresh database, with a manual clock: what every story
+/// gets from [`each_app`], and the builder of the people and records it starts from.
+pub struct TestApp {
     pub svc: Service,
     pub router: Router,
     pub clock: Clock,
@@ -25,7 +27,7 @@ pub struct App {
     pub outbox: tempfile::TempDir,
 }
 
-impl App {
+impl TestApp {
     pub async fn finish(mut self) {
         if let Some(t) = self.test_db.take() {
             t.finish().await;
@@ -33,13 +35,13 @@ impl App {
     }
 }
 
-async fn build(t: TestDb, mut config: Config) -> App {
+async fn build(t: TestDb, mut config: Config) -> TestApp {
     let clock = Clock::manual(Utc::now());
     let outbox = tempfile::tempdir().unwrap();
     config.accounts.enrolment_outbox = outbox.path().to_owned();
     let svc = Service::new(t.db.clone(), Keys::generate(), config, clock.clone());
     let router = router(AppState::new(svc.clone()));
-    App {
+    TestApp {
         svc,
         router,
         clock,
@@ -52,8 +54,8 @@ async fn build(t: TestDb, mut config: Config) -> App {
 /// Runs a story against the app on each configured backend.
 pub async fn each_app<F, Fut>(story: F)
 where
-    F: Fn(App) -> Fut,
-    Fut: std::future::Future<Output = App>,
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
 {
     each_app_with(Config::default, story).await;
 }
@@ -63,8 +65,8 @@ where
 pub async fn each_app_with<C, F, Fut>(config: C, story: F)
 where
     C: Fn() -> Config,
-    F: Fn(App) -> Fut,
-    Fut: std::future::Future<Output = App>,
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
 {
     let app = story(build(TestDb::sqlite().await, config()).await).await;
     app.finish().await;
@@ -111,7 +113,7 @@ pub struct Client {
 impl Client {
     pub async fn send(
         &mut self,
-        app: &App,
+        app: &TestApp,
         method: Method,
         path: &str,
         body: Option<Value>,
@@ -167,16 +169,16 @@ impl Client {
         }
     }
 
-    pub async fn get(&mut self, app: &App, path: &str) -> Resp {
+    pub async fn get(&mut self, app: &TestApp, path: &str) -> Resp {
         self.send(app, Method::GET, path, None).await
     }
 
-    pub async fn post(&mut self, app: &App, path: &str, body: Value) -> Resp {
+    pub async fn post(&mut self, app: &TestApp, path: &str, body: Value) -> Resp {
         self.send(app, Method::POST, path, Some(body)).await
     }
 
     /// Starts an anonymous session and takes its CSRF token.
-    pub async fn start(&mut self, app: &App) {
+    pub async fn start(&mut self, app: &TestApp) {
         let r = self.get(app, "/api/v1/session").await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         self.csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
@@ -191,7 +193,7 @@ pub struct Account {
 
 /// Creates an account directly through the service (as the operator's CLI does).
 pub async fn account(
-    app: &App,
+    app: &TestApp,
     username: &str,
     role: &str,
     scope: Option<&str>,
@@ -225,7 +227,7 @@ pub const PASSWORD: &str = "汾河水长流 2026 秋";
 pub const NEW_PASSWORD: &str = "黄河远上白云间 2026";
 
 /// Logs in through the API: password, TOTP, forced password change. Returns an active client.
-pub async fn login(app: &App, acc: &mut Account) -> Client {
+pub async fn login(app: &TestApp, acc: &mut Account) -> Client {
     let mut c = Client::default();
     c.start(app).await;
     let r = c
@@ -282,7 +284,7 @@ pub fn id_number(address: &str, seq: u32) -> String {
 }
 
 /// Logs in by password an account that needs no second factor (workers, employers).
-pub async fn password_sign_in(app: &App, username: &str, password: &str) -> Client {
+pub async fn password_sign_in(app: &TestApp, username: &str, password: &str) -> Client {
     let mut c = Client::default();
     c.start(app).await;
     let r = c
@@ -300,7 +302,7 @@ pub async fn password_sign_in(app: &App, username: &str, password: &str) -> Clie
 
 /// Proves password and second factor again on a signed-in staff or administrator client
 /// (step-up), as the sensitive acts need within the last minutes.
-pub async fn step_up(app: &App, c: &mut Client, acc: &Account) {
+pub async fn step_up(app: &TestApp, c: &mut Client, acc: &Account) {
     app.clock.advance(chrono::Duration::seconds(30));
     let code = totp::code_at(acc.totp.as_ref().unwrap(), app.clock.now().timestamp());
     let r = c
@@ -314,7 +316,7 @@ pub async fn step_up(app: &App, c: &mut Client, acc: &Account) {
 }
 
 /// The enrolment message spooled for an account's owner: (phone, code).
-pub fn enrolment_message(app: &App, username: &str) -> (String, String) {
+pub fn enrolment_message(app: &TestApp, username: &str) -> (String, String) {
     for entry in std::fs::read_dir(app.outbox.path()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -347,7 +349,7 @@ type Boxed<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send
 /// through the API, created by the operator's CLI, or imported), so every module sets up the
 /// same way: `app.worker("w1", 1).await`, `app.staff_in("s1", "140105").await`,
 /// `app.employer_verified("e1", USCC).await`.
-impl App {
+impl TestApp {
     /// A staff member of one region (`scope`), created as the operator's CLI does and logged
     /// in: password, second factor, forced password change.
     pub async fn staff_in(&self, username: &str, scope: &str) -> Client {
@@ -455,7 +457,7 @@ impl App {
             .await;
     }
 
-    /// [`App::premiums`], and the person queued for screening again in the same transaction,
+    /// [`TestApp::premiums`], and the person queued for screening again in the same transaction,
     /// as the import does.
     pub async fn premiums_rescreened(
         &self,
@@ -524,9 +526,9 @@ impl App {
     }
 }
 
-/// A worker about to sign up; see [`App::worker`].
+/// A worker about to sign up; see [`TestApp::worker`].
 pub struct NewWorker<'a> {
-    app: &'a App,
+    app: &'a TestApp,
     username: String,
     seq: u32,
     name: String,
@@ -581,9 +583,9 @@ impl<'a> std::future::IntoFuture for NewWorker<'a> {
     }
 }
 
-/// An employer about to sign up; see [`App::employer`].
+/// An employer about to sign up; see [`TestApp::employer`].
 pub struct NewEmployer<'a> {
-    app: &'a App,
+    app: &'a TestApp,
     username: String,
     uscc: String,
     name: String,
@@ -624,9 +626,9 @@ impl<'a> std::future::IntoFuture for NewEmployer<'a> {
     }
 }
 
-/// A person about to be registered at the window; see [`App::person`].
+/// A person about to be registered at the window; see [`TestApp::person`].
 pub struct NewPerson<'a> {
-    app: &'a App,
+    app: &'a TestApp,
     staff: &'a mut Client,
     seq: u32,
     groups: Value,

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// A verified employer, a live post, a hire of `w` with a confirmed agreement and one pay
 /// record past due. Returns the hire id.
 async fn hire_with_unpaid_wages(
-    app: &App,
+    app: &TestApp,
     staff: &mut Client,
     emp: &mut Client,
     w: &mut Client,
@@ -93,12 +93,9 @@ async fn hire_with_unpaid_wages(
 #[tokio::test]
 async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "complaints.county", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
-        let mut other_acc = account(&app, "complaints.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
-        let mut city_acc = account(&app, "complaints.city", "staff", Some("140100"), &[]).await;
-        let mut city = login(&app, &mut city_acc).await;
+        let mut staff = app.staff_in("complaints.county", "140105").await;
+        let mut other = app.staff_in("complaints.other", "140106").await;
+        let mut city = app.staff_in("complaints.city", "140100").await;
         let mut emp = app.employer("fenshui", "91110000600037341L").named("太原汾水家政服务有限公司").await;
         let mut w = app.worker("xiuying", 61).await;
         let hire_id = hire_with_unpaid_wages(&app, &mut staff, &mut emp, &mut w).await;
@@ -234,8 +231,7 @@ async fn complaint_about_a_hire_gathers_evidence_and_ends_in_mediation() {
 #[tokio::test]
 async fn bad_input_names_the_field_and_writes_nothing() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "complaints.badinput", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
+        let mut staff = app.staff_in("complaints.badinput", "140105").await;
         let mut emp = app.employer("badinput", "91110000600037341L").named("太原汾水家政服务有限公司").await;
         let mut owner = app.worker("owner", 71).await;
         let hire_id = hire_with_unpaid_wages(&app, &mut staff, &mut emp, &mut owner).await;
@@ -433,7 +429,7 @@ async fn overdue_complaints_escalate_to_the_city_exactly_once() {
 }
 
 /// The actor of a logged-in staff client, for the workbench count functions.
-async fn county_actor(app: &App, c: &Client) -> linghuo_service::Actor {
+async fn county_actor(app: &TestApp, c: &Client) -> linghuo_service::Actor {
     let token = c.cookie.clone().unwrap();
     match app
         .svc
@@ -451,8 +447,7 @@ async fn county_actor(app: &App, c: &Client) -> linghuo_service::Actor {
 #[tokio::test]
 async fn pages_file_a_complaint_and_staff_resolve_it() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "pages.county", "staff", Some("140105"), &[]).await;
-        let staff_client = login(&app, &mut staff_acc).await;
+        let staff_client = app.staff_in("pages.county", "140105").await;
         let w_client = app.worker("pageworker", 91).await;
         let mut wb = Browser::of(&w_client);
         let page = wb.get(&app, "/complaints").await;

@@ -102,10 +102,8 @@ async fn search_finds_the_clause_and_the_faq() {
 #[tokio::test]
 async fn questions_go_to_the_county_and_answers_notify_the_asker() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "consult.county", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
-        let mut other_acc = account(&app, "consult.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
+        let mut staff = app.staff_in("consult.county", "140105").await;
+        let mut other = app.staff_in("consult.other", "140106").await;
         let mut w = app.worker("asker", 31).named("赵建国").phone_prefix("1371235").await;
 
         // Bad input names the field and writes nothing.
@@ -164,8 +162,7 @@ async fn questions_go_to_the_county_and_answers_notify_the_asker() {
 #[tokio::test]
 async fn pages_ask_and_answer() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "consult.pages", "staff", Some("140105"), &[]).await;
-        let staff = login(&app, &mut staff_acc).await;
+        let staff = app.staff_in("consult.pages", "140105").await;
         let w = app
             .worker("pageasker", 41)
             .named("赵建国")
@@ -229,7 +226,7 @@ async fn pages_ask_and_answer() {
     .await;
 }
 
-async fn staff_actor(app: &App, c: &Client) -> linghuo_service::Actor {
+async fn staff_actor(app: &TestApp, c: &Client) -> linghuo_service::Actor {
     let token = c.cookie.clone().unwrap();
     match app
         .svc

@@ -8,7 +8,7 @@ use linghuo_http::{AppState, router};
 use linghuo_service::demo::DemoOptions;
 use serde_json::json;
 
-async fn sign_in(app: &App, username: &str, password: &str) -> (Client, String) {
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> (Client, String) {
     let mut c = Client::default();
     c.start(app).await;
     let r = c
@@ -84,7 +84,7 @@ async fn demo_province_figures_logins_and_demo_mode() {
         );
 
         // The demo server shows the current code, and it works.
-        let demo = App {
+        let demo = TestApp {
             svc: app.svc.clone().into_demo_mode(),
             router: router(AppState::new(app.svc.clone().into_demo_mode())),
             clock: app.clock.clone(),

@@ -8,7 +8,7 @@ use crate::forms::*;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-fn event_body(app: &App) -> Value {
+fn event_body(app: &TestApp) -> Value {
     json!({
         "title": "2026年冬季高校毕业生专场招聘会", "kind": "onsite", "county_code": "140105",
         "venue": "小店区人力资源市场一楼大厅", "starts_at": format!("{} 09:00", app.day(3)),
@@ -20,10 +20,8 @@ fn event_body(app: &App) -> Value {
 #[tokio::test]
 async fn event_story_with_employers_registrations_and_outcomes() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "events.county", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
-        let mut other_acc = account(&app, "events.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
+        let mut staff = app.staff_in("events.county", "140105").await;
+        let mut other = app.staff_in("events.other", "140106").await;
 
         // Bad input names the field and writes nothing.
         for (patch, field) in [
@@ -150,8 +148,7 @@ async fn event_story_with_employers_registrations_and_outcomes() {
 #[tokio::test]
 async fn worker_registers_for_an_event_through_the_pages() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "evpages.staff", "staff", Some("140105"), &[]).await;
-        let staff_client = login(&app, &mut staff_acc).await;
+        let staff_client = app.staff_in("evpages.staff", "140105").await;
         let mut staff = Browser::of(&staff_client);
 
         // Staff create and publish through the pages.
@@ -210,8 +207,7 @@ async fn worker_registers_for_an_event_through_the_pages() {
         let xlsx = sc.get(&app, &format!("/staff/events/{eid}/registrations.xlsx")).await;
         assert_eq!(xlsx.status, StatusCode::OK);
         // Another county's staff: 404.
-        let mut other_acc = account(&app, "evpages.other", "staff", Some("140106"), &[]).await;
-        let other_client = login(&app, &mut other_acc).await;
+        let other_client = app.staff_in("evpages.other", "140106").await;
         let mut other = Browser::of(&other_client);
         assert_eq!(other.get(&app, &format!("/staff/events/{eid}")).await.status, StatusCode::NOT_FOUND);
         app

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 async fn import(
-    app: &App,
+    app: &TestApp,
     c: &mut Client,
     kind: &str,
     name: &str,

@@ -91,7 +91,7 @@ impl Browser {
 
     pub async fn request(
         &mut self,
-        app: &App,
+        app: &TestApp,
         method: &str,
         path: &str,
         form: &[(&str, &str)],
@@ -147,7 +147,7 @@ impl Browser {
     }
 
     /// A download as bytes (Excel files are not text).
-    pub async fn download(&self, app: &App, path: &str) -> (StatusCode, Vec<u8>) {
+    pub async fn download(&self, app: &TestApp, path: &str) -> (StatusCode, Vec<u8>) {
         let req = Request::builder()
             .uri(path)
             .header(header::HOST, "localhost")
@@ -168,7 +168,7 @@ impl Browser {
     /// page is checked like every other.
     pub async fn upload(
         &self,
-        app: &App,
+        app: &TestApp,
         path: &str,
         csrf: Option<&str>,
         fields: &[(&str, &str)],
@@ -214,16 +214,21 @@ impl Browser {
         checked_page(resp, &format!("upload to {path}"), path).await
     }
 
-    pub async fn get(&mut self, app: &App, path: &str) -> Page {
+    pub async fn get(&mut self, app: &TestApp, path: &str) -> Page {
         self.request(app, "GET", path, &[]).await
     }
 
-    pub async fn post(&mut self, app: &App, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
         self.request(app, "POST", path, form).await
     }
 
     /// Posts a form and follows the redirect it must answer with.
-    pub async fn submit(&mut self, app: &App, path: &str, form: &[(&str, &str)]) -> (String, Page) {
+    pub async fn submit(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (String, Page) {
         let p = self.post(app, path, form).await;
         let to = p.location.unwrap_or_else(|| {
             panic!(

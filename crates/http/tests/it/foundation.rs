@@ -189,7 +189,7 @@ async fn at_most_100_attempts_per_hour_are_evaluated() {
 }
 
 /// Starts a session and passes the password step of a staff login.
-async fn password_step(app: &App, c: &mut Client, username: &str, password: &str) {
+async fn password_step(app: &TestApp, c: &mut Client, username: &str, password: &str) {
     c.start(app).await;
     let r = c
         .post(
@@ -398,8 +398,7 @@ async fn idle_absolute_timeouts_and_logout() {
 #[tokio::test]
 async fn csrf_is_required_on_state_changes() {
     each_app(|app| async move {
-        let mut acc = account(&app, "zhou.county", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut acc).await;
+        let mut c = app.staff_in("zhou.county", "140105").await;
         let body = json!({"name": "李四", "id_number": id_number("140105", 11), "jurisdiction_code": "140105"});
         let mut no_token = Client { csrf: String::new(), ..c.clone() };
         let r = no_token.post(&app, "/api/v1/persons", body.clone()).await;
@@ -432,8 +431,7 @@ async fn csrf_is_required_on_state_changes() {
 #[tokio::test]
 async fn bad_input_names_the_field_in_chinese_and_conflicts_are_409() {
     each_app(|app| async move {
-        let mut acc = account(&app, "wu.county", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut acc).await;
+        let mut c = app.staff_in("wu.county", "140105").await;
         let cases = [
             (json!({"name": "王五", "id_number": "110105194912310021", "jurisdiction_code": "140105"}), "id_number", "id_number_checksum"),
             (json!({"name": "王五", "id_number": id_number("140105", 1), "phone": "12345", "jurisdiction_code": "140105"}), "phone", ""),
@@ -521,8 +519,7 @@ async fn region_scope_matrix_over_all_counties_through_every_person_endpoint() {
 #[tokio::test]
 async fn masking_by_default_and_audited_reveal_with_permission() {
     each_app(|app| async move {
-        let mut plain_acc = account(&app, "mask.county", "staff", Some("140105"), &[]).await;
-        let mut plain = login(&app, &mut plain_acc).await;
+        let mut plain = app.staff_in("mask.county", "140105").await;
         let r = plain.post(&app, "/api/v1/persons", json!({"name": "张三丰", "id_number": "140105199003071234", "phone": "13812345678", "jurisdiction_code": "140105", "address": "<script>alert(1)</script>"})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let p = r.json();
@@ -559,8 +556,7 @@ async fn masking_by_default_and_audited_reveal_with_permission() {
 #[tokio::test]
 async fn personal_data_is_encrypted_at_rest() {
     each_app(|app| async move {
-        let mut acc = account(&app, "rest.county", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut acc).await;
+        let mut c = app.staff_in("rest.county", "140105").await;
         for i in 0..5 {
             let r = c.post(&app, "/api/v1/persons", json!({"name": "赵六", "id_number": id_number("140105", 100 + i), "phone": format!("1391234567{i}"), "jurisdiction_code": "140105"})).await;
             assert_eq!(r.status, StatusCode::CREATED);
@@ -580,8 +576,7 @@ async fn personal_data_is_encrypted_at_rest() {
 #[tokio::test]
 async fn audit_chain_verifies_and_reports_the_first_tampered_row() {
     each_app(|app| async move {
-        let mut acc = account(&app, "chain.county", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut acc).await;
+        let mut c = app.staff_in("chain.county", "140105").await;
         for i in 0..3 {
             c.post(&app, "/api/v1/persons", json!({"name": "钱七", "id_number": id_number("140105", 200 + i), "jurisdiction_code": "140105"})).await;
         }
@@ -630,11 +625,11 @@ fn refused(s: StatusCode) -> bool {
 }
 
 /// Proposes an account change and returns the response.
-async fn propose(app: &App, c: &mut Client, body: Value) -> Resp {
+async fn propose(app: &TestApp, c: &mut Client, body: Value) -> Resp {
     c.post(app, "/api/v1/account-changes", body).await
 }
 
-async fn decide(app: &App, c: &mut Client, id: &str, action: &str, note: &str) -> Resp {
+async fn decide(app: &TestApp, c: &mut Client, id: &str, action: &str, note: &str) -> Resp {
     c.post(
         app,
         &format!("/api/v1/account-changes/{id}/{action}"),
@@ -644,7 +639,7 @@ async fn decide(app: &App, c: &mut Client, id: &str, action: &str, note: &str) -
 }
 
 /// Enrols an account with the code sent to its owner; returns it ready to log in.
-async fn enrol(app: &App, username: &str, password: &str) -> Account {
+async fn enrol(app: &TestApp, username: &str, password: &str) -> Account {
     let (_, code) = enrolment_message(app, username);
     let mut anon = Client::default();
     anon.start(app).await;

@@ -28,8 +28,7 @@ fn csv() -> String {
 #[tokio::test]
 async fn persons_import_reports_rows_and_changes_nothing_twice() {
     each_app(|app| async move {
-        let mut acc = account(&app, "import.city", "staff", Some("140100"), &[]).await;
-        let mut staff = login(&app, &mut acc).await;
+        let mut staff = app.staff_in("import.city", "140100").await;
         let bytes = csv().into_bytes();
         let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
         let body = |all: bool| json!({"file_name": "人员.csv", "content_base64": b64, "all_or_nothing": all});

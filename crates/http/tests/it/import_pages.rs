@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 /// Posts the import form as a browser does.
 async fn upload(
-    app: &App,
+    app: &TestApp,
     b: &Browser,
     csrf: Option<&str>,
     fields: &[(&str, &str)],
@@ -32,7 +32,7 @@ async fn upload(
     (p.status, p.html)
 }
 
-async fn fetch(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
+async fn fetch(app: &TestApp, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
     b.download(app, path).await
 }
 
@@ -52,8 +52,7 @@ fn persons_csv() -> String {
 #[tokio::test]
 async fn staff_import_spreadsheets_on_the_page_and_read_the_report() {
     each_app(|app| async move {
-        let mut acc = account(&app, "imp.page", "staff", Some("140100"), &[]).await;
-        let client = login(&app, &mut acc).await;
+        let client = app.staff_in("imp.page", "140100").await;
         let mut b = Browser::of(&client);
         let page = b.get(&app, "/staff/imports").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
@@ -379,8 +378,7 @@ async fn every_download_link_on_the_staff_pages_works() {
             })
             .await
             .unwrap();
-        let mut acc = account(&app, "exp.province", "staff", Some("140000"), &[]).await;
-        let staff = login(&app, &mut acc).await;
+        let staff = app.staff_in("exp.province", "140000").await;
         let mut b = Browser::of(&staff);
         // Every 下载此表 link on the staff list pages names a table that page renders.
         let mut checked = 0;

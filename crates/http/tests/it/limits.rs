@@ -154,8 +154,7 @@ async fn a_bucket_refills_at_its_rate_not_all_at_once() {
 #[tokio::test]
 async fn a_signed_in_account_has_its_own_bucket_across_addresses() {
     each_app_with(tight, |app| async move {
-        let mut staff_acc = account(&app, "limits.staff", "staff", Some("140105"), &[]).await;
-        let mut c = login(&app, &mut staff_acc).await;
+        let mut c = app.staff_in("limits.staff", "140105").await;
         let path = "/api/v1/posts/search?q=保洁";
         assert_eq!(c.get(&app, path).await.status, StatusCode::OK);
         // The same session from another address.
@@ -248,7 +247,7 @@ async fn many_names_sprayed_from_one_address_are_stopped() {
     .await;
 }
 
-async fn try_login(app: &App, c: &mut Client, username: &str, password: &str) -> Resp {
+async fn try_login(app: &TestApp, c: &mut Client, username: &str, password: &str) -> Resp {
     let r = c
         .post(
             app,
@@ -288,7 +287,7 @@ async fn a_stranger_cannot_lock_the_owner_out() {
             let r = try_login(&app, &mut stranger, &acc.username, "wrong password 123").await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
         }
-        let locked = |app: &App| {
+        let locked = |app: &TestApp| {
             let db = app.svc.db.clone();
             async move {
                 audit::recent(&db, Some("account_locked"), 100)

@@ -10,7 +10,7 @@ use serde_json::json;
 
 /// The requests whose logs are read: login, registration, search by ID and phone, reveal,
 /// and a nearby search from a phone's location.
-async fn story(app: App) -> App {
+async fn story(app: TestApp) -> TestApp {
     let mut acc = account(&app, "log.county", "staff", Some("140105"), &["pii:reveal"]).await;
     let mut c = login(&app, &mut acc).await;
     c.may_reveal = true;

@@ -17,10 +17,8 @@ fn post_body(title: &str) -> Value {
 #[tokio::test]
 async fn post_apply_hire_registers_and_agree_and_pay() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "market.county", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
-        let mut other_acc = account(&app, "market.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
+        let mut staff = app.staff_in("market.county", "140105").await;
+        let mut other = app.staff_in("market.other", "140106").await;
         let mut emp = app.employer("baojie", "91110000600037341L").await;
 
         // Unverified: the post is held with the reason; staff of the county see it in the queue.
@@ -144,8 +142,7 @@ async fn post_validation_names_fields() {
 #[tokio::test]
 async fn the_last_place_goes_to_exactly_one_hire() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "race.county", "staff", Some("140105"), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
+        let mut staff = app.staff_in("race.county", "140105").await;
         let mut emp = app.employer("jingzheng", "91110000600037341L").await;
         let eid = staff
             .get(&app, "/api/v1/employers?unverified=true")
@@ -205,7 +202,7 @@ async fn the_last_place_goes_to_exactly_one_hire() {
     .await;
 }
 
-async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode> {
+async fn futures_join(app: &TestApp, emp: &Client, ids: &[String]) -> Vec<StatusCode> {
     let mut handles = Vec::new();
     for id in ids {
         let mut c = emp.clone();
@@ -214,7 +211,7 @@ async fn futures_join(app: &App, emp: &Client, ids: &[String]) -> Vec<StatusCode
         let clock = app.clock.clone();
         let id = id.clone();
         handles.push(tokio::spawn(async move {
-            let tmp = App {
+            let tmp = TestApp {
                 svc,
                 router,
                 clock,

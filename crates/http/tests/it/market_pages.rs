@@ -19,13 +19,13 @@ fn id_in(location: &str, prefix: &str) -> String {
 }
 
 /// A staff member of one county, logged in (password, second factor, new password).
-async fn staff(app: &App, username: &str, scope: &str) -> Browser {
+async fn staff(app: &TestApp, username: &str, scope: &str) -> Browser {
     let client = app.staff_in(username, scope).await;
     Browser::of(&client)
 }
 
 /// A worker signs up (as the public page of the API does) and logs in through the form.
-async fn worker(app: &App, username: &str, seq: u32) -> Browser {
+async fn worker(app: &TestApp, username: &str, seq: u32) -> Browser {
     app.worker(username, seq).sign_up().await;
     let mut b = Browser::new();
     b.get(app, "/login").await;
@@ -655,7 +655,7 @@ async fn the_market_through_its_pages() {
 }
 
 /// A post's public page as anyone sees it.
-async fn anon_detail(app: &App, id: &str) -> String {
+async fn anon_detail(app: &TestApp, id: &str) -> String {
     Browser::new()
         .get(app, &format!("/work/posts/{id}"))
         .await

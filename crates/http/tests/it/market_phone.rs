@@ -15,7 +15,7 @@ fn enc(s: &str) -> String {
     serde_urlencoded::to_string([("q", s)]).unwrap()
 }
 
-async fn suggest(app: &App, typed: &str) -> Vec<Value> {
+async fn suggest(app: &TestApp, typed: &str) -> Vec<Value> {
     let mut anon = Client::default();
     let r = anon
         .get(app, &format!("/api/v1/market/suggest?{}", enc(typed)))
@@ -81,14 +81,14 @@ async fn suggestions_as_you_type() {
 }
 
 /// A verified employer of 小店区, signed in through the API.
-async fn employer(app: &App) -> Client {
+async fn employer(app: &TestApp) -> Client {
     app.employer_verified("phone.employer", "91110000600037341L")
         .await
         .0
 }
 
 /// A live 保洁 post at a point.
-async fn post_at(app: &App, emp: &mut Client, title: &str, county: &str, point: (f64, f64)) {
+async fn post_at(app: &TestApp, emp: &mut Client, title: &str, county: &str, point: (f64, f64)) {
     let r = emp
         .post(app, "/api/v1/posts", json!({
             "title": title, "description": format!("{title}：家庭日常保洁，擦玻璃、拖地，工具由雇主提供。"),
@@ -213,7 +213,7 @@ async fn the_search_page_says_how_it_read_the_words() {
 }
 
 /// The anonymous visitor's CSRF-protected 找附近的活 form, posted with `fields`.
-async fn nearby(app: &App, b: &mut Browser, fields: &[(&str, &str)]) -> Page {
+async fn nearby(app: &TestApp, b: &mut Browser, fields: &[(&str, &str)]) -> Page {
     let p = b.post(app, "/work/nearby", fields).await;
     assert_eq!(
         p.location, None,

@@ -20,7 +20,7 @@ fn import_line(n: usize, occupation: &str, county: &str) -> Value {
     })
 }
 
-async fn import(app: &App, employer: uuid::Uuid, lines: &[Value]) {
+async fn import(app: &TestApp, employer: uuid::Uuid, lines: &[Value]) {
     let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let rows = read_post_file("posts.jsonl", text.as_bytes()).unwrap();
     let r = app
@@ -332,8 +332,7 @@ async fn staff_pages_list_decide_and_download() {
         let mut acc = account(&app, "occpage.county", "staff", Some("140105"), &[]).await;
         let mut client = login(&app, &mut acc).await;
         let mut b = Browser::of(&client);
-        let mut acc = account(&app, "occpage.other", "staff", Some("140106"), &[]).await;
-        let other_client = login(&app, &mut acc).await;
+        let other_client = app.staff_in("occpage.other", "140106").await;
         let mut other = Browser::of(&other_client);
         let mut e = Client::default();
         e.start(&app).await;

@@ -31,7 +31,7 @@ impl Browser {
 
     async fn request(
         &mut self,
-        app: &App,
+        app: &TestApp,
         method: &str,
         path: &str,
         form: &[(&str, &str)],
@@ -97,11 +97,11 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, app: &App, path: &str) -> Page {
+    async fn get(&mut self, app: &TestApp, path: &str) -> Page {
         self.request(app, "GET", path, &[]).await
     }
 
-    async fn post(&mut self, app: &App, path: &str, form: &[(&str, &str)]) -> Page {
+    async fn post(&mut self, app: &TestApp, path: &str, form: &[(&str, &str)]) -> Page {
         self.request(app, "POST", path, form).await
     }
 }

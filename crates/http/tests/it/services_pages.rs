@@ -22,14 +22,14 @@ fn id_in(location: &str, prefix: &str) -> String {
 }
 
 /// A staff member of one county: the API client (for setting up) and a browser.
-async fn staff(app: &App, username: &str, scope: &str) -> (Client, Browser) {
+async fn staff(app: &TestApp, username: &str, scope: &str) -> (Client, Browser) {
     let client = app.staff_in(username, scope).await;
     let b = Browser::of(&client);
     (client, b)
 }
 
 /// A worker who signed up online (person in 140105), logged in through the login form.
-async fn worker(app: &App, username: &str, seq: u32) -> Browser {
+async fn worker(app: &TestApp, username: &str, seq: u32) -> Browser {
     app.worker(username, seq).sign_up().await;
     let mut b = Browser::new();
     b.get(app, "/login").await;
@@ -44,16 +44,16 @@ async fn worker(app: &App, username: &str, seq: u32) -> Browser {
     b
 }
 
-fn today(app: &App) -> String {
+fn today(app: &TestApp) -> String {
     app.svc.clock.today_cst().format("%Y-%m-%d").to_string()
 }
 
-async fn download(app: &App, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
+async fn download(app: &TestApp, b: &Browser, path: &str) -> (StatusCode, Vec<u8>) {
     b.download(app, path).await
 }
 
 async fn upload(
-    app: &App,
+    app: &TestApp,
     b: &Browser,
     path: &str,
     csrf: Option<&str>,
@@ -646,7 +646,13 @@ async fn registrations_suggestions_and_training_at_the_workbench() {
 }
 
 /// A suggestion as the registration upkeep makes it from market activity.
-async fn suggest(app: &App, person: uuid::Uuid, kind: &str, form: Option<&str>, employer: &str) {
+async fn suggest(
+    app: &TestApp,
+    person: uuid::Uuid,
+    kind: &str,
+    form: Option<&str>,
+    employer: &str,
+) {
     let mut tx = app.svc.db.begin().await.unwrap();
     let id = uuid::Uuid::new_v4();
     let inserted = linghuo_storage::benefits::insert_suggestion(

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 const TYPED_PASSWORD: &str = "汾河水长流 2026 秋 ";
 
 /// Logs in through the form; returns where the login sent the browser.
-async fn form_login(app: &App, b: &mut Browser, username: &str, password: &str) -> String {
+async fn form_login(app: &TestApp, b: &mut Browser, username: &str, password: &str) -> String {
     let p = b.get(app, "/login").await;
     assert_eq!(p.status, StatusCode::OK);
     let p = b

@@ -16,10 +16,8 @@ async fn statistics_match_the_rows_and_respect_scope() {
             .await
             .unwrap();
         let year = app.clock.today_cst().format("%Y").to_string();
-        let mut prov_acc = account(&app, "stats.prov", "staff", Some("140000"), &[]).await;
-        let mut prov = login(&app, &mut prov_acc).await;
-        let mut city_acc = account(&app, "stats.city", "staff", Some("140100"), &[]).await;
-        let mut city = login(&app, &mut city_acc).await;
+        let mut prov = app.staff_in("stats.prov", "140000").await;
+        let mut city = app.staff_in("stats.city", "140100").await;
 
         let s = prov.get(&app, "/api/v1/stats").await;
         assert_eq!(s.status, StatusCode::OK, "{}", s.body);

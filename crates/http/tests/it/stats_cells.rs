@@ -555,8 +555,7 @@ async fn every_figure_matches_the_raw_rows_and_the_cells_match_a_rebuild() {
         app.svc.seed_demo(DemoOptions { workers: 400, jobs: 160, seed: 5 }).await.unwrap();
         let today = app.clock.today_cst();
         let year = today.year();
-        let mut prov_acc = account(&app, "cells.prov", "staff", Some("140000"), &[]).await;
-        let mut prov = login(&app, &mut prov_acc).await;
+        let mut prov = app.staff_in("cells.prov", "140000").await;
 
         let raw_rows = raw(&app.svc.db).await;
         assert!(!raw_rows.applications.is_empty() && !raw_rows.complaints.is_empty() && !raw_rows.registrations.is_empty());

@@ -30,7 +30,7 @@ impl Got {
 
 /// A request with the session of `client` (none: a visitor); forms carry the CSRF token.
 async fn fetch(
-    app: &App,
+    app: &TestApp,
     client: Option<&Client>,
     method: &str,
     path: &str,
@@ -76,7 +76,7 @@ async fn fetch(
     }
 }
 
-async fn page(app: &App, client: Option<&Client>, path: &str) -> String {
+async fn page(app: &TestApp, client: Option<&Client>, path: &str) -> String {
     let g = fetch(app, client, "GET", path, &[]).await;
     assert_eq!(g.status, StatusCode::OK, "GET {path}: {}", g.html());
     g.html()
@@ -231,7 +231,7 @@ fn check_other_tables(html: &str, s: &Value) {
 }
 
 /// A downloaded table read back.
-async fn download(app: &App, c: &Client, table: &str, format: &str, q: &str) -> Table {
+async fn download(app: &TestApp, c: &Client, table: &str, format: &str, q: &str) -> Table {
     let path = format!("/staff/stats/export?table={table}&format={format}{q}");
     let g = fetch(app, Some(c), "GET", &path, &[]).await;
     assert_eq!(
@@ -499,8 +499,7 @@ async fn open_statistics_suppress_small_counts_and_need_no_login() {
             .unwrap();
         assert!(this_week.get(county).copied().unwrap_or(0) <= 2);
 
-        let mut staff_acc = account(&app, "op.county", "staff", Some(county), &[]).await;
-        let mut staff = login(&app, &mut staff_acc).await;
+        let mut staff = app.staff_in("op.county", county).await;
         let mut emp = Client::default();
         emp.start(&app).await;
         let r = emp.post(&app, "/api/v1/signup/employer", json!({

@@ -12,7 +12,7 @@ use linghuo_storage::persons::{GroupRow, upsert_group};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-async fn add_group(app: &App, username: &str, group: &str, source: &str, verified: bool) {
+async fn add_group(app: &TestApp, username: &str, group: &str, source: &str, verified: bool) {
     let person_id = app.person_of(username).await;
     let mut tx = app.svc.db.begin().await.unwrap();
     upsert_group(
@@ -43,11 +43,9 @@ fn venue_body() -> Value {
 #[tokio::test]
 async fn venue_allocation_priority_first_then_time_within_capacity() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "venues.county", "staff", Some("140105"), &[]).await;
-        let staff = login(&app, &mut staff_acc).await;
+        let staff = app.staff_in("venues.county", "140105").await;
         let mut s = staff.clone();
-        let mut other_acc = account(&app, "venues.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
+        let mut other = app.staff_in("venues.other", "140106").await;
 
         for (patch, field) in [
             (json!({"name": ""}), "name"),
@@ -266,10 +264,8 @@ fn relief_body(kind: &str, declared: bool) -> Value {
 #[tokio::test]
 async fn fee_relief_decided_with_the_policy_reasons() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "relief.county", "staff", Some("140105"), &[]).await;
-        let mut s = login(&app, &mut staff_acc).await;
-        let mut other_acc = account(&app, "relief.other", "staff", Some("140106"), &[]).await;
-        let mut other = login(&app, &mut other_acc).await;
+        let mut s = app.staff_in("relief.county", "140105").await;
+        let mut other = app.staff_in("relief.other", "140106").await;
         let mut w = app.worker("r.worker", 91).named("孙秀兰").await;
         let mut w2 = app.worker("r.worker2", 92).named("周建华").await;
 
@@ -439,8 +435,7 @@ async fn fee_relief_decided_with_the_policy_reasons() {
 #[tokio::test]
 async fn staff_allocate_venue_places_through_the_pages() {
     each_app(|app| async move {
-        let mut staff_acc = account(&app, "vpages.staff", "staff", Some("140105"), &[]).await;
-        let staff_client = login(&app, &mut staff_acc).await;
+        let staff_client = app.staff_in("vpages.staff", "140105").await;
         let mut staff = Browser::of(&staff_client);
         staff.get(&app, "/staff/venues").await;
         let bad = staff
@@ -516,8 +511,7 @@ async fn staff_allocate_venue_places_through_the_pages() {
         assert!(mine.html.contains("候补"));
 
         // Another county's staff: 404 on the page and the button.
-        let mut other_acc = account(&app, "vpages.other", "staff", Some("140106"), &[]).await;
-        let other_client = login(&app, &mut other_acc).await;
+        let other_client = app.staff_in("vpages.other", "140106").await;
         let mut other = Browser::of(&other_client);
         assert_eq!(
             other
