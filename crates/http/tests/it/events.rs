@@ -157,37 +157,60 @@ async fn worker_registers_for_an_event_through_the_pages() {
         let start = format!("{} 09:00", app.day(2));
         let end = format!("{} 11:30", app.day(2));
         let bad = staff
-            .post(&app, "/staff/events", &[("title", ""), ("kind", "onsite"), ("county_code", "140105"), ("venue", "小店区人力资源市场"),
-                ("starts_at", &start), ("ends_at", &end)])
+            .post(
+                &app,
+                "/staff/events",
+                &[
+                    ("title", ""),
+                    ("kind", "onsite"),
+                    ("county_code", "140105"),
+                    ("venue", "小店区人力资源市场"),
+                    ("starts_at", &start),
+                    ("ends_at", &end),
+                ],
+            )
             .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.html.contains("title-error"), "{}", bad.html);
         let (to, page) = staff
-            .submit(&app, "/staff/events", &[("title", "农民工返岗专场招聘会"), ("kind", "onsite"), ("county_code", "140105"),
-                ("venue", "小店区人力资源市场"), ("starts_at", &start), ("ends_at", &end), ("target_groups", "migrant_worker")])
+            .submit(
+                &app,
+                "/staff/events",
+                &[
+                    ("title", "农民工返岗专场招聘会"),
+                    ("kind", "onsite"),
+                    ("county_code", "140105"),
+                    ("venue", "小店区人力资源市场"),
+                    ("starts_at", &start),
+                    ("ends_at", &end),
+                    ("target_groups", "migrant_worker"),
+                ],
+            )
             .await;
         assert!(page.html.contains("农民工返岗专场招聘会"));
-        let eid = to.strip_prefix("/staff/events/").unwrap().split('?').next().unwrap().to_owned();
-        let (_, page) = staff.submit(&app, &format!("/staff/events/{eid}/publish"), &[]).await;
+        let eid = to
+            .strip_prefix("/staff/events/")
+            .unwrap()
+            .split('?')
+            .next()
+            .unwrap()
+            .to_owned();
+        let (_, page) = staff
+            .submit(&app, &format!("/staff/events/{eid}/publish"), &[])
+            .await;
         assert!(page.html.contains("已发布"), "{}", page.html);
 
         // The public list and the details; a signed-in worker registers.
         let mut anon = Browser::new();
         let list = anon.get(&app, "/events").await;
         assert!(list.html.contains("农民工返岗专场招聘会"));
-        let w = {
-            let mut c = Client::default();
-            c.start(&app).await;
-            let r = c.post(&app, "/api/v1/signup/worker", json!({
-                "username": "evpages.worker", "password": PASSWORD, "name": "王建国", "id_number": id_number("140105", 71),
-                "phone": "13712340071", "county_code": "140105"})).await;
-            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-            app.sign_in("evpages.worker").await
-        };
+        let w = app.worker("evpages.worker", 71).named("王建国").await;
         let mut wb = Browser::of(&w);
         let detail = wb.get(&app, &format!("/events/{eid}")).await;
         assert!(detail.html.contains("我要报名"), "{}", detail.html);
-        let (to, mine) = wb.submit(&app, &format!("/events/{eid}/register"), &[]).await;
+        let (to, mine) = wb
+            .submit(&app, &format!("/events/{eid}/register"), &[])
+            .await;
         assert!(to.starts_with("/events/mine"), "{to}");
         assert!(mine.html.contains("农民工返岗专场招聘会"));
         let again = wb.post(&app, &format!("/events/{eid}/register"), &[]).await;
@@ -196,20 +219,40 @@ async fn worker_registers_for_an_event_through_the_pages() {
         // Staff see the registration, check in, and download the table.
         let d = staff.get(&app, &format!("/staff/events/{eid}")).await;
         assert!(d.html.contains("王*国"), "{}", d.html);
-        let reg = linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM event_registrations")
-            .fetch_one(p).await.unwrap());
-        let (_, d) = staff.submit(&app, &format!("/staff/events/{eid}/registrations/{reg}/check-in"), &[]).await;
+        let reg = linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar::<_, uuid::Uuid>(
+            "SELECT id FROM event_registrations"
+        )
+        .fetch_one(p)
+        .await
+        .unwrap());
+        let (_, d) = staff
+            .submit(
+                &app,
+                &format!("/staff/events/{eid}/registrations/{reg}/check-in"),
+                &[],
+            )
+            .await;
         assert!(d.html.contains("已签到"));
-        let csv = staff.get(&app, &format!("/staff/events/{eid}/registrations.csv")).await;
+        let csv = staff
+            .get(&app, &format!("/staff/events/{eid}/registrations.csv"))
+            .await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.html.contains("王*国"));
         let mut sc = staff_client.clone();
-        let xlsx = sc.get(&app, &format!("/staff/events/{eid}/registrations.xlsx")).await;
+        let xlsx = sc
+            .get(&app, &format!("/staff/events/{eid}/registrations.xlsx"))
+            .await;
         assert_eq!(xlsx.status, StatusCode::OK);
         // Another county's staff: 404.
         let other_client = app.staff_in("evpages.other", "140106").await;
         let mut other = Browser::of(&other_client);
-        assert_eq!(other.get(&app, &format!("/staff/events/{eid}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other
+                .get(&app, &format!("/staff/events/{eid}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         app
     })
     .await;

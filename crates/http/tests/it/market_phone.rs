@@ -233,7 +233,11 @@ async fn nearby_takes_the_point_from_the_body_and_sorts_by_distance() {
 
         let mut anon = Browser::new();
         let page = anon.get(&app, "/work").await;
-        let form = between(&page.html, "<form method=\"post\" action=\"/work/nearby\"", "</form>");
+        let form = between(
+            &page.html,
+            "<form method=\"post\" action=\"/work/nearby\"",
+            "</form>",
+        );
         assert!(
             form.contains("name=\"_csrf\"")
                 && form.contains("name=\"lat\" value=\"\"")
@@ -296,26 +300,17 @@ async fn nearby_takes_the_point_from_the_body_and_sorts_by_distance() {
             p.html
         );
         let p = nearby(&app, &mut anon, &[("lat", "north"), ("lon", "999")]).await;
-        assert!(p.html.contains("id=\"near-problem\""), "a bad point is no point");
+        assert!(
+            p.html.contains("id=\"near-problem\""),
+            "a bad point is no point"
+        );
         assert_eq!(
             anon.get(&app, "/work/nearby").await.location.as_deref(),
             Some("/work")
         );
 
         // A signed-in worker whose phone gives no point: the saved profile point instead.
-        let mut c = Client::default();
-        c.start(&app).await;
-        let r = c
-            .post(
-                &app,
-                "/api/v1/signup/worker",
-                json!({
-                    "username": "phone.worker", "password": PASSWORD, "name": "李秀英",
-                    "id_number": id_number("140105", 61), "phone": "13712340061", "county_code": "140105"
-                }),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.worker("phone.worker", 61).sign_up().await;
         let mut w = Browser::new();
         w.get(&app, "/login").await;
         let p = w
