@@ -833,13 +833,13 @@ async fn the_public_screen_and_a_staff_decision_agree_under_an_override() {
         c
     };
     each_app_with(config, |app| async move {
-        let mut s = staff(&app, "oe_s", "140105").await;
-        let p = person(&app, &mut s, 83, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
+        let mut s = app.staff_in("oe_s", "140105").await;
+        let p = app.person(&mut s, 83, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}])).await;
         let r = s
             .post(&app, &format!("/api/v1/persons/{p}/registrations"), json!({"kind": "flexible", "flexible_form": "platform", "consent_note": "本人到窗口办理"}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        premiums(&app, &p, &HALF_2026, 60_000, "registry").await;
+        app.premiums_rescreened(&p, &HALF_2026, 60_000, "registry").await;
         // Staff: six months of 600.00 at 3/4, not the document's 2/3 (2,400.00).
         let pre = s.get(&app, &format!("/api/v1/persons/{p}/benefit-preview?benefit=social_insurance_subsidy")).await.json();
         assert_eq!(pre["amount"], "2700.00", "{pre}");
