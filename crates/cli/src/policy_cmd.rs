@@ -102,7 +102,18 @@ fn engine(configured: &[String], set: &[String]) -> Result<Engine, String> {
             ParamOverride::parse(text).map_err(|e| format!("--set “{text}”：{}", e.message))?,
         );
     }
-    Engine::with_overrides(&overrides).map_err(|e| e.message)
+    Engine::with_overrides(&overrides).map_err(|e| {
+        // Name the entry that does not apply on its own (an unknown parameter, a value of the
+        // wrong unit); entries that only clash together keep the engine's message.
+        let name = |i: usize| match configured.get(i) {
+            Some(text) => format!("policy.parameter_overrides[{i}] “{text}”"),
+            None => format!("--set “{}”", set[i - configured.len()]),
+        };
+        match (0..overrides.len()).find(|&i| Engine::with_overrides(&overrides[i..=i]).is_err()) {
+            Some(i) => format!("{}：{}", name(i), e.message),
+            None => e.message,
+        }
+    })
 }
 
 fn screen(

@@ -318,7 +318,10 @@ fn policy_screen_uses_the_configured_overrides() {
     };
     let (amount, overrides) = startup(&screen("", &[]));
     assert_eq!(amount, "2000.00", "the document: 1,000 per person driven");
-    assert!(overrides.is_null(), "no overrides, none on the receipt: {overrides}");
+    assert!(
+        overrides.is_null(),
+        "no overrides, none on the receipt: {overrides}"
+    );
     let (amount, overrides) = startup(&screen(
         r#""startup_subsidy.per_person=800@2019-01-01""#,
         &[],

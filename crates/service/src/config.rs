@@ -377,8 +377,20 @@ impl Config {
                 })?,
             );
         }
-        linghuo_policy::Engine::with_overrides(&overrides)
-            .map_err(|e| format!("policy.parameter_overrides: {}", e.message))
+        linghuo_policy::Engine::with_overrides(&overrides).map_err(|e| {
+            // Name the entry that does not apply on its own (an unknown parameter, a value
+            // of the wrong unit); entries that only clash together are named as a list.
+            let texts = &self.policy.parameter_overrides;
+            match (0..overrides.len())
+                .find(|&i| linghuo_policy::Engine::with_overrides(&overrides[i..=i]).is_err())
+            {
+                Some(i) => format!(
+                    "policy.parameter_overrides[{i}] “{}”: {}",
+                    texts[i], e.message
+                ),
+                None => format!("policy.parameter_overrides: {}", e.message),
+            }
+        })
     }
 
     /// The database URL, defaulting to a SQLite file in the data directory.
