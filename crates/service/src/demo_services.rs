@@ -84,6 +84,22 @@ enum Plan {
     Refused,
 }
 
+/// One working county of the demo: who acts there, the people it draws on, and its own
+/// random sequence (each step draws from it in turn, so the demo stays the same for a seed).
+struct CountyDemo<'a> {
+    ci: usize,
+    home: bool,
+    pool: &'a [Uuid],
+    name: &'static str,
+    code: String,
+    window: Actor,
+    reviewer: Actor,
+    approver: Actor,
+    rng: Rng,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
 const BANKS: &[&str] = &[
     "中国工商银行",
     "中国农业银行",
@@ -255,690 +271,42 @@ impl Service {
                     None,
                 )
             };
-            let window = staff("window", "窗口经办员").await?;
-            let reviewer = staff("review", "初审员").await?;
-            let approver = staff("approve", "审批员").await?;
-            let mut rng = Rng::new(seed, 401, ci as u64);
-
-            // ---- Facts from the registers (and some self-declared groups).
-            let n = pool.len().min(if home { 40 } else { 12 });
-            let chosen = &pool[..n];
-            let mut plans = Vec::new();
-            let mut tx = self.db.begin().await?;
-            for (k, pid) in chosen.iter().enumerate() {
-                let plan = match k % 5 {
-                    0 | 1 => Plan::Insurance,
-                    2 => Plan::Startup,
-                    3 => Plan::Loan,
-                    _ => Plan::Refused,
-                };
-                let declared = matches!(plan, Plan::Insurance | Plan::Startup)
-                    && rng.chance(if home { 0.6 } else { 0.3 });
-                let group = match plan {
-                    Plan::Insurance => Some("hard_to_employ"),
-                    Plan::Startup => {
-                        Some(*rng.pick(&["hard_to_employ", "returning_migrant_worker"]))
-                    }
-                    _ => None,
-                };
-                if let Some(g) = group {
-                    persons::upsert_group(
-                        &mut tx,
-                        &persons::GroupRow {
-                            id: Uuid::new_v4(),
-                            person_id: *pid,
-                            group_code: g.into(),
-                            since: Some(today - Duration::days(rng.range(400, 1500))),
-                            until: None,
-                            evidence: if declared {
-                                "本人申报".into()
-                            } else {
-                                "民政、人社部门名单".into()
-                            },
-                            source: if declared {
-                                "self_declared"
-                            } else {
-                                "registry"
-                            }
-                            .into(),
-                            verified: !declared,
-                            recorded_by: None,
-                            recorded_at: now,
-                        },
-                    )
-                    .await?;
-                    r.groups += 1;
-                    if declared {
-                        r.self_declared_groups += 1;
-                    }
-                }
-                if matches!(plan, Plan::Insurance | Plan::Refused) {
-                    let months = if plan == Plan::Insurance { 6 } else { 3 };
-                    let amount = rng.range(600, 950) * 100;
-                    for back in 1..=months {
-                        let m = month_back(today, back);
-                        brepo::upsert_si(
-                            &mut tx,
-                            &SiPaymentRow {
-                                person_id: *pid,
-                                month: format!("{:04}-{:02}", m.year(), m.month()),
-                                amount_fen: amount,
-                                source: "registry".into(),
-                                updated_at: now,
-                            },
-                        )
-                        .await?;
-                        r.si_months += 1;
-                    }
-                }
-                if plan == Plan::Startup {
-                    let registered_on = today - Duration::days(rng.range(380, 900));
-                    let bid = Uuid::new_v4();
-                    brepo::upsert_business(
-                        &mut tx,
-                        &BusinessRow {
-                            id: bid,
-                            person_id: *pid,
-                            kind: "individual_household".into(),
-                            name: format!(
-                                "{name}{}{}",
-                                rng.pick(&["顺心", "安康", "鑫源", "利民", "如意", "众和"]),
-                                rng.pick(&["小吃店", "便利店", "家政服务部", "修理部", "理发店"])
-                            ),
-                            uscc: Some(format!("92{code}{:09}X", rng.range(0, 999_999_999))),
-                            county_code: code.clone(),
-                            registered_on,
-                            first_time: true,
-                            operating_normally: true,
-                            employees_driven: rng.range(1, 3) as i32,
-                            rents_state_owned_property: rng.chance(0.2),
-                            road_occupation_approved: rng.chance(0.2),
-                            source: "registry".into(),
-                            verified: true,
-                            created_at: now,
-                            updated_at: now,
-                        },
-                    )
-                    .await?;
-                    r.businesses += 1;
-                    let vat = rng.range(2_000, 9_000) * 100;
-                    brepo::upsert_tax(
-                        &mut tx,
-                        &TaxRecordRow {
-                            person_id: *pid,
-                            year: today.year() - 1,
-                            vat_fen: vat,
-                            urban_maintenance_fen: vat * 7 / 100,
-                            education_fen: vat * 3 / 100,
-                            local_education_fen: vat * 2 / 100,
-                            income_tax_fen: rng.range(0, 3_000) * 100,
-                            source: "registry".into(),
-                            updated_at: now,
-                        },
-                    )
-                    .await?;
-                    r.tax_records += 1;
-                }
-                plans.push((*pid, plan));
-            }
-            audit::record(
-                &mut tx,
-                &self.keys,
+            let mut c = CountyDemo {
+                ci,
+                home,
+                pool,
+                name,
+                code: code.clone(),
+                window: staff("window", "窗口经办员").await?,
+                reviewer: staff("review", "初审员").await?,
+                approver: staff("approve", "审批员").await?,
+                rng: Rng::new(seed, 401, ci as u64),
+                today,
                 now,
-                &AuditActor::system(),
-                Event::new("demo_facts_seeded", "system", Uuid::nil())
-                    .region(code.clone())
-                    .detail(json!({"persons": plans.len()})),
-            )
-            .await?;
-            tx.commit().await?;
-
-            // ---- Registrations at the window, with the person's consent.
-            for (pid, plan) in &plans {
-                let (kind, form, employer) = match plan {
-                    Plan::Insurance => (
-                        "flexible",
-                        *rng.pick(&["part_time", "platform", "gig"]),
-                        String::new(),
-                    ),
-                    Plan::Startup => ("flexible", "self_employed", String::new()),
-                    Plan::Loan => ("unemployment", "", String::new()),
-                    Plan::Refused => (
-                        "employment",
-                        "",
-                        format!("{name}{}商贸有限公司", rng.pick(&["恒达", "永盛", "华美"])),
-                    ),
-                };
-                self.register(
-                    &window,
-                    *pid,
-                    registration::RegistrationInput {
-                        kind: kind.into(),
-                        started_on: day(today - Duration::days(rng.range(20, 300))),
-                        employer_name: employer,
-                        flexible_form: form.into(),
-                        consent_note: CONSENT.into(),
-                    },
-                )
-                .await?;
-                r.registrations += 1;
-            }
-
-            // ---- Applications: automatic approvals and refusals, manual ones to review.
-            let mut manual = Vec::new();
-            for (k, (pid, plan)) in plans.iter().enumerate() {
-                let benefit = match plan {
-                    Plan::Insurance | Plan::Refused => "social_insurance_subsidy",
-                    Plan::Startup => "startup_subsidy",
-                    Plan::Loan => "guaranteed_loan",
-                };
-                if matches!(plan, Plan::Insurance | Plan::Startup) {
-                    self.set_payee(
-                        &window,
-                        *pid,
-                        payments::PayeeInput {
-                            bank_name: (*rng.pick(BANKS)).into(),
-                            account: format!(
-                                "6217{:06}{:06}",
-                                rng.range(0, 999_999),
-                                rng.range(0, 999_999)
-                            ),
-                            consent_note: CONSENT.into(),
-                        },
-                    )
-                    .await?;
-                    r.payees += 1;
-                }
-                if k % 9 == 5 {
-                    continue; // not applied yet: 免申即享 tells them below
-                }
-                let a = self
-                    .apply_for_benefit(
-                        &window,
-                        *pid,
-                        ApplyInput {
-                            benefit: benefit.into(),
-                            consent_note: CONSENT.into(),
-                        },
-                    )
-                    .await?;
-                r.applications += 1;
-                match a.status.as_str() {
-                    "approved" => r.approved += 1,
-                    "rejected" => r.rejected += 1,
-                    _ => manual.push(a.id),
-                }
-            }
-            // Of the manual ones: some wait for review, some reviewed wait for a decision, the
-            // rest are decided by a second person.
-            let mut to_decide = Vec::new();
-            for (k, id) in manual.iter().enumerate() {
-                if k % 4 == 0 {
-                    r.pending_review += 1;
-                    continue;
-                }
-                let reject = k % 7 == 6;
-                self.review_application(
-                    &reviewer,
-                    *id,
-                    ReviewInput {
-                        outcome: if reject { "reject" } else { "approve" }.into(),
-                        note: if reject {
-                            "本人申报的人员类别与民政名单不符".into()
-                        } else {
-                            "已核验本人提供的证明材料原件".into()
-                        },
-                    },
-                )
-                .await?;
-                if k % 4 == 2 {
-                    r.reviewed += 1;
-                } else {
-                    to_decide.push((*id, reject));
-                }
-            }
-            let decide = |id: Uuid, reject: bool| {
-                self.decide_application(
-                    &approver,
-                    id,
-                    ReviewInput {
-                        outcome: if reject { "reject" } else { "approve" }.into(),
-                        note: if reject {
-                            "同意初审意见，不予批准".into()
-                        } else {
-                            "同意初审意见".into()
-                        },
-                    },
-                    None,
-                )
             };
-            let later = if home && to_decide.len() > 1 {
-                to_decide.split_off(to_decide.len() - 1)
-            } else {
-                Vec::new()
-            };
-            for (id, reject) in to_decide {
-                let a = decide(id, reject).await?;
-                r.decided += 1;
-                if a.status == "approved" {
-                    r.approved += 1;
-                } else {
-                    r.rejected += 1;
-                }
-            }
-
-            // ---- One payment batch (the demo county) and its bank result.
-            let batch = if home && !batch_made {
+            let (plans, n) = self.seed_county_facts(&mut c, &mut r).await?;
+            self.seed_county_registrations(&mut c, &plans, &mut r)
+                .await?;
+            let later = self
+                .seed_county_applications(&mut c, &plans, &mut r)
+                .await?;
+            if home && !batch_made {
                 batch_made = true;
-                match self.create_payment_batch(&window).await {
-                    Ok(b) => Some(b),
-                    // A small demo (a handful of workers) may have approved nothing payable
-                    // with a payee yet: there is no batch to show, and the seeding goes on.
-                    Err(ServiceError::Conflict {
-                        code: "nothing_to_pay",
-                        ..
-                    }) => None,
-                    Err(e) => return Err(e),
-                }
-            } else {
-                None
-            };
-            if let Some(b) = batch {
-                let lines = brepo::instructions_of_batch(&self.db, b.id).await?;
-                r.batch_lines = lines.len();
-                let mut csv = String::from("付款参考号,金额,结果,银行流水号,说明\n");
-                for (k, l) in lines.iter().enumerate() {
-                    if k % 6 == 5 {
-                        continue; // not yet in the bank's file
-                    }
-                    if k == 1 {
-                        csv.push_str(&format!(
-                            "{},{},失败,,户名与账号不符\n",
-                            l.reference,
-                            fen_text(l.amount_fen)
-                        ));
-                    } else {
-                        csv.push_str(&format!(
-                            "{},{},成功,B{}{:06},\n",
-                            l.reference,
-                            fen_text(l.amount_fen),
-                            today.format("%Y%m%d"),
-                            k + 1
-                        ));
-                    }
-                }
-                if !lines.is_empty() {
-                    let res = self
-                        .import_bank_result(&window, b.id, csv.as_bytes(), false)
-                        .await?;
-                    r.bank_paid = res.paid;
-                    r.bank_failed = res.failed;
-                }
+                self.seed_county_batch(&mut c, &mut r).await?;
             }
-            // Decided after the batch: payments waiting for the next one.
-            for (id, reject) in later {
-                let a = decide(id, reject).await?;
-                r.decided += 1;
-                if a.status == "approved" {
-                    r.approved += 1;
-                } else {
-                    r.rejected += 1;
-                }
-            }
-
-            // ---- Training: a finished course, a running one and (demo county) one to come.
-            let trainees: Vec<Uuid> = pool
-                .iter()
-                .rev()
-                .take(if home { 14 } else { 6 })
-                .copied()
-                .collect();
-            let shapes: &[(i64, i64, usize)] = if home {
-                &[(-30, -26, 7), (-3, 10, 4), (14, 18, 3)]
-            } else {
-                &[(-25, -21, 3), (-2, 8, 3)]
-            };
-            let mut t = trainees.iter();
-            for (si, (from, to, size)) in shapes.iter().enumerate() {
-                let (title, occupation, kind) = COURSES[(ci + si) % COURSES.len()];
-                let starts = today + Duration::days(*from);
-                let ends = today + Duration::days(*to);
-                let days = (ends - starts).num_days() + 1;
-                let c = self
-                    .create_course(
-                        &window,
-                        training::CourseInput {
-                            title: title.into(),
-                            provider: format!("{name}职业技能培训学校"),
-                            occupation: occupation.into(),
-                            kind: kind.into(),
-                            hours: (days * 6).to_string(),
-                            days: days.to_string(),
-                            starts_on: day(starts),
-                            ends_on: day(ends),
-                            capacity: "30".into(),
-                            subsidy: if kind == "entrepreneurship" {
-                                "1000.00"
-                            } else {
-                                "1200.00"
-                            }
-                            .into(),
-                            daily_allowance: "30.00".into(),
-                            county_code: code.clone(),
-                        },
-                    )
-                    .await?;
-                r.courses += 1;
-                for (k, pid) in t.by_ref().take(*size).enumerate() {
-                    let e = self.enrol(&window, c.id, *pid).await?;
-                    r.enrolments += 1;
-                    if starts > today {
-                        continue;
-                    }
-                    let attended = (days.min(3) - (k % 2) as i64).max(1);
-                    for d in 0..attended {
-                        let on = starts + Duration::days(d);
-                        if on <= today {
-                            self.record_attendance(&window, e.id, &day(on)).await?;
-                        }
-                    }
-                    if ends < today {
-                        let passed = k % 4 != 3;
-                        self.finish_training(&window, e.id, passed).await?;
-                        if passed {
-                            r.completions += 1;
-                        }
-                    }
-                }
-            }
-
-            // ---- Complaints from workers about their market hires.
-            let mut complainants = Vec::new();
-            for pid in pool.iter().skip(n).chain(pool.iter().take(n)) {
-                if complainants.len() >= if home { 4 } else { 1 } {
-                    break;
-                }
-                if let Some(h) = mrepo::hires_of_person(&self.db, *pid)
-                    .await?
-                    .into_iter()
-                    .find(|h| h.county_code == code)
-                {
-                    complainants.push((*pid, h.id));
-                }
-            }
-            for (k, (pid, hire)) in complainants.iter().enumerate() {
-                let who = self.demo_resident(&mut residents, *pid).await?;
-                let (category, text) = if k % 2 == 0 {
-                    (
-                        "unpaid_wages",
-                        "干完活已经超过约定的结算日，用人方一直没有支付报酬，多次联系没有结果。",
-                    )
-                } else {
-                    (
-                        "illegal_fee",
-                        "报名时对方要求先交三百元押金和服装费，说是干满一个月才退。",
-                    )
-                };
-                let c = self
-                    .file_complaint(
-                        &who,
-                        complaints::ComplaintInput {
-                            category: category.into(),
-                            description: text.into(),
-                            hire_id: Some(*hire),
-                        },
-                    )
-                    .await?;
-                r.complaints += 1;
-                let id = c.summary.id;
-                if k == 0 && home {
-                    continue; // still waiting to be acknowledged
-                }
-                self.acknowledge_complaint(&window, id).await?;
-                if home && k == 1 {
-                    let d = self
-                        .refer_to_mediation(
-                            &window,
-                            id,
-                            complaints::ReferInput {
-                                organisation_kind: "people_mediation".into(),
-                                organisation_name: format!("{name}坞城街道人民调解委员会"),
-                                parties: "投诉人；用人单位".into(),
-                            },
-                        )
-                        .await?;
-                    if let Some(m) = d.mediation {
-                        self.schedule_mediation_session(
-                            &window,
-                            m.id,
-                            complaints::SessionInput {
-                                held_at: format!("{} 09:30", day(today + Duration::days(3))),
-                                place: format!("{name}人民调解委员会调解室"),
-                                notes: String::new(),
-                                attendance: "投诉人、用人单位负责人".into(),
-                            },
-                        )
-                        .await?;
-                        r.mediations += 1;
-                    }
-                } else if home && k == 2 {
-                    self.resolve_complaint(
-                        &window,
-                        id,
-                        complaints::ResolveInput {
-                            resolution: "经约谈，用人方已退还押金并书面承诺不再收取任何费用。"
-                                .into(),
-                        },
-                    )
-                    .await?;
-                }
-            }
-
-            // ---- Policy questions, some answered.
-            let askers: Vec<Uuid> = pool
-                .iter()
-                .skip(n + 20)
-                .chain(pool.iter().rev())
-                .take(if home { 6 } else { 1 })
-                .copied()
-                .collect();
-            for (k, pid) in askers.iter().enumerate() {
-                let who = self.demo_resident(&mut residents, *pid).await?;
-                let q = self
-                    .ask_question(
-                        &who,
-                        consult::QuestionInput {
-                            question: QUESTIONS[(ci + k) % QUESTIONS.len()].into(),
-                        },
-                    )
-                    .await?;
-                r.questions += 1;
-                if k % 2 == 1 || (!home && ci % 2 == 0) {
-                    self.answer_question(
-                        &window,
-                        q.id,
-                        consult::AnswerInput {
-                            answer: ANSWER.into(),
-                            clause_id: "二(二)".into(),
-                            publish: false,
-                        },
-                    )
-                    .await?;
-                    r.answered += 1;
-                }
-            }
-
-            // ---- A recruitment event with employers and registered workers.
-            let ev = self
-                .create_event(
-                    &window,
-                    events::EventInput {
-                        title: format!("{name}灵活就业专场招聘会"),
-                        kind: "onsite".into(),
-                        county_code: code.clone(),
-                        venue: Some(format!("{name}人力资源市场一楼大厅")),
-                        starts_at: format!("{} 09:00", day(today + Duration::days(5 + ci as i64))),
-                        ends_at: format!("{} 12:00", day(today + Duration::days(5 + ci as i64))),
-                        description: Some(
-                            "现场提供家政、物流、餐饮等零工岗位，并提供政策咨询。".into(),
-                        ),
-                        target_groups: vec!["hard_to_employ".into(), "college_graduate".into()],
-                    },
-                )
+            self.seed_county_late_decisions(&mut c, later, &mut r)
                 .await?;
-            self.publish_event(&window, ev.id).await?;
-            r.events += 1;
-            let mut joined = 0;
-            for e in mrepo::employers_in_region(&self.db, &code, false).await? {
-                if joined >= 3 || !e.verified {
-                    continue;
-                }
-                let posts: Vec<Uuid> = mrepo::posts_of_employer(&self.db, e.id)
-                    .await?
-                    .into_iter()
-                    .filter(|p| p.status == "live")
-                    .map(|p| p.id)
-                    .take(2)
-                    .collect();
-                if posts.is_empty() {
-                    continue;
-                }
-                self.join_event(
-                    &window,
-                    ev.id,
-                    events::JoinInput {
-                        employer_id: Some(e.id),
-                        post_ids: posts,
-                    },
-                )
+            self.seed_county_training(&mut c, &mut r).await?;
+            let complainants = self
+                .seed_county_complaints(&mut c, n, &mut residents, &mut r)
                 .await?;
-                joined += 1;
-            }
-            let mut visitors: Vec<Uuid> = Vec::new();
-            for pid in askers.iter().chain(complainants.iter().map(|(p, _)| p)) {
-                if !visitors.contains(pid) {
-                    visitors.push(*pid);
-                }
-            }
-            for pid in &visitors {
-                let who = self.demo_resident(&mut residents, *pid).await?;
-                self.register_for_event(&who, ev.id).await?;
-                r.event_registrations += 1;
-            }
-
-            // ---- Venues (the demo county and two more), relief, archives.
-            if home || ci % 5 == 1 {
-                let v = self
-                    .create_venue(
-                        &window,
-                        venues::VenueInput {
-                            name: format!("{name}便民夜市"),
-                            address: format!("{name}府西街{}号", rng.range(1, 200)),
-                            county_code: code.clone(),
-                            places: if home { 4 } else { 3 },
-                            description: Some("每晚18点至23点，提供水电".into()),
-                        },
-                    )
-                    .await?;
-                r.venues += 1;
-                // Applicants: some of the groups above (priority) and others.
-                let applicants: Vec<Uuid> = plans
-                    .iter()
-                    .take(if home { 7 } else { 4 })
-                    .map(|(p, _)| *p)
-                    .collect();
-                for pid in &applicants {
-                    let who = self.demo_resident(&mut residents, *pid).await?;
-                    self.apply_for_venue(&who, v.id, "小吃摊位").await?;
-                    r.venue_applications += 1;
-                }
-                self.allocate_venue(&window, v.id).await?;
-            }
-            if home {
-                let startups: Vec<Uuid> = plans
-                    .iter()
-                    .filter(|(_, p)| *p == Plan::Startup)
-                    .map(|(p, _)| *p)
-                    .take(2)
-                    .collect();
-                for (k, pid) in startups.iter().enumerate() {
-                    let who = self.demo_resident(&mut residents, *pid).await?;
-                    let rel = self
-                        .apply_relief(
-                            &who,
-                            venues::ReliefInput {
-                                kind: if k == 0 {
-                                    "rent_relief"
-                                } else {
-                                    "road_fee_exemption"
-                                }
-                                .into(),
-                                location: format!("{name}长风街{}号门面", 10 + k),
-                                period_from: day(month_back(today, -1)),
-                                period_to: day(month_back(today, -7) - Duration::days(1)),
-                                monthly_amount: "1500.00".into(),
-                                evidence: Some("租赁合同、营业执照复印件".into()),
-                                individual_household: true,
-                                declared: true,
-                                employer_id: None,
-                            },
-                        )
-                        .await?;
-                    r.reliefs += 1;
-                    if k == 0 {
-                        self.decide_relief(
-                            &approver,
-                            rel.id,
-                            ReliefDecision {
-                                approve: true,
-                                reason: "个体工商户，承租国有房产，符合减免条件".into(),
-                            },
-                        )
-                        .await?;
-                    }
-                }
-            }
-            let held: Vec<Uuid> = plans
-                .iter()
-                .take(if home { 5 } else { 1 })
-                .map(|(p, _)| *p)
-                .collect();
-            for (k, pid) in held.iter().enumerate() {
-                let a = self
-                    .receive_archive(
-                        &window,
-                        archives::ReceiveInput {
-                            person_id: *pid,
-                            received_on: day(today - Duration::days(rng.range(30, 600))),
-                            received_from: Some(
-                                (*rng.pick(&[
-                                    "原工作单位",
-                                    "山西大学",
-                                    "太原理工大学",
-                                    "县人才中心",
-                                ]))
-                                .into(),
-                            ),
-                            location: Some(format!("档案室{}柜{}层", k / 3 + 1, k % 3 + 1)),
-                        },
-                    )
-                    .await?;
-                r.archives += 1;
-                if home && k == 0 {
-                    self.move_archive(
-                        &window,
-                        a.id,
-                        archives::ArchiveAction {
-                            action: "lend".into(),
-                            location: None,
-                            borrower: Some(format!("{name}人社局就业科（政审）")),
-                            due_on: Some(day(today + Duration::days(14))),
-                            destination: None,
-                        },
-                    )
-                    .await?;
-                }
-            }
+            let askers = self
+                .seed_county_questions(&mut c, n, &mut residents, &mut r)
+                .await?;
+            self.seed_county_event(&mut c, &askers, &complainants, &mut residents, &mut r)
+                .await?;
+            self.seed_county_venues_and_archives(&mut c, &plans, &mut residents, &mut r)
+                .await?;
         }
 
         // Suggestions from the market's hires, and 免申即享 notices.
@@ -947,5 +315,791 @@ impl Service {
         r.screening_notices = self.screen_all().await?.notices;
         r.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(r)
+    }
+    /// Facts from the registers (and some self-declared groups) for the county's first people: returns each person's plan and how many of the pool it took.
+    async fn seed_county_facts(
+        &self,
+        c: &mut CountyDemo<'_>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<(Vec<(Uuid, Plan)>, usize)> {
+        let (home, pool, name, today, now, code, rng) =
+            (c.home, c.pool, c.name, c.today, c.now, &c.code, &mut c.rng);
+        // ---- Facts from the registers (and some self-declared groups).
+        let n = pool.len().min(if home { 40 } else { 12 });
+        let chosen = &pool[..n];
+        let mut plans = Vec::new();
+        let mut tx = self.db.begin().await?;
+        for (k, pid) in chosen.iter().enumerate() {
+            let plan = match k % 5 {
+                0 | 1 => Plan::Insurance,
+                2 => Plan::Startup,
+                3 => Plan::Loan,
+                _ => Plan::Refused,
+            };
+            let declared = matches!(plan, Plan::Insurance | Plan::Startup)
+                && rng.chance(if home { 0.6 } else { 0.3 });
+            let group = match plan {
+                Plan::Insurance => Some("hard_to_employ"),
+                Plan::Startup => Some(*rng.pick(&["hard_to_employ", "returning_migrant_worker"])),
+                _ => None,
+            };
+            if let Some(g) = group {
+                persons::upsert_group(
+                    &mut tx,
+                    &persons::GroupRow {
+                        id: Uuid::new_v4(),
+                        person_id: *pid,
+                        group_code: g.into(),
+                        since: Some(today - Duration::days(rng.range(400, 1500))),
+                        until: None,
+                        evidence: if declared {
+                            "本人申报".into()
+                        } else {
+                            "民政、人社部门名单".into()
+                        },
+                        source: if declared {
+                            "self_declared"
+                        } else {
+                            "registry"
+                        }
+                        .into(),
+                        verified: !declared,
+                        recorded_by: None,
+                        recorded_at: now,
+                    },
+                )
+                .await?;
+                r.groups += 1;
+                if declared {
+                    r.self_declared_groups += 1;
+                }
+            }
+            if matches!(plan, Plan::Insurance | Plan::Refused) {
+                let months = if plan == Plan::Insurance { 6 } else { 3 };
+                let amount = rng.range(600, 950) * 100;
+                for back in 1..=months {
+                    let m = month_back(today, back);
+                    brepo::upsert_si(
+                        &mut tx,
+                        &SiPaymentRow {
+                            person_id: *pid,
+                            month: format!("{:04}-{:02}", m.year(), m.month()),
+                            amount_fen: amount,
+                            source: "registry".into(),
+                            updated_at: now,
+                        },
+                    )
+                    .await?;
+                    r.si_months += 1;
+                }
+            }
+            if plan == Plan::Startup {
+                let registered_on = today - Duration::days(rng.range(380, 900));
+                let bid = Uuid::new_v4();
+                brepo::upsert_business(
+                    &mut tx,
+                    &BusinessRow {
+                        id: bid,
+                        person_id: *pid,
+                        kind: "individual_household".into(),
+                        name: format!(
+                            "{name}{}{}",
+                            rng.pick(&["顺心", "安康", "鑫源", "利民", "如意", "众和"]),
+                            rng.pick(&["小吃店", "便利店", "家政服务部", "修理部", "理发店"])
+                        ),
+                        uscc: Some(format!("92{code}{:09}X", rng.range(0, 999_999_999))),
+                        county_code: code.clone(),
+                        registered_on,
+                        first_time: true,
+                        operating_normally: true,
+                        employees_driven: rng.range(1, 3) as i32,
+                        rents_state_owned_property: rng.chance(0.2),
+                        road_occupation_approved: rng.chance(0.2),
+                        source: "registry".into(),
+                        verified: true,
+                        created_at: now,
+                        updated_at: now,
+                    },
+                )
+                .await?;
+                r.businesses += 1;
+                let vat = rng.range(2_000, 9_000) * 100;
+                brepo::upsert_tax(
+                    &mut tx,
+                    &TaxRecordRow {
+                        person_id: *pid,
+                        year: today.year() - 1,
+                        vat_fen: vat,
+                        urban_maintenance_fen: vat * 7 / 100,
+                        education_fen: vat * 3 / 100,
+                        local_education_fen: vat * 2 / 100,
+                        income_tax_fen: rng.range(0, 3_000) * 100,
+                        source: "registry".into(),
+                        updated_at: now,
+                    },
+                )
+                .await?;
+                r.tax_records += 1;
+            }
+            plans.push((*pid, plan));
+        }
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::system(),
+            Event::new("demo_facts_seeded", "system", Uuid::nil())
+                .region(code.clone())
+                .detail(json!({"persons": plans.len()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((plans, n))
+    }
+
+    /// Registrations at the window, with the person's consent.
+    async fn seed_county_registrations(
+        &self,
+        c: &mut CountyDemo<'_>,
+        plans: &[(Uuid, Plan)],
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let (name, today, rng, window) = (c.name, c.today, &mut c.rng, &c.window);
+        // ---- Registrations at the window, with the person's consent.
+        for (pid, plan) in plans {
+            let (kind, form, employer) = match plan {
+                Plan::Insurance => (
+                    "flexible",
+                    *rng.pick(&["part_time", "platform", "gig"]),
+                    String::new(),
+                ),
+                Plan::Startup => ("flexible", "self_employed", String::new()),
+                Plan::Loan => ("unemployment", "", String::new()),
+                Plan::Refused => (
+                    "employment",
+                    "",
+                    format!("{name}{}商贸有限公司", rng.pick(&["恒达", "永盛", "华美"])),
+                ),
+            };
+            self.register(
+                window,
+                *pid,
+                registration::RegistrationInput {
+                    kind: kind.into(),
+                    started_on: day(today - Duration::days(rng.range(20, 300))),
+                    employer_name: employer,
+                    flexible_form: form.into(),
+                    consent_note: CONSENT.into(),
+                },
+            )
+            .await?;
+            r.registrations += 1;
+        }
+        Ok(())
+    }
+
+    /// Applications: automatic approvals and refusals, manual ones reviewed and decided by a second person; returns the decisions the demo county keeps for after its payment batch.
+    async fn seed_county_applications(
+        &self,
+        c: &mut CountyDemo<'_>,
+        plans: &[(Uuid, Plan)],
+        r: &mut ServicesSeedReport,
+    ) -> Result<Vec<(Uuid, bool)>> {
+        let (home, rng, window, reviewer, approver) =
+            (c.home, &mut c.rng, &c.window, &c.reviewer, &c.approver);
+        // ---- Applications: automatic approvals and refusals, manual ones to review.
+        let mut manual = Vec::new();
+        for (k, (pid, plan)) in plans.iter().enumerate() {
+            let benefit = match plan {
+                Plan::Insurance | Plan::Refused => "social_insurance_subsidy",
+                Plan::Startup => "startup_subsidy",
+                Plan::Loan => "guaranteed_loan",
+            };
+            if matches!(plan, Plan::Insurance | Plan::Startup) {
+                self.set_payee(
+                    window,
+                    *pid,
+                    payments::PayeeInput {
+                        bank_name: (*rng.pick(BANKS)).into(),
+                        account: format!(
+                            "6217{:06}{:06}",
+                            rng.range(0, 999_999),
+                            rng.range(0, 999_999)
+                        ),
+                        consent_note: CONSENT.into(),
+                    },
+                )
+                .await?;
+                r.payees += 1;
+            }
+            if k % 9 == 5 {
+                continue; // not applied yet: 免申即享 tells them below
+            }
+            let a = self
+                .apply_for_benefit(
+                    window,
+                    *pid,
+                    ApplyInput {
+                        benefit: benefit.into(),
+                        consent_note: CONSENT.into(),
+                    },
+                )
+                .await?;
+            r.applications += 1;
+            match a.status.as_str() {
+                "approved" => r.approved += 1,
+                "rejected" => r.rejected += 1,
+                _ => manual.push(a.id),
+            }
+        }
+        // Of the manual ones: some wait for review, some reviewed wait for a decision, the
+        // rest are decided by a second person.
+        let mut to_decide = Vec::new();
+        for (k, id) in manual.iter().enumerate() {
+            if k % 4 == 0 {
+                r.pending_review += 1;
+                continue;
+            }
+            let reject = k % 7 == 6;
+            self.review_application(
+                reviewer,
+                *id,
+                ReviewInput {
+                    outcome: if reject { "reject" } else { "approve" }.into(),
+                    note: if reject {
+                        "本人申报的人员类别与民政名单不符".into()
+                    } else {
+                        "已核验本人提供的证明材料原件".into()
+                    },
+                },
+            )
+            .await?;
+            if k % 4 == 2 {
+                r.reviewed += 1;
+            } else {
+                to_decide.push((*id, reject));
+            }
+        }
+        let later = if home && to_decide.len() > 1 {
+            to_decide.split_off(to_decide.len() - 1)
+        } else {
+            Vec::new()
+        };
+        for (id, reject) in to_decide {
+            self.demo_decide(approver, id, reject, r).await?;
+        }
+        Ok(later)
+    }
+
+    /// The demo county's payment batch and its bank result (none when nothing is payable yet).
+    async fn seed_county_batch(
+        &self,
+        c: &mut CountyDemo<'_>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let (today, window) = (c.today, &c.window);
+        // ---- One payment batch (the demo county) and its bank result.
+        let batch = match self.create_payment_batch(window).await {
+            Ok(b) => Some(b),
+            // A small demo (a handful of workers) may have approved nothing payable with a
+            // payee yet: there is no batch to show, and the seeding goes on.
+            Err(ServiceError::Conflict {
+                code: "nothing_to_pay",
+                ..
+            }) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(b) = batch {
+            let lines = brepo::instructions_of_batch(&self.db, b.id).await?;
+            r.batch_lines = lines.len();
+            let mut csv = String::from("付款参考号,金额,结果,银行流水号,说明\n");
+            for (k, l) in lines.iter().enumerate() {
+                if k % 6 == 5 {
+                    continue; // not yet in the bank's file
+                }
+                if k == 1 {
+                    csv.push_str(&format!(
+                        "{},{},失败,,户名与账号不符\n",
+                        l.reference,
+                        fen_text(l.amount_fen)
+                    ));
+                } else {
+                    csv.push_str(&format!(
+                        "{},{},成功,B{}{:06},\n",
+                        l.reference,
+                        fen_text(l.amount_fen),
+                        today.format("%Y%m%d"),
+                        k + 1
+                    ));
+                }
+            }
+            if !lines.is_empty() {
+                let res = self
+                    .import_bank_result(window, b.id, csv.as_bytes(), false)
+                    .await?;
+                r.bank_paid = res.paid;
+                r.bank_failed = res.failed;
+            }
+        }
+        Ok(())
+    }
+
+    /// The second person's decision on a reviewed application, counted.
+    async fn demo_decide(
+        &self,
+        approver: &Actor,
+        id: Uuid,
+        reject: bool,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let a = self
+            .decide_application(
+                approver,
+                id,
+                ReviewInput {
+                    outcome: if reject { "reject" } else { "approve" }.into(),
+                    note: if reject {
+                        "同意初审意见，不予批准".into()
+                    } else {
+                        "同意初审意见".into()
+                    },
+                },
+                None,
+            )
+            .await?;
+        r.decided += 1;
+        if a.status == "approved" {
+            r.approved += 1;
+        } else {
+            r.rejected += 1;
+        }
+        Ok(())
+    }
+
+    /// Decisions made after the batch: payments waiting for the next one.
+    async fn seed_county_late_decisions(
+        &self,
+        c: &mut CountyDemo<'_>,
+        later: Vec<(Uuid, bool)>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        // Decided after the batch: payments waiting for the next one.
+        for (id, reject) in later {
+            self.demo_decide(&c.approver, id, reject, r).await?;
+        }
+        Ok(())
+    }
+
+    /// Training: a finished course, a running one and (demo county) one to come.
+    async fn seed_county_training(
+        &self,
+        c: &mut CountyDemo<'_>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let (ci, home, pool, name, today, code, window) =
+            (c.ci, c.home, c.pool, c.name, c.today, &c.code, &c.window);
+        // ---- Training: a finished course, a running one and (demo county) one to come.
+        let trainees: Vec<Uuid> = pool
+            .iter()
+            .rev()
+            .take(if home { 14 } else { 6 })
+            .copied()
+            .collect();
+        let shapes: &[(i64, i64, usize)] = if home {
+            &[(-30, -26, 7), (-3, 10, 4), (14, 18, 3)]
+        } else {
+            &[(-25, -21, 3), (-2, 8, 3)]
+        };
+        let mut t = trainees.iter();
+        for (si, (from, to, size)) in shapes.iter().enumerate() {
+            let (title, occupation, kind) = COURSES[(ci + si) % COURSES.len()];
+            let starts = today + Duration::days(*from);
+            let ends = today + Duration::days(*to);
+            let days = (ends - starts).num_days() + 1;
+            let c = self
+                .create_course(
+                    window,
+                    training::CourseInput {
+                        title: title.into(),
+                        provider: format!("{name}职业技能培训学校"),
+                        occupation: occupation.into(),
+                        kind: kind.into(),
+                        hours: (days * 6).to_string(),
+                        days: days.to_string(),
+                        starts_on: day(starts),
+                        ends_on: day(ends),
+                        capacity: "30".into(),
+                        subsidy: if kind == "entrepreneurship" {
+                            "1000.00"
+                        } else {
+                            "1200.00"
+                        }
+                        .into(),
+                        daily_allowance: "30.00".into(),
+                        county_code: code.clone(),
+                    },
+                )
+                .await?;
+            r.courses += 1;
+            for (k, pid) in t.by_ref().take(*size).enumerate() {
+                let e = self.enrol(window, c.id, *pid).await?;
+                r.enrolments += 1;
+                if starts > today {
+                    continue;
+                }
+                let attended = (days.min(3) - (k % 2) as i64).max(1);
+                for d in 0..attended {
+                    let on = starts + Duration::days(d);
+                    if on <= today {
+                        self.record_attendance(window, e.id, &day(on)).await?;
+                    }
+                }
+                if ends < today {
+                    let passed = k % 4 != 3;
+                    self.finish_training(window, e.id, passed).await?;
+                    if passed {
+                        r.completions += 1;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Complaints from workers about their market hires; returns the complainants and their hires.
+    async fn seed_county_complaints(
+        &self,
+        c: &mut CountyDemo<'_>,
+        n: usize,
+        residents: &mut HashMap<Uuid, Actor>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<Vec<(Uuid, Uuid)>> {
+        let (home, pool, name, today, code, window) =
+            (c.home, c.pool, c.name, c.today, &c.code, &c.window);
+        // ---- Complaints from workers about their market hires.
+        let mut complainants = Vec::new();
+        for pid in pool.iter().skip(n).chain(pool.iter().take(n)) {
+            if complainants.len() >= if home { 4 } else { 1 } {
+                break;
+            }
+            if let Some(h) = mrepo::hires_of_person(&self.db, *pid)
+                .await?
+                .into_iter()
+                .find(|h| h.county_code == *code)
+            {
+                complainants.push((*pid, h.id));
+            }
+        }
+        for (k, (pid, hire)) in complainants.iter().enumerate() {
+            let who = self.demo_resident(residents, *pid).await?;
+            let (category, text) = if k % 2 == 0 {
+                (
+                    "unpaid_wages",
+                    "干完活已经超过约定的结算日，用人方一直没有支付报酬，多次联系没有结果。",
+                )
+            } else {
+                (
+                    "illegal_fee",
+                    "报名时对方要求先交三百元押金和服装费，说是干满一个月才退。",
+                )
+            };
+            let c = self
+                .file_complaint(
+                    &who,
+                    complaints::ComplaintInput {
+                        category: category.into(),
+                        description: text.into(),
+                        hire_id: Some(*hire),
+                    },
+                )
+                .await?;
+            r.complaints += 1;
+            let id = c.summary.id;
+            if k == 0 && home {
+                continue; // still waiting to be acknowledged
+            }
+            self.acknowledge_complaint(window, id).await?;
+            if home && k == 1 {
+                let d = self
+                    .refer_to_mediation(
+                        window,
+                        id,
+                        complaints::ReferInput {
+                            organisation_kind: "people_mediation".into(),
+                            organisation_name: format!("{name}坞城街道人民调解委员会"),
+                            parties: "投诉人；用人单位".into(),
+                        },
+                    )
+                    .await?;
+                if let Some(m) = d.mediation {
+                    self.schedule_mediation_session(
+                        window,
+                        m.id,
+                        complaints::SessionInput {
+                            held_at: format!("{} 09:30", day(today + Duration::days(3))),
+                            place: format!("{name}人民调解委员会调解室"),
+                            notes: String::new(),
+                            attendance: "投诉人、用人单位负责人".into(),
+                        },
+                    )
+                    .await?;
+                    r.mediations += 1;
+                }
+            } else if home && k == 2 {
+                self.resolve_complaint(
+                    window,
+                    id,
+                    complaints::ResolveInput {
+                        resolution: "经约谈，用人方已退还押金并书面承诺不再收取任何费用。".into(),
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(complainants)
+    }
+
+    /// Policy questions, some answered; returns who asked.
+    async fn seed_county_questions(
+        &self,
+        c: &mut CountyDemo<'_>,
+        n: usize,
+        residents: &mut HashMap<Uuid, Actor>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<Vec<Uuid>> {
+        let (ci, home, pool, window) = (c.ci, c.home, c.pool, &c.window);
+        // ---- Policy questions, some answered.
+        let askers: Vec<Uuid> = pool
+            .iter()
+            .skip(n + 20)
+            .chain(pool.iter().rev())
+            .take(if home { 6 } else { 1 })
+            .copied()
+            .collect();
+        for (k, pid) in askers.iter().enumerate() {
+            let who = self.demo_resident(residents, *pid).await?;
+            let q = self
+                .ask_question(
+                    &who,
+                    consult::QuestionInput {
+                        question: QUESTIONS[(ci + k) % QUESTIONS.len()].into(),
+                    },
+                )
+                .await?;
+            r.questions += 1;
+            if k % 2 == 1 || (!home && ci % 2 == 0) {
+                self.answer_question(
+                    window,
+                    q.id,
+                    consult::AnswerInput {
+                        answer: ANSWER.into(),
+                        clause_id: "二(二)".into(),
+                        publish: false,
+                    },
+                )
+                .await?;
+                r.answered += 1;
+            }
+        }
+        Ok(askers)
+    }
+
+    /// A recruitment event with employers and the county's askers and complainants registered.
+    async fn seed_county_event(
+        &self,
+        c: &mut CountyDemo<'_>,
+        askers: &[Uuid],
+        complainants: &[(Uuid, Uuid)],
+        residents: &mut HashMap<Uuid, Actor>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let (ci, name, today, code, window) = (c.ci, c.name, c.today, &c.code, &c.window);
+        // ---- A recruitment event with employers and registered workers.
+        let ev = self
+            .create_event(
+                window,
+                events::EventInput {
+                    title: format!("{name}灵活就业专场招聘会"),
+                    kind: "onsite".into(),
+                    county_code: code.clone(),
+                    venue: Some(format!("{name}人力资源市场一楼大厅")),
+                    starts_at: format!("{} 09:00", day(today + Duration::days(5 + ci as i64))),
+                    ends_at: format!("{} 12:00", day(today + Duration::days(5 + ci as i64))),
+                    description: Some(
+                        "现场提供家政、物流、餐饮等零工岗位，并提供政策咨询。".into(),
+                    ),
+                    target_groups: vec!["hard_to_employ".into(), "college_graduate".into()],
+                },
+            )
+            .await?;
+        self.publish_event(window, ev.id).await?;
+        r.events += 1;
+        let mut joined = 0;
+        for e in mrepo::employers_in_region(&self.db, code, false).await? {
+            if joined >= 3 || !e.verified {
+                continue;
+            }
+            let posts: Vec<Uuid> = mrepo::posts_of_employer(&self.db, e.id)
+                .await?
+                .into_iter()
+                .filter(|p| p.status == "live")
+                .map(|p| p.id)
+                .take(2)
+                .collect();
+            if posts.is_empty() {
+                continue;
+            }
+            self.join_event(
+                window,
+                ev.id,
+                events::JoinInput {
+                    employer_id: Some(e.id),
+                    post_ids: posts,
+                },
+            )
+            .await?;
+            joined += 1;
+        }
+        let mut visitors: Vec<Uuid> = Vec::new();
+        for pid in askers.iter().chain(complainants.iter().map(|(p, _)| p)) {
+            if !visitors.contains(pid) {
+                visitors.push(*pid);
+            }
+        }
+        for pid in &visitors {
+            let who = self.demo_resident(residents, *pid).await?;
+            self.register_for_event(&who, ev.id).await?;
+            r.event_registrations += 1;
+        }
+        Ok(())
+    }
+
+    /// Venues (the demo county and two more) with applications, fee relief, and archives received.
+    async fn seed_county_venues_and_archives(
+        &self,
+        c: &mut CountyDemo<'_>,
+        plans: &[(Uuid, Plan)],
+        residents: &mut HashMap<Uuid, Actor>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        let (ci, home, name, today, code, rng, window, approver) = (
+            c.ci,
+            c.home,
+            c.name,
+            c.today,
+            &c.code,
+            &mut c.rng,
+            &c.window,
+            &c.approver,
+        );
+        // ---- Venues (the demo county and two more), relief, archives.
+        if home || ci % 5 == 1 {
+            let v = self
+                .create_venue(
+                    window,
+                    venues::VenueInput {
+                        name: format!("{name}便民夜市"),
+                        address: format!("{name}府西街{}号", rng.range(1, 200)),
+                        county_code: code.clone(),
+                        places: if home { 4 } else { 3 },
+                        description: Some("每晚18点至23点，提供水电".into()),
+                    },
+                )
+                .await?;
+            r.venues += 1;
+            // Applicants: some of the groups above (priority) and others.
+            let applicants: Vec<Uuid> = plans
+                .iter()
+                .take(if home { 7 } else { 4 })
+                .map(|(p, _)| *p)
+                .collect();
+            for pid in &applicants {
+                let who = self.demo_resident(residents, *pid).await?;
+                self.apply_for_venue(&who, v.id, "小吃摊位").await?;
+                r.venue_applications += 1;
+            }
+            self.allocate_venue(window, v.id).await?;
+        }
+        if home {
+            let startups: Vec<Uuid> = plans
+                .iter()
+                .filter(|(_, p)| *p == Plan::Startup)
+                .map(|(p, _)| *p)
+                .take(2)
+                .collect();
+            for (k, pid) in startups.iter().enumerate() {
+                let who = self.demo_resident(residents, *pid).await?;
+                let rel = self
+                    .apply_relief(
+                        &who,
+                        venues::ReliefInput {
+                            kind: if k == 0 {
+                                "rent_relief"
+                            } else {
+                                "road_fee_exemption"
+                            }
+                            .into(),
+                            location: format!("{name}长风街{}号门面", 10 + k),
+                            period_from: day(month_back(today, -1)),
+                            period_to: day(month_back(today, -7) - Duration::days(1)),
+                            monthly_amount: "1500.00".into(),
+                            evidence: Some("租赁合同、营业执照复印件".into()),
+                            individual_household: true,
+                            declared: true,
+                            employer_id: None,
+                        },
+                    )
+                    .await?;
+                r.reliefs += 1;
+                if k == 0 {
+                    self.decide_relief(
+                        approver,
+                        rel.id,
+                        ReliefDecision {
+                            approve: true,
+                            reason: "个体工商户，承租国有房产，符合减免条件".into(),
+                        },
+                    )
+                    .await?;
+                }
+            }
+        }
+        let held: Vec<Uuid> = plans
+            .iter()
+            .take(if home { 5 } else { 1 })
+            .map(|(p, _)| *p)
+            .collect();
+        for (k, pid) in held.iter().enumerate() {
+            let a = self
+                .receive_archive(
+                    window,
+                    archives::ReceiveInput {
+                        person_id: *pid,
+                        received_on: day(today - Duration::days(rng.range(30, 600))),
+                        received_from: Some(
+                            (*rng.pick(&["原工作单位", "山西大学", "太原理工大学", "县人才中心"]))
+                                .into(),
+                        ),
+                        location: Some(format!("档案室{}柜{}层", k / 3 + 1, k % 3 + 1)),
+                    },
+                )
+                .await?;
+            r.archives += 1;
+            if home && k == 0 {
+                self.move_archive(
+                    window,
+                    a.id,
+                    archives::ArchiveAction {
+                        action: "lend".into(),
+                        location: None,
+                        borrower: Some(format!("{name}人社局就业科（政审）")),
+                        due_on: Some(day(today + Duration::days(14))),
+                        destination: None,
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(())
     }
 }
