@@ -331,7 +331,7 @@ fn run_crash_story(db_url: String, label: &str) {
                 .unwrap()
                 .unwrap_or_else(|| panic!("acknowledged application {id} lost"));
             assert!(
-                rank(&a.status) >= rank(acked),
+                rank(a.status.as_str()) >= rank(acked),
                 "{id}: {} < {acked}",
                 a.status
             );

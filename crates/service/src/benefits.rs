@@ -22,6 +22,7 @@ use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, ApplicationRow};
 use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons::{self as person_repo, PersonRow};
+use linghuo_storage::status::ApplicationStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -465,9 +466,9 @@ impl Service {
         let automatic = g.unverified.is_empty();
         let now = self.clock.now();
         let status = match (automatic, payable) {
-            (true, true) => "approved",
-            (true, false) => "rejected",
-            (false, _) => "pending_review",
+            (true, true) => ApplicationStatus::Approved,
+            (true, false) => ApplicationStatus::Rejected,
+            (false, _) => ApplicationStatus::PendingReview,
         };
         let facts_json = g.facts.canonical_json();
         let mut det_value = serde_json::to_value(det)
@@ -480,7 +481,7 @@ impl Service {
             county_code: person.jurisdiction_code.clone(),
             benefit: benefit.into(),
             period: period.into(),
-            status: status.into(),
+            status,
             route: if automatic { "automatic" } else { "manual" }.into(),
             as_of: g.facts.as_of,
             facts_sha256: sha256_hex(&facts_json),
@@ -537,7 +538,7 @@ impl Service {
                 })),
         )
         .await?;
-        if status == "approved" {
+        if status == ApplicationStatus::Approved {
             self.grant_in_tx(&mut tx, &row, &grant.months, None, now)
                 .await?;
         }
@@ -659,8 +660,8 @@ impl Service {
                 reference: i.reference,
                 instalment: i.instalment,
                 amount: fen_text(i.amount_fen),
-                status_label: crate::ledger::instruction_label(&i.status).into(),
-                status: i.status,
+                status_label: crate::ledger::instruction_label(i.status.as_str()).into(),
+                status: i.status.as_str().into(),
             })
             .collect();
         Ok(view_of(a, name, payments))
@@ -792,9 +793,9 @@ impl Service {
             });
         }
         let to = if outcome == "approve" {
-            "approved"
+            ApplicationStatus::Approved
         } else {
-            "rejected"
+            ApplicationStatus::Rejected
         };
         if outcome == "approve" && !current.eligible {
             return Err(ServiceError::invalid(
@@ -803,7 +804,16 @@ impl Service {
                 "按政策计算不符合条件，不能批准；如事实有误，请先更正事实后重新申请",
             ));
         }
-        if !repo::set_decision(&mut tx, id, "reviewed", to, Some(actor.user_id), &note, now).await?
+        if !repo::set_decision(
+            &mut tx,
+            id,
+            ApplicationStatus::Reviewed.as_str(),
+            to.as_str(),
+            Some(actor.user_id),
+            &note,
+            now,
+        )
+        .await?
         {
             return Err(ServiceError::Conflict {
                 code: "not_awaiting_decision",
@@ -811,11 +821,11 @@ impl Service {
             });
         }
         let mut row = current;
-        row.status = to.into();
+        row.status = to;
         row.decided_by = Some(actor.user_id);
         row.decided_at = Some(now);
         row.decision_note = note.clone();
-        if to == "approved" {
+        if to == ApplicationStatus::Approved {
             let months = self.months_of(&row)?;
             self.grant_in_tx(&mut tx, &row, &months, Some(actor.user_id), now)
                 .await?;
@@ -846,7 +856,8 @@ impl Service {
     /// a transaction holding the write lock must not wait for another pool connection.
     fn decided_view(&self, row: &ApplicationRow, person_name: String) -> Result<ApplicationView> {
         let mut v = view_of(row, person_name, Vec::new());
-        if row.status == "approved" && is_paid(&row.benefit) && row.amount_fen > 0 {
+        if row.status == ApplicationStatus::Approved && is_paid(&row.benefit) && row.amount_fen > 0
+        {
             v.payments = vec![PaymentLine {
                 reference: crate::ledger::reference_for(row.id, 1),
                 instalment: 1,
@@ -1255,8 +1266,8 @@ fn view_of(a: &ApplicationRow, person_name: String, payments: Vec<PaymentLine>) 
         benefit: a.benefit.clone(),
         benefit_name: benefit_name(&a.benefit).into(),
         period: a.period.clone(),
-        status: a.status.clone(),
-        status_label: status_label(&a.status).into(),
+        status: a.status.as_str().into(),
+        status_label: status_label(a.status.as_str()).into(),
         route: a.route.clone(),
         as_of: a.as_of,
         eligible: a.eligible,

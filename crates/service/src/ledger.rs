@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use linghuo_policy::facts::Group;
 use linghuo_policy::{BenefitId, Fen, GrantPeriod, Param, Value};
 use linghuo_storage::benefits::{self as repo, ApplicationRow, InstructionRow, TransferRow};
+use linghuo_storage::status::InstructionStatus;
 use linghuo_storage::{StorageError, Tx};
 use serde_json::json;
 use uuid::Uuid;
@@ -201,7 +202,7 @@ impl Service {
                 county_code: row.county_code.clone(),
                 benefit: row.benefit.clone(),
                 amount_fen: row.amount_fen,
-                status: "pending".into(),
+                status: InstructionStatus::Pending,
                 batch_id: None,
                 bank_reference: String::new(),
                 failure_reason: String::new(),
@@ -288,7 +289,7 @@ pub(crate) async fn adjust_in_tx(
                 county_code: a.county_code.clone(),
                 benefit: a.benefit.clone(),
                 amount_fen: diff,
-                status: "pending".into(),
+                status: InstructionStatus::Pending,
                 batch_id: None,
                 bank_reference: String::new(),
                 failure_reason: String::new(),

@@ -19,6 +19,7 @@ use crate::export::{Cell, Sheet};
 use crate::ledger::{CLEARING, conflict, payable};
 pub use crate::ledger::{instruction_label, reference_for};
 use crate::{Actor, Result, Role, Service, ServiceError};
+use linghuo_storage::status::InstructionStatus;
 
 /// A bank file ready to hand over.
 #[derive(Clone, Debug)]
@@ -641,7 +642,7 @@ impl Service {
                 _ => {
                     bad(&format!(
                         "该笔已记录为“{}”，与回盘结果不一致",
-                        instruction_label(&i.status)
+                        instruction_label(i.status.as_str())
                     ));
                     continue;
                 }
@@ -705,7 +706,7 @@ impl Service {
         let open = repo::instructions_of_batch_tx(&mut tx, batch_id)
             .await?
             .iter()
-            .filter(|i| i.status == "in_batch")
+            .filter(|i| i.status == InstructionStatus::InBatch)
             .count();
         if open == 0 {
             repo::mark_batch_reconciled(&mut tx, batch_id, now).await?;
@@ -805,13 +806,17 @@ impl Service {
                     outstanding += i.amount_fen;
                 }
             }
-            let expected = if i.status == "paid" { i.amount_fen } else { 0 };
+            let expected = if i.status == InstructionStatus::Paid {
+                i.amount_fen
+            } else {
+                0
+            };
             let diff = in_ledger - expected;
             if diff != 0 {
                 r.differences.push(format!(
                     "{}：银行结果为“{}”，账本记为已付{}元",
                     i.reference,
-                    instruction_label(&i.status),
+                    instruction_label(i.status.as_str()),
                     fen_text(in_ledger)
                 ));
             }
@@ -819,8 +824,8 @@ impl Service {
                 reference: i.reference.clone(),
                 benefit_name: benefit_name(&i.benefit).into(),
                 amount: fen_text(i.amount_fen),
-                status: i.status.clone(),
-                status_label: instruction_label(&i.status).into(),
+                status: i.status.as_str().into(),
+                status_label: instruction_label(i.status.as_str()).into(),
                 bank_reference: i.bank_reference.clone(),
                 ledger_paid: fen_text(in_ledger),
                 difference: fen_text(diff),

@@ -12,6 +12,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::status::{ApplicationStatus, InstructionStatus};
 use crate::{Db, Result, Tx, on_pool, on_tx, values_list};
 
 // ------------------------------------------------------------------------------ registrations
@@ -690,7 +691,7 @@ pub struct ApplicationRow {
     pub county_code: String,
     pub benefit: String,
     pub period: String,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub route: String,
     pub as_of: NaiveDate,
     pub facts_json: String,
@@ -741,7 +742,7 @@ pub async fn insert_application(tx: &mut Tx, a: &ApplicationRow) -> Result<()> {
     .bind(&a.county_code)
     .bind(&a.benefit)
     .bind(&a.period)
-    .bind(&a.status)
+    .bind(a.status)
     .bind(&a.route)
     .bind(a.as_of)
     .bind(&a.facts_json)
@@ -1200,7 +1201,7 @@ pub struct InstructionRow {
     pub county_code: String,
     pub benefit: String,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: InstructionStatus,
     pub batch_id: Option<Uuid>,
     pub bank_reference: String,
     pub failure_reason: String,
@@ -1235,7 +1236,7 @@ pub async fn insert_instruction(tx: &mut Tx, i: &InstructionRow) -> Result<bool>
     .bind(&i.county_code)
     .bind(&i.benefit)
     .bind(i.amount_fen)
-    .bind(&i.status)
+    .bind(i.status)
     .bind(i.batch_id)
     .bind(&i.bank_reference)
     .bind(&i.failure_reason)

@@ -25,6 +25,7 @@ pub mod persons;
 pub mod services;
 pub mod sessions;
 pub mod stats;
+pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod throttle;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::person;
 use crate::benefits::{self, ApplicationRow, InstructionRow, TransferRow};
+use crate::status::{ApplicationStatus, InstructionStatus};
 use crate::testing::each_backend;
 use crate::{Db, StorageError, now, on_pool, persons};
 
@@ -32,7 +33,7 @@ fn application(person_id: Uuid, benefit: &str, period: &str) -> ApplicationRow {
         county_code: "140105".into(),
         benefit: benefit.into(),
         period: period.into(),
-        status: "approved".into(),
+        status: ApplicationStatus::Approved,
         route: "automatic".into(),
         as_of: t.date_naive(),
         facts_json: "{}".into(),
@@ -339,7 +340,7 @@ async fn a_payment_instruction_is_made_once_per_key() {
             county_code: "140105".into(),
             benefit: a.benefit.clone(),
             amount_fen: 500_000,
-            status: "pending".into(),
+            status: InstructionStatus::Pending,
             batch_id: None,
             bank_reference: String::new(),
             failure_reason: String::new(),
