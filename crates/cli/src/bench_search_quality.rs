@@ -263,10 +263,10 @@ pub async fn measure(
     let mut held_posts = Vec::new();
     let mut live: std::collections::HashSet<String> = std::collections::HashSet::new();
     for p in repo::posts_of_employer(&db, employer).await? {
-        if p.status == "live" {
+        if p.status == linghuo_storage::status::PostStatus::Live {
             live.insert(p.external_id.clone().unwrap_or_default());
         }
-        if p.status == "held" {
+        if p.status == linghuo_storage::status::PostStatus::Held {
             let findings: Vec<serde_json::Value> =
                 serde_json::from_str(&p.screening).unwrap_or_default();
             let mut messages = Vec::new();

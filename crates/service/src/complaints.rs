@@ -28,6 +28,7 @@ use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::export::{Cell, Sheet};
+use linghuo_storage::status::ComplaintStatus;
 
 /// Complaint categories: code and label.
 pub const CATEGORIES: &[(&str, &str)] = &[
@@ -391,8 +392,8 @@ impl Service {
             id: c.id,
             category: c.category.clone(),
             category_label: label(CATEGORIES, &c.category),
-            status: c.status.clone(),
-            status_label: label(STATUSES, &c.status),
+            status: c.status.as_str().into(),
+            status_label: label(STATUSES, c.status.as_str()),
             county_code: c.county_code.clone(),
             county_name: RegionCode::parse(&c.county_code)
                 .map(|r| r.full_name())
@@ -604,7 +605,7 @@ impl Service {
             description,
             against_employer_id: hire.as_ref().map(|h| h.employer_id),
             hire_id: hire.as_ref().map(|h| h.id),
-            status: "received".into(),
+            status: ComplaintStatus::Received,
             acknowledge_due_at: now + Duration::hours(cfg.acknowledge_hours),
             resolve_due_at: now + Duration::days(cfg.resolve_days),
             acknowledged_at: None,
@@ -784,7 +785,7 @@ impl Service {
                 None | Some("all") => true,
                 Some("open") => is_open(c),
                 Some("overdue") => is_overdue(c, now),
-                Some(s) if !label(STATUSES, s).is_empty() => c.status == s,
+                Some(s) if !label(STATUSES, s).is_empty() => c.status.as_str() == s,
                 Some(_) => {
                     return Err(ServiceError::invalid(
                         "status",
@@ -1367,7 +1368,7 @@ impl Service {
             if !is_overdue(&c, now) {
                 continue;
             }
-            let reason = if c.status == "received" && now > c.acknowledge_due_at {
+            let reason = if c.status == ComplaintStatus::Received && now > c.acknowledge_due_at {
                 "acknowledge"
             } else {
                 "resolve"

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::{Service, protect, totp};
+use linghuo_storage::status::{HireStatus, PostStatus};
 
 /// How big a demo province to make.
 #[derive(Clone, Copy, Debug)]
@@ -326,13 +327,13 @@ impl Service {
             let expires_on = (p.expires_on + shift).max(today + Duration::days(rng.range(3, 30)));
             let roll = rng.unit();
             let status = if roll < 0.04 {
-                "held"
+                PostStatus::Held
             } else if roll < 0.08 {
-                "expired"
+                PostStatus::Expired
             } else if roll < 0.10 {
-                "closed"
+                PostStatus::Closed
             } else {
-                "live"
+                PostStatus::Live
             };
             let schedule = p.schedule.label();
             let row = PostRow {
@@ -368,13 +369,13 @@ impl Service {
                     .unwrap_or_default(),
                 skills: serde_json::to_string(&p.skills).unwrap_or_default(),
                 accident_cover: p.accident_cover,
-                status: status.into(),
-                screening: if status == "held" {
+                status,
+                screening: if status == PostStatus::Held {
                     r#"[{"code":"pay_outlier","field":"pay","message":"报酬明显偏离该工种常见水平，请核实"}]"#.into()
                 } else {
                     "[]".into()
                 },
-                expires_on: if status == "expired" {
+                expires_on: if status == PostStatus::Expired {
                     today - Duration::days(1)
                 } else {
                     expires_on
@@ -402,7 +403,7 @@ impl Service {
             }
             let empty = Vec::new();
             let pool = workers_by_county.get(&p.county).unwrap_or(&empty);
-            let n_apps = if status == "live" && !pool.is_empty() {
+            let n_apps = if status == PostStatus::Live && !pool.is_empty() {
                 rng.below(4)
             } else {
                 0
@@ -414,7 +415,7 @@ impl Service {
             };
             row.hired_count = n_hires as i64;
             if n_hires > 0 && n_hires as i64 == row.headcount {
-                row.status = "filled".into();
+                row.status = PostStatus::Filled;
             }
             repo::insert_post(&mut tx, &row).await?;
             if row.trade_text.is_some() {
@@ -422,7 +423,7 @@ impl Service {
             }
             repo::enqueue_index(&mut tx, row.id, now).await?;
             report.posts += 1;
-            if row.status == "live" {
+            if row.status == PostStatus::Live {
                 report.live_posts += 1;
             }
             let mut chosen = Vec::new();
@@ -460,7 +461,7 @@ impl Service {
                     county_code: row.county_code.clone(),
                     form: row.form.clone(),
                     start_date: starts_on.max(hired_at.date_naive()),
-                    status: "active".into(),
+                    status: HireStatus::Active,
                     created_at: hired_at,
                     completed_at: None,
                 };

@@ -29,6 +29,7 @@ use crate::benefits::{ApplyInput, ReviewInput, fen_text};
 use crate::error::{Result, ServiceError};
 use crate::{Service, archives, complaints, consult, events, payments, registration, training};
 use crate::{venues, venues::ReliefDecision};
+use linghuo_storage::status::PostStatus;
 
 /// The demo county staff's county (see `create_demo_accounts`).
 const DEMO_COUNTY: &str = "140105";
@@ -942,7 +943,7 @@ impl Service {
             let posts: Vec<Uuid> = mrepo::posts_of_employer(&self.db, e.id)
                 .await?
                 .into_iter()
-                .filter(|p| p.status == "live")
+                .filter(|p| p.status == PostStatus::Live)
                 .map(|p| p.id)
                 .take(2)
                 .collect();

@@ -18,6 +18,7 @@ use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::export::{Cell, Sheet};
 use crate::persons::group_label;
+use linghuo_storage::status::PostStatus;
 
 pub const EVENT_KINDS: &[(&str, &str)] = &[("onsite", "现场招聘会"), ("online", "网络招聘会")];
 pub const EVENT_STATUSES: &[(&str, &str)] = &[
@@ -475,7 +476,7 @@ impl Service {
                         title: p.title,
                         pay_fen: p.pay_fen,
                         pay_unit: p.pay_unit,
-                        live: p.status == "live",
+                        live: p.status == PostStatus::Live,
                     });
                 }
             }
@@ -666,7 +667,7 @@ impl Service {
         let mut posts = Vec::new();
         for (i, pid) in input.post_ids.iter().enumerate() {
             match market_repo::post(&self.db, *pid).await? {
-                Some(p) if p.employer_id == emp.id && p.status == "live" => {
+                Some(p) if p.employer_id == emp.id && p.status == PostStatus::Live => {
                     if !posts.contains(pid) {
                         posts.push(*pid)
                     }

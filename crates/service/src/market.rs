@@ -20,6 +20,7 @@ use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::{Service, protect};
+use linghuo_storage::status::{HireStatus, PostStatus};
 
 pub const EMPLOYER_KINDS: &[(&str, &str)] = &[
     ("enterprise", "企业"),
@@ -782,8 +783,8 @@ impl Service {
             required_certificates: serde_json::from_str(&p.required_certificates)
                 .unwrap_or_default(),
             skills: serde_json::from_str(&p.skills).unwrap_or_default(),
-            status: p.status.clone(),
-            status_label: status_label(&p.status),
+            status: p.status.as_str().into(),
+            status_label: status_label(p.status.as_str()),
             findings,
             notes,
             expires_on: p.expires_on,
@@ -944,7 +945,8 @@ impl Service {
                 .unwrap_or_else(|_| "[]".into()),
             skills: serde_json::to_string(&skills).unwrap_or_else(|_| "[]".into()),
             accident_cover: input.accident_cover,
-            status: String::new(),
+            // Decided by the screening below.
+            status: PostStatus::Held,
             screening: "[]".into(),
             expires_on,
             posted_by,
@@ -969,11 +971,10 @@ impl Service {
         let recent = repo::posts_of_employer(&self.db, employer.id).await?;
         let findings = self.screen_post(&employer, &row, &recent);
         row.status = if publishable(&findings) {
-            "live"
+            PostStatus::Live
         } else {
-            "held"
-        }
-        .into();
+            PostStatus::Held
+        };
         row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
         let mut tx = self.db.begin().await?;
         repo::insert_post(&mut tx, &row)
@@ -986,7 +987,7 @@ impl Service {
                 other => other.into(),
             })?;
         crate::market_occupations::collect_post(&mut tx, &row, "post").await?;
-        if row.status == "live" {
+        if row.status == PostStatus::Live {
             repo::enqueue_index(&mut tx, row.id, now).await?;
         }
         audit::record(
@@ -1007,7 +1008,7 @@ impl Service {
         let p = repo::post(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let allowed = p.status == "live"
+        let allowed = p.status == PostStatus::Live
             || actor.is_some_and(|a| match a.role {
                 Role::Staff => a.may_see(&p.county_code, None),
                 _ => false,
@@ -1388,7 +1389,7 @@ impl Service {
         let person = Self::person_of(actor)?;
         let p = repo::post(&self.db, post_id)
             .await?
-            .filter(|p| p.status == "live")
+            .filter(|p| p.status == PostStatus::Live)
             .ok_or(ServiceError::NotFound)?;
         let now = self.clock.now();
         let row = new_application(post_id, person, "apply", message, now)?;
@@ -1468,7 +1469,7 @@ impl Service {
             county_code: p.county_code.clone(),
             form: p.form.clone(),
             start_date: start,
-            status: "active".into(),
+            status: HireStatus::Active,
             created_at: now,
             completed_at: None,
         };
@@ -1538,7 +1539,7 @@ impl Service {
             form: h.form.clone(),
             form_label: label(FORMS, &h.form),
             start_date: h.start_date,
-            status: h.status.clone(),
+            status: h.status.as_str().into(),
             agreement,
             pay,
         })

@@ -18,6 +18,7 @@ use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::market::{Finding, PostInput};
+use linghuo_storage::status::PostStatus;
 
 /// One problem of one row.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -179,11 +180,10 @@ impl Service {
             row.created_at = now - chrono::Duration::seconds(line as i64);
             let findings = self.screen_post(&employer, &row, &recent);
             row.status = if crate::market::publishable(&findings) {
-                "live"
+                PostStatus::Live
             } else {
-                "held"
-            }
-            .into();
+                PostStatus::Held
+            };
             row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
             recent.push(row.clone());
             ready.push((row, findings));
@@ -197,7 +197,7 @@ impl Service {
         for (row, findings) in &ready {
             repo::insert_post(&mut tx, row).await?;
             crate::market_occupations::collect_post(&mut tx, row, "import").await?;
-            if row.status == "live" {
+            if row.status == PostStatus::Live {
                 repo::enqueue_index(&mut tx, row.id, now).await?;
                 report.live += 1;
             } else {

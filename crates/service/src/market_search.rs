@@ -31,6 +31,7 @@ use crate::Service;
 use crate::access::{Actor, Role};
 use crate::error::{Result, ServiceError};
 use crate::market::PostView;
+use linghuo_storage::status::PostStatus;
 
 /// Outbox rows applied per index commit.
 const OUTBOX_BATCH: i64 = 500;
@@ -703,7 +704,7 @@ impl Service {
             }
             let job = match repo::post(&self.db, *id)
                 .await?
-                .filter(|p| p.status == "live" && p.expires_on >= today)
+                .filter(|p| p.status == PostStatus::Live && p.expires_on >= today)
             {
                 Some(row) => self.job_with_record(&row).await?,
                 None => None,
@@ -907,7 +908,7 @@ impl Service {
         let generation = l.generation.load(Ordering::Acquire);
         let view = match repo::post(&self.db, id)
             .await?
-            .filter(|p| p.status == "live")
+            .filter(|p| p.status == PostStatus::Live)
         {
             Some(row) => Some(Arc::new(self.post_view(&row).await?)),
             None => None,

@@ -18,6 +18,7 @@ use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::market::{ApplicationView, HireView, short_list};
+use linghuo_storage::status::{HireStatus, PostStatus};
 
 /// Default travel radius when a worker gives none, km.
 pub const DEFAULT_RADIUS_KM: f64 = 10.0;
@@ -336,7 +337,7 @@ impl Service {
         let e = self.employer_of(actor).await?;
         let p = repo::post(&self.db, post_id)
             .await?
-            .filter(|p| p.employer_id == e.id && p.status == "live")
+            .filter(|p| p.employer_id == e.id && p.status == PostStatus::Live)
             .ok_or(ServiceError::NotFound)?;
         // Only workers with a job-seeking profile can be invited (they asked to be found).
         repo::profile(&self.db, person_id)
@@ -471,7 +472,7 @@ impl Service {
         input: RatingInput,
     ) -> Result<Vec<RatingView>> {
         let (h, _) = self.hire_as_party(actor, hire_id).await?;
-        if h.status != "completed" {
+        if h.status != HireStatus::Completed {
             return Err(ServiceError::Conflict {
                 code: "hire_not_completed",
                 message: "完工后才能评价".into(),

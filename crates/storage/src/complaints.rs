@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::status::ComplaintStatus;
 use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -17,7 +18,7 @@ pub struct ComplaintRow {
     pub description: String,
     pub against_employer_id: Option<Uuid>,
     pub hire_id: Option<Uuid>,
-    pub status: String,
+    pub status: ComplaintStatus,
     pub acknowledge_due_at: DateTime<Utc>,
     pub resolve_due_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
@@ -55,7 +56,7 @@ pub async fn insert_complaint(tx: &mut Tx, c: &ComplaintRow) -> Result<()> {
         .bind(&c.description)
         .bind(c.against_employer_id)
         .bind(c.hire_id)
-        .bind(&c.status)
+        .bind(c.status)
         .bind(c.acknowledge_due_at)
         .bind(c.resolve_due_at)
         .bind(c.acknowledged_at)

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::status::{HireStatus, PostStatus};
 use crate::{Db, Result, Tx, on_pool, on_tx};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -171,7 +172,7 @@ pub struct PostRow {
     /// JSON list of skills the post asks for.
     pub skills: String,
     pub accident_cover: bool,
-    pub status: String,
+    pub status: PostStatus,
     pub screening: String,
     pub expires_on: NaiveDate,
     pub posted_by: Option<Uuid>,
@@ -223,7 +224,7 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
     .bind(p.hired_count)
     .bind(&p.required_certificates)
     .bind(p.accident_cover)
-    .bind(&p.status)
+    .bind(p.status)
     .bind(&p.screening)
     .bind(p.expires_on)
     .bind(p.posted_by)
@@ -631,7 +632,7 @@ pub struct HireRow {
     pub county_code: String,
     pub form: String,
     pub start_date: NaiveDate,
-    pub status: String,
+    pub status: HireStatus,
     pub created_at: DateTime<Utc>,
     pub completed_at: Option<DateTime<Utc>>,
 }
@@ -656,7 +657,7 @@ pub async fn insert_hire(tx: &mut Tx, h: &HireRow) -> Result<()> {
     .bind(&h.county_code)
     .bind(&h.form)
     .bind(h.start_date)
-    .bind(&h.status)
+    .bind(h.status)
     .bind(h.created_at)
     .bind(h.completed_at)
     .execute(c)

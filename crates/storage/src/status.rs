@@ -101,6 +101,41 @@ text_status! {
     }
 }
 
+text_status! {
+    /// Where a gig-market post stands (`posts.status`).
+    PostStatus {
+        /// Open to applications and found by search.
+        Live = "live",
+        /// Waiting for a county's review (screening found something).
+        Held = "held",
+        Rejected = "rejected",
+        Filled = "filled",
+        Expired = "expired",
+        Closed = "closed",
+    }
+}
+
+text_status! {
+    /// Where a hire through the market stands (`hires.status`).
+    HireStatus {
+        Active = "active",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+}
+
+text_status! {
+    /// Where a complaint stands (`complaints.status`).
+    ComplaintStatus {
+        Received = "received",
+        Acknowledged = "acknowledged",
+        Investigating = "investigating",
+        Resolved = "resolved",
+        ReferredToMediation = "referred_to_mediation",
+        Closed = "closed",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +147,15 @@ mod tests {
         }
         for s in InstructionStatus::ALL {
             assert_eq!(InstructionStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in PostStatus::ALL {
+            assert_eq!(PostStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in HireStatus::ALL {
+            assert_eq!(HireStatus::parse(s.as_str()), Some(*s));
+        }
+        for s in ComplaintStatus::ALL {
+            assert_eq!(ComplaintStatus::parse(s.as_str()), Some(*s));
         }
         assert_eq!(ApplicationStatus::parse("approve"), None);
         assert_eq!(

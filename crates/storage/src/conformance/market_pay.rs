@@ -218,7 +218,7 @@ fn new_post(employer: Uuid, pay: &str) -> PostRow {
         required_certificates: "[]".into(),
         skills: "[]".into(),
         accident_cover: false,
-        status: "live".into(),
+        status: crate::status::PostStatus::Live,
         screening: "[]".into(),
         expires_on: d + chrono::Duration::days(30),
         posted_by: None,
