@@ -103,13 +103,12 @@ fn engine(configured: &[String], set: &[String]) -> Result<Engine, String> {
         );
     }
     Engine::with_overrides(&overrides).map_err(|e| {
-        // Name the entry that does not apply on its own (an unknown parameter, a value of the
-        // wrong unit); entries that only clash together keep the engine's message.
+        // Name the entry at fault; entries that only clash together keep the engine's message.
         let name = |i: usize| match configured.get(i) {
             Some(text) => format!("policy.parameter_overrides[{i}] “{text}”"),
             None => format!("--set “{}”", set[i - configured.len()]),
         };
-        match (0..overrides.len()).find(|&i| Engine::with_overrides(&overrides[i..=i]).is_err()) {
+        match linghuo_policy::failing_override(&overrides) {
             Some(i) => format!("{}：{}", name(i), e.message),
             None => e.message,
         }

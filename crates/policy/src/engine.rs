@@ -44,6 +44,13 @@ fn embedded() -> &'static Arc<ParamTable> {
     })
 }
 
+/// The first override that does not apply on its own (an unknown parameter, a value of the
+/// wrong unit), to name it when [`Engine::with_overrides`] refuses a list; None when only the
+/// combination clashes.
+pub fn failing_override(overrides: &[ParamOverride]) -> Option<usize> {
+    (0..overrides.len()).find(|&i| Engine::with_overrides(&overrides[i..=i]).is_err())
+}
+
 impl Engine {
     /// The engine with the embedded parameters.
     pub fn new() -> Engine {

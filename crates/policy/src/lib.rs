@@ -37,7 +37,7 @@ pub use determination::{
     BackPaymentRow, Change, Citation, Decision, Determination, Determinations, Outcome, PremiumRow,
     Row, TaxRow,
 };
-pub use engine::{Engine, ScreenOptions, facts_sha256};
+pub use engine::{Engine, ScreenOptions, facts_sha256, failing_override};
 pub use facts::{Facts, FactsError, parse_facts};
 pub use money::Fen;
 pub use parameters::{Param, ParamError, ParamOverride, Parameter, Value};

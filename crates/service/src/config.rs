@@ -378,12 +378,9 @@ impl Config {
             );
         }
         linghuo_policy::Engine::with_overrides(&overrides).map_err(|e| {
-            // Name the entry that does not apply on its own (an unknown parameter, a value
-            // of the wrong unit); entries that only clash together are named as a list.
+            // Name the entry at fault; entries that only clash together are named as a list.
             let texts = &self.policy.parameter_overrides;
-            match (0..overrides.len())
-                .find(|&i| linghuo_policy::Engine::with_overrides(&overrides[i..=i]).is_err())
-            {
+            match linghuo_policy::failing_override(&overrides) {
                 Some(i) => format!(
                     "policy.parameter_overrides[{i}] “{}”: {}",
                     texts[i], e.message

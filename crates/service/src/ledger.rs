@@ -192,23 +192,7 @@ impl Service {
         }
         repo::insert_instruction(
             tx,
-            &InstructionRow {
-                id: Uuid::new_v4(),
-                reference: reference_for(row.id, 1),
-                idempotency_key: format!("pay:{}:1", row.id),
-                application_id: Some(row.id),
-                instalment: 1,
-                person_id: row.person_id,
-                county_code: row.county_code.clone(),
-                benefit: row.benefit.clone(),
-                amount_fen: row.amount_fen,
-                status: InstructionStatus::Pending,
-                batch_id: None,
-                bank_reference: String::new(),
-                failure_reason: String::new(),
-                created_at: now,
-                updated_at: now,
-            },
+            &pending_instruction(row, 1, format!("pay:{}:1", row.id), row.amount_fen, now),
         )
         .await?;
         audit::record(
@@ -279,25 +263,36 @@ pub(crate) async fn adjust_in_tx(
         let n = repo::instructions_of_application_tx(tx, a.id).await?.len() as i32 + 1;
         repo::insert_instruction(
             tx,
-            &InstructionRow {
-                id: Uuid::new_v4(),
-                reference: reference_for(a.id, n),
-                idempotency_key: format!("pay:{key}"),
-                application_id: Some(a.id),
-                instalment: n,
-                person_id: a.person_id,
-                county_code: a.county_code.clone(),
-                benefit: a.benefit.clone(),
-                amount_fen: diff,
-                status: InstructionStatus::Pending,
-                batch_id: None,
-                bank_reference: String::new(),
-                failure_reason: String::new(),
-                created_at: now,
-                updated_at: now,
-            },
+            &pending_instruction(a, n, format!("pay:{key}"), diff, now),
         )
         .await?;
     }
     Ok(inserted)
+}
+
+/// A payment instruction for an instalment of an application, waiting for a bank batch.
+fn pending_instruction(
+    a: &ApplicationRow,
+    instalment: i32,
+    idempotency_key: String,
+    amount_fen: i64,
+    now: DateTime<Utc>,
+) -> InstructionRow {
+    InstructionRow {
+        id: Uuid::new_v4(),
+        reference: reference_for(a.id, instalment),
+        idempotency_key,
+        application_id: Some(a.id),
+        instalment,
+        person_id: a.person_id,
+        county_code: a.county_code.clone(),
+        benefit: a.benefit.clone(),
+        amount_fen,
+        status: InstructionStatus::Pending,
+        batch_id: None,
+        bank_reference: String::new(),
+        failure_reason: String::new(),
+        created_at: now,
+        updated_at: now,
+    }
 }
