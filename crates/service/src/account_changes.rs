@@ -21,7 +21,7 @@ use chrono::{DateTime, Duration, Utc};
 use linghuo_domain::{Money, Phone, RegionCode};
 use linghuo_storage::account_changes::{self as repo, ChangeRow, EnrolmentRow};
 use linghuo_storage::sessions;
-use linghuo_storage::throttle::{self, ThrottleRow};
+use linghuo_storage::throttle;
 use linghuo_storage::users::{self, UserRow};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -32,7 +32,7 @@ use uuid::Uuid;
 use crate::access::{Actor, Permission, RequestMeta, Role, format_permissions, parse_permissions};
 use crate::accounts::validate_username;
 use crate::audit::{self, AuditActor, Event, Outcome};
-use crate::auth::{TOTP_LOCK_BASE_SECONDS, TOTP_MAX_FAILURES, token_hash};
+use crate::auth::token_hash;
 use crate::error::{Result, ServiceError};
 use crate::{Service, password, protect, totp};
 
@@ -292,33 +292,8 @@ impl Service {
         };
         let role = Role::parse(&user.role).unwrap_or(Role::Worker);
         let password_ok = password::verify(password_given, &user.password_hash);
-        let secret = user
-            .totp_secret
-            .as_deref()
-            .filter(|_| user.totp_enabled)
-            .and_then(|s| {
-                self.keys
-                    .open(&protect::context("users.totp_secret", &uid), s)
-                    .ok()
-            });
-        let mut tx = self.db.begin().await?;
-        let subject = self.keys.blind_index("totp", &uid.to_string());
-        let mut t = throttle::get(&mut tx, &subject)
-            .await?
-            .unwrap_or(ThrottleRow {
-                subject: subject.clone(),
-                consecutive_failures: 0,
-                locked_until: None,
-                window_start: now,
-                window_attempts: 0,
-            });
-        if let Some(until) = t.locked_until.filter(|u| *u > now) {
-            sessions::delete(&mut tx, &hash).await?;
-            tx.commit().await?;
-            return Err(ServiceError::Locked {
-                retry_after_secs: (until - now).num_seconds().max(1),
-            });
-        }
+        let secret = self.totp_secret_of(&user);
+        let (mut tx, t) = self.totp_lock(uid, &hash, now).await?;
         let step = if role.needs_second_factor() {
             secret
                 .as_ref()
@@ -335,51 +310,15 @@ impl Service {
                 None => false,
             };
         if !accepted {
-            t.consecutive_failures += 1;
-            t.window_attempts += 1;
-            let lock_secs = (t.consecutive_failures >= TOTP_MAX_FAILURES).then(|| {
-                let exp = (t.consecutive_failures - TOTP_MAX_FAILURES).min(6) as u32;
-                (TOTP_LOCK_BASE_SECONDS << exp).min(3600)
-            });
-            if let Some(secs) = lock_secs {
-                t.locked_until = Some(now + Duration::seconds(secs));
-            }
-            throttle::put(&mut tx, &t).await?;
-            audit::record(
-                &mut tx,
-                &self.keys,
-                now,
-                &actor,
-                Event::new("step_up_failure", "user", uid).outcome(Outcome::Failure),
-            )
-            .await?;
-            if let Some(secs) = lock_secs {
-                audit::record(
-                    &mut tx,
-                    &self.keys,
-                    now,
-                    &actor,
-                    Event::new("totp_locked", "user", uid)
-                        .outcome(Outcome::Denied)
-                        .detail(
-                            json!({"locked_seconds": secs, "failures": t.consecutive_failures}),
-                        ),
-                )
+            self.totp_failed(tx, t, &actor, "step_up_failure", &hash, now)
                 .await?;
-                sessions::delete(&mut tx, &hash).await?;
-                tx.commit().await?;
-                return Err(ServiceError::Locked {
-                    retry_after_secs: secs,
-                });
-            }
-            tx.commit().await?;
             return Err(ServiceError::invalid(
                 "code",
                 "step_up_rejected",
                 "密码或动态验证码不正确",
             ));
         }
-        throttle::clear(&mut tx, &subject).await?;
+        throttle::clear(&mut tx, &t.subject).await?;
         sessions::set_authenticated_at(&mut tx, &hash, now).await?;
         audit::record(
             &mut tx,

@@ -541,6 +541,103 @@ impl Service {
             .map(|s| totp::code_at(&s, self.clock.now().timestamp())))
     }
 
+    /// The user's TOTP secret, opened (None when the second factor is not set up).
+    pub(crate) fn totp_secret_of(&self, user: &UserRow) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        user.totp_secret
+            .as_deref()
+            .filter(|_| user.totp_enabled)
+            .and_then(|s| {
+                self.keys
+                    .open(&protect::context("users.totp_secret", &user.id), s)
+                    .ok()
+            })
+    }
+
+    /// Opens the transaction of a second-factor check under the account's lock (A5).
+    /// Attempts are limited per account, whichever session they come from: after
+    /// TOTP_MAX_FAILURES wrong codes the account's second factor is locked with a growing wait
+    /// and the session ends, so guessing needs the password again. A locked attempt is not
+    /// checked and not audited (the lock was, once): the session `hash` ends and the answer
+    /// is `Locked`.
+    pub(crate) async fn totp_lock(
+        &self,
+        uid: Uuid,
+        hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<(linghuo_storage::Tx, ThrottleRow)> {
+        let mut tx = self.db.begin().await?;
+        let subject = self.keys.blind_index("totp", &uid.to_string());
+        let t = throttle::get(&mut tx, &subject)
+            .await?
+            .unwrap_or(ThrottleRow {
+                subject,
+                consecutive_failures: 0,
+                locked_until: None,
+                window_start: now,
+                window_attempts: 0,
+            });
+        if let Some(until) = t.locked_until.filter(|u| *u > now) {
+            sessions::delete(&mut tx, hash).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Locked {
+                retry_after_secs: (until - now).num_seconds().max(1),
+            });
+        }
+        Ok((tx, t))
+    }
+
+    /// Counts a failed second-factor attempt, audits it as `event`, and after
+    /// TOTP_MAX_FAILURES locks the account's second factor (audited once) and ends the
+    /// session `hash`, answering `Locked`. Commits either way; Ok means "rejected, not locked".
+    pub(crate) async fn totp_failed(
+        &self,
+        mut tx: linghuo_storage::Tx,
+        mut t: ThrottleRow,
+        actor: &AuditActor,
+        event: &'static str,
+        hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let uid = actor.id.unwrap_or_default();
+        t.consecutive_failures += 1;
+        t.window_attempts += 1;
+        let lock_secs = (t.consecutive_failures >= TOTP_MAX_FAILURES).then(|| {
+            let exp = (t.consecutive_failures - TOTP_MAX_FAILURES).min(6) as u32;
+            (TOTP_LOCK_BASE_SECONDS << exp).min(3600)
+        });
+        if let Some(secs) = lock_secs {
+            t.locked_until = Some(now + Duration::seconds(secs));
+        }
+        throttle::put(&mut tx, &t).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            actor,
+            Event::new(event, "user", uid).outcome(Outcome::Failure),
+        )
+        .await?;
+        if let Some(secs) = lock_secs {
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                actor,
+                Event::new("totp_locked", "user", uid)
+                    .outcome(Outcome::Denied)
+                    .detail(json!({"locked_seconds": secs, "failures": t.consecutive_failures})),
+            )
+            .await?;
+            sessions::delete(&mut tx, hash).await?;
+            tx.commit().await?;
+            return Err(ServiceError::Locked {
+                retry_after_secs: secs,
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Checks the TOTP code of a session in the second-factor stage. A code is accepted once:
     /// a replay inside its window is refused and raised as an alert (A5).
     pub async fn second_factor(
@@ -566,37 +663,8 @@ impl Service {
             role: user.role.clone(),
             meta: meta.clone(),
         };
-        let secret = user
-            .totp_secret
-            .as_deref()
-            .filter(|_| user.totp_enabled)
-            .and_then(|s| {
-                self.keys
-                    .open(&protect::context("users.totp_secret", &uid), s)
-                    .ok()
-            });
-        let mut tx = self.db.begin().await?;
-        // Attempts are limited per account, whichever session they come from: after
-        // TOTP_MAX_FAILURES wrong codes the account's second factor is locked with a growing
-        // wait and the half-logged-in session ends, so guessing needs the password again.
-        // A locked attempt is not checked and not audited (the lock was, once).
-        let subject = self.keys.blind_index("totp", &uid.to_string());
-        let mut t = throttle::get(&mut tx, &subject)
-            .await?
-            .unwrap_or(ThrottleRow {
-                subject: subject.clone(),
-                consecutive_failures: 0,
-                locked_until: None,
-                window_start: now,
-                window_attempts: 0,
-            });
-        if let Some(until) = t.locked_until.filter(|u| *u > now) {
-            sessions::delete(&mut tx, &hash).await?;
-            tx.commit().await?;
-            return Err(ServiceError::Locked {
-                retry_after_secs: (until - now).num_seconds().max(1),
-            });
-        }
+        let secret = self.totp_secret_of(&user);
+        let (mut tx, t) = self.totp_lock(uid, &hash, now).await?;
         let step = secret
             .as_ref()
             .and_then(|s| totp::matching_step(s, code, now.timestamp()));
@@ -606,55 +674,18 @@ impl Service {
         };
         if !accepted {
             let replay = step.is_some();
+            if replay {
+                tracing::warn!(user = %uid, "second-factor code replayed");
+            }
             let event = if replay {
                 "totp_replay_alert"
             } else {
                 "totp_failure"
             };
-            t.consecutive_failures += 1;
-            t.window_attempts += 1;
-            let lock_secs = (t.consecutive_failures >= TOTP_MAX_FAILURES).then(|| {
-                let exp = (t.consecutive_failures - TOTP_MAX_FAILURES).min(6) as u32;
-                (TOTP_LOCK_BASE_SECONDS << exp).min(3600)
-            });
-            if let Some(secs) = lock_secs {
-                t.locked_until = Some(now + Duration::seconds(secs));
-            }
-            throttle::put(&mut tx, &t).await?;
-            audit::record(
-                &mut tx,
-                &self.keys,
-                now,
-                &actor,
-                Event::new(event, "user", uid).outcome(Outcome::Failure),
-            )
-            .await?;
-            if replay {
-                tracing::warn!(user = %uid, "second-factor code replayed");
-            }
-            if let Some(secs) = lock_secs {
-                audit::record(
-                    &mut tx,
-                    &self.keys,
-                    now,
-                    &actor,
-                    Event::new("totp_locked", "user", uid)
-                        .outcome(Outcome::Denied)
-                        .detail(
-                            json!({"locked_seconds": secs, "failures": t.consecutive_failures}),
-                        ),
-                )
-                .await?;
-                sessions::delete(&mut tx, &hash).await?;
-                tx.commit().await?;
-                return Err(ServiceError::Locked {
-                    retry_after_secs: secs,
-                });
-            }
-            tx.commit().await?;
+            self.totp_failed(tx, t, &actor, event, &hash, now).await?;
             return Err(ServiceError::SecondFactorRejected);
         }
-        throttle::clear(&mut tx, &subject).await?;
+        throttle::clear(&mut tx, &t.subject).await?;
         let sec = &self.config.security;
         let next = if user.must_change_password
             || now - user.password_changed_at > Duration::days(sec.staff_password_max_age_days)
