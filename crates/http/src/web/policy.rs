@@ -420,8 +420,14 @@ async fn calculate(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Resp
     // Parameters this province has set differently from the document (`[policy]
     // parameter_overrides`): the same ones staff decide with, named on the receipt.
     if !determinations.receipt.overrides.is_empty() {
+        let words: Vec<String> = determinations
+            .receipt
+            .overrides
+            .iter()
+            .map(|o| override_words(&state.svc.engine, o))
+            .collect();
         receipt.push_str("；本省调整的参数：");
-        receipt.push_str(&determinations.receipt.overrides.join("，"));
+        receipt.push_str(&words.join("；"));
     }
     render(
         StatusCode::OK,
@@ -467,5 +473,24 @@ async fn text(ctx: Ctx) -> Response {
             clauses,
             text_hash: linghuo_policy::clauses::policy_text_sha256(),
         },
+    )
+}
+
+/// A parameter override in words, e.g. "一次性创业补贴：每带动一人就业的补贴标准为800.00元
+/// （2019年1月1日起）"; as written when it cannot be read back (it always can: the engine
+/// accepted it).
+fn override_words(engine: &linghuo_policy::Engine, text: &str) -> String {
+    let Ok(o) = linghuo_policy::ParamOverride::parse(text) else {
+        return text.into();
+    };
+    let Some(p) = engine.parameters().iter().find(|p| p.name == o.name) else {
+        return text.into();
+    };
+    let value = linghuo_policy::Value::parse(p.unit, &o.value).map_or(o.value.clone(), |v| v.zh());
+    format!(
+        "{}为{}（{}起）",
+        p.description,
+        value,
+        linghuo_policy::calendar::zh_date(o.effective_from)
     )
 }

@@ -286,8 +286,9 @@ async fn the_calculator_uses_and_names_the_configured_overrides() {
             .await;
         assert_eq!(p.status, StatusCode::OK);
         assert!(
-            p.html
-                .contains("本省调整的参数：startup_subsidy.per_person=800@2019-01-01"),
+            p.html.contains(
+                "本省调整的参数：一次性创业补贴：每带动一人就业的补贴标准为800.00元（2019年1月1日起）"
+            ),
             "{}",
             p.html
         );
