@@ -1,0 +1,11 @@
+//! The employer's pages: registering the employer, posts, applicants and hires.
+
+use axum::Router;
+
+use crate::AppState;
+
+mod posts;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().merge(posts::routes())
+}

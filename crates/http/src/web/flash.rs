@@ -1,0 +1,276 @@
+//! The one way a page says "done": a form that succeeds redirects to the page to show with
+//! `?ok=<code>`, and that page reads the message through the [`Flash`] extractor. Every
+//! message is in the one table below, keyed by the code and the part of the site it is shown
+//! in (the same word means different things on different pages: "applied" is an application
+//! for a venue, a benefit or a job).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::convert::Infallible;
+
+use super::form::FormData;
+
+/// Where a message is shown (path prefixes), its code and its text. The entry whose prefix
+/// matches the longest part of the path wins.
+const MESSAGES: &[(&[&str], &str, &str)] = &[
+    // Signing up, then logging in.
+    (
+        &["/login"],
+        "worker",
+        "注册成功，请用刚才设置的用户名和密码登录。登录后可以找活、填写求职信息。",
+    ),
+    (
+        &["/login"],
+        "employer",
+        "注册成功，请用刚才设置的用户名和密码登录。单位信息经所在县区人社部门核验前，发布的岗位要先经审核才能公开。",
+    ),
+    (&["/notices"], "read", "已标为已读。"),
+    // The gig market: workers.
+    (&["/work/profile"], "saved", "求职信息已保存。"),
+    (
+        &["/work/applications"],
+        "applied",
+        "报名成功，请等待用人单位答复。",
+    ),
+    (&["/work/applications"], "answered", "已提交您的答复。"),
+    // Hires, on either side.
+    (
+        &["/work/hires", "/employer/hires"],
+        "confirmed",
+        "已确认约定。",
+    ),
+    (
+        &["/work/hires", "/employer/hires"],
+        "paid",
+        "已确认收到报酬。",
+    ),
+    (
+        &["/work/hires", "/employer/hires"],
+        "completed",
+        "已标记完工。",
+    ),
+    (&["/work/hires", "/employer/hires"], "rated", "评价已提交。"),
+    (
+        &["/work/hires", "/employer/hires"],
+        "agreement",
+        "约定已提出，等待劳动者确认。",
+    ),
+    (
+        &["/work/hires", "/employer/hires"],
+        "pay",
+        "报酬记录已登记，等待劳动者确认收到。",
+    ),
+    (
+        &["/work/hires", "/employer/hires"],
+        "hired",
+        "已录用，用工登记已自动办理。",
+    ),
+    // The gig market: employers and staff.
+    (&["/employer"], "registered", "单位信息已登记。"),
+    (&["/employer/posts"], "created", "岗位已提交。"),
+    (&["/employer/posts"], "closed", "岗位已关闭。"),
+    (
+        &["/employer/posts"],
+        "invited",
+        "已发出邀请，等待求职者答复。",
+    ),
+    (&["/staff/market"], "approved", "已审核通过，岗位已上线。"),
+    (
+        &["/staff/market"],
+        "rejected",
+        "已退回，用人单位会看到不通过的原因。",
+    ),
+    (&["/staff/market"], "verified", "已核验该用人单位。"),
+    (
+        &["/staff/market/occupations"],
+        "merged",
+        "已合并为同义词。以后岗位、导入和搜索中的这个叫法都会按该职业理解。",
+    ),
+    (
+        &["/staff/market/occupations"],
+        "proposed",
+        "已记为新职业建议，将汇总进上报表。",
+    ),
+    (&["/staff/market/occupations"], "ignored", "已忽略。"),
+    // Registration, benefits, payments and training (the person's pages and the window).
+    (&["/services", "/staff"], "registered", "登记已办理。"),
+    (&["/services", "/staff"], "ended", "登记已结束。"),
+    (&["/services", "/staff"], "accepted", "已确认，登记已办理。"),
+    (&["/services", "/staff"], "dismissed", "已标记为不需要。"),
+    (&["/services", "/staff"], "payee", "收款账户已保存。"),
+    (&["/services", "/staff"], "applied", "申请已提交。"),
+    (&["/services", "/staff"], "enrolled", "报名成功。"),
+    (
+        &["/staff"],
+        "reviewed",
+        "初审意见已提交，等待另一位工作人员审批。",
+    ),
+    (&["/staff"], "decided", "审批决定已作出。"),
+    (&["/staff"], "batch", "代发批次已生成，可以下载银行文件。"),
+    (&["/staff"], "imported", "银行回盘文件已导入。"),
+    (&["/staff"], "course", "培训课程已发布。"),
+    (&["/staff"], "attendance", "出勤已记录。"),
+    (&["/staff"], "finished", "已办理结业。"),
+    // Recruitment events, venues, relief and archives.
+    (&["/events"], "registered", "报名成功，请按时参加招聘会。"),
+    (
+        &["/employer/events"],
+        "joined",
+        "已报名参会，岗位会在招聘会页面展示。",
+    ),
+    (&["/staff/events", "/staff/venues"], "created", "已保存。"),
+    (
+        &["/staff/events"],
+        "published",
+        "招聘会已发布，公众可以看到并报名。",
+    ),
+    (&["/staff/events"], "closed", "招聘会已结束。"),
+    (&["/staff/events"], "employer", "已添加参会单位。"),
+    (&["/staff/events"], "checked_in", "已签到。"),
+    (&["/staff/events"], "outcome", "成效已记录。"),
+    (
+        &["/venues", "/relief"],
+        "applied",
+        "申请已提交，请等待县区经办人员办理。",
+    ),
+    (
+        &["/staff/venues"],
+        "allocated",
+        "已按优先群体和申请时间分配场地。",
+    ),
+    (&["/staff/venues"], "opened", "已开放申请。"),
+    (&["/staff/venues"], "stopped", "已停止申请。"),
+    (&["/staff/relief"], "decided", "已审核。"),
+    (&["/staff/archives"], "received", "档案已接收。"),
+    (&["/staff/archives"], "moved", "已办理。"),
+    // Complaints and mediation, on every side.
+    (
+        &["/complaints"],
+        "filed",
+        "投诉已提交。人社部门会在时限内受理，办理进度会显示在这里并通过消息告诉您。",
+    ),
+    (
+        &["/complaints", "/employer/complaints"],
+        "statement",
+        "说明已提交。",
+    ),
+    (&["/staff/complaints"], "acknowledge", "已受理。"),
+    (&["/staff/complaints"], "assign", "已由您负责调查处理。"),
+    (&["/staff/complaints"], "note", "已记录。"),
+    (
+        &["/staff/complaints"],
+        "resolve",
+        "已办结，投诉人会收到通知。",
+    ),
+    (
+        &["/staff/complaints"],
+        "refer",
+        "已转交调解组织，调解案件已建立。",
+    ),
+    (
+        &["/staff/complaints"],
+        "session",
+        "调解会已安排，双方会收到通知。",
+    ),
+    (
+        &["/staff/complaints"],
+        "outcome",
+        "调解结果已记录，投诉已结束。",
+    ),
+];
+
+/// The message for `code` on the page at `path`, if there is one.
+pub fn message(path: &str, code: &str) -> Option<&'static str> {
+    if code.is_empty() {
+        return None;
+    }
+    MESSAGES
+        .iter()
+        .filter(|(_, c, _)| *c == code)
+        .filter_map(|(prefixes, _, text)| {
+            prefixes
+                .iter()
+                .filter(|p| path.starts_with(**p))
+                .map(|p| p.len())
+                .max()
+                .map(|len| (len, *text))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, text)| text)
+}
+
+/// The confirmation a page shows after a redirect (`?ok=…`), or none.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Flash(pub Option<&'static str>);
+
+impl Flash {
+    /// The message of a code, read on the page at `path` (for a page that re-renders itself).
+    pub fn of(path: &str, code: &str) -> Flash {
+        Flash(message(path, code))
+    }
+
+    pub fn text(self) -> Option<&'static str> {
+        self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Flash {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = FormData::parse(parts.uri.query().unwrap_or("").as_bytes());
+        Ok(Flash::of(parts.uri.path(), query.get("ok")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_code_reads_by_where_it_is_shown() {
+        assert_eq!(
+            message("/work/applications", "applied"),
+            Some("报名成功，请等待用人单位答复。")
+        );
+        assert_eq!(
+            message("/services/benefits/1", "applied"),
+            Some("申请已提交。")
+        );
+        assert_eq!(
+            message("/venues/mine", "applied"),
+            Some("申请已提交，请等待县区经办人员办理。")
+        );
+        assert_eq!(message("/staff/relief", "decided"), Some("已审核。"));
+        assert_eq!(
+            message("/staff/benefits/x", "decided"),
+            Some("审批决定已作出。")
+        );
+        assert_eq!(
+            message("/staff/complaints/x", "outcome"),
+            Some("调解结果已记录，投诉已结束。")
+        );
+        assert_eq!(message("/staff/events/x", "outcome"), Some("成效已记录。"));
+    }
+
+    #[test]
+    fn an_unknown_code_or_a_code_elsewhere_says_nothing() {
+        assert_eq!(message("/work", "nonsense"), None);
+        assert_eq!(message("/work", ""), None);
+        assert_eq!(message("/policy", "applied"), None);
+    }
+
+    #[test]
+    fn every_code_reads_once_per_place() {
+        for (i, (prefixes, code, _)) in MESSAGES.iter().enumerate() {
+            for (other, code2, _) in &MESSAGES[i + 1..] {
+                if code == code2 {
+                    assert!(
+                        prefixes.iter().all(|p| !other.contains(p)),
+                        "{code} is defined twice for the same place"
+                    );
+                }
+            }
+        }
+    }
+}

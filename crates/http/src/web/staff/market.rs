@@ -1,0 +1,446 @@
+//! The gig market at the staff workbench, for the staff member's own region only (the
+//! service enforces the scope): the overview, the review queue of held posts with their
+//! findings, employer verification, the 用工登记 filed by hires, and the overdue-pay warnings.
+//! The two tables download as CSV (names masked as on the page).
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use linghuo_service::Role;
+use linghuo_service::market::{EmployerView, PostView};
+use linghuo_service::market_worker::MarketOverview;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::web::worker::work::ok_message;
+use crate::web::{
+    Failure, FormFailure, PageCtx, cst, date_cn, error_page_ctx, path_id, render, require,
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/market", get(overview))
+        .route("/staff/market/review", get(review_queue))
+        .route("/staff/market/review/{id}", post(review))
+        .route("/staff/market/employers", get(employers))
+        .route("/staff/market/employers/{id}/verify", post(verify))
+        .route("/staff/market/registrations", get(registrations))
+        .route("/staff/market/registrations.csv", get(registrations_csv))
+        .route("/staff/market/overdue", get(overdue))
+        .route("/staff/market/overdue.csv", get(overdue_csv))
+}
+
+#[derive(Template)]
+#[template(path = "staff/staff_market.html")]
+struct OverviewPage {
+    ctx: PageCtx,
+    o: MarketOverview,
+    unverified: usize,
+    median: String,
+}
+
+async fn overview(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let o = match state.svc.market_overview(actor).await {
+        Ok(o) => o,
+        Err(e) => return error_page_ctx(&ctx, e.into()),
+    };
+    let unverified = match state.svc.employers_in_region(actor, true).await {
+        Ok(e) => e.len(),
+        Err(e) => return error_page_ctx(&ctx, e.into()),
+    };
+    let median = match o.median_days_to_fill {
+        Some(d) => format!("{d}天"),
+        None => "暂无（还没有录用）".into(),
+    };
+    render(
+        StatusCode::OK,
+        &OverviewPage {
+            ctx: PageCtx::new(&ctx, "零工市场", "/staff/market"),
+            o,
+            unverified,
+            median,
+        },
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// 待审核岗位
+
+pub struct ReviewLine {
+    pub post: PostView,
+    pub note: String,
+    pub note_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/staff_market_review.html")]
+struct ReviewPage {
+    ctx: PageCtx,
+    items: Vec<ReviewLine>,
+    /// Live posts with screening notes (pay it could not check), for staff to know of.
+    noted: Vec<PostView>,
+    ok: Option<&'static str>,
+    error: Option<String>,
+}
+
+async fn review_render(
+    state: &AppState,
+    ctx: &Ctx,
+    ok: Option<&'static str>,
+    failed: Option<(Uuid, String, FormFailure)>,
+) -> Response {
+    let actor = match require(ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let posts = match state.svc.posts_in_region(actor, "held").await {
+        Ok(p) => p,
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    let noted: Vec<PostView> = match state.svc.posts_in_region(actor, "live").await {
+        Ok(p) => p.into_iter().filter(|p| !p.notes.is_empty()).collect(),
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    let (status, error) = match &failed {
+        Some((_, _, f)) => (f.0, f.2.clone()),
+        None => (StatusCode::OK, None),
+    };
+    let items = posts
+        .into_iter()
+        .map(|post| {
+            let mine = failed.as_ref().filter(|(id, _, _)| *id == post.id);
+            ReviewLine {
+                note: mine.map(|(_, n, _)| n.clone()).unwrap_or_default(),
+                note_error: mine.and_then(|(_, _, f)| f.1.get("note").cloned()),
+                post,
+            }
+        })
+        .collect();
+    render(
+        status,
+        &ReviewPage {
+            ctx: PageCtx::new(ctx, "待审核岗位", "/staff/market/review"),
+            items,
+            noted,
+            ok,
+            error,
+        },
+    )
+}
+
+async fn review_queue(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    review_render(&state, &ctx, ok_message(&q), None).await
+}
+
+async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let id = match path_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    let form = crate::web::FormData::parse(&body);
+    let approve = form.get("decision") == "approve";
+    match state
+        .svc
+        .review_post(actor, id, approve, form.get("note"))
+        .await
+    {
+        Ok(_) => Redirect::to(if approve {
+            "/staff/market/review?ok=approved"
+        } else {
+            "/staff/market/review?ok=rejected"
+        })
+        .into_response(),
+        Err(e) => match Failure::of(e, &["note"]).parts() {
+            Ok(f) => {
+                review_render(
+                    &state,
+                    &ctx,
+                    None,
+                    Some((id, form.get("note").to_owned(), f)),
+                )
+                .await
+            }
+            Err(api) => error_page_ctx(&ctx, api),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 用人单位核验
+
+#[derive(Template)]
+#[template(path = "staff/staff_market_employers.html")]
+struct EmployersPage {
+    ctx: PageCtx,
+    items: Vec<EmployerView>,
+    ok: Option<&'static str>,
+    error: Option<String>,
+}
+
+async fn employers_render(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    ok: Option<&'static str>,
+    error: Option<String>,
+) -> Response {
+    let actor = match require(ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match state.svc.employers_in_region(actor, true).await {
+        Ok(items) => render(
+            status,
+            &EmployersPage {
+                ctx: PageCtx::new(ctx, "用人单位核验", "/staff/market/employers"),
+                items,
+                ok,
+                error,
+            },
+        ),
+        Err(e) => error_page_ctx(ctx, e.into()),
+    }
+}
+
+async fn employers(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    employers_render(&state, &ctx, StatusCode::OK, ok_message(&q), None).await
+}
+
+async fn verify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let id = match path_id(&ctx, &id) {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
+    match state.svc.verify_employer(actor, id).await {
+        Ok(_) => Redirect::to("/staff/market/employers?ok=verified").into_response(),
+        Err(e) => match Failure::of(e, &[]).parts() {
+            Ok((status, _, error)) => employers_render(&state, &ctx, status, None, error).await,
+            Err(api) => error_page_ctx(&ctx, api),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// 用工登记 and 欠薪预警
+
+pub struct RegistrationLine {
+    pub employer: String,
+    pub worker: String,
+    pub post: String,
+    pub county: String,
+    pub form: &'static str,
+    pub start: String,
+    pub registered: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/staff_market_registrations.html")]
+struct RegistrationsPage {
+    ctx: PageCtx,
+    items: Vec<RegistrationLine>,
+}
+
+async fn registration_lines(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<RegistrationLine>, Response> {
+    let actor = require(ctx, &[Role::Staff])?;
+    let list = state
+        .svc
+        .registrations(actor)
+        .await
+        .map_err(|e| error_page_ctx(ctx, e.into()))?;
+    Ok(list
+        .into_iter()
+        .map(|r| RegistrationLine {
+            employer: r.employer_name,
+            worker: r.worker_name,
+            post: r.post_title,
+            county: r.county_name,
+            form: r.form_label,
+            start: date_cn(r.start_date),
+            registered: cst(&r.registered_at),
+        })
+        .collect())
+}
+
+async fn registrations(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match registration_lines(&state, &ctx).await {
+        Ok(items) => render(
+            StatusCode::OK,
+            &RegistrationsPage {
+                ctx: PageCtx::new(&ctx, "用工登记", "/staff/market/registrations"),
+                items,
+            },
+        ),
+        Err(r) => r,
+    }
+}
+
+/// A CSV file for Excel: UTF-8 with a byte-order mark, every field quoted.
+fn csv(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Response {
+    // One writer for every CSV download: BOM for Excel, and cells a spreadsheet would run
+    // as formulas (employer names and titles are typed by users) defused.
+    let out = linghuo_service::export::to_csv(&linghuo_service::export::Sheet {
+        title: name.to_owned(),
+        headers: head.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(linghuo_service::export::Cell::Text)
+                    .collect()
+            })
+            .collect(),
+    });
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}
+
+async fn registrations_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match registration_lines(&state, &ctx).await {
+        Ok(items) => csv(
+            "registrations.csv",
+            &[
+                "用人单位",
+                "劳动者",
+                "岗位",
+                "工作地点",
+                "用工形式",
+                "开始日期",
+                "登记时间",
+            ],
+            items
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.employer,
+                        r.worker,
+                        r.post,
+                        r.county,
+                        r.form.to_owned(),
+                        r.start,
+                        r.registered,
+                    ]
+                })
+                .collect(),
+        ),
+        Err(r) => r,
+    }
+}
+
+pub struct OverdueLine {
+    pub post: String,
+    pub employer: String,
+    pub worker: String,
+    pub period: String,
+    pub amount: String,
+    pub due: String,
+    pub days: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff/staff_market_overdue.html")]
+struct OverduePage {
+    ctx: PageCtx,
+    items: Vec<OverdueLine>,
+}
+
+async fn overdue_lines(state: &AppState, ctx: &Ctx) -> Result<Vec<OverdueLine>, Response> {
+    let actor = require(ctx, &[Role::Staff])?;
+    let list = state
+        .svc
+        .overdue_pay(actor)
+        .await
+        .map_err(|e| error_page_ctx(ctx, e.into()))?;
+    let today = state.svc.clock.today_cst();
+    Ok(list
+        .into_iter()
+        .map(|(h, p)| OverdueLine {
+            post: h.post_title,
+            employer: h.employer_name,
+            worker: h.worker_name,
+            period: p.period,
+            amount: p.amount.to_display(),
+            due: date_cn(p.due_on),
+            days: (today - p.due_on).num_days(),
+        })
+        .collect())
+}
+
+async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match overdue_lines(&state, &ctx).await {
+        Ok(items) => render(
+            StatusCode::OK,
+            &OverduePage {
+                ctx: PageCtx::new(&ctx, "欠薪预警", "/staff/market/overdue"),
+                items,
+            },
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn overdue_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
+    match overdue_lines(&state, &ctx).await {
+        Ok(items) => csv(
+            "overdue-pay.csv",
+            &[
+                "岗位",
+                "用人单位",
+                "劳动者",
+                "结算期",
+                "金额",
+                "应付日期",
+                "逾期天数",
+            ],
+            items
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        r.post,
+                        r.employer,
+                        r.worker,
+                        r.period,
+                        r.amount,
+                        r.due,
+                        r.days.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,26 @@
+//! The service window's pages for county, city and province staff, each seeing only their
+//! region: persons, registration, benefits and payments, training, the gig market's review
+//! queues and occupations, imports, exports and statistics.
+
+use axum::Router;
+
+use crate::AppState;
+
+mod export;
+pub(crate) mod imports;
+mod market;
+mod occupations;
+mod persons;
+mod services;
+mod stats;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(persons::routes())
+        .merge(services::routes())
+        .merge(market::routes())
+        .merge(occupations::routes())
+        .merge(imports::routes())
+        .merge(export::routes())
+        .merge(stats::routes())
+}

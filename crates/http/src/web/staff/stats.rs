@@ -1,0 +1,758 @@
+//! The statistics dashboard of a staff member's region (`/staff/stats`, drill-down into a
+//! child region with `?region=`, a year with `?year=`), its downloads as Excel and CSV, the
+//! annual targets of the child regions, and the public weekly gig-market index
+//! (`/open/stats`, no login).
+//!
+//! Every table on the dashboard is built from the same [`Sheet`] the download uses, so the page
+//! and the files cannot disagree. Charts (Apache ECharts, vendored, loaded on this page only)
+//! are drawn by `/assets/stats.js` from a JSON data block; the tables are the source of truth
+//! and the page reads fully without scripts.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Datelike;
+use linghuo_domain::{RegionCode, RegionLevel};
+use linghuo_service::export::{self, Cell, Sheet};
+use linghuo_service::open_stats::{OpenCell, OpenRow, OpenStats, OpenStatsQuery};
+use linghuo_service::stats::{Stats, StatsQuery};
+use linghuo_service::{Actor, Role};
+use serde_json::json;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::web::{Errors, Failure, FormData, PageCtx, error_page_ctx, render, require};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/stats", get(dashboard))
+        .route("/staff/stats/export", get(download))
+        .route("/staff/stats/targets", post(set_target))
+        .route("/open/stats", get(open_stats))
+}
+
+/// The tables of the dashboard, in page order: (key, heading).
+pub const TABLES: &[(&str, &str)] = &[
+    ("regions", "各地区灵活就业"),
+    ("months", "逐月岗位和录用"),
+    ("forms", "按用工形式"),
+    ("occupations", "按职业"),
+    ("outcomes", "大龄和就业困难人员"),
+    ("registrations", "就业失业登记"),
+    ("funnel", "政策待遇从符合条件到发放"),
+    ("complaints", "投诉处理"),
+    ("services", "培训和招聘活动"),
+];
+
+fn pct(p: Option<f64>) -> Cell {
+    p.map(|v| Cell::Decimal(format!("{v:.1}")))
+        .unwrap_or(Cell::Empty)
+}
+
+fn days(d: Option<f64>) -> Cell {
+    d.map(|v| Cell::Decimal(format!("{v:.1}")))
+        .unwrap_or(Cell::Empty)
+}
+
+/// One table of the statistics as a sheet (the page shows it, the downloads are it).
+pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
+    let heading = TABLES.iter().find(|(k, _)| *k == table)?.1;
+    let h = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let (headers, rows) = match table {
+        "regions" => {
+            let mut rows: Vec<Vec<Cell>> = s
+                .by_region
+                .iter()
+                .chain(std::iter::once(&s.total))
+                .map(|r| {
+                    vec![
+                        Cell::text(r.code.clone()),
+                        Cell::text(if std::ptr::eq(r, &s.total) && !s.by_region.is_empty() {
+                            format!("合计（{}）", r.name)
+                        } else {
+                            r.name.clone()
+                        }),
+                        r.posts.into(),
+                        r.live_posts.into(),
+                        r.hires.into(),
+                        r.people_employed.into(),
+                        r.overdue_pay.into(),
+                        r.target.into(),
+                        pct(r.progress_percent),
+                    ]
+                })
+                .collect();
+            // A county has no child rows: its total is its only row.
+            if s.by_region.is_empty() {
+                rows.truncate(1);
+            }
+            (
+                h(&[
+                    "区划代码",
+                    "地区",
+                    "发布岗位",
+                    "招聘中岗位",
+                    "录用人次",
+                    "灵活就业人数",
+                    "逾期未确认报酬（笔）",
+                    "年度目标（人）",
+                    "目标完成率（%）",
+                ]),
+                rows,
+            )
+        }
+        "months" => (
+            h(&["月份", "发布岗位", "录用人次"]),
+            s.by_month
+                .iter()
+                .map(|m| vec![Cell::text(m.month.clone()), m.posts.into(), m.hires.into()])
+                .collect(),
+        ),
+        "forms" => (
+            h(&["用工形式", "发布岗位", "录用人次"]),
+            s.by_form
+                .iter()
+                .map(|f| vec![Cell::text(f.label.clone()), f.posts.into(), f.hires.into()])
+                .collect(),
+        ),
+        "occupations" => (
+            h(&[
+                "职业代码",
+                "职业",
+                "新职业",
+                "发布岗位",
+                "录用人次",
+                "时薪中位数（元）",
+            ]),
+            s.by_occupation
+                .iter()
+                .map(|o| {
+                    vec![
+                        Cell::text(o.code.clone()),
+                        Cell::text(if o.name.is_empty() {
+                            o.code.clone()
+                        } else {
+                            o.name.clone()
+                        }),
+                        Cell::text(if o.new_occupation { "是" } else { "" }),
+                        o.posts.into(),
+                        o.hires.into(),
+                        o.median_hourly_pay
+                            .clone()
+                            .map(Cell::Decimal)
+                            .unwrap_or(Cell::Empty),
+                    ]
+                })
+                .collect(),
+        ),
+        "outcomes" => (
+            h(&["人群", "录用人数", "从发布到录用天数（中位数）"]),
+            s.outcomes
+                .iter()
+                .map(|o| {
+                    vec![
+                        Cell::text(o.label.clone()),
+                        o.people_hired.into(),
+                        days(o.median_days_to_hire),
+                    ]
+                })
+                .collect(),
+        ),
+        "registrations" => (
+            h(&["登记类别", "本年新登记", "当前有效登记"]),
+            s.registrations
+                .iter()
+                .map(|r| {
+                    vec![
+                        Cell::text(r.label.clone()),
+                        r.started.into(),
+                        r.open_now.into(),
+                    ]
+                })
+                .collect(),
+        ),
+        "funnel" => (
+            h(&[
+                "政策待遇",
+                "符合条件（人次）",
+                "已告知本人",
+                "已申请",
+                "已批准",
+                "已发放（笔）",
+                "符合条件金额（元）",
+                "申请金额（元）",
+                "批准金额（元）",
+                "发放金额（元）",
+                "申请到发放天数（中位数）",
+                "申请到发放天数（平均）",
+            ]),
+            s.funnel
+                .iter()
+                .map(|f| {
+                    vec![
+                        Cell::text(f.name.clone()),
+                        f.eligible.into(),
+                        f.notified.into(),
+                        f.applied.into(),
+                        f.granted.into(),
+                        f.paid.into(),
+                        Cell::Decimal(f.eligible_amount.clone()),
+                        Cell::Decimal(f.applied_amount.clone()),
+                        Cell::Decimal(f.granted_amount.clone()),
+                        Cell::Decimal(f.paid_amount.clone()),
+                        days(f.median_days_to_pay),
+                        days(f.mean_days_to_pay),
+                    ]
+                })
+                .collect(),
+        ),
+        "complaints" => (
+            h(&["投诉类别", "本年收到", "本年办结", "办结天数（中位数）"]),
+            s.complaints
+                .iter()
+                .map(|c| {
+                    vec![
+                        Cell::text(c.label.clone()),
+                        c.received.into(),
+                        c.resolved.into(),
+                        days(c.median_days_to_resolve),
+                    ]
+                })
+                .collect(),
+        ),
+        "services" => (
+            h(&["服务", "报名人次", "结业或签到人次", "现场录用人数"]),
+            s.services
+                .iter()
+                .map(|v| {
+                    vec![
+                        Cell::text(v.label.clone()),
+                        v.joined.into(),
+                        v.attended.into(),
+                        if v.kind == "events" {
+                            v.hired.into()
+                        } else {
+                            Cell::Empty
+                        },
+                    ]
+                })
+                .collect(),
+        ),
+        _ => return None,
+    };
+    Some(Sheet {
+        title: format!("{}{}年{}", short_name(&s.region_name), s.year, heading),
+        headers,
+        rows,
+    })
+}
+
+fn short_name(full: &str) -> &str {
+    full.strip_prefix("山西省")
+        .filter(|s| !s.is_empty())
+        .unwrap_or(full)
+}
+
+/// A table as the page shows it.
+pub struct TableView {
+    pub key: &'static str,
+    pub heading: &'static str,
+    pub headers: Vec<String>,
+    /// Whether each column holds numbers (right-aligned).
+    pub numeric: Vec<bool>,
+    pub rows: Vec<RowView>,
+    pub xlsx: String,
+    pub csv: String,
+}
+
+pub struct RowView {
+    pub cells: Vec<String>,
+    /// The drill-down of a child region (on its name, column 1).
+    pub link: Option<String>,
+    pub total: bool,
+}
+
+fn query_of(region: &str, year: i32) -> String {
+    format!("region={region}&year={year}")
+}
+
+fn table_view(s: &Stats, key: &'static str, heading: &'static str, drill: bool) -> TableView {
+    let sheet = stats_sheet(s, key).expect("known table");
+    let numeric: Vec<bool> = (0..sheet.headers.len())
+        .map(|c| {
+            sheet
+                .rows
+                .iter()
+                .any(|r| matches!(r.get(c), Some(Cell::Int(_) | Cell::Decimal(_))))
+        })
+        .collect();
+    let q = query_of(&s.region_code, s.year);
+    let n = sheet.rows.len();
+    let rows = sheet
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let code = r.first().map(Cell::as_text).unwrap_or_default();
+            let total = key == "regions" && i + 1 == n && !s.by_region.is_empty();
+            RowView {
+                cells: r.iter().map(Cell::as_text).collect(),
+                link: (key == "regions" && drill && !total)
+                    .then(|| format!("/staff/stats?{}", query_of(&code, s.year))),
+                total,
+            }
+        })
+        .collect();
+    TableView {
+        key,
+        heading,
+        headers: sheet.headers,
+        numeric,
+        rows,
+        xlsx: format!("/staff/stats/export?table={key}&format=xlsx&{q}"),
+        csv: format!("/staff/stats/export?table={key}&format=csv&{q}"),
+    }
+}
+
+/// The chart data, as JSON for `stats.js` (data in a non-executable script element: the CSP
+/// allows no inline code, and none is here). `<` is escaped so no text can end the element.
+fn chart_json(s: &Stats) -> String {
+    let top: Vec<_> = s.by_occupation.iter().take(15).collect();
+    let v = json!({
+        "regions": s.by_region.iter().map(|r| json!({
+            "name": r.name, "people": r.people_employed, "target": r.target, "hires": r.hires
+        })).collect::<Vec<_>>(),
+        "months": s.by_month.iter().map(|m| json!({"month": m.month, "posts": m.posts, "hires": m.hires})).collect::<Vec<_>>(),
+        "forms": s.by_form.iter().map(|f| json!({"name": f.label, "posts": f.posts, "hires": f.hires})).collect::<Vec<_>>(),
+        "occupations": top.iter().map(|o| json!({
+            "name": if o.name.is_empty() { &o.code } else { &o.name }, "new": o.new_occupation,
+            "posts": o.posts, "hires": o.hires
+        })).collect::<Vec<_>>(),
+        "outcomes": s.outcomes.iter().map(|o| json!({
+            "name": o.label, "people": o.people_hired, "days": o.median_days_to_hire
+        })).collect::<Vec<_>>(),
+        "registrations": s.registrations.iter().map(|r| json!({
+            "name": r.label, "started": r.started, "open": r.open_now
+        })).collect::<Vec<_>>(),
+        "funnel": s.funnel.iter().map(|f| json!({
+            "name": f.name, "stages": [f.eligible, f.notified, f.applied, f.granted, f.paid]
+        })).collect::<Vec<_>>(),
+        "complaints": s.complaints.iter().map(|c| json!({
+            "name": c.label, "received": c.received, "resolved": c.resolved
+        })).collect::<Vec<_>>(),
+        "services": s.services.iter().map(|v| json!({
+            "name": v.label, "joined": v.joined, "attended": v.attended
+        })).collect::<Vec<_>>(),
+    });
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// A region the caller may set a target for, with its current target.
+pub struct TargetRow {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/stats.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    s: Stats,
+    tables: Vec<TableView>,
+    chart_data: String,
+    /// (href, name) from the caller's scope down to the region shown.
+    trail: Vec<(String, String)>,
+    years: Vec<i32>,
+    targets: Vec<TargetRow>,
+    target_years: Vec<i32>,
+    form: FormData,
+    errors: Errors,
+    error: Option<String>,
+    ok: bool,
+}
+
+fn parse_query(q: &Option<String>) -> (FormData, Option<String>, Result<Option<i32>, ()>) {
+    let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    let region = form.opt("region");
+    let year = match form.opt("year") {
+        None => Ok(None),
+        Some(y) => y.parse::<i32>().map(Some).map_err(|_| ()),
+    };
+    (form, region, year)
+}
+
+fn bad_year(ctx: &Ctx) -> Response {
+    error_page_ctx(
+        ctx,
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "year_invalid",
+            "年份应为四位数字，如2025。",
+        ),
+    )
+}
+
+struct Failed {
+    status: StatusCode,
+    form: FormData,
+    errors: Errors,
+    error: Option<String>,
+}
+
+async fn dashboard_render(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    q: StatsQuery,
+    ok: bool,
+    failed: Option<Failed>,
+) -> Response {
+    let s = match state.svc.statistics(actor, &q).await {
+        Ok(s) => s,
+        Err(e) => return error_page_ctx(ctx, e.into()),
+    };
+    let Some(scope) = actor.scope else {
+        return error_page_ctx(ctx, ApiError::not_found());
+    };
+    let region = RegionCode::parse(&s.region_code).unwrap_or(scope);
+    let mut trail = Vec::new();
+    let mut r = Some(region);
+    while let Some(c) = r {
+        if !c.is_within(&scope) {
+            break;
+        }
+        trail.push((
+            format!("/staff/stats?{}", query_of(&c.as_str(), s.year)),
+            c.name().to_owned(),
+        ));
+        r = c.parent();
+    }
+    trail.reverse();
+    let drill = region.level() != RegionLevel::County;
+    let tables = TABLES
+        .iter()
+        .map(|(k, h)| table_view(&s, k, h, drill))
+        .collect();
+    let this_year = state.svc.clock.today_cst().year();
+    // Targets can be set for the child regions shown (always strictly inside the scope).
+    let targets = s
+        .by_region
+        .iter()
+        .map(|r| TargetRow {
+            code: r.code.clone(),
+            name: r.name.clone(),
+        })
+        .collect();
+    let target_years: Vec<i32> = (this_year - 1..=this_year + 1).collect();
+    let (status, form, errors, error) = match failed {
+        Some(f) => (f.status, f.form, f.errors, f.error),
+        None => {
+            let mut form = FormData::default();
+            form.set(
+                "year",
+                if target_years.contains(&s.year) {
+                    s.year
+                } else {
+                    this_year
+                }
+                .to_string(),
+            );
+            (StatusCode::OK, form, Errors::default(), None)
+        }
+    };
+    render(
+        status,
+        &DashboardPage {
+            ctx: PageCtx::new(ctx, format!("统计：{}", s.region_name), "/staff/stats"),
+            chart_data: chart_json(&s),
+            tables,
+            trail,
+            years: (2020..=this_year + 1).rev().collect(),
+            targets,
+            target_years,
+            form,
+            errors,
+            error,
+            ok,
+            s,
+        },
+    )
+}
+
+async fn dashboard(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (form, region, year) = parse_query(&q);
+    let Ok(year) = year else {
+        return bad_year(&ctx);
+    };
+    let ok = form.get("ok") == "target";
+    dashboard_render(&state, &ctx, actor, StatsQuery { region, year }, ok, None).await
+}
+
+async fn download(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let (form, region, year) = parse_query(&q);
+    let Ok(year) = year else {
+        return bad_year(&ctx);
+    };
+    let table = form.get("table").to_owned();
+    let format = form.get("format").to_owned();
+    if !TABLES.iter().any(|(k, _)| *k == table) || !["xlsx", "csv"].contains(&format.as_str()) {
+        return error_page_ctx(
+            &ctx,
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "export_invalid",
+                "请从统计页面上的下载链接下载表格。",
+            ),
+        );
+    }
+    let s = match state
+        .svc
+        .statistics(actor, &StatsQuery { region, year })
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return error_page_ctx(&ctx, e.into()),
+    };
+    let sheet = stats_sheet(&s, &table).expect("checked above");
+    let name = format!("stats-{table}-{}-{}.{format}", s.region_code, s.year);
+    let (mime, body) = if format == "xlsx" {
+        match export::to_xlsx(&sheet) {
+            Ok(b) => (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                b,
+            ),
+            Err(e) => return error_page_ctx(&ctx, e.into()),
+        }
+    } else {
+        ("text/csv; charset=utf-8", export::to_csv(&sheet))
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn set_target(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let actor = match require(&ctx, &[Role::Staff]) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = FormData::parse(&body);
+    // The dashboard the form was on: its region and year.
+    let view = StatsQuery {
+        region: form.opt("view_region"),
+        year: form.get("view_year").parse().ok(),
+    };
+    let fail = |f: Failure, form: FormData| match f.parts() {
+        Ok((status, errors, error)) => Ok(Failed {
+            status,
+            form,
+            errors,
+            error,
+        }),
+        Err(api) => Err(api),
+    };
+    let year = form.get("year").parse::<i32>();
+    let target = form.get("target").parse::<i64>();
+    let result = match (&year, &target) {
+        (Err(_), _) => Err(Failure::field("year", "请选择年份")),
+        (_, Err(_)) => Err(Failure::field(
+            "target",
+            "请填写目标人数（不带小数点和逗号的整数，如1200）",
+        )),
+        (Ok(y), Ok(t)) => state
+            .svc
+            .set_employment_target(actor, *y, form.get("region"), *t)
+            .await
+            .map_err(|e| Failure::of(e, &["region", "year", "target"])),
+    };
+    match result {
+        Ok(()) => {
+            let mut to = "/staff/stats?ok=target".to_owned();
+            if let Some(r) = &view.region {
+                to.push_str(&format!("&region={}", urlencode(r)));
+            }
+            if let Some(y) = view.year {
+                to.push_str(&format!("&year={y}"));
+            }
+            Redirect::to(&to).into_response()
+        }
+        Err(f) => match fail(f, form) {
+            Ok(failed) => dashboard_render(&state, &ctx, actor, view, false, Some(failed)).await,
+            Err(api) => error_page_ctx(&ctx, api),
+        },
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)])
+        .map(|e| e.trim_start_matches("v=").to_owned())
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// 统计公开: the public weekly index.
+
+/// One table of the public page: rows of regions or categories by week, and the area total.
+pub struct Grid {
+    pub id: &'static str,
+    pub heading: String,
+    pub first: &'static str,
+    /// (name, drill-down link, cells).
+    pub rows: Vec<(String, Option<String>, Vec<OpenCell>)>,
+    pub total: (String, Vec<OpenCell>),
+}
+
+#[derive(Template)]
+#[template(path = "staff/open_stats.html")]
+struct OpenPage {
+    ctx: PageCtx,
+    o: OpenStats,
+    /// (ISO week, dates).
+    weeks: Vec<(String, String)>,
+    grids: Vec<Grid>,
+    city: bool,
+}
+
+fn grid(
+    o: &OpenStats,
+    id: &'static str,
+    heading: String,
+    first: &'static str,
+    rows: &[OpenRow],
+    hires: bool,
+    drill: bool,
+) -> Grid {
+    let pick = |r: &OpenRow| {
+        if hires {
+            r.hires.clone()
+        } else {
+            r.posts.clone()
+        }
+    };
+    Grid {
+        id,
+        heading,
+        first,
+        rows: rows
+            .iter()
+            .map(|r| {
+                (
+                    r.name.clone(),
+                    drill.then(|| format!("/open/stats?city={}", r.code)),
+                    pick(r),
+                )
+            })
+            .collect(),
+        total: (
+            format!("合计（{}）", short_name(&o.area_name)),
+            pick(&o.total),
+        ),
+    }
+}
+
+async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+    let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    let query = OpenStatsQuery {
+        city: form.opt("city"),
+    };
+    let o = match state.svc.open_statistics(&query).await {
+        Ok(o) => o,
+        Err(e) => return error_page_ctx(&ctx, e.into()),
+    };
+    let city = query.city.is_some();
+    let (unit, first) = if city {
+        ("各县（市、区）", "县（市、区）")
+    } else {
+        ("各市", "市")
+    };
+    let grids = vec![
+        grid(
+            &o,
+            "posts-by-region",
+            format!("{unit}新发布岗位数"),
+            first,
+            &o.regions,
+            false,
+            !city,
+        ),
+        grid(
+            &o,
+            "hires-by-region",
+            format!("{unit}录用人次"),
+            first,
+            &o.regions,
+            true,
+            !city,
+        ),
+        grid(
+            &o,
+            "posts-by-category",
+            "各职业类别新发布岗位数".into(),
+            "职业类别",
+            &o.categories,
+            false,
+            false,
+        ),
+        grid(
+            &o,
+            "hires-by-category",
+            "各职业类别录用人次".into(),
+            "职业类别",
+            &o.categories,
+            true,
+            false,
+        ),
+    ];
+    let weeks = o
+        .weeks
+        .iter()
+        .map(|w| {
+            (
+                w.week.clone(),
+                format!(
+                    "{}月{}日—{}月{}日",
+                    w.starts_on.month(),
+                    w.starts_on.day(),
+                    w.ends_on.month(),
+                    w.ends_on.day()
+                ),
+            )
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &OpenPage {
+            ctx: PageCtx::new(&ctx, "统计公开：零工市场周指数", "/open/stats"),
+            weeks,
+            grids,
+            city,
+            o,
+        },
+    )
+}

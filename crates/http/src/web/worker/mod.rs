@@ -1,0 +1,17 @@
+//! The worker's pages: 找活 with applications and hires, registration, benefits and training
+//! (办事), and complaints.
+
+use axum::Router;
+
+use crate::AppState;
+
+mod complaints;
+pub(crate) mod services;
+pub(crate) mod work;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(work::routes())
+        .merge(services::routes())
+        .merge(complaints::routes())
+}
