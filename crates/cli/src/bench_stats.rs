@@ -15,6 +15,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
 use linghuo_domain::region::{cities, counties, province};
 use linghuo_service::{Clock, Config, Keys, Service};
+use linghuo_policy::BenefitId;
 use linghuo_storage::Db;
 
 use crate::bench_import::{Files, ImportMeasure, measure_both, on_scratch_postgres, person_file};
@@ -138,12 +139,12 @@ async fn bulk(db: &Db, table: &str, columns: &[&str], rows: &[Vec<V>]) -> anyhow
 
 const FORMS: &[&str] = &["gig", "hourly", "part_time", "short_term", "platform"];
 const UNITS: &[&str] = &["hour", "day", "month", "piece"];
-const BENEFITS: &[&str] = &[
-    "startup_subsidy",
-    "social_insurance_subsidy",
-    "training_subsidy",
-    "tax_deduction",
-    "guaranteed_loan",
+const BENEFITS: [BenefitId; 5] = [
+    BenefitId::StartupSubsidy,
+    BenefitId::SocialInsuranceSubsidy,
+    BenefitId::TrainingSubsidy,
+    BenefitId::TaxDeduction,
+    BenefitId::GuaranteedLoan,
 ];
 const CATEGORIES: &[&str] = &[
     "illegal_fee",
@@ -575,7 +576,7 @@ async fn populate(
             let t = when(&mut rng);
             vec![
                 V::U(person_ids[persons - 1 - i]),
-                V::T(BENEFITS[i % BENEFITS.len()].into()),
+                V::T(BENEFITS[i % BENEFITS.len()].code().into()),
                 V::T(t.year().to_string()),
                 V::I(300_000),
                 V::Ts(t),
@@ -616,7 +617,7 @@ async fn populate(
                 V::U(benefit_app_ids[i]),
                 V::U(person_ids[i]),
                 V::T(county_list[person_county[i]].clone()),
-                V::T(BENEFITS[i % BENEFITS.len()].into()),
+                V::T(BENEFITS[i % BENEFITS.len()].code().into()),
                 V::T(t.year().to_string()),
                 V::T(
                     if approved {
@@ -672,7 +673,7 @@ async fn populate(
                 V::I(1),
                 V::U(person_ids[i]),
                 V::T(county_list[person_county[i]].clone()),
-                V::T(BENEFITS[i % BENEFITS.len()].into()),
+                V::T(BENEFITS[i % BENEFITS.len()].code().into()),
                 V::I(300_000),
                 V::T(if paid { "paid" } else { "pending" }.into()),
                 V::Ts(t),

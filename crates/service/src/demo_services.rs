@@ -26,6 +26,7 @@ use uuid::Uuid;
 use crate::access::{Actor, RequestMeta, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::benefits::{ApplyInput, ReviewInput, fen_text};
+use linghuo_policy::BenefitId;
 use crate::error::{Result, ServiceError};
 use crate::{Service, archives, complaints, consult, events, payments, registration, training};
 use crate::{venues, venues::ReliefDecision};
@@ -512,10 +513,11 @@ impl Service {
         let mut manual = Vec::new();
         for (k, (pid, plan)) in plans.iter().enumerate() {
             let benefit = match plan {
-                Plan::Insurance | Plan::Refused => "social_insurance_subsidy",
-                Plan::Startup => "startup_subsidy",
-                Plan::Loan => "guaranteed_loan",
-            };
+                Plan::Insurance | Plan::Refused => BenefitId::SocialInsuranceSubsidy,
+                Plan::Startup => BenefitId::StartupSubsidy,
+                Plan::Loan => BenefitId::GuaranteedLoan,
+            }
+            .code();
             if matches!(plan, Plan::Insurance | Plan::Startup) {
                 self.set_payee(
                     window,

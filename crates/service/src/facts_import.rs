@@ -20,6 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use linghuo_storage::status::RegistrationKind;
 use crate::Service;
 use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
@@ -516,7 +517,8 @@ impl Service {
                     Fact::Registration(RegistrationRow {
                         id: Uuid::new_v4(),
                         person_id,
-                        kind: kind_code.into(),
+                        kind: RegistrationKind::parse(kind_code)
+                            .expect("the kind was read from the three known words above"),
                         county_code: county.clone(),
                         started_on,
                         ended_on,
@@ -603,7 +605,7 @@ impl Service {
                     }
                 }
                 Fact::Registration(r) => {
-                    if repo::registration_exists(&mut tx, r.person_id, &r.kind, r.started_on)
+                    if repo::registration_exists(&mut tx, r.person_id, r.kind.as_str(), r.started_on)
                         .await?
                     {
                         (r.person_id, false)

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::access::Permission;
 use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::benefits::{benefit_name, fen_text};
+use linghuo_policy::BenefitId;
 use crate::export::{Cell, Sheet};
 use crate::ledger::{CLEARING, conflict, payable};
 pub use crate::ledger::{instruction_label, reference_for};
@@ -886,7 +887,12 @@ impl Service {
         let totals = repo::account_totals(&self.db).await?;
         let debited: i64 = totals.iter().map(|t| t.1).sum();
         let credited: i64 = totals.iter().map(|t| t.2).sum();
-        let mut problems = repo::ledger_problems(&self.db).await?;
+        let paid: Vec<&str> = BenefitId::ALL
+            .iter()
+            .filter(|b| b.paid())
+            .map(|b| b.code())
+            .collect();
+        let mut problems = repo::ledger_problems(&self.db, &paid).await?;
         if debited != credited {
             problems.push(format!(
                 "借方合计{}与贷方合计{}不等",

@@ -14,17 +14,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use linghuo_storage::status::RegistrationKind;
+
 use crate::audit::{self, AuditActor, Event};
 use crate::{Actor, Result, Role, Service, ServiceError};
 
-/// What kind of registration.
+/// What kind of registration (the stored word), or 登记 for a word that is not one.
 pub fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "employment" => "就业登记",
-        "unemployment" => "失业登记",
-        "flexible" => "灵活就业登记",
-        _ => "登记",
-    }
+    RegistrationKind::parse(kind).map_or("登记", RegistrationKind::label)
 }
 
 pub fn form_label(form: &str) -> &'static str {
@@ -73,8 +70,8 @@ fn view(r: &RegistrationRow) -> RegistrationView {
     RegistrationView {
         id: r.id,
         person_id: r.person_id,
-        kind: r.kind.clone(),
-        kind_label: kind_label(&r.kind).into(),
+        kind: r.kind.as_str().into(),
+        kind_label: r.kind.label().into(),
         county_code: r.county_code.clone(),
         county_name: RegionCode::parse(&r.county_code)
             .map(|c| c.full_name())
@@ -220,7 +217,7 @@ impl Service {
             .await?;
         let today = self.clock.today_cst();
         let kind = input.kind.trim();
-        if !["employment", "unemployment", "flexible"].contains(&kind) {
+        if RegistrationKind::parse(kind).is_none() {
             return Err(ServiceError::invalid(
                 "kind",
                 "kind_unknown",
@@ -306,7 +303,7 @@ impl Service {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         if let Some(open) = repo::open_registration(&mut tx, p.id).await? {
-            if open.kind == kind && open.flexible_form == flexible_form {
+            if open.kind.as_str() == kind && open.flexible_form == flexible_form {
                 return Err(ServiceError::Conflict {
                     code: "already_registered",
                     message: format!("已有有效的{}，无需重复登记", kind_label(kind)),
@@ -318,7 +315,7 @@ impl Service {
                     "before_open_registration",
                     format!(
                         "登记日期须晚于现有{}的开始日期（{}）",
-                        kind_label(&open.kind),
+                        open.kind.label(),
                         open.started_on
                     ),
                 ));
@@ -349,7 +346,13 @@ impl Service {
         let row = RegistrationRow {
             id: Uuid::new_v4(),
             person_id: p.id,
-            kind: kind.into(),
+            kind: RegistrationKind::parse(kind).ok_or_else(|| {
+                ServiceError::invalid(
+                    "kind",
+                    "kind_unknown",
+                    "请选择登记类型：就业登记、失业登记或灵活就业登记",
+                )
+            })?,
             county_code: p.jurisdiction_code.clone(),
             started_on,
             ended_on: None,
@@ -704,7 +707,7 @@ impl Service {
     async fn suggest(&self, s: &SuggestionRow) -> Result<bool> {
         let mut tx = self.db.begin().await?;
         if let Some(open) = repo::open_registration(&mut tx, s.person_id).await?
-            && open.kind == s.kind
+            && open.kind.as_str() == s.kind
         {
             return Ok(false);
         }

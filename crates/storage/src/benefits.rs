@@ -12,7 +12,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::status::{ApplicationStatus, InstructionStatus};
+use crate::status::{ApplicationStatus, InstructionStatus, RegistrationKind};
 use crate::{Db, Result, Tx, on_pool, on_tx, values_list};
 
 // ------------------------------------------------------------------------------ registrations
@@ -21,7 +21,7 @@ use crate::{Db, Result, Tx, on_pool, on_tx, values_list};
 pub struct RegistrationRow {
     pub id: Uuid,
     pub person_id: Uuid,
-    pub kind: String,
+    pub kind: RegistrationKind,
     pub county_code: String,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
@@ -1108,8 +1108,10 @@ pub async fn granted_and_paid(db: &Db, person_id: Uuid, benefit: &str) -> Result
     .await)?)
 }
 
-/// Breaks of the ledger's invariants, described in Chinese (empty when it holds).
-pub async fn ledger_problems(db: &Db) -> Result<Vec<String>> {
+/// Breaks of the ledger's invariants, described in Chinese (empty when it holds). `paid`
+/// names the benefits paid through the ledger (the policy catalogue's, given by the service):
+/// an approved application of one of them must have its grant.
+pub async fn ledger_problems(db: &Db, paid: &[&str]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let twice: Vec<(Uuid, i64)> = on_pool!(db, |p| {
         sqlx::query_as::<_, (Uuid, i64)>(
@@ -1136,14 +1138,21 @@ pub async fn ledger_problems(db: &Db) -> Result<Vec<String>> {
             .into_iter()
             .map(|t| format!("发放记账{t}没有金额相同的付款指令")),
     );
-    let ungranted: Vec<Uuid> = on_pool!(db, |p| {
-        sqlx::query_scalar::<_, Uuid>(
+    let ungranted_sql = format!(
         "SELECT a.id FROM benefit_applications a WHERE a.status = 'approved' AND a.amount_fen > 0 \
-         AND a.benefit IN ('startup_subsidy','social_insurance_subsidy','training_subsidy') \
-         AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.application_id = a.id AND t.kind = 'grant')"
-    )
-    .fetch_all(p)
-    .await
+         AND a.benefit IN {} \
+         AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.application_id = a.id AND t.kind = 'grant')",
+        values_list(db.backend(), 1, paid.len().max(1))
+    );
+    let ungranted: Vec<Uuid> = on_pool!(db, |p| {
+        let mut q = sqlx::query_scalar::<_, Uuid>(sqlx::AssertSqlSafe(ungranted_sql.clone()));
+        for b in paid {
+            q = q.bind(*b);
+        }
+        if paid.is_empty() {
+            q = q.bind("");
+        }
+        q.fetch_all(p).await
     })?;
     out.extend(
         ungranted

@@ -136,6 +136,27 @@ text_status! {
     }
 }
 
+text_status! {
+    /// The kind of an employment-status registration (`registrations.kind`): 就业登记,
+    /// 失业登记 or 灵活就业登记. A registration is open until `ended_on` is set.
+    RegistrationKind {
+        Employment = "employment",
+        Unemployment = "unemployment",
+        Flexible = "flexible",
+    }
+}
+
+impl RegistrationKind {
+    /// What the registration is called at the window.
+    pub fn label(self) -> &'static str {
+        match self {
+            RegistrationKind::Employment => "就业登记",
+            RegistrationKind::Unemployment => "失业登记",
+            RegistrationKind::Flexible => "灵活就业登记",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

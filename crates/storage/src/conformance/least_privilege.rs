@@ -141,7 +141,7 @@ async fn row_level_security_follows_a_queue_rows_own_county_as_well_as_its_perso
                 &RegistrationRow {
                     id: Uuid::new_v4(),
                     person_id: p.id,
-                    kind: "flexible".into(),
+                    kind: crate::status::RegistrationKind::Flexible,
                     county_code: county.into(),
                     started_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
                     ended_on: None,
