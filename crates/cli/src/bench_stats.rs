@@ -14,8 +14,8 @@ use anyhow::Context as _;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
 use linghuo_domain::region::{cities, counties, province};
-use linghuo_service::{Clock, Config, Keys, Service};
 use linghuo_policy::BenefitId;
+use linghuo_service::{Clock, Config, Keys, Service};
 use linghuo_storage::Db;
 
 use crate::bench_import::{Files, ImportMeasure, measure_both, on_scratch_postgres, person_file};

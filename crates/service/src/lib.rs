@@ -6,48 +6,35 @@
 //! It depends on the domain, policy, market and storage crates, and never on HTTP: the web
 //! layer calls it, not the other way round.
 
-pub mod access;
-pub mod account_changes;
-pub mod accounts;
-pub mod age;
-pub mod archives;
-pub mod audit;
-pub mod audit_anchor;
-pub mod auth;
-pub mod backup;
+// The service by domain, mirrored by `linghuo-storage`.
 pub mod benefits;
-pub mod clock;
-pub mod complaints;
-pub mod config;
-pub mod consult;
 pub mod demo;
-pub mod demo_services;
-pub mod error;
-pub mod events;
-pub mod export;
-pub mod facts_import;
-pub mod key_rotation;
-pub mod ledger;
-pub mod limits;
 pub mod market;
-pub mod market_import;
-pub mod market_occupations;
-pub mod market_search;
-pub mod market_suggest;
-pub mod market_worker;
-pub mod open_stats;
-pub mod password;
-pub mod payments;
-pub mod person_import;
-pub mod persons;
-pub mod protect;
-pub mod registration;
+pub mod people;
+pub mod platform;
+pub mod public_services;
 pub mod stats;
-pub mod tabular;
-pub mod totp;
-pub mod training;
-pub mod venues;
-pub mod workbench;
+
+pub mod error;
+
+// Each module also answers at its short path (`linghuo_service::payments`,
+// `linghuo_service::market_search`, …), the names the layers above have always used.
+pub use benefits::{facts_import, ledger, payments, registration, training};
+pub use demo::services as demo_services;
+pub use market::import as market_import;
+pub use market::occupations as market_occupations;
+pub use market::search as market_search;
+pub use market::suggest as market_suggest;
+pub use market::worker as market_worker;
+pub use people as persons;
+pub use people::import as person_import;
+pub use platform::{
+    access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
+    export, key_rotation, limits, password, protect, tabular, totp,
+};
+pub use public_services::{archives, complaints, consult, events, venues};
+pub use stats::open as open_stats;
+pub use stats::workbench;
 
 use std::sync::Arc;
 

@@ -12,6 +12,10 @@
 //! not grow with the rows. `linghuo stats check` recomputes every cell from the raw rows and
 //! reports any difference; tests compare the figures with counts of the raw rows.
 
+// Statistics by part: this file holds the staff dashboard figures.
+pub mod open;
+pub mod workbench;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Datelike;

@@ -3,6 +3,13 @@
 //! the 用工登记 by themselves, agreements confirmed by both sides, and pay confirmed by both
 //! sides — the platform never holds money. Every change is audited in its transaction.
 
+// The gig market by part: this file holds employers, posts, applications and hires.
+pub mod import;
+pub mod occupations;
+pub mod search;
+pub mod suggest;
+pub mod worker;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use linghuo_domain::{
     IdNumber, Money, Phone, RegionCode, Uscc, mask_name, occupation, resolve_occupation,

@@ -26,10 +26,10 @@ use uuid::Uuid;
 use crate::access::{Actor, RequestMeta, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::benefits::{ApplyInput, ReviewInput, fen_text};
-use linghuo_policy::BenefitId;
 use crate::error::{Result, ServiceError};
 use crate::{Service, archives, complaints, consult, events, payments, registration, training};
 use crate::{venues, venues::ReliefDecision};
+use linghuo_policy::BenefitId;
 use linghuo_storage::status::PostStatus;
 
 /// The demo county staff's county (see `create_demo_accounts`).

@@ -5,6 +5,9 @@
 //! reason, and the reveal is audited. The 管辖地 county is entered, never derived from the
 //! ID number (whose address code is where the number was issued, possibly long abolished).
 
+// People by part: this file holds the person register.
+pub mod import;
+
 use chrono::NaiveDate;
 use linghuo_domain::{IdNumber, Phone, RegionCode, mask_name};
 use linghuo_storage::persons::{self, GroupRow, PersonFilter, PersonRow};

@@ -12,7 +12,7 @@ use crate::error::ServiceError;
 
 /// Common passwords (the zxcvbn frequency list, MIT, plus common Chinese patterns).
 static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/common-passwords.txt")
+    include_str!("../../data/common-passwords.txt")
         .lines()
         .collect()
 });
@@ -348,7 +348,7 @@ mod tests {
 
     #[test]
     fn the_first_ten_thousand_common_passwords_are_refused() {
-        let list: Vec<&str> = include_str!("../data/common-passwords.txt")
+        let list: Vec<&str> = include_str!("../../data/common-passwords.txt")
             .lines()
             .take(10_000)
             .collect();

@@ -15,11 +15,11 @@ use uuid::Uuid;
 use crate::access::Permission;
 use crate::audit::{self, AuditActor, Event, Outcome};
 use crate::benefits::{benefit_name, fen_text};
-use linghuo_policy::BenefitId;
 use crate::export::{Cell, Sheet};
 use crate::ledger::{CLEARING, conflict, payable};
 pub use crate::ledger::{instruction_label, reference_for};
 use crate::{Actor, Result, Role, Service, ServiceError};
+use linghuo_policy::BenefitId;
 use linghuo_storage::status::InstructionStatus;
 
 /// A bank file ready to hand over.

@@ -9,6 +9,13 @@
 //! transaction ([`crate::ledger`]). 免申即享 screens every registered person and tells the
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
+// Benefits by part: this file holds applications and decisions.
+pub mod facts_import;
+pub mod ledger;
+pub mod payments;
+pub mod registration;
+pub mod training;
+
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 

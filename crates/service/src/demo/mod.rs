@@ -6,6 +6,9 @@
 //! 演示模式 banner on every page) is a property of the [`Service`] built by `linghuo demo`; no
 //! configuration file, environment variable or flag of `linghuo serve` can turn it on.
 
+// The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
+pub mod services;
+
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration};

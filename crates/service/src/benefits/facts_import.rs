@@ -20,13 +20,13 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use linghuo_storage::status::RegistrationKind;
 use crate::Service;
 use crate::access::{Actor, Role};
 use crate::audit::{self, AuditActor, Event};
 use crate::error::{Result, ServiceError};
 use crate::market_import::ImportProblem;
 use crate::tabular::{FileKind, Record, read_csv, read_xlsx};
+use linghuo_storage::status::RegistrationKind;
 
 /// What a file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -605,8 +605,13 @@ impl Service {
                     }
                 }
                 Fact::Registration(r) => {
-                    if repo::registration_exists(&mut tx, r.person_id, r.kind.as_str(), r.started_on)
-                        .await?
+                    if repo::registration_exists(
+                        &mut tx,
+                        r.person_id,
+                        r.kind.as_str(),
+                        r.started_on,
+                    )
+                    .await?
                     {
                         (r.person_id, false)
                     } else {

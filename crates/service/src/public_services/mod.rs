@@ -1,0 +1,8 @@
+//! Public employment services beyond the market and benefits: recruitment events, venues
+//! and relief, personnel archives, complaints with mediation, and policy questions.
+
+pub mod archives;
+pub mod complaints;
+pub mod consult;
+pub mod events;
+pub mod venues;
