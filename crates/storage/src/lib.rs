@@ -8,28 +8,31 @@
 //! Only `'static` SQL strings reach the database (sqlx's `SqlSafeStr`), so every value is a
 //! bind parameter.
 
-pub mod account_changes;
-pub mod audit;
+// Repositories by domain, mirroring `linghuo-service`.
 pub mod benefits;
-pub mod complaints;
+pub mod market;
+pub mod people;
+pub mod platform;
+pub mod public_services;
+pub mod stats;
+
 #[cfg(test)]
 mod conformance;
 mod db;
-pub mod keyring;
-pub mod maintenance;
-pub mod market;
-pub mod notices;
-pub mod occupation_words;
-pub mod open_stats;
-pub mod persons;
-pub mod services;
-pub mod sessions;
-pub mod stats;
 pub mod status;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod throttle;
-pub mod users;
+
+// Each repository also answers at its short path (`linghuo_storage::persons`, …), the names
+// the service has always used.
+pub use market::occupation_words;
+pub use people as persons;
+pub use platform::{
+    account_changes, audit, keyring, maintenance, notices, sessions, throttle, users,
+};
+pub use public_services as services;
+pub use public_services::complaints;
+pub use stats::open as open_stats;
 
 pub use db::{Backend, Db, StorageError, Tx, values_list};
 

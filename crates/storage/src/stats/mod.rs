@@ -2,6 +2,9 @@
 //! 0008_stats; posts' hourly pay from the estimate since 0009_market_pay) the dashboards
 //! read.
 
+// Statistics by part: this file holds the staff figures.
+pub mod open;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

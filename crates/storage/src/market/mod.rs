@@ -2,6 +2,9 @@
 //! 用工登记, agreements, pay records, ratings and the search-index outbox. Lists that staff see
 //! take a region prefix, so scope is part of the query.
 
+// The market by part: this file holds employers, posts, applications and hires.
+pub mod occupation_words;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 

@@ -3,6 +3,9 @@
 //! (rent relief, road-fee exemption); personnel archives with their movement log. Lists that
 //! staff see take a region prefix, so scope is part of the query.
 
+// Public services by part: this file holds events, venues, relief and archives.
+pub mod complaints;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
