@@ -4,8 +4,9 @@ use axum::Router;
 
 use crate::AppState;
 
+mod audit;
 mod users;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(users::routes())
+    Router::new().merge(users::routes()).merge(audit::routes())
 }

@@ -1,29 +1,25 @@
-//! Administrators' pages: accounts (system and security administrators, every change proposed
-//! by one and approved by the other) and the audit log (audit administrator only), kept apart
-//! as 三权分立 requires.
+//! 账户管理 for the system and security administrators: every change to an account is
+//! proposed by one and approved by the other (三权分立; the audit log is apart, in `audit`).
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
-use linghuo_service::Role;
 use linghuo_service::account_changes::{ChangeKind, ChangeView, ProposeChange};
 use linghuo_service::accounts::UserView;
-use linghuo_service::audit::VerifyReport;
+use linghuo_service::{Role, ServiceError};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
-use crate::web::{PageCtx, cst, error_page_ctx, render, require};
+use crate::web::{Admin, Failure, Form, PageCtx, PageResult, cst, path_uuid, query_field, render};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users_page).post(propose))
         .route("/admin/changes/{id}/{action}", post(change_action))
-        .route("/admin/audit", get(audit_page))
 }
 
 #[derive(Default, Deserialize)]
@@ -91,32 +87,42 @@ fn regions() -> Vec<(String, String)> {
         .collect()
 }
 
+/// A fresh proposal form.
+fn new_change() -> ChangeForm {
+    ChangeForm {
+        kind: "create".into(),
+        role: "staff".into(),
+        ..ChangeForm::default()
+    }
+}
+
+/// Why a proposal or a decision was refused, to show above the form, or the page to show
+/// instead (the step-up form when the administrator must confirm who they are first).
+fn refusal(e: ServiceError) -> PageResult<(StatusCode, String)> {
+    let api = ApiError::from(e);
+    if api.code == "step_up_required" {
+        return Err(api.into());
+    }
+    Failure::of_action(api)
+}
+
 async fn page(
     state: &AppState,
     ctx: &Ctx,
+    admin: &Admin,
     message: Option<String>,
     error: Option<String>,
     form: ChangeForm,
     status: StatusCode,
-) -> Response {
-    let actor = match require(ctx, &[Role::SysAdmin, Role::SecAdmin]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let users = match state.svc.list_users(Some(actor)).await {
-        Ok(u) => u,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
-    let changes = match state.svc.account_changes(actor).await {
-        Ok(c) => c,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
-    render(
+) -> PageResult {
+    let users = state.svc.list_users(Some(&**admin)).await?;
+    let changes = state.svc.account_changes(admin).await?;
+    Ok(render(
         status,
         &UsersPage {
             ctx: PageCtx::new(ctx, "账户管理", "/admin/users"),
             users,
-            me: actor.username.clone(),
+            me: admin.username.clone(),
             changes,
             message,
             error,
@@ -128,29 +134,35 @@ async fn page(
             roles: roles(),
             regions: regions(),
         },
-    )
+    ))
 }
 
-async fn users_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+async fn users_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    admin: Admin,
+    RawQuery(q): RawQuery,
+) -> PageResult {
     // Links from the account list pre-fill the proposal form (`?kind=disable&username=…`).
-    let query = crate::web::FormData::parse(q.as_deref().unwrap_or("").as_bytes());
+    let kind = query_field(&q, "kind");
     let form = ChangeForm {
-        kind: Some(query.get("kind").trim())
+        kind: Some(kind.as_str())
             .filter(|k| ChangeKind::parse(k).is_some())
             .unwrap_or("create")
             .to_owned(),
-        username: query.get("username").trim().to_owned(),
+        username: query_field(&q, "username"),
         role: "staff".into(),
         ..ChangeForm::default()
     };
-    page(&state, &ctx, None, None, form, StatusCode::OK).await
+    page(&state, &ctx, &admin, None, None, form, StatusCode::OK).await
 }
 
-async fn propose(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ChangeForm>) -> Response {
-    let actor = match require(&ctx, &[Role::SysAdmin, Role::SecAdmin]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+async fn propose(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    admin: Admin,
+    Form { value: f, .. }: Form<ChangeForm>,
+) -> PageResult {
     let mut permissions = vec![];
     if !f.pii_reveal.is_empty() {
         permissions.push("pii:reveal".to_owned());
@@ -168,42 +180,28 @@ async fn propose(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ChangeFo
         contact_phone: Some(f.contact_phone.clone()),
         reason: f.reason.clone(),
     };
-    match state.svc.propose_account_change(actor, input).await {
+    match state.svc.propose_account_change(&admin, input).await {
         Ok(c) => {
             let msg = format!(
                 "已提出“{}”（{}），等待{}批准。",
                 c.kind_label,
                 c.username,
-                if actor.role == Role::SysAdmin {
+                if admin.role == Role::SysAdmin {
                     "安全管理员"
                 } else {
                     "系统管理员"
                 }
             );
-            page(
-                &state,
-                &ctx,
-                Some(msg),
-                None,
-                ChangeForm {
-                    kind: "create".into(),
-                    role: "staff".into(),
-                    ..ChangeForm::default()
-                },
-                StatusCode::OK,
-            )
-            .await
+            let form = new_change();
+            page(&state, &ctx, &admin, Some(msg), None, form, StatusCode::OK).await
         }
         Err(e) => {
-            let api = ApiError::from(e);
-            if api.code == "step_up_required" {
-                return error_page_ctx(&ctx, api);
-            }
+            let (status, message) = refusal(e)?;
             let form = ChangeForm {
                 contact_phone: String::new(),
                 ..f
             };
-            page(&state, &ctx, None, Some(api.message), form, api.status).await
+            page(&state, &ctx, &admin, None, Some(message), form, status).await
         }
     }
 }
@@ -217,31 +215,26 @@ struct DecisionForm {
 async fn change_action(
     State(state): State<AppState>,
     ctx: Ctx,
+    admin: Admin,
     Path((id, action)): Path<(String, String)>,
-    Form(f): Form<DecisionForm>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::SysAdmin, Role::SecAdmin]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let Ok(id) = uuid::Uuid::parse_str(&id) else {
-        return error_page_ctx(&ctx, ApiError::not_found());
-    };
+    Form { value: f, .. }: Form<DecisionForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
     let result = match action.as_str() {
         "approve" => {
             state
                 .svc
-                .decide_account_change(actor, id, true, &f.note)
+                .decide_account_change(&admin, id, true, &f.note)
                 .await
         }
         "reject" => {
             state
                 .svc
-                .decide_account_change(actor, id, false, &f.note)
+                .decide_account_change(&admin, id, false, &f.note)
                 .await
         }
-        "withdraw" => state.svc.withdraw_account_change(actor, id).await,
-        _ => return error_page_ctx(&ctx, ApiError::not_found()),
+        "withdraw" => state.svc.withdraw_account_change(&admin, id).await,
+        _ => return Err(ApiError::not_found().into()),
     };
     match result {
         Ok(c) => {
@@ -260,103 +253,21 @@ async fn change_action(
                 ("applied", None) => format!("已批准并生效：{}（{}）。", c.kind_label, c.username),
                 (_, _) => format!("{}：{}（{}）。", c.status_label, c.kind_label, c.username),
             };
-            page(
-                &state,
-                &ctx,
-                Some(msg),
-                None,
-                ChangeForm {
-                    kind: "create".into(),
-                    role: "staff".into(),
-                    ..ChangeForm::default()
-                },
-                StatusCode::OK,
-            )
-            .await
+            let form = new_change();
+            page(&state, &ctx, &admin, Some(msg), None, form, StatusCode::OK).await
         }
         Err(e) => {
-            let api = ApiError::from(e);
-            if api.code == "step_up_required" {
-                return error_page_ctx(&ctx, api);
-            }
+            let (status, message) = refusal(e)?;
             page(
                 &state,
                 &ctx,
+                &admin,
                 None,
-                Some(api.message),
-                ChangeForm {
-                    kind: "create".into(),
-                    role: "staff".into(),
-                    ..ChangeForm::default()
-                },
-                api.status,
+                Some(message),
+                new_change(),
+                status,
             )
             .await
         }
     }
-}
-
-pub struct AuditLine {
-    pub seq: i64,
-    pub at: String,
-    pub actor: String,
-    pub event_type: String,
-    pub outcome: &'static str,
-    pub object: String,
-    pub region: String,
-    pub ip: String,
-    pub request_id: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/admin_audit.html")]
-struct AuditPage {
-    ctx: PageCtx,
-    report: VerifyReport,
-    rows: Vec<AuditLine>,
-}
-
-async fn audit_page(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::AuditAdmin]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let report = match state.svc.verify_audit().await {
-        Ok(r) => r,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let rows = match state.svc.audit_recent(actor, None, 200).await {
-        Ok(r) => r,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let rows = rows
-        .into_iter()
-        .map(|r| AuditLine {
-            seq: r.seq,
-            at: cst(&r.at),
-            actor: if r.actor_name.is_empty() {
-                r.actor_role.clone()
-            } else {
-                format!("{}（{}）", r.actor_name, r.actor_role)
-            },
-            event_type: r.event_type,
-            outcome: match r.outcome.as_str() {
-                "success" => "成功",
-                "failure" => "失败",
-                _ => "拒绝",
-            },
-            object: format!("{}:{}", r.object_type, r.object_id),
-            region: r.region_code,
-            ip: r.ip,
-            request_id: r.request_id,
-        })
-        .collect();
-    render(
-        StatusCode::OK,
-        &AuditPage {
-            ctx: PageCtx::new(&ctx, "审计日志", "/admin/audit"),
-            report,
-            rows,
-        },
-    )
 }

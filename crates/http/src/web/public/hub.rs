@@ -5,14 +5,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::get;
-use linghuo_service::Role;
 use linghuo_service::workbench::ServiceHub;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::{PageCtx, error_page_ctx, render, require};
+use crate::web::{PageCtx, PageResult, Worker, render};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/services", get(hub))
@@ -25,19 +23,13 @@ struct HubPage {
     hub: ServiceHub,
 }
 
-async fn hub(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Worker]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match state.svc.service_hub(actor).await {
-        Ok(hub) => render(
-            StatusCode::OK,
-            &HubPage {
-                ctx: PageCtx::new(&ctx, "办事大厅", "/services"),
-                hub,
-            },
-        ),
-        Err(e) => error_page_ctx(&ctx, e.into()),
-    }
+async fn hub(State(state): State<AppState>, ctx: Ctx, worker: Worker) -> PageResult {
+    let hub = state.svc.service_hub(&worker).await?;
+    Ok(render(
+        StatusCode::OK,
+        &HubPage {
+            ctx: PageCtx::new(&ctx, "办事大厅", "/services"),
+            hub,
+        },
+    ))
 }

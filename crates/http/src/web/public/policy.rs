@@ -5,18 +5,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use linghuo_policy::{ScreenOptions, parse_facts, policy_clauses, rules};
 use linghuo_service::persons::GROUPS;
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::{Errors, PageCtx, render};
+use crate::web::{Errors, Form, FormData, PageCtx, render};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,33 +24,28 @@ pub fn routes() -> Router<AppState> {
         .route("/policy/text", get(text))
 }
 
-/// The form as typed, kept to refill the fields after an error.
-#[derive(Default)]
+/// The form as typed, kept to refill the fields after an error: the day to calculate for,
+/// and every other field as typed (the calculator reads them in [`facts_from`]).
 pub struct PolicyForm {
     pub as_of: String,
-    pairs: Vec<(String, String)>,
+    data: FormData,
 }
 
 impl PolicyForm {
     pub fn get(&self, name: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
+        self.data.get(name)
     }
 
     pub fn has(&self, name: &str, value: &str) -> bool {
-        self.pairs.iter().any(|(k, v)| k == name && v == value)
+        self.data.has(name, value)
     }
+}
 
-    fn all(&self, name: &str) -> Vec<String> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
+/// The day of a calculation; the other fields are read from the form as typed.
+#[derive(Deserialize)]
+struct CalculateForm {
+    #[serde(default)]
+    as_of: String,
 }
 
 pub struct BenefitView {
@@ -141,12 +136,12 @@ fn page(
 }
 
 async fn calculator(ctx: Ctx) -> Response {
+    let mut data = FormData::default();
+    data.set("operating_normally", "1");
+    data.set("first_time", "1");
     let form = PolicyForm {
         as_of: linghuo_domain::china_today().to_string(),
-        pairs: vec![
-            ("operating_normally".into(), "1".into()),
-            ("first_time".into(), "1".into()),
-        ],
+        data,
     };
     render(
         StatusCode::OK,
@@ -180,7 +175,7 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
     let text = |n: &str| Some(form.get(n)).filter(|s| !s.is_empty());
     let flag = |n: &str| form.has(n, "1");
     let mut person = Map::new();
-    person.insert("groups".into(), json!(form.all("group")));
+    person.insert("groups".into(), json!(form.data.all("group")));
     for f in [
         "left_school_on",
         "unemployment_registered_on",
@@ -194,7 +189,7 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
         person.insert("in_difficulty".into(), json!(true));
     }
     let mut facts = Map::new();
-    facts.insert("as_of".into(), json!(form.as_of.trim()));
+    facts.insert("as_of".into(), json!(form.as_of));
     facts.insert("person".into(), Value::Object(person));
     if let Some(kind) = text("business_kind") {
         let mut b = Map::new();
@@ -367,14 +362,15 @@ fn row_text(r: &Value) -> String {
     }
 }
 
-async fn calculate(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let as_of = pairs
-        .iter()
-        .find(|(k, _)| k == "as_of")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let form = PolicyForm { as_of, pairs };
+async fn calculate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form { value, data }: Form<CalculateForm>,
+) -> Response {
+    let form = PolicyForm {
+        as_of: value.as_of,
+        data,
+    };
     let fail = |form: PolicyForm, field: String, message: String| {
         render(
             StatusCode::BAD_REQUEST,

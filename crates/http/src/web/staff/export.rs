@@ -10,16 +10,13 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use axum::response::Response;
 use axum::routing::get;
+use linghuo_service::ServiceError;
 use linghuo_service::export::{Cell, Sheet, to_csv, to_xlsx};
-use linghuo_service::{Role, ServiceError};
 use tower::ServiceExt;
 
 use crate::AppState;
-use crate::context::Ctx;
-use crate::web::{download, query_field};
-use crate::web::{error_page_ctx, require};
+use crate::web::{PageError, PageResult, Staff, download, query_field};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/staff/export", get(export))
@@ -47,31 +44,24 @@ fn allowed_table(id: &str) -> bool {
 
 async fn export(
     State(state): State<AppState>,
-    ctx: Ctx,
+    staff: Staff,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let page = query_field(&q, "page");
     let table = query_field(&q, "table");
     let format = query_field(&q, "format");
-    let invalid = |field: &'static str, message: &str| {
-        error_page_ctx(
-            &ctx,
-            ServiceError::invalid(field, "export_invalid", message).into(),
-        )
+    let invalid = |field: &'static str, message: &str| -> PageError {
+        ServiceError::invalid(field, "export_invalid", message).into()
     };
     if !allowed_page(&page) {
-        return invalid("page", "只能下载经办页面上的表格");
+        return Err(invalid("page", "只能下载经办页面上的表格"));
     }
     if !allowed_table(&table) {
-        return invalid("table", "表格名称有误");
+        return Err(invalid("table", "表格名称有误"));
     }
     if format != "xlsx" && format != "csv" {
-        return invalid("format", "下载格式应为 xlsx 或 csv");
+        return Err(invalid("format", "下载格式应为 xlsx 或 csv"));
     }
     // Render the page for this same session.
     let mut req = Request::builder().method("GET").uri(page.as_str());
@@ -80,38 +70,30 @@ async fn export(
             req = req.header(name, v);
         }
     }
-    let Ok(req) = req.body(Body::empty()) else {
-        return invalid("page", "页面地址有误");
-    };
+    let req = req
+        .body(Body::empty())
+        .map_err(|_| invalid("page", "页面地址有误"))?;
     let resp = match crate::router(state.clone()).oneshot(req).await {
         Ok(r) => r,
         Err(never) => match never {},
     };
     if resp.status() != StatusCode::OK {
-        return error_page_ctx(&ctx, ServiceError::NotFound.into());
+        return Err(ServiceError::NotFound.into());
     }
-    let Ok(bytes) = axum::body::to_bytes(resp.into_body(), 16 * 1024 * 1024).await else {
-        return error_page_ctx(&ctx, ServiceError::NotFound.into());
-    };
-    let html = String::from_utf8_lossy(&bytes);
-    let Some(sheet) = table_sheet(&html, &table) else {
-        return error_page_ctx(&ctx, ServiceError::NotFound.into());
-    };
-    if let Err(e) = state
-        .svc
-        .audit_table_export(actor, &page, &table, &format, sheet.rows.len())
+    let bytes = axum::body::to_bytes(resp.into_body(), 16 * 1024 * 1024)
         .await
-    {
-        return error_page_ctx(&ctx, e.into());
-    }
-    if format == "xlsx" {
-        match to_xlsx(&sheet) {
-            Ok(b) => download(&format!("{table}.xlsx"), b),
-            Err(e) => error_page_ctx(&ctx, e.into()),
-        }
+        .map_err(|_| ServiceError::NotFound)?;
+    let html = String::from_utf8_lossy(&bytes);
+    let sheet = table_sheet(&html, &table).ok_or(ServiceError::NotFound)?;
+    state
+        .svc
+        .audit_table_export(&staff, &page, &table, &format, sheet.rows.len())
+        .await?;
+    Ok(if format == "xlsx" {
+        download(&format!("{table}.xlsx"), to_xlsx(&sheet)?)
     } else {
         download(&format!("{table}.csv"), to_csv(&sheet))
-    }
+    })
 }
 
 /// The table `<table id="{id}">` of a page as a sheet: the header row's `th` texts and each

@@ -10,16 +10,15 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use linghuo_service::ServiceError;
 use linghuo_service::export::{Sheet, to_xlsx};
 use linghuo_service::facts_import::{FactKind, read_fact_file};
 use linghuo_service::market_import::ImportProblem;
 use linghuo_service::person_import::{PERSON_COLUMNS, person_template_csv, read_person_file};
-use linghuo_service::{Role, ServiceError};
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::download;
-use crate::web::{PageCtx, error_page_ctx, render, require};
+use crate::web::{PageCtx, PageResult, Staff, download, error_pages, render};
 
 /// The path the upload form posts to.
 pub const UPLOAD_PATH: &str = "/staff/imports/upload";
@@ -43,9 +42,12 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/imports/{file}", get(template))
 }
 
-/// The upload route, kept apart so the router can give it the larger body limit.
+/// The upload route, kept apart so the router can give it the larger body limit (with its
+/// own error-page layer, as it is not under the pages' one).
 pub fn upload_routes() -> Router<AppState> {
-    Router::new().route(UPLOAD_PATH, post(upload))
+    Router::new()
+        .route(UPLOAD_PATH, post(upload))
+        .layer(axum::middleware::from_fn(error_pages))
 }
 
 /// One kind with its template's columns, for the page.
@@ -147,46 +149,35 @@ fn page_of(
     }
 }
 
-async fn page(ctx: Ctx) -> Response {
-    if let Err(r) = require(&ctx, &[Role::Staff]) {
-        return r;
-    }
+async fn page(ctx: Ctx, _: Staff) -> Response {
     render(StatusCode::OK, &page_of(&ctx, "persons", true, None, None))
 }
 
 /// `/staff/imports/{kind}-template.csv` or `.xlsx`: the header row to fill in.
-async fn template(ctx: Ctx, Path(file): Path<String>) -> Response {
-    if let Err(r) = require(&ctx, &[Role::Staff]) {
-        return r;
-    }
+async fn template(_: Staff, Path(file): Path<String>) -> PageResult {
     let (stem, xlsx) = match (file.strip_suffix(".csv"), file.strip_suffix(".xlsx")) {
         (Some(s), _) => (s, false),
         (_, Some(s)) => (s, true),
-        _ => return error_page_ctx(&ctx, ServiceError::NotFound.into()),
+        _ => return Err(ServiceError::NotFound.into()),
     };
-    let Some((code, label)) = stem
+    let (code, label) = stem
         .strip_suffix("-template")
         .and_then(|k| KINDS.iter().find(|(c, _)| *c == k))
-    else {
-        return error_page_ctx(&ctx, ServiceError::NotFound.into());
-    };
-    if xlsx {
+        .ok_or(ServiceError::NotFound)?;
+    Ok(if xlsx {
         let sheet = Sheet {
             title: (*label).to_owned(),
             headers: columns_of(code).into_iter().map(str::to_owned).collect(),
             rows: Vec::new(),
         };
-        match to_xlsx(&sheet) {
-            Ok(b) => download(&format!("{code}-template.xlsx"), b),
-            Err(e) => error_page_ctx(&ctx, e.into()),
-        }
+        download(&format!("{code}-template.xlsx"), to_xlsx(&sheet)?)
     } else {
         let csv = match FactKind::parse(code) {
             Some(k) => k.template_csv(),
             None => person_template_csv(),
         };
         download(&format!("{code}-template.csv"), csv.into_bytes())
-    }
+    })
 }
 
 /// The form's parts: kind, mode and the file (the `_csrf` part is checked by the session
@@ -223,12 +214,9 @@ async fn read_upload(mut mp: Multipart) -> Option<Upload> {
 async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+) -> PageResult {
     let up = match multipart {
         Ok(mp) => read_upload(mp).await,
         Err(_) => None,
@@ -240,31 +228,35 @@ async fn upload(
         )
     };
     let Some(up) = up else {
-        return refuse(
+        return Ok(refuse(
             "persons",
             true,
             format!(
                 "文件没有上传完整或超过{}MB。请重新选择文件；更大的文件请联系管理员用命令行导入",
                 UPLOAD_LIMIT / 1024 / 1024
             ),
-        );
+        ));
     };
     let Some((code, kind_label)) = KINDS.iter().find(|(c, _)| *c == up.kind).copied() else {
-        return refuse("persons", up.all_or_nothing, "请选择导入的数据类型".into());
+        return Ok(refuse(
+            "persons",
+            up.all_or_nothing,
+            "请选择导入的数据类型".into(),
+        ));
     };
     let Some((file_name, bytes)) = up.file else {
-        return refuse(
+        return Ok(refuse(
             code,
             up.all_or_nothing,
             "请选择要导入的文件（.xlsx 或 .csv）".into(),
-        );
+        ));
     };
     let outcome = match FactKind::parse(code) {
         None => match read_person_file(&file_name, &bytes) {
             Err(m) => Err(m),
             Ok(records) => Ok(state
                 .svc
-                .import_persons(Some(actor), &bytes, records, up.all_or_nothing)
+                .import_persons(Some(&*staff), &bytes, records, up.all_or_nothing)
                 .await
                 .map(|r| {
                     (
@@ -281,7 +273,7 @@ async fn upload(
             Err(m) => Err(m),
             Ok(records) => Ok(state
                 .svc
-                .import_facts(Some(actor), kind, &bytes, records, up.all_or_nothing)
+                .import_facts(Some(&*staff), kind, &bytes, records, up.all_or_nothing)
                 .await
                 .map(|r| {
                     (
@@ -296,9 +288,8 @@ async fn upload(
         },
     };
     let (rows, stored, unchanged, problems, rejected, sha) = match outcome {
-        Err(message) => return refuse(code, up.all_or_nothing, message),
-        Ok(Err(e)) => return error_page_ctx(&ctx, e.into()),
-        Ok(Ok(r)) => r,
+        Err(message) => return Ok(refuse(code, up.all_or_nothing, message)),
+        Ok(result) => result?,
     };
     let problem_count = problems.len();
     let report = ReportView {
@@ -326,8 +317,8 @@ async fn upload(
     } else {
         StatusCode::OK
     };
-    render(
+    Ok(render(
         status,
         &page_of(&ctx, code, up.all_or_nothing, Some(report), None),
-    )
+    ))
 }

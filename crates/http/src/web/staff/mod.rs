@@ -6,18 +6,26 @@ use axum::Router;
 
 use crate::AppState;
 
+mod benefits;
 mod export;
 pub(crate) mod imports;
 mod market;
 mod occupations;
+mod payments;
 mod persons;
-mod services;
+mod registrations;
 mod stats;
+mod training;
+mod window;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(persons::routes())
-        .merge(services::routes())
+        .merge(benefits::routes())
+        .merge(window::routes())
+        .merge(registrations::routes())
+        .merge(payments::routes())
+        .merge(training::routes())
         .merge(market::routes())
         .merge(occupations::routes())
         .merge(imports::routes())

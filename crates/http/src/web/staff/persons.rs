@@ -3,23 +3,20 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linghuo_service::persons::{
     GROUPS, GroupInput, NewPerson, PersonPage, PersonView, RevealField,
 };
 use linghuo_service::workbench::Workbench;
-use linghuo_service::{Permission, Role};
+use linghuo_service::{Actor, Permission};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
-use crate::web::{Errors, PageCtx, error_page_ctx, render, require};
+use crate::web::{Errors, Failure, Form, PageCtx, PageResult, Staff, path_uuid, render, to};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,24 +37,17 @@ struct StaffHome {
 }
 
 /// Today's queue, overdue items and every service of the staff member's region.
-async fn staff_home(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let work = match state.svc.workbench(actor).await {
-        Ok(w) => w,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    render(
+async fn staff_home(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
+    let work = state.svc.workbench(&staff).await?;
+    Ok(render(
         StatusCode::OK,
         &StaffHome {
-            region: actor.scope_label(),
+            region: staff.scope_label(),
             overdue_total: work.overdue.iter().map(|w| w.count).sum(),
             work,
             ctx: PageCtx::new(&ctx, "经办工作台", "/staff"),
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -78,29 +68,23 @@ struct PageQuery {
 async fn persons_list(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     Query(pq): Query<PageQuery>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match state
+) -> PageResult {
+    let page = state
         .svc
-        .search_persons(actor, "", pq.page.unwrap_or(1))
-        .await
-    {
-        Ok(page) => render(
-            StatusCode::OK,
-            &PersonsPage {
-                ctx: PageCtx::new(&ctx, "人员查询", "/staff/persons"),
-                q: String::new(),
-                searched: false,
-                error: None,
-                page,
-            },
-        ),
-        Err(e) => error_page_ctx(&ctx, e.into()),
-    }
+        .search_persons(&staff, "", pq.page.unwrap_or(1))
+        .await?;
+    Ok(render(
+        StatusCode::OK,
+        &PersonsPage {
+            ctx: PageCtx::new(&ctx, "人员查询", "/staff/persons"),
+            q: String::new(),
+            searched: false,
+            error: None,
+            page,
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -112,12 +96,9 @@ struct SearchForm {
 async fn persons_search(
     State(state): State<AppState>,
     ctx: Ctx,
-    axum::extract::Form(f): axum::extract::Form<SearchForm>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    staff: Staff,
+    Form { value: f, .. }: Form<SearchForm>,
+) -> PageResult {
     let pc = PageCtx::new(&ctx, "人员查询", "/staff/persons");
     // A full ID or phone number is not echoed back into the page; its masked form is.
     let shown = match (
@@ -128,7 +109,7 @@ async fn persons_search(
         (_, Ok(p)) => p.masked(),
         _ => f.q.clone(),
     };
-    match state.svc.search_persons(actor, &f.q, 1).await {
+    Ok(match state.svc.search_persons(&staff, &f.q, 1).await {
         Ok(page) => render(
             StatusCode::OK,
             &PersonsPage {
@@ -140,7 +121,7 @@ async fn persons_search(
             },
         ),
         Err(e) => {
-            let api = ApiError::from(e);
+            let (status, message) = Failure::of_action(e)?;
             let empty = PersonPage {
                 items: vec![],
                 total: 0,
@@ -148,28 +129,37 @@ async fn persons_search(
                 per_page: 20,
             };
             render(
-                api.status,
+                status,
                 &PersonsPage {
                     ctx: pc,
                     q: f.q,
                     searched: true,
-                    error: Some(api.message),
+                    error: Some(message),
                     page: empty,
                 },
             )
         }
-    }
+    })
 }
 
-#[derive(Default)]
+/// The new person form, also kept to refill the page after an error.
+#[derive(Default, Deserialize)]
 struct PersonForm {
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     id_number: String,
+    #[serde(default)]
     phone: String,
+    #[serde(default)]
     jurisdiction_code: String,
+    #[serde(default)]
     address: String,
+    #[serde(rename = "group", default, deserialize_with = "crate::web::list")]
     groups: Vec<String>,
+    #[serde(default)]
     group_since: String,
+    #[serde(default)]
     evidence: String,
 }
 
@@ -178,6 +168,16 @@ impl PersonForm {
         self.groups.iter().any(|x| x == g)
     }
 }
+
+/// The fields of the new person form an error can be shown beside.
+const PERSON_FIELDS: &[&str] = &[
+    "name",
+    "id_number",
+    "phone",
+    "jurisdiction_code",
+    "address",
+    "group_since",
+];
 
 #[derive(Template)]
 #[template(path = "staff/person_new.html")]
@@ -190,8 +190,8 @@ struct PersonNewPage {
     groups: &'static [(&'static str, &'static str)],
 }
 
-fn counties_in_scope(ctx: &Ctx) -> Vec<(String, String)> {
-    let Some(scope) = ctx.actor().and_then(|a| a.scope) else {
+fn counties_in_scope(actor: &Actor) -> Vec<(String, String)> {
+    let Some(scope) = actor.scope else {
         return vec![];
     };
     scope
@@ -201,16 +201,13 @@ fn counties_in_scope(ctx: &Ctx) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn person_new(ctx: Ctx) -> Response {
-    if let Err(r) = require(&ctx, &[Role::Staff]) {
-        return r;
-    }
-    let counties = counties_in_scope(&ctx);
+async fn person_new(ctx: Ctx, staff: Staff) -> PageResult {
+    let counties = counties_in_scope(&staff);
     let form = PersonForm {
         jurisdiction_code: counties.first().map(|c| c.0.clone()).unwrap_or_default(),
         ..PersonForm::default()
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &PersonNewPage {
             ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"),
@@ -220,29 +217,17 @@ async fn person_new(ctx: Ctx) -> Response {
             counties,
             groups: GROUPS,
         },
-    )
+    ))
 }
 
-async fn person_create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let mut form = PersonForm::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "name" => form.name = v,
-            "id_number" => form.id_number = v,
-            "phone" => form.phone = v,
-            "jurisdiction_code" => form.jurisdiction_code = v,
-            "address" => form.address = v,
-            "group" => form.groups.push(v),
-            "group_since" => form.group_since = v,
-            "evidence" => form.evidence = v,
-            _ => {}
-        }
-    }
+async fn person_create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    Form {
+        value: mut form, ..
+    }: Form<PersonForm>,
+) -> PageResult {
     let input = NewPerson {
         name: form.name.clone(),
         id_number: form.id_number.clone(),
@@ -260,47 +245,44 @@ async fn person_create(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
             })
             .collect(),
     };
-    match state.svc.create_person(actor, input).await {
-        Ok(p) => Redirect::to(&format!("/staff/persons/{}", p.id)).into_response(),
-        Err(e) => {
-            let api = ApiError::from(e);
-            let (errors, error) = match &api.field {
-                Some(f) if f.starts_with("groups[") => (
-                    Errors(vec![("group_since".into(), api.message.clone())]),
-                    None,
-                ),
-                Some(f) => (Errors(vec![(f.clone(), api.message.clone())]), None),
-                None => (Errors::default(), Some(api.message.clone())),
-            };
-            // A valid ID or phone number is not sent back: the page would carry it in clear.
-            // An invalid one is shown again so it can be corrected.
-            let mut form = form;
-            let mut errors = errors;
-            for (f, v) in [
-                ("id_number", &mut form.id_number),
-                ("phone", &mut form.phone),
-            ] {
-                if api.field.as_deref() != Some(f) && !v.is_empty() {
-                    v.clear();
-                    errors
-                        .0
-                        .push((f.to_owned(), "为保护个人信息，请重新输入".to_owned()));
-                }
-            }
-            let counties = counties_in_scope(&ctx);
-            render(
-                api.status,
-                &PersonNewPage {
-                    ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"),
-                    form,
-                    errors,
-                    error,
-                    counties,
-                    groups: GROUPS,
-                },
-            )
+    let e = match state.svc.create_person(&staff, input).await {
+        Ok(p) => return Ok(to(&format!("/staff/persons/{}", p.id))),
+        Err(e) => e,
+    };
+    // A problem with a group (`groups[0].since`) is shown beside the groups' date.
+    let mut api = ApiError::from(e);
+    if api
+        .field
+        .as_deref()
+        .is_some_and(|f| f.starts_with("groups["))
+    {
+        api.field = Some("group_since".into());
+    }
+    let (status, mut errors, error) = Failure::of(api, PERSON_FIELDS).parts()?;
+    // A valid ID or phone number is not sent back: the page would carry it in clear.
+    // An invalid one is shown again so it can be corrected.
+    for (f, v) in [
+        ("id_number", &mut form.id_number),
+        ("phone", &mut form.phone),
+    ] {
+        if errors.get(f).is_none() && !v.is_empty() {
+            v.clear();
+            errors
+                .0
+                .push((f.to_owned(), "为保护个人信息，请重新输入".to_owned()));
         }
     }
+    Ok(render(
+        status,
+        &PersonNewPage {
+            ctx: PageCtx::new(&ctx, "登记人员", "/staff/persons/new"),
+            counties: counties_in_scope(&staff),
+            form,
+            errors,
+            error,
+            groups: GROUPS,
+        },
+    ))
 }
 
 #[derive(Template)]
@@ -316,28 +298,21 @@ struct PersonPageT {
 async fn person_detail(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     Path(id): Path<String>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page_ctx(&ctx, ApiError::not_found());
-    };
-    match state.svc.get_person(actor, id).await {
-        Ok(person) => render(
-            StatusCode::OK,
-            &PersonPageT {
-                ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
-                can_reveal: actor.has(Permission::PiiReveal),
-                person,
-                revealed: None,
-                error: None,
-            },
-        ),
-        Err(e) => error_page_ctx(&ctx, e.into()),
-    }
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let person = state.svc.get_person(&staff, id).await?;
+    Ok(render(
+        StatusCode::OK,
+        &PersonPageT {
+            ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
+            can_reveal: staff.has(Permission::PiiReveal),
+            person,
+            revealed: None,
+            error: None,
+        },
+    ))
 }
 
 #[derive(Deserialize)]
@@ -351,60 +326,39 @@ struct RevealForm {
 async fn person_reveal(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     Path(id): Path<String>,
-    axum::extract::Form(f): axum::extract::Form<RevealForm>,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let Ok(id) = Uuid::parse_str(&id) else {
-        return error_page_ctx(&ctx, ApiError::not_found());
-    };
+    Form { value: f, .. }: Form<RevealForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
     let (field, label) = match f.field.as_str() {
         "id_number" => (RevealField::IdNumber, "身份证号码"),
         "phone" => (RevealField::Phone, "手机号码"),
         "name" => (RevealField::Name, "姓名"),
         _ => {
-            return error_page_ctx(
-                &ctx,
-                ApiError::invalid("field", "field_unknown", "请选择要查看的信息"),
-            );
+            return Err(ApiError::invalid("field", "field_unknown", "请选择要查看的信息").into());
         }
     };
     let result = state
         .svc
-        .reveal_person_field(actor, id, field, &f.reason)
+        .reveal_person_field(&staff, id, field, &f.reason)
         .await;
-    let person = match state.svc.get_person(actor, id).await {
-        Ok(p) => p,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let pc = PageCtx::new(&ctx, "人员信息", "/staff/persons");
-    let can_reveal = actor.has(Permission::PiiReveal);
-    match result {
-        Ok(value) => render(
-            StatusCode::OK,
-            &PersonPageT {
-                ctx: pc,
-                person,
-                can_reveal,
-                revealed: Some((label, value)),
-                error: None,
-            },
-        ),
+    let person = state.svc.get_person(&staff, id).await?;
+    let (status, revealed, error) = match result {
+        Ok(value) => (StatusCode::OK, Some((label, value)), None),
         Err(e) => {
-            let api = ApiError::from(e);
-            render(
-                api.status,
-                &PersonPageT {
-                    ctx: pc,
-                    person,
-                    can_reveal,
-                    revealed: None,
-                    error: Some(api.message),
-                },
-            )
+            let (status, message) = Failure::of_action(e)?;
+            (status, None, Some(message))
         }
-    }
+    };
+    Ok(render(
+        status,
+        &PersonPageT {
+            ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
+            person,
+            can_reveal: staff.has(Permission::PiiReveal),
+            revealed,
+            error,
+        },
+    ))
 }

@@ -7,6 +7,7 @@ use crate::AppState;
 
 mod complaints;
 pub(crate) mod services;
+pub(crate) mod shared;
 pub(crate) mod work;
 
 pub fn routes() -> Router<AppState> {
