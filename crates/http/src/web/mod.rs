@@ -32,18 +32,12 @@ mod public;
 mod staff;
 mod worker;
 
-use askama::Template;
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::Response;
-use axum::routing::get;
 
 use crate::AppState;
-use crate::context::Ctx;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
         .merge(public::routes())
         .merge(account::routes())
         .merge(worker::routes())
@@ -51,19 +45,4 @@ pub fn routes() -> Router<AppState> {
         .merge(staff::routes())
         .merge(admin::routes())
         .layer(axum::middleware::from_fn(error_pages))
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    ctx: PageCtx,
-}
-
-async fn home(ctx: Ctx) -> Response {
-    render(
-        StatusCode::OK,
-        &HomePage {
-            ctx: PageCtx::new(&ctx, "首页", "/"),
-        },
-    )
 }

@@ -2,6 +2,8 @@
 
 use askama::Template;
 use axum::Router;
+// The forms here are read as typed (axum's `Form`, not the kit's, which trims): spaces may
+// be part of a password.
 use axum::extract::{Form, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +16,8 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::web::{
-    Errors, FormData, PageCtx, cst, next_query, redirect_with_cookie, render, require, safe_next,
+    Errors, Failure, Flash, FormData, PageCtx, PageResult, SignedIn, cst, next_query,
+    redirect_with_cookie, render, safe_next,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -67,7 +70,7 @@ impl LoginPage {
     }
 }
 
-async fn login_page(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
+async fn login_page(ctx: Ctx, flash: Flash, RawQuery(q): RawQuery) -> Response {
     let query = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
     let next = query.get("next").trim();
     if let Some(a) = ctx.actor() {
@@ -76,7 +79,7 @@ async fn login_page(ctx: Ctx, RawQuery(q): RawQuery) -> Response {
     render(
         StatusCode::OK,
         &LoginPage {
-            ok: crate::web::account::signup::signed_up_message(&q),
+            ok: flash.text(),
             ..LoginPage::new(&ctx, Some(next))
         },
     )
@@ -208,13 +211,11 @@ async fn totp_submit(
     }
 }
 
-async fn logout(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
-    if let Some(t) = ctx.token.as_deref()
-        && let Err(e) = state.svc.logout(t, &ctx.meta).await
-    {
-        return crate::web::error_page_ctx(&ctx, e.into());
+async fn logout(state: axum::extract::State<AppState>, ctx: Ctx) -> PageResult {
+    if let Some(t) = ctx.token.as_deref() {
+        state.svc.logout(t, &ctx.meta).await?;
     }
-    redirect_with_cookie("/", ctx.clear_cookie())
+    Ok(redirect_with_cookie("/", ctx.clear_cookie()))
 }
 
 #[derive(Template)]
@@ -227,32 +228,16 @@ struct AccountPage {
     message: Option<String>,
 }
 
-async fn account(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(
-        &ctx,
-        &[
-            Role::Worker,
-            Role::Employer,
-            Role::Staff,
-            Role::SysAdmin,
-            Role::SecAdmin,
-            Role::AuditAdmin,
-        ],
-    ) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let user = match state.svc.user_by_username(&actor.username).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(e) => return crate::web::error_page_ctx(&ctx, e.into()),
+async fn account(state: axum::extract::State<AppState>, ctx: Ctx, actor: SignedIn) -> PageResult {
+    let Some(user) = state.svc.user_by_username(&actor.username).await? else {
+        return Ok(Redirect::to("/login").into_response());
     };
     let last_login = user
         .last_login_at
         .as_ref()
         .map(cst)
         .unwrap_or_else(|| "—".into());
-    render(
+    Ok(render(
         StatusCode::OK,
         &AccountPage {
             ctx: PageCtx::new(&ctx, "我的账户", "/account"),
@@ -261,8 +246,10 @@ async fn account(state: axum::extract::State<AppState>, ctx: Ctx) -> Response {
             last_login,
             message: None,
         },
-    )
+    ))
 }
+
+const PASSWORD_FIELDS: &[&str] = &["old_password", "new_password", "new_password2"];
 
 #[derive(Template)]
 #[template(path = "account/password.html")]
@@ -304,47 +291,45 @@ async fn password_submit(
     state: axum::extract::State<AppState>,
     ctx: Ctx,
     Form(f): Form<PasswordForm>,
-) -> Response {
+) -> PageResult {
     let (forced, role) = match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::PasswordChange(a)) => (true, a.role),
         Some(SessionState::Active(a)) => (false, a.role),
-        _ => return Redirect::to("/login").into_response(),
+        _ => return Ok(Redirect::to("/login").into_response()),
     };
-    let page = |errors: Errors, status| {
+    let page = |status, errors: Errors, error: Option<String>| {
         render(
             status,
             &PasswordPage {
                 ctx: PageCtx::new(&ctx, "修改密码", "/account/password"),
                 forced,
-                error: None,
+                error,
                 errors,
             },
         )
     };
     if f.new_password != f.new_password2 {
-        return page(
+        return Ok(page(
+            StatusCode::BAD_REQUEST,
             Errors(vec![(
                 "new_password2".into(),
                 "两次输入的新密码不一致".into(),
             )]),
-            StatusCode::BAD_REQUEST,
-        );
+            None,
+        ));
     }
     let Some(token) = ctx.token.as_deref() else {
-        return Redirect::to("/login").into_response();
+        return Ok(Redirect::to("/login").into_response());
     };
     match state
         .svc
         .change_password(token, &f.old_password, &f.new_password, &ctx.meta)
         .await
     {
-        Ok(()) => Redirect::to(landing(role)).into_response(),
+        Ok(()) => Ok(Redirect::to(landing(role)).into_response()),
         Err(e) => {
-            let api = ApiError::from(e);
-            match api.field {
-                Some(field) => page(Errors(vec![(field, api.message)]), api.status),
-                None => crate::web::error_page_ctx(&ctx, api),
-            }
+            let (status, errors, error) = Failure::of(e, PASSWORD_FIELDS).parts()?;
+            Ok(page(status, errors, error))
         }
     }
 }

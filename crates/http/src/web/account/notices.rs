@@ -3,18 +3,18 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use linghuo_service::Role;
 use linghuo_service::market_worker::NoticeView;
+use linghuo_service::{Actor, Role};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::worker::work::ok_message;
-use crate::web::{FormData, PageCtx, cst, error_page_ctx, path_id, render, require};
+use crate::web::{Flash, Form, PageCtx, PageResult, cst, path_uuid, render, require, to};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,7 +22,31 @@ pub fn routes() -> Router<AppState> {
         .route("/notices/{id}/read", post(read))
 }
 
+/// The roles that get notices (administrators have none).
 const ROLES: &[Role] = &[Role::Worker, Role::Employer, Role::Staff];
+
+/// Whoever gets notices: a worker, an employer or staff. Like the kit's role extractors
+/// (`roles.rs`, which has none for these three roles), it sends a visitor to log in and
+/// refuses any other role before the handler runs.
+struct Reader(Actor);
+
+impl std::ops::Deref for Reader {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let ctx = Ctx::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        require(&ctx, ROLES).map(|a| Reader(a.clone()))
+    }
+}
 
 pub struct NoticeLine {
     pub n: NoticeView,
@@ -54,17 +78,15 @@ fn kind_label(kind: &str) -> &'static str {
     }
 }
 
-async fn notices(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    let actor = match require(&ctx, ROLES) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let list = match state.svc.my_notices(actor).await {
-        Ok(l) => l,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
+async fn notices(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    reader: Reader,
+    flash: Flash,
+) -> PageResult {
+    let list = state.svc.my_notices(&reader).await?;
     let unread = list.iter().filter(|n| !n.read).count();
-    render(
+    Ok(render(
         StatusCode::OK,
         &NoticesPage {
             ctx: PageCtx::new(&ctx, "我的消息", "/notices"),
@@ -77,38 +99,36 @@ async fn notices(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery)
                 })
                 .collect(),
             unread,
-            ok: ok_message(&q),
+            ok: flash.text(),
         },
-    )
+    ))
+}
+
+#[derive(Deserialize)]
+struct ReadForm {
+    /// "1" to continue to the page the notice is about.
+    #[serde(default)]
+    go: String,
 }
 
 /// Marks a notice read; with `go=1` continues to the page the notice is about.
 async fn read(
     State(state): State<AppState>,
-    ctx: Ctx,
+    reader: Reader,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let actor = match require(&ctx, ROLES) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form = FormData::parse(&body);
-    let link = match state.svc.my_notices(actor).await {
-        Ok(l) => l.into_iter().find(|n| n.id == id).map(|n| n.link),
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    if let Err(e) = state.svc.mark_notice_read(actor, id).await {
-        return error_page_ctx(&ctx, e.into());
-    }
-    match link {
-        Some(l) if form.get("go") == "1" && l.starts_with('/') && !l.starts_with("//") => {
-            Redirect::to(&l).into_response()
-        }
-        _ => Redirect::to("/notices?ok=read").into_response(),
-    }
+    Form { value: f, .. }: Form<ReadForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let link = state
+        .svc
+        .my_notices(&reader)
+        .await?
+        .into_iter()
+        .find(|n| n.id == id)
+        .map(|n| n.link);
+    state.svc.mark_notice_read(&reader, id).await?;
+    Ok(match link {
+        Some(l) if f.go == "1" && l.starts_with('/') && !l.starts_with("//") => to(&l),
+        _ => to("/notices?ok=read"),
+    })
 }

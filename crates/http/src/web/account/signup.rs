@@ -18,8 +18,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::web::{
-    Errors, Failure, FormData, PageCtx, error_page_ctx, next_query, region_options, render,
-    safe_next,
+    Errors, Failure, FormData, PageCtx, PageResult, next_query, region_options, render, safe_next,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -29,25 +28,14 @@ pub fn routes() -> Router<AppState> {
         .route("/signup/employer", get(employer_page).post(employer_submit))
 }
 
-/// The message the login page shows after a sign-up (`/login?ok=…`).
-pub(crate) fn signed_up_message(query: &Option<String>) -> Option<&'static str> {
-    let form = FormData::parse(query.as_deref().unwrap_or("").as_bytes());
-    Some(match form.get("ok") {
-        "worker" => "注册成功，请用刚才设置的用户名和密码登录。登录后可以找活、填写求职信息。",
-        "employer" => {
-            "注册成功，请用刚才设置的用户名和密码登录。单位信息经所在县区人社部门核验前，发布的岗位要先经审核才能公开。"
-        }
-        _ => return None,
-    })
-}
-
 /// `next` of a page's query string (where the visitor came from), if it is a path here.
 fn query_next(q: &Option<String>) -> Option<String> {
     let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
     safe_next(form.get("next")).map(str::to_owned)
 }
 
-/// After signing up: the login page, with the message and where to go after logging in.
+/// After signing up: the login page, with the message (`?ok=worker` or `?ok=employer`, see
+/// `flash.rs`) and where to go after logging in.
 fn signed_up(kind: &str, form: &FormData) -> Response {
     let mut pairs = vec![("ok", kind)];
     if let Some(n) = safe_next(form.get("next")) {
@@ -184,17 +172,6 @@ fn check_county(form: &FormData, errors: &mut Errors) {
     }
 }
 
-/// The errors of a failed sign-up, or the response for a failure that is not the form's.
-fn failure(
-    ctx: &Ctx,
-    e: ServiceError,
-    fields: &[&str],
-) -> Result<(StatusCode, Errors, Option<String>), Response> {
-    Failure::of(e, fields)
-        .parts()
-        .map_err(|api| error_page_ctx(ctx, api))
-}
-
 // ---------------------------------------------------------------------------------------
 // 注册: choose
 
@@ -276,9 +253,9 @@ async fn worker_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQu
     worker_render(&state, &ctx, form, StatusCode::OK, Errors::default(), None)
 }
 
-async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
     if let Some(r) = logged_in(&ctx) {
-        return r;
+        return Ok(r);
     }
     let submitted = Submitted::parse(&body);
     let form = &submitted.form;
@@ -289,14 +266,14 @@ async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
     check_phone(form, &mut errors, "phone");
     check_county(form, &mut errors);
     if !errors.0.is_empty() {
-        return worker_render(
+        return Ok(worker_render(
             &state,
             &ctx,
             submitted.form,
             StatusCode::BAD_REQUEST,
             errors,
             None,
-        );
+        ));
     }
     let input = WorkerSignUp {
         username: form.get("username").to_owned(),
@@ -307,13 +284,18 @@ async fn worker_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> 
         county_code: form.get("county_code").to_owned(),
     };
     match state.svc.sign_up_worker(input, &ctx.meta).await {
-        Ok(_) => signed_up("worker", form),
-        Err(e) => match failure(&ctx, e, WORKER_FIELDS) {
-            Ok((status, errors, error)) => {
-                worker_render(&state, &ctx, submitted.form, status, errors, error)
-            }
-            Err(r) => r,
-        },
+        Ok(_) => Ok(signed_up("worker", form)),
+        Err(e) => {
+            let (status, errors, error) = Failure::of(e, WORKER_FIELDS).parts()?;
+            Ok(worker_render(
+                &state,
+                &ctx,
+                submitted.form,
+                status,
+                errors,
+                error,
+            ))
+        }
     }
 }
 
@@ -383,9 +365,9 @@ async fn employer_page(State(state): State<AppState>, ctx: Ctx, RawQuery(q): Raw
     employer_render(&state, &ctx, form, StatusCode::OK, Errors::default(), None)
 }
 
-async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> PageResult {
     if let Some(r) = logged_in(&ctx) {
-        return r;
+        return Ok(r);
     }
     let mut submitted = Submitted::parse(&body);
     let kind = submitted.form.get("kind").to_owned();
@@ -426,14 +408,14 @@ async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
     check_phone(form, &mut errors, "contact_phone");
     check_county(form, &mut errors);
     if !errors.0.is_empty() {
-        return employer_render(
+        return Ok(employer_render(
             &state,
             &ctx,
             submitted.form,
             StatusCode::BAD_REQUEST,
             errors,
             None,
-        );
+        ));
     }
     let input = EmployerSignUp {
         username: form.get("username").to_owned(),
@@ -450,12 +432,17 @@ async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
         },
     };
     match state.svc.sign_up_employer(input, &ctx.meta).await {
-        Ok(_) => signed_up("employer", form),
-        Err(e) => match failure(&ctx, e, EMPLOYER_FIELDS) {
-            Ok((status, errors, error)) => {
-                employer_render(&state, &ctx, submitted.form, status, errors, error)
-            }
-            Err(r) => r,
-        },
+        Ok(_) => Ok(signed_up("employer", form)),
+        Err(e) => {
+            let (status, errors, error) = Failure::of(e, EMPLOYER_FIELDS).parts()?;
+            Ok(employer_render(
+                &state,
+                &ctx,
+                submitted.form,
+                status,
+                errors,
+                error,
+            ))
+        }
     }
 }

@@ -4,8 +4,13 @@ use axum::Router;
 
 use crate::AppState;
 
+mod hires;
+mod home;
 mod posts;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(posts::routes())
+    Router::new()
+        .merge(home::routes())
+        .merge(posts::routes())
+        .merge(hires::routes())
 }

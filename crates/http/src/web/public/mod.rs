@@ -6,12 +6,14 @@ use axum::Router;
 use crate::AppState;
 
 mod consult;
+mod home;
 mod hub;
 mod policy;
 mod services;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(home::routes())
         .merge(policy::routes())
         .merge(hub::routes())
         .merge(services::routes())

@@ -5,21 +5,21 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use linghuo_service::Role;
+use linghuo_service::Actor;
 use linghuo_service::market::{EmployerView, PostView};
 use linghuo_service::market_worker::MarketOverview;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::worker::work::ok_message;
 use crate::web::{
-    Failure, FormFailure, PageCtx, cst, date_cn, error_page_ctx, path_id, render, require,
+    Failure, Flash, Form, FormFailure, PageCtx, PageResult, Staff, cst, date_cn, path_uuid, render,
+    to,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -44,24 +44,14 @@ struct OverviewPage {
     median: String,
 }
 
-async fn overview(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let o = match state.svc.market_overview(actor).await {
-        Ok(o) => o,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let unverified = match state.svc.employers_in_region(actor, true).await {
-        Ok(e) => e.len(),
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
+async fn overview(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
+    let o = state.svc.market_overview(&staff).await?;
+    let unverified = state.svc.employers_in_region(&staff, true).await?.len();
     let median = match o.median_days_to_fill {
         Some(d) => format!("{d}天"),
         None => "暂无（还没有录用）".into(),
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &OverviewPage {
             ctx: PageCtx::new(&ctx, "零工市场", "/staff/market"),
@@ -69,7 +59,7 @@ async fn overview(State(state): State<AppState>, ctx: Ctx) -> Response {
             unverified,
             median,
         },
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -95,21 +85,18 @@ struct ReviewPage {
 async fn review_render(
     state: &AppState,
     ctx: &Ctx,
+    actor: &Actor,
     ok: Option<&'static str>,
     failed: Option<(Uuid, String, FormFailure)>,
-) -> Response {
-    let actor = match require(ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let posts = match state.svc.posts_in_region(actor, "held").await {
-        Ok(p) => p,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
-    let noted: Vec<PostView> = match state.svc.posts_in_region(actor, "live").await {
-        Ok(p) => p.into_iter().filter(|p| !p.notes.is_empty()).collect(),
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
+) -> PageResult {
+    let posts = state.svc.posts_in_region(actor, "held").await?;
+    let noted: Vec<PostView> = state
+        .svc
+        .posts_in_region(actor, "live")
+        .await?
+        .into_iter()
+        .filter(|p| !p.notes.is_empty())
+        .collect();
     let (status, error) = match &failed {
         Some((_, _, f)) => (f.0, f.2.clone()),
         None => (StatusCode::OK, None),
@@ -125,7 +112,7 @@ async fn review_render(
             }
         })
         .collect();
-    render(
+    Ok(render(
         status,
         &ReviewPage {
             ctx: PageCtx::new(ctx, "待审核岗位", "/staff/market/review"),
@@ -134,52 +121,45 @@ async fn review_render(
             ok,
             error,
         },
-    )
+    ))
 }
 
-async fn review_queue(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    review_render(&state, &ctx, ok_message(&q), None).await
+async fn review_queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    flash: Flash,
+) -> PageResult {
+    review_render(&state, &ctx, &staff, flash.text(), None).await
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    note: String,
 }
 
 async fn review(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form = crate::web::FormData::parse(&body);
-    let approve = form.get("decision") == "approve";
-    match state
-        .svc
-        .review_post(actor, id, approve, form.get("note"))
-        .await
-    {
-        Ok(_) => Redirect::to(if approve {
+    Form { value: f, .. }: Form<ReviewForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let approve = f.decision == "approve";
+    match state.svc.review_post(&staff, id, approve, &f.note).await {
+        Ok(_) => Ok(to(if approve {
             "/staff/market/review?ok=approved"
         } else {
             "/staff/market/review?ok=rejected"
-        })
-        .into_response(),
-        Err(e) => match Failure::of(e, &["note"]).parts() {
-            Ok(f) => {
-                review_render(
-                    &state,
-                    &ctx,
-                    None,
-                    Some((id, form.get("note").to_owned(), f)),
-                )
-                .await
-            }
-            Err(api) => error_page_ctx(&ctx, api),
-        },
+        })),
+        Err(e) => {
+            let failure = Failure::of(e, &["note"]).parts()?;
+            review_render(&state, &ctx, &staff, None, Some((id, f.note, failure))).await
+        }
     }
 }
 
@@ -198,47 +178,45 @@ struct EmployersPage {
 async fn employers_render(
     state: &AppState,
     ctx: &Ctx,
+    actor: &Actor,
     status: StatusCode,
     ok: Option<&'static str>,
     error: Option<String>,
-) -> Response {
-    let actor = match require(ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match state.svc.employers_in_region(actor, true).await {
-        Ok(items) => render(
-            status,
-            &EmployersPage {
-                ctx: PageCtx::new(ctx, "用人单位核验", "/staff/market/employers"),
-                items,
-                ok,
-                error,
-            },
-        ),
-        Err(e) => error_page_ctx(ctx, e.into()),
-    }
-}
-
-async fn employers(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    employers_render(&state, &ctx, StatusCode::OK, ok_message(&q), None).await
-}
-
-async fn verify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match state.svc.verify_employer(actor, id).await {
-        Ok(_) => Redirect::to("/staff/market/employers?ok=verified").into_response(),
-        Err(e) => match Failure::of(e, &[]).parts() {
-            Ok((status, _, error)) => employers_render(&state, &ctx, status, None, error).await,
-            Err(api) => error_page_ctx(&ctx, api),
+) -> PageResult {
+    let items = state.svc.employers_in_region(actor, true).await?;
+    Ok(render(
+        status,
+        &EmployersPage {
+            ctx: PageCtx::new(ctx, "用人单位核验", "/staff/market/employers"),
+            items,
+            ok,
+            error,
         },
+    ))
+}
+
+async fn employers(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    flash: Flash,
+) -> PageResult {
+    employers_render(&state, &ctx, &staff, StatusCode::OK, flash.text(), None).await
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    match state.svc.verify_employer(&staff, id).await {
+        Ok(_) => Ok(to("/staff/market/employers?ok=verified")),
+        Err(e) => {
+            let (status, error) = Failure::of_action(e)?;
+            employers_render(&state, &ctx, &staff, status, None, Some(error)).await
+        }
     }
 }
 
@@ -262,16 +240,8 @@ struct RegistrationsPage {
     items: Vec<RegistrationLine>,
 }
 
-async fn registration_lines(
-    state: &AppState,
-    ctx: &Ctx,
-) -> Result<Vec<RegistrationLine>, Response> {
-    let actor = require(ctx, &[Role::Staff])?;
-    let list = state
-        .svc
-        .registrations(actor)
-        .await
-        .map_err(|e| error_page_ctx(ctx, e.into()))?;
+async fn registration_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<RegistrationLine>> {
+    let list = state.svc.registrations(actor).await?;
     Ok(list
         .into_iter()
         .map(|r| RegistrationLine {
@@ -286,17 +256,15 @@ async fn registration_lines(
         .collect())
 }
 
-async fn registrations(State(state): State<AppState>, ctx: Ctx) -> Response {
-    match registration_lines(&state, &ctx).await {
-        Ok(items) => render(
-            StatusCode::OK,
-            &RegistrationsPage {
-                ctx: PageCtx::new(&ctx, "用工登记", "/staff/market/registrations"),
-                items,
-            },
-        ),
-        Err(r) => r,
-    }
+async fn registrations(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
+    let items = registration_lines(&state, &staff).await?;
+    Ok(render(
+        StatusCode::OK,
+        &RegistrationsPage {
+            ctx: PageCtx::new(&ctx, "用工登记", "/staff/market/registrations"),
+            items,
+        },
+    ))
 }
 
 /// A CSV file for Excel: UTF-8 with a byte-order mark, every field quoted.
@@ -329,36 +297,34 @@ fn csv(name: &str, head: &[&str], rows: Vec<Vec<String>>) -> Response {
         .into_response()
 }
 
-async fn registrations_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
-    match registration_lines(&state, &ctx).await {
-        Ok(items) => csv(
-            "registrations.csv",
-            &[
-                "用人单位",
-                "劳动者",
-                "岗位",
-                "工作地点",
-                "用工形式",
-                "开始日期",
-                "登记时间",
-            ],
-            items
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.employer,
-                        r.worker,
-                        r.post,
-                        r.county,
-                        r.form.to_owned(),
-                        r.start,
-                        r.registered,
-                    ]
-                })
-                .collect(),
-        ),
-        Err(r) => r,
-    }
+async fn registrations_csv(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let items = registration_lines(&state, &staff).await?;
+    Ok(csv(
+        "registrations.csv",
+        &[
+            "用人单位",
+            "劳动者",
+            "岗位",
+            "工作地点",
+            "用工形式",
+            "开始日期",
+            "登记时间",
+        ],
+        items
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.employer,
+                    r.worker,
+                    r.post,
+                    r.county,
+                    r.form.to_owned(),
+                    r.start,
+                    r.registered,
+                ]
+            })
+            .collect(),
+    ))
 }
 
 pub struct OverdueLine {
@@ -378,13 +344,8 @@ struct OverduePage {
     items: Vec<OverdueLine>,
 }
 
-async fn overdue_lines(state: &AppState, ctx: &Ctx) -> Result<Vec<OverdueLine>, Response> {
-    let actor = require(ctx, &[Role::Staff])?;
-    let list = state
-        .svc
-        .overdue_pay(actor)
-        .await
-        .map_err(|e| error_page_ctx(ctx, e.into()))?;
+async fn overdue_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<OverdueLine>> {
+    let list = state.svc.overdue_pay(actor).await?;
     let today = state.svc.clock.today_cst();
     Ok(list
         .into_iter()
@@ -400,47 +361,43 @@ async fn overdue_lines(state: &AppState, ctx: &Ctx) -> Result<Vec<OverdueLine>, 
         .collect())
 }
 
-async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Response {
-    match overdue_lines(&state, &ctx).await {
-        Ok(items) => render(
-            StatusCode::OK,
-            &OverduePage {
-                ctx: PageCtx::new(&ctx, "欠薪预警", "/staff/market/overdue"),
-                items,
-            },
-        ),
-        Err(r) => r,
-    }
+async fn overdue(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
+    let items = overdue_lines(&state, &staff).await?;
+    Ok(render(
+        StatusCode::OK,
+        &OverduePage {
+            ctx: PageCtx::new(&ctx, "欠薪预警", "/staff/market/overdue"),
+            items,
+        },
+    ))
 }
 
-async fn overdue_csv(State(state): State<AppState>, ctx: Ctx) -> Response {
-    match overdue_lines(&state, &ctx).await {
-        Ok(items) => csv(
-            "overdue-pay.csv",
-            &[
-                "岗位",
-                "用人单位",
-                "劳动者",
-                "结算期",
-                "金额",
-                "应付日期",
-                "逾期天数",
-            ],
-            items
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        r.post,
-                        r.employer,
-                        r.worker,
-                        r.period,
-                        r.amount,
-                        r.due,
-                        r.days.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        Err(r) => r,
-    }
+async fn overdue_csv(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let items = overdue_lines(&state, &staff).await?;
+    Ok(csv(
+        "overdue-pay.csv",
+        &[
+            "岗位",
+            "用人单位",
+            "劳动者",
+            "结算期",
+            "金额",
+            "应付日期",
+            "逾期天数",
+        ],
+        items
+            .into_iter()
+            .map(|r| {
+                vec![
+                    r.post,
+                    r.employer,
+                    r.worker,
+                    r.period,
+                    r.amount,
+                    r.due,
+                    r.days.to_string(),
+                ]
+            })
+            .collect(),
+    ))
 }

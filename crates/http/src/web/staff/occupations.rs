@@ -5,25 +5,25 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use linghuo_domain::{RegionLevel, occupations};
-use linghuo_service::Role;
+use linghuo_service::Actor;
 use linghuo_service::market_occupations::{
     OccupationDecision, OccupationReport, OccupationSuggestion, OccupationSuggestionFilter,
     STATUSES,
 };
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::worker::work::given;
 use crate::web::{
-    Failure, FormData, FormFailure, PageCtx, cst, error_page_ctx, path_id, render, require,
+    Errors, Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Staff, cst, date_cn,
+    download, path_uuid, query_field, render, to,
 };
-use crate::web::{download, query_field};
 
 const PATH: &str = "/staff/market/occupations";
 /// Most entries one page shows (each carries its decision forms).
@@ -45,7 +45,7 @@ pub struct Line {
     pub decided: String,
     /// The decision form as typed, after a failure on this entry.
     pub form: FormData,
-    pub errors: crate::web::Errors,
+    pub errors: Errors,
     pub error: Option<String>,
     /// The trade the form offers first (the guess, when it is a trade).
     pub trade_default: String,
@@ -70,32 +70,17 @@ struct ListPage {
     error: Option<String>,
 }
 
-fn ok_text(q: &Option<String>) -> Option<&'static str> {
-    Some(match query_field(q, "ok").as_str() {
-        "merged" => "已合并为同义词。以后岗位、导入和搜索中的这个叫法都会按该职业理解。",
-        "proposed" => "已记为新职业建议，将汇总进上报表。",
-        "ignored" => "已忽略。",
-        _ => return None,
-    })
-}
-
 const FIELDS: &[&str] = &["decision", "trade", "name", "category", "note"];
 
 async fn list_render(
     state: &AppState,
     ctx: &Ctx,
+    actor: &Actor,
     filter: OccupationSuggestionFilter,
     ok: Option<&'static str>,
     failed: Option<(Uuid, FormData, FormFailure)>,
-) -> Response {
-    let actor = match require(ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let list = match state.svc.occupation_suggestions(actor, &filter).await {
-        Ok(l) => l,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
+) -> PageResult {
+    let list = state.svc.occupation_suggestions(actor, &filter).await?;
     let status = failed.as_ref().map_or(StatusCode::OK, |(_, _, f)| f.0);
     let mut failed = failed;
     let lines: Vec<Line> = list
@@ -105,7 +90,7 @@ async fn list_render(
         .map(|s| {
             let (form, errors, error) = match failed.take_if(|(id, _, _)| *id == s.id) {
                 Some((_, form, f)) => (form, f.1, f.2),
-                None => (FormData::default(), crate::web::Errors::default(), None),
+                None => (FormData::default(), Errors::default(), None),
             };
             let trade_default = linghuo_domain::occupation(&s.guess_code)
                 .filter(|o| !o.is_category())
@@ -140,7 +125,7 @@ async fn list_render(
             v.into_iter().map(|c| (c.as_str(), c.full_name())).collect()
         })
         .unwrap_or_default();
-    render(
+    Ok(render(
         status,
         &ListPage {
             ctx: PageCtx::new(ctx, "新职业建议", PATH),
@@ -166,7 +151,7 @@ async fn list_render(
             ok,
             error,
         },
-    )
+    ))
 }
 
 fn filter_of(q: &Option<String>) -> OccupationSuggestionFilter {
@@ -177,51 +162,65 @@ fn filter_of(q: &Option<String>) -> OccupationSuggestionFilter {
     }
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    list_render(&state, &ctx, filter_of(&q), ok_text(&q), None).await
+async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    flash: Flash,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    list_render(&state, &ctx, &staff, filter_of(&q), flash.text(), None).await
+}
+
+/// One entry's decision: a synonym of `trade`, a new trade `name` in `category`, or none.
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    trade: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    note: String,
 }
 
 async fn decide(
     State(state): State<AppState>,
     ctx: Ctx,
+    staff: Staff,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form = FormData::parse(&body);
+    Form { value: f, data }: Form<DecisionForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
     let input = OccupationDecision {
-        decision: form.get("decision").to_owned(),
-        trade: form.opt("trade"),
-        name: form.opt("name"),
-        category: form.opt("category"),
-        note: form.opt("note"),
+        decision: f.decision,
+        trade: given(f.trade),
+        name: given(f.name),
+        category: given(f.category),
+        note: given(f.note),
     };
     match state
         .svc
-        .decide_occupation_suggestion(actor, id, &input)
+        .decide_occupation_suggestion(&staff, id, &input)
         .await
     {
-        Ok(s) => Redirect::to(&format!("{PATH}?ok={}", s.status)).into_response(),
-        Err(e) => match Failure::of(e, FIELDS).parts() {
-            Ok(f) => {
-                list_render(
-                    &state,
-                    &ctx,
-                    OccupationSuggestionFilter::default(),
-                    None,
-                    Some((id, form, f)),
-                )
-                .await
-            }
-            Err(api) => error_page_ctx(&ctx, api),
-        },
+        Ok(s) => Ok(to(&format!("{PATH}?ok={}", s.status))),
+        Err(e) => {
+            let failure = Failure::of(e, FIELDS).parts()?;
+            let filter = OccupationSuggestionFilter::default();
+            list_render(
+                &state,
+                &ctx,
+                &staff,
+                filter,
+                None,
+                Some((id, data, failure)),
+            )
+            .await
+        }
     }
 }
 
@@ -233,15 +232,8 @@ struct ReportPage {
     rows: Vec<Vec<String>>,
 }
 
-async fn report(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let r = match state.svc.occupation_report(actor).await {
-        Ok(r) => r,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
+async fn report(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
+    let r = state.svc.occupation_report(&staff).await?;
     let rows = r
         .sheet()
         .rows
@@ -249,33 +241,24 @@ async fn report(State(state): State<AppState>, ctx: Ctx) -> Response {
         .map(|row| {
             row.iter()
                 .map(|c| match c {
-                    linghuo_service::export::Cell::Date(d) => crate::web::date_cn(d),
+                    linghuo_service::export::Cell::Date(d) => date_cn(d),
                     other => other.as_text(),
                 })
                 .collect()
         })
         .collect();
-    render(
+    Ok(render(
         StatusCode::OK,
         &ReportPage {
             ctx: PageCtx::new(&ctx, "新职业建议上报表", "/staff/market/occupations/report"),
             r,
             rows,
         },
-    )
+    ))
 }
 
-async fn report_xlsx(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let bytes = match state.svc.occupation_report(actor).await {
-        Ok(r) => state.svc.occupation_report_xlsx(Some(actor), &r).await,
-        Err(e) => Err(e),
-    };
-    match bytes {
-        Ok(b) => download("occupation-suggestions.xlsx", b),
-        Err(e) => error_page_ctx(&ctx, e.into()),
-    }
+async fn report_xlsx(State(state): State<AppState>, staff: Staff) -> PageResult {
+    let r = state.svc.occupation_report(&staff).await?;
+    let bytes = state.svc.occupation_report_xlsx(Some(&staff), &r).await?;
+    Ok(download("occupation-suggestions.xlsx", bytes))
 }

@@ -6,13 +6,17 @@ use axum::Router;
 use crate::AppState;
 
 mod complaints;
+pub(crate) mod hires;
+mod search;
 pub(crate) mod services;
 pub(crate) mod shared;
 pub(crate) mod work;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(search::routes())
         .merge(work::routes())
+        .merge(hires::routes())
         .merge(services::routes())
         .merge(complaints::routes())
 }
