@@ -121,7 +121,8 @@ pub enum Failure {
 
 impl Failure {
     /// The one sorter of service errors for a form. A record that is gone or not the
-    /// caller's (404), a missing login (401) or a server fault goes to the error page.
+    /// caller's (404), a missing login (401) or a server fault goes to the error page, and
+    /// an act that needs the person to confirm who they are first to the step-up form.
     /// Anything else — bad input, a conflict, a refusal such as the reviewer approving their
     /// own review (403) — is shown on the form with its status: beside the field when the
     /// form has it (a list item's field, `skills[2]`, on the list's own field `skills`),
@@ -130,6 +131,7 @@ impl Failure {
         let api: ApiError = e.into();
         if matches!(api.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED)
             || api.status.is_server_error()
+            || api.code == "step_up_required"
         {
             return Failure::Page(api);
         }

@@ -99,11 +99,7 @@ fn new_change() -> ChangeForm {
 /// Why a proposal or a decision was refused, to show above the form, or the page to show
 /// instead (the step-up form when the administrator must confirm who they are first).
 fn refusal(e: ServiceError) -> PageResult<(StatusCode, String)> {
-    let api = ApiError::from(e);
-    if api.code == "step_up_required" {
-        return Err(api.into());
-    }
-    Failure::of_action(api)
+    Failure::of_action(e)
 }
 
 async fn page(
