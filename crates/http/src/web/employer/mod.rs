@@ -4,8 +4,11 @@ use axum::Router;
 
 use crate::AppState;
 
+mod events;
 mod posts;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(posts::routes())
+    Router::new()
+        .merge(posts::routes())
+        .merge(events::routes())
 }

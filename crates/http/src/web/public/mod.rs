@@ -6,14 +6,14 @@ use axum::Router;
 use crate::AppState;
 
 mod consult;
+pub(crate) mod events;
 mod hub;
 mod policy;
-mod services;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(policy::routes())
         .merge(hub::routes())
-        .merge(services::routes())
+        .merge(events::routes())
         .merge(consult::routes())
 }

@@ -6,6 +6,8 @@ use axum::Router;
 
 use crate::AppState;
 
+pub(crate) mod archives;
+mod events;
 mod export;
 pub(crate) mod imports;
 mod market;
@@ -13,6 +15,7 @@ mod occupations;
 mod persons;
 mod services;
 mod stats;
+mod venues;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,4 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(export::routes())
         .merge(stats::routes())
+        .merge(events::routes())
+        .merge(venues::routes())
+        .merge(archives::routes())
 }

@@ -5,8 +5,11 @@ use axum::Router;
 
 use crate::AppState;
 
+mod archives;
 mod complaints;
+mod events;
 pub(crate) mod services;
+pub(crate) mod venues;
 pub(crate) mod work;
 
 pub fn routes() -> Router<AppState> {
@@ -14,4 +17,7 @@ pub fn routes() -> Router<AppState> {
         .merge(work::routes())
         .merge(services::routes())
         .merge(complaints::routes())
+        .merge(events::routes())
+        .merge(venues::routes())
+        .merge(archives::routes())
 }
