@@ -4,6 +4,7 @@ use axum::Router;
 
 use crate::AppState;
 
+mod complaints;
 mod events;
 mod posts;
 
@@ -11,4 +12,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(posts::routes())
         .merge(events::routes())
+        .merge(complaints::routes())
 }

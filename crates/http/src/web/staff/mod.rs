@@ -7,6 +7,7 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) mod archives;
+mod complaints;
 mod events;
 mod export;
 pub(crate) mod imports;
@@ -29,4 +30,5 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(venues::routes())
         .merge(archives::routes())
+        .merge(complaints::routes())
 }

@@ -6,6 +6,7 @@ use axum::Router;
 use crate::AppState;
 
 mod archives;
+pub(crate) mod complaint;
 mod complaints;
 mod events;
 pub(crate) mod services;
