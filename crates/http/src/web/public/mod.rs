@@ -5,7 +5,7 @@ use axum::Router;
 
 use crate::AppState;
 
-mod consult;
+pub(crate) mod consult;
 pub(crate) mod events;
 mod hub;
 mod policy;

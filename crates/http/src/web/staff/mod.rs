@@ -8,6 +8,7 @@ use crate::AppState;
 
 pub(crate) mod archives;
 mod complaints;
+mod consult;
 mod events;
 mod export;
 pub(crate) mod imports;
@@ -31,4 +32,5 @@ pub fn routes() -> Router<AppState> {
         .merge(venues::routes())
         .merge(archives::routes())
         .merge(complaints::routes())
+        .merge(consult::routes())
 }
