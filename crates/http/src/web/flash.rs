@@ -154,6 +154,8 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "answered",
         "已答复，提问人会收到消息。",
     ),
+    // Statistics.
+    (&["/staff/stats"], "target", "已保存年度目标。"),
     // Complaints and mediation, on every side.
     (
         &["/complaints"],

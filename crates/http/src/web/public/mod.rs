@@ -8,6 +8,7 @@ use crate::AppState;
 pub(crate) mod consult;
 pub(crate) mod events;
 mod hub;
+mod open_stats;
 mod policy;
 
 pub fn routes() -> Router<AppState> {
@@ -16,4 +17,5 @@ pub fn routes() -> Router<AppState> {
         .merge(hub::routes())
         .merge(events::routes())
         .merge(consult::routes())
+        .merge(open_stats::routes())
 }

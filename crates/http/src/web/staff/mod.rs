@@ -16,7 +16,7 @@ mod market;
 mod occupations;
 mod persons;
 mod services;
-mod stats;
+pub(crate) mod stats;
 mod venues;
 
 pub fn routes() -> Router<AppState> {
