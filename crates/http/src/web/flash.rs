@@ -143,6 +143,19 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["/staff/relief"], "decided", "已审核。"),
     (&["/staff/archives"], "received", "档案已接收。"),
     (&["/staff/archives"], "moved", "已办理。"),
+    // Policy questions.
+    (
+        &["/consult/mine"],
+        "asked",
+        "问题已提交，答复后会通过“消息”告诉您。",
+    ),
+    (
+        &["/staff/consult"],
+        "answered",
+        "已答复，提问人会收到消息。",
+    ),
+    // Statistics.
+    (&["/staff/stats"], "target", "已保存年度目标。"),
     // Complaints and mediation, on every side.
     (
         &["/complaints"],

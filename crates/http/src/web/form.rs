@@ -89,11 +89,6 @@ impl FormData {
         self.pairs.extend(other.pairs.iter().cloned());
         self
     }
-
-    /// A list typed as words separated by commas, 、, semicolons, spaces or new lines.
-    pub fn list(&self, name: &str) -> Vec<String> {
-        split_list(self.get(name))
-    }
 }
 
 /// Splits "保洁员、家政服务员, 育婴员" into its items.

@@ -22,7 +22,7 @@ pub use flash::Flash;
 pub use form::{Errors, Failure, Form, FormData, FormFailure, list, split_list};
 pub use format::*;
 pub use page::*;
-pub use roles::{Admin, Auditor, Employer, Party, SignedIn, Staff, Worker, require};
+pub use roles::{Admin, Auditor, Employer, Party, Recipient, SignedIn, Staff, Worker};
 
 // Pages by who uses them.
 mod account;

@@ -257,9 +257,3 @@ pub fn path_uuid(s: &str) -> Result<uuid::Uuid, PageError> {
 pub fn to(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
-
-/// An id from a path; anything else is "not found" (for a handler that still returns a
-/// `Response`).
-pub fn path_id(ctx: &Ctx, s: &str) -> Result<uuid::Uuid, Response> {
-    uuid::Uuid::parse_str(s).map_err(|_| error_page_ctx(ctx, ApiError::not_found()))
-}

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 
 /// Sends a visitor who is not (fully) logged in to the right step, and refuses a role that
 /// may not use the page.
-pub fn require<'a>(ctx: &'a Ctx, roles: &[Role]) -> Result<&'a Actor, Response> {
+fn require<'a>(ctx: &'a Ctx, roles: &[Role]) -> Result<&'a Actor, Response> {
     match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::Active(a)) => {
             if roles.contains(&a.role) {
@@ -103,6 +103,10 @@ role_extractor!(
 role_extractor!(
     /// The audit administrator (审计日志).
     Auditor => [AuditAdmin]
+);
+role_extractor!(
+    /// Whoever receives in-site notices (消息): workers, employers and staff.
+    Recipient => [Worker, Employer, Staff]
 );
 role_extractor!(
     /// Anyone logged in, whatever their role.

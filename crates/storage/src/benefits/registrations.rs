@@ -40,7 +40,7 @@ pub async fn insert_registration(tx: &mut Tx, r: &RegistrationRow) -> Result<()>
     )
     .bind(r.id)
     .bind(r.person_id)
-    .bind(&r.kind)
+    .bind(r.kind)
     .bind(&r.county_code)
     .bind(r.started_on)
     .bind(r.ended_on)

@@ -3,49 +3,20 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use linghuo_service::market_worker::NoticeView;
-use linghuo_service::{Actor, Role};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::{Flash, Form, PageCtx, PageResult, cst, path_uuid, render, require, to};
+use crate::web::{Flash, Form, PageCtx, PageResult, Recipient, cst, path_uuid, render, to};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/notices", get(notices))
         .route("/notices/{id}/read", post(read))
-}
-
-/// The roles that get notices (administrators have none).
-const ROLES: &[Role] = &[Role::Worker, Role::Employer, Role::Staff];
-
-/// Whoever gets notices: a worker, an employer or staff. Like the kit's role extractors
-/// (`roles.rs`, which has none for these three roles), it sends a visitor to log in and
-/// refuses any other role before the handler runs.
-struct Reader(Actor);
-
-impl std::ops::Deref for Reader {
-    type Target = Actor;
-    fn deref(&self) -> &Actor {
-        &self.0
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Reader {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        let ctx = Ctx::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        require(&ctx, ROLES).map(|a| Reader(a.clone()))
-    }
 }
 
 pub struct NoticeLine {
@@ -81,7 +52,7 @@ fn kind_label(kind: &str) -> &'static str {
 async fn notices(
     State(state): State<AppState>,
     ctx: Ctx,
-    reader: Reader,
+    reader: Recipient,
     flash: Flash,
 ) -> PageResult {
     let list = state.svc.my_notices(&reader).await?;
@@ -114,7 +85,7 @@ struct ReadForm {
 /// Marks a notice read; with `go=1` continues to the page the notice is about.
 async fn read(
     State(state): State<AppState>,
-    reader: Reader,
+    reader: Recipient,
     Path(id): Path<String>,
     Form { value: f, .. }: Form<ReadForm>,
 ) -> PageResult {

@@ -4,6 +4,8 @@ use axum::Router;
 
 use crate::AppState;
 
+mod complaints;
+mod events;
 mod hires;
 mod home;
 mod posts;
@@ -13,4 +15,6 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(posts::routes())
         .merge(hires::routes())
+        .merge(events::routes())
+        .merge(complaints::routes())
 }

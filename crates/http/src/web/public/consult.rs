@@ -1,22 +1,22 @@
 //! 政策咨询 pages (四(九)): the public search over the policy clauses and the FAQ
-//! (`/consult`), questions from signed-in workers and employers (`/consult/ask`,
-//! `/consult/mine`) and the staff answer queue of their region (`/staff/consult`).
+//! (`/consult`), and questions from signed-in workers and employers (`/consult/ask`,
+//! `/consult/mine`). The staff answer them at `/staff/consult` (`staff/consult.rs`).
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use linghuo_service::Role;
-use linghuo_service::consult::{AnswerInput, FaqView, QuestionInput, QuestionView, SearchHit};
+use axum::routing::get;
+use linghuo_service::consult::{FaqView, QuestionInput, QuestionView, SearchHit};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::error::ApiError;
 use crate::web::{
-    Errors, Failure, FormData, FormFailure, PageCtx, cst, error_page_ctx, path_id, render, require,
+    Errors, Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Party, cst,
+    query_field, render, to,
 };
 
 pub fn routes() -> Router<AppState> {
@@ -24,11 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/consult", get(consult))
         .route("/consult/ask", get(ask_page).post(ask))
         .route("/consult/mine", get(mine))
-        .route("/staff/consult", get(staff_queue))
-        .route("/staff/consult/{id}/answer", post(answer))
 }
-
-const ASKERS: &[Role] = &[Role::Worker, Role::Employer];
 
 #[derive(Template)]
 #[template(path = "public/consult.html")]
@@ -42,23 +38,19 @@ struct ConsultPage {
     error: Option<String>,
 }
 
-async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> Response {
-    let form = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
-    let q = form.get("q").to_owned();
+async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
+    let q = query_field(&raw, "q");
     let (hits, error) = if q.is_empty() {
         (Vec::new(), None)
     } else {
         match state.svc.consult_search(&q).await {
             Ok(h) => (h, None),
-            Err(e) => (Vec::new(), Some(crate::error::ApiError::from(e).message)),
+            Err(e) => (Vec::new(), Some(ApiError::from(e).message)),
         }
     };
-    let faq = match state.svc.consult_faq().await {
-        Ok(f) => f,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let may_ask = ctx.actor().is_some_and(|a| ASKERS.contains(&a.role));
-    render(
+    let faq = state.svc.consult_faq().await?;
+    let may_ask = ctx.actor().is_some_and(|a| Party::ROLES.contains(&a.role));
+    Ok(render(
         if error.is_some() {
             StatusCode::BAD_REQUEST
         } else {
@@ -73,7 +65,7 @@ async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuer
             may_ask,
             error,
         },
-    )
+    ))
 }
 
 #[derive(Template)]
@@ -85,17 +77,8 @@ struct AskPage {
     error: Option<String>,
 }
 
-fn ask_render(
-    ctx: &Ctx,
-    status: StatusCode,
-    form: FormData,
-    errors: Errors,
-    error: Option<String>,
-) -> Response {
-    if let Err(r) = require(ctx, ASKERS) {
-        return r;
-    }
-    render(
+fn ask_render(ctx: &Ctx, form: FormData, (status, errors, error): FormFailure) -> PageResult {
+    Ok(render(
         status,
         &AskPage {
             ctx: PageCtx::new(ctx, "我要咨询", "/consult/ask"),
@@ -103,43 +86,43 @@ fn ask_render(
             errors,
             error,
         },
-    )
+    ))
 }
 
-async fn ask_page(ctx: Ctx) -> Response {
+async fn ask_page(ctx: Ctx, _asker: Party) -> PageResult {
     ask_render(
         &ctx,
-        StatusCode::OK,
         FormData::default(),
-        Errors::default(),
-        None,
+        (StatusCode::OK, Errors::default(), None),
     )
 }
 
-async fn ask(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = match require(&ctx, ASKERS) {
-        Ok(a) => a,
-        Err(r) => return r,
+#[derive(Deserialize)]
+struct AskForm {
+    #[serde(default)]
+    question: String,
+}
+
+async fn ask(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    asker: Party,
+    Form {
+        value: f,
+        data: form,
+    }: Form<AskForm>,
+) -> PageResult {
+    let input = QuestionInput {
+        question: f.question,
     };
-    let form = FormData::parse(&body);
-    match state
-        .svc
-        .ask_question(
-            actor,
-            QuestionInput {
-                question: form.get("question").to_owned(),
-            },
-        )
-        .await
-    {
-        Ok(_) => Redirect::to("/consult/mine?ok=asked").into_response(),
-        Err(e) => match Failure::of(e, &["question"]).parts() {
-            Ok((status, errors, error)) => ask_render(&ctx, status, form, errors, error),
-            Err(api) => error_page_ctx(&ctx, api),
-        },
+    match state.svc.ask_question(&asker, input).await {
+        Ok(_) => Ok(to("/consult/mine?ok=asked")),
+        Err(e) => ask_render(&ctx, form, Failure::of(e, &["question"]).parts()?),
     }
 }
 
+/// A question as a list shows it, with the answer being typed by the staff (and what was
+/// wrong with it) when answering it failed.
 pub struct QuestionLine {
     pub q: QuestionView,
     pub asked: String,
@@ -151,7 +134,7 @@ pub struct QuestionLine {
     pub clause_error: Option<String>,
 }
 
-fn question_lines(
+pub(crate) fn question_lines(
     list: Vec<QuestionView>,
     failed: Option<&(Uuid, FormData, FormFailure)>,
 ) -> Vec<QuestionLine> {
@@ -181,98 +164,17 @@ fn question_lines(
 struct MinePage {
     ctx: PageCtx,
     items: Vec<QuestionLine>,
-    ok: bool,
+    ok: Option<&'static str>,
 }
 
-async fn mine(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> Response {
-    let actor = match require(&ctx, ASKERS) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let form = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
-    match state.svc.list_questions(actor).await {
-        Ok(l) => render(
-            StatusCode::OK,
-            &MinePage {
-                ctx: PageCtx::new(&ctx, "我的咨询", "/consult/mine"),
-                items: question_lines(l, None),
-                ok: form.get("ok") == "asked",
-            },
-        ),
-        Err(e) => error_page_ctx(&ctx, e.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "public/staff_consult.html")]
-struct StaffPage {
-    ctx: PageCtx,
-    items: Vec<QuestionLine>,
-    open: usize,
-    ok: bool,
-    error: Option<String>,
-}
-
-async fn staff_render(
-    state: &AppState,
-    ctx: &Ctx,
-    ok: bool,
-    failed: Option<(Uuid, FormData, FormFailure)>,
-) -> Response {
-    let actor = match require(ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let list = match state.svc.list_questions(actor).await {
-        Ok(l) => l,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
-    let (status, error) = match &failed {
-        Some((_, _, f)) => (f.0, f.2.clone()),
-        None => (StatusCode::OK, None),
-    };
-    render(
-        status,
-        &StaffPage {
-            ctx: PageCtx::new(ctx, "政策咨询答复", "/staff/consult"),
-            open: list.iter().filter(|q| q.status == "open").count(),
-            items: question_lines(list, failed.as_ref()),
-            ok,
-            error,
+async fn mine(State(state): State<AppState>, ctx: Ctx, asker: Party, flash: Flash) -> PageResult {
+    let list = state.svc.list_questions(&asker).await?;
+    Ok(render(
+        StatusCode::OK,
+        &MinePage {
+            ctx: PageCtx::new(&ctx, "我的咨询", "/consult/mine"),
+            items: question_lines(list, None),
+            ok: flash.text(),
         },
-    )
-}
-
-async fn staff_queue(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> Response {
-    let form = FormData::parse(raw.as_deref().unwrap_or("").as_bytes());
-    staff_render(&state, &ctx, form.get("ok") == "answered", None).await
-}
-
-async fn answer(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let id = match path_id(&ctx, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let form = FormData::parse(&body);
-    let input = AnswerInput {
-        answer: form.get("answer").to_owned(),
-        clause_id: form.get("clause_id").to_owned(),
-        publish: form.get("publish") == "1",
-    };
-    match state.svc.answer_question(actor, id, input).await {
-        Ok(_) => Redirect::to("/staff/consult?ok=answered").into_response(),
-        Err(e) => match Failure::of(e, &["answer", "clause_id"]).parts() {
-            Ok(f) => staff_render(&state, &ctx, false, Some((id, form, f))).await,
-            Err(api) => error_page_ctx(&ctx, api),
-        },
-    }
+    ))
 }

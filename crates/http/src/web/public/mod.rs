@@ -5,17 +5,19 @@ use axum::Router;
 
 use crate::AppState;
 
-mod consult;
+pub(crate) mod consult;
+pub(crate) mod events;
 mod home;
 mod hub;
+mod open_stats;
 mod policy;
-mod services;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(home::routes())
         .merge(policy::routes())
         .merge(hub::routes())
-        .merge(services::routes())
+        .merge(events::routes())
         .merge(consult::routes())
+        .merge(open_stats::routes())
 }

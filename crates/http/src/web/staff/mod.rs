@@ -6,7 +6,11 @@ use axum::Router;
 
 use crate::AppState;
 
+pub(crate) mod archives;
 mod benefits;
+mod complaints;
+mod consult;
+mod events;
 mod export;
 pub(crate) mod imports;
 mod market;
@@ -14,8 +18,9 @@ mod occupations;
 mod payments;
 mod persons;
 mod registrations;
-mod stats;
+pub(crate) mod stats;
 mod training;
+mod venues;
 mod window;
 
 pub fn routes() -> Router<AppState> {
@@ -31,4 +36,9 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(export::routes())
         .merge(stats::routes())
+        .merge(events::routes())
+        .merge(venues::routes())
+        .merge(archives::routes())
+        .merge(complaints::routes())
+        .merge(consult::routes())
 }

@@ -1,7 +1,6 @@
 //! The statistics dashboard of a staff member's region (`/staff/stats`, drill-down into a
-//! child region with `?region=`, a year with `?year=`), its downloads as Excel and CSV, the
-//! annual targets of the child regions, and the public weekly gig-market index
-//! (`/open/stats`, no login).
+//! child region with `?region=`, a year with `?year=`), its downloads as Excel and CSV, and
+//! the annual targets of the child regions. The public weekly index is `public/open_stats.rs`.
 //!
 //! Every table on the dashboard is built from the same [`Sheet`] the download uses, so the page
 //! and the files cannot disagree. Charts (Apache ECharts, vendored, loaded on this page only)
@@ -10,30 +9,30 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::Datelike;
 use linghuo_domain::{RegionCode, RegionLevel};
+use linghuo_service::Actor;
 use linghuo_service::export::{self, Cell, Sheet};
-use linghuo_service::open_stats::{OpenCell, OpenRow, OpenStats, OpenStatsQuery};
 use linghuo_service::stats::{Stats, StatsQuery};
-use linghuo_service::{Actor, Role};
+use serde::Deserialize;
 use serde_json::json;
 
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
-use crate::web::{Errors, Failure, FormData, PageCtx, error_page_ctx, render, require};
+use crate::web::{
+    Errors, Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Staff, download,
+    query_field, render, to,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/stats", get(dashboard))
-        .route("/staff/stats/export", get(download))
+        .route("/staff/stats/export", get(download_table))
         .route("/staff/stats/targets", post(set_target))
-        .route("/open/stats", get(open_stats))
 }
 
 /// The tables of the dashboard, in page order: (key, heading).
@@ -252,7 +251,9 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
     })
 }
 
-fn short_name(full: &str) -> &str {
+/// A region's name without the province ("太原市", not "山西省太原市"); the province itself
+/// keeps its name.
+pub(crate) fn short_name(full: &str) -> &str {
     full.strip_prefix("山西省")
         .filter(|s| !s.is_empty())
         .unwrap_or(full)
@@ -376,51 +377,41 @@ struct DashboardPage {
     form: FormData,
     errors: Errors,
     error: Option<String>,
-    ok: bool,
+    ok: Option<&'static str>,
 }
 
-fn parse_query(q: &Option<String>) -> (FormData, Option<String>, Result<Option<i32>, ()>) {
-    let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
-    let region = form.opt("region");
-    let year = match form.opt("year") {
-        None => Ok(None),
-        Some(y) => y.parse::<i32>().map(Some).map_err(|_| ()),
+/// The dashboard's region and year (`?region=…&year=…`); a year that is not a number is
+/// refused.
+fn stats_query(q: &Option<String>) -> Result<StatsQuery, ApiError> {
+    let region = Some(query_field(q, "region")).filter(|r| !r.is_empty());
+    let year = query_field(q, "year");
+    let year = if year.is_empty() {
+        None
+    } else {
+        Some(year.parse::<i32>().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "year_invalid",
+                "年份应为四位数字，如2025。",
+            )
+        })?)
     };
-    (form, region, year)
+    Ok(StatsQuery { region, year })
 }
 
-fn bad_year(ctx: &Ctx) -> Response {
-    error_page_ctx(
-        ctx,
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "year_invalid",
-            "年份应为四位数字，如2025。",
-        ),
-    )
-}
-
-struct Failed {
-    status: StatusCode,
-    form: FormData,
-    errors: Errors,
-    error: Option<String>,
-}
-
+/// The dashboard, with the target form as typed and its failure when setting a target
+/// failed.
 async fn dashboard_render(
     state: &AppState,
     ctx: &Ctx,
-    actor: &Actor,
+    staff: &Actor,
     q: StatsQuery,
-    ok: bool,
-    failed: Option<Failed>,
-) -> Response {
-    let s = match state.svc.statistics(actor, &q).await {
-        Ok(s) => s,
-        Err(e) => return error_page_ctx(ctx, e.into()),
-    };
-    let Some(scope) = actor.scope else {
-        return error_page_ctx(ctx, ApiError::not_found());
+    ok: Option<&'static str>,
+    failed: Option<(FormData, FormFailure)>,
+) -> PageResult {
+    let s = state.svc.statistics(staff, &q).await?;
+    let Some(scope) = staff.scope else {
+        return Err(ApiError::not_found().into());
     };
     let region = RegionCode::parse(&s.region_code).unwrap_or(scope);
     let mut trail = Vec::new();
@@ -452,8 +443,8 @@ async fn dashboard_render(
         })
         .collect();
     let target_years: Vec<i32> = (this_year - 1..=this_year + 1).collect();
-    let (status, form, errors, error) = match failed {
-        Some(f) => (f.status, f.form, f.errors, f.error),
+    let (form, (status, errors, error)) = match failed {
+        Some(f) => f,
         None => {
             let mut form = FormData::default();
             form.set(
@@ -465,10 +456,10 @@ async fn dashboard_render(
                 }
                 .to_string(),
             );
-            (StatusCode::OK, form, Errors::default(), None)
+            (form, (StatusCode::OK, Errors::default(), None))
         }
     };
-    render(
+    Ok(render(
         status,
         &DashboardPage {
             ctx: PageCtx::new(ctx, format!("统计：{}", s.region_name), "/staff/stats"),
@@ -484,102 +475,72 @@ async fn dashboard_render(
             ok,
             s,
         },
-    )
+    ))
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let (form, region, year) = parse_query(&q);
-    let Ok(year) = year else {
-        return bad_year(&ctx);
-    };
-    let ok = form.get("ok") == "target";
-    dashboard_render(&state, &ctx, actor, StatsQuery { region, year }, ok, None).await
+async fn dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    flash: Flash,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let query = stats_query(&q)?;
+    dashboard_render(&state, &ctx, &staff, query, flash.text(), None).await
 }
 
-async fn download(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let (form, region, year) = parse_query(&q);
-    let Ok(year) = year else {
-        return bad_year(&ctx);
-    };
-    let table = form.get("table").to_owned();
-    let format = form.get("format").to_owned();
+async fn download_table(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let query = stats_query(&q)?;
+    let table = query_field(&q, "table");
+    let format = query_field(&q, "format");
     if !TABLES.iter().any(|(k, _)| *k == table) || !["xlsx", "csv"].contains(&format.as_str()) {
-        return error_page_ctx(
-            &ctx,
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "export_invalid",
-                "请从统计页面上的下载链接下载表格。",
-            ),
-        );
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "export_invalid",
+            "请从统计页面上的下载链接下载表格。",
+        )
+        .into());
     }
-    let s = match state
-        .svc
-        .statistics(actor, &StatsQuery { region, year })
-        .await
-    {
-        Ok(s) => s,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
+    let s = state.svc.statistics(&staff, &query).await?;
     let sheet = stats_sheet(&s, &table).expect("checked above");
     let name = format!("stats-{table}-{}-{}.{format}", s.region_code, s.year);
-    let (mime, body) = if format == "xlsx" {
-        match export::to_xlsx(&sheet) {
-            Ok(b) => (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                b,
-            ),
-            Err(e) => return error_page_ctx(&ctx, e.into()),
-        }
+    let body = if format == "xlsx" {
+        export::to_xlsx(&sheet)?
     } else {
-        ("text/csv; charset=utf-8", export::to_csv(&sheet))
+        export::to_csv(&sheet)
     };
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response()
+    Ok(download(&name, body))
 }
 
-async fn set_target(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
-    let actor = match require(&ctx, &[Role::Staff]) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let form = FormData::parse(&body);
-    // The dashboard the form was on: its region and year.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct TargetForm {
+    region: String,
+    year: String,
+    target: String,
+    /// The dashboard the form was on: its region and year.
+    view_region: String,
+    view_year: String,
+}
+
+async fn set_target(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    Form {
+        value: f,
+        data: form,
+    }: Form<TargetForm>,
+) -> PageResult {
     let view = StatsQuery {
-        region: form.opt("view_region"),
-        year: form.get("view_year").parse().ok(),
+        region: Some(f.view_region).filter(|r| !r.is_empty()),
+        year: f.view_year.parse().ok(),
     };
-    let fail = |f: Failure, form: FormData| match f.parts() {
-        Ok((status, errors, error)) => Ok(Failed {
-            status,
-            form,
-            errors,
-            error,
-        }),
-        Err(api) => Err(api),
-    };
-    let year = form.get("year").parse::<i32>();
-    let target = form.get("target").parse::<i64>();
-    let result = match (&year, &target) {
+    let result = match (f.year.parse::<i32>(), f.target.parse::<i64>()) {
         (Err(_), _) => Err(Failure::field("year", "请选择年份")),
         (_, Err(_)) => Err(Failure::field(
             "target",
@@ -587,25 +548,25 @@ async fn set_target(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Res
         )),
         (Ok(y), Ok(t)) => state
             .svc
-            .set_employment_target(actor, *y, form.get("region"), *t)
+            .set_employment_target(&staff, y, &f.region, t)
             .await
             .map_err(|e| Failure::of(e, &["region", "year", "target"])),
     };
     match result {
         Ok(()) => {
-            let mut to = "/staff/stats?ok=target".to_owned();
+            let mut back = "/staff/stats?ok=target".to_owned();
             if let Some(r) = &view.region {
-                to.push_str(&format!("&region={}", urlencode(r)));
+                back.push_str(&format!("&region={}", urlencode(r)));
             }
             if let Some(y) = view.year {
-                to.push_str(&format!("&year={y}"));
+                back.push_str(&format!("&year={y}"));
             }
-            Redirect::to(&to).into_response()
+            Ok(to(&back))
         }
-        Err(f) => match fail(f, form) {
-            Ok(failed) => dashboard_render(&state, &ctx, actor, view, false, Some(failed)).await,
-            Err(api) => error_page_ctx(&ctx, api),
-        },
+        Err(failure) => {
+            let failed = (form, failure.parts()?);
+            dashboard_render(&state, &ctx, &staff, view, None, Some(failed)).await
+        }
     }
 }
 
@@ -613,146 +574,4 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)])
         .map(|e| e.trim_start_matches("v=").to_owned())
         .unwrap_or_default()
-}
-
-// ---------------------------------------------------------------------------------------
-// 统计公开: the public weekly index.
-
-/// One table of the public page: rows of regions or categories by week, and the area total.
-pub struct Grid {
-    pub id: &'static str,
-    pub heading: String,
-    pub first: &'static str,
-    /// (name, drill-down link, cells).
-    pub rows: Vec<(String, Option<String>, Vec<OpenCell>)>,
-    pub total: (String, Vec<OpenCell>),
-}
-
-#[derive(Template)]
-#[template(path = "staff/open_stats.html")]
-struct OpenPage {
-    ctx: PageCtx,
-    o: OpenStats,
-    /// (ISO week, dates).
-    weeks: Vec<(String, String)>,
-    grids: Vec<Grid>,
-    city: bool,
-}
-
-fn grid(
-    o: &OpenStats,
-    id: &'static str,
-    heading: String,
-    first: &'static str,
-    rows: &[OpenRow],
-    hires: bool,
-    drill: bool,
-) -> Grid {
-    let pick = |r: &OpenRow| {
-        if hires {
-            r.hires.clone()
-        } else {
-            r.posts.clone()
-        }
-    };
-    Grid {
-        id,
-        heading,
-        first,
-        rows: rows
-            .iter()
-            .map(|r| {
-                (
-                    r.name.clone(),
-                    drill.then(|| format!("/open/stats?city={}", r.code)),
-                    pick(r),
-                )
-            })
-            .collect(),
-        total: (
-            format!("合计（{}）", short_name(&o.area_name)),
-            pick(&o.total),
-        ),
-    }
-}
-
-async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> Response {
-    let form = FormData::parse(q.as_deref().unwrap_or("").as_bytes());
-    let query = OpenStatsQuery {
-        city: form.opt("city"),
-    };
-    let o = match state.svc.open_statistics(&query).await {
-        Ok(o) => o,
-        Err(e) => return error_page_ctx(&ctx, e.into()),
-    };
-    let city = query.city.is_some();
-    let (unit, first) = if city {
-        ("各县（市、区）", "县（市、区）")
-    } else {
-        ("各市", "市")
-    };
-    let grids = vec![
-        grid(
-            &o,
-            "posts-by-region",
-            format!("{unit}新发布岗位数"),
-            first,
-            &o.regions,
-            false,
-            !city,
-        ),
-        grid(
-            &o,
-            "hires-by-region",
-            format!("{unit}录用人次"),
-            first,
-            &o.regions,
-            true,
-            !city,
-        ),
-        grid(
-            &o,
-            "posts-by-category",
-            "各职业类别新发布岗位数".into(),
-            "职业类别",
-            &o.categories,
-            false,
-            false,
-        ),
-        grid(
-            &o,
-            "hires-by-category",
-            "各职业类别录用人次".into(),
-            "职业类别",
-            &o.categories,
-            true,
-            false,
-        ),
-    ];
-    let weeks = o
-        .weeks
-        .iter()
-        .map(|w| {
-            (
-                w.week.clone(),
-                format!(
-                    "{}月{}日—{}月{}日",
-                    w.starts_on.month(),
-                    w.starts_on.day(),
-                    w.ends_on.month(),
-                    w.ends_on.day()
-                ),
-            )
-        })
-        .collect();
-    render(
-        StatusCode::OK,
-        &OpenPage {
-            ctx: PageCtx::new(&ctx, "统计公开：零工市场周指数", "/open/stats"),
-            weeks,
-            grids,
-            city,
-            o,
-        },
-    )
 }

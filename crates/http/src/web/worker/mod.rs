@@ -5,11 +5,15 @@ use axum::Router;
 
 use crate::AppState;
 
+mod archives;
+pub(crate) mod complaint;
 mod complaints;
+mod events;
 pub(crate) mod hires;
 mod search;
 pub(crate) mod services;
 pub(crate) mod shared;
+pub(crate) mod venues;
 pub(crate) mod work;
 
 pub fn routes() -> Router<AppState> {
@@ -19,4 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(hires::routes())
         .merge(services::routes())
         .merge(complaints::routes())
+        .merge(events::routes())
+        .merge(venues::routes())
+        .merge(archives::routes())
 }
