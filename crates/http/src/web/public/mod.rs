@@ -1,5 +1,5 @@
 //! Pages anyone can open without logging in: the home page, the policy calculator and text,
-//! 办事大厅, policy questions, recruitment events and venues.
+//! policy questions, recruitment events and venues.
 
 use axum::Router;
 
@@ -8,7 +8,6 @@ use crate::AppState;
 pub(crate) mod consult;
 pub(crate) mod events;
 mod home;
-mod hub;
 mod open_stats;
 mod policy;
 
@@ -16,7 +15,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(home::routes())
         .merge(policy::routes())
-        .merge(hub::routes())
         .merge(events::routes())
         .merge(consult::routes())
         .merge(open_stats::routes())

@@ -10,6 +10,7 @@ pub(crate) mod complaint;
 mod complaints;
 mod events;
 pub(crate) mod hires;
+mod hub;
 mod search;
 pub(crate) mod services;
 pub(crate) mod shared;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .merge(search::routes())
         .merge(work::routes())
         .merge(hires::routes())
+        .merge(hub::routes())
         .merge(services::routes())
         .merge(complaints::routes())
         .merge(events::routes())

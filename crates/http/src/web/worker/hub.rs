@@ -17,7 +17,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "public/services_hub.html")]
+#[template(path = "worker/services_hub.html")]
 struct HubPage {
     ctx: PageCtx,
     hub: ServiceHub,
