@@ -334,6 +334,69 @@ for (const role of ROLES) {
   });
 }
 
+// Phones first (issue 16): every page of every role at 360 px, the smallest phone in use —
+// nothing scrolls sideways, the header stays one row, and a worker gets the tab bar.
+const NARROW = { width: 360, height: 800 };
+const PUBLIC_PAGES = ['/', '/work', '/policy', '/policy/text', '/open/stats', '/events', '/consult', '/signup', '/signup/worker', '/signup/employer', '/login', '/venues'];
+const WIDE_TOUR = {
+  'demo-worker': ['/services', '/services/benefits', '/services/registration', '/services/training', '/complaints', '/venues/mine', '/relief', '/archives/mine', '/events/mine', '/consult/mine', '/account', '/policy'],
+  'demo-employer': ['/employer/posts/new', '/employer/events', '/employer/complaints', '/account'],
+  'demo-county': ['/staff/persons', '/staff/benefits', '/staff/registrations', '/staff/payments', '/staff/training', '/staff/market/review', '/staff/market/employers', '/staff/market/registrations', '/staff/complaints', '/staff/events', '/staff/venues', '/staff/relief', '/staff/archives', '/staff/consult', '/staff/imports'],
+};
+
+async function fits360(page, label, problems) {
+  const m = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+    header: Math.round(document.querySelector('header.top')?.getBoundingClientRect().height ?? 0),
+  }));
+  if (m.scrollWidth > m.width) problems.push(`${label}: scrolls sideways at 360 px (${m.scrollWidth}px wide)`);
+  // One row: the brand, 长辈版 and 菜单 (at most 12% of an 800 px screen, 18% in 长辈版).
+  const elder = await page.evaluate(() => document.documentElement.classList.contains('elder'));
+  if (m.header > (elder ? 144 : 96)) problems.push(`${label}: the header is ${m.header}px tall at 360 px`);
+  return m;
+}
+
+test('every page fits a 360 px phone: no sideways scrolling, a one-row header, the worker\'s tab bar', async (t) => {
+  const problems = [];
+  const anon = await newContext(NARROW);
+  const page = await anon.newPage();
+  for (const path of PUBLIC_PAGES) {
+    const res = await page.goto(path);
+    if (res.status() !== 200) { problems.push(`${path}: status ${res.status()}`); continue; }
+    await fits360(page, `anonymous ${path}`, problems);
+  }
+  await shot(page, 'phone360-anonymous-home');
+  // The menu opens and holds the links the header no longer shows.
+  await page.goto('/');
+  await page.locator('details.menu > summary').click();
+  if (!(await page.locator('details.menu nav a[href="/login"]').isVisible())) problems.push('the 菜单 should open and show 登录');
+  await anon.close();
+  for (const role of ROLES) {
+    const rolePage = state.pages[role.username];
+    if (!rolePage) continue;
+    await rolePage.setViewportSize(NARROW);
+    const tour = [...role.pages, ...(WIDE_TOUR[role.username] ?? [])];
+    for (const path of tour) {
+      const res = await rolePage.goto(path);
+      if (res.status() !== 200) continue; // the role tests above report statuses
+      await fits360(rolePage, `${role.username} ${path}`, problems);
+      const tabs = await rolePage.locator('nav.tabbar a').count();
+      if (role.username === 'demo-worker' && tabs !== 4) problems.push(`${path}: the worker should have the 4-tab bar, found ${tabs}`);
+      if (role.username !== 'demo-worker' && tabs !== 0) problems.push(`${role.username} ${path}: only workers get the tab bar`);
+    }
+    if (role.username === 'demo-worker') {
+      await rolePage.goto('/services/benefits');
+      const current = await rolePage.locator('nav.tabbar a[aria-current=page]').innerText().catch(() => '');
+      if (current.trim() !== '办事') problems.push(`on /services/benefits the current tab should be 办事, was ${current}`);
+      await shot(rolePage, 'phone360-worker-services-benefits');
+    }
+    await rolePage.setViewportSize(DESKTOP_VIEW);
+  }
+  t.diagnostic(`${problems.length} problem(s)`);
+  assert.deepEqual(problems, []);
+});
+
 test('market flow: the employer posts a job and sees it live', async (t) => {
   if (!needs(t, 'login-employer')) return;
   const page = state.pages['demo-employer'];

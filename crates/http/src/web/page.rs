@@ -23,11 +23,61 @@ pub struct PageCtx {
     pub user: Option<Badge>,
     pub region: Option<String>,
     pub nav: Vec<(&'static str, &'static str)>,
+    /// The tab bar at the bottom of a worker's phone screen (找活 / 办事 / 消息 / 我的), with
+    /// the tab of this page marked; empty for other roles.
+    pub tabs: Vec<Tab>,
+}
+
+/// One tab of the phone tab bar.
+pub struct Tab {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The worker's tabs: each names the paths it stands for, so 报名 under 找活 or a benefit
+/// under 办事 still shows where the person is.
+const WORKER_TABS: &[(&str, &str, &[&str])] = &[
+    ("/work", "找活", &["/work"]),
+    (
+        "/services",
+        "办事",
+        &[
+            "/services",
+            "/policy",
+            "/complaints",
+            "/venues",
+            "/relief",
+            "/events",
+            "/archives",
+            "/consult",
+        ],
+    ),
+    ("/notices", "消息", &["/notices"]),
+    ("/account", "我的", &["/account"]),
+];
+
+fn tabs_for(role: Option<Role>, path: &str) -> Vec<Tab> {
+    if role != Some(Role::Worker) {
+        return Vec::new();
+    }
+    WORKER_TABS
+        .iter()
+        .map(|(href, label, under)| Tab {
+            href,
+            label,
+            current: under
+                .iter()
+                .any(|p| path == *p || path.starts_with(&format!("{p}/"))),
+        })
+        .collect()
 }
 
 pub struct Badge {
     pub name: String,
     pub role_label: &'static str,
+    /// An employer's account (the home page offers it 发布岗位).
+    pub employer: bool,
 }
 
 impl PageCtx {
@@ -80,9 +130,11 @@ impl PageCtx {
             user: actor.map(|a| Badge {
                 name: a.display_name.clone(),
                 role_label: a.role.label(),
+                employer: a.role == Role::Employer,
             }),
             region: actor.and_then(|a| a.scope).map(|s| s.full_name()),
             nav,
+            tabs: tabs_for(actor.map(|a| a.role), path),
         }
     }
 
@@ -96,6 +148,7 @@ impl PageCtx {
             user: None,
             region: None,
             nav: vec![("/work", "找活"), ("/policy", "政策计算器")],
+            tabs: Vec::new(),
         }
     }
 }
