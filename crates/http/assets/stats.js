@@ -3,6 +3,33 @@
 // the exact figures and the page reads fully without this file.
 (function () {
   "use strict";
+  // The public weekly index (/open/stats): the area's totals by week; a suppressed week is a gap.
+  var open = document.getElementById("open-data");
+  if (open && window.echarts) {
+    try {
+      var o = JSON.parse(open.textContent);
+      var box = document.getElementById("chart-open-weeks");
+      if (box && o.weeks && o.weeks.length) {
+        box.classList.add("on");
+        var c = window.echarts.init(box);
+        c.setOption({
+          color: ["#b3121b", "#1f5fbf"],
+          textStyle: { fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif' },
+          animation: false,
+          tooltip: { trigger: "axis" },
+          legend: { top: 0 },
+          grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+          xAxis: { type: "category", data: o.weeks, axisLabel: { rotate: o.weeks.length > 4 ? 30 : 0 } },
+          yAxis: { type: "value" },
+          series: [
+            { name: "新发布岗位", type: "line", data: o.posts, symbolSize: 8, connectNulls: false },
+            { name: "录用人次", type: "line", data: o.hires, symbolSize: 8, lineStyle: { type: "dashed" }, connectNulls: false }
+          ]
+        });
+        window.addEventListener("resize", function () { c.resize(); });
+      }
+    } catch (e) { /* the table holds the figures */ }
+  }
   var el = document.getElementById("stats-data");
   if (!el || !window.echarts) return;
   var data;

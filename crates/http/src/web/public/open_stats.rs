@@ -33,10 +33,51 @@ pub struct Grid {
 struct OpenPage {
     ctx: PageCtx,
     o: OpenStats,
-    /// (ISO week, dates).
+    /// (dates as people say them, ISO week), newest first.
     weeks: Vec<(String, String)>,
     grids: Vec<Grid>,
     city: bool,
+    /// The weekly totals for the chart (JSON, escaped for a script block).
+    chart_data: String,
+}
+
+/// A week as people say it: 11月16日—22日, or 11月30日—12月6日 across a month's end.
+pub fn week_label(starts_on: chrono::NaiveDate, ends_on: chrono::NaiveDate) -> String {
+    if starts_on.month() == ends_on.month() {
+        format!(
+            "{}月{}日—{}日",
+            starts_on.month(),
+            starts_on.day(),
+            ends_on.day()
+        )
+    } else {
+        format!(
+            "{}月{}日—{}月{}日",
+            starts_on.month(),
+            starts_on.day(),
+            ends_on.month(),
+            ends_on.day()
+        )
+    }
+}
+
+/// The area's weekly totals, oldest first as a chart reads, for the vendored ECharts; a
+/// suppressed figure is a gap (null), never a guess.
+fn chart_json(o: &OpenStats) -> String {
+    let weeks: Vec<String> = o
+        .weeks
+        .iter()
+        .map(|w| week_label(w.starts_on, w.ends_on))
+        .collect();
+    let values = |cells: &[OpenCell]| cells.iter().map(|c| c.value).collect::<Vec<_>>();
+    serde_json::json!({
+        "weeks": weeks,
+        "posts": values(&o.total.posts),
+        "hires": values(&o.total.hires),
+    })
+    .to_string()
+    .replace('<', "\\u003c")
+    .replace('>', "\\u003e")
 }
 
 fn grid(
@@ -65,15 +106,21 @@ fn grid(
                 (
                     r.name.clone(),
                     drill.then(|| format!("/open/stats?city={}", r.code)),
-                    pick(r),
+                    newest_first(pick(r)),
                 )
             })
             .collect(),
         total: (
             format!("合计（{}）", short_name(&o.area_name)),
-            pick(&o.total),
+            newest_first(pick(&o.total)),
         ),
     }
+}
+
+/// The newest week first: on a phone the table opens on the week people ask about.
+fn newest_first(mut cells: Vec<OpenCell>) -> Vec<OpenCell> {
+    cells.reverse();
+    cells
 }
 
 async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQuery) -> PageResult {
@@ -128,19 +175,10 @@ async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQue
     let weeks = o
         .weeks
         .iter()
-        .map(|w| {
-            (
-                w.week.clone(),
-                format!(
-                    "{}月{}日—{}月{}日",
-                    w.starts_on.month(),
-                    w.starts_on.day(),
-                    w.ends_on.month(),
-                    w.ends_on.day()
-                ),
-            )
-        })
+        .rev()
+        .map(|w| (week_label(w.starts_on, w.ends_on), w.week.clone()))
         .collect();
+    let chart_data = chart_json(&o);
     Ok(render(
         StatusCode::OK,
         &OpenPage {
@@ -148,7 +186,21 @@ async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQue
             weeks,
             grids,
             city,
+            chart_data,
             o,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::week_label;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn weeks_read_as_people_say_them() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        assert_eq!(week_label(d(11, 16), d(11, 22)), "11月16日—22日");
+        assert_eq!(week_label(d(11, 30), d(12, 6)), "11月30日—12月6日");
+    }
 }
