@@ -7,6 +7,7 @@
 mod common;
 mod forms;
 
+mod answers;
 mod anonymous_visits;
 mod archives;
 mod bad_input;
