@@ -174,7 +174,7 @@ impl Chance {
         eligible: bool,
         amount: &str,
         first_reason: &str,
-        changes: &[linghuo_service::benefits::ChangeView],
+        changes: &[linghuo_service::benefits::OutcomeChange],
     ) -> Chance {
         let credit = benefit == "guaranteed_loan";
         let payable = amount != "0.00" && amount != "0" && !amount.is_empty();

@@ -98,7 +98,7 @@ pub struct CitationView {
 /// yet met condition's stable id, in Chinese what would change it, whether any change of facts
 /// can, and from which day it holds by itself.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ChangeView {
+pub struct OutcomeChange {
     pub condition: String,
     pub text: String,
     pub possible: bool,
@@ -106,9 +106,9 @@ pub struct ChangeView {
     pub from: Option<NaiveDate>,
 }
 
-impl ChangeView {
-    fn from_json(c: &serde_json::Value) -> ChangeView {
-        ChangeView {
+impl OutcomeChange {
+    fn from_json(c: &serde_json::Value) -> OutcomeChange {
+        OutcomeChange {
             condition: c["condition"].as_str().unwrap_or("").into(),
             text: c["text"].as_str().unwrap_or("").into(),
             possible: c["possible"].as_bool().unwrap_or(true),
@@ -155,7 +155,7 @@ pub struct ApplicationView {
     pub reasons: Vec<String>,
     /// What would change the outcome (empty when nothing is missing).
     #[serde(default)]
-    pub changes: Vec<ChangeView>,
+    pub changes: Vec<OutcomeChange>,
     pub citations: Vec<CitationView>,
     /// Facts not from a verified source (why a person reviews it).
     pub unverified: Vec<String>,
@@ -1099,7 +1099,7 @@ impl Service {
             changes: det
                 .what_would_change
                 .iter()
-                .map(|c| ChangeView {
+                .map(|c| OutcomeChange {
                     condition: c.condition.into(),
                     text: c.text.clone(),
                     possible: c.possible,
@@ -1328,7 +1328,7 @@ fn view_of(a: &ApplicationRow, person_name: String, payments: Vec<PaymentLine>) 
             .unwrap_or_default(),
         changes: det["what_would_change"]
             .as_array()
-            .map(|v| v.iter().map(ChangeView::from_json).collect())
+            .map(|v| v.iter().map(OutcomeChange::from_json).collect())
             .unwrap_or_default(),
         citations: det["citations"]
             .as_array()

@@ -37,7 +37,7 @@ pub struct BenefitChance {
     pub first_reason: String,
     /// What would change the outcome, each with its condition id (the page links the next
     /// step from it).
-    pub changes: Vec<crate::benefits::ChangeView>,
+    pub changes: Vec<crate::benefits::OutcomeChange>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
