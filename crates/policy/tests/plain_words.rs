@@ -13,11 +13,7 @@ fn latin_in(text: &str) -> Option<String> {
     text.char_indices()
         .find(|(_, c)| c.is_ascii_alphabetic())
         .map(|(i, _)| {
-            let start = text[..i]
-                .char_indices()
-                .rev()
-                .nth(8)
-                .map_or(0, |(j, _)| j);
+            let start = text[..i].char_indices().rev().nth(8).map_or(0, |(j, _)| j);
             text[start..].chars().take(24).collect()
         })
 }
@@ -55,7 +51,11 @@ fn every_text_of_every_case_is_plain_chinese() {
                         .iter()
                         .map(|w| (at("what_would_change"), w.text.clone())),
                 );
-                texts.extend(b.readings.iter().map(|r| (at("reading"), r.text.to_string())));
+                texts.extend(
+                    b.readings
+                        .iter()
+                        .map(|r| (at("reading"), r.text.to_string())),
+                );
                 for row in &b.breakdown {
                     if let Row::BackPayment(r) = row {
                         texts.push((at("breakdown"), r.reason.clone()));

@@ -311,7 +311,10 @@ mod tests {
         for s in ["2021-2-30", "21.4.8", "2021年4月", "明天", "2021-4-8x", ""] {
             assert_eq!(parse_day(s), None, "{s}");
         }
-        assert_eq!(parse_month("2021年1月"), NaiveDate::from_ymd_opt(2021, 1, 1));
+        assert_eq!(
+            parse_month("2021年1月"),
+            NaiveDate::from_ymd_opt(2021, 1, 1)
+        );
         assert_eq!(parse_month("2021.1"), NaiveDate::from_ymd_opt(2021, 1, 1));
         assert_eq!(parse_month("2021-01"), NaiveDate::from_ymd_opt(2021, 1, 1));
         assert_eq!(parse_month("2021-13"), None);

@@ -92,20 +92,25 @@ async fn the_calculator_answers_in_plain_words_summary_first() {
             .post(&app, "/policy", &demo_like("2021年7月15日", "2021.4.8"))
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
-        assert!(p.html.contains("测算结果（截至2021年7月15日）"), "{}", p.html);
+        assert!(
+            p.html.contains("测算结果（截至2021年7月15日）"),
+            "{}",
+            p.html
+        );
 
         // The summary comes before the first benefit.
         let summary = p.html.find("id=\"policy-summary\"").expect("summary");
         assert!(summary < p.html.find("id=\"benefit-").unwrap());
         let s = between(&p.html, "id=\"policy-summary\"", "</div>");
-        assert!(s.contains("您目前可以享受") && s.contains("项满足条件后可享受"), "{s}");
+        assert!(
+            s.contains("您目前可以享受") && s.contains("项满足条件后可享受"),
+            "{s}"
+        );
         assert!(s.contains("合计约"), "{s}");
 
         // Three states, each in words and with its own class.
-        for (class, words) in [
-            ("state-now", "可享受"),
-            ("state-later", "满足条件后可享受"),
-        ] {
+        for (class, words) in [("state-now", "可享受"), ("state-later", "满足条件后可享受")]
+        {
             assert!(
                 p.html
                     .contains(&format!("<span class=\"state {class}\">{words}</span>")),
@@ -115,8 +120,14 @@ async fn the_calculator_answers_in_plain_words_summary_first() {
 
         // The loan is a credit line with the bank step, never cash.
         let loan = card(&p.html, "benefit-guaranteed_loan");
-        assert!(loan.contains("贷款额度") && loan.contains("经办银行"), "{loan}");
-        assert!(!loan.contains("可领取") && !loan.contains("可享受金额"), "{loan}");
+        assert!(
+            loan.contains("贷款额度") && loan.contains("经办银行"),
+            "{loan}"
+        );
+        assert!(
+            !loan.contains("可领取") && !loan.contains("可享受金额"),
+            "{loan}"
+        );
         assert!(!p.html.contains("目前可领取"));
 
         // Nothing one can have is followed by "怎样才能符合".
@@ -131,19 +142,32 @@ async fn the_calculator_answers_in_plain_words_summary_first() {
         assert!(words.is_empty(), "Latin in the results: {words:?}");
 
         // The receipt is behind 核验信息, not in a sentence.
-        assert!(p.html.contains("<details class=\"receipt\" id=\"receipt\"><summary>核验信息</summary>"));
+        assert!(
+            p.html
+                .contains("<details class=\"receipt\" id=\"receipt\"><summary>核验信息</summary>")
+        );
         assert!(!p.html.contains("测算凭据：引擎"));
 
         // "Not yet" links to what would change it.
         let p = b
-            .post(&app, "/policy", &[("as_of", "2021/7/15"), ("group", "college_graduate")])
+            .post(
+                &app,
+                "/policy",
+                &[("as_of", "2021/7/15"), ("group", "college_graduate")],
+            )
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
         let words = latin_words(&text_of(results_part(&p.html)));
         assert!(words.is_empty(), "Latin in the results: {words:?}");
         let training = card(&p.html, "benefit-training_subsidy");
-        assert!(training.contains("href=\"/services/training\""), "{training}");
-        assert!(training.contains("href=\"/services/registration\""), "{training}");
+        assert!(
+            training.contains("href=\"/services/training\""),
+            "{training}"
+        );
+        assert!(
+            training.contains("href=\"/services/registration\""),
+            "{training}"
+        );
         app
     })
     .await;
@@ -154,16 +178,29 @@ async fn the_calculator_reads_dates_as_people_write_them() {
     each_app(|app| async move {
         let mut b = Browser::new();
         b.get(&app, "/policy").await;
-        for day in ["2021年4月8日", "2021.4.8", "2021-4-8", "2021/4/8", "2021-04-08"] {
+        for day in [
+            "2021年4月8日",
+            "2021.4.8",
+            "2021-4-8",
+            "2021/4/8",
+            "2021-04-08",
+        ] {
             let p = b.post(&app, "/policy", &demo_like(day, day)).await;
             assert_eq!(p.status, StatusCode::OK, "{day}: {}", p.html);
             assert!(p.html.contains("截至2021年4月8日"), "{day}");
         }
         // A date that does not exist: said beside the field, in words.
-        let p = b.post(&app, "/policy", &demo_like("2021-2-30", "2021.4.8")).await;
+        let p = b
+            .post(&app, "/policy", &demo_like("2021-2-30", "2021.4.8"))
+            .await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST);
-        assert!(p.html.contains("2021年4月8日、2021.4.8、2021-4-8 或 2021/4/8"));
-        let p = b.post(&app, "/policy", &demo_like("2021-7-15", "去年")).await;
+        assert!(
+            p.html
+                .contains("2021年4月8日、2021.4.8、2021-4-8 或 2021/4/8")
+        );
+        let p = b
+            .post(&app, "/policy", &demo_like("2021-7-15", "去年"))
+            .await;
         assert_eq!(p.status, StatusCode::BAD_REQUEST);
         assert!(p.html.contains("field-error"), "{}", p.html);
         app
@@ -178,7 +215,11 @@ async fn the_hub_shows_states_next_steps_and_offers_only_what_is_payable() {
         let mut w = Browser::new();
         w.get(&app, "/login").await;
         let p = w
-            .post(&app, "/login", &[("username", "ans_w1"), ("password", PASSWORD)])
+            .post(
+                &app,
+                "/login",
+                &[("username", "ans_w1"), ("password", PASSWORD)],
+            )
             .await;
         assert!(p.location.is_some(), "{}", p.html);
 
@@ -190,16 +231,27 @@ async fn the_hub_shows_states_next_steps_and_offers_only_what_is_payable() {
         assert!(!hub.html.contains("查看原因"));
         let si = card(&hub.html, "chance-social_insurance_subsidy");
         assert!(si.contains("满足条件后可申请"), "{si}");
-        assert!(!si.contains("/services/benefits/apply"), "no application for 0.00: {si}");
+        assert!(
+            !si.contains("/services/benefits/apply"),
+            "no application for 0.00: {si}"
+        );
         assert!(si.contains("href=\"/services/registration\""), "{si}");
         assert!(si.contains("就业困难人员认定"), "{si}");
-        let words = latin_words(&text_of(between(&hub.html, "id=\"benefit-chances\"", "<h2>")));
+        let words = latin_words(&text_of(between(
+            &hub.html,
+            "id=\"benefit-chances\"",
+            "<h2>",
+        )));
         assert!(words.is_empty(), "Latin on 办事大厅: {words:?}");
 
         // 可以申请的待遇 lists none of them; each is under 满足条件后可申请 with why.
         let list = w.get(&app, "/services/benefits").await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.html);
-        assert!(list.html.contains("id=\"applicable-none\""), "{}", list.html);
+        assert!(
+            list.html.contains("id=\"applicable-none\""),
+            "{}",
+            list.html
+        );
         assert!(!list.html.contains("id=\"applicable\""));
         let later = between(&list.html, "id=\"not-yet\"", "</ul>");
         for (id, _) in linghuo_service::benefits::APPLICABLE.iter() {
@@ -227,10 +279,16 @@ async fn the_hub_shows_states_next_steps_and_offers_only_what_is_payable() {
         let hub = w.get(&app, "/services").await;
         let loan = card(&hub.html, "chance-guaranteed_loan");
         assert!(loan.contains("可以申请"), "{loan}");
-        assert!(loan.contains("贷款额度") && loan.contains("经办银行"), "{loan}");
+        assert!(
+            loan.contains("贷款额度") && loan.contains("经办银行"),
+            "{loan}"
+        );
         assert!(loan.contains("/services/benefits/apply?benefit=guaranteed_loan"));
         let s = between(&hub.html, "id=\"benefit-summary\"", "</div>");
-        assert!(s.contains("您目前可以申请 1 项") && s.contains("贷款额度"), "{s}");
+        assert!(
+            s.contains("您目前可以申请 1 项") && s.contains("贷款额度"),
+            "{s}"
+        );
         let list = w.get(&app, "/services/benefits").await;
         let now = between(&list.html, "id=\"applicable\"", "</ul>");
         assert!(now.contains("benefit=guaranteed_loan"), "{now}");

@@ -7,8 +7,8 @@
 mod common;
 mod forms;
 
-mod answers;
 mod anonymous_visits;
+mod answers;
 mod archives;
 mod bad_input;
 mod benefits;

@@ -39,13 +39,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
                     from: None,
                 });
             } else {
-                rec.reason(|| {
-                    "未报便民劳务是否依法须取得许可".to_string()
-                });
+                rec.reason(|| "未报便民劳务是否依法须取得许可".to_string());
                 rec.change(|| Change {
                     condition: "needs_permit_known",
-                    text: "提供该劳务是否依法须取得许可后重新判定"
-                        .to_string(),
+                    text: "提供该劳务是否依法须取得许可后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });

@@ -128,10 +128,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.reading(&readings::PENSION_ONLY_LISTED_MONTHS);
                 rec.change(|| Change {
                     condition: "back_payment_month_unpaid",
-                    text: format!(
-                        "将{}列入未缴费月度后方可补缴",
-                        bp.month.zh()
-                    ),
+                    text: format!("将{}列入未缴费月度后方可补缴", bp.month.zh()),
                     possible: true,
                     from: None,
                 });

@@ -76,10 +76,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.cond(false, || {
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
-                rec.reason(|| {
-                    "高校毕业生未提供离校日期，无法认定是否离校2年内"
-                        .to_string()
-                });
+                rec.reason(|| "高校毕业生未提供离校日期，无法认定是否离校2年内".to_string());
                 rec.change(|| Change {
                     condition: "left_school_on_known",
                     text: "提供离校日期后重新判定".to_string(),
@@ -387,8 +384,7 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         rec.reading(&readings::STARTUP_AT_LEAST_ONE_EMPLOYEE);
         rec.reason(|| {
             if b.employees_driven.is_none() {
-                "未提供带动就业人数，补贴按带动就业人数计算"
-                    .to_string()
+                "未提供带动就业人数，补贴按带动就业人数计算".to_string()
             } else {
                 "未带动他人就业，补贴按带动就业人数计算，金额为0".to_string()
             }

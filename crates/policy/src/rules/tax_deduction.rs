@@ -100,11 +100,12 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     cond("登记失业人员：须有失业登记日期")
                         .val("person.unemployment_registered_on", "（未提供）")
                 });
-                rec.reason(|| "登记失业人员未提供失业登记日期，无法认定是否登记失业满6个月".to_string());
+                rec.reason(|| {
+                    "登记失业人员未提供失业登记日期，无法认定是否登记失业满6个月".to_string()
+                });
                 rec.change(|| Change {
                     condition: "unemployment_registered_on_known",
-                    text: "提供失业登记日期后重新判定"
-                        .to_string(),
+                    text: "提供失业登记日期后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });
@@ -154,10 +155,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.cond(false, || {
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
-                rec.reason(|| {
-                    "高校毕业生未提供离校日期，无法认定是否在毕业年度内"
-                        .to_string()
-                });
+                rec.reason(|| "高校毕业生未提供离校日期，无法认定是否在毕业年度内".to_string());
                 rec.change(|| Change {
                     condition: "left_school_on_known",
                     text: "提供离校日期后重新判定".to_string(),
@@ -342,9 +340,7 @@ fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
             });
         }
         None => {
-            rec.reason(|| {
-                "未提供经营主体类型，无法认定是否为个体工商户".to_string()
-            });
+            rec.reason(|| "未提供经营主体类型，无法认定是否为个体工商户".to_string());
             rec.change(|| Change {
                 condition: "individual_household",
                 text: "提供经营主体类型后重新判定".to_string(),

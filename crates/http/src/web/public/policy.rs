@@ -80,7 +80,10 @@ pub struct Summary {
 fn summary(results: &[BenefitView], d: &Value) -> Summary {
     let mut total = linghuo_domain::Money::zero();
     let mut credit = None;
-    for (b, raw) in results.iter().zip(d["benefits"].as_array().into_iter().flatten()) {
+    for (b, raw) in results
+        .iter()
+        .zip(d["benefits"].as_array().into_iter().flatten())
+    {
         if b.standing != Standing::Now {
             continue;
         }
@@ -94,7 +97,10 @@ fn summary(results: &[BenefitView], d: &Value) -> Summary {
         }
     }
     Summary {
-        now: results.iter().filter(|b| b.standing == Standing::Now).count(),
+        now: results
+            .iter()
+            .filter(|b| b.standing == Standing::Now)
+            .count(),
         total: (total != linghuo_domain::Money::zero()).then(|| total.to_display()),
         later: results
             .iter()
@@ -397,36 +403,37 @@ fn views(d: &Value) -> Vec<BenefitView> {
                         || credit
                         || !reckoned(b["id"].as_str().unwrap_or_default());
                     BenefitView {
-                    id: s(&b["id"]),
-                    name: s(&b["name"]),
-                    eligible,
-                    standing: Standing::of(eligible, payable, all_possible),
-                    credit,
-                    money,
-                    amount: money_text(&b["amount"]),
-                    payable_now: money_text(&b["payable_now"]),
-                    payable_from: b["payable_from"].as_str().map(date_text),
-                    reasons: b["reasons"]
-                        .as_array()
-                        .map(|r| r.iter().map(s).collect())
-                        .unwrap_or_default(),
-                    breakdown: b["breakdown"]
-                        .as_array()
-                        .map(|rows| rows.iter().map(row_text).collect())
-                        .unwrap_or_default(),
-                    changes: changes
-                        .map(|c| c.iter().map(|c| s(&c["text"])).collect())
-                        .unwrap_or_default(),
-                    steps: answers::steps(changes.into_iter().flatten().filter_map(|c| {
-                        c["condition"]
-                            .as_str()
-                            .map(|k| (k, c["possible"].as_bool() != Some(false)))
-                    })),
-                    citations: b["citations"]
-                        .as_array()
-                        .map(|c| c.iter().map(|c| (s(&c["clause"]), s(&c["text"]))).collect())
-                        .unwrap_or_default(),
-                }})
+                        id: s(&b["id"]),
+                        name: s(&b["name"]),
+                        eligible,
+                        standing: Standing::of(eligible, payable, all_possible),
+                        credit,
+                        money,
+                        amount: money_text(&b["amount"]),
+                        payable_now: money_text(&b["payable_now"]),
+                        payable_from: b["payable_from"].as_str().map(date_text),
+                        reasons: b["reasons"]
+                            .as_array()
+                            .map(|r| r.iter().map(s).collect())
+                            .unwrap_or_default(),
+                        breakdown: b["breakdown"]
+                            .as_array()
+                            .map(|rows| rows.iter().map(row_text).collect())
+                            .unwrap_or_default(),
+                        changes: changes
+                            .map(|c| c.iter().map(|c| s(&c["text"])).collect())
+                            .unwrap_or_default(),
+                        steps: answers::steps(changes.into_iter().flatten().filter_map(|c| {
+                            c["condition"]
+                                .as_str()
+                                .map(|k| (k, c["possible"].as_bool() != Some(false)))
+                        })),
+                        citations: b["citations"]
+                            .as_array()
+                            .map(|c| c.iter().map(|c| (s(&c["clause"]), s(&c["text"]))).collect())
+                            .unwrap_or_default(),
+                    }
+                })
                 .collect()
         })
         .unwrap_or_default()
