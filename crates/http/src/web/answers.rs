@@ -125,10 +125,23 @@ pub fn steps<'a>(conditions: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<S
         }
     };
     for (c, possible) in conditions {
-        if group_condition(c) {
-            add(UNEMPLOYMENT);
-            add(HARD_TO_EMPLOY);
-            continue;
+        // Each group condition names the groups its benefit is for; the step is the one that
+        // reaches one of them (登记失业人员 by 失业登记, 就业困难人员 by recognition).
+        match c {
+            "loan_group" => {
+                add(UNEMPLOYMENT);
+                add(HARD_TO_EMPLOY);
+                continue;
+            }
+            "key_group" => {
+                add(UNEMPLOYMENT);
+                continue;
+            }
+            "startup_group" | "si_group" | "venue_group" => {
+                add(HARD_TO_EMPLOY);
+                continue;
+            }
+            _ => {}
         }
         if !possible {
             continue;
@@ -141,7 +154,11 @@ pub fn steps<'a>(conditions: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<S
             "enrolled_approved_course" => add(COURSE),
             "premiums_paid" | "subsidy_period" => add(INSURANCE),
             "platform_work_tools" => add(BANK),
-            "operating_6_months" | "operating_12_months" | "parameter_in_force" => {}
+            // Time, or more of what is already there, changes these; the text says so.
+            "operating_6_months"
+            | "operating_12_months"
+            | "employees_driven"
+            | "parameter_in_force" => {}
             _ => add(WINDOW),
         }
     }
@@ -328,11 +345,13 @@ mod tests {
         assert_eq!(Standing::of(false, false, false), Standing::No);
         assert_eq!(Standing::Now.changes_heading(true), "还需要：");
         let s = steps([
-            ("startup_group", false),
+            ("key_group", false),
             ("si_group", false),
             ("operating_6_months", true),
+            ("employees_driven", true),
         ]);
         assert_eq!(s, vec![UNEMPLOYMENT, HARD_TO_EMPLOY]);
+        assert_eq!(steps([("startup_group", false)]), vec![HARD_TO_EMPLOY]);
         assert_eq!(steps([("premiums_paid", true)]), vec![INSURANCE]);
         assert_eq!(steps([("unpaid_2020_months", false)]), vec![]);
         assert!(can_change("loan_group", false) && !can_change("unpaid_2020_months", false));

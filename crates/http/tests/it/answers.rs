@@ -235,8 +235,14 @@ async fn the_hub_shows_states_next_steps_and_offers_only_what_is_payable() {
             !si.contains("/services/benefits/apply"),
             "no application for 0.00: {si}"
         );
-        assert!(si.contains("href=\"/services/registration\""), "{si}");
         assert!(si.contains("就业困难人员认定"), "{si}");
+        // 登记失业人员 are not among the subsidy's groups: no 失业登记 offered for it.
+        assert!(!si.contains("办理失业登记"), "{si}");
+        let loan = card(&hub.html, "chance-guaranteed_loan");
+        assert!(
+            loan.contains("href=\"/services/registration\">办理失业登记"),
+            "{loan}"
+        );
         let words = latin_words(&text_of(between(
             &hub.html,
             "id=\"benefit-chances\"",
