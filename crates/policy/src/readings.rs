@@ -23,7 +23,7 @@ macro_rules! readings {
 
 readings! {
     SAME_DAY_MONTHS_LATER = "same_day_months_later":
-        "“满N个月”指到N个月后的同一日；该月没有这一日的，取该月最后一日（如2020年8月31日满6个月为2021年2月28日）";
+        "“满几个月”指到相应月数后的同一日；该月没有这一日的，取该月最后一日（如2020年8月31日满6个月为2021年2月28日）";
     MISSING_FACT_NOT_GUESSED = "missing_fact_not_guessed":
         "认定所需的日期等事实缺失时不作推定，该群体不予认定，并说明缺少哪项事实";
     BUSINESS_EXISTS_ON_AS_OF = "business_exists_on_as_of":
@@ -65,9 +65,9 @@ readings! {
     PENSION_ONLY_LISTED_MONTHS = "pension_only_listed_months":
         "补缴只针对所报的2020年未缴费月度；其他月份的补缴不予受理";
     VENUE_GROUPS = "venue_groups":
-        "返乡农民工属于农民工，优先提供免费经营场地；登记失业人员不等同于下岗失业人员（laid_off），须以下岗失业人员身份认定";
+        "返乡农民工属于农民工，优先提供免费经营场地；登记失业人员不等同于下岗失业人员，须以下岗失业人员身份认定";
     TRAINING_FLEXIBLE_WORKER = "training_flexible_worker":
-        "培训补贴和创业培训面向灵活就业人员：须有灵活就业形式（person.flexible_work）或属于平台就业人员";
+        "培训补贴和创业培训面向灵活就业人员：须有灵活就业形式或属于平台就业人员";
     ASSISTANCE_ANY_DIFFICULTY = "assistance_any_difficulty":
         "基本生活陷入困境的均予转介：属于重点关注群体的转介民政部门审核低保，其他人员转介临时救助";
 }

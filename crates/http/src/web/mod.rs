@@ -12,6 +12,7 @@
 pub(crate) use staff::imports::{UPLOAD_LIMIT, UPLOAD_PATH, upload_routes};
 
 // The kit every page uses.
+pub mod answers;
 mod flash;
 mod form;
 mod format;

@@ -8,6 +8,7 @@ mod common;
 mod forms;
 
 mod anonymous_visits;
+mod answers;
 mod archives;
 mod bad_input;
 mod benefits;

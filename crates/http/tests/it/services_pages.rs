@@ -154,12 +154,14 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
                     .contains(&format!("/services/benefits/apply?benefit={id}"))
             );
         }
-        // A paid benefit asks for the payee account first; the account is never echoed.
+        // Nothing is payable: no account is asked for, the application is only offered as a
+        // request for a written decision; the account is never echoed.
         let apply = "/services/benefits/apply?benefit=social_insurance_subsidy";
         let page = w.get(&app, apply).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
-        assert!(page.html.contains("请先填写收款账户"));
-        assert!(!page.html.contains("提交申请"));
+        assert!(!page.html.contains("请先填写收款账户"));
+        assert!(page.html.contains("不需要填写收款账户"));
+        assert!(page.html.contains("id=\"ask-decision\""));
         let p = w
             .post(
                 &app,

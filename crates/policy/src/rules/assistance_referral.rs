@@ -20,7 +20,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     if difficulty != Some(true) {
         rec.reason(|| match difficulty {
             Some(false) => "基本生活未陷入困境，无需转介".to_string(),
-            _ => "未报基本生活是否陷入困境（person.in_difficulty）".to_string(),
+            _ => "未报基本生活是否陷入困境".to_string(),
         });
         rec.change(|| Change {
             condition: "in_difficulty",

@@ -63,7 +63,8 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             });
             rec.change(|| Change {
                 condition: "platform_work_tools",
-                text: "平台就业人员贷款用于购置生产经营必需工具（loan.purpose = platform_work_tools）时可申请创业担保贷款及贴息".to_string(),
+                text: "平台就业人员贷款用于购置生产经营必需工具时可申请创业担保贷款及贴息"
+                    .to_string(),
                 possible: true,
                 from: None,
             });

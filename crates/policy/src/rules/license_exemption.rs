@@ -39,13 +39,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
                     from: None,
                 });
             } else {
-                rec.reason(|| {
-                    "未报便民劳务是否依法须取得许可（activity.needs_permit）".to_string()
-                });
+                rec.reason(|| "未报便民劳务是否依法须取得许可".to_string());
                 rec.change(|| Change {
                     condition: "needs_permit_known",
-                    text: "提供该劳务是否依法须取得许可（activity.needs_permit）后重新判定"
-                        .to_string(),
+                    text: "提供该劳务是否依法须取得许可后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });
@@ -61,7 +58,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
             });
         }
         None => {
-            rec.reason(|| "未报经营活动（activity.kind）".to_string());
+            rec.reason(|| "未报经营活动".to_string());
             rec.change(|| Change {
                 condition: "exempt_activity",
                 text: "在政府指定的场所和时间内销售农副产品、日常生活用品，或利用自己的技能从事依法无须许可的便民劳务，无须办理营业执照".to_string(),

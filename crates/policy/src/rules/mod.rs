@@ -307,16 +307,25 @@ fn static_clause_id(id: &str) -> std::borrow::Cow<'static, str> {
 /// The outcome when a parameter the rule needs has no value on the day.
 #[cold]
 pub(crate) fn unavailable<R: Recorder>(p: Param, cx: &Ctx, rec: &mut R) -> Outcome {
+    // Named by its description (in Chinese), never by its internal name.
+    let what = || {
+        cx.table
+            .params
+            .iter()
+            .find(|q| q.name == p.name())
+            .map_or("所需参数", |q| q.description.as_str())
+            .to_string()
+    };
     rec.reason(|| {
         format!(
-            "参数{}在{}没有生效的取值，无法判定",
-            p.name(),
+            "“{}”在{}没有生效的取值，无法判定",
+            what(),
             zh_date(cx.as_of)
         )
     });
     rec.change(|| Change {
         condition: "parameter_in_force",
-        text: format!("需由管理员配置参数{}在该日期的取值", p.name()),
+        text: format!("需由管理员配置“{}”在该日期的取值", what()),
         possible: false,
         from: None,
     });

@@ -69,7 +69,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         rec.close(false);
         rec.reason(|| {
             format!(
-                "未报{year}年未缴费月度（pension.unpaid_2020_months），本项仅适用于{year}年缴纳基本养老保险费确有困难、自愿暂缓缴费的灵活就业人员"
+                "未报{year}年未缴费月度，本项仅适用于{year}年缴纳基本养老保险费确有困难、自愿暂缓缴费的灵活就业人员"
             )
         });
         rec.change(|| Change {
@@ -128,10 +128,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.reading(&readings::PENSION_ONLY_LISTED_MONTHS);
                 rec.change(|| Change {
                     condition: "back_payment_month_unpaid",
-                    text: format!(
-                        "将{}列入未缴费月度（pension.unpaid_2020_months）后方可补缴",
-                        bp.month.zh()
-                    ),
+                    text: format!("将{}列入未缴费月度后方可补缴", bp.month.zh()),
                     possible: true,
                     from: None,
                 });
@@ -288,7 +285,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     }
     if !bounds_set {
         rec.reason(|| {
-            "2021年个人缴费基数上下限尚未配置（参数pension_deferral.base_lower_2021、pension_deferral.base_upper_2021），缴费基数的核验待管理员配置后进行".to_string()
+            "2021年个人缴费基数上下限尚未配置，缴费基数的核验待管理员配置后进行".to_string()
         });
     }
     if eligible {

@@ -34,7 +34,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
     if !household {
         rec.reason(|| match kind {
             Some(k) => format!("经营主体为{}，本项仅适用于个体工商户", k.zh()),
-            None => "未报个体工商户（business.kind）".to_string(),
+            None => "未填写经营主体，本项面向承租国有房屋的个体工商户".to_string(),
         });
         rec.change(|| Change {
             condition: "individual_household",
@@ -46,7 +46,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
     if !state {
         rec.reason(|| match rents {
             Some(false) => "未承租国有房屋；承租非国有房屋的，引导出租人协商减免或缓收".to_string(),
-            _ => "未报是否承租国有房屋（business.rents_state_owned_property）".to_string(),
+            _ => "未报是否承租国有房屋".to_string(),
         });
         rec.change(|| Change {
             condition: "rents_state_owned_property",

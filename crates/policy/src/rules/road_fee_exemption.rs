@@ -18,7 +18,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
     }
     rec.reason(|| match approved {
         Some(false) => "占道经营未经批准，不适用免征城市道路占用费".to_string(),
-        _ => "未报经批准占道经营（business.road_occupation_approved）".to_string(),
+        _ => "未报经批准占道经营".to_string(),
     });
     rec.change(|| Change {
         condition: "road_occupation_approved",

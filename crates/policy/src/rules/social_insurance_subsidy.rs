@@ -38,13 +38,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
                 if !hard {
-                    rec.reason(|| {
-                        "高校毕业生未提供离校日期（person.left_school_on），无法认定是否离校2年内"
-                            .to_string()
-                    });
+                    rec.reason(|| "高校毕业生未提供离校日期，无法认定是否离校2年内".to_string());
                     rec.change(|| Change {
                         condition: "left_school_on_known",
-                        text: "提供离校日期（person.left_school_on）后重新判定".to_string(),
+                        text: "提供离校日期后重新判定".to_string(),
                         possible: true,
                         from: None,
                     });
@@ -141,9 +138,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         "离校2年内未就业高校毕业生"
     };
     let Some(first) = first else {
-        rec.reason(|| {
-            format!("{who}符合条件，但尚无可补贴的社会保险缴费月份（social_insurance_paid），补贴金额为0.00元")
-        });
+        rec.reason(|| format!("{who}符合条件，但尚无可补贴的社会保险缴费月份，补贴金额为0.00元"));
         rec.change(|| Change {
             condition: "premiums_paid",
             text: format!(

@@ -76,13 +76,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.cond(false, || {
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
-                rec.reason(|| {
-                    "高校毕业生未提供离校日期（person.left_school_on），无法认定是否离校2年内"
-                        .to_string()
-                });
+                rec.reason(|| "高校毕业生未提供离校日期，无法认定是否离校2年内".to_string());
                 rec.change(|| Change {
                     condition: "left_school_on_known",
-                    text: "提供离校日期（person.left_school_on）后重新判定".to_string(),
+                    text: "提供离校日期后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });
@@ -271,7 +268,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
 fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
     let Some(b) = f.business.as_ref() else {
         rec.cond(false, || cond("有经营主体").val("business", "（未提供）"));
-        rec.reason(|| "未创办小微企业或从事个体经营（未提供经营主体business）".to_string());
+        rec.reason(|| "未创办小微企业或从事个体经营（未填写经营主体）".to_string());
         rec.change(|| Change {
             condition: "business",
             text: "首次创办小微企业或从事个体经营后可申领".to_string(),
@@ -286,10 +283,10 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
     });
     if b.kind.is_none() {
         ok = false;
-        rec.reason(|| "未提供经营主体类型（business.kind）".to_string());
+        rec.reason(|| "未提供经营主体类型".to_string());
         rec.change(|| Change {
             condition: "business_kind_known",
-            text: "提供经营主体类型（business.kind）后重新判定".to_string(),
+            text: "提供经营主体类型后重新判定".to_string(),
             possible: true,
             from: None,
         });
@@ -312,10 +309,10 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         None => {
             ok = false;
             rec.reading(&readings::MISSING_FACT_NOT_GUESSED);
-            rec.reason(|| "未提供是否首次创业（business.first_time）".to_string());
+            rec.reason(|| "未提供是否首次创业".to_string());
             rec.change(|| Change {
                 condition: "first_time_known",
-                text: "提供是否首次创业（business.first_time）后重新判定".to_string(),
+                text: "提供是否首次创业后重新判定".to_string(),
                 possible: true,
                 from: None,
             });
@@ -339,10 +336,10 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         None => {
             ok = false;
             rec.reading(&readings::MISSING_FACT_NOT_GUESSED);
-            rec.reason(|| "未提供是否正常经营（business.operating_normally）".to_string());
+            rec.reason(|| "未提供是否正常经营".to_string());
             rec.change(|| Change {
                 condition: "operating_normally_known",
-                text: "提供是否正常经营（business.operating_normally）后重新判定".to_string(),
+                text: "提供是否正常经营后重新判定".to_string(),
                 possible: true,
                 from: None,
             });
@@ -357,10 +354,10 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
     match b.registered_on {
         None => {
             ok = false;
-            rec.reason(|| "未提供经营主体登记日期（business.registered_on）".to_string());
+            rec.reason(|| "未提供经营主体登记日期".to_string());
             rec.change(|| Change {
                 condition: "registered_on_known",
-                text: "提供经营主体登记日期（business.registered_on）后重新判定".to_string(),
+                text: "提供经营主体登记日期后重新判定".to_string(),
                 possible: true,
                 from: None,
             });
@@ -387,8 +384,7 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         rec.reading(&readings::STARTUP_AT_LEAST_ONE_EMPLOYEE);
         rec.reason(|| {
             if b.employees_driven.is_none() {
-                "未提供带动就业人数（business.employees_driven），补贴按带动就业人数计算"
-                    .to_string()
+                "未提供带动就业人数，补贴按带动就业人数计算".to_string()
             } else {
                 "未带动他人就业，补贴按带动就业人数计算，金额为0".to_string()
             }

@@ -100,11 +100,12 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                     cond("登记失业人员：须有失业登记日期")
                         .val("person.unemployment_registered_on", "（未提供）")
                 });
-                rec.reason(|| "登记失业人员未提供失业登记日期（person.unemployment_registered_on），无法认定是否登记失业满6个月".to_string());
+                rec.reason(|| {
+                    "登记失业人员未提供失业登记日期，无法认定是否登记失业满6个月".to_string()
+                });
                 rec.change(|| Change {
                     condition: "unemployment_registered_on_known",
-                    text: "提供失业登记日期（person.unemployment_registered_on）后重新判定"
-                        .to_string(),
+                    text: "提供失业登记日期后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });
@@ -154,13 +155,10 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 rec.cond(false, || {
                     cond("高校毕业生：须有离校日期").val("person.left_school_on", "（未提供）")
                 });
-                rec.reason(|| {
-                    "高校毕业生未提供离校日期（person.left_school_on），无法认定是否在毕业年度内"
-                        .to_string()
-                });
+                rec.reason(|| "高校毕业生未提供离校日期，无法认定是否在毕业年度内".to_string());
                 rec.change(|| Change {
                     condition: "left_school_on_known",
-                    text: "提供离校日期（person.left_school_on）后重新判定".to_string(),
+                    text: "提供离校日期后重新判定".to_string(),
                     possible: true,
                     from: None,
                 });
@@ -224,7 +222,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         )
     });
     if f.tax_years.is_empty() {
-        rec.reason(|| "未提供纳税年度的应纳税额（tax_years），扣减金额为0.00元".to_string());
+        rec.reason(|| "未提供纳税年度的应纳税额，扣减金额为0.00元".to_string());
         rec.change(|| Change {
             condition: "tax_years_known",
             text: "提供各纳税年度实际应缴纳的税额后即可计算扣减额".to_string(),
@@ -321,7 +319,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
 
 fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
     let Some(b) = f.business.as_ref() else {
-        rec.reason(|| "未从事个体经营（未提供经营主体business）".to_string());
+        rec.reason(|| "未从事个体经营（未填写经营主体）".to_string());
         rec.change(|| Change {
             condition: "individual_household",
             text: "办理个体工商户登记、从事个体经营后可享受".to_string(),
@@ -342,12 +340,10 @@ fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
             });
         }
         None => {
-            rec.reason(|| {
-                "未提供经营主体类型（business.kind），无法认定是否为个体工商户".to_string()
-            });
+            rec.reason(|| "未提供经营主体类型，无法认定是否为个体工商户".to_string());
             rec.change(|| Change {
                 condition: "individual_household",
-                text: "提供经营主体类型（business.kind）后重新判定".to_string(),
+                text: "提供经营主体类型后重新判定".to_string(),
                 possible: true,
                 from: None,
             });
@@ -355,10 +351,10 @@ fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
     }
     match b.registered_on {
         None => {
-            rec.reason(|| "未提供个体工商户登记日期（business.registered_on）".to_string());
+            rec.reason(|| "未提供个体工商户登记日期".to_string());
             rec.change(|| Change {
                 condition: "registered_on_known",
-                text: "提供个体工商户登记日期（business.registered_on）后重新判定".to_string(),
+                text: "提供个体工商户登记日期后重新判定".to_string(),
                 possible: true,
                 from: None,
             });

@@ -60,7 +60,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
         return Outcome::ELIGIBLE_NO_MONEY;
     }
     if !flexible {
-        rec.reason(|| "未报灵活就业形式（person.flexible_work），本项面向灵活就业人员".to_string());
+        rec.reason(|| "未报灵活就业形式，本项面向灵活就业人员".to_string());
         rec.change(|| Change {
             condition: "flexible_worker",
             text: "以非全日制、个体经营、平台就业或零工等形式灵活就业的人员适用".to_string(),
@@ -69,7 +69,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
         });
     }
     if !(course || startup) {
-        rec.reason(|| "未参加经认定的培训，也未报创业意愿（training）".to_string());
+        rec.reason(|| "未参加经认定的培训，也未报创业意愿".to_string());
         rec.change(|| Change {
             condition: "enrolled_approved_course",
             text: "参加经认定的职业技能培训，或有创业意愿参加创业培训".to_string(),

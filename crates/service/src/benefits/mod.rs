@@ -94,6 +94,31 @@ pub struct CitationView {
     pub text: String,
 }
 
+/// What would change a determination (the engine's `what_would_change`): the failed or not
+/// yet met condition's stable id, in Chinese what would change it, whether any change of facts
+/// can, and from which day it holds by itself.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OutcomeChange {
+    pub condition: String,
+    pub text: String,
+    pub possible: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+}
+
+impl OutcomeChange {
+    fn from_json(c: &serde_json::Value) -> OutcomeChange {
+        OutcomeChange {
+            condition: c["condition"].as_str().unwrap_or("").into(),
+            text: c["text"].as_str().unwrap_or("").into(),
+            possible: c["possible"].as_bool().unwrap_or(true),
+            from: c["from"]
+                .as_str()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PaymentLine {
     pub reference: String,
@@ -128,6 +153,9 @@ pub struct ApplicationView {
     /// Months subsidised (social-insurance subsidy).
     pub units: i32,
     pub reasons: Vec<String>,
+    /// What would change the outcome (empty when nothing is missing).
+    #[serde(default)]
+    pub changes: Vec<OutcomeChange>,
     pub citations: Vec<CitationView>,
     /// Facts not from a verified source (why a person reviews it).
     pub unverified: Vec<String>,
@@ -1068,6 +1096,16 @@ impl Service {
             amount: fen_text(if det.eligible { grant.amount } else { 0 }),
             units: grant.months.len() as i32,
             reasons: det.reasons.clone(),
+            changes: det
+                .what_would_change
+                .iter()
+                .map(|c| OutcomeChange {
+                    condition: c.condition.into(),
+                    text: c.text.clone(),
+                    possible: c.possible,
+                    from: c.from,
+                })
+                .collect(),
             citations: det
                 .citations
                 .iter()
@@ -1287,6 +1325,10 @@ fn view_of(a: &ApplicationRow, person_name: String, payments: Vec<PaymentLine>) 
                     .filter_map(|x| x.as_str().map(str::to_owned))
                     .collect()
             })
+            .unwrap_or_default(),
+        changes: det["what_would_change"]
+            .as_array()
+            .map(|v| v.iter().map(OutcomeChange::from_json).collect())
             .unwrap_or_default(),
         citations: det["citations"]
             .as_array()

@@ -35,6 +35,9 @@ pub struct BenefitChance {
     pub eligible: bool,
     pub amount: String,
     pub first_reason: String,
+    /// What would change the outcome, each with its condition id (the page links the next
+    /// step from it).
+    pub changes: Vec<crate::benefits::OutcomeChange>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -199,6 +202,7 @@ impl Service {
                 eligible: v.eligible,
                 amount: v.amount,
                 first_reason: v.reasons.first().cloned().unwrap_or_default(),
+                changes: v.changes,
             });
         }
         Ok(ServiceHub {

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::answers::{self, Standing, Step};
 use crate::web::{Errors, Form, FormData, PageCtx, render};
 
 pub fn routes() -> Router<AppState> {
@@ -52,6 +53,9 @@ pub struct BenefitView {
     pub id: String,
     pub name: String,
     pub eligible: bool,
+    pub standing: Standing,
+    /// A credit line (the guaranteed loan): shown as 额度 with the bank step, never as cash.
+    pub credit: bool,
     pub money: bool,
     pub amount: String,
     pub payable_now: String,
@@ -59,7 +63,51 @@ pub struct BenefitView {
     pub reasons: Vec<String>,
     pub breakdown: Vec<String>,
     pub changes: Vec<String>,
+    pub steps: Vec<Step>,
     pub citations: Vec<(String, String)>,
+}
+
+/// The answer in one sentence, above the benefits: how many can be had now and about how
+/// much money, a loan's credit line apart, and how many once a condition is met.
+pub struct Summary {
+    pub now: usize,
+    /// "1,500.00 元"; none when no money is payable now.
+    pub total: Option<String>,
+    pub later: usize,
+    pub credit: Option<String>,
+}
+
+fn summary(results: &[BenefitView], d: &Value) -> Summary {
+    let mut total = linghuo_domain::Money::zero();
+    let mut credit = None;
+    for (b, raw) in results
+        .iter()
+        .zip(d["benefits"].as_array().into_iter().flatten())
+    {
+        if b.standing != Standing::Now {
+            continue;
+        }
+        let now = raw["payable_now"]
+            .as_str()
+            .and_then(|s| linghuo_domain::Money::parse(s).ok());
+        match now {
+            Some(_) if b.credit => credit = Some(b.amount.clone()),
+            Some(m) => total = total + m,
+            None => {}
+        }
+    }
+    Summary {
+        now: results
+            .iter()
+            .filter(|b| b.standing == Standing::Now)
+            .count(),
+        total: (total != linghuo_domain::Money::zero()).then(|| total.to_display()),
+        later: results
+            .iter()
+            .filter(|b| b.standing == Standing::Later)
+            .count(),
+        credit,
+    }
 }
 
 #[derive(Template)]
@@ -70,6 +118,7 @@ struct CalculatorPage {
     errors: Errors,
     error: Option<String>,
     results: Vec<BenefitView>,
+    summary: Option<Summary>,
     as_of_text: String,
     receipt: String,
     groups: &'static [(&'static str, &'static str)],
@@ -94,11 +143,13 @@ fn page(
     errors: Errors,
     error: Option<String>,
     results: Vec<BenefitView>,
+    summary: Option<Summary>,
     receipt: String,
 ) -> CalculatorPage {
     CalculatorPage {
         ctx: PageCtx::new(ctx, "政策计算器", "/policy"),
         as_of_text: date_text(&form.as_of),
+        summary,
         form,
         errors,
         error,
@@ -145,21 +196,42 @@ async fn calculator(ctx: Ctx) -> Response {
     };
     render(
         StatusCode::OK,
-        &page(&ctx, form, Errors::default(), None, vec![], String::new()),
+        &page(
+            &ctx,
+            form,
+            Errors::default(),
+            None,
+            vec![],
+            None,
+            String::new(),
+        ),
     )
 }
 
-/// "2021-07-15" → "2021年7月15日".
+/// "2021-07-15" (or any way [`answers::parse_day`] reads) → "2021年7月15日".
 fn date_text(s: &str) -> String {
-    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => format!(
-            "{}年{}月{}日",
-            chrono::Datelike::year(&d),
-            chrono::Datelike::month(&d),
-            chrono::Datelike::day(&d)
-        ),
-        Err(_) => s.to_owned(),
+    answers::parse_day(s).map_or_else(|| s.to_owned(), answers::day_text)
+}
+
+const DAY_HINT: &str = "日期请写成 2021年4月8日、2021.4.8、2021-4-8 或 2021/4/8";
+const MONTH_HINT: &str = "月份请写成 2021年1月、2021.1、2021-1 或 2021/1";
+
+/// A date field of the form as the contract's `YYYY-MM-DD`, or the field's error.
+fn day_field(form: &PolicyForm, name: &str) -> Result<Option<String>, (String, String)> {
+    let raw = form.get(name).trim();
+    if raw.is_empty() {
+        return Ok(None);
     }
+    answers::parse_day(raw)
+        .map(|d| Some(d.format("%Y-%m-%d").to_string()))
+        .ok_or_else(|| (name.to_owned(), DAY_HINT.to_owned()))
+}
+
+/// A month of the form as the contract's `YYYY-MM`, or the field's error.
+fn month_text(name: &str, raw: &str) -> Result<String, (String, String)> {
+    answers::parse_month(raw)
+        .map(|d| d.format("%Y-%m").to_string())
+        .ok_or_else(|| (name.to_owned(), MONTH_HINT.to_owned()))
 }
 
 fn money_text(v: &Value) -> String {
@@ -176,25 +248,25 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
     let flag = |n: &str| form.has(n, "1");
     let mut person = Map::new();
     person.insert("groups".into(), json!(form.data.all("group")));
-    for f in [
-        "left_school_on",
-        "unemployment_registered_on",
-        "flexible_work",
-    ] {
-        if let Some(v) = text(f) {
+    for f in ["left_school_on", "unemployment_registered_on"] {
+        if let Some(v) = day_field(form, f)? {
             person.insert(f.into(), json!(v));
         }
+    }
+    if let Some(v) = text("flexible_work") {
+        person.insert("flexible_work".into(), json!(v));
     }
     if flag("in_difficulty") {
         person.insert("in_difficulty".into(), json!(true));
     }
     let mut facts = Map::new();
-    facts.insert("as_of".into(), json!(form.as_of));
+    let as_of = day_field(form, "as_of")?.ok_or(("as_of".to_owned(), DAY_HINT.to_owned()))?;
+    facts.insert("as_of".into(), json!(as_of));
     facts.insert("person".into(), Value::Object(person));
     if let Some(kind) = text("business_kind") {
         let mut b = Map::new();
         b.insert("kind".into(), json!(kind));
-        if let Some(d) = text("registered_on") {
+        if let Some(d) = day_field(form, "registered_on")? {
             b.insert("registered_on".into(), json!(d));
         }
         b.insert("first_time".into(), json!(flag("first_time")));
@@ -233,13 +305,8 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
         facts.insert("tax_years".into(), json!([row]));
     }
     if let Some(from) = text("si_from") {
-        let start =
-            chrono::NaiveDate::parse_from_str(&format!("{from}-01"), "%Y-%m-%d").map_err(|_| {
-                (
-                    "si_from".to_owned(),
-                    "月份格式应为 YYYY-MM，例如 2021-01".to_owned(),
-                )
-            })?;
+        let start = answers::parse_month(from)
+            .ok_or_else(|| ("si_from".to_owned(), MONTH_HINT.to_owned()))?;
         let n: u32 = text("si_months")
             .unwrap_or("1")
             .parse()
@@ -273,11 +340,12 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
         facts.insert("training".into(), json!({"enrolled_approved_course": flag("enrolled_approved_course"), "wants_to_start_business": flag("wants_to_start_business")}));
     }
     if let Some(m) = text("unpaid_2020_months") {
-        let months: Vec<&str> = m
-            .split([',', '，', ' '])
+        let months: Vec<String> = m
+            .split([',', '，', '、', ';', '；'])
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .collect();
+            .map(|s| month_text("unpaid_2020_months", s))
+            .collect::<Result<_, _>>()?;
         facts.insert("pension".into(), json!({"unpaid_2020_months": months}));
     }
     Ok(Value::Object(facts))
@@ -296,37 +364,75 @@ fn field_of(path: &str) -> String {
     }
 }
 
+/// The benefit that is a credit line a bank grants, not money paid.
+const CREDIT: &str = "guaranteed_loan";
+
+/// Benefits that are a sum the engine works out: nothing payable yet means "not yet", even
+/// when eligible (no premiums paid yet, no tax year given, six months not yet reached).
+fn reckoned(id: &str) -> bool {
+    matches!(
+        id,
+        "startup_subsidy" | "social_insurance_subsidy" | "tax_deduction"
+    )
+}
+
 fn views(d: &Value) -> Vec<BenefitView> {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     d["benefits"]
         .as_array()
         .map(|bs| {
             bs.iter()
-                .map(|b| BenefitView {
-                    id: s(&b["id"]),
-                    name: s(&b["name"]),
-                    eligible: b["eligible"].as_bool().unwrap_or(false),
-                    money: b["amount"].as_str() != Some("0.00")
-                        || b["payable_now"].as_str() != Some("0.00"),
-                    amount: money_text(&b["amount"]),
-                    payable_now: money_text(&b["payable_now"]),
-                    payable_from: b["payable_from"].as_str().map(date_text),
-                    reasons: b["reasons"]
-                        .as_array()
-                        .map(|r| r.iter().map(s).collect())
-                        .unwrap_or_default(),
-                    breakdown: b["breakdown"]
-                        .as_array()
-                        .map(|rows| rows.iter().map(row_text).collect())
-                        .unwrap_or_default(),
-                    changes: b["what_would_change"]
-                        .as_array()
-                        .map(|c| c.iter().map(|c| s(&c["text"])).collect())
-                        .unwrap_or_default(),
-                    citations: b["citations"]
-                        .as_array()
-                        .map(|c| c.iter().map(|c| (s(&c["clause"]), s(&c["text"]))).collect())
-                        .unwrap_or_default(),
+                .map(|b| {
+                    let eligible = b["eligible"].as_bool().unwrap_or(false);
+                    let money = b["amount"].as_str() != Some("0.00")
+                        || b["payable_now"].as_str() != Some("0.00");
+                    let credit = b["id"].as_str() == Some(CREDIT);
+                    let changes = b["what_would_change"].as_array();
+                    let all_possible = changes.is_none_or(|c| {
+                        c.iter().all(|c| {
+                            answers::can_change(
+                                c["condition"].as_str().unwrap_or_default(),
+                                c["possible"].as_bool() != Some(false),
+                            )
+                        })
+                    });
+                    // Something to have now: money payable now, a credit line, or a benefit
+                    // that is not a sum the engine works out (a priority, an exemption, a
+                    // referral, a course's subsidy).
+                    let payable = b["payable_now"].as_str() != Some("0.00")
+                        || credit
+                        || !reckoned(b["id"].as_str().unwrap_or_default());
+                    BenefitView {
+                        id: s(&b["id"]),
+                        name: s(&b["name"]),
+                        eligible,
+                        standing: Standing::of(eligible, payable, all_possible),
+                        credit,
+                        money,
+                        amount: money_text(&b["amount"]),
+                        payable_now: money_text(&b["payable_now"]),
+                        payable_from: b["payable_from"].as_str().map(date_text),
+                        reasons: b["reasons"]
+                            .as_array()
+                            .map(|r| r.iter().map(s).collect())
+                            .unwrap_or_default(),
+                        breakdown: b["breakdown"]
+                            .as_array()
+                            .map(|rows| rows.iter().map(row_text).collect())
+                            .unwrap_or_default(),
+                        changes: changes
+                            .map(|c| c.iter().map(|c| s(&c["text"])).collect())
+                            .unwrap_or_default(),
+                        steps: answers::steps(changes.into_iter().flatten().filter_map(|c| {
+                            c["condition"]
+                                .as_str()
+                                .map(|k| (k, c["possible"].as_bool() != Some(false)))
+                        })),
+                        citations: b["citations"]
+                            .as_array()
+                            .map(|c| c.iter().map(|c| (s(&c["clause"]), s(&c["text"]))).collect())
+                            .unwrap_or_default(),
+                    }
                 })
                 .collect()
         })
@@ -380,6 +486,7 @@ async fn calculate(
                 Errors(vec![(field, message.clone())]),
                 Some(format!("填写有误：{message}")),
                 vec![],
+                None,
                 String::new(),
             ),
         )
@@ -397,8 +504,10 @@ async fn calculate(
         .engine
         .screen(&facts, &ScreenOptions { trace: false });
     let d = serde_json::to_value(&determinations).unwrap_or(Value::Null);
+    let results = views(&d);
+    let summary = summary(&results, &d);
     let mut receipt = format!(
-        "{}，参数集 {}，原文 {}",
+        "计算程序版本 {}；参数集摘要 {}；政策原文摘要 {}",
         d["receipt"]["engine_version"].as_str().unwrap_or_default(),
         d["receipt"]["parameters_sha256"]
             .as_str()
@@ -413,6 +522,18 @@ async fn calculate(
             .take(12)
             .collect::<String>(),
     );
+    let mut clauses: Vec<&str> = Vec::new();
+    for b in &results {
+        for (c, _) in &b.citations {
+            if !clauses.contains(&c.as_str()) {
+                clauses.push(c);
+            }
+        }
+    }
+    if !clauses.is_empty() {
+        receipt.push_str("；引用条款 ");
+        receipt.push_str(&clauses.join("、"));
+    }
     // Parameters this province has set differently from the document (`[policy]
     // parameter_overrides`): the same ones staff decide with, named on the receipt.
     if !determinations.receipt.overrides.is_empty() {
@@ -427,7 +548,15 @@ async fn calculate(
     }
     render(
         StatusCode::OK,
-        &page(&ctx, form, Errors::default(), None, views(&d), receipt),
+        &page(
+            &ctx,
+            form,
+            Errors::default(),
+            None,
+            results,
+            Some(summary),
+            receipt,
+        ),
     )
 }
 

@@ -14,12 +14,14 @@ use linghuo_service::registration::{EndInput, RegistrationFile};
 use linghuo_service::training::{CourseView, EnrolmentView};
 use serde::Deserialize;
 
+use super::hub::chances_of;
 use super::shared::{
     END_FIELDS, FLEX_FORMS, Failed, Forms, PAYEE_FIELDS, REG_FIELDS, REG_KINDS, REVIEW_DAYS,
     RegLine, RegistrationForm, decided, notice_page, own_person, reg_line, registration_defaults,
 };
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::answers::{Chance, ChanceSummary, chance_summary};
 use crate::web::{
     Failure, Flash, Form, FormData, PageCtx, PageResult, Worker, path_uuid, query_field, render, to,
 };
@@ -198,29 +200,16 @@ async fn answer_suggestion(
 // ---------------------------------------------------------------------------------------
 // 待遇申请
 
-pub struct ApplicableLink {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub paid: bool,
-}
-
-fn applicable() -> Vec<ApplicableLink> {
-    benefits::APPLICABLE
-        .iter()
-        .map(|(id, name)| ApplicableLink {
-            id,
-            name,
-            paid: benefits::is_paid(id),
-        })
-        .collect()
-}
-
 #[derive(Template)]
 #[template(path = "worker/services_benefits.html")]
 struct BenefitsPage {
     ctx: PageCtx,
     items: Vec<ApplicationView>,
-    applicable: Vec<ApplicableLink>,
+    /// Benefits with something payable now (or a credit line to decide): 可以申请.
+    now: Vec<Chance>,
+    /// The others, each with why and the next step: 满足条件后可申请 / 不符合.
+    later: Vec<Chance>,
+    summary: ChanceSummary,
     payee: Option<PayeeView>,
 }
 
@@ -228,12 +217,18 @@ async fn benefits_page(State(state): State<AppState>, ctx: Ctx, worker: Worker) 
     let pid = own_person(&worker)?;
     let items = state.svc.benefit_applications_of(&worker, pid).await?;
     let payee = state.svc.payee_of(&worker, pid).await?;
+    let hub = state.svc.service_hub(&worker).await?;
+    let chances = chances_of(&hub);
+    let summary = chance_summary(&chances);
+    let (now, later) = chances.into_iter().partition(|c| c.offered);
     Ok(render(
         StatusCode::OK,
         &BenefitsPage {
             ctx: PageCtx::new(&ctx, "政策待遇申请", "/services/benefits"),
             items,
-            applicable: applicable(),
+            now,
+            later,
+            summary,
             payee,
         },
     ))
@@ -244,6 +239,9 @@ async fn benefits_page(State(state): State<AppState>, ctx: Ctx, worker: Worker) 
 struct ApplyPage {
     ctx: PageCtx,
     a: ApplicationView,
+    /// The benefit as the person can have it now: the state, why, the next step, and
+    /// whether an application is offered (something payable, or a credit line to decide).
+    chance: Chance,
     payee: Option<PayeeView>,
     needs_payee: bool,
     paid: bool,
@@ -265,6 +263,14 @@ async fn apply_render(
     let a = state.svc.preview_benefit(worker, pid, benefit).await?;
     let payee = state.svc.payee_of(worker, pid).await?;
     let paid = benefits::is_paid(benefit);
+    let chance = Chance::new(
+        &a.benefit,
+        &a.benefit_name,
+        a.eligible,
+        &a.amount,
+        "",
+        &a.changes,
+    );
     Ok(render(
         status,
         &ApplyPage {
@@ -273,7 +279,9 @@ async fn apply_render(
                 format!("申请{}", benefits::benefit_name(benefit)),
                 "/services/benefits/apply",
             ),
-            needs_payee: paid && payee.is_none(),
+            // An account is asked for only when money would be paid.
+            needs_payee: paid && payee.is_none() && chance.offered,
+            chance,
             paid,
             payee,
             a,
