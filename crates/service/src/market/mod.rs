@@ -1053,6 +1053,26 @@ impl Service {
         Ok(out)
     }
 
+    /// One page of the region's posts in a status, searched by title.
+    pub async fn posts_in_region_page(
+        &self,
+        actor: &Actor,
+        status: &str,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<PostView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) =
+            repo::posts_in_region_page(&self.db, &prefix, status, &q.like(), q.limit(), q.offset())
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in &rows {
+            out.push(self.post_view(p).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
     /// County staff approve (live) or reject a held post.
     pub async fn review_post(
         &self,

@@ -307,6 +307,39 @@ pub async fn posts_in_region(
     .await)?)
 }
 
+/// One page of the region's posts in a status (newest first), optionally only those whose
+/// title matches `like` ('' for all), and the count of all.
+pub async fn posts_in_region_page(
+    db: &Db,
+    prefix: &str,
+    status: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PostRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, PostRow>(select_posts!(
+        "WHERE county_code LIKE $1 AND status = $2 AND ($3 = '' OR title LIKE $3) \
+         ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"
+    ))
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM job_posts WHERE county_code LIKE $1 AND status = $2 AND ($3 = '' OR title LIKE $3)"
+    )
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .fetch_one(p)
+    .await)?;
+    Ok((rows, total))
+}
+
 /// Live posts in id order after `after`, for rebuilding a search index in pages.
 pub async fn live_posts_page(db: &Db, after: Uuid, limit: i64) -> Result<Vec<PostRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
