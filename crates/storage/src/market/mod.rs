@@ -375,6 +375,119 @@ pub async fn set_post_status(
     Ok(n == 1)
 }
 
+/// Writes an edited post over its row, only while it is still in `from` (held or live).
+pub async fn update_post(tx: &mut Tx, p: &PostRow, from: &str) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE job_posts SET title = $3, description = $4, occupation = $5, form = $6, county_code = $7, \
+             address = $8, lat = $9, lon = $10, starts_on = $11, ends_on = $12, schedule = $13, hours_per_week = $14, \
+             pay_fen = $15, pay_unit = $16, headcount = $17, required_certificates = $18, accident_cover = $19, \
+             status = $20, screening = $21, expires_on = $22, updated_at = $23, skills = $24, pay = $25, pay_text = $26, \
+             pay_hour_fen = $27, pay_day_fen = $28, trade_text = $29 WHERE id = $1 AND status = $2",
+        )
+        .bind(p.id)
+        .bind(from)
+        .bind(&p.title)
+        .bind(&p.description)
+        .bind(&p.occupation)
+        .bind(&p.form)
+        .bind(&p.county_code)
+        .bind(&p.address)
+        .bind(p.lat)
+        .bind(p.lon)
+        .bind(p.starts_on)
+        .bind(p.ends_on)
+        .bind(&p.schedule)
+        .bind(p.hours_per_week)
+        .bind(p.pay_fen)
+        .bind(&p.pay_unit)
+        .bind(p.headcount)
+        .bind(&p.required_certificates)
+        .bind(p.accident_cover)
+        .bind(p.status.as_str())
+        .bind(&p.screening)
+        .bind(p.expires_on)
+        .bind(p.updated_at)
+        .bind(&p.skills)
+        .bind(&p.pay)
+        .bind(&p.pay_text)
+        .bind(p.pay_hour_fen)
+        .bind(p.pay_day_fen)
+        .bind(&p.trade_text)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// One edit of a post: what changed (JSON `[{field, before, after}]`) and the re-screening.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PostRevisionRow {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    pub revised_by: Option<Uuid>,
+    pub revised_at: DateTime<Utc>,
+    pub status_before: String,
+    pub status_after: String,
+    pub changes: String,
+    pub findings: String,
+}
+
+pub async fn insert_post_revision(tx: &mut Tx, r: &PostRevisionRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO post_revisions (id, post_id, revised_by, revised_at, status_before, status_after, changes, findings) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+        )
+        .bind(r.id)
+        .bind(r.post_id)
+        .bind(r.revised_by)
+        .bind(r.revised_at)
+        .bind(&r.status_before)
+        .bind(&r.status_after)
+        .bind(&r.changes)
+        .bind(&r.findings)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// A post's edits, newest first.
+pub async fn post_revisions(db: &Db, post_id: Uuid) -> Result<Vec<PostRevisionRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRevisionRow>(
+        "SELECT id, post_id, revised_by, revised_at, status_before, status_after, changes, findings \
+         FROM post_revisions WHERE post_id = $1 ORDER BY revised_at DESC, id"
+    )
+    .bind(post_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// The employer declines an application (pending, or an invitation the worker accepted).
+pub async fn decline_application(
+    tx: &mut Tx,
+    id: Uuid,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE applications SET status = 'declined', decline_reason = $2, updated_at = $3 \
+             WHERE id = $1 AND status IN ('pending', 'accepted')",
+        )
+        .bind(id)
+        .bind(reason)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
 /// Takes one place of a live post; the post becomes `filled` with its last place. False when
 /// no place is left (the guard is the conditional update, not a read before it).
 pub async fn take_place(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
@@ -583,11 +696,13 @@ pub struct ApplicationRow {
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Why the employer declined (shown to the worker); '' otherwise.
+    pub decline_reason: String,
 }
 
 macro_rules! select_applications {
     ($tail:literal) => {
-        concat!("SELECT id, post_id, person_id, direction, status, message, created_at, updated_at FROM applications ", $tail)
+        concat!("SELECT id, post_id, person_id, direction, status, message, created_at, updated_at, decline_reason FROM applications ", $tail)
     };
 }
 
