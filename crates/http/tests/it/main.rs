@@ -30,5 +30,6 @@ mod services_pages;
 mod signup_pages;
 mod stats;
 mod stats_cells;
+mod staff_employer;
 mod stats_pages;
 mod venues;

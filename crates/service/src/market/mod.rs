@@ -1662,6 +1662,7 @@ impl Service {
             &repo::PostRevisionRow {
                 id: Uuid::new_v4(),
                 post_id: row.id,
+                revision: 0,
                 revised_by: Some(actor.user_id),
                 revised_at: now,
                 status_before: old.status.as_str().into(),

@@ -426,6 +426,8 @@ pub async fn update_post(tx: &mut Tx, p: &PostRow, from: &str) -> Result<bool> {
 pub struct PostRevisionRow {
     pub id: Uuid,
     pub post_id: Uuid,
+    /// 1, 2, … in the order of the edits (set on insert).
+    pub revision: i32,
     pub revised_by: Option<Uuid>,
     pub revised_at: DateTime<Utc>,
     pub status_before: String,
@@ -437,8 +439,8 @@ pub struct PostRevisionRow {
 pub async fn insert_post_revision(tx: &mut Tx, r: &PostRevisionRow) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
-            "INSERT INTO post_revisions (id, post_id, revised_by, revised_at, status_before, status_after, changes, findings) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            "INSERT INTO post_revisions (id, post_id, revision, revised_by, revised_at, status_before, status_after, changes, findings) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(revision), 0) + 1 FROM post_revisions WHERE post_id = $2), $3, $4, $5, $6, $7, $8)",
         )
         .bind(r.id)
         .bind(r.post_id)
@@ -458,8 +460,8 @@ pub async fn insert_post_revision(tx: &mut Tx, r: &PostRevisionRow) -> Result<()
 /// A post's edits, newest first.
 pub async fn post_revisions(db: &Db, post_id: Uuid) -> Result<Vec<PostRevisionRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRevisionRow>(
-        "SELECT id, post_id, revised_by, revised_at, status_before, status_after, changes, findings \
-         FROM post_revisions WHERE post_id = $1 ORDER BY revised_at DESC, id"
+        "SELECT id, post_id, revision, revised_by, revised_at, status_before, status_after, changes, findings \
+         FROM post_revisions WHERE post_id = $1 ORDER BY revision DESC"
     )
     .bind(post_id)
     .fetch_all(p)
