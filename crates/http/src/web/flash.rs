@@ -69,8 +69,16 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["/employer"], "registered", "单位信息已登记。"),
     (&["/employer/posts"], "created", "岗位已提交。"),
     (&["/employer/posts"], "closed", "岗位已关闭。"),
-    (&["/employer/posts"], "post_edited", "岗位已修改，并已重新检查。"),
-    (&["/employer/posts"], "declined", "已告知求职者不录用及原因。"),
+    (
+        &["/employer/posts"],
+        "post_edited",
+        "岗位已修改，并已重新检查。",
+    ),
+    (
+        &["/employer/posts"],
+        "declined",
+        "已告知求职者不录用及原因。",
+    ),
     (
         &["/employer/posts"],
         "invited",

@@ -248,13 +248,25 @@ async fn staff_lists_are_paged_with_a_search_box() {
         }
         let p1 = s.get(&app, "/staff/market/review").await;
         assert!(p1.html.contains("第 1 页 / 共 2 页"), "{}", p1.html);
-        assert_eq!(p1.html.matches("<article class=\"card\" id=\"post-").count(), 50);
+        assert_eq!(
+            p1.html
+                .matches("<article class=\"card\" id=\"post-")
+                .count(),
+            50
+        );
         assert!(p1.html.contains("name=\"q\""));
         // Page 2 holds the other three: every post on exactly one of the two pages.
-        let next = between(&p1.html, "<a rel=\"next\" href=\"", "\"").replace("&amp;", "&").replace("&#38;", "&");
+        let next = between(&p1.html, "<a rel=\"next\" href=\"", "\"")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
         let p2 = s.get(&app, &next).await;
         assert!(p2.html.contains("第 2 页 / 共 2 页"));
-        assert_eq!(p2.html.matches("<article class=\"card\" id=\"post-").count(), 3);
+        assert_eq!(
+            p2.html
+                .matches("<article class=\"card\" id=\"post-")
+                .count(),
+            3
+        );
         for i in 1..=53 {
             let t = format!("<h2>押金岗位{i:02}</h2>");
             assert!(
@@ -262,12 +274,24 @@ async fn staff_lists_are_paged_with_a_search_box() {
                 "{t} on exactly one page"
             );
         }
-        let found = s.get(&app, "/staff/market/review?q=%E5%B2%97%E4%BD%8D07").await; // 岗位07
+        let found = s
+            .get(&app, "/staff/market/review?q=%E5%B2%97%E4%BD%8D07")
+            .await; // 岗位07
         assert!(found.html.contains("押金岗位07") && found.html.contains("共 1 页"));
-        assert_eq!(found.html.matches("<article class=\"card\" id=\"post-").count(), 1);
+        assert_eq!(
+            found
+                .html
+                .matches("<article class=\"card\" id=\"post-")
+                .count(),
+            1
+        );
 
         // 就业登记: 52 ended registrations of 王建国 and one of 张小花.
-        let wang: Uuid = app.person(&mut staff_api, 901, json!([])).await.parse().unwrap();
+        let wang: Uuid = app
+            .person(&mut staff_api, 901, json!([]))
+            .await
+            .parse()
+            .unwrap();
         let zhang: Uuid = app
             .person(&mut staff_api, 902, json!([]))
             .named("张小花")
@@ -277,7 +301,8 @@ async fn staff_lists_are_paged_with_a_search_box() {
         let mut tx = app.svc.db.begin().await.unwrap();
         let now = Utc::now();
         for i in 0..53i64 {
-            let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(i * 7);
+            let start =
+                chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(i * 7);
             let row = linghuo_storage::benefits::RegistrationRow {
                 id: Uuid::new_v4(),
                 person_id: if i == 0 { zhang } else { wang },
@@ -295,7 +320,9 @@ async fn staff_lists_are_paged_with_a_search_box() {
                 created_at: now + Duration::seconds(i),
                 updated_at: now + Duration::seconds(i),
             };
-            linghuo_storage::benefits::insert_registration(&mut tx, &row).await.unwrap();
+            linghuo_storage::benefits::insert_registration(&mut tx, &row)
+                .await
+                .unwrap();
         }
         tx.commit().await.unwrap();
         let p1 = s.get(&app, "/staff/registrations").await;
@@ -303,24 +330,42 @@ async fn staff_lists_are_paged_with_a_search_box() {
         assert!(p1.html.contains("第 1 页 / 共 2 页"), "{}", p1.html);
         assert_eq!(rows(&p1.html, "registrations"), 50);
         // The search keeps to its words across pages: 王建国 has 52 rows.
-        let w1 = s.get(&app, "/staff/registrations?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD").await;
+        let w1 = s
+            .get(&app, "/staff/registrations?q=%E7%8E%8B%E5%BB%BA%E5%9B%BD")
+            .await;
         assert!(w1.html.contains("第 1 页 / 共 2 页"), "{}", w1.html);
-        let next = between(&w1.html, "<a rel=\"next\" href=\"", "\"").replace("&amp;", "&").replace("&#38;", "&");
-        assert!(next.contains("q=%E7%8E%8B%E5%BB%BA%E5%9B%BD") && next.contains("page=2"), "{next}");
+        let next = between(&w1.html, "<a rel=\"next\" href=\"", "\"")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        assert!(
+            next.contains("q=%E7%8E%8B%E5%BB%BA%E5%9B%BD") && next.contains("page=2"),
+            "{next}"
+        );
         let w2 = s.get(&app, &next).await;
         assert!(w2.html.contains("第 2 页 / 共 2 页"), "{next}: {}", w2.html);
         assert_eq!(rows(&w2.html, "registrations"), 2);
-        assert!(w2.html.contains("value=\"王建国\""), "the search box keeps the words");
+        assert!(
+            w2.html.contains("value=\"王建国\""),
+            "the search box keeps the words"
+        );
         assert!(w2.html.contains(&format!("/staff/persons/{wang}")));
         assert!(!w2.html.contains(&format!("/staff/persons/{zhang}")));
-        let z = s.get(&app, "/staff/registrations?q=%E5%BC%A0%E5%B0%8F%E8%8A%B1").await;
+        let z = s
+            .get(&app, "/staff/registrations?q=%E5%BC%A0%E5%B0%8F%E8%8A%B1")
+            .await;
         assert_eq!(rows(&z.html, "registrations"), 1);
         assert!(z.html.contains(&format!("/staff/persons/{zhang}")));
 
         // 待遇审核: the status tab is kept by the pager and the search box.
-        let b = s.get(&app, "/staff/benefits?status=approved&q=%E7%8E%8B").await;
+        let b = s
+            .get(&app, "/staff/benefits?status=approved&q=%E7%8E%8B")
+            .await;
         assert_eq!(b.status, StatusCode::OK, "{}", b.html);
-        assert!(b.html.contains("name=\"status\" value=\"approved\""), "{}", b.html);
+        assert!(
+            b.html.contains("name=\"status\" value=\"approved\""),
+            "{}",
+            b.html
+        );
         assert!(b.html.contains("name=\"q\"") && b.html.contains("value=\"王\""));
         app
     })
@@ -336,7 +381,37 @@ async fn the_year_list_stops_at_this_year() {
         let this_year = app.clock.today_cst().year();
         let pick = between(&p.html, "id=\"year-pick\"", "</select>");
         assert!(pick.contains(&format!("value=\"{this_year}\"")), "{pick}");
-        assert!(!pick.contains(&format!("value=\"{}\"", this_year + 1)), "{pick}");
+        assert!(
+            !pick.contains(&format!("value=\"{}\"", this_year + 1)),
+            "{pick}"
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn post_a_job_on_the_home_page_only_for_employers() {
+    each_app(|app| async move {
+        let mut anon = Browser::new();
+        let p = anon.get(&app, "/").await;
+        assert!(
+            p.html.contains("id=\"post-job\" href=\"/signup/employer\""),
+            "{}",
+            p.html
+        );
+        let w = app.worker("home_w", 831).await;
+        let p = Browser::of(&w).get(&app, "/").await;
+        assert!(
+            !p.html.contains("id=\"post-job\""),
+            "no 发布岗位 for a worker"
+        );
+        let (e, _, _) = app.employer_verified("home_e", "91110000600037341L").await;
+        let p = Browser::of(&e).get(&app, "/").await;
+        assert!(
+            p.html
+                .contains("id=\"post-job\" href=\"/employer/posts/new\"")
+        );
         app
     })
     .await;

@@ -432,12 +432,18 @@ fn post_fields(p: &PostRow) -> Vec<(&'static str, String)> {
         ("starts_on", p.starts_on.to_string()),
         ("ends_on", opt(p.ends_on.map(|d| d.to_string()))),
         ("schedule", p.schedule.clone()),
-        ("hours_per_week", opt(p.hours_per_week.map(|h| h.to_string()))),
+        (
+            "hours_per_week",
+            opt(p.hours_per_week.map(|h| h.to_string())),
+        ),
         ("pay", p.pay_text.clone()),
         ("headcount", p.headcount.to_string()),
         ("required_certificates", p.required_certificates.clone()),
         ("skills", p.skills.clone()),
-        ("accident_cover", if p.accident_cover { "有" } else { "无" }.into()),
+        (
+            "accident_cover",
+            if p.accident_cover { "有" } else { "无" }.into(),
+        ),
         ("expires_on", p.expires_on.to_string()),
     ]
 }
@@ -1554,8 +1560,7 @@ impl Service {
             &self.keys,
             now,
             &AuditActor::from(actor),
-            Event::new("application_declined", "application", a.id)
-                .region(p.county_code.clone()),
+            Event::new("application_declined", "application", a.id).region(p.county_code.clone()),
         )
         .await?;
         tx.commit().await?;

@@ -165,11 +165,13 @@ pub async fn applications_in_region_page(
     offset: i64,
 ) -> Result<(Vec<ApplicationRow>, i64)> {
     let region = format!("{prefix}%");
-    let rows = on_tx!(tx, |p| sqlx::query_as::<_, ApplicationRow>(select_applications!(
-        "WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) \
+    let rows = on_tx!(tx, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!(
+            "WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) \
          AND ($3 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $3)) \
          ORDER BY created_at, id LIMIT $4 OFFSET $5"
-    ))
+        )
+    )
     .bind(&region)
     .bind(status)
     .bind(like)
@@ -177,7 +179,8 @@ pub async fn applications_in_region_page(
     .bind(offset)
     .fetch_all(p)
     .await)?;
-    let total: i64 = on_tx!(tx, |p| sqlx::query_scalar(
+    let total: i64 = on_tx!(tx, |p| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM benefit_applications WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) \
          AND ($3 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $3))"
     )
@@ -185,7 +188,8 @@ pub async fn applications_in_region_page(
     .bind(status)
     .bind(like)
     .fetch_one(p)
-    .await)?;
+    .await
+    })?;
     Ok((rows, total))
 }
 

@@ -156,11 +156,13 @@ pub async fn registrations_in_region_page(
     offset: i64,
 ) -> Result<(Vec<RegistrationRow>, i64)> {
     let region = format!("{prefix}%");
-    let rows = on_tx!(tx, |p| sqlx::query_as::<_, RegistrationRow>(select_registrations!(
-        "WHERE county_code LIKE $1 \
+    let rows = on_tx!(tx, |p| sqlx::query_as::<_, RegistrationRow>(
+        select_registrations!(
+            "WHERE county_code LIKE $1 \
          AND ($2 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $2)) \
          ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
-    ))
+        )
+    )
     .bind(&region)
     .bind(like)
     .bind(limit)

@@ -329,14 +329,16 @@ pub async fn posts_in_region_page(
     .bind(offset)
     .fetch_all(p)
     .await)?;
-    let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM job_posts WHERE county_code LIKE $1 AND status = $2 AND ($3 = '' OR title LIKE $3)"
     )
     .bind(&region)
     .bind(status)
     .bind(like)
     .fetch_one(p)
-    .await)?;
+    .await
+    })?;
     Ok((rows, total))
 }
 
@@ -459,13 +461,15 @@ pub async fn insert_post_revision(tx: &mut Tx, r: &PostRevisionRow) -> Result<()
 
 /// A post's edits, newest first.
 pub async fn post_revisions(db: &Db, post_id: Uuid) -> Result<Vec<PostRevisionRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRevisionRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, PostRevisionRow>(
         "SELECT id, post_id, revision, revised_by, revised_at, status_before, status_after, changes, findings \
          FROM post_revisions WHERE post_id = $1 ORDER BY revision DESC"
     )
     .bind(post_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// The employer declines an application (pending, or an invitation the worker accepted).

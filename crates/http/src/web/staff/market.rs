@@ -168,7 +168,15 @@ async fn review(
         })),
         Err(e) => {
             let failure = Failure::of(e, &["note"]).parts()?;
-            review_render(&state, &ctx, &staff, &None, None, Some((id, f.note, failure))).await
+            review_render(
+                &state,
+                &ctx,
+                &staff,
+                &None,
+                None,
+                Some((id, f.note, failure)),
+            )
+            .await
         }
     }
 }
