@@ -16,6 +16,7 @@ pub mod public_services;
 pub mod stats;
 
 pub mod error;
+pub mod paging;
 
 // Each module also answers at its short path (`linghuo_service::payments`,
 // `linghuo_service::market_search`, …), the names the layers above have always used.

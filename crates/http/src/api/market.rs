@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use linghuo_service::market::{
     AgreementInput, ApplicationView, EmployerInput, EmployerSignUp, EmployerView, HireView,
-    PostInput, PostView, RegistrationView, WorkerSignUp,
+    PostInput, PostRevisionView, PostView, RegistrationView, WorkerSignUp,
 };
 use linghuo_service::market_suggest::{MAX_SUGGESTIONS, Suggestion};
 use serde::{Deserialize, Serialize};
@@ -28,7 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/employers/{id}/verify", post(verify_employer))
         .route("/posts", get(list_my_posts).post(create_post))
         .route("/posts/review", get(list_posts_in_region))
-        .route("/posts/{id}", get(get_post))
+        .route("/posts/{id}", get(get_post).put(edit_post))
+        .route("/posts/{id}/history", get(list_post_history))
         .route("/posts/{id}/review", post(review_post))
         .route("/posts/{id}/close", post(close_post))
         .route(
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/applications", get(list_my_applications))
         .route("/applications/{id}/hire", post(hire_applicant))
+        .route("/applications/{id}/decline", post(decline_applicant))
         .route("/hires", get(list_my_hires))
         .route("/hires/{id}", get(get_hire))
         .route("/hires/{id}/agreement", post(propose_agreement))
@@ -231,6 +233,31 @@ pub async fn close_post(
     Ok(Json(s.svc.close_post(actor(&ctx)?, id(&i)?).await?))
 }
 
+/// The employer edits its held or live post. The edit is screened as a new post: a live
+/// post that now fails is held with the reasons; every edit is kept in the post's history.
+#[utoipa::path(put, path = "/api/v1/posts/{id}", tag = "market", params(("id" = Uuid, Path)), request_body = PostInput,
+    responses((status = 200, body = PostView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn edit_post(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+    ApiJson(b): ApiJson<PostInput>,
+) -> Result<Json<PostView>, ApiError> {
+    Ok(Json(s.svc.edit_post(actor(&ctx)?, id(&i)?, b).await?))
+}
+
+/// A post's edits, newest first: the fields changed and the re-screening (its employer, or
+/// staff of its region).
+#[utoipa::path(get, path = "/api/v1/posts/{id}/history", tag = "market", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<PostRevisionView>), (status = 404, body = ErrorBody)))]
+pub async fn list_post_history(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+) -> Result<Json<Vec<PostRevisionView>>, ApiError> {
+    Ok(Json(s.svc.post_history(actor(&ctx)?, id(&i)?).await?))
+}
+
 /// Applications to one of the employer's posts (names masked).
 #[utoipa::path(get, path = "/api/v1/posts/{id}/applications", tag = "market", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<ApplicationView>)))]
 pub async fn list_post_applications(
@@ -293,6 +320,29 @@ pub async fn hire_applicant(
     Ok((
         StatusCode::CREATED,
         Json(s.svc.hire(actor(&ctx)?, id(&i)?, &b.start_date).await?),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclineRequest {
+    /// Why (2–200 characters); the worker sees it on 我的报名 and in a notice.
+    pub reason: String,
+}
+
+/// The employer declines an applicant with a reason the worker sees.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/decline", tag = "market", params(("id" = Uuid, Path)), request_body = DeclineRequest,
+    responses((status = 200, body = ApplicationView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline_applicant(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+    ApiJson(b): ApiJson<DeclineRequest>,
+) -> Result<Json<ApplicationView>, ApiError> {
+    Ok(Json(
+        s.svc
+            .decline_application(actor(&ctx)?, id(&i)?, &b.reason)
+            .await?,
     ))
 }
 

@@ -68,7 +68,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         policy::screen_policy, policy::list_regions,
         market::sign_up_worker, market::sign_up_employer, market::get_my_employer, market::register_employer, market::list_employers,
         market::verify_employer, market::list_my_posts, market::create_post, market::list_posts_in_region, market::get_post, market::review_post,
-        market::close_post, market::list_post_applications, market::apply_to_post, market::list_my_applications, market::hire_applicant,
+        market::close_post, market::edit_post, market::list_post_history, market::list_post_applications, market::apply_to_post, market::list_my_applications, market::hire_applicant, market::decline_applicant,
         market::list_my_hires, market::get_hire, market::propose_agreement, market::confirm_agreement, market::record_pay, market::confirm_pay,
         market::list_hiring_registrations, market::suggest_words, matching::list_overdue_pay,
         matching::search_posts, matching::recommend_jobs, matching::list_candidates, matching::invite_worker, matching::answer_application,

@@ -71,6 +71,16 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["/employer/posts"], "closed", "岗位已关闭。"),
     (
         &["/employer/posts"],
+        "post_edited",
+        "岗位已修改，并已重新检查。",
+    ),
+    (
+        &["/employer/posts"],
+        "declined",
+        "已告知求职者不录用及原因。",
+    ),
+    (
+        &["/employer/posts"],
         "invited",
         "已发出邀请，等待求职者答复。",
     ),

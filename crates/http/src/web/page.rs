@@ -76,8 +76,6 @@ fn tabs_for(role: Option<Role>, path: &str) -> Vec<Tab> {
 pub struct Badge {
     pub name: String,
     pub role_label: &'static str,
-    /// An employer's account (the home page offers it 发布岗位).
-    pub employer: bool,
 }
 
 impl PageCtx {
@@ -130,7 +128,6 @@ impl PageCtx {
             user: actor.map(|a| Badge {
                 name: a.display_name.clone(),
                 role_label: a.role.label(),
-                employer: a.role == Role::Employer,
             }),
             region: actor.and_then(|a| a.scope).map(|s| s.full_name()),
             nav,

@@ -29,6 +29,7 @@ mod occupations;
 mod pages;
 mod services_pages;
 mod signup_pages;
+mod staff_employer;
 mod stats;
 mod stats_cells;
 mod stats_pages;

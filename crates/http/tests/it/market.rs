@@ -390,7 +390,7 @@ async fn overdue_pay_is_flagged_once_and_expired_posts_leave_search() {
             .post(
                 &app,
                 &format!("/api/v1/applications/{}/hire", a["id"].as_str().unwrap()),
-                json!({"start_date": "2026-12-05"}),
+                json!({"start_date": app.clock.today_cst().to_string()}),
             )
             .await
             .json();

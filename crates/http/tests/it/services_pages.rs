@@ -470,10 +470,20 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
             )
             .await;
         assert!(page.html.contains("id=\"status\">待审批"));
-        assert!(page.html.contains("name=\"idempotency_key\""));
+        // The 审批 form is not shown to the person who did the 初审; the page says why.
+        assert!(
+            page.html.contains("初审由您完成，须由另一位工作人员审批"),
+            "{}",
+            page.html
+        );
+        assert!(!page.html.contains("name=\"idempotency_key\""));
+        assert!(!page.html.contains("action=\"/staff/benefits/"));
+        // 初审意见 names who did it and when.
+        let by = between(&page.html, "id=\"review-by\">", "</dd>");
+        assert!(by.contains("已核对就业困难人员认定表原件"), "{by}");
+        assert!(by.contains("初审：测试svc_r") && by.contains("年"), "{by}");
 
-        // The reviewer cannot approve their own review: the message, status 403.
-        let key = between(&page.html, "name=\"idempotency_key\" value=\"", "\"").to_owned();
+        // The reviewer cannot approve their own review even by sending the form: 403.
         let r = reviewer
             .post(
                 &app,
@@ -481,7 +491,8 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
                 &[
                     ("outcome", "approve"),
                     ("note", ""),
-                    ("idempotency_key", &key),
+                    ("confirm", "yes"),
+                    ("idempotency_key", "reviewer-key"),
                 ],
             )
             .await;
@@ -489,12 +500,52 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
         assert!(r.html.contains("初审人不能审批自己初审的申请"));
         assert!(r.html.contains("id=\"status\">待审批"));
 
-        // Another staff member approves; the same form sent twice decides once.
+        // Another staff member sees the form: nothing chosen in advance, and a required
+        // confirmation naming the amount.
         let page = approver.get(&app, &detail).await;
+        let form_html = between(&page.html, "id=\"decide\"", "</form>");
+        assert!(form_html.contains("type=\"radio\" name=\"outcome\" value=\"approve\""));
+        assert!(!form_html.contains("checked"), "{form_html}");
+        assert!(!form_html.contains("selected"), "{form_html}");
+        assert!(
+            form_html.contains("确认按 <strong>2400.00</strong> 元作出决定"),
+            "{form_html}"
+        );
+        assert!(form_html.contains("name=\"confirm\" value=\"yes\" required"));
         let key = between(&page.html, "name=\"idempotency_key\" value=\"", "\"").to_owned();
+        // Without the confirmation, or without a choice: refused beside the field, nothing
+        // decided.
+        let r = approver
+            .post(
+                &app,
+                &format!("{detail}/decision"),
+                &[
+                    ("outcome", "approve"),
+                    ("note", "同意"),
+                    ("idempotency_key", key.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+        assert!(r.html.contains("id=\"decide-confirm-error\""), "{}", r.html);
+        let r = approver
+            .post(
+                &app,
+                &format!("{detail}/decision"),
+                &[
+                    ("note", "同意"),
+                    ("confirm", "yes"),
+                    ("idempotency_key", key.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.html);
+        assert!(r.html.contains("id=\"decide-outcome-error\""), "{}", r.html);
+        assert_eq!(app.audit_count("benefit_decided").await, 0);
         let form = [
             ("outcome", "approve"),
             ("note", "同意"),
+            ("confirm", "yes"),
             ("idempotency_key", key.as_str()),
         ];
         let (to, page) = approver
@@ -503,6 +554,10 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
         assert_eq!(to, format!("{detail}?ok=decided"));
         assert!(page.html.contains("id=\"status\">已批准"));
         assert!(page.html.contains("2400.00"));
+        // 审批 by whom and when; the applicant's name links to the person's page.
+        let by = between(&page.html, "id=\"decided-by\">", "</dd>");
+        assert!(by.contains("测试svc_p") && by.contains("年"), "{by}");
+        assert!(page.html.contains(&format!("href=\"/staff/persons/{p}\"")));
         let (to, _) = approver
             .submit(&app, &format!("{detail}/decision"), &form)
             .await;
@@ -521,6 +576,7 @@ async fn a_manual_application_is_reviewed_and_approved_by_two_people() {
                 &[
                     ("outcome", "approve"),
                     ("note", "同意"),
+                    ("confirm", "yes"),
                     ("idempotency_key", "another-key"),
                 ],
             )

@@ -163,6 +163,12 @@ pub struct ApplicationView {
     pub review_outcome: Option<String>,
     pub review_note: String,
     pub reviewed: bool,
+    /// Who did the 初审 (user id, display name) and when.
+    pub reviewed_by: Option<Uuid>,
+    pub reviewer_name: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// Who made the decision (empty for an automatic decision).
+    pub decider_name: String,
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_note: String,
     pub created_at: DateTime<Utc>,
@@ -686,6 +692,41 @@ impl Service {
         Ok(out)
     }
 
+    /// One page of the region's applications in a status, searched by the applicant's name.
+    pub async fn benefit_applications_page(
+        &self,
+        actor: &Actor,
+        status: &str,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<ApplicationView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        if !status.is_empty() && status_label(status).is_empty() {
+            return Err(ServiceError::invalid(
+                "status",
+                "status_unknown",
+                "状态应为 pending_review、reviewed、approved、rejected 或 withdrawn",
+            ));
+        }
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let (rows, total) = repo::applications_in_region_page(
+            &mut tx,
+            &prefix,
+            status,
+            &q.like(),
+            q.limit(),
+            q.offset(),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for a in &rows {
+            out.push(self.benefit_view(a).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
     pub(crate) async fn benefit_view(&self, a: &ApplicationRow) -> Result<ApplicationView> {
         let name = self.masked_name(a.person_id).await?;
         let payments = repo::instructions_of_application(&self.db, a.id)
@@ -699,7 +740,21 @@ impl Service {
                 status: i.status.as_str().into(),
             })
             .collect();
-        Ok(view_of(a, name, payments))
+        let mut v = view_of(a, name, payments);
+        v.reviewer_name = self.staff_name(a.reviewed_by).await?;
+        v.decider_name = self.staff_name(a.decided_by).await?;
+        Ok(v)
+    }
+
+    /// The display name of the staff member who did a step ("" when nobody did).
+    pub(crate) async fn staff_name(&self, user: Option<Uuid>) -> Result<String> {
+        let Some(id) = user else {
+            return Ok(String::new());
+        };
+        Ok(linghuo_storage::users::by_id(&self.db, id)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default())
     }
 
     async fn masked_name(&self, person: Uuid) -> Result<String> {
@@ -1119,6 +1174,10 @@ impl Service {
             review_outcome: None,
             review_note: String::new(),
             reviewed: false,
+            reviewed_by: None,
+            reviewer_name: String::new(),
+            reviewed_at: None,
+            decider_name: String::new(),
             decided_at: None,
             decision_note: String::new(),
             created_at: now,
@@ -1346,6 +1405,10 @@ fn view_of(a: &ApplicationRow, person_name: String, payments: Vec<PaymentLine>) 
         review_outcome: a.review_outcome.clone(),
         review_note: a.review_note.clone(),
         reviewed: a.reviewed_by.is_some(),
+        reviewed_by: a.reviewed_by,
+        reviewer_name: String::new(),
+        reviewed_at: a.reviewed_at,
+        decider_name: String::new(),
         decided_at: a.decided_at,
         decision_note: a.decision_note.clone(),
         created_at: a.created_at,

@@ -520,6 +520,27 @@ impl Service {
         Ok(rows.iter().map(view).collect())
     }
 
+    /// One page of the registrations in the staff member's region, searched by name.
+    pub async fn registrations_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<RegistrationView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let (rows, total) =
+            repo::registrations_in_region_page(&mut tx, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        tx.commit().await?;
+        Ok(crate::paging::Paged::new(
+            rows.iter().map(view).collect(),
+            q,
+            total,
+        ))
+    }
+
     /// Open suggestions in the staff member's region.
     pub async fn suggestions_in_region(&self, actor: &Actor) -> Result<Vec<SuggestionView>> {
         let prefix = actor

@@ -448,6 +448,7 @@ impl Service {
                     message: String::new(),
                     created_at: applied_at,
                     updated_at: applied_at,
+                    decline_reason: String::new(),
                 };
                 repo::insert_application(&mut tx, &app).await?;
                 report.applications += 1;

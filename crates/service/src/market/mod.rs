@@ -18,6 +18,7 @@ use linghuo_market::{Floor, Pay, PayBasis, TimeUnit};
 use linghuo_storage::market::{
     self as repo, AgreementRow, ApplicationRow, EmployerRow, HireRow, PayRow, PostRow,
 };
+use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::{persons, users};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -369,6 +370,96 @@ pub struct ApplicationView {
     pub status: String,
     pub message: String,
     pub created_at: DateTime<Utc>,
+    /// Why the employer declined (status `declined`); empty otherwise.
+    pub decline_reason: String,
+}
+
+/// One edit of a post, for its history.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PostRevisionView {
+    pub revised_at: DateTime<Utc>,
+    pub status_before: String,
+    pub status_after: String,
+    /// The fields that changed, each with its value before and after.
+    pub changes: Vec<PostChange>,
+    /// Why a re-screened post is held (empty when it passed).
+    pub findings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PostChange {
+    /// The field's code (title, pay, starts_on …).
+    pub field: String,
+    /// Its name on the form (岗位名称, 报酬 …).
+    #[serde(default)]
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields of a post an edit can change, with their names on the form.
+const EDITABLE: &[(&str, &str)] = &[
+    ("title", "岗位名称"),
+    ("description", "工作内容"),
+    ("occupation", "工种"),
+    ("trade_words", "工种叫法"),
+    ("form", "用工形式"),
+    ("county_code", "工作地区"),
+    ("address", "工作地点"),
+    ("starts_on", "开始日期"),
+    ("ends_on", "结束日期"),
+    ("schedule", "工作时间"),
+    ("hours_per_week", "每周工作小时数"),
+    ("pay", "报酬"),
+    ("headcount", "招聘人数"),
+    ("required_certificates", "所需证书"),
+    ("skills", "技能要求"),
+    ("accident_cover", "意外伤害保险"),
+    ("expires_on", "有效期"),
+];
+
+/// A post's editable fields as text, for comparing two versions.
+fn post_fields(p: &PostRow) -> Vec<(&'static str, String)> {
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    vec![
+        ("title", p.title.clone()),
+        ("description", p.description.clone()),
+        ("occupation", p.occupation.clone()),
+        ("trade_words", opt(p.trade_text.clone())),
+        ("form", p.form.clone()),
+        ("county_code", p.county_code.clone()),
+        ("address", p.address.clone()),
+        ("starts_on", p.starts_on.to_string()),
+        ("ends_on", opt(p.ends_on.map(|d| d.to_string()))),
+        ("schedule", p.schedule.clone()),
+        (
+            "hours_per_week",
+            opt(p.hours_per_week.map(|h| h.to_string())),
+        ),
+        ("pay", p.pay_text.clone()),
+        ("headcount", p.headcount.to_string()),
+        ("required_certificates", p.required_certificates.clone()),
+        ("skills", p.skills.clone()),
+        (
+            "accident_cover",
+            if p.accident_cover { "有" } else { "无" }.into(),
+        ),
+        ("expires_on", p.expires_on.to_string()),
+    ]
+}
+
+fn post_changes(before: &PostRow, after: &PostRow) -> Vec<PostChange> {
+    post_fields(before)
+        .into_iter()
+        .zip(post_fields(after))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((field, a), (_, b))| PostChange {
+            field: field.into(),
+            label: label(EDITABLE, field).into(),
+            before: a,
+            after: b,
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -1053,6 +1144,26 @@ impl Service {
         Ok(out)
     }
 
+    /// One page of the region's posts in a status, searched by title.
+    pub async fn posts_in_region_page(
+        &self,
+        actor: &Actor,
+        status: &str,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<PostView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) =
+            repo::posts_in_region_page(&self.db, &prefix, status, &q.like(), q.limit(), q.offset())
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in &rows {
+            out.push(self.post_view(p).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
     /// County staff approve (live) or reject a held post.
     pub async fn review_post(
         &self,
@@ -1383,7 +1494,232 @@ impl Service {
             status: a.status.clone(),
             message: a.message.clone(),
             created_at: a.created_at,
+            decline_reason: a.decline_reason.clone(),
         })
+    }
+
+    /// The employer declines an applicant, with a reason the worker sees on 我的报名 and
+    /// in a notice.
+    pub async fn decline_application(
+        &self,
+        actor: &Actor,
+        application_id: Uuid,
+        reason: &str,
+    ) -> Result<ApplicationView> {
+        let e = self.employer_of(actor).await?;
+        let a = repo::application(&self.db, application_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let p = repo::post(&self.db, a.post_id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let reason = reason.trim();
+        let n = reason.chars().count();
+        if n < 2 {
+            return Err(ServiceError::invalid(
+                "reason",
+                "reason_required",
+                "请写明不录用的原因，求职者会看到",
+            ));
+        }
+        if n > 200 {
+            return Err(ServiceError::invalid(
+                "reason",
+                "reason_length",
+                "原因不超过200个字",
+            ));
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::decline_application(&mut tx, a.id, reason, now).await? {
+            return Err(ServiceError::Conflict {
+                code: "application_not_pending",
+                message: "该报名已处理".into(),
+            });
+        }
+        notice_repo::insert_notice(
+            &mut tx,
+            &NoticeRow {
+                id: Uuid::new_v4(),
+                audience: "worker".into(),
+                person_id: Some(a.person_id),
+                employer_id: None,
+                region_code: p.county_code.clone(),
+                kind: "application_declined".into(),
+                message: format!("{}未录用您应聘的“{}”，原因：{}", e.name, p.title, reason),
+                link: "/work/applications".into(),
+                dedupe_key: format!("declined:{}", a.id),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("application_declined", "application", a.id).region(p.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        let a = repo::application(&self.db, application_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.application_view(&a).await
+    }
+
+    /// The employer's own post as the 发布岗位 form reads it, to edit.
+    pub async fn post_input_of(&self, actor: &Actor, id: Uuid) -> Result<PostInput> {
+        let e = self.employer_of(actor).await?;
+        let p = repo::post(&self.db, id)
+            .await?
+            .filter(|p| p.employer_id == e.id)
+            .ok_or(ServiceError::NotFound)?;
+        let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        Ok(PostInput {
+            title: p.title.clone(),
+            description: p.description.clone(),
+            occupation: p.occupation.clone(),
+            trade_words: p.trade_text.clone(),
+            form: p.form.clone(),
+            county_code: p.county_code.clone(),
+            address: Some(p.address.clone()).filter(|s| !s.is_empty()),
+            lat: None,
+            lon: None,
+            starts_on: p.starts_on.to_string(),
+            ends_on: p.ends_on.map(|d| d.to_string()),
+            schedule: Some(p.schedule.clone()).filter(|s| !s.is_empty()),
+            hours_per_week: p.hours_per_week,
+            pay: Some(p.pay_text.clone()).filter(|s| !s.is_empty()),
+            pay_amount: String::new(),
+            pay_unit: String::new(),
+            typical_daily_pay: None,
+            headcount: p.headcount,
+            required_certificates: list(&p.required_certificates),
+            skills: list(&p.skills),
+            accident_cover: p.accident_cover,
+            expires_on: Some(p.expires_on.to_string()),
+            external_id: p.external_id.clone(),
+        })
+    }
+
+    /// Edits a held or live post. The edit is screened as a new post would be: a live post
+    /// that now fails goes back to held with the reasons, a held post that now passes goes
+    /// live. Every edit is kept in the post's history (post_revisions) with what changed.
+    pub async fn edit_post(&self, actor: &Actor, id: Uuid, input: PostInput) -> Result<PostView> {
+        let employer = self.employer_of(actor).await?;
+        let old = repo::post(&self.db, id)
+            .await?
+            .filter(|p| p.employer_id == employer.id)
+            .ok_or(ServiceError::NotFound)?;
+        if !matches!(old.status, PostStatus::Held | PostStatus::Live) {
+            return Err(ServiceError::Conflict {
+                code: "post_not_editable",
+                message: "只有待审核或招聘中的岗位可以修改".into(),
+            });
+        }
+        let now = self.clock.now();
+        let mut row = self.post_row(&employer, &input, old.posted_by, now)?;
+        row.id = old.id;
+        row.external_id = old.external_id.clone();
+        row.hired_count = old.hired_count;
+        row.created_at = old.created_at;
+        row.reviewed_by = old.reviewed_by;
+        if row.headcount < old.hired_count {
+            return Err(ServiceError::invalid(
+                "headcount",
+                "headcount_below_hired",
+                format!("已录用{}人，招聘人数不能少于已录用人数", old.hired_count),
+            ));
+        }
+        let changes = post_changes(&old, &row);
+        if changes.is_empty() {
+            return Err(ServiceError::invalid(
+                "title",
+                "nothing_changed",
+                "没有修改任何内容",
+            ));
+        }
+        // The post is not a duplicate of itself.
+        let recent: Vec<PostRow> = repo::posts_of_employer(&self.db, employer.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.id != old.id)
+            .collect();
+        let findings = self.screen_post(&employer, &row, &recent);
+        row.status = if publishable(&findings) {
+            PostStatus::Live
+        } else {
+            PostStatus::Held
+        };
+        row.screening = serde_json::to_string(&findings).unwrap_or_else(|_| "[]".into());
+        let mut tx = self.db.begin().await?;
+        if !repo::update_post(&mut tx, &row, old.status.as_str()).await? {
+            return Err(ServiceError::Conflict {
+                code: "post_changed",
+                message: "岗位刚刚被他人处理，请刷新后重试".into(),
+            });
+        }
+        repo::insert_post_revision(
+            &mut tx,
+            &repo::PostRevisionRow {
+                id: Uuid::new_v4(),
+                post_id: row.id,
+                revision: 0,
+                revised_by: Some(actor.user_id),
+                revised_at: now,
+                status_before: old.status.as_str().into(),
+                status_after: row.status.as_str().into(),
+                changes: serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into()),
+                findings: serde_json::to_string(
+                    &findings
+                        .iter()
+                        .filter(|f| !f.is_note())
+                        .map(|f| f.message.clone())
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap_or_else(|_| "[]".into()),
+            },
+        )
+        .await?;
+        crate::market_occupations::collect_post(&mut tx, &row, "post").await?;
+        // Live before or after: the search index follows the post.
+        repo::enqueue_index(&mut tx, row.id, now).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("post_edited", "job_post", row.id)
+                .region(row.county_code.clone())
+                .detail(json!({
+                    "from": old.status.as_str(),
+                    "to": row.status.as_str(),
+                    "fields": changes.iter().map(|c| &c.field).collect::<Vec<_>>(),
+                })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.note_market_write();
+        self.post_view(&row).await
+    }
+
+    /// A post's edits, newest first (its employer, or staff in its region).
+    pub async fn post_history(&self, actor: &Actor, id: Uuid) -> Result<Vec<PostRevisionView>> {
+        self.get_post(Some(actor), id).await?;
+        Ok(repo::post_revisions(&self.db, id)
+            .await?
+            .into_iter()
+            .map(|r| PostRevisionView {
+                revised_at: r.revised_at,
+                status_before: r.status_before,
+                status_after: r.status_after,
+                changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+                findings: serde_json::from_str(&r.findings).unwrap_or_default(),
+            })
+            .collect())
     }
 
     /// A worker applies to a live post.
@@ -1466,6 +1802,28 @@ impl Service {
             .filter(|p| p.employer_id == e.id)
             .ok_or(ServiceError::NotFound)?;
         let start = date("start_date", start_date)?;
+        if start < p.starts_on {
+            return Err(ServiceError::invalid(
+                "start_date",
+                "start_before_post",
+                format!(
+                    "到岗日期不能早于岗位开始日期（{}）",
+                    p.starts_on.format("%Y年%-m月%-d日")
+                ),
+            ));
+        }
+        if let Some(end) = p.ends_on
+            && start > end
+        {
+            return Err(ServiceError::invalid(
+                "start_date",
+                "start_after_post",
+                format!(
+                    "到岗日期不能晚于岗位结束日期（{}）",
+                    end.format("%Y年%-m月%-d日")
+                ),
+            ));
+        }
         let now = self.clock.now();
         let hire = HireRow {
             id: Uuid::new_v4(),
@@ -1874,6 +2232,7 @@ pub(crate) fn new_application(
         message: message.trim().into(),
         created_at: now,
         updated_at: now,
+        decline_reason: String::new(),
     })
 }
 

@@ -154,6 +154,45 @@ pub async fn applications_in_region(
     .await)?)
 }
 
+/// One page of the region's applications in a status, optionally only those whose
+/// applicant's name matches `like` (a `LIKE` pattern, '' for all), and the count of all.
+pub async fn applications_in_region_page(
+    tx: &mut Tx,
+    prefix: &str,
+    status: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ApplicationRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_tx!(tx, |p| sqlx::query_as::<_, ApplicationRow>(
+        select_applications!(
+            "WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) \
+         AND ($3 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $3)) \
+         ORDER BY created_at, id LIMIT $4 OFFSET $5"
+        )
+    )
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_tx!(tx, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM benefit_applications WHERE county_code LIKE $1 AND ($2 = '' OR status = $2) \
+         AND ($3 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $3))"
+    )
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 /// Approved applications decided on or after `since`, for retroactive recalculation.
 pub async fn approved_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<ApplicationRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ApplicationRow>(

@@ -146,6 +146,40 @@ pub async fn registrations_in_region(
     .await)?)
 }
 
+/// One page of the region's registrations (newest first), optionally only those whose
+/// person's name matches `like` ('' for all), and the count of all.
+pub async fn registrations_in_region_page(
+    tx: &mut Tx,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RegistrationRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_tx!(tx, |p| sqlx::query_as::<_, RegistrationRow>(
+        select_registrations!(
+            "WHERE county_code LIKE $1 \
+         AND ($2 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $2)) \
+         ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
+        )
+    )
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_tx!(tx, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM registrations WHERE county_code LIKE $1 \
+         AND ($2 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $2))"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await)?;
+    Ok((rows, total))
+}
+
 /// Persons with any registration, by id after `after` (免申即享 walks them in pages).
 pub async fn registered_persons_page(db: &Db, after: Uuid, limit: i64) -> Result<Vec<Uuid>> {
     Ok(on_pool!(db, |p| {

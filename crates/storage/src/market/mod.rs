@@ -307,6 +307,41 @@ pub async fn posts_in_region(
     .await)?)
 }
 
+/// One page of the region's posts in a status (newest first), optionally only those whose
+/// title matches `like` ('' for all), and the count of all.
+pub async fn posts_in_region_page(
+    db: &Db,
+    prefix: &str,
+    status: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PostRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, PostRow>(select_posts!(
+        "WHERE county_code LIKE $1 AND status = $2 AND ($3 = '' OR title LIKE $3) \
+         ORDER BY created_at DESC, id LIMIT $4 OFFSET $5"
+    ))
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM job_posts WHERE county_code LIKE $1 AND status = $2 AND ($3 = '' OR title LIKE $3)"
+    )
+    .bind(&region)
+    .bind(status)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 /// Live posts in id order after `after`, for rebuilding a search index in pages.
 pub async fn live_posts_page(db: &Db, after: Uuid, limit: i64) -> Result<Vec<PostRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, PostRow>(
@@ -334,6 +369,123 @@ pub async fn set_post_status(
         .bind(from)
         .bind(to)
         .bind(reviewer)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// Writes an edited post over its row, only while it is still in `from` (held or live).
+pub async fn update_post(tx: &mut Tx, p: &PostRow, from: &str) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE job_posts SET title = $3, description = $4, occupation = $5, form = $6, county_code = $7, \
+             address = $8, lat = $9, lon = $10, starts_on = $11, ends_on = $12, schedule = $13, hours_per_week = $14, \
+             pay_fen = $15, pay_unit = $16, headcount = $17, required_certificates = $18, accident_cover = $19, \
+             status = $20, screening = $21, expires_on = $22, updated_at = $23, skills = $24, pay = $25, pay_text = $26, \
+             pay_hour_fen = $27, pay_day_fen = $28, trade_text = $29 WHERE id = $1 AND status = $2",
+        )
+        .bind(p.id)
+        .bind(from)
+        .bind(&p.title)
+        .bind(&p.description)
+        .bind(&p.occupation)
+        .bind(&p.form)
+        .bind(&p.county_code)
+        .bind(&p.address)
+        .bind(p.lat)
+        .bind(p.lon)
+        .bind(p.starts_on)
+        .bind(p.ends_on)
+        .bind(&p.schedule)
+        .bind(p.hours_per_week)
+        .bind(p.pay_fen)
+        .bind(&p.pay_unit)
+        .bind(p.headcount)
+        .bind(&p.required_certificates)
+        .bind(p.accident_cover)
+        .bind(p.status.as_str())
+        .bind(&p.screening)
+        .bind(p.expires_on)
+        .bind(p.updated_at)
+        .bind(&p.skills)
+        .bind(&p.pay)
+        .bind(&p.pay_text)
+        .bind(p.pay_hour_fen)
+        .bind(p.pay_day_fen)
+        .bind(&p.trade_text)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}
+
+/// One edit of a post: what changed (JSON `[{field, before, after}]`) and the re-screening.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PostRevisionRow {
+    pub id: Uuid,
+    pub post_id: Uuid,
+    /// 1, 2, … in the order of the edits (set on insert).
+    pub revision: i32,
+    pub revised_by: Option<Uuid>,
+    pub revised_at: DateTime<Utc>,
+    pub status_before: String,
+    pub status_after: String,
+    pub changes: String,
+    pub findings: String,
+}
+
+pub async fn insert_post_revision(tx: &mut Tx, r: &PostRevisionRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO post_revisions (id, post_id, revision, revised_by, revised_at, status_before, status_after, changes, findings) \
+             VALUES ($1, $2, (SELECT COALESCE(MAX(revision), 0) + 1 FROM post_revisions WHERE post_id = $2), $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(r.id)
+        .bind(r.post_id)
+        .bind(r.revised_by)
+        .bind(r.revised_at)
+        .bind(&r.status_before)
+        .bind(&r.status_after)
+        .bind(&r.changes)
+        .bind(&r.findings)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// A post's edits, newest first.
+pub async fn post_revisions(db: &Db, post_id: Uuid) -> Result<Vec<PostRevisionRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, PostRevisionRow>(
+        "SELECT id, post_id, revision, revised_by, revised_at, status_before, status_after, changes, findings \
+         FROM post_revisions WHERE post_id = $1 ORDER BY revision DESC"
+    )
+    .bind(post_id)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
+/// The employer declines an application (pending, or an invitation the worker accepted).
+pub async fn decline_application(
+    tx: &mut Tx,
+    id: Uuid,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE applications SET status = 'declined', decline_reason = $2, updated_at = $3 \
+             WHERE id = $1 AND status IN ('pending', 'accepted')",
+        )
+        .bind(id)
+        .bind(reason)
         .bind(at)
         .execute(c)
         .await
@@ -550,11 +702,13 @@ pub struct ApplicationRow {
     pub message: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Why the employer declined (shown to the worker); '' otherwise.
+    pub decline_reason: String,
 }
 
 macro_rules! select_applications {
     ($tail:literal) => {
-        concat!("SELECT id, post_id, person_id, direction, status, message, created_at, updated_at FROM applications ", $tail)
+        concat!("SELECT id, post_id, person_id, direction, status, message, created_at, updated_at, decline_reason FROM applications ", $tail)
     };
 }
 

@@ -28,11 +28,16 @@ pub fn routes() -> Router<AppState> {
         .route("/employer/posts", get(posts))
         .route("/employer/posts/new", get(new_post).post(create_post))
         .route("/employer/posts/{id}", get(post_page))
+        .route("/employer/posts/{id}/edit", get(edit_post).post(save_post))
         .route("/employer/posts/{id}/close", post(close_post))
         .route("/employer/posts/{id}/invite", post(invite))
         .route(
             "/employer/posts/{id}/applications/{app_id}/hire",
             post(hire),
+        )
+        .route(
+            "/employer/posts/{id}/applications/{app_id}/decline",
+            post(decline),
         )
 }
 
@@ -82,6 +87,8 @@ struct NewPostPage {
     forms: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     verified: bool,
+    /// The post being edited (修改岗位), or None on 发布岗位.
+    editing: Option<Uuid>,
 }
 
 const POST_FIELDS: &[&str] = &[
@@ -113,6 +120,18 @@ async fn new_post_render(
     form: Option<FormData>,
     failure: Option<FormFailure>,
 ) -> PageResult {
+    post_form_render(state, ctx, actor, None, form, failure).await
+}
+
+/// 发布岗位 (editing None) or 修改岗位 (the post's id).
+async fn post_form_render(
+    state: &AppState,
+    ctx: &Ctx,
+    actor: &Actor,
+    editing: Option<Uuid>,
+    form: Option<FormData>,
+    failure: Option<FormFailure>,
+) -> PageResult {
     let Some(employer) = my_employer(state, actor).await? else {
         return Ok(to("/employer"));
     };
@@ -128,7 +147,12 @@ async fn new_post_render(
     Ok(render(
         status,
         &NewPostPage {
-            ctx: PageCtx::new(ctx, "发布岗位", "/employer/posts/new"),
+            ctx: if editing.is_some() {
+                PageCtx::new(ctx, "修改岗位", "/employer/posts")
+            } else {
+                PageCtx::new(ctx, "发布岗位", "/employer/posts/new")
+            },
+            editing,
             form,
             errors,
             error,
@@ -200,55 +224,56 @@ struct PostForm {
     expires_on: String,
 }
 
+impl PostForm {
+    /// The post as the service reads it; a number that is not one is a field failure.
+    fn input(self) -> Result<PostInput, Failure> {
+        const HEADCOUNT: &str = "请填写招聘人数（整数），例如 2";
+        let hours_per_week = whole(
+            &self.hours_per_week,
+            "hours_per_week",
+            "请填写每周工作小时数（整数），例如 20",
+        )?;
+        let headcount = whole(&self.headcount, "headcount", HEADCOUNT)?
+            .ok_or_else(|| Failure::field("headcount", HEADCOUNT))?;
+        Ok(PostInput {
+            title: self.title,
+            description: self.description,
+            occupation: self.occupation,
+            trade_words: given(self.trade_words),
+            form: self.form,
+            county_code: self.county_code,
+            address: given(self.address),
+            lat: None,
+            lon: None,
+            starts_on: self.starts_on,
+            ends_on: given(self.ends_on),
+            schedule: given(self.schedule),
+            hours_per_week,
+            pay: given(self.pay),
+            // The earlier pair still works for forms saved before the pay field.
+            pay_amount: self.pay_amount,
+            pay_unit: self.pay_unit,
+            typical_daily_pay: given(self.typical_daily_pay),
+            headcount,
+            required_certificates: split_list(&self.required_certificates),
+            skills: split_list(&self.skills),
+            accident_cover: self.accident_cover.iter().any(|v| v == "1"),
+            expires_on: given(self.expires_on),
+            external_id: None,
+        })
+    }
+}
+
 async fn create_post(
     State(state): State<AppState>,
     ctx: Ctx,
     employer: Employer,
     Form { value: f, data }: Form<PostForm>,
 ) -> PageResult {
-    const HEADCOUNT: &str = "请填写招聘人数（整数），例如 2";
-    let numbers = whole(
-        &f.hours_per_week,
-        "hours_per_week",
-        "请填写每周工作小时数（整数），例如 20",
-    )
-    .and_then(|h| {
-        whole(&f.headcount, "headcount", HEADCOUNT)?
-            .ok_or_else(|| Failure::field("headcount", HEADCOUNT))
-            .map(|n| (h, n))
-    });
-    let result = match numbers {
-        Ok((hours_per_week, headcount)) => state
+    let result = match f.input() {
+        Ok(input) => state
             .svc
-            .create_post(
-                &employer,
-                PostInput {
-                    title: f.title,
-                    description: f.description,
-                    occupation: f.occupation,
-                    trade_words: given(f.trade_words),
-                    form: f.form,
-                    county_code: f.county_code,
-                    address: given(f.address),
-                    lat: None,
-                    lon: None,
-                    starts_on: f.starts_on,
-                    ends_on: given(f.ends_on),
-                    schedule: given(f.schedule),
-                    hours_per_week,
-                    pay: given(f.pay),
-                    // The earlier pair still works for forms saved before the pay field.
-                    pay_amount: f.pay_amount,
-                    pay_unit: f.pay_unit,
-                    typical_daily_pay: given(f.typical_daily_pay),
-                    headcount,
-                    required_certificates: split_list(&f.required_certificates),
-                    skills: split_list(&f.skills),
-                    accident_cover: f.accident_cover.iter().any(|v| v == "1"),
-                    expires_on: given(f.expires_on),
-                    external_id: None,
-                },
-            )
+            .create_post(&employer, input)
             .await
             .map_err(|e| Failure::of(e, POST_FIELDS)),
         Err(f) => Err(f),
@@ -258,6 +283,66 @@ async fn create_post(
         Err(f) => {
             let f = f.parts()?;
             new_post_render(&state, &ctx, &employer, Some(data), Some(f)).await
+        }
+    }
+}
+
+/// 修改岗位: the 发布岗位 form filled with the post as it is.
+async fn edit_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    employer: Employer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let p = state.svc.post_input_of(&employer, id).await?;
+    let mut f = FormData::default();
+    f.set("title", p.title);
+    f.set("description", p.description);
+    f.set("occupation", p.occupation);
+    f.set("trade_words", p.trade_words.unwrap_or_default());
+    f.set("form", p.form);
+    f.set("county_code", p.county_code);
+    f.set("address", p.address.unwrap_or_default());
+    f.set("starts_on", p.starts_on);
+    f.set("ends_on", p.ends_on.unwrap_or_default());
+    f.set("schedule", p.schedule.unwrap_or_default());
+    f.set(
+        "hours_per_week",
+        p.hours_per_week.map(|h| h.to_string()).unwrap_or_default(),
+    );
+    f.set("pay", p.pay.unwrap_or_default());
+    f.set("headcount", p.headcount.to_string());
+    f.set("required_certificates", p.required_certificates.join("，"));
+    f.set("skills", p.skills.join("，"));
+    if p.accident_cover {
+        f.set("accident_cover", "1");
+    }
+    f.set("expires_on", p.expires_on.unwrap_or_default());
+    post_form_render(&state, &ctx, &employer, Some(id), Some(f), None).await
+}
+
+async fn save_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    employer: Employer,
+    Path(id): Path<String>,
+    Form { value: f, data }: Form<PostForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let result = match f.input() {
+        Ok(input) => state
+            .svc
+            .edit_post(&employer, id, input)
+            .await
+            .map_err(|e| Failure::of(e, POST_FIELDS)),
+        Err(f) => Err(f),
+    };
+    match result {
+        Ok(p) => Ok(to(&format!("/employer/posts/{}?ok=post_edited", p.id))),
+        Err(f) => {
+            let f = f.parts()?;
+            post_form_render(&state, &ctx, &employer, Some(id), Some(data), Some(f)).await
         }
     }
 }
@@ -275,6 +360,10 @@ pub struct ApplicationLine {
     pub can_hire: bool,
     pub start_value: String,
     pub start_error: Option<String>,
+    pub can_decline: bool,
+    pub reason_value: String,
+    pub reason_error: Option<String>,
+    pub decline_reason: String,
 }
 
 pub struct CandidateLine {
@@ -293,6 +382,7 @@ struct PostPage {
     error: Option<String>,
     applications: Vec<ApplicationLine>,
     candidates: Vec<CandidateLine>,
+    history: Vec<linghuo_service::market::PostRevisionView>,
 }
 
 /// Which row of the page a failed form belongs to, with what was typed and what went wrong.
@@ -351,7 +441,18 @@ async fn post_render(
             can_hire: live
                 && ((a.direction == "apply" && a.status == "pending")
                     || (a.direction == "invite" && a.status == "accepted")),
-            start_value: row_value(a.id, default_start.clone()),
+            can_decline: matches!(a.status.as_str(), "pending" | "accepted"),
+            // The row's typed value is the start date or the reason, by which form failed.
+            reason_value: row_error(a.id, "reason")
+                .map(|_| row_value(a.id, String::new()))
+                .unwrap_or_default(),
+            reason_error: row_error(a.id, "reason"),
+            decline_reason: a.decline_reason,
+            start_value: if row_error(a.id, "reason").is_some() {
+                default_start.clone()
+            } else {
+                row_value(a.id, default_start.clone())
+            },
             start_error: row_error(a.id, "start_date"),
             worker_name: a.worker_name,
             direction: direction_label(&a.direction),
@@ -376,6 +477,7 @@ async fn post_render(
         general = Some(m.clone());
     }
     let title = post.title.clone();
+    let history = state.svc.post_history(actor, id).await?;
     Ok(render(
         status,
         &PostPage {
@@ -386,6 +488,7 @@ async fn post_render(
             error: general,
             applications,
             candidates,
+            history,
         },
     ))
 }
@@ -479,6 +582,38 @@ async fn hire(
             let failed = RowFailure {
                 row: app_id,
                 value: f.start_date,
+                failure,
+            };
+            post_render(&state, &ctx, &employer, id, Done::default(), Some(failed)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    employer: Employer,
+    Path((id, app_id)): Path<(String, String)>,
+    Form { value: f, .. }: Form<DeclineForm>,
+) -> PageResult {
+    let (id, app_id) = (path_uuid(&id)?, path_uuid(&app_id)?);
+    match state
+        .svc
+        .decline_application(&employer, app_id, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(to(&format!("/employer/posts/{id}?ok=declined"))),
+        Err(e) => {
+            let failure = Failure::of(e, &["reason"]).parts()?;
+            let failed = RowFailure {
+                row: app_id,
+                value: f.reason,
                 failure,
             };
             post_render(&state, &ctx, &employer, id, Done::default(), Some(failed)).await

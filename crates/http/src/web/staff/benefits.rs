@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::shared::{Failed, Forms, decided, notice_page};
 use crate::web::{
     Flash, Form, FormData, PageCtx, PageResult, Staff, download, path_uuid, query_field, render,
@@ -61,6 +62,7 @@ struct QueuePage {
     tabs: &'static [(&'static str, &'static str)],
     status: &'static str,
     items: Vec<ApplicationView>,
+    pager: Pager,
 }
 
 async fn queue(
@@ -70,17 +72,19 @@ async fn queue(
     RawQuery(q): RawQuery,
 ) -> PageResult {
     let status = tab(&q);
-    let items = state
+    let paged = state
         .svc
-        .benefit_applications_in_region(&staff, status)
+        .benefit_applications_page(&staff, status, &page_query(&q))
         .await?;
+    let pager = Pager::new("/staff/benefits", &q, &paged).hint("申请人姓名");
     Ok(render(
         StatusCode::OK,
         &QueuePage {
             ctx: PageCtx::new(&ctx, "待遇审核", "/staff/benefits"),
             tabs: TABS,
             status,
-            items,
+            items: paged.items,
+            pager,
         },
     ))
 }
@@ -164,7 +168,7 @@ async fn queue_xlsx(
 // One application: review and decision
 
 const OUTCOMES: &[(&str, &str)] = &[("approve", "同意"), ("reject", "不同意")];
-const REVIEW_FIELDS: &[&str] = &["outcome", "note"];
+const REVIEW_FIELDS: &[&str] = &["outcome", "note", "confirm"];
 
 #[derive(Template)]
 #[template(path = "staff/staff_services_application.html")]
@@ -174,6 +178,9 @@ struct ApplicationPage {
     decided: bool,
     decided_on: String,
     outcomes: &'static [(&'static str, &'static str)],
+    /// The 审批 form is not shown to the person who did the 初审.
+    own_review: bool,
+    reviewed_on: String,
     fs: Forms,
     ok: Option<&'static str>,
 }
@@ -188,8 +195,8 @@ async fn application_render(
     failed: Option<Failed>,
 ) -> PageResult {
     let a = state.svc.get_benefit_application(staff, id).await?;
+    // No decision is chosen in advance: the staff member picks 同意 or 不同意.
     let mut defaults = FormData::default();
-    defaults.set("outcome", "approve");
     // A fresh key per rendered form: the same form submitted twice decides once.
     defaults.set("idempotency_key", Uuid::new_v4().to_string());
     Ok(render(
@@ -198,6 +205,8 @@ async fn application_render(
             ctx: PageCtx::new(ctx, a.benefit_name.clone(), "/staff/benefits"),
             decided: decided(&a),
             decided_on: a.decided_at.map(when).unwrap_or_default(),
+            reviewed_on: a.reviewed_at.map(when).unwrap_or_default(),
+            own_review: a.reviewed_by == Some(staff.user_id),
             a,
             outcomes: OUTCOMES,
             fs: Forms::new(defaults, failed),
@@ -225,6 +234,9 @@ struct ReviewForm {
     #[serde(default)]
     note: String,
     idempotency_key: Option<String>,
+    /// The decision form's required "确认按 X 元作出决定".
+    #[serde(default)]
+    confirm: String,
 }
 
 impl ReviewForm {
@@ -275,11 +287,19 @@ async fn decide(
 ) -> PageResult {
     let id = path_uuid(&id)?;
     let key = value.idempotency_key.as_deref().filter(|k| !k.is_empty());
-    match state
-        .svc
-        .decide_application(&staff, id, value.input(), key)
-        .await
-    {
+    let result = if value.confirm != "yes" {
+        Err(ServiceError::invalid(
+            "confirm",
+            "confirm_required",
+            "请勾选确认金额后再作出决定",
+        ))
+    } else {
+        state
+            .svc
+            .decide_application(&staff, id, value.input(), key)
+            .await
+    };
+    match result {
         Ok(_) => Ok(to(&format!("/staff/benefits/{id}?ok=decided"))),
         Err(e) => {
             let (status, failed) = Failed::sort("decide", data, e, REVIEW_FIELDS)?;

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::{
     Failure, Flash, Form, FormFailure, PageCtx, PageResult, Staff, cst, date_cn, path_uuid, render,
     to,
@@ -80,16 +81,23 @@ struct ReviewPage {
     noted: Vec<PostView>,
     ok: Option<&'static str>,
     error: Option<String>,
+    pager: Pager,
 }
 
 async fn review_render(
     state: &AppState,
     ctx: &Ctx,
     actor: &Actor,
+    q: &Option<String>,
     ok: Option<&'static str>,
     failed: Option<(Uuid, String, FormFailure)>,
 ) -> PageResult {
-    let posts = state.svc.posts_in_region(actor, "held").await?;
+    let paged = state
+        .svc
+        .posts_in_region_page(actor, "held", &page_query(q))
+        .await?;
+    let pager = Pager::new("/staff/market/review", q, &paged).hint("岗位名称");
+    let posts = paged.items;
     let noted: Vec<PostView> = state
         .svc
         .posts_in_region(actor, "live")
@@ -120,6 +128,7 @@ async fn review_render(
             noted,
             ok,
             error,
+            pager,
         },
     ))
 }
@@ -129,8 +138,9 @@ async fn review_queue(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    review_render(&state, &ctx, &staff, flash.text(), None).await
+    review_render(&state, &ctx, &staff, &q, flash.text(), None).await
 }
 
 #[derive(Deserialize)]
@@ -158,7 +168,15 @@ async fn review(
         })),
         Err(e) => {
             let failure = Failure::of(e, &["note"]).parts()?;
-            review_render(&state, &ctx, &staff, None, Some((id, f.note, failure))).await
+            review_render(
+                &state,
+                &ctx,
+                &staff,
+                &None,
+                None,
+                Some((id, f.note, failure)),
+            )
+            .await
         }
     }
 }

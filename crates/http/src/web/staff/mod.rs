@@ -15,6 +15,7 @@ mod export;
 pub(crate) mod imports;
 mod market;
 mod occupations;
+pub(crate) mod pager;
 mod payments;
 mod persons;
 mod registrations;

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::registration::{RegistrationView, SuggestionView};
@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::shared::{Failed, Forms, RegLine, reg_line};
 use crate::web::{Flash, Form, FormData, PageCtx, PageResult, Staff, path_uuid, render, to};
 
@@ -34,6 +35,7 @@ struct RegistrationsPage {
     ctx: PageCtx,
     items: Vec<(RegistrationView, RegLine)>,
     suggestions: Vec<SuggestionLine>,
+    pager: Pager,
     fs: Forms,
     ok: Option<&'static str>,
 }
@@ -42,11 +44,14 @@ async fn registrations_render(
     state: &AppState,
     ctx: &Ctx,
     staff: &Staff,
+    q: &Option<String>,
     status: StatusCode,
     flash: Flash,
     failed: Option<Failed>,
 ) -> PageResult {
-    let items = state.svc.registrations_in_region(staff).await?;
+    let paged = state.svc.registrations_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/registrations", q, &paged).hint("人员姓名");
+    let items = paged.items;
     let suggestions = state.svc.suggestions_in_region(staff).await?;
     Ok(render(
         status,
@@ -66,6 +71,7 @@ async fn registrations_render(
                     s,
                 })
                 .collect(),
+            pager,
             fs: Forms::new(FormData::default(), failed),
             ok: flash.text(),
         },
@@ -77,8 +83,9 @@ async fn registrations(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    registrations_render(&state, &ctx, &staff, StatusCode::OK, flash, None).await
+    registrations_render(&state, &ctx, &staff, &q, StatusCode::OK, flash, None).await
 }
 
 #[derive(Deserialize)]
@@ -110,7 +117,16 @@ async fn answer_suggestion(
         })),
         Err(e) => {
             let (status, failed) = Failed::sort(format!("sg-{sid}"), data, e, &["consent_note"])?;
-            registrations_render(&state, &ctx, &staff, status, Flash::default(), Some(failed)).await
+            registrations_render(
+                &state,
+                &ctx,
+                &staff,
+                &None,
+                status,
+                Flash::default(),
+                Some(failed),
+            )
+            .await
         }
     }
 }

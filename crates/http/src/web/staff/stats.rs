@@ -466,7 +466,8 @@ async fn dashboard_render(
             chart_data: chart_json(&s),
             tables,
             trail,
-            years: (2020..=this_year + 1).rev().collect(),
+            // Statistics exist up to today: the year list stops at the current year.
+            years: (2020..=this_year).rev().collect(),
             targets,
             target_years,
             form,

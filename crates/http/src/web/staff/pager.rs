@@ -1,0 +1,67 @@
+//! The pager and search box under every staff list: "第 N 页 / 共 M 页" with 上一页/下一页
+//! links that keep the list's other filters (status, search words, …).
+
+use linghuo_service::paging::{PageQuery, Paged};
+
+use crate::web::query_field;
+
+/// What the list asked for: `?page=` and `?q=` from the query string.
+pub fn page_query(q: &Option<String>) -> PageQuery {
+    let page = query_field(q, "page").trim().parse::<i64>().unwrap_or(1);
+    PageQuery::new(page.clamp(1, 1_000_000), &query_field(q, "q"))
+}
+
+/// The pager a template shows (`{% include "staff/pager.html" %}` with a field `pager`).
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    /// The search words as typed (for the search box).
+    pub search: String,
+    /// The list's other filters as hidden fields of the search form.
+    pub keep: Vec<(String, String)>,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// What the search box searches, shown in it.
+    pub hint: &'static str,
+}
+
+impl Pager {
+    /// `path` is the list's own address; `query` the query string it was asked with.
+    pub fn new<T>(path: &str, query: &Option<String>, paged: &Paged<T>) -> Self {
+        Self::of(path, query, paged.page, paged.pages, paged.total)
+    }
+
+    pub fn of(path: &str, query: &Option<String>, page: i64, pages: i64, total: i64) -> Self {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or(""))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, v)| k != "page" && k != "ok" && !v.is_empty())
+                .collect();
+        let link = |n: i64| {
+            let mut p = pairs.clone();
+            p.push(("page".into(), n.to_string()));
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(&p).unwrap_or_default()
+            )
+        };
+        Pager {
+            page,
+            pages,
+            total,
+            search: query_field(query, "q"),
+            keep: pairs.iter().filter(|(k, _)| k != "q").cloned().collect(),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+            hint: "",
+        }
+    }
+
+    /// What the search box searches (its placeholder).
+    pub fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = hint;
+        self
+    }
+}
