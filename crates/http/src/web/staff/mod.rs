@@ -15,8 +15,10 @@ mod export;
 pub(crate) mod imports;
 mod market;
 mod occupations;
+mod onething;
 mod payments;
 mod persons;
+mod ratings;
 mod registrations;
 pub(crate) mod stats;
 mod training;
@@ -41,4 +43,6 @@ pub fn routes() -> Router<AppState> {
         .merge(archives::routes())
         .merge(complaints::routes())
         .merge(consult::routes())
+        .merge(onething::routes())
+        .merge(ratings::routes())
 }
