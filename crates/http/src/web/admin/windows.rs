@@ -125,7 +125,7 @@ async fn import(
     admin: Admin,
     Form { value, .. }: Form<ImportForm>,
 ) -> PageResult {
-    match state.svc.import_windows(&admin, &value.csv).await {
+    match state.svc.import_windows(Some(&admin), &value.csv).await {
         Ok(_) => Ok(to("/admin/windows?ok=imported")),
         Err(e) => {
             let (status, errors, error) = Failure::of(e, &["file"]).parts()?;

@@ -37,6 +37,9 @@ struct OpenPage {
     weeks: Vec<(String, String)>,
     grids: Vec<Grid>,
     city: bool,
+    /// 好差评 by county (counts under the minimum hidden).
+    ratings: Vec<linghuo_service::persons::items::RatingCounty>,
+    min_ratings: i64,
 }
 
 fn grid(
@@ -148,6 +151,8 @@ async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQue
             weeks,
             grids,
             city,
+            ratings: state.svc.rating_stats().await?,
+            min_ratings: linghuo_service::persons::items::MIN_RATINGS_SHOWN,
             o,
         },
     ))
