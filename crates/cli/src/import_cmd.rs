@@ -141,8 +141,8 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
             .await?
         }
         ImportCommand::Windows { file } => {
-            let text =
-                std::fs::read_to_string(&file).with_context(|| format!("读取 {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("读取 {}", file.display()))?;
             match svc.import_windows(None, &text).await {
                 Ok(r) => {
                     println!("办事窗口：导入 {} 个。", r.rows);

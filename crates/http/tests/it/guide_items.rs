@@ -15,7 +15,11 @@ async fn worker(app: &TestApp, username: &str, seq: u32) -> Browser {
     let mut b = Browser::new();
     b.get(app, "/login").await;
     let p = b
-        .post(app, "/login", &[("username", username), ("password", PASSWORD)])
+        .post(
+            app,
+            "/login",
+            &[("username", username), ("password", PASSWORD)],
+        )
         .await;
     assert!(p.location.is_some(), "{}", p.html);
     b
@@ -224,13 +228,33 @@ async fn onething_online_without_a_payable_subsidy_still_makes_one_item() {
         check_forms("/services/onething", &page.html);
         let m = month(&app);
         let (to, items) = w
-            .submit(&app, "/services/onething", &[("flexible_form", "platform"), ("started_on", ""), ("pension", "1"), ("start_month", m.as_str()), ("base", "5000"), ("step", "submit")])
+            .submit(
+                &app,
+                "/services/onething",
+                &[
+                    ("flexible_form", "platform"),
+                    ("started_on", ""),
+                    ("pension", "1"),
+                    ("start_month", m.as_str()),
+                    ("base", "5000"),
+                    ("step", "submit"),
+                ],
+            )
             .await;
         assert!(to.starts_with("/services/items"), "{to}");
         assert!(items.html.contains("一件事已提交"));
-        assert_eq!(app.count("SELECT COUNT(*) FROM si_enrolments WHERE scheme = 'pension'").await, 1);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM si_enrolments WHERE scheme = 'pension'")
+                .await,
+            1
+        );
         assert_eq!(app.count("SELECT COUNT(*) FROM onething_items").await, 1);
-        assert_eq!(items.html.matches("class=\"card item\"").count(), 1, "{}", items.html);
+        assert_eq!(
+            items.html.matches("class=\"card item\"").count(),
+            1,
+            "{}",
+            items.html
+        );
         app
     })
     .await;
@@ -244,16 +268,24 @@ async fn items_show_the_timeline_of_an_application_under_review_and_of_a_paid_on
         hard_to_employ(&app, pid).await;
         let mut staff = app.staff_in("tl_s", "140105").await;
         // Self-declared premiums: the application waits for review.
-        app.premiums_rescreened(&pid.to_string(), &HALF_2026, 60_000, "self_declared").await;
+        app.premiums_rescreened(&pid.to_string(), &HALF_2026, 60_000, "self_declared")
+            .await;
         let r = staff
-            .post(&app, &format!("/api/v1/persons/{pid}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .post(
+                &app,
+                &format!("/api/v1/persons/{pid}/benefit-applications"),
+                json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}),
+            )
             .await;
         assert_eq!(r.json()["status"], "pending_review", "{}", r.body);
         let id = r.json()["id"].as_str().unwrap().to_owned();
         let items = w.get(&app, "/services/items").await;
         let card = card_of(&items.html, &id);
         for step in ["提交", "受理", "初审", "审批", "发放", "到账"] {
-            assert!(card.contains(&format!("<strong>{step}</strong>")), "{step}: {card}");
+            assert!(
+                card.contains(&format!("<strong>{step}</strong>")),
+                "{step}: {card}"
+            );
         }
         assert!(card.contains("aria-current=\"step\""));
         let current = between(card, "aria-current=\"step\">", "</li>");
@@ -263,19 +295,32 @@ async fn items_show_the_timeline_of_an_application_under_review_and_of_a_paid_on
             submitted,
             linghuo_service::benefits::REVIEW_WORKING_DAYS,
         );
-        let next_text = format!("{}年{}月{}日", next.format("%Y"), next.format("%-m"), next.format("%-d"));
+        let next_text = format!(
+            "{}年{}月{}日",
+            next.format("%Y"),
+            next.format("%-m"),
+            next.format("%-d")
+        );
         assert!(card.contains(&format!("预计 {next_text} 前")), "{card}");
         assert!(!card.contains("提交评价"), "not completed: no rating yet");
 
         // Reviewed, approved by a second person, sent and paid.
         let mut reviewer = app.staff_in("tl_r", "140105").await;
         let r = reviewer
-            .post(&app, &format!("/api/v1/benefit-applications/{id}/review"), json!({"outcome": "approve", "note": "已核对缴费记录"}))
+            .post(
+                &app,
+                &format!("/api/v1/benefit-applications/{id}/review"),
+                json!({"outcome": "approve", "note": "已核对缴费记录"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let mut approver = app.staff_in("tl_p", "140105").await;
         let r = approver
-            .post(&app, &format!("/api/v1/benefit-applications/{id}/decision"), json!({"outcome": "approve"}))
+            .post(
+                &app,
+                &format!("/api/v1/benefit-applications/{id}/decision"),
+                json!({"outcome": "approve"}),
+            )
             .await;
         assert_eq!(r.json()["status"], "approved", "{}", r.body);
         let items = w.get(&app, "/services/items").await;
@@ -300,11 +345,29 @@ async fn items_show_the_timeline_of_an_application_under_review_and_of_a_paid_on
 
         // 好差评: once only; staff of the region see it, another region's do not.
         let (_, page) = w
-            .submit(&app, "/services/items/rate", &[("kind", "application"), ("id", &id), ("score", "4"), ("word", "办得快")])
+            .submit(
+                &app,
+                "/services/items/rate",
+                &[
+                    ("kind", "application"),
+                    ("id", &id),
+                    ("score", "4"),
+                    ("word", "办得快"),
+                ],
+            )
             .await;
         assert!(page.html.contains("您的评价：4 星"), "{}", page.html);
         let again = w
-            .post(&app, "/services/items/rate", &[("kind", "application"), ("id", &id), ("score", "1"), ("word", "")])
+            .post(
+                &app,
+                "/services/items/rate",
+                &[
+                    ("kind", "application"),
+                    ("id", &id),
+                    ("score", "1"),
+                    ("word", ""),
+                ],
+            )
             .await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.html);
         assert!(again.html.contains("只能评价一次"));
@@ -313,7 +376,11 @@ async fn items_show_the_timeline_of_an_application_under_review_and_of_a_paid_on
         let mut sb = Browser::of(&staff);
         let list = sb.get(&app, "/staff/ratings").await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.html);
-        assert!(list.html.contains("办得快") && list.html.contains("4 星"), "{}", list.html);
+        assert!(
+            list.html.contains("办得快") && list.html.contains("4 星"),
+            "{}",
+            list.html
+        );
         let other = app.staff_in("tl_x", "140106").await;
         let mut xb = Browser::of(&other);
         let list = xb.get(&app, "/staff/ratings").await;
@@ -321,14 +388,25 @@ async fn items_show_the_timeline_of_an_application_under_review_and_of_a_paid_on
         assert!(!list.html.contains("办得快"), "{}", list.html);
         // A worker cannot rate an item not theirs or not finished.
         let p = w
-            .post(&app, "/services/items/rate", &[("kind", "application"), ("id", &uuid::Uuid::new_v4().to_string()), ("score", "5")])
+            .post(
+                &app,
+                "/services/items/rate",
+                &[
+                    ("kind", "application"),
+                    ("id", &uuid::Uuid::new_v4().to_string()),
+                    ("score", "5"),
+                ],
+            )
             .await;
         assert_eq!(p.status, StatusCode::NOT_FOUND);
         // The open statistics hide a county with fewer than five ratings.
         let mut v = Browser::new();
         let o = v.get(&app, "/open/stats").await;
         let table = between(&o.html, "id=\"ratings-by-county\"", "</table>");
-        assert!(table.contains("小店区") && table.contains("&lt;5"), "{table}");
+        assert!(
+            table.contains("小店区") && table.contains("&lt;5"),
+            "{table}"
+        );
         app
     })
     .await;

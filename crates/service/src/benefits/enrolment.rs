@@ -165,7 +165,11 @@ pub(crate) fn add_enrolment_months(g: &mut Gathered, enrolments: &[(String, Mont
         }
     }
     for (month, amount) in due {
-        if g.facts.social_insurance_paid.iter().any(|p| p.month == month) {
+        if g.facts
+            .social_insurance_paid
+            .iter()
+            .any(|p| p.month == month)
+        {
             continue;
         }
         g.facts.social_insurance_paid.push(PremiumMonth {
@@ -342,16 +346,7 @@ impl Service {
                 continue;
             }
             let prepared = self
-                .prepare_application(
-                    actor,
-                    p,
-                    benefit,
-                    &period,
-                    g,
-                    on_behalf,
-                    consent_note,
-                    None,
-                )
+                .prepare_application(actor, p, benefit, &period, g, on_behalf, consent_note, None)
                 .await?;
             let r = &prepared.row;
             if r.eligible && (r.amount_fen > 0 || !is_paid(benefit)) {
@@ -376,7 +371,10 @@ impl Service {
         let on_behalf = actor.role == Role::Staff;
         let consent = input.consent_note.trim();
         let existing = repo::si_enrolments_of(&self.db, p.id).await?;
-        if let Some(e) = existing.iter().find(|e| c.schemes.contains(&e.scheme.as_str())) {
+        if let Some(e) = existing
+            .iter()
+            .find(|e| c.schemes.contains(&e.scheme.as_str()))
+        {
             return Err(ServiceError::Conflict {
                 code: "already_enrolled",
                 message: format!(

@@ -10,10 +10,10 @@
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
 // Benefits by part: this file holds applications and decisions.
+pub mod enrolment;
 pub mod facts_import;
 pub mod ledger;
 pub mod payments;
-pub mod enrolment;
 pub mod registration;
 pub mod training;
 

@@ -303,7 +303,6 @@ pub(crate) fn check_registration(
 }
 
 impl Service {
-
     #[allow(clippy::too_many_arguments)]
     async fn write_registration(
         &self,

@@ -120,7 +120,8 @@ impl Service {
     /// The steps of one application with its payments.
     async fn application_steps(&self, a: &ApplicationRow) -> Result<(Vec<StepView>, bool)> {
         let submitted = Some(cst_date(a.created_at));
-        let mut list: Vec<(&str, Option<NaiveDate>)> = vec![("提交", submitted), ("受理", submitted)];
+        let mut list: Vec<(&str, Option<NaiveDate>)> =
+            vec![("提交", submitted), ("受理", submitted)];
         if a.route != "automatic" {
             list.push(("初审", day(a.reviewed_at)));
         }
@@ -132,17 +133,26 @@ impl Service {
         if a.status == ApplicationStatus::Approved {
             completed = true;
         }
-        if is_paid(&a.benefit) && a.status != ApplicationStatus::Rejected
+        if is_paid(&a.benefit)
+            && a.status != ApplicationStatus::Rejected
             && a.status != ApplicationStatus::Withdrawn
         {
             let ins = repo::instructions_of_application(&self.db, a.id).await?;
             let sent = ins
                 .iter()
-                .filter(|i| matches!(i.status, InstructionStatus::InBatch | InstructionStatus::Paid))
+                .filter(|i| {
+                    matches!(
+                        i.status,
+                        InstructionStatus::InBatch | InstructionStatus::Paid
+                    )
+                })
                 .map(|i| cst_date(i.updated_at))
                 .min();
-            let all_paid = !ins.is_empty() && ins.iter().all(|i| i.status == InstructionStatus::Paid);
-            let paid = all_paid.then(|| ins.iter().map(|i| cst_date(i.updated_at)).max()).flatten();
+            let all_paid =
+                !ins.is_empty() && ins.iter().all(|i| i.status == InstructionStatus::Paid);
+            let paid = all_paid
+                .then(|| ins.iter().map(|i| cst_date(i.updated_at)).max())
+                .flatten();
             list.push(("发放", if all_paid { sent.or(paid) } else { sent }));
             list.push(("到账", paid));
             if a.status == ApplicationStatus::Approved && a.amount_fen > 0 {
@@ -253,26 +263,32 @@ impl Service {
                 all_decided &= a.decided_at.is_some();
                 decided = decided.max(day(a.decided_at));
                 let get = |n: &str| s.iter().find(|x| x.name == n).map(|x| x.done_on);
-                if let (Some(sent), Some(paid)) = (get("发放"), get("到账")) {
-                    if a.status == ApplicationStatus::Approved && a.amount_fen > 0 {
-                        pay_steps.push((sent, paid));
-                    }
+                if let (Some(sent), Some(paid)) = (get("发放"), get("到账"))
+                    && a.status == ApplicationStatus::Approved
+                    && a.amount_fen > 0
+                {
+                    pay_steps.push((sent, paid));
                 }
             }
             let mut list: Vec<(&str, Option<NaiveDate>)> =
                 vec![("提交", Some(submitted)), ("受理", Some(submitted))];
             if !parts.applications.is_empty() {
                 if any_review {
-                    list.push(("初审", reviewed_all.then_some(reviewed.or(decided)).flatten()));
+                    list.push((
+                        "初审",
+                        reviewed_all.then_some(reviewed.or(decided)).flatten(),
+                    ));
                 }
                 list.push(("审批", all_decided.then_some(decided).flatten()));
                 if !pay_steps.is_empty() {
-                    let sent = pay_steps.iter().all(|(s, _)| s.is_some()).then(|| {
-                        pay_steps.iter().filter_map(|(s, _)| *s).max()
-                    });
-                    let paid = pay_steps.iter().all(|(_, p)| p.is_some()).then(|| {
-                        pay_steps.iter().filter_map(|(_, p)| *p).max()
-                    });
+                    let sent = pay_steps
+                        .iter()
+                        .all(|(s, _)| s.is_some())
+                        .then(|| pay_steps.iter().filter_map(|(s, _)| *s).max());
+                    let paid = pay_steps
+                        .iter()
+                        .all(|(_, p)| p.is_some())
+                        .then(|| pay_steps.iter().filter_map(|(_, p)| *p).max());
                     list.push(("发放", sent.flatten()));
                     list.push(("到账", paid.flatten()));
                 }
@@ -351,7 +367,11 @@ impl Service {
                 title,
                 status_label: if done { "已结业" } else { "已报名" }.into(),
                 submitted_on: d,
-                steps: steps(&[("提交", Some(d)), ("受理", Some(d)), ("办结", t.completed_on)]),
+                steps: steps(&[
+                    ("提交", Some(d)),
+                    ("受理", Some(d)),
+                    ("办结", t.completed_on),
+                ]),
                 next_date: None,
                 completed: done,
                 parts: Vec::new(),
@@ -395,7 +415,7 @@ impl Service {
                 rating_word,
             });
         }
-        out.sort_by(|a, b| b.submitted_on.cmp(&a.submitted_on));
+        out.sort_by_key(|i| std::cmp::Reverse(i.submitted_on));
         Ok(out)
     }
 
@@ -432,7 +452,10 @@ impl Service {
             });
         }
         let p = self.person_in_scope(actor, person_id, "rate_item").await?;
-        let county = self.item_county(&item.kind, item.id).await?.unwrap_or(p.jurisdiction_code);
+        let county = self
+            .item_county(&item.kind, item.id)
+            .await?
+            .unwrap_or(p.jurisdiction_code);
         let now = self.clock.now();
         let row = RatingRow {
             item_kind: item.kind.clone(),
@@ -470,7 +493,9 @@ impl Service {
     /// The county that handled an item (applications and complaints carry their own).
     async fn item_county(&self, kind: &str, id: Uuid) -> Result<Option<String>> {
         Ok(match kind {
-            "application" => repo::application(&self.db, id).await?.map(|a| a.county_code),
+            "application" => repo::application(&self.db, id)
+                .await?
+                .map(|a| a.county_code),
             "complaint" => complaint_repo::complaint(&self.db, id)
                 .await?
                 .map(|c| c.county_code),

@@ -210,7 +210,11 @@ pub struct WindowImport {
 impl Service {
     /// Every county's window, by county code.
     pub async fn windows(&self) -> Result<Vec<WindowView>> {
-        Ok(repo::windows(&self.db).await?.iter().map(window_view).collect())
+        Ok(repo::windows(&self.db)
+            .await?
+            .iter()
+            .map(window_view)
+            .collect())
     }
 
     /// One county's window.
@@ -269,14 +273,17 @@ impl Service {
         if let Some(a) = actor {
             a.require_role(&[Role::SysAdmin])?;
         }
-        let rows = parse_windows_csv(text).map_err(|errors| {
-            ServiceError::invalid("file", "rows_invalid", errors.join("；"))
-        })?;
+        let rows = parse_windows_csv(text)
+            .map_err(|errors| ServiceError::invalid("file", "rows_invalid", errors.join("；")))?;
         self.write_windows(actor, &rows).await
     }
 
     /// Writes checked windows in one transaction (the import, the demo seed).
-    async fn write_windows(&self, actor: Option<&Actor>, rows: &[WindowInput]) -> Result<WindowImport> {
+    async fn write_windows(
+        &self,
+        actor: Option<&Actor>,
+        rows: &[WindowInput],
+    ) -> Result<WindowImport> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         for w in rows {
@@ -361,7 +368,12 @@ impl Service {
                 "onething",
                 "灵活就业一件事",
                 "从事灵活就业、希望一次办好登记、参保和补贴申请的劳动者",
-                &["居民身份证", "灵活就业的形式和开始日期", "缴费基数", "收款银行账户（领取补贴时）"],
+                &[
+                    "居民身份证",
+                    "灵活就业的形式和开始日期",
+                    "缴费基数",
+                    "收款银行账户（领取补贴时）",
+                ],
                 review.clone(),
                 "/services/onething",
                 "网上一次办好",
@@ -375,7 +387,12 @@ impl Service {
                 ),
                 BenefitId::SocialInsuranceSubsidy => (
                     "灵活就业并缴纳社会保险的就业困难人员、离校2年内未就业的高校毕业生",
-                    &["居民身份证", "灵活就业登记", "社会保险缴费记录", "收款银行账户"],
+                    &[
+                        "居民身份证",
+                        "灵活就业登记",
+                        "社会保险缴费记录",
+                        "收款银行账户",
+                    ],
                 ),
                 BenefitId::TaxDeduction => (
                     "从事个体经营的重点群体人员（脱贫人口、登记失业人员等）",

@@ -49,7 +49,7 @@ CREATE TABLE item_ratings (
     item_id UUID NOT NULL,
     person_id UUID NOT NULL REFERENCES persons(id),
     county_code TEXT NOT NULL,
-    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    score BIGINT NOT NULL CHECK (score BETWEEN 1 AND 5),
     word TEXT NOT NULL DEFAULT '',
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (item_kind, item_id)

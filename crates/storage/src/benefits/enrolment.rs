@@ -50,13 +50,15 @@ pub async fn insert_si_enrolment(tx: &mut Tx, r: &SiEnrolmentRow) -> Result<()> 
 }
 
 pub async fn si_enrolments_of(db: &Db, person_id: Uuid) -> Result<Vec<SiEnrolmentRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, SiEnrolmentRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, SiEnrolmentRow>(
         "SELECT id, person_id, county_code, scheme, start_month, base_fen, source, item_id, consent_note, \
          recorded_by, created_at FROM si_enrolments WHERE person_id = $1 ORDER BY scheme"
     )
     .bind(person_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -96,11 +98,13 @@ pub async fn insert_onething(tx: &mut Tx, r: &OneThingRow) -> Result<()> {
 }
 
 pub async fn onething_of(db: &Db, person_id: Uuid) -> Result<Vec<OneThingRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, OneThingRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, OneThingRow>(
         "SELECT id, person_id, county_code, registration_id, parts, on_behalf, consent_note, created_by, \
          created_at FROM onething_items WHERE person_id = $1 ORDER BY created_at DESC"
     )
     .bind(person_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }

@@ -101,26 +101,30 @@ pub async fn insert_rating(tx: &mut Tx, r: &RatingRow) -> Result<()> {
 }
 
 pub async fn ratings_of_person(db: &Db, person_id: Uuid) -> Result<Vec<RatingRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, RatingRow>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, RatingRow>(
         "SELECT item_kind, item_id, person_id, county_code, score, word, created_at FROM item_ratings \
          WHERE person_id = $1"
     )
     .bind(person_id)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Ratings of items handled in a region (county prefix), newest first.
 pub async fn ratings_in_region(tx: &mut Tx, prefix: &str, limit: i64) -> Result<Vec<RatingRow>> {
     let like = format!("{prefix}%");
-    Ok(on_tx!(tx, |conn| sqlx::query_as::<_, RatingRow>(
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as::<_, RatingRow>(
         "SELECT item_kind, item_id, person_id, county_code, score, word, created_at FROM item_ratings \
          WHERE county_code LIKE $1 ORDER BY created_at DESC LIMIT $2"
     )
     .bind(&like)
     .bind(limit)
     .fetch_all(conn)
-    .await)?)
+    .await
+    })?)
 }
 
 /// (county_code, count, sum of scores) of every county with ratings.

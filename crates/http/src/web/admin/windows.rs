@@ -12,7 +12,9 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::context::Ctx;
-use crate::web::{Admin, Errors, Failure, Flash, Form, FormData, PageCtx, PageResult, region_options, render, to};
+use crate::web::{
+    Admin, Errors, Failure, Flash, Form, FormData, PageCtx, PageResult, region_options, render, to,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -108,7 +110,17 @@ async fn save(
         Ok(_) => Ok(to("/admin/windows?ok=saved")),
         Err(e) => {
             let (status, errors, error) = Failure::of(e, FIELDS).parts()?;
-            draw(&state, &ctx, status, data, errors, error, String::new(), Flash::default()).await
+            draw(
+                &state,
+                &ctx,
+                status,
+                data,
+                errors,
+                error,
+                String::new(),
+                Flash::default(),
+            )
+            .await
         }
     }
 }
