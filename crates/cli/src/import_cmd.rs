@@ -26,6 +26,9 @@ pub enum ImportCommand {
     Tax(FactArgs),
     /// Social-insurance payments per month (身份证号码, 缴费月份, 缴费金额).
     SocialInsurance(FactArgs),
+    /// Each county's service window for 办事指南 (county_code,name,address,hours,phone, or
+    /// 区县代码,窗口名称,地址,办公时间,咨询电话): every row or none.
+    Windows { file: std::path::PathBuf },
     /// Print the CSV template of a kind (persons, registrations, businesses, tax,
     /// social-insurance).
     Template { kind: String },
@@ -136,6 +139,24 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
                 a,
             )
             .await?
+        }
+        ImportCommand::Windows { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("读取 {}", file.display()))?;
+            match svc.import_windows(None, &text).await {
+                Ok(r) => {
+                    println!("办事窗口：导入 {} 个。", r.rows);
+                    ExitCode::SUCCESS
+                }
+                Err(linghuo_service::ServiceError::Invalid { message, .. }) => {
+                    for line in message.split('；') {
+                        eprintln!("  {line}");
+                    }
+                    eprintln!("有问题，本次未导入任何窗口。");
+                    ExitCode::from(2)
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         ImportCommand::Persons {
             file,

@@ -20,7 +20,7 @@ pub mod paging;
 
 // Each module also answers at its short path (`linghuo_service::payments`,
 // `linghuo_service::market_search`, …), the names the layers above have always used.
-pub use benefits::{facts_import, ledger, payments, registration, training};
+pub use benefits::{enrolment, facts_import, ledger, payments, registration, training};
 pub use demo::services as demo_services;
 pub use market::import as market_import;
 pub use market::occupations as market_occupations;
@@ -33,7 +33,7 @@ pub use platform::{
     access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
     export, key_rotation, limits, password, protect, tabular, totp,
 };
-pub use public_services::{archives, complaints, consult, events, venues};
+pub use public_services::{archives, complaints, consult, events, guide, venues};
 pub use stats::open as open_stats;
 pub use stats::workbench;
 

@@ -200,6 +200,21 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "outcome",
         "调解结果已记录，投诉已结束。",
     ),
+    // 办事窗口 (admin), 我的办件 and 一件事 (worker), 一件事 at the window (staff).
+    (&["/admin/windows"], "saved", "窗口信息已保存。"),
+    (&["/admin/windows"], "imported", "窗口表已导入。"),
+    (&["/admin/windows"], "deleted", "窗口已删除。"),
+    (&["/services/items"], "rated", "谢谢您的评价。"),
+    (
+        &["/services/items"],
+        "onething",
+        "一件事已提交：登记、参保已办结，补贴申请的进度见下方。",
+    ),
+    (
+        &["/staff/persons"],
+        "onething",
+        "一件事已代为提交：登记、参保已办结，补贴申请已进入办理。",
+    ),
 ];
 
 /// The message for `code` on the page at `path`, if there is one.

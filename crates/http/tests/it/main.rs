@@ -18,6 +18,7 @@ mod demo;
 mod events;
 mod fact_import;
 mod foundation;
+mod guide_items;
 mod import;
 mod import_pages;
 mod limits;

@@ -10,6 +10,7 @@
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
 // Benefits by part: this file holds applications and decisions.
+pub mod enrolment;
 pub mod facts_import;
 pub mod ledger;
 pub mod payments;
@@ -247,6 +248,13 @@ struct Grant {
     months: Vec<String>,
 }
 
+/// A screened application ready to write.
+pub(crate) struct Prepared {
+    pub(crate) row: ApplicationRow,
+    pub(crate) months: Vec<String>,
+    pub(crate) parameters_sha256: String,
+}
+
 /// The amount an application is for, from the benefit's determination: what is payable now,
 /// and for the social-insurance subsidy only the months not subsidised before.
 fn grant_of(d: &Determination, benefit: &str, claimed: &BTreeSet<String>) -> Grant {
@@ -369,6 +377,26 @@ impl Service {
         if self_si > 0 {
             unverified.push(format!("{self_si}个月的社会保险缴费为本人申报"));
         }
+        let enrolled: Vec<(String, linghuo_policy::calendar::Month, i64)> =
+            repo::si_enrolments_of(&self.db, person.id)
+                .await?
+                .into_iter()
+                .filter_map(|e| {
+                    linghuo_policy::calendar::Month::parse(&e.start_month)
+                        .map(|m| (e.scheme, m, e.base_fen))
+                })
+                .collect();
+        let mut g = Gathered {
+            facts,
+            unverified,
+            business_id: None,
+        };
+        enrolment::add_enrolment_months(&mut g, &enrolled);
+        let Gathered {
+            mut facts,
+            unverified,
+            ..
+        } = g;
         let (granted, _) =
             repo::granted_and_paid(&self.db, person.id, BenefitId::StartupSubsidy.code()).await?;
         facts.startup_subsidy_paid = Fen(granted.max(0));
@@ -410,7 +438,7 @@ impl Service {
 
     /// The period an application is for: the business and instalment for the startup
     /// subsidy, the month for the social-insurance subsidy, the year otherwise.
-    async fn period_for(
+    pub(crate) async fn period_for(
         &self,
         benefit: &str,
         person: Uuid,
@@ -487,6 +515,40 @@ impl Service {
         consent_note: &str,
         fixed_amount: Option<i64>,
     ) -> Result<ApplicationView> {
+        let prepared = self
+            .prepare_application(
+                actor,
+                person,
+                benefit,
+                period,
+                g,
+                on_behalf,
+                consent_note,
+                fixed_amount,
+            )
+            .await?;
+        let now = prepared.row.created_at;
+        let mut tx = self.db.begin().await?;
+        self.write_application_in_tx(&mut tx, actor, &prepared, now)
+            .await?;
+        tx.commit().await?;
+        self.benefit_view(&prepared.row).await
+    }
+
+    /// Screens one application: the row to store (decided at once when every fact is
+    /// verified) and the months it grants.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn prepare_application(
+        &self,
+        actor: &Actor,
+        person: &PersonRow,
+        benefit: &str,
+        period: &str,
+        g: &Gathered,
+        on_behalf: bool,
+        consent_note: &str,
+        fixed_amount: Option<i64>,
+    ) -> Result<Prepared> {
         let d = self.engine.screen(&g.facts, &ScreenOptions::default());
         let det = d
             .benefit(benefit)
@@ -551,8 +613,27 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.db.begin().await?;
-        repo::insert_application(&mut tx, &row)
+        Ok(Prepared {
+            row,
+            months: grant.months,
+            parameters_sha256: d.receipt.parameters_sha256.clone(),
+        })
+    }
+
+    /// Writes a screened application in the caller's transaction: the row, its audit, the
+    /// grant when approved, and the notice.
+    pub(crate) async fn write_application_in_tx(
+        &self,
+        tx: &mut linghuo_storage::Tx,
+        actor: &Actor,
+        prepared: &Prepared,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let row = &prepared.row;
+        let benefit = row.benefit.as_str();
+        let status = row.status;
+        let on_behalf = row.on_behalf;
+        repo::insert_application(&mut *tx, row)
             .await
             .map_err(|e| match e {
                 StorageError::Conflict { .. } => ServiceError::Conflict {
@@ -562,7 +643,7 @@ impl Service {
                 other => other.into(),
             })?;
         audit::record(
-            &mut tx,
+            &mut *tx,
             &self.keys,
             now,
             &AuditActor::from(actor),
@@ -575,17 +656,16 @@ impl Service {
                     "on_behalf": on_behalf,
                     "amount": fen_text(row.amount_fen),
                     "facts_sha256": row.facts_sha256,
-                    "parameters_sha256": d.receipt.parameters_sha256,
+                    "parameters_sha256": prepared.parameters_sha256,
                 })),
         )
         .await?;
         if status == ApplicationStatus::Approved {
-            self.grant_in_tx(&mut tx, &row, &grant.months, None, now)
+            self.grant_in_tx(&mut *tx, row, &prepared.months, None, now)
                 .await?;
         }
-        self.notify_decision(&mut tx, &row, now).await?;
-        tx.commit().await?;
-        self.benefit_view(&row).await
+        self.notify_decision(&mut *tx, row, now).await?;
+        Ok(())
     }
 
     /// Tells the applicant about a decision (or that it went to review).

@@ -184,7 +184,7 @@ pub struct SuggestionReport {
 impl Service {
     /// The person the caller acts for: a worker acts for themself; staff for a person in
     /// their region and only with a consent note (assisted mode).
-    async fn subject(
+    pub(crate) async fn subject(
         &self,
         actor: &Actor,
         person_id: Uuid,
@@ -215,7 +215,34 @@ impl Service {
         let p = self
             .subject(actor, person_id, &input.consent_note, "register")
             .await?;
-        let today = self.clock.today_cst();
+        let (kind, started_on, employer_name, flexible_form) =
+            check_registration(&input, self.clock.today_cst())?;
+        let source = if actor.role == Role::Staff {
+            "staff"
+        } else {
+            "self"
+        };
+        self.write_registration(
+            actor,
+            &p,
+            kind,
+            started_on,
+            employer_name,
+            flexible_form,
+            source,
+            None,
+            input.consent_note.trim(),
+        )
+        .await
+    }
+}
+
+/// A registration's fields checked: kind, start day, employer and flexible form.
+pub(crate) fn check_registration(
+    input: &RegistrationInput,
+    today: NaiveDate,
+) -> Result<(&'static str, NaiveDate, String, Option<String>)> {
+    {
         let kind = input.kind.trim();
         if RegistrationKind::parse(kind).is_none() {
             return Err(ServiceError::invalid(
@@ -268,25 +295,14 @@ impl Service {
             }
             _ => None,
         };
-        let source = if actor.role == Role::Staff {
-            "staff"
-        } else {
-            "self"
-        };
-        self.write_registration(
-            actor,
-            &p,
-            kind,
-            started_on,
-            employer_name,
-            flexible_form,
-            source,
-            None,
-            input.consent_note.trim(),
-        )
-        .await
+        let kind = RegistrationKind::parse(kind)
+            .map(RegistrationKind::as_str)
+            .unwrap_or("employment");
+        Ok((kind, started_on, employer_name, flexible_form))
     }
+}
 
+impl Service {
     #[allow(clippy::too_many_arguments)]
     async fn write_registration(
         &self,
@@ -302,7 +318,43 @@ impl Service {
     ) -> Result<RegistrationView> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if let Some(open) = repo::open_registration(&mut tx, p.id).await? {
+        let row = self
+            .write_registration_in_tx(
+                &mut tx,
+                actor,
+                p,
+                kind,
+                started_on,
+                employer_name,
+                flexible_form,
+                source,
+                hire_id,
+                consent_note,
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(view(&row))
+    }
+
+    /// Writes a registration in the caller's transaction (closing a different open one, issuing
+    /// the 就业创业证 on the first), queues the re-screening and audits it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn write_registration_in_tx(
+        &self,
+        tx: &mut linghuo_storage::Tx,
+        actor: &Actor,
+        p: &linghuo_storage::persons::PersonRow,
+        kind: &str,
+        started_on: NaiveDate,
+        employer_name: String,
+        flexible_form: Option<String>,
+        source: &str,
+        hire_id: Option<Uuid>,
+        consent_note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<RegistrationRow> {
+        if let Some(open) = repo::open_registration(&mut *tx, p.id).await? {
             if open.kind.as_str() == kind && open.flexible_form == flexible_form {
                 return Err(ServiceError::Conflict {
                     code: "already_registered",
@@ -322,7 +374,7 @@ impl Service {
             }
             let end = started_on - Duration::days(1);
             if !repo::end_registration(
-                &mut tx,
+                &mut *tx,
                 open.id,
                 end,
                 &format!("转为{}", kind_label(kind)),
@@ -333,7 +385,7 @@ impl Service {
                 return Err(stale());
             }
             audit::record(
-                &mut tx,
+                &mut *tx,
                 &self.keys,
                 now,
                 &AuditActor::from(actor),
@@ -366,19 +418,19 @@ impl Service {
             created_at: now,
             updated_at: now,
         };
-        repo::insert_registration(&mut tx, &row)
+        repo::insert_registration(&mut *tx, &row)
             .await
             .map_err(|e| match e {
                 StorageError::Conflict { .. } => stale(),
                 other => other.into(),
             })?;
-        if repo::card_tx(&mut tx, p.id).await?.is_none() {
+        if repo::card_tx(&mut *tx, p.id).await?.is_none() {
             let year = started_on.format("%Y").to_string();
-            let seq = repo::next_counter(&mut tx, &format!("card:{}:{year}", p.jurisdiction_code))
+            let seq = repo::next_counter(&mut *tx, &format!("card:{}:{year}", p.jurisdiction_code))
                 .await?;
             let number = format!("{}{year}{seq:06}", p.jurisdiction_code);
             repo::insert_card(
-                &mut tx,
+                &mut *tx,
                 &CardRow {
                     person_id: p.id,
                     number,
@@ -389,7 +441,7 @@ impl Service {
             )
             .await?;
             audit::record(
-                &mut tx,
+                &mut *tx,
                 &self.keys,
                 now,
                 &AuditActor::from(actor),
@@ -398,9 +450,9 @@ impl Service {
             )
             .await?;
         }
-        repo::enqueue_rescreen(&mut tx, p.id, now).await?;
+        repo::enqueue_rescreen(&mut *tx, p.id, now).await?;
         audit::record(
-            &mut tx,
+            &mut *tx,
             &self.keys,
             now,
             &AuditActor::from(actor),
@@ -414,8 +466,7 @@ impl Service {
                 })),
         )
         .await?;
-        tx.commit().await?;
-        Ok(view(&row))
+        Ok(row)
     }
 
     /// Ends the person's open registration (e.g. 失业登记注销 on finding work).

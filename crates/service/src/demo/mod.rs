@@ -568,6 +568,10 @@ impl Service {
         report.services = self
             .seed_demo_services(opts.seed, &workers_by_county)
             .await?;
+        // 办事指南: a (made-up) window for each demo county.
+        let mut demo_counties: Vec<RegionCode> = workers_by_county.keys().copied().collect();
+        demo_counties.sort_by_key(|c| c.as_str());
+        self.seed_demo_windows(&demo_counties).await?;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }

@@ -7,6 +7,7 @@
 
 // People by part: this file holds the person register.
 pub mod import;
+pub mod items;
 
 use chrono::NaiveDate;
 use linghuo_domain::{IdNumber, Phone, RegionCode, mask_name};

@@ -5,4 +5,5 @@ pub mod archives;
 pub mod complaints;
 pub mod consult;
 pub mod events;
+pub mod guide;
 pub mod venues;

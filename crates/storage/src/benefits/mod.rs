@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 mod applications;
 mod claims;
+mod enrolment;
 mod facts;
 mod idempotency;
 mod ledger;
@@ -26,6 +27,7 @@ mod training;
 
 pub use applications::*;
 pub use claims::*;
+pub use enrolment::*;
 pub use facts::*;
 pub use idempotency::*;
 pub use ledger::*;

@@ -6,7 +6,11 @@ use crate::AppState;
 
 mod audit;
 mod users;
+mod windows;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(users::routes()).merge(audit::routes())
+    Router::new()
+        .merge(users::routes())
+        .merge(audit::routes())
+        .merge(windows::routes())
 }

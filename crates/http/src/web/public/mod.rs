@@ -7,6 +7,7 @@ use crate::AppState;
 
 pub(crate) mod consult;
 pub(crate) mod events;
+mod guide;
 mod home;
 mod open_stats;
 mod policy;
@@ -18,4 +19,5 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(consult::routes())
         .merge(open_stats::routes())
+        .merge(guide::routes())
 }

@@ -39,6 +39,9 @@ struct OpenPage {
     city: bool,
     /// The weekly totals for the chart (JSON, escaped for a script block).
     chart_data: String,
+    /// 好差评 by county (counts under the minimum hidden).
+    ratings: Vec<linghuo_service::persons::items::RatingCounty>,
+    min_ratings: i64,
 }
 
 /// A week as people say it: 11月16日—22日, or 11月30日—12月6日 across a month's end.
@@ -187,6 +190,8 @@ async fn open_stats(State(state): State<AppState>, ctx: Ctx, RawQuery(q): RawQue
             grids,
             city,
             chart_data,
+            ratings: state.svc.rating_stats().await?,
+            min_ratings: linghuo_service::persons::items::MIN_RATINGS_SHOWN,
             o,
         },
     ))

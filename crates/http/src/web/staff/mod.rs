@@ -16,8 +16,10 @@ pub(crate) mod imports;
 mod market;
 mod occupations;
 pub(crate) mod pager;
+mod onething;
 mod payments;
 mod persons;
+mod ratings;
 mod registrations;
 pub(crate) mod stats;
 mod training;
@@ -42,4 +44,6 @@ pub fn routes() -> Router<AppState> {
         .merge(archives::routes())
         .merge(complaints::routes())
         .merge(consult::routes())
+        .merge(onething::routes())
+        .merge(ratings::routes())
 }

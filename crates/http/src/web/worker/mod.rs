@@ -11,6 +11,8 @@ mod complaints;
 mod events;
 pub(crate) mod hires;
 mod hub;
+mod items;
+pub(crate) mod onething;
 mod search;
 pub(crate) mod services;
 pub(crate) mod shared;
@@ -28,4 +30,6 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(venues::routes())
         .merge(archives::routes())
+        .merge(items::routes())
+        .merge(onething::routes())
 }
