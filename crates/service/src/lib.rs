@@ -30,7 +30,7 @@ pub use people as persons;
 pub use people::import as person_import;
 pub use platform::{
     access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
-    export, key_rotation, limits, password, protect, tabular, totp,
+    export, key_rotation, limits, notifier, password, protect, tabular, totp,
 };
 pub use public_services::{archives, complaints, consult, events, venues};
 pub use stats::open as open_stats;
@@ -66,6 +66,11 @@ pub struct Service {
     pub(crate) market_writes: Arc<std::sync::atomic::AtomicU64>,
     /// This process's rate-limit buckets (C6, `[limits]`).
     pub limiter: Arc<limits::Limiter>,
+    /// Where short messages go: the `[notify]` SMS gateway, or the log.
+    pub notifier: Arc<dyn notifier::Notifier>,
+    /// The log adapter's memory when `notifier` is the log adapter (the demo shows the
+    /// message it would have sent; tests read codes from it).
+    message_log: Option<notifier::LogNotifier>,
 }
 
 impl std::fmt::Debug for Service {
@@ -90,7 +95,10 @@ impl Service {
             .policy_engine()
             .unwrap_or_else(|e| panic!("invalid configuration: {e}"));
         let limiter = limits::Limiter::new(&config.limits, &config.server.trusted_proxies);
+        let (notifier, message_log) = notifier::from_config(&config.notify);
         Service {
+            notifier,
+            message_log,
             limiter: Arc::new(limiter),
             engine: Arc::new(engine),
             db,
@@ -112,6 +120,18 @@ impl Service {
     pub fn into_demo_mode(mut self) -> Service {
         self.demo_mode = true;
         self
+    }
+
+    /// Sends short messages through another adapter (tests; an installation's own gateway).
+    pub fn with_notifier(mut self, n: Arc<dyn notifier::Notifier>) -> Service {
+        self.notifier = n;
+        self.message_log = None;
+        self
+    }
+
+    /// The messages the log adapter recorded, when it is the adapter in use.
+    pub fn message_log(&self) -> Option<&notifier::LogNotifier> {
+        self.message_log.as_ref()
     }
 
     /// Decides with another engine (other parameters in force), e.g. after a correction.
