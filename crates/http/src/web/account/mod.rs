@@ -7,12 +7,14 @@ use crate::AppState;
 
 pub(crate) mod enrol;
 mod login;
+mod reset;
 pub(crate) mod notices;
 pub(crate) mod signup;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
+        .merge(reset::routes())
         .merge(signup::routes())
         .merge(enrol::routes())
         .merge(notices::routes())
