@@ -117,8 +117,13 @@ impl Service {
     }
 
     /// The demo province's server (see [`demo`]).
+    /// Its messages only go to the log (never to a configured SMS gateway: the demo's phone
+    /// numbers are made up), and the reset page shows the message it would have sent.
     pub fn into_demo_mode(mut self) -> Service {
         self.demo_mode = true;
+        let log = notifier::LogNotifier::new();
+        self.notifier = Arc::new(log.clone());
+        self.message_log = Some(log);
         self
     }
 
