@@ -17,6 +17,7 @@ mod demo;
 mod events;
 mod fact_import;
 mod foundation;
+mod getting_in;
 mod import;
 mod import_pages;
 mod limits;

@@ -31,6 +31,8 @@ use crate::error::{Result, ServiceError};
 use crate::limits::LimitClass;
 use crate::{Service, password};
 
+const TICKET_CONTEXT: &[u8] = b"password_reset.ticket";
+
 /// Accounts one phone number may reach (a household may share a number).
 const MAX_ACCOUNTS_PER_PHONE: i64 = 3;
 
@@ -243,6 +245,25 @@ impl Service {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The phone number of the reset form's second step, sealed so the page never carries
+    /// the number itself (only this server can open it).
+    pub fn reset_ticket(&self, phone: &str) -> Option<String> {
+        use base64::Engine;
+        let phone = Phone::parse(phone.trim()).ok()?;
+        let sealed = self.keys.seal(TICKET_CONTEXT, phone.as_str().as_bytes());
+        Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed))
+    }
+
+    /// The phone number of a `reset_ticket`.
+    pub fn reset_ticket_phone(&self, ticket: &str) -> Option<String> {
+        use base64::Engine;
+        let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(ticket.trim())
+            .ok()?;
+        let plain = self.keys.open(TICKET_CONTEXT, &sealed).ok()?;
+        String::from_utf8(plain.to_vec()).ok()
     }
 
     /// 演示模式 only: the last message the log adapter sent to `phone`, shown on the reset

@@ -29,7 +29,10 @@ struct ResetPage {
     ctx: PageCtx,
     /// false: ask for the number; true: the code and the new password.
     sent: bool,
+    /// The number typed in the first step (shown back only when it could not be used).
     phone: String,
+    /// The number sealed by the server for the second step (`Service::reset_ticket`).
+    ticket: String,
     error: Option<String>,
     errors: Errors,
     /// 演示模式 only: the message the log adapter "sent".
@@ -43,6 +46,7 @@ impl ResetPage {
             ctx: PageCtx::new(ctx, "找回密码", "/login/reset"),
             sent: false,
             phone: String::new(),
+            ticket: String::new(),
             error: None,
             errors: Errors::default(),
             demo_message: None,
@@ -69,15 +73,13 @@ async fn request_submit(
     ctx: Ctx,
     Form(f): Form<RequestForm>,
 ) -> PageResult {
-    let page = ResetPage {
-        phone: f.phone.trim().to_owned(),
-        ..ResetPage::new(&ctx, &f.next)
-    };
+    let page = ResetPage::new(&ctx, &f.next);
     match state.svc.request_password_reset(&f.phone, &ctx.meta).await {
         Ok(()) => Ok(render(
             StatusCode::OK,
             &ResetPage {
                 sent: true,
+                ticket: state.svc.reset_ticket(&f.phone).unwrap_or_default(),
                 demo_message: state.svc.demo_message_to(&f.phone),
                 ..page
             },
@@ -99,7 +101,7 @@ async fn request_submit(
 #[derive(Deserialize)]
 struct ConfirmForm {
     #[serde(default)]
-    phone: String,
+    ticket: String,
     #[serde(default)]
     code: String,
     #[serde(default)]
@@ -117,8 +119,19 @@ async fn confirm_submit(
 ) -> PageResult {
     let page = ResetPage {
         sent: true,
-        phone: f.phone.trim().to_owned(),
+        ticket: f.ticket.trim().to_owned(),
         ..ResetPage::new(&ctx, &f.next)
+    };
+    let Some(phone) = state.svc.reset_ticket_phone(&f.ticket) else {
+        // Not a ticket of this server (or a stale key): start again.
+        return Ok(render(
+            StatusCode::BAD_REQUEST,
+            &ResetPage {
+                sent: false,
+                error: Some("请重新输入手机号码获取验证码".into()),
+                ..page
+            },
+        ));
     };
     if f.new_password != f.new_password2 {
         return Ok(render(
@@ -134,7 +147,7 @@ async fn confirm_submit(
     }
     match state
         .svc
-        .reset_password(&f.phone, &f.code, &f.new_password, &ctx.meta)
+        .reset_password(&phone, &f.code, &f.new_password, &ctx.meta)
         .await
     {
         Ok(()) => {
