@@ -241,7 +241,10 @@ pub struct SmsConsent {
 
 /// Whether the account's important notices are also sent by SMS.
 #[utoipa::path(get, path = "/api/v1/me/sms", tag = "session", responses((status = 200, body = SmsConsent), (status = 401, body = ErrorBody)))]
-pub async fn get_sms(State(state): State<AppState>, ctx: Ctx) -> Result<Json<SmsConsent>, ApiError> {
+pub async fn get_sms(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<SmsConsent>, ApiError> {
     let a = actor(&ctx)?;
     Ok(Json(SmsConsent {
         sms: state.svc.sms_consent(a).await?,

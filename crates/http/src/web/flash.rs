@@ -29,8 +29,16 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "password_reset",
         "新密码已设置，请用新密码登录。原来登录着的设备都已退出。",
     ),
-    (&["/account"], "sms_on", "已开启短信提醒：重要消息会同时发到您登记的手机。"),
-    (&["/account"], "sms_off", "已关闭短信提醒：消息仍会在“我的消息”中显示。"),
+    (
+        &["/account"],
+        "sms_on",
+        "已开启短信提醒：重要消息会同时发到您登记的手机。",
+    ),
+    (
+        &["/account"],
+        "sms_off",
+        "已关闭短信提醒：消息仍会在“我的消息”中显示。",
+    ),
     (&["/notices"], "read", "已标为已读。"),
     // The gig market: workers.
     (&["/work/profile"], "saved", "求职信息已保存。"),

@@ -27,10 +27,7 @@ fn login_url(parts: &Parts) -> String {
         .get::<axum::extract::OriginalUri>()
         .map(|o| &o.0)
         .unwrap_or(&parts.uri);
-    let here = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
+    let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     format!("/login{}", super::next_query(Some(here)))
 }
 

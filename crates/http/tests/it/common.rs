@@ -512,7 +512,10 @@ impl TestApp {
 
     /// How many messages the log adapter has sent.
     pub fn message_log_len(&self) -> usize {
-        self.svc.message_log().map(|l| l.recent().len()).unwrap_or(0)
+        self.svc
+            .message_log()
+            .map(|l| l.recent().len())
+            .unwrap_or(0)
     }
 
     /// The one number a counting query returns.

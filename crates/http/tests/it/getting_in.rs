@@ -38,7 +38,10 @@ async fn a_worker_resets_the_password_with_a_code_and_signs_in_by_phone() {
         let before = app.message_log_len();
         let mut b = Browser::new();
         let login = b.get(&app, "/login").await;
-        assert!(login.html.contains("href=\"/login/reset\""), "login links the reset");
+        assert!(
+            login.html.contains("href=\"/login/reset\""),
+            "login links the reset"
+        );
         let p = b.get(&app, "/login/reset").await;
         assert_eq!(p.status, StatusCode::OK);
         // A number with no account: the same answer, and nothing is sent.
@@ -47,12 +50,21 @@ async fn a_worker_resets_the_password_with_a_code_and_signs_in_by_phone() {
             .await;
         assert_eq!(none.status, StatusCode::OK, "{}", none.html);
         assert!(none.html.contains("验证码短信已经发出"));
-        assert_eq!(app.message_log_len(), before, "nothing sent to an unknown number");
+        assert_eq!(
+            app.message_log_len(),
+            before,
+            "nothing sent to an unknown number"
+        );
         // The worker's number (written with spaces).
-        let p = b.post(&app, "/login/reset", &[("phone", "137 1234 0011")]).await;
+        let p = b
+            .post(&app, "/login/reset", &[("phone", "137 1234 0011")])
+            .await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
         assert!(p.html.contains("验证码短信已经发出"));
-        assert!(!p.html.contains(phone), "the number is not sent back into the page");
+        assert!(
+            !p.html.contains(phone),
+            "the number is not sent back into the page"
+        );
         let ticket = between(&p.html, "name=\"ticket\" value=\"", "\"").to_owned();
         assert!(!ticket.is_empty());
         let code = code_sent_to(&app, phone);
@@ -103,18 +115,29 @@ async fn a_worker_resets_the_password_with_a_code_and_signs_in_by_phone() {
         let mut c = Client::default();
         c.start(&app).await;
         let old = c
-            .post(&app, "/api/v1/session", json!({"username": phone, "password": PASSWORD}))
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": phone, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(old.status, StatusCode::UNAUTHORIZED, "{}", old.body);
         let mut b = Browser::new();
         b.get(&app, "/login").await;
         let p = b
-            .post(&app, "/login", &[("username", "137-1234-0011"), ("password", NEW_PASSWORD)])
+            .post(
+                &app,
+                "/login",
+                &[("username", "137-1234-0011"), ("password", NEW_PASSWORD)],
+            )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
         assert_eq!(p.location.as_deref(), Some("/work"));
         assert!(app.audit_count("password_reset_requested").await >= 2);
-        assert!(app.audit_count("password_reset_done").await >= 2, "one failure, one success");
+        assert!(
+            app.audit_count("password_reset_done").await >= 2,
+            "one failure, one success"
+        );
         app
     })
     .await;
@@ -191,12 +214,20 @@ async fn a_worker_signs_in_with_the_phone_number() {
         let mut c = Client::default();
         c.start(&app).await;
         let r = c
-            .post(&app, "/api/v1/session", json!({"username": "13712340013", "password": "不对的密码 不对的密码"}))
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": "13712340013", "password": "不对的密码 不对的密码"}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         // The same answer as an unknown number.
         let r2 = c
-            .post(&app, "/api/v1/session", json!({"username": "13712349876", "password": "不对的密码 不对的密码"}))
+            .post(
+                &app,
+                "/api/v1/session",
+                json!({"username": "13712349876", "password": "不对的密码 不对的密码"}),
+            )
             .await;
         assert_eq!(r2.status, StatusCode::UNAUTHORIZED);
         assert_eq!(r.json()["error"]["code"], r2.json()["error"]["code"]);
@@ -217,11 +248,15 @@ async fn a_worker_signs_up_with_a_chinese_user_name() {
         d.start(&app).await;
         for (name, seq) in [("张小明", 15), ("张", 16)] {
             let r = d
-                .post(&app, "/api/v1/signup/worker", json!({
-                    "username": name, "password": PASSWORD, "name": "张小明",
-                    "id_number": id_number("140105", seq), "phone": format!("1371234{seq:04}"),
-                    "county_code": "140105"
-                }))
+                .post(
+                    &app,
+                    "/api/v1/signup/worker",
+                    json!({
+                        "username": name, "password": PASSWORD, "name": "张小明",
+                        "id_number": id_number("140105", seq), "phone": format!("1371234{seq:04}"),
+                        "county_code": "140105"
+                    }),
+                )
                 .await;
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name}: {}", r.body);
         }
@@ -240,12 +275,20 @@ async fn login_returns_to_the_page_asked_for() {
         let to = p.location.unwrap();
         assert_eq!(to, "/login?next=%2Fservices%2Fbenefits");
         let login = b.get(&app, &to).await;
-        assert!(login.html.contains("name=\"next\" value=\"/services/benefits\""));
+        assert!(
+            login
+                .html
+                .contains("name=\"next\" value=\"/services/benefits\"")
+        );
         let p = b
             .post(
                 &app,
                 "/login",
-                &[("username", "back.w"), ("password", PASSWORD), ("next", "/services/benefits")],
+                &[
+                    ("username", "back.w"),
+                    ("password", PASSWORD),
+                    ("next", "/services/benefits"),
+                ],
             )
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.html);
@@ -298,14 +341,25 @@ async fn an_sms_notice_is_retried_until_sent_once() {
         // Without consent only the in-site notice is written.
         notice_for(&app, person, "benefit_approved", "sms-test:0").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM sms_outbox").await, 0);
-        let r = c.send(&app, axum::http::Method::PUT, "/api/v1/me/sms", Some(json!({"sms": true}))).await;
+        let r = c
+            .send(
+                &app,
+                axum::http::Method::PUT,
+                "/api/v1/me/sms",
+                Some(json!({"sms": true})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(c.get(&app, "/api/v1/me/sms").await.json()["sms"], true);
         // A kind that does not matter enough is not sent; one that does is queued.
         notice_for(&app, person, "invitation", "sms-test:1").await;
         notice_for(&app, person, "benefit_approved", "sms-test:2").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM sms_outbox").await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM notices WHERE dedupe_key LIKE 'sms-test:%'").await, 3);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM notices WHERE dedupe_key LIKE 'sms-test:%'")
+                .await,
+            3
+        );
         let run = app.svc.deliver_sms_with(&Down).await.unwrap();
         assert_eq!((run.sent, run.failed), (0, 1));
         let works = LogNotifier::new();
@@ -315,22 +369,41 @@ async fn an_sms_notice_is_retried_until_sent_once() {
         let run = app.svc.deliver_sms_with(&Down).await.unwrap();
         assert_eq!(run.failed, 1, "tried again after its wait");
         app.clock.advance(chrono::Duration::minutes(1));
-        assert_eq!(app.svc.deliver_sms_with(&works).await.unwrap().sent, 0, "the wait grew");
+        assert_eq!(
+            app.svc.deliver_sms_with(&works).await.unwrap().sent,
+            0,
+            "the wait grew"
+        );
         app.clock.advance(chrono::Duration::minutes(2));
         assert_eq!(app.svc.deliver_sms_with(&works).await.unwrap().sent, 1);
         app.clock.advance(chrono::Duration::hours(7));
-        assert_eq!(app.svc.deliver_sms_with(&works).await.unwrap().sent, 0, "sent once");
+        assert_eq!(
+            app.svc.deliver_sms_with(&works).await.unwrap().sent,
+            0,
+            "sent once"
+        );
         let sent = works.recent();
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].phone, "13712340018");
-        assert!(sent[0].text.contains("已批准，金额1200.00元"), "{}", sent[0].text);
+        assert!(
+            sent[0].text.contains("已批准，金额1200.00元"),
+            "{}",
+            sent[0].text
+        );
         let state = app.svc.sms_outbox_state().await.unwrap();
         assert_eq!(state.counts, vec![("sent".to_owned(), 1)]);
         // Consent withdrawn: a queued message is not sent, the notice stays.
         notice_for(&app, person, "payment_paid", "sms-test:3").await;
         // (The clock moved past the session's lifetime: sign in again.)
         let mut c = password_sign_in(&app, "sms.w", PASSWORD).await;
-        let r = c.send(&app, axum::http::Method::PUT, "/api/v1/me/sms", Some(json!({"sms": false}))).await;
+        let r = c
+            .send(
+                &app,
+                axum::http::Method::PUT,
+                "/api/v1/me/sms",
+                Some(json!({"sms": false})),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         let run = app.svc.deliver_sms_with(&works).await.unwrap();
         assert_eq!((run.sent, run.dropped), (0, 1));

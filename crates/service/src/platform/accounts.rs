@@ -115,7 +115,12 @@ fn is_cjk(c: char) -> bool {
 /// which also signs in); 3 to 32 characters, or 2 to 16 when it holds Chinese characters.
 pub fn validate_username(name: &str) -> Result<()> {
     let ok_chars = name.chars().all(|c| {
-        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.' || is_cjk(c)
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || c == '_'
+            || c == '.'
+            || is_cjk(c)
     });
     let n = name.chars().count();
     let length_ok = if name.chars().any(is_cjk) {
@@ -123,10 +128,7 @@ pub fn validate_username(name: &str) -> Result<()> {
     } else {
         (3..=32).contains(&n)
     };
-    if !length_ok
-        || !ok_chars
-        || !name.starts_with(|c: char| c.is_ascii_lowercase() || is_cjk(c))
-    {
+    if !length_ok || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase() || is_cjk(c)) {
         return Err(ServiceError::invalid(
             "username",
             "username_format",

@@ -24,7 +24,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// has checked it), else the log adapter, returned twice so its memory can be read.
 pub fn from_config(c: &crate::config::NotifyConfig) -> (Arc<dyn Notifier>, Option<LogNotifier>) {
     if !c.sms_gateway_url.is_empty() {
-        let token = c.sms_gateway_token.as_ref().map(|t| t.0.as_str()).unwrap_or("");
+        let token = c
+            .sms_gateway_token
+            .as_ref()
+            .map(|t| t.0.as_str())
+            .unwrap_or("");
         match SmsGateway::new(&c.sms_gateway_url, token, c.timeout_secs) {
             Ok(g) => return (Arc::new(g), None),
             Err(e) => tracing::error!(error = %e, "SMS gateway not usable; messages go to the log"),
@@ -283,7 +287,10 @@ impl crate::Service {
                 run.dropped += 1;
                 continue;
             };
-            let text = format!("【灵活就业服务平台】{}。详情请登录平台“消息”查看。", row.message.trim_end_matches('。'));
+            let text = format!(
+                "【灵活就业服务平台】{}。详情请登录平台“消息”查看。",
+                row.message.trim_end_matches('。')
+            );
             match notifier.send(&phone, &text).await {
                 Ok(()) => {
                     sms_outbox::mark_sent(&self.db, row.id, self.clock.now()).await?;
@@ -369,7 +376,10 @@ mod tests {
     #[test]
     fn gateway_urls() {
         let g = SmsGateway::new("http://10.0.0.5:8080/sms/send", "t", 5).unwrap();
-        assert_eq!((g.host.as_str(), g.port, g.path.as_str()), ("10.0.0.5", 8080, "/sms/send"));
+        assert_eq!(
+            (g.host.as_str(), g.port, g.path.as_str()),
+            ("10.0.0.5", 8080, "/sms/send")
+        );
         let g = SmsGateway::new("http://sms.example", "", 5).unwrap();
         assert_eq!((g.port, g.path.as_str()), (80, "/"));
         assert!(SmsGateway::new("https://sms.example/", "", 5).is_err());
@@ -412,7 +422,12 @@ mod tests {
         });
         let g = SmsGateway::new(&format!("http://127.0.0.1:{port}/send"), "secret", 5).unwrap();
         assert_eq!(g.send("13800138000", "您好").await, Ok(()));
-        assert!(g.send("13800138000", "您好").await.unwrap_err().contains("503"));
+        assert!(
+            g.send("13800138000", "您好")
+                .await
+                .unwrap_err()
+                .contains("503")
+        );
         let answers = server.await.unwrap();
         assert!(answers[0].starts_with("POST /send HTTP/1.1\r\n"));
         assert!(answers[0].contains("Authorization: Bearer secret\r\n"));

@@ -50,7 +50,8 @@ fn parse_phone(phone: &str) -> Result<Phone> {
 
 impl Service {
     fn reset_code_hash(&self, row: Uuid, code: &str) -> Vec<u8> {
-        self.keys.blind_index("reset_code", &format!("{row}:{code}"))
+        self.keys
+            .blind_index("reset_code", &format!("{row}:{code}"))
     }
 
     /// The accounts a phone number can reset: worker accounts of the person it belongs to.

@@ -48,7 +48,11 @@ pub async fn count_since(db: &Db, user_id: Uuid, since: DateTime<Utc>) -> Result
 }
 
 /// The user's codes that may still be used at `now` (unused, unexpired), newest first.
-pub async fn live_for_user(tx: &mut Tx, user_id: Uuid, now: DateTime<Utc>) -> Result<Vec<ResetCodeRow>> {
+pub async fn live_for_user(
+    tx: &mut Tx,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<ResetCodeRow>> {
     Ok(on_tx!(tx, |c| sqlx::query_as::<_, ResetCodeRow>(
         "SELECT id, user_id, code_hash, created_at, expires_at, tries, used_at FROM reset_codes \
          WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC"
@@ -60,11 +64,13 @@ pub async fn live_for_user(tx: &mut Tx, user_id: Uuid, now: DateTime<Utc>) -> Re
 }
 
 pub async fn add_try(tx: &mut Tx, id: Uuid) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query("UPDATE reset_codes SET tries = tries + 1 WHERE id = $1")
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|_| ()))?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE reset_codes SET tries = tries + 1 WHERE id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
     Ok(())
 }
 
@@ -83,9 +89,11 @@ pub async fn use_all(tx: &mut Tx, user_id: Uuid, at: DateTime<Utc>) -> Result<()
 
 /// Codes that expired before `before` go (housekeeping).
 pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64> {
-    Ok(on_pool!(db, |p| sqlx::query("DELETE FROM reset_codes WHERE expires_at < $1")
-        .bind(before)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?)
+    Ok(on_pool!(db, |p| sqlx::query(
+        "DELETE FROM reset_codes WHERE expires_at < $1"
+    )
+    .bind(before)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?)
 }

@@ -74,13 +74,15 @@ pub async fn enqueue_for(
 
 /// Pending messages due at `now`, oldest first.
 pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<OutboxRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, OutboxRow>(select_outbox!(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, OutboxRow>(select_outbox!(
         "WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2"
     ))
     .bind(now)
     .bind(limit)
     .fetch_all(p)
-    .await)?)
+    .await
+    })?)
 }
 
 /// Takes a due message for one attempt: moves its next attempt to `lease_until` only if no
@@ -105,7 +107,8 @@ pub async fn claim(
 }
 
 pub async fn mark_sent(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-    on_pool!(db, |p| sqlx::query(
+    on_pool!(db, |p| {
+        sqlx::query(
         "UPDATE sms_outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = '' \
          WHERE id = $1 AND status = 'pending'"
     )
@@ -113,7 +116,8 @@ pub async fn mark_sent(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<()> {
     .bind(at)
     .execute(p)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -134,14 +138,16 @@ pub async fn mark_failed(db: &Db, id: Uuid, error: &str, next: DateTime<Utc>) ->
 
 /// Nothing to send to any more (no phone, or the owner withdrew consent): kept, not sent.
 pub async fn mark_dropped(db: &Db, id: Uuid, why: &str) -> Result<()> {
-    on_pool!(db, |p| sqlx::query(
+    on_pool!(db, |p| {
+        sqlx::query(
         "UPDATE sms_outbox SET status = 'dropped', last_error = $2 WHERE id = $1 AND status = 'pending'"
     )
     .bind(id)
     .bind(why)
     .execute(p)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -162,9 +168,9 @@ pub async fn summary(db: &Db) -> Result<(Vec<(String, i64)>, Option<DateTime<Utc
 
 /// The messages of one notice (tests and the CLI).
 pub async fn for_user(db: &Db, user_id: Uuid) -> Result<Vec<OutboxRow>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, OutboxRow>(select_outbox!(
-        "WHERE user_id = $1 ORDER BY created_at, id"
-    ))
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, OutboxRow>(
+        select_outbox!("WHERE user_id = $1 ORDER BY created_at, id")
+    )
     .bind(user_id)
     .fetch_all(p)
     .await)?)

@@ -361,7 +361,12 @@ async fn sms_submit(
 ) -> PageResult {
     let on = f.sms == "on";
     state.svc.set_sms_consent(&actor, on).await?;
-    Ok(Redirect::to(if on { "/account?ok=sms_on" } else { "/account?ok=sms_off" }).into_response())
+    Ok(Redirect::to(if on {
+        "/account?ok=sms_on"
+    } else {
+        "/account?ok=sms_off"
+    })
+    .into_response())
 }
 
 #[derive(Deserialize)]

@@ -7,8 +7,8 @@ use crate::AppState;
 
 pub(crate) mod enrol;
 mod login;
-mod reset;
 pub(crate) mod notices;
+mod reset;
 pub(crate) mod signup;
 
 pub fn routes() -> Router<AppState> {
