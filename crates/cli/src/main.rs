@@ -90,6 +90,9 @@ enum Command {
     /// Complaints and mediation (三(五), 四(十)).
     #[command(subcommand)]
     Complaints(ComplaintsCommand),
+    /// SMS notices: the outbox's state, or one sending pass.
+    #[command(subcommand)]
+    Sms(SmsCommand),
     /// The pre-aggregated statistics.
     #[command(subcommand)]
     Stats(StatsCommand),
@@ -119,6 +122,21 @@ enum ComplaintsCommand {
     /// Run the complaints upkeep once: escalate complaints past their time limits to the
     /// city (once each) and notify the staff of the city and the county.
     Upkeep {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SmsCommand {
+    /// How many SMS notices are pending, sent and dropped, the oldest pending one, and the
+    /// adapter in use (the `[notify]` gateway, or the log).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the due messages once (the server does so every 30 seconds).
+    Send {
         #[arg(long)]
         json: bool,
     },
@@ -377,6 +395,48 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
                 );
             }
         }
+        Command::Sms(SmsCommand::Status { json }) => {
+            let st = svc.sms_outbox_state().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&st)?);
+            } else {
+                let adapter = if st.adapter == "log" {
+                    "仅写入日志（未配置短信网关）"
+                } else {
+                    "短信网关"
+                };
+                println!("发送方式：{adapter}");
+                let label = |s: &str| match s {
+                    "pending" => "待发送",
+                    "sent" => "已发送",
+                    "dropped" => "不再发送（无手机号或已关闭提醒）",
+                    _ => "其他",
+                };
+                if st.counts.is_empty() {
+                    println!("短信队列为空。");
+                }
+                for (status, n) in &st.counts {
+                    println!("{}：{n} 条", label(status));
+                }
+                if let Some(t) = st.oldest_pending {
+                    println!(
+                        "最早一条待发送的生成于 {}",
+                        (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M")
+                    );
+                }
+            }
+        }
+        Command::Sms(SmsCommand::Send { json }) => {
+            let run = svc.deliver_sms().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&run)?);
+            } else {
+                println!(
+                    "已发送 {} 条，失败待重试 {} 条，不再发送 {} 条。",
+                    run.sent, run.failed, run.dropped
+                );
+            }
+        }
         Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
         Command::Stats(StatsCommand::Check { repair, json }) => {
             let diff = svc.stats_check(repair).await?;
@@ -573,6 +633,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     let housekeeping = tokio::spawn(housekeeping(svc.clone()));
     let market = tokio::spawn(market_loop(svc.clone()));
     let services = tokio::spawn(services_loop(svc.clone()));
+    let sms = tokio::spawn(sms_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     ready();
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
@@ -585,6 +646,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     housekeeping.abort();
     market.abort();
     services.abort();
+    sms.abort();
     svc.db.close().await;
     Ok(())
 }
@@ -608,6 +670,12 @@ async fn housekeeping(svc: Service) {
         if let Err(e) = linghuo_storage::sessions::purge_expired(&svc.db, idle, absolute).await {
             tracing::warn!(error = %e, "session purge failed");
         }
+        // Password-reset codes a day past their expiry.
+        if let Err(e) =
+            linghuo_storage::reset_codes::purge(&svc.db, now - chrono::Duration::days(1)).await
+        {
+            tracing::warn!(error = %e, "reset code purge failed");
+        }
         // Login back-off rows quiet for a day (and remembered addresses past their time).
         if let Err(e) =
             linghuo_storage::throttle::purge_stale(&svc.db, now - chrono::Duration::days(1)).await
@@ -620,6 +688,25 @@ async fn housekeeping(svc: Service) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idle account check failed"),
+        }
+    }
+}
+
+/// Every 30 seconds the due SMS notices are sent (`[notify]`); a failed send waits longer
+/// each time and is never given up. Two servers do no harm: each message is claimed first.
+async fn sms_loop(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        match svc.deliver_sms().await {
+            Ok(r) if r.sent + r.failed + r.dropped > 0 => tracing::info!(
+                sent = r.sent,
+                failed = r.failed,
+                dropped = r.dropped,
+                "SMS notices"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "SMS sending failed"),
         }
     }
 }

@@ -31,7 +31,7 @@ pub use people as persons;
 pub use people::import as person_import;
 pub use platform::{
     access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
-    export, key_rotation, limits, password, protect, tabular, totp,
+    export, key_rotation, limits, notifier, password, protect, tabular, totp,
 };
 pub use public_services::{archives, complaints, consult, events, guide, venues};
 pub use stats::open as open_stats;
@@ -67,6 +67,11 @@ pub struct Service {
     pub(crate) market_writes: Arc<std::sync::atomic::AtomicU64>,
     /// This process's rate-limit buckets (C6, `[limits]`).
     pub limiter: Arc<limits::Limiter>,
+    /// Where short messages go: the `[notify]` SMS gateway, or the log.
+    pub notifier: Arc<dyn notifier::Notifier>,
+    /// The log adapter's memory when `notifier` is the log adapter (the demo shows the
+    /// message it would have sent; tests read codes from it).
+    message_log: Option<notifier::LogNotifier>,
 }
 
 impl std::fmt::Debug for Service {
@@ -91,7 +96,10 @@ impl Service {
             .policy_engine()
             .unwrap_or_else(|e| panic!("invalid configuration: {e}"));
         let limiter = limits::Limiter::new(&config.limits, &config.server.trusted_proxies);
+        let (notifier, message_log) = notifier::from_config(&config.notify);
         Service {
+            notifier,
+            message_log,
             limiter: Arc::new(limiter),
             engine: Arc::new(engine),
             db,
@@ -110,9 +118,26 @@ impl Service {
     }
 
     /// The demo province's server (see [`demo`]).
+    /// Its messages only go to the log (never to a configured SMS gateway: the demo's phone
+    /// numbers are made up), and the reset page shows the message it would have sent.
     pub fn into_demo_mode(mut self) -> Service {
         self.demo_mode = true;
+        let log = notifier::LogNotifier::new();
+        self.notifier = Arc::new(log.clone());
+        self.message_log = Some(log);
         self
+    }
+
+    /// Sends short messages through another adapter (tests; an installation's own gateway).
+    pub fn with_notifier(mut self, n: Arc<dyn notifier::Notifier>) -> Service {
+        self.notifier = n;
+        self.message_log = None;
+        self
+    }
+
+    /// The messages the log adapter recorded, when it is the adapter in use.
+    pub fn message_log(&self) -> Option<&notifier::LogNotifier> {
+        self.message_log.as_ref()
     }
 
     /// Decides with another engine (other parameters in force), e.g. after a correction.

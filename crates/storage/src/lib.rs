@@ -28,7 +28,8 @@ pub mod testing;
 pub use market::occupation_words;
 pub use people as persons;
 pub use platform::{
-    account_changes, audit, keyring, maintenance, notices, sessions, throttle, users,
+    account_changes, audit, keyring, maintenance, notices, reset_codes, sessions, sms_outbox,
+    throttle, users,
 };
 pub use public_services as services;
 pub use public_services::complaints;

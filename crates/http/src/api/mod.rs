@@ -61,7 +61,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
 #[openapi(
     info(title = "linghuo 灵活就业服务平台 API", description = "晋政办发〔2020〕89号 flexible-employment platform. Money is a decimal string with two places; dates are YYYY-MM-DD in China Standard Time."),
     paths(
-        session::get_session, session::create_session, session::verify_second_factor, session::change_password, session::delete_session, session::get_me,
+        session::get_session, session::create_session, session::verify_second_factor, session::change_password, session::request_reset, session::confirm_reset, session::delete_session, session::get_me, session::get_sms, session::put_sms,
         people::list_persons, people::create_person, people::search_persons, people::get_person, people::reveal_person,
         people::list_users,
         people::list_audit, people::verify_audit,

@@ -23,7 +23,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/session/totp", post(verify_second_factor))
         .route("/session/password", post(change_password))
+        .route("/session/reset", post(request_reset))
+        .route("/session/reset/confirm", post(confirm_reset))
         .route("/me", get(get_me))
+        .route("/me/sms", get(get_sms).put(put_sms))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -176,4 +179,87 @@ pub async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<User
         .await?
         .map(Json)
         .ok_or_else(ApiError::unauthenticated)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// The mobile number of the worker's record.
+    pub phone: String,
+}
+
+/// Asks for a password-reset code by SMS. The answer is the same (204) whether or not the
+/// number belongs to an account; only a malformed number (400) or too many requests (429)
+/// are refused. Worker accounts only: staff and administrators ask the security
+/// administrator.
+#[utoipa::path(post, path = "/api/v1/session/reset", tag = "session", request_body = ResetRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn request_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<ResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .svc
+        .request_password_reset(&req.phone, &ctx.meta)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetConfirm {
+    pub phone: String,
+    /// The 6-digit code from the SMS.
+    pub code: String,
+    pub new_password: String,
+}
+
+/// Sets a new password with the code (valid 10 minutes, 5 tries); every session of the
+/// account ends. A wrong or expired code is 400 `reset_code_wrong`.
+#[utoipa::path(post, path = "/api/v1/session/reset/confirm", tag = "session", request_body = ResetConfirm,
+    responses((status = 204), (status = 400, body = ErrorBody)))]
+pub async fn confirm_reset(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<ResetConfirm>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .svc
+        .reset_password(&req.phone, &req.code, &req.new_password, &ctx.meta)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmsConsent {
+    /// Whether important notices (免申即享, decisions, payments, overdue pay, complaints)
+    /// are also sent by SMS.
+    pub sms: bool,
+}
+
+/// Whether the account's important notices are also sent by SMS.
+#[utoipa::path(get, path = "/api/v1/me/sms", tag = "session", responses((status = 200, body = SmsConsent), (status = 401, body = ErrorBody)))]
+pub async fn get_sms(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<SmsConsent>, ApiError> {
+    let a = actor(&ctx)?;
+    Ok(Json(SmsConsent {
+        sms: state.svc.sms_consent(a).await?,
+    }))
+}
+
+/// Allows or stops SMS copies of important notices (workers and employers).
+#[utoipa::path(put, path = "/api/v1/me/sms", tag = "session", request_body = SmsConsent,
+    responses((status = 200, body = SmsConsent), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn put_sms(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(req): ApiJson<SmsConsent>,
+) -> Result<Json<SmsConsent>, ApiError> {
+    let a = actor(&ctx)?;
+    state.svc.set_sms_consent(a, req.sms).await?;
+    Ok(Json(SmsConsent { sms: req.sms }))
 }

@@ -16,7 +16,22 @@ use crate::error::ApiError;
 
 /// Sends a visitor who is not (fully) logged in to the right step, and refuses a role that
 /// may not use the page.
-fn require<'a>(ctx: &'a Ctx, roles: &[Role]) -> Result<&'a Actor, Response> {
+/// `/login` with `?next=<the page asked for>` for a GET (a form's POST cannot be replayed by
+/// a redirect, so it goes to the plain login page).
+fn login_url(parts: &Parts) -> String {
+    if parts.method != axum::http::Method::GET {
+        return "/login".to_owned();
+    }
+    let uri = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|o| &o.0)
+        .unwrap_or(&parts.uri);
+    let here = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    format!("/login{}", super::next_query(Some(here)))
+}
+
+fn require<'a>(ctx: &'a Ctx, roles: &[Role], parts: &Parts) -> Result<&'a Actor, Response> {
     match ctx.session.as_ref().map(|s| &s.state) {
         Some(SessionState::Active(a)) => {
             if roles.contains(&a.role) {
@@ -36,7 +51,7 @@ fn require<'a>(ctx: &'a Ctx, roles: &[Role]) -> Result<&'a Actor, Response> {
         Some(SessionState::PasswordChange(_)) => {
             Err(Redirect::to("/account/password").into_response())
         }
-        _ => Err(Redirect::to("/login").into_response()),
+        _ => Err(Redirect::to(&login_url(parts)).into_response()),
     }
 }
 
@@ -74,7 +89,7 @@ macro_rules! role_extractor {
 
             async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Response> {
                 let ctx = ctx_of(parts)?;
-                require(ctx, Self::ROLES).map(|a| $name(a.clone()))
+                require(ctx, Self::ROLES, parts).map(|a| $name(a.clone()))
             }
         }
     };

@@ -510,6 +510,14 @@ impl TestApp {
             .len()
     }
 
+    /// How many messages the log adapter has sent.
+    pub fn message_log_len(&self) -> usize {
+        self.svc
+            .message_log()
+            .map(|l| l.recent().len())
+            .unwrap_or(0)
+    }
+
     /// The one number a counting query returns.
     pub async fn count(&self, sql: &'static str) -> i64 {
         linghuo_storage::on_pool!(&self.svc.db, |p| sqlx::query_scalar::<_, i64>(sql)

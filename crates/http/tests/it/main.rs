@@ -19,6 +19,7 @@ mod events;
 mod fact_import;
 mod foundation;
 mod guide_items;
+mod getting_in;
 mod import;
 mod import_pages;
 mod limits;

@@ -677,9 +677,11 @@ async fn pages_ask_for_the_right_login() {
             "/staff/market/review",
             "/notices",
         ] {
+            // To the login, which brings the visitor back to the page afterwards.
+            let back = format!("/login?next={}", path.replace('/', "%2F"));
             assert_eq!(
                 anon.get(&app, path).await.location.as_deref(),
-                Some("/login"),
+                Some(back.as_str()),
                 "{path}"
             );
         }

@@ -114,7 +114,7 @@ async fn staff_log_in_through_forms_register_and_find_a_person_masked() {
         assert!(b.get(&app, "/").await.html.contains("灵活就业"));
         assert_eq!(
             b.get(&app, "/staff").await.location.as_deref(),
-            Some("/login")
+            Some("/login?next=%2Fstaff")
         );
         b.get(&app, "/login").await;
         // A wrong password is said in words.
@@ -234,7 +234,7 @@ async fn staff_log_in_through_forms_register_and_find_a_person_masked() {
         assert_eq!(p.location.as_deref(), Some("/"));
         assert_eq!(
             b.get(&app, "/staff").await.location.as_deref(),
-            Some("/login")
+            Some("/login?next=%2Fstaff")
         );
         app
     })

@@ -105,18 +105,34 @@ fn one_time_password() -> String {
         .collect()
 }
 
+/// A Chinese character of the basic and extension-A blocks (the ones every phone types).
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// A user name: lower-case Latin letters, digits, “-”, “_”, “.” and Chinese characters,
+/// starting with a letter or a Chinese character (so it never looks like a phone number,
+/// which also signs in); 3 to 32 characters, or 2 to 16 when it holds Chinese characters.
 pub fn validate_username(name: &str) -> Result<()> {
-    let ok_chars = name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
-    if !(3..=32).contains(&name.len())
-        || !ok_chars
-        || !name.starts_with(|c: char| c.is_ascii_lowercase())
-    {
+    let ok_chars = name.chars().all(|c| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || c == '-'
+            || c == '_'
+            || c == '.'
+            || is_cjk(c)
+    });
+    let n = name.chars().count();
+    let length_ok = if name.chars().any(is_cjk) {
+        (2..=16).contains(&n)
+    } else {
+        (3..=32).contains(&n)
+    };
+    if !length_ok || !ok_chars || !name.starts_with(|c: char| c.is_ascii_lowercase() || is_cjk(c)) {
         return Err(ServiceError::invalid(
             "username",
             "username_format",
-            "用户名须为3至32位小写字母、数字、“-”“_”“.”，并以字母开头",
+            "用户名可用汉字、小写字母、数字和“-”“_”“.”，以汉字或字母开头；3至32位，含汉字时2至16个字",
         ));
     }
     if RESERVED_NAMES.contains(&name) {

@@ -313,7 +313,13 @@ impl Service {
         let now = self.clock.now();
         let sec = &self.config.security;
         let lim = &self.config.limits;
-        let subjects = self.login_subjects(username, meta);
+        // A phone number is throttled as one name however it is written.
+        let phone = linghuo_domain::Phone::parse(username.trim()).ok();
+        let name = phone
+            .as_ref()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| username.to_owned());
+        let subjects = self.login_subjects(&name, meta);
         let anon = AuditActor::anonymous(meta);
         let mut tx = self.db.begin().await?;
         // A4 in three parts, none of which a stranger can use to keep the owner out:
@@ -374,15 +380,28 @@ impl Service {
             )
             .await?;
         }
-        let user = users::by_username(&self.db, username.trim()).await?;
-        // Verify even for unknown names so timing does not tell names apart.
-        let ok = match &user {
-            Some(u) => password::verify(pass, &u.password_hash) && !u.disabled,
-            None => {
-                let _ = password::verify(pass, &password::DUMMY_HASH);
-                false
+        // A phone number signs in to the worker account(s) of the person it belongs to; the
+        // password picks the account when one number has several (at most three are tried).
+        let candidates = match &phone {
+            Some(p) => {
+                let index = self.keys.blind_index("phone", p.as_str());
+                users::workers_by_phone_index(&self.db, &index, 3).await?
             }
+            None => users::by_username(&self.db, username.trim())
+                .await?
+                .into_iter()
+                .collect(),
         };
+        // Verify even for unknown names so timing does not tell names apart.
+        if candidates.is_empty() {
+            let _ = password::verify(pass, &password::DUMMY_HASH);
+        }
+        let matched = candidates
+            .iter()
+            .find(|u| password::verify(pass, &u.password_hash) && !u.disabled)
+            .cloned();
+        let ok = matched.is_some();
+        let user = matched.or_else(|| candidates.into_iter().next());
         if !ok {
             let actor = AuditActor {
                 id: user.as_ref().map(|u| u.id),

@@ -21,6 +21,41 @@ pub struct Config {
     pub bank: BankConfig,
     pub limits: LimitsConfig,
     pub audit: AuditConfig,
+    pub notify: NotifyConfig,
+}
+
+/// Short messages to people's phones (issue 16 items 6 and 7): password-reset codes and the
+/// SMS copies of notices. Without a gateway URL messages are only written to the log (the
+/// demo does so on purpose).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// The SMS gateway: each message is POSTed as JSON `{"phone", "text"}` to this
+    /// `http://` URL. Empty: messages go to the log only.
+    pub sms_gateway_url: String,
+    /// Sent as `Authorization: Bearer <token>` (environment: LINGHUO_NOTIFY__SMS_GATEWAY_TOKEN).
+    pub sms_gateway_token: Option<Secret>,
+    /// How long one send may take (seconds).
+    pub timeout_secs: u64,
+    /// How long a password-reset code stays valid (minutes).
+    pub reset_code_minutes: i64,
+    /// Wrong codes before a reset code is spent.
+    pub reset_code_tries: i64,
+    /// Reset codes sent to one account in an hour, at most.
+    pub reset_codes_per_hour: i64,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            sms_gateway_url: String::new(),
+            sms_gateway_token: None,
+            timeout_secs: 10,
+            reset_code_minutes: 10,
+            reset_code_tries: 5,
+            reset_codes_per_hour: 5,
+        }
+    }
 }
 
 /// The bank that pays subsidies out (C3).
@@ -295,6 +330,10 @@ pub struct LimitsConfig {
     /// Policy questions (`POST /consult/ask`, `/api/v1/consult/questions`).
     pub question_per_address: RateRule,
     pub question_per_account: RateRule,
+    /// Password-reset code requests (`POST /login/reset`, `/api/v1/session/reset`) per
+    /// client address and per phone number (known or not).
+    pub reset_per_address: RateRule,
+    pub reset_per_phone: RateRule,
     /// Login failures to one account name, from all addresses together, before attempts from
     /// addresses that have never logged in to it wait (`login_account_step_seconds` more for
     /// each further failure, at most `login_account_max_seconds`). Addresses the account has
@@ -321,6 +360,8 @@ impl Default for LimitsConfig {
             search_per_account: RateRule::new(300, 600),
             question_per_address: RateRule::new(10, 2),
             question_per_account: RateRule::new(5, 1),
+            reset_per_address: RateRule::new(10, 2),
+            reset_per_phone: RateRule::new(3, 1),
             login_account_threshold: 10,
             login_account_step_seconds: 30,
             login_account_max_seconds: 900,
@@ -331,7 +372,7 @@ impl Default for LimitsConfig {
 
 impl LimitsConfig {
     /// Every rule of the section with its name, for validation and listing.
-    pub fn rules(&self) -> [(&'static str, RateRule); 10] {
+    pub fn rules(&self) -> [(&'static str, RateRule); 12] {
         [
             ("login_per_address", self.login_per_address),
             ("totp_per_address", self.totp_per_address),
@@ -343,6 +384,8 @@ impl LimitsConfig {
             ("search_per_account", self.search_per_account),
             ("question_per_address", self.question_per_address),
             ("question_per_account", self.question_per_account),
+            ("reset_per_address", self.reset_per_address),
+            ("reset_per_phone", self.reset_per_phone),
         ]
     }
 }
@@ -474,6 +517,23 @@ impl Config {
         if !self.bank.recipient.trim().is_empty() {
             crate::age::Recipient::parse(&self.bank.recipient)
                 .map_err(|e| format!("bank.recipient: {e}"))?;
+        }
+        let n = &self.notify;
+        if !n.sms_gateway_url.is_empty() {
+            crate::notifier::SmsGateway::new(&n.sms_gateway_url, "", n.timeout_secs)
+                .map_err(|e| format!("notify.sms_gateway_url: {e}"))?;
+        }
+        if !(1..=120).contains(&n.timeout_secs) {
+            return Err("notify.timeout_secs must be 1..=120".into());
+        }
+        if !(1..=30).contains(&n.reset_code_minutes) {
+            return Err("notify.reset_code_minutes must be 1..=30".into());
+        }
+        if !(1..=10).contains(&n.reset_code_tries) {
+            return Err("notify.reset_code_tries must be 1..=10".into());
+        }
+        if !(1..=20).contains(&n.reset_codes_per_hour) {
+            return Err("notify.reset_codes_per_hour must be 1..=20".into());
         }
         if s.lockout_threshold < 1 {
             return Err("security.lockout_threshold must be at least 1".into());

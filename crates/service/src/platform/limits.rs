@@ -32,6 +32,7 @@ pub enum LimitClass {
     Screen,
     Search,
     Question,
+    Reset,
 }
 
 impl LimitClass {
@@ -43,6 +44,7 @@ impl LimitClass {
             LimitClass::Screen => "screen",
             LimitClass::Search => "search",
             LimitClass::Question => "question",
+            LimitClass::Reset => "reset",
         }
     }
 
@@ -55,6 +57,7 @@ impl LimitClass {
             LimitClass::Screen => (c.screen_per_address, c.screen_per_account),
             LimitClass::Search => (c.search_per_address, c.search_per_account),
             LimitClass::Question => (c.question_per_address, c.question_per_account),
+            LimitClass::Reset => (c.reset_per_address, c.reset_per_phone),
         }
     }
 }

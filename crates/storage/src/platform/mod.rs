@@ -6,6 +6,8 @@ pub mod audit;
 pub mod keyring;
 pub mod maintenance;
 pub mod notices;
+pub mod reset_codes;
 pub mod sessions;
+pub mod sms_outbox;
 pub mod throttle;
 pub mod users;

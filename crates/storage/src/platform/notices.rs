@@ -22,7 +22,24 @@ pub struct NoticeRow {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Inserts a notice unless one with the same `dedupe_key` exists; true when inserted.
+/// The kinds of notice that matter enough to repeat by SMS where the owner allowed it
+/// (issue 16 item 7): a 免申即享 find, a decision, a payment sent or failed, overdue pay and
+/// a complaint's progress or hearing (its deadlines).
+pub const SMS_KINDS: &[&str] = &[
+    "eligible",
+    "benefit_approved",
+    "benefit_rejected",
+    "relief_decided",
+    "payment_paid",
+    "payment_failed",
+    "pay_overdue",
+    "complaint_progress",
+    "mediation_session",
+];
+
+/// Inserts a notice unless one with the same `dedupe_key` exists; true when inserted. A
+/// notice of a kind in `SMS_KINDS` for a worker or an employer is also queued in the SMS
+/// outbox, in the same transaction, when the owner of the account allowed SMS notices.
 pub async fn insert_notice(tx: &mut Tx, n: &NoticeRow) -> Result<bool> {
     let r = on_tx!(tx, |c| {
         sqlx::query(
@@ -44,6 +61,21 @@ pub async fn insert_notice(tx: &mut Tx, n: &NoticeRow) -> Result<bool> {
     .await
     .map(|r| r.rows_affected())
     })?;
+    if r == 1
+        && SMS_KINDS.contains(&n.kind.as_str())
+        && matches!(n.audience.as_str(), "worker" | "employer")
+    {
+        crate::platform::sms_outbox::enqueue_for(
+            tx,
+            n.person_id.filter(|_| n.audience == "worker"),
+            n.employer_id.filter(|_| n.audience == "employer"),
+            n.id,
+            &n.kind,
+            &n.message,
+            n.created_at,
+        )
+        .await?;
+    }
     Ok(r == 1)
 }
 

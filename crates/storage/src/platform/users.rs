@@ -253,3 +253,50 @@ pub async fn touch_login(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<()>
     .map(|_| ()))?;
     Ok(())
 }
+
+/// The worker accounts whose person record carries this phone index (the blind index of
+/// the phone number), at most `limit`, oldest first.
+pub async fn workers_by_phone_index(db: &Db, index: &[u8], limit: i64) -> Result<Vec<UserRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, UserRow>(
+        "SELECT u.id, u.username, u.display_name, u.role, u.scope_code, u.permissions, u.person_id, \
+         u.password_hash, u.must_change_password, u.password_changed_at, u.totp_secret, u.totp_enabled, \
+         u.totp_last_step, u.disabled, u.last_login_at, u.created_at, u.updated_at \
+         FROM users u JOIN persons p ON p.id = u.person_id \
+         WHERE p.phone_index = $1 AND u.role = 'worker' ORDER BY u.created_at, u.id LIMIT $2"
+    )
+    .bind(index)
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
+/// Whether the owner allowed notices by SMS.
+pub async fn sms_consent(db: &Db, id: Uuid) -> Result<bool> {
+    let v: Option<bool> = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT sms_consent FROM users WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?;
+    Ok(v.unwrap_or(false))
+}
+
+pub async fn set_sms_consent(
+    tx: &mut Tx,
+    id: Uuid,
+    consent: bool,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE users SET sms_consent = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(consent)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}

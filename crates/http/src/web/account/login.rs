@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
             "/account/password",
             get(password_page).post(password_submit),
         )
+        .route("/account/sms", post(sms_submit))
         .route("/prefs/elder", post(toggle_elder))
 }
 
@@ -225,10 +226,17 @@ struct AccountPage {
     user: linghuo_service::accounts::UserView,
     reveal: bool,
     last_login: String,
-    message: Option<String>,
+    message: Option<&'static str>,
+    /// Workers and employers: whether important notices also go by SMS.
+    sms: Option<bool>,
 }
 
-async fn account(state: axum::extract::State<AppState>, ctx: Ctx, actor: SignedIn) -> PageResult {
+async fn account(
+    state: axum::extract::State<AppState>,
+    ctx: Ctx,
+    flash: Flash,
+    actor: SignedIn,
+) -> PageResult {
     let Some(user) = state.svc.user_by_username(&actor.username).await? else {
         return Ok(Redirect::to("/login").into_response());
     };
@@ -244,7 +252,12 @@ async fn account(state: axum::extract::State<AppState>, ctx: Ctx, actor: SignedI
             reveal: actor.has(Permission::PiiReveal),
             user,
             last_login,
-            message: None,
+            message: flash.text(),
+            sms: if matches!(actor.role, Role::Worker | Role::Employer) {
+                Some(state.svc.sms_consent(&actor).await?)
+            } else {
+                None
+            },
         },
     ))
 }
@@ -332,6 +345,28 @@ async fn password_submit(
             Ok(page(status, errors, error))
         }
     }
+}
+
+#[derive(Deserialize)]
+struct SmsForm {
+    #[serde(default)]
+    sms: String,
+}
+
+/// Allows or stops SMS copies of important notices.
+async fn sms_submit(
+    state: axum::extract::State<AppState>,
+    actor: SignedIn,
+    Form(f): Form<SmsForm>,
+) -> PageResult {
+    let on = f.sms == "on";
+    state.svc.set_sms_consent(&actor, on).await?;
+    Ok(Redirect::to(if on {
+        "/account?ok=sms_on"
+    } else {
+        "/account?ok=sms_off"
+    })
+    .into_response())
 }
 
 #[derive(Deserialize)]

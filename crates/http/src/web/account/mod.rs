@@ -8,11 +8,13 @@ use crate::AppState;
 pub(crate) mod enrol;
 mod login;
 pub(crate) mod notices;
+mod reset;
 pub(crate) mod signup;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
+        .merge(reset::routes())
         .merge(signup::routes())
         .merge(enrol::routes())
         .merge(notices::routes())
