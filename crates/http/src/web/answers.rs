@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 
-/// Where a person goes in person: the county's 人社 service window.
-pub const WINDOW_HREF: &str = "/#windows";
+/// Where a person goes in person: the list of county 人社 service windows (address, hours,
+/// phone), in 办事指南.
+pub const WINDOW_HREF: &str = "/guide/windows";
 
 /// The state of one benefit for a person, always shown as words (never colour alone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -58,7 +58,7 @@ async fn hire_with_unpaid_wages(
         .post(
             app,
             &format!("/api/v1/applications/{app_id}/hire"),
-            json!({"start_date": "2026-01-05"}),
+            json!({"start_date": "2026-12-05"}),
         )
         .await;
     assert_eq!(hire.status, StatusCode::CREATED, "{}", hire.body);

@@ -54,7 +54,12 @@ fn card_of<'a>(html: &'a str, id: &str) -> &'a str {
         .find(&format!("id=\"item-{id}\""))
         .unwrap_or_else(|| panic!("no item {id}: {html}"));
     let rest = &html[start..];
-    let end = rest.find("class=\"card item\"").unwrap_or(rest.len());
+    // The card ends where the next one starts, or where the page's main part ends (the tab
+    // bar below it marks its own current tab).
+    let end = rest
+        .find("class=\"card item\"")
+        .or_else(|| rest.find("</main>"))
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
