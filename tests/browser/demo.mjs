@@ -397,6 +397,66 @@ test('every page fits a 360 px phone: no sideways scrolling, a one-row header, t
   assert.deepEqual(problems, []);
 });
 
+// The worker's way through on a phone (issue 16): the calculator's answer in plain words →
+// the next step it links → 灵活就业一件事 → 我的办件 showing the item — at 360 px, with no
+// sideways scrolling and no internal key (`pension.unpaid_2020_months`, `baojie.wuye`) in
+// what the page says.
+const INTERNAL_KEY = /\b[a-z]+(?:_[a-z0-9]+)*\.[a-z_]+(?:_[a-z0-9]+)*\b/;
+
+async function plainWords(page, label, problems) {
+  const text = await page.locator('main').innerText();
+  const hit = text.match(INTERNAL_KEY);
+  if (hit) problems.push(`${label}: an internal key in the page's words: ${hit[0]}`);
+}
+
+test('a worker on a phone: calculator → next step → 一件事 → 我的办件', async (t) => {
+  const page = state.pages['demo-worker'];
+  if (!page) return t.skip('needs the demo worker logged in');
+  await page.setViewportSize(NARROW);
+  const problems = [];
+  // The calculator: a summary first, states in words, and a next step to follow.
+  await page.goto('/policy');
+  await page.locator('input[name=group]').first().check();
+  await clickAndWait(page, page.locator('main form[action="/policy"] button[type=submit]').first());
+  await fits360(page, 'calculator answer', problems);
+  await plainWords(page, 'calculator answer', problems);
+  const body = await page.locator('main').innerText();
+  if (!/您目前可以享受/.test(body)) problems.push('the calculator answer should open with the summary 您目前可以享受…');
+  await shot(page, 'phone360-worker-calculator');
+  const next = page.locator('main a[href^="/services/registration"], main a[href^="/guide"], main a[href^="/services/training"]').first();
+  if (await next.count()) {
+    await clickAndWait(page, next);
+    await fits360(page, `next step ${pathOf(page)}`, problems);
+    await plainWords(page, `next step ${pathOf(page)}`, problems);
+  } else {
+    problems.push('a "not yet" answer should link the next step (registration, a course or the county window)');
+  }
+  // 灵活就业一件事: registration + enrolment + payable subsidies in one submission.
+  await page.goto('/services/onething');
+  await fits360(page, '一件事', problems);
+  await page.locator('#flexible_form').selectOption({ index: 1 });
+  const today = cstDate(0);
+  await page.locator('#started_on').fill(today);
+  await page.locator('#onething-form input[type=checkbox]').first().check();
+  await page.locator('#start_month').fill(today.slice(0, 7));
+  await page.locator('#base').fill('5000');
+  await clickAndWait(page, page.locator('#onething-form button[value=preview]'), { allowErrorStatus: true });
+  await plainWords(page, '一件事 preview', problems);
+  await clickAndWait(page, page.locator('#onething-form button[value=submit]'), { allowErrorStatus: true });
+  await shot(page, 'phone360-worker-onething-done');
+  // 我的办件: the item with its steps.
+  await page.goto('/services/items');
+  await fits360(page, '我的办件', problems);
+  await plainWords(page, '我的办件', problems);
+  const items = await page.locator('main [data-kind]').count();
+  if (items === 0) problems.push('我的办件 should list the worker\'s items');
+  const steps = await page.locator('main ol.steps li').count();
+  if (steps === 0) problems.push('我的办件 should show each item\'s steps');
+  await shot(page, 'phone360-worker-items');
+  await page.setViewportSize(DESKTOP_VIEW);
+  assert.deepEqual(problems, []);
+});
+
 test('market flow: the employer posts a job and sees it live', async (t) => {
   if (!needs(t, 'login-employer')) return;
   const page = state.pages['demo-employer'];

@@ -1498,14 +1498,13 @@ impl Service {
         })
     }
 
-    /// The employer declines an applicant, with a reason the worker sees on 我的报名 and
-    /// in a notice.
-    pub async fn decline_application(
+    /// An application to one of the caller's posts, with the employer and the post; anyone
+    /// else's is "not found".
+    async fn application_to_my_post(
         &self,
         actor: &Actor,
         application_id: Uuid,
-        reason: &str,
-    ) -> Result<ApplicationView> {
+    ) -> Result<(EmployerRow, ApplicationRow, PostRow)> {
         let e = self.employer_of(actor).await?;
         let a = repo::application(&self.db, application_id)
             .await?
@@ -1514,6 +1513,18 @@ impl Service {
             .await?
             .filter(|p| p.employer_id == e.id)
             .ok_or(ServiceError::NotFound)?;
+        Ok((e, a, p))
+    }
+
+    /// The employer declines an applicant, with a reason the worker sees on 我的报名 and
+    /// in a notice.
+    pub async fn decline_application(
+        &self,
+        actor: &Actor,
+        application_id: Uuid,
+        reason: &str,
+    ) -> Result<ApplicationView> {
+        let (e, a, p) = self.application_to_my_post(actor, application_id).await?;
         let reason = reason.trim();
         let n = reason.chars().count();
         if n < 2 {
@@ -1793,14 +1804,7 @@ impl Service {
         application_id: Uuid,
         start_date: &str,
     ) -> Result<HireView> {
-        let e = self.employer_of(actor).await?;
-        let a = repo::application(&self.db, application_id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let p = repo::post(&self.db, a.post_id)
-            .await?
-            .filter(|p| p.employer_id == e.id)
-            .ok_or(ServiceError::NotFound)?;
+        let (e, a, p) = self.application_to_my_post(actor, application_id).await?;
         let start = date("start_date", start_date)?;
         if start < p.starts_on {
             return Err(ServiceError::invalid(
