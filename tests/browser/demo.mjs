@@ -350,7 +350,14 @@ async function fits360(page, label, problems) {
     width: window.innerWidth,
     header: Math.round(document.querySelector('header.top')?.getBoundingClientRect().height ?? 0),
   }));
-  if (m.scrollWidth > m.width) problems.push(`${label}: scrolls sideways at 360 px (${m.scrollWidth}px wide)`);
+  if (m.scrollWidth > m.width) {
+    const culprits = await page.evaluate(() => Array.from(document.querySelectorAll('body *'))
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(-3)
+      .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}"> ${(e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40)}`));
+    problems.push(`${label}: scrolls sideways at 360 px (${m.scrollWidth}px wide): ${culprits.join(' | ')}`);
+    await shot(page, `FAILED-360-${label.replace(/[^a-z0-9]+/gi, '-')}`);
+  }
   // One row: the brand, 长辈版 and 菜单 (at most 12% of an 800 px screen, 18% in 长辈版).
   const elder = await page.evaluate(() => document.documentElement.classList.contains('elder'));
   if (m.header > (elder ? 144 : 96)) problems.push(`${label}: the header is ${m.header}px tall at 360 px`);
