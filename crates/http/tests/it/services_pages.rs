@@ -340,6 +340,10 @@ async fn the_window_applies_for_a_person_and_the_money_goes_through_the_bank() {
         let (to, page) = s.submit(&app, "/staff/payments", &[]).await;
         let bid = id_in(&to, "/staff/payments/");
         assert!(page.html.contains("已导出，待银行回盘"));
+        // Each line names its payee as staff may see them: masked name, bank, last four digits.
+        assert!(page.html.contains("中国工商银行太原分行 ****1234"), "{}", page.html);
+        assert!(page.html.contains("<th scope=\"col\">收款人</th>"));
+        assert!(!page.html.contains("6217000010001234"));
         // A stale sign-in asks to confirm identity first (step-up), on the page itself.
         app.clock.advance(chrono::Duration::minutes(6));
         let page = s.get(&app, &format!("/staff/payments/{bid}/bank.csv")).await;

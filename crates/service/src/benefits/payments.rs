@@ -163,6 +163,9 @@ pub struct BankResultReport {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReconLine {
     pub reference: String,
+    /// Who is paid, masked as on every screen: 张*丰 · 中国银行 ****1234 (the payee account
+    /// registered now; the bank file itself holds the account the batch was made with).
+    pub payee: String,
     pub benefit_name: String,
     pub amount: String,
     pub status: String,
@@ -790,6 +793,18 @@ impl Service {
         Ok(())
     }
 
+    /// A payee as staff may see them: the masked name, the bank and the last four digits.
+    async fn masked_payee(&self, person_id: Uuid) -> Result<String> {
+        let name = person_repo::by_id(&self.db, person_id)
+            .await?
+            .map(|p| linghuo_domain::masking::mask_name(&p.name))
+            .unwrap_or_default();
+        Ok(match repo::payee(&self.db, person_id).await? {
+            Some(p) => format!("{name} · {} ****{}", p.bank_name, p.account_last4),
+            None => format!("{name} · 未登记收款账户"),
+        })
+    }
+
     /// Compares a batch's lines with the bank's answers and the ledger.
     pub async fn reconcile_batch(&self, actor: &Actor, id: Uuid) -> Result<Reconciliation> {
         let b = self.batch_in_scope(actor, id).await?;
@@ -850,8 +865,10 @@ impl Service {
                     fen_text(in_ledger)
                 ));
             }
+            let payee = self.masked_payee(i.person_id).await?;
             r.lines.push(ReconLine {
                 reference: i.reference.clone(),
+                payee,
                 benefit_name: benefit_name(&i.benefit).into(),
                 amount: fen_text(i.amount_fen),
                 status: i.status.as_str().into(),
