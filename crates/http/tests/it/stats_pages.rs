@@ -211,17 +211,28 @@ fn check_other_tables(html: &str, s: &Value) {
     let by_occ = s["by_occupation"].as_array().unwrap();
     assert_eq!(occ.len(), by_occ.len());
     for (row, o) in occ.iter().zip(by_occ) {
-        assert_eq!(row[0], num(&o["code"]));
+        // The trade by its name (the catalogue's key is not shown to people).
+        let name = if o["name"] == "" {
+            num(&o["code"])
+        } else {
+            num(&o["name"])
+        };
+        assert_eq!(row[0], name);
+        assert!(
+            !row[0].contains('.'),
+            "an internal key on the page: {}",
+            row[0]
+        );
         assert_eq!(
-            row[2],
+            row[1],
             if o["new_occupation"] == true {
                 "是"
             } else {
                 ""
             }
         );
-        assert_eq!(row[3..5], [num(&o["posts"]), num(&o["hires"])]);
-        assert_eq!(row[5], num(&o["median_hourly_pay"]));
+        assert_eq!(row[2..4], [num(&o["posts"]), num(&o["hires"])]);
+        assert_eq!(row[4], num(&o["median_hourly_pay"]));
     }
     let out = table_rows(html, "t-outcomes");
     for (row, o) in out.iter().zip(s["outcomes"].as_array().unwrap()) {

@@ -283,7 +283,17 @@ fn query_of(region: &str, year: i32) -> String {
 }
 
 fn table_view(s: &Stats, key: &'static str, heading: &'static str, drill: bool) -> TableView {
-    let sheet = stats_sheet(s, key).expect("known table");
+    let mut sheet = stats_sheet(s, key).expect("known table");
+    // The occupation catalogue's key (`canyin.liangcai`) stays in the downloads, where other
+    // systems join on it; people read the trade's name.
+    if key == "occupations" {
+        sheet.headers.remove(0);
+        for r in &mut sheet.rows {
+            if !r.is_empty() {
+                r.remove(0);
+            }
+        }
+    }
     let numeric: Vec<bool> = (0..sheet.headers.len())
         .map(|c| {
             sheet
