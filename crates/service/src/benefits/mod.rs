@@ -692,19 +692,15 @@ impl Service {
         };
         notice_repo::insert_notice(
             tx,
-            &NoticeRow {
-                id: Uuid::new_v4(),
-                audience: "worker".into(),
-                person_id: Some(row.person_id),
-                employer_id: None,
-                region_code: row.county_code.clone(),
-                kind: kind.into(),
+            &NoticeRow::to_worker(
+                row.person_id,
+                row.county_code.clone(),
+                kind,
                 message,
-                link: format!("/services/benefits/{}", row.id),
-                dedupe_key: format!("benefit:{}:{}", row.id, row.status),
-                created_at: now,
-                read_at: None,
-            },
+                format!("/services/benefits/{}", row.id),
+                format!("benefit:{}:{}", row.id, row.status),
+                now,
+            ),
         )
         .await?;
         Ok(())

@@ -710,29 +710,17 @@ impl Service {
             let name = benefit_name(&i.benefit);
             linghuo_storage::notices::insert_notice(
                 &mut tx,
-                &linghuo_storage::notices::NoticeRow {
-                    id: Uuid::new_v4(),
-                    audience: "worker".into(),
-                    person_id: Some(i.person_id),
-                    employer_id: None,
-                    region_code: i.county_code.clone(),
-                    kind: if paid { "payment_paid" } else { "payment_failed" }.into(),
-                    message: if paid {
+                &linghuo_storage::notices::NoticeRow::to_worker(i.person_id, i.county_code.clone(), if paid { "payment_paid" } else { "payment_failed" }, if paid {
                         format!("您的{name}{}元已发放到您的银行账户", fen_text(i.amount_fen))
                     } else {
                         format!(
                             "您的{name}{}元发放未成功（银行退回），请核对银行账户，工作人员将重新发放",
                             fen_text(i.amount_fen)
                         )
-                    },
-                    link: i
+                    }, i
                         .application_id
                         .map(|a| format!("/services/benefits/{a}"))
-                        .unwrap_or_else(|| "/notices".into()),
-                    dedupe_key: format!("payment:{}:{}", i.id, if paid { "paid" } else { "failed" }),
-                    created_at: now,
-                    read_at: None,
-                },
+                        .unwrap_or_else(|| "/notices".into()), format!("payment:{}:{}", i.id, if paid { "paid" } else { "failed" }), now),
             )
             .await?;
         }

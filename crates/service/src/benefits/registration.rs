@@ -788,19 +788,15 @@ impl Service {
         }
         notice_repo::insert_notice(
             &mut tx,
-            &NoticeRow {
-                id: Uuid::new_v4(),
-                audience: "worker".into(),
-                person_id: Some(s.person_id),
-                employer_id: None,
-                region_code: s.county_code.clone(),
-                kind: "registration_suggestion".into(),
-                message: format!("{}（请在“办事大厅—就业登记”中确认）", s.reason),
-                link: "/services/registration".into(),
-                dedupe_key: format!("suggestion:{}", s.dedupe_key),
-                created_at: s.created_at,
-                read_at: None,
-            },
+            &NoticeRow::to_worker(
+                s.person_id,
+                s.county_code.clone(),
+                "registration_suggestion",
+                format!("{}（请在“办事大厅—就业登记”中确认）", s.reason),
+                "/services/registration",
+                format!("suggestion:{}", s.dedupe_key),
+                s.created_at,
+            ),
         )
         .await?;
         audit::record(

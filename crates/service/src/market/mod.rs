@@ -1551,19 +1551,15 @@ impl Service {
         }
         notice_repo::insert_notice(
             &mut tx,
-            &NoticeRow {
-                id: Uuid::new_v4(),
-                audience: "worker".into(),
-                person_id: Some(a.person_id),
-                employer_id: None,
-                region_code: p.county_code.clone(),
-                kind: "application_declined".into(),
-                message: format!("{}未录用您应聘的“{}”，原因：{}", e.name, p.title, reason),
-                link: "/work/applications".into(),
-                dedupe_key: format!("declined:{}", a.id),
-                created_at: now,
-                read_at: None,
-            },
+            &NoticeRow::to_worker(
+                a.person_id,
+                p.county_code.clone(),
+                "application_declined",
+                format!("{}未录用您应聘的“{}”，原因：{}", e.name, p.title, reason),
+                "/work/applications",
+                format!("declined:{}", a.id),
+                now,
+            ),
         )
         .await?;
         audit::record(

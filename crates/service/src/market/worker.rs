@@ -357,19 +357,15 @@ impl Service {
             })?;
         notice_repo::insert_notice(
             &mut tx,
-            &NoticeRow {
-                id: Uuid::new_v4(),
-                audience: "worker".into(),
-                person_id: Some(person_id),
-                employer_id: None,
-                region_code: p.county_code.clone(),
-                kind: "invitation".into(),
-                message: format!("{}邀请您应聘“{}”，请在“我的报名”中答复", e.name, p.title),
-                link: "/work/applications".into(),
-                dedupe_key: format!("invitation:{}", row.id),
-                created_at: now,
-                read_at: None,
-            },
+            &NoticeRow::to_worker(
+                person_id,
+                p.county_code.clone(),
+                "invitation",
+                format!("{}邀请您应聘“{}”，请在“我的报名”中答复", e.name, p.title),
+                "/work/applications",
+                format!("invitation:{}", row.id),
+                now,
+            ),
         )
         .await?;
         audit::record(

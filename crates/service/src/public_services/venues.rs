@@ -541,19 +541,15 @@ impl Service {
         for (a, message, kind) in &notices {
             notice_repo::insert_notice(
                 &mut tx,
-                &NoticeRow {
-                    id: Uuid::new_v4(),
-                    audience: "worker".into(),
-                    person_id: Some(a.person_id),
-                    employer_id: None,
-                    region_code: v.county_code.clone(),
-                    kind: format!("venue_{kind}"),
-                    message: message.clone(),
-                    link: "/venues/mine".into(),
-                    dedupe_key: format!("venue_{kind}:{}", a.id),
-                    created_at: now,
-                    read_at: None,
-                },
+                &NoticeRow::to_worker(
+                    a.person_id,
+                    v.county_code.clone(),
+                    &format!("venue_{kind}"),
+                    message.clone(),
+                    "/venues/mine",
+                    format!("venue_{kind}:{}", a.id),
+                    now,
+                ),
             )
             .await?;
         }
@@ -818,14 +814,11 @@ impl Service {
             .unwrap_or("");
         notice_repo::insert_notice(
             &mut tx,
-            &NoticeRow {
-                id: Uuid::new_v4(),
-                audience: "worker".into(),
-                person_id: Some(r.person_id),
-                employer_id: None,
-                region_code: r.county_code.clone(),
-                kind: "relief_decided".into(),
-                message: format!(
+            &NoticeRow::to_worker(
+                r.person_id,
+                r.county_code.clone(),
+                "relief_decided",
+                format!(
                     "您的{kind_label}申请{}：{reason}",
                     if input.approve {
                         "已批准"
@@ -833,11 +826,10 @@ impl Service {
                         "未批准"
                     }
                 ),
-                link: "/relief".into(),
-                dedupe_key: format!("relief_decided:{id}"),
-                created_at: now,
-                read_at: None,
-            },
+                "/relief",
+                format!("relief_decided:{id}"),
+                now,
+            ),
         )
         .await?;
         audit::record(

@@ -22,6 +22,33 @@ pub struct NoticeRow {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+impl NoticeRow {
+    /// A notice to a worker (a person), about something in `region_code`, not yet read.
+    pub fn to_worker(
+        person_id: Uuid,
+        region_code: impl Into<String>,
+        kind: &str,
+        message: impl Into<String>,
+        link: impl Into<String>,
+        dedupe_key: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> NoticeRow {
+        NoticeRow {
+            id: Uuid::new_v4(),
+            audience: "worker".into(),
+            person_id: Some(person_id),
+            employer_id: None,
+            region_code: region_code.into(),
+            kind: kind.into(),
+            message: message.into(),
+            link: link.into(),
+            dedupe_key: dedupe_key.into(),
+            created_at: at,
+            read_at: None,
+        }
+    }
+}
+
 /// The kinds of notice that matter enough to repeat by SMS where the owner allowed it
 /// (issue 16 item 7): a 免申即享 find, a decision, a payment sent or failed, overdue pay and
 /// a complaint's progress or hearing (its deadlines).
