@@ -26,8 +26,9 @@ pub enum ImportCommand {
     Tax(FactArgs),
     /// Social-insurance payments per month (身份证号码, 缴费月份, 缴费金额).
     SocialInsurance(FactArgs),
-    /// Each county's service window for 办事指南 (county_code,name,address,hours,phone, or
-    /// 区县代码,窗口名称,地址,办公时间,咨询电话): every row or none.
+    /// Each county's service window for 办事指南 from .csv (UTF-8) or .xlsx
+    /// (county_code,name,address,hours,phone, or 区县代码,窗口名称,地址,办公时间,咨询电话):
+    /// every row or none.
     Windows { file: std::path::PathBuf },
     /// Print the CSV template of a kind (persons, registrations, businesses, tax,
     /// social-insurance).
@@ -141,8 +142,16 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
             .await?
         }
         ImportCommand::Windows { file } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("读取 {}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("读取 {}", file.display()))?;
+            let text =
+                match linghuo_service::guide::windows_file_text(&file.to_string_lossy(), &bytes) {
+                    Ok(t) => t,
+                    Err(m) => {
+                        eprintln!("错误：{m}");
+                        svc.db.close().await;
+                        return Ok(ExitCode::from(2));
+                    }
+                };
             match svc.import_windows(None, &text).await {
                 Ok(r) => {
                     println!("办事窗口：导入 {} 个。", r.rows);

@@ -9,6 +9,7 @@ mod bench_search_quality;
 mod bench_stats;
 mod benefits_cmd;
 mod demo_cmd;
+mod guide_cmd;
 mod import_cmd;
 mod market_cmd;
 mod ops_cmd;
@@ -78,6 +79,9 @@ enum Command {
     /// A demo province: fresh SQLite with synthetic Shanxi data, served in demo mode with a
     /// login for every role (`demo seed` adds the data to the configured database instead).
     Demo(demo_cmd::DemoArgs),
+    /// 办事指南 and the counties' service windows.
+    #[command(subcommand)]
+    Guide(guide_cmd::GuideCommand),
     /// Bulk import of staff spreadsheets (.xlsx, .csv).
     #[command(subcommand)]
     Import(import_cmd::ImportCommand),
@@ -338,7 +342,12 @@ async fn open(config: &Config) -> anyhow::Result<Service> {
         "执行数据库迁移（应用账户无权修改表结构时，请先以表的所有者运行 linghuo migrate，或配置 database.migrate_url）",
     )?;
     let keys = Keys::load_or_create(config).context("加载密钥")?;
-    Ok(Service::new(db, keys, config.clone(), Clock::system()))
+    let svc = Service::new(db, keys, config.clone(), Clock::system());
+    // Employers written before their contact phone was indexed sign in by phone from now on.
+    svc.index_employer_phones()
+        .await
+        .context("为用人单位联系电话建立登录索引")?;
+    Ok(svc)
 }
 
 /// Creates the data directory (and missing parents) with mode 0700.
@@ -384,6 +393,7 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         Command::User(cmd) => return user(svc, cmd).await,
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
         Command::Benefits(cmd) => return benefits_cmd::run(svc, cmd).await,
+        Command::Guide(cmd) => return guide_cmd::run(svc, cmd).await,
         Command::Complaints(ComplaintsCommand::Upkeep { json }) => {
             let report = svc.complaints_upkeep().await?;
             if json {

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signup/worker", post(sign_up_worker))
         .route("/signup/employer", post(sign_up_employer))
         .route("/employer", get(get_my_employer).post(register_employer))
+        .route("/employer/phone", axum::routing::put(put_employer_phone))
         .route("/employers", get(list_employers))
         .route("/employers/{id}/verify", post(verify_employer))
         .route("/posts", get(list_my_posts).post(create_post))
@@ -97,6 +98,30 @@ pub async fn get_my_employer(
     ctx: Ctx,
 ) -> Result<Json<EmployerView>, ApiError> {
     Ok(Json(s.svc.my_employer(actor(&ctx)?).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployerPhone {
+    /// The contact's mobile number (11 digits; spaces, "-" and +86 allowed): the employer's
+    /// accounts sign in with it and receive password-reset codes at it.
+    pub contact_phone: String,
+}
+
+/// Changes the employer's contact phone (employer accounts). 400 naming `contact_phone`
+/// when the number is not a mobile number.
+#[utoipa::path(put, path = "/api/v1/employer/phone", tag = "market", request_body = EmployerPhone,
+    responses((status = 200, body = EmployerView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn put_employer_phone(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<EmployerPhone>,
+) -> Result<Json<EmployerView>, ApiError> {
+    Ok(Json(
+        s.svc
+            .set_employer_phone(actor(&ctx)?, &b.contact_phone)
+            .await?,
+    ))
 }
 
 /// Registers the employer this account acts for.

@@ -6,7 +6,9 @@ mod accounts;
 mod benefits;
 mod complaints;
 mod consult;
+mod guide;
 mod imports;
+mod items;
 mod json;
 mod market;
 mod matching;
@@ -48,7 +50,9 @@ pub fn routes() -> Router<AppState> {
                 .merge(complaints::routes())
                 .merge(consult::routes())
                 .merge(occupations::routes())
-                .merge(accounts::routes()),
+                .merge(accounts::routes())
+                .merge(guide::routes())
+                .merge(items::routes()),
         )
 }
 
@@ -66,7 +70,7 @@ pub fn actor(ctx: &Ctx) -> Result<&Actor, ApiError> {
         people::list_users,
         people::list_audit, people::verify_audit,
         policy::screen_policy, policy::list_regions,
-        market::sign_up_worker, market::sign_up_employer, market::get_my_employer, market::register_employer, market::list_employers,
+        market::sign_up_worker, market::sign_up_employer, market::get_my_employer, market::register_employer, market::put_employer_phone, market::list_employers,
         market::verify_employer, market::list_my_posts, market::create_post, market::list_posts_in_region, market::get_post, market::review_post,
         market::close_post, market::edit_post, market::list_post_history, market::list_post_applications, market::apply_to_post, market::list_my_applications, market::hire_applicant, market::decline_applicant,
         market::list_my_hires, market::get_hire, market::propose_agreement, market::confirm_agreement, market::record_pay, market::confirm_pay,
@@ -101,6 +105,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),
+        guide::Doc::openapi(),
+        items::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

@@ -61,6 +61,8 @@ pub async fn get_session(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    /// The user name, or the mobile number of a worker's record or of an employer's
+    /// contact (staff and administrators sign in by user name only).
     pub username: String,
     pub password: String,
 }
@@ -80,7 +82,7 @@ fn next_name(n: NextStep) -> &'static str {
     }
 }
 
-/// Logs in with user name and password; a new session cookie replaces the old one.
+/// Logs in with user name (or phone number) and password; a new session cookie replaces the old one.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_session(
@@ -184,14 +186,14 @@ pub async fn get_me(State(state): State<AppState>, ctx: Ctx) -> Result<Json<User
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    /// The mobile number of the worker's record.
+    /// The mobile number of the worker's record, or the employer's contact phone.
     pub phone: String,
 }
 
 /// Asks for a password-reset code by SMS. The answer is the same (204) whether or not the
 /// number belongs to an account; only a malformed number (400) or too many requests (429)
-/// are refused. Worker accounts only: staff and administrators ask the security
-/// administrator.
+/// are refused. Worker and employer accounts only: staff and administrators keep their
+/// second factor and ask the security administrator.
 #[utoipa::path(post, path = "/api/v1/session/reset", tag = "session", request_body = ResetRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn request_reset(

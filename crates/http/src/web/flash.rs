@@ -82,6 +82,11 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     ),
     // The gig market: employers and staff.
     (&["/employer"], "registered", "单位信息已登记。"),
+    (
+        &["/employer"],
+        "phone",
+        "联系人手机号码已更新，今后可用它登录和找回密码。",
+    ),
     (&["/employer/posts"], "created", "岗位已提交。"),
     (&["/employer/posts"], "closed", "岗位已关闭。"),
     (

@@ -19,6 +19,7 @@ mod events;
 mod fact_import;
 mod foundation;
 mod getting_in;
+mod guide_api;
 mod guide_items;
 mod import;
 mod import_pages;

@@ -79,6 +79,7 @@ pub(crate) fn enrolment_view(r: &SiEnrolmentRow) -> SiEnrolmentView {
 
 /// What the 一件事 form sends.
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OneThingInput {
     /// part_time | self_employed | platform | gig
     #[serde(default)]

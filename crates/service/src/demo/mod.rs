@@ -314,6 +314,8 @@ impl Service {
                 updated_at: now,
             };
             repo::insert_employer(&mut tx, &row).await?;
+            let index = self.keys.blind_index("phone", ph.as_str());
+            repo::set_employer_phone_index(&mut tx, id, Some(&index)).await?;
             list.push(id);
             report.employers += 1;
         }

@@ -736,6 +736,9 @@ impl Service {
             Some(p) => Some(Phone::parse(p).map_err(|e| ServiceError::field("contact_phone", e))?),
             None => None,
         };
+        let phone_index = phone
+            .as_ref()
+            .map(|p| self.keys.blind_index("phone", p.as_str()));
         let row = EmployerRow {
             id,
             kind: input.kind.clone(),
@@ -763,7 +766,68 @@ impl Service {
             }
             other => other.into(),
         })?;
+        // The employer's accounts sign in and reset their password by this number.
+        if let Some(index) = &phone_index {
+            repo::set_employer_phone_index(tx, id, Some(index)).await?;
+        }
         Ok(row)
+    }
+
+    /// The employer changes its contact phone: the number its accounts sign in with and
+    /// receive password-reset codes at (sealed, blind-indexed), audited without the number.
+    pub async fn set_employer_phone(&self, actor: &Actor, phone: &str) -> Result<EmployerView> {
+        let e = self.employer_of(actor).await?;
+        let p = Phone::parse(phone.trim()).map_err(|e| ServiceError::field("contact_phone", e))?;
+        let now = self.clock.now();
+        let cipher = self.keys.seal(
+            &protect::context("employers.contact_phone", &e.id),
+            p.as_str().as_bytes(),
+        );
+        let index = self.keys.blind_index("phone", p.as_str());
+        let mut tx = self.db.begin().await?;
+        repo::set_employer_phone(&mut tx, e.id, &cipher, &index, now).await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("employer_phone_changed", "employer", e.id).region(e.county_code.clone()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.my_employer(actor).await
+    }
+
+    /// Indexes the contact phones of employers written before the phone index existed, so
+    /// their accounts can sign in and reset by phone (run at start-up; a no-op once done).
+    /// Returns how many were indexed.
+    pub async fn index_employer_phones(&self) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            let rows = repo::employers_without_phone_index(&self.db, 500).await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let mut tx = self.db.begin().await?;
+            for e in &rows {
+                let Some(c) = &e.contact_phone_cipher else {
+                    continue;
+                };
+                let plain = self
+                    .keys
+                    .open(&protect::context("employers.contact_phone", &e.id), c)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                // A number that no longer parses gets an index no number has, so it is not
+                // read again and reaches no account.
+                let index = match Phone::parse(&String::from_utf8_lossy(&plain)) {
+                    Ok(p) => self.keys.blind_index("phone", p.as_str()),
+                    Err(_) => self.keys.blind_index("phone_unusable", &e.id.to_string()),
+                };
+                repo::set_employer_phone_index(&mut tx, e.id, Some(&index)).await?;
+                done += 1;
+            }
+            tx.commit().await?;
+        }
     }
 
     pub async fn my_employer(&self, actor: &Actor) -> Result<EmployerView> {

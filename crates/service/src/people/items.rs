@@ -78,7 +78,10 @@ pub struct RatingCounty {
 }
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RatingInput {
+    /// The item's kind as 我的办件 gives it: application, registration, enrolment,
+    /// training, complaint or onething.
     pub kind: String,
     pub id: Uuid,
     /// 1..=5

@@ -380,12 +380,14 @@ impl Service {
             )
             .await?;
         }
-        // A phone number signs in to the worker account(s) of the person it belongs to; the
-        // password picks the account when one number has several (at most three are tried).
+        // A phone number signs in to the worker account(s) of the person it belongs to and
+        // the employer account(s) whose employer's contact phone it is; the password picks
+        // the account when one number has several (at most three are tried). Staff and
+        // administrators sign in by user name only.
         let candidates = match &phone {
             Some(p) => {
                 let index = self.keys.blind_index("phone", p.as_str());
-                users::workers_by_phone_index(&self.db, &index, 3).await?
+                users::accounts_by_phone_index(&self.db, &index, 3).await?
             }
             None => users::by_username(&self.db, username.trim())
                 .await?

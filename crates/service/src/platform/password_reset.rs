@@ -8,8 +8,9 @@
 //!   database (`reset_codes_per_hour`).
 //! - The answer is the same whether or not the number belongs to an account; the message is
 //!   sent after the transaction, off the request, so its time does not tell either.
-//! - Only worker accounts are reached this way (a phone number belongs to a person's record).
-//!   Staff and administrators keep TOTP and are never reset by phone: their reset is the
+//! - Only worker accounts (by the phone number of the person's record) and employer accounts
+//!   (by the employer's contact phone, blind-indexed as worker phones are) are reached this
+//!   way. Staff and administrators keep TOTP and are never reset by phone: their reset is the
 //!   two-person `reset_credentials` change (B6) — the page tells them to ask the security
 //!   administrator.
 //! - Both steps are audited: `password_reset_requested`, `password_reset_done` (a wrong code
@@ -54,19 +55,23 @@ impl Service {
             .blind_index("reset_code", &format!("{row}:{code}"))
     }
 
-    /// The accounts a phone number can reset: worker accounts of the person it belongs to.
+    /// The accounts a phone number can reset: worker accounts of the person it belongs to
+    /// and employer accounts of the employer whose contact phone it is.
     async fn reset_accounts(&self, phone: &Phone) -> Result<Vec<UserRow>> {
         let index = self.keys.blind_index("phone", phone.as_str());
         Ok(
-            users::workers_by_phone_index(&self.db, &index, MAX_ACCOUNTS_PER_PHONE)
+            users::accounts_by_phone_index(&self.db, &index, MAX_ACCOUNTS_PER_PHONE)
                 .await?
                 .into_iter()
-                .filter(|u| !u.disabled && Role::parse(&u.role) == Some(Role::Worker))
+                .filter(|u| {
+                    !u.disabled
+                        && matches!(Role::parse(&u.role), Some(Role::Worker | Role::Employer))
+                })
                 .collect(),
         )
     }
 
-    /// Sends a reset code to `phone` when it belongs to a worker account. Answers the same
+    /// Sends a reset code to `phone` when it belongs to a worker or employer account. Answers the same
     /// whether or not it does; refuses only a malformed number or too many requests.
     pub async fn request_password_reset(&self, phone: &str, meta: &RequestMeta) -> Result<()> {
         let phone = parse_phone(phone)?;

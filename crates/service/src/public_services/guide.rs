@@ -190,6 +190,46 @@ pub fn parse_windows_csv(text: &str) -> std::result::Result<Vec<WindowInput>, Ve
     }
 }
 
+/// The windows table of an uploaded file as the text [`parse_windows_csv`] reads: a .csv
+/// (UTF-8, with or without a BOM) as it is, or the first sheet of an .xlsx (a comma inside a
+/// cell becomes "，"; rows keep the spreadsheet's numbers). The error says in Chinese what
+/// to do instead.
+pub fn windows_file_text(file_name: &str, bytes: &[u8]) -> std::result::Result<String, String> {
+    use crate::tabular::{FileKind, read_xlsx};
+    let lower = file_name.to_ascii_lowercase();
+    if FileKind::of(file_name) == Some(FileKind::Xlsx) {
+        let table = read_xlsx(bytes)?;
+        let line = |cells: &[String]| -> String {
+            cells
+                .iter()
+                .map(|c| c.replace(',', "，"))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let mut lines = vec![line(&table.headers)];
+        for (number, cells) in &table.rows {
+            while lines.len() + 1 < *number {
+                lines.push(String::new());
+            }
+            // Trailing empty cells (a sheet's formatting) are not columns.
+            let mut cells = cells.clone();
+            while cells.len() > 5 && cells.last().is_some_and(String::is_empty) {
+                cells.pop();
+            }
+            lines.push(line(&cells));
+        }
+        return Ok(lines.join("\n"));
+    }
+    if !(lower.ends_with(".csv") || lower.ends_with(".txt") || !lower.contains('.')) {
+        return Err("请上传 .csv 或 .xlsx 格式的窗口表".into());
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| {
+        "窗口表不是UTF-8编码：请在Excel中另存为“CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件"
+            .to_owned()
+    })
+}
+
 fn field_label(f: &str) -> &'static str {
     match f {
         "county_code" => "区县代码",
@@ -319,6 +359,25 @@ impl Service {
             })
             .collect();
         self.write_windows(None, &rows).await
+    }
+
+    /// The county a signed-in person's guide pages show by default: a worker's own
+    /// 管辖地, a county staff member's county; none for anyone else.
+    pub async fn home_county(&self, actor: Option<&Actor>) -> Option<String> {
+        let a = actor?;
+        match a.role {
+            Role::Worker => {
+                let pid = a.person_id?;
+                self.person_in_scope(a, pid, "read_home_county")
+                    .await
+                    .ok()
+                    .map(|p| p.jurisdiction_code)
+            }
+            _ => a
+                .scope
+                .filter(|s| s.level() == linghuo_domain::RegionLevel::County)
+                .map(|s| s.as_str().to_string()),
+        }
     }
 
     /// Every guide page, in the order of the index.

@@ -99,6 +99,56 @@ pub async fn employers_in_region(
     })
 }
 
+/// Sets (or clears) the blind index of an employer's contact phone, by which its accounts
+/// sign in and reset their password.
+pub async fn set_employer_phone_index(tx: &mut Tx, id: Uuid, index: Option<&[u8]>) -> Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE employers SET contact_phone_index = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(index)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Replaces an employer's sealed contact phone and its blind index.
+pub async fn set_employer_phone(
+    tx: &mut Tx,
+    id: Uuid,
+    cipher: &[u8],
+    index: &[u8],
+    at: DateTime<Utc>,
+) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE employers SET contact_phone_cipher = $2, contact_phone_index = $3, updated_at = $4 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(cipher)
+    .bind(index)
+    .bind(at)
+    .execute(c)
+    .await
+    .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Employers with a sealed contact phone but no phone index yet (written before the index
+/// existed), at most `limit`, by id.
+pub async fn employers_without_phone_index(db: &Db, limit: i64) -> Result<Vec<EmployerRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, EmployerRow>(select_employers!(
+        "WHERE contact_phone_cipher IS NOT NULL AND contact_phone_index IS NULL ORDER BY id LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
 pub async fn verify_employer(tx: &mut Tx, id: Uuid, by: Uuid, at: DateTime<Utc>) -> Result<bool> {
     let n = on_tx!(tx, |c| {
         sqlx::query("UPDATE employers SET verified = $2, verified_by = $3, verified_at = $4, updated_at = $4 WHERE id = $1 AND verified = $5")

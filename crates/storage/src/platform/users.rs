@@ -272,6 +272,26 @@ pub async fn workers_by_phone_index(db: &Db, index: &[u8], limit: i64) -> Result
     })?)
 }
 
+/// The accounts a phone number reaches (its blind index): worker accounts whose person
+/// record carries it and employer accounts whose employer's contact phone is it, at most
+/// `limit`, oldest first.
+pub async fn accounts_by_phone_index(db: &Db, index: &[u8], limit: i64) -> Result<Vec<UserRow>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, UserRow>(
+        "SELECT u.id, u.username, u.display_name, u.role, u.scope_code, u.permissions, u.person_id, \
+         u.password_hash, u.must_change_password, u.password_changed_at, u.totp_secret, u.totp_enabled, \
+         u.totp_last_step, u.disabled, u.last_login_at, u.created_at, u.updated_at FROM users u \
+         WHERE (u.role = 'worker' AND u.person_id IN (SELECT p.id FROM persons p WHERE p.phone_index = $1)) \
+            OR (u.role = 'employer' AND u.employer_id IN (SELECT e.id FROM employers e WHERE e.contact_phone_index = $1)) \
+         ORDER BY u.created_at, u.id LIMIT $2"
+    )
+    .bind(index)
+    .bind(limit)
+    .fetch_all(p)
+    .await
+    })?)
+}
+
 /// Whether the owner allowed notices by SMS.
 pub async fn sms_consent(db: &Db, id: Uuid) -> Result<bool> {
     let v: Option<bool> = on_pool!(db, |p| sqlx::query_scalar(

@@ -20,7 +20,9 @@ use crate::web::{
 };
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/employer", get(home).post(register))
+    Router::new()
+        .route("/employer", get(home).post(register))
+        .route("/employer/phone", axum::routing::post(change_phone))
 }
 
 /// The caller's employer, or None when the account has not registered one yet.
@@ -175,6 +177,42 @@ async fn register(
                 &employer,
                 Some(data),
                 Some((status, errors, error)),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PhoneForm {
+    #[serde(default)]
+    contact_phone: String,
+}
+
+/// Changes the contact phone: the number the employer's accounts sign in with and receive
+/// password-reset codes at.
+async fn change_phone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    employer: Employer,
+    Form { value, .. }: Form<PhoneForm>,
+) -> PageResult {
+    match state
+        .svc
+        .set_employer_phone(&employer, &value.contact_phone)
+        .await
+    {
+        Ok(_) => Ok(to("/employer?ok=phone")),
+        Err(e) => {
+            let (status, errors, error) = Failure::of(e, &["contact_phone"]).parts()?;
+            let error = error.or_else(|| errors.get("contact_phone").cloned());
+            home_render(
+                &state,
+                &ctx,
+                &employer,
+                None,
+                Some((status, Errors::default(), error)),
                 None,
             )
             .await

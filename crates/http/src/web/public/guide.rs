@@ -8,8 +8,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use linghuo_domain::{RegionCode, RegionLevel};
+use linghuo_service::ServiceError;
 use linghuo_service::guide::{GuideEntry, WindowView};
-use linghuo_service::{Role, ServiceError};
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -30,23 +30,7 @@ async fn chosen_county(state: &AppState, ctx: &Ctx, raw: &Option<String>) -> Str
     {
         return c.as_str().to_string();
     }
-    match ctx.actor() {
-        Some(a) if a.role == Role::Worker => match a.person_id {
-            Some(pid) => state
-                .svc
-                .get_person(a, pid)
-                .await
-                .map(|p| p.jurisdiction_code)
-                .unwrap_or_default(),
-            None => String::new(),
-        },
-        Some(a) => a
-            .scope
-            .filter(|s| s.level() == RegionLevel::County)
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    }
+    state.svc.home_county(ctx.actor()).await.unwrap_or_default()
 }
 
 #[derive(Template)]
