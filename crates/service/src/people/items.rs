@@ -57,6 +57,7 @@ pub struct ItemView {
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ItemRatingView)]
 pub struct RatingView {
     pub item_kind: String,
     pub item_kind_label: String,
@@ -79,6 +80,7 @@ pub struct RatingCounty {
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ItemRatingInput)]
 pub struct RatingInput {
     /// The item's kind as 我的办件 gives it: application, registration, enrolment,
     /// training, complaint or onething.
