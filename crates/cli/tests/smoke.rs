@@ -436,3 +436,58 @@ fn market_suggestions_json_and_xlsx() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("status"));
 }
+
+#[test]
+fn guide_list_show_and_windows_after_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        bin()
+            .args(["--data-dir", data])
+            .args(args)
+            .env_remove("LINGHUO_DATABASE__URL")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["guide", "list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|e| e["key"] == "onething"));
+    let out = run(&["guide", "show", "onething"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("灵活就业一件事") && text.contains("不收费"),
+        "{text}"
+    );
+    assert_eq!(run(&["guide", "show", "nothing"]).status.code(), Some(2));
+    // A bad row: named, nothing imported, exit 2; then a good file.
+    let file = dir.path().join("windows.csv");
+    std::fs::write(
+        &file,
+        "区县代码,窗口名称,地址,办公时间,咨询电话\n999999,某窗口,某地址,工作日,0351-1234567\n",
+    )
+    .unwrap();
+    let out = run(&["import", "windows", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("第2行 区县代码"));
+    std::fs::write(
+        &file,
+        "区县代码,窗口名称,地址,办公时间,咨询电话\n140105,小店区人社局就业服务窗口,太原市小店区某路1号,工作日9:00—17:00,0351-1234567\n",
+    )
+    .unwrap();
+    let out = run(&["import", "windows", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["guide", "windows", "--county", "140105", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["address"], "太原市小店区某路1号");
+    let out = run(&["guide", "windows", "--county", "140106"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("没有录入办事窗口"));
+}
