@@ -37,6 +37,10 @@ pub struct Facts {
     pub training: Option<Training>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pension: Option<Pension>,
+    /// 用工登记: the person's registered hires in a flexible form (through the gig market or
+    /// filed at the window). An optional extension of the contract.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hires: Vec<Hire>,
 }
 
 impl Facts {
@@ -53,6 +57,7 @@ impl Facts {
             activity: None,
             training: None,
             pension: None,
+            hires: Vec::new(),
         }
     }
 
@@ -367,6 +372,25 @@ pub struct BackPayment {
     #[serde(serialize_with = "crate::calendar::serde_date")]
     pub paid_on: NaiveDate,
     pub base: Fen,
+}
+
+/// A registered hire (用工登记) in a form of flexible work: from `started_on`, until
+/// `ended_on` (inclusive) when it has ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Hire {
+    pub form: FlexibleWork,
+    #[serde(serialize_with = "crate::calendar::serde_date")]
+    pub started_on: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::calendar::serde_opt_date")]
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl Hire {
+    /// Whether the hire is in force on a day.
+    pub fn active_on(&self, d: NaiveDate) -> bool {
+        self.started_on <= d && self.ended_on.is_none_or(|e| e >= d)
+    }
 }
 
 /// Why a facts document was refused: where, a stable code, and in Chinese what

@@ -42,4 +42,4 @@ pub use facts::{Facts, FactsError, parse_facts};
 pub use money::Fen;
 pub use parameters::{Param, ParamError, ParamOverride, Parameter, Value};
 pub use receipt::Receipt;
-pub use rules::{RULE_COUNT, RuleInfo, rules};
+pub use rules::{RULE_COUNT, RuleInfo, rules, venue_priority_groups};

@@ -269,6 +269,9 @@ pub struct ParamOverride {
     pub name: String,
     pub value: String,
     pub effective_from: NaiveDate,
+    /// The document the value comes from (`…|来源`), e.g. the provincial notice that
+    /// published it; shown in determinations that rely on it.
+    pub source: Option<String>,
 }
 
 impl ParamOverride {
@@ -277,9 +280,14 @@ impl ParamOverride {
             perr(
                 "invalid_override",
                 format!(
-                    "参数覆盖“{s}”格式错误，应为 名称=值@YYYY-MM-DD，如 guaranteed_loan.individual_ceiling=500000.00@2021-01-01"
+                    "参数覆盖“{s}”格式错误，应为 名称=值@YYYY-MM-DD（可加 |来源文件），如 guaranteed_loan.individual_ceiling=500000.00@2021-01-01"
                 ),
             )
+        };
+        let (s, source) = match s.split_once('|') {
+            Some((main, src)) if !src.trim().is_empty() => (main, Some(src.trim().to_string())),
+            Some(_) => return Err(bad()),
+            None => (s, None),
         };
         let (name, rest) = s.split_once('=').ok_or_else(bad)?;
         let (value, date) = rest.rsplit_once('@').ok_or_else(bad)?;
@@ -288,6 +296,7 @@ impl ParamOverride {
             name: name.trim().to_string(),
             value: value.trim().to_string(),
             effective_from,
+            source,
         })
     }
 }
@@ -300,7 +309,11 @@ impl fmt::Display for ParamOverride {
             self.name,
             self.value,
             self.effective_from.format("%Y-%m-%d")
-        )
+        )?;
+        match &self.source {
+            Some(src) => write!(f, "|{src}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -524,8 +537,11 @@ impl ParamTable {
                 effective_from: from,
                 effective_to: None,
                 clause,
-                source: format!("--set {o}"),
-                note: "本次运行的参数覆盖（what-if），不是已发布的参数".to_string(),
+                source: o.source.clone().unwrap_or_else(|| format!("--set {o}")),
+                note: match &o.source {
+                    Some(src) => format!("依据{src}配置的取值"),
+                    None => "本次运行的参数覆盖（what-if），不是已发布的参数".to_string(),
+                },
             });
         }
         ParamTable::build(params)

@@ -26,6 +26,8 @@ readings! {
         "“满几个月”指到相应月数后的同一日；该月没有这一日的，取该月最后一日（如2020年8月31日满6个月为2021年2月28日）";
     MISSING_FACT_NOT_GUESSED = "missing_fact_not_guessed":
         "认定所需的日期等事实缺失时不作推定，该群体不予认定，并说明缺少哪项事实";
+    FACTS_AFTER_AS_OF_NOT_YET = "facts_after_as_of_not_yet":
+        "日期在判定日期之后的事实（离校、失业登记、经营主体登记、用工登记、纳税年度、缴费月份、补缴等）视为尚未发生：不作为判定依据，并说明该日期还未到；到期后重新判定";
     BUSINESS_EXISTS_ON_AS_OF = "business_exists_on_as_of":
         "判定日期时尚未登记的经营主体不予认定";
     TAX_UNEMPLOYED_SIX_MONTHS = "tax_unemployed_six_months":
@@ -34,8 +36,8 @@ readings! {
         "高校毕业生在毕业年度内：个体工商户在离校日期所在的自然年内登记（财税〔2019〕22号）";
     TAX_PART_YEAR = "tax_part_year":
         "扣减期不满一年的年度，限额为 年限额÷12×该年度在扣减期内的月数，登记当月算整月，按分截尾（财税〔2019〕22号）";
-    TAX_NOT_CUT_BY_AS_OF = "tax_not_cut_by_as_of":
-        "税收扣减按所报各纳税年度的应纳税额计算，不因判定日期截断；可享受额即扣减总额";
+    TAX_PAYABLE_NOW_BEGUN_YEARS = "tax_payable_now_begun_years":
+        "扣减总额按所报各纳税年度计算；现可扣减额只计判定日期所在年度及以前的年度，判定日期之后才开始的年度尚未发生，到该年度再计入";
     STARTUP_INCLUSIVE = "startup_inclusive_thresholds":
         "“6个月以上”“1年以上”含本数：登记满6个月的当日起可先行申领50%，满12个月的当日起可申领全部";
     STARTUP_AT_LEAST_ONE_EMPLOYEE = "startup_at_least_one_employee":
@@ -65,9 +67,9 @@ readings! {
     PENSION_ONLY_LISTED_MONTHS = "pension_only_listed_months":
         "补缴只针对所报的2020年未缴费月度；其他月份的补缴不予受理";
     VENUE_GROUPS = "venue_groups":
-        "返乡农民工属于农民工，优先提供免费经营场地；登记失业人员不等同于下岗失业人员，须以下岗失业人员身份认定";
+        "返乡农民工属于农民工；登记失业人员属于下岗失业人员中的失业人员，与转介低保时的“失业人员”同样认定，均优先提供免费经营场地";
     TRAINING_FLEXIBLE_WORKER = "training_flexible_worker":
-        "培训补贴和创业培训面向灵活就业人员：须有灵活就业形式或属于平台就业人员";
+        "培训补贴和创业培训面向灵活就业人员，个体经营、非全日制、新就业形态和零工等形式均属灵活就业：办理了灵活就业登记（或报了灵活就业形式）、属于平台就业人员、判定日期时有在岗的灵活形式用工登记（经零工市场录用或窗口登记），或判定日期时已登记个体工商户，任一即可";
     ASSISTANCE_ANY_DIFFICULTY = "assistance_any_difficulty":
         "基本生活陷入困境的均予转介：属于重点关注群体的转介民政部门审核低保，其他人员转介临时救助";
 }

@@ -8,7 +8,7 @@
 use crate::calendar::Month;
 use crate::facts::{
     Activity, ActivityKind, BackPayment, Business, BusinessKind, Facts, FlexibleWork, Group,
-    Groups, Loan, LoanPurpose, Pension, Person, PremiumMonth, TaxYear, Training,
+    Groups, Hire, Loan, LoanPurpose, Pension, Person, PremiumMonth, TaxYear, Training,
 };
 use crate::money::Fen;
 use chrono::{Datelike, NaiveDate};
@@ -201,6 +201,25 @@ pub fn person(seed: u64, index: u64) -> Facts {
         }
     });
 
+    // Drawn last, so that every other field stays what it was before hires were added.
+    let hires = if r.chance(15) {
+        (0..r.range(1, 2))
+            .map(|_| {
+                let started_on = r.day_between(ymd(2019, 1, 1), as_of + chrono::Duration::days(60));
+                let ended_on = r
+                    .chance(50)
+                    .then(|| started_on + chrono::Duration::days(r.range(1, 400)));
+                Hire {
+                    form: FlexibleWork::ALL[r.below(FlexibleWork::ALL.len() as u64) as usize],
+                    started_on,
+                    ended_on,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
     Facts {
         as_of,
         person: Person {
@@ -218,6 +237,7 @@ pub fn person(seed: u64, index: u64) -> Facts {
         activity,
         training,
         pension,
+        hires,
     }
 }
 

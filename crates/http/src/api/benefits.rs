@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine as _;
+use linghuo_service::benefits::trace_view::TraceLine;
 use linghuo_service::benefits::{
     ApplicationView, ApplyInput, RecalcReport, ReviewInput, ScreenAllReport,
 };
@@ -53,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/benefit-applications", get(list_applications))
         .route("/benefit-applications/{id}", get(get_application))
         .route(
+            "/benefit-applications/{id}/trace",
+            get(get_application_trace),
+        )
+        .route(
             "/benefit-applications/{id}/review",
             post(review_application),
         )
@@ -83,7 +88,7 @@ pub fn routes() -> Router<AppState> {
         get_registrations, create_registration, end_registration, my_registrations, list_registrations,
         list_suggestions, answer_suggestion,
         list_person_applications, apply_for_benefit, preview_benefit, get_payee, put_payee,
-        list_applications, get_application, review_application, decide_application,
+        list_applications, get_application, get_application_trace, review_application, decide_application,
         screen_all, recalc_preview, recalc_confirm,
         pending_payments, requeue_payment, list_batches, create_batch, batch_file, import_bank_result,
         reconcile_batch, ledger_check,
@@ -319,6 +324,19 @@ pub async fn get_application(
     Ok(Json(
         s.svc.get_benefit_application(actor(&ctx)?, id(&i)?).await?,
     ))
+}
+
+/// How the engine decided an application (staff of its region): the trace stored with the
+/// decision, one line per condition, parameter and reading, in words; empty for a decision
+/// stored before traces were kept.
+#[utoipa::path(get, path = "/api/v1/benefit-applications/{id}/trace", tag = "benefits", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<TraceLine>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_application_trace(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+) -> Result<Json<Vec<TraceLine>>, ApiError> {
+    Ok(Json(s.svc.benefit_trace(actor(&ctx)?, id(&i)?).await?))
 }
 
 /// The first of two people reviews a manual application (approve or reject, with a note).

@@ -822,6 +822,90 @@ async fn training_completion_pays_the_subsidy_through_the_ledger() {
     .await;
 }
 
+/// Staff finish a trainee who passed; the training-subsidy application filed with it.
+async fn finish_passed(app: &TestApp, s: &mut Client, enrolment: &str) -> Value {
+    let r = s
+        .post(
+            app,
+            &format!("/api/v1/enrolments/{enrolment}/finish"),
+            json!({"passed": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()["application"].clone()
+}
+
+/// Issue 17: a person hired through the gig market (the hire files its 用工登记) is a flexible
+/// worker for the training subsidy without a separate 灵活就业登记, and the decision says so;
+/// a person with neither is refused. The decision keeps the engine's trace, shown folded on
+/// the staff application page in words.
+#[tokio::test]
+async fn a_gig_market_hire_makes_a_flexible_worker_for_the_training_subsidy() {
+    each_app(|app| async move {
+        let t = today(&app);
+        let (mut emp, _, _) = app.employer_verified("trh_emp", "91110000600037341L").await;
+        let post = emp
+            .post(&app, "/api/v1/posts", json!({
+                "title": "小区快递代收点分拣", "description": "快递包裹分拣上架，按天结算。", "occupation": "快递员", "form": "gig",
+                "county_code": "140105", "address": "小店区坞城路", "starts_on": t.to_string(), "schedule": "每天 9:00-12:00",
+                "hours_per_week": 20, "pay_amount": "120.00", "pay_unit": "day", "headcount": 1, "accident_cover": true
+            }))
+            .await;
+        assert_eq!(post.json()["status"], "live", "{}", post.body);
+        let post_id = post.json()["id"].as_str().unwrap().to_owned();
+        let (mut w, pid) = worker(&app, "trh_w", 73).await;
+        let (mut w2, pid2) = worker(&app, "trh_w2", 74).await;
+        let a = w.post(&app, &format!("/api/v1/posts/{post_id}/applications"), json!({})).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        let aid = a.json()["id"].as_str().unwrap().to_owned();
+        let hire = emp.post(&app, &format!("/api/v1/applications/{aid}/hire"), json!({"start_date": t.to_string()})).await;
+        assert_eq!(hire.status, StatusCode::CREATED, "{}", hire.body);
+
+        let mut s = app.staff_in("trh_s", "140105").await;
+        let course = json!({
+            "title": "快递员（初级）", "provider": "小店区职业培训学校", "occupation": "快递员", "kind": "skills",
+            "hours": "24", "days": "3", "starts_on": (t - Duration::days(1)).to_string(), "ends_on": (t + Duration::days(1)).to_string(),
+            "capacity": "2", "subsidy": "600.00", "daily_allowance": "20.00"
+        });
+        let r = s.post(&app, "/api/v1/courses", course).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let cid = r.json()["id"].as_str().unwrap().to_owned();
+        let e1 = w.post(&app, &format!("/api/v1/courses/{cid}/enrolments"), json!({"person_id": pid})).await;
+        assert_eq!(e1.status, StatusCode::CREATED, "{}", e1.body);
+        let e2 = w2.post(&app, &format!("/api/v1/courses/{cid}/enrolments"), json!({"person_id": pid2})).await;
+        assert_eq!(e2.status, StatusCode::CREATED, "{}", e2.body);
+
+        // Hired through the market, no 灵活就业登记: approved, and the reasons name the hire.
+        let hired = finish_passed(&app, &mut s, e1.json()["id"].as_str().unwrap()).await;
+        assert_eq!(hired["status"], "approved", "{hired}");
+        assert_eq!(hired["amount"], "600.00", "{hired}");
+        assert!(hired["reasons"].to_string().contains("零工形式的用工登记"), "{hired}");
+        // Neither a registration nor a hire: refused, and told how to become one.
+        let none = finish_passed(&app, &mut s, e2.json()["id"].as_str().unwrap()).await;
+        assert_eq!(none["status"], "rejected", "{none}");
+        assert!(none["reasons"].to_string().contains("未办理灵活就业登记"), "{none}");
+
+        // The staff page shows how the engine decided, folded and in words.
+        let id = hired["id"].as_str().unwrap();
+        let page = s.get(&app, &format!("/staff/benefits/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("id=\"trace\""), "{}", page.body);
+        assert!(page.body.contains("判定日期时有在岗的灵活形式用工登记"), "{}", page.body);
+        assert!(!page.body.contains("person.flexible_work"), "fact paths stay out of the page");
+        // The same through the API, for staff of the region only.
+        let t = s.get(&app, &format!("/api/v1/benefit-applications/{id}/trace")).await;
+        assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+        let lines = t.json();
+        assert_eq!(lines[0]["text"], "职业培训补贴和生活费补贴", "{lines}");
+        assert!(lines.as_array().unwrap().iter().any(|l| l["kind"] == "解读"), "{lines}");
+        let mut far = app.staff_in("trh_far", "140106").await;
+        assert_eq!(far.get(&app, &format!("/api/v1/benefit-applications/{id}/trace")).await.status, StatusCode::NOT_FOUND);
+        assert_ne!(w.get(&app, &format!("/api/v1/benefit-applications/{id}/trace")).await.status, StatusCode::OK);
+        app
+    })
+    .await;
+}
+
 /// One engine (issue 15): the public screen API and a staff decision answer with the same
 /// configured parameter overrides, and the receipt names them.
 #[tokio::test]

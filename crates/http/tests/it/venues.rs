@@ -565,3 +565,107 @@ async fn staff_allocate_venue_places_through_the_pages() {
     })
     .await;
 }
+
+/// Issue 17: 登记失业人员 are 失业人员 and served first, as the engine's `venue_priority` and
+/// the assistance referral read them (an open 失业登记 counts); a group dated after today (a
+/// graduate still to leave school) does not count yet.
+#[tokio::test]
+async fn registered_unemployed_come_first_and_a_group_still_to_begin_does_not() {
+    each_app(|app| async move {
+        let mut s = app.staff_in("venues.ru", "140105").await;
+        let mut body = venue_body();
+        body["places"] = json!(1);
+        let v = s.post(&app, "/api/v1/venues", body).await;
+        assert_eq!(v.status, StatusCode::CREATED, "{}", v.body);
+        let vid = v.json()["id"].as_str().unwrap().to_owned();
+        let mut early = app.worker("vr.early", 91).named("周一").await;
+        let mut future = app.worker("vr.future", 92).named("吴二").await;
+        let mut unemp = app.worker("vr.unemp", 93).named("郑三").await;
+        // A checked graduate whose leaving day is a month away.
+        let person_id = app.person_of("vr.future").await;
+        let mut tx = app.svc.db.begin().await.unwrap();
+        upsert_group(
+            &mut tx,
+            &GroupRow {
+                id: Uuid::new_v4(),
+                person_id,
+                group_code: "college_graduate".into(),
+                since: Some(app.svc.clock.today_cst() + Duration::days(30)),
+                until: None,
+                evidence: String::new(),
+                source: "staff_checked".into(),
+                verified: true,
+                recorded_by: None,
+                recorded_at: app.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // An open 失业登记.
+        let pid = unemp.get(&app, "/api/v1/me/registrations").await.json()["person_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let r = unemp
+            .post(
+                &app,
+                &format!("/api/v1/persons/{pid}/registrations"),
+                json!({"kind": "unemployment"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        for w in [&mut early, &mut future, &mut unemp] {
+            let r = w
+                .post(
+                    &app,
+                    &format!("/api/v1/venues/{vid}/applications"),
+                    json!({"business": "修鞋摊"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            app.clock.advance(Duration::minutes(1));
+        }
+        let d = s.get(&app, &format!("/api/v1/venues/{vid}")).await.json();
+        let label = |n: &str| -> Value {
+            d["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["applicant_name"] == n)
+                .unwrap()["priority_label"]
+                .clone()
+        };
+        assert_eq!(label("郑*"), "登记失业人员", "{d}");
+        assert_eq!(label("吴*"), Value::Null, "not yet a graduate: {d}");
+        let r = s
+            .post(&app, &format!("/api/v1/venues/{vid}/allocate"), json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let d = s.get(&app, &format!("/api/v1/venues/{vid}")).await.json();
+        let app_of = |n: &str| -> Value {
+            d["applications"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["applicant_name"] == n)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(app_of("郑*")["status"], "allocated", "{d}");
+        assert_eq!(
+            app_of("郑*")["reason"],
+            "优先群体：登记失业人员（排序第1位）"
+        );
+        assert_eq!(
+            app_of("周*")["reason"],
+            "名额已满，列入候补（按申请时间第2位）"
+        );
+        assert_eq!(
+            app_of("吴*")["reason"],
+            "名额已满，列入候补（按申请时间第3位）"
+        );
+        app
+    })
+    .await;
+}

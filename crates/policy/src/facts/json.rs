@@ -727,6 +727,7 @@ impl<'a> Reader<'a> {
             "activity",
             "training",
             "pension",
+            "hires",
         ];
         let mut as_of = None;
         let mut person = None;
@@ -780,9 +781,14 @@ impl<'a> Reader<'a> {
                         f.training = Some(p.training()?);
                     }
                 }
-                _ => {
+                9 => {
                     if !p.null()? {
                         f.pension = Some(p.pension()?);
+                    }
+                }
+                _ => {
+                    if !p.null()? {
+                        f.hires = p.hires()?;
                     }
                 }
             }
@@ -1090,5 +1096,40 @@ impl<'a> Reader<'a> {
             Ok(())
         })?;
         Ok(pen)
+    }
+
+    fn hires(&mut self) -> R<Vec<Hire>> {
+        const KEYS: &[&str] = &["form", "started_on", "ended_on"];
+        let mut out = Vec::new();
+        self.array(|p, _| {
+            let (mut form, mut started_on, mut ended_on) = (None, None, None);
+            p.object(KEYS, |p, i| {
+                if i == 2 {
+                    ended_on = p.opt_date()?;
+                    return Ok(());
+                }
+                if p.null()? {
+                    return Err(p.null_required(KEYS[i]));
+                }
+                if i == 0 {
+                    form = Some(p.code(
+                        FlexibleWork::from_code,
+                        "灵活就业形式",
+                        "unknown_code",
+                        FlexibleWork::codes,
+                    )?);
+                } else {
+                    started_on = Some(p.date()?);
+                }
+                Ok(())
+            })?;
+            out.push(Hire {
+                form: form.ok_or_else(|| p.missing("form"))?,
+                started_on: started_on.ok_or_else(|| p.missing("started_on"))?,
+                ended_on,
+            });
+            Ok(())
+        })?;
+        Ok(out)
     }
 }

@@ -31,7 +31,15 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         return Outcome::NOT_ELIGIBLE;
     }
     rec.reading(&readings::ASSISTANCE_ANY_DIFFICULTY);
-    let g = p.groups;
+    // Referred either way; a group whose day has not come only decides which.
+    let ga = super::groups_as_of(
+        f,
+        cx,
+        rec,
+        &[Group::RegisteredUnemployed, Group::CollegeGraduate],
+        |_, _| None,
+    );
+    let g = ga.held;
     let farmer = g.contains(Group::MigrantWorker) || g.contains(Group::ReturningMigrantWorker);
     let recently_registered = p
         .unemployment_registered_on

@@ -25,10 +25,21 @@ const NATIONAL: [Group; 8] = [
 
 pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome {
     let ceiling = need!(cx, rec, money, Param::LoanCeiling);
-    let groups = f.person.groups;
     let purpose = f.loan.as_ref().and_then(|l| l.purpose);
 
     rec.open(|| any("属于创业担保贷款对象（任一）"));
+    // Dates to come matter only when no group without a date already counts.
+    let undated = NATIONAL
+        .into_iter()
+        .filter(|g| !matches!(g, Group::CollegeGraduate | Group::RegisteredUnemployed))
+        .any(|g| f.person.groups.contains(g));
+    let relevant: &[Group] = if undated {
+        &[]
+    } else {
+        &[Group::RegisteredUnemployed, Group::CollegeGraduate]
+    };
+    let ga = super::groups_as_of(f, cx, rec, relevant, |_, _| Some(Ok(())));
+    let groups = ga.held;
     rec.reading(&readings::LOAN_NATIONAL_GROUPS);
     let mut national = false;
     for g in NATIONAL {
@@ -68,7 +79,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 possible: true,
                 from: None,
             });
-        } else {
+        } else if ga.pending.is_empty() {
             rec.reason(|| format!("不属于创业担保贷款对象（所报群体：{}）", groups.zh()));
             rec.change(|| Change {
                 condition: "loan_group",

@@ -18,9 +18,10 @@ pub(crate) mod venue_priority;
 
 use crate::calendar::zh_date;
 use crate::determination::{Change, Outcome};
-use crate::facts::Facts;
+use crate::facts::{Facts, Group, Groups};
 use crate::money::Fen;
 use crate::parameters::{Param, ParamTable, Period, Value};
+use crate::readings;
 use crate::trace::{ParamRead, Recorder, TraceNode};
 use chrono::NaiveDate;
 
@@ -175,6 +176,12 @@ pub fn rules() -> &'static [RuleInfo] {
     &RULES
 }
 
+/// The groups served first when free community venues are allocated (三(六)), as the
+/// `venue_priority` rule reads them; the service's allocation orders by the same list.
+pub fn venue_priority_groups() -> &'static [Group] {
+    &venue_priority::PRIORITY
+}
+
 /// Runs rule `i` of [`RULES`].
 #[inline]
 pub(crate) fn evaluate<R: Recorder>(i: usize, f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome {
@@ -214,6 +221,13 @@ impl<'e> Ctx<'e> {
     pub fn value<R: Recorder>(&self, p: Param, rec: &mut R) -> Option<Value> {
         rec.param(|| self.describe(p));
         self.period.values[p as usize]
+    }
+
+    /// The source named by the version of a parameter in force (the document it comes
+    /// from), if any value is.
+    pub fn source(&self, p: Param) -> Option<&'e str> {
+        let param = &self.table.params[p as usize];
+        self.period.versions[p as usize].map(|i| param.versions[i as usize].source.as_str())
     }
 
     fn describe(&self, p: Param) -> ParamRead {
@@ -361,4 +375,146 @@ pub(crate) fn any(label: impl Into<std::borrow::Cow<'static, str>>) -> TraceNode
 /// An optional fact as a trace value (`（未提供）` when absent).
 pub(crate) fn show<T: Into<crate::trace::TraceValue>>(v: Option<T>) -> crate::trace::TraceValue {
     v.map_or(crate::trace::TraceValue::Missing, Into::into)
+}
+
+/// The person's groups as of the day: `held` are the groups that count, `pending` the
+/// groups the rule looks at whose dated fact (离校日期, 失业登记日期) lies after the as-of day,
+/// so that the fact has not happened yet and the group does not count yet.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GroupsAsOf {
+    pub held: Groups,
+    pub pending: Groups,
+}
+
+/// The dated fact that makes a group: the graduate's leaving day, the registered unemployed
+/// person's registration day.
+fn group_date(f: &Facts, g: Group) -> Option<NaiveDate> {
+    match g {
+        Group::CollegeGraduate => f.person.left_school_on,
+        Group::RegisteredUnemployed => f.person.unemployment_registered_on,
+        _ => None,
+    }
+}
+
+/// What the dated fact of a group is called, and what happens on that day.
+fn group_date_words(g: Group) -> (&'static str, &'static str) {
+    match g {
+        Group::CollegeGraduate => ("离校日期", "离校"),
+        _ => ("失业登记日期", "登记失业"),
+    }
+}
+
+/// A person's groups as of the day, under the reading that a fact dated after the as-of day
+/// has not happened yet (`facts_after_as_of_not_yet`): a graduate whose leaving day is still
+/// to come is not yet a graduate, nor a person whose unemployment registration begins later
+/// registered unemployed. For each such group in `relevant` this records why ("离校日期2026年
+/// 7月1日还未到"), a failed trace condition, the reading, and what would change: `then`
+/// answers whether the group, once the day has come, would meet this rule (`Ok`) or why not
+/// (`Err`), or `None` for no change to record.
+pub(crate) fn groups_as_of<R: Recorder>(
+    f: &Facts,
+    cx: &Ctx,
+    rec: &mut R,
+    relevant: &[Group],
+    then: impl Fn(Group, NaiveDate) -> Option<Result<(), &'static str>>,
+) -> GroupsAsOf {
+    let mut held = f.person.groups;
+    let mut pending = Groups::default();
+    for g in [Group::CollegeGraduate, Group::RegisteredUnemployed] {
+        let Some(d) = group_date(f, g) else {
+            continue;
+        };
+        if !held.contains(g) || d <= cx.as_of {
+            continue;
+        }
+        held.0 &= !(1 << g as u16);
+        if !relevant.contains(&g) {
+            continue;
+        }
+        pending.insert(g);
+        let (what, event) = group_date_words(g);
+        rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+        rec.cond(false, || {
+            cond(format!("{}：判定日期时已{event}", g.zh()))
+                .val(
+                    if g == Group::CollegeGraduate {
+                        "person.left_school_on"
+                    } else {
+                        "person.unemployment_registered_on"
+                    },
+                    d,
+                )
+                .val("as_of", cx.as_of)
+        });
+        rec.reason(|| {
+            format!(
+                "{what}{}还未到（判定日期为{}），尚不能按{}认定",
+                zh_date(d),
+                zh_date(cx.as_of),
+                g.zh()
+            )
+        });
+        match then(g, d) {
+            Some(Ok(())) => rec.change(|| Change {
+                condition: if g == Group::CollegeGraduate {
+                    "left_school"
+                } else {
+                    "unemployment_registered"
+                },
+                text: format!("自{}{event}后，可按{}重新判定", zh_date(d), g.zh()),
+                possible: true,
+                from: Some(d),
+            }),
+            Some(Err(why)) => rec.change(|| Change {
+                condition: if g == Group::CollegeGraduate {
+                    "left_school"
+                } else {
+                    "unemployment_registered"
+                },
+                text: format!("{}{event}后也不符合：{why}", zh_date(d)),
+                possible: false,
+                from: None,
+            }),
+            None => {}
+        }
+    }
+    GroupsAsOf { held, pending }
+}
+
+/// A business registered after the as-of day does not exist yet
+/// (`business_exists_on_as_of`): records why, for the rules that read a business without
+/// other conditions on its dates. `false` when the business is registered later.
+pub(crate) fn business_not_yet<R: Recorder>(
+    f: &Facts,
+    cx: &Ctx,
+    rec: &mut R,
+    what: &'static str,
+) -> bool {
+    let Some(r) = f.business.as_ref().and_then(|b| b.registered_on) else {
+        return false;
+    };
+    if r <= cx.as_of {
+        return false;
+    }
+    rec.reading(&readings::BUSINESS_EXISTS_ON_AS_OF);
+    rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+    rec.cond(false, || {
+        cond(format!("判定日期时{what}已登记"))
+            .val("business.registered_on", r)
+            .val("as_of", cx.as_of)
+    });
+    rec.reason(|| {
+        format!(
+            "{what}的登记日期{}还未到（判定日期为{}），判定日期时尚未登记",
+            zh_date(r),
+            zh_date(cx.as_of)
+        )
+    });
+    rec.change(|| Change {
+        condition: "business_registered",
+        text: format!("自{}{what}登记后重新判定", zh_date(r)),
+        possible: true,
+        from: Some(r),
+    });
+    true
 }

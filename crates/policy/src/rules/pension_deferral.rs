@@ -28,11 +28,30 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     rec.reading(&readings::PENSION_MONTHS_AS_FLEXIBLE_WORKER);
 
     rec.open(|| all("2020年暂缓缴费并可在2021年年底前补缴"));
+    // A month after the as-of month has not come yet: it cannot have gone unpaid.
+    let as_of_month = Month::of(cx.as_of);
+    let begun = |m: &Month| m.year() == year && *m <= as_of_month;
     let deferred = pension
         .unpaid_2020_months
         .iter()
-        .filter(|m| m.year() == year)
+        .filter(|m| begun(m))
         .count();
+    let to_come: Vec<Month> = pension
+        .unpaid_2020_months
+        .iter()
+        .copied()
+        .filter(|m| m.year() == year && *m > as_of_month)
+        .collect();
+    if !to_come.is_empty() {
+        rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+        rec.reason(|| {
+            format!(
+                "{}还未到（判定日期为{}），暂不计入未缴费月度",
+                months_zh(&to_come),
+                zh_date(cx.as_of)
+            )
+        });
+    }
     rec.cond(deferred > 0, || {
         cond("有2020年未缴费月度")
             .val(
@@ -65,6 +84,18 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             });
         }
     }
+    if deferred == 0 && !to_come.is_empty() {
+        rec.close(false);
+        let first = to_come.iter().copied().min().unwrap_or(as_of_month);
+        let from = chrono::NaiveDate::from_ymd_opt(first.year(), first.month(), 1);
+        rec.change(|| Change {
+            condition: "unpaid_month_reached",
+            text: format!("{}起，未缴费的月度可暂缓缴费并按规定补缴", first.zh()),
+            possible: true,
+            from,
+        });
+        return Outcome::NOT_ELIGIBLE;
+    }
     if deferred == 0 {
         rec.close(false);
         rec.reason(|| {
@@ -86,7 +117,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     let mut covered_mask: u16 = 0;
     let bounds_set = lower.is_some() && upper.is_some();
     for bp in &pension.back_payments {
-        let listed = bp.month.year() == year && pension.unpaid_2020_months.contains(&bp.month);
+        let listed = begun(&bp.month) && pension.unpaid_2020_months.contains(&bp.month);
         let in_year = bp.month.year() == year;
         let on_time = bp.paid_on <= deadline;
         let above = lower.is_none_or(|l| bp.base >= l);
@@ -178,19 +209,29 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             } else if !bounds_set {
                 (
                     "accepted_base_unchecked",
-                    "补缴期限和月度符合；缴费基数待管理员配置2021年个人缴费基数上下限后核验"
+                    "补缴期限和月度符合；缴费基数尚未核验：2021年个人缴费基数上下限尚未配置，须由工作人员录入后核验"
                         .to_string(),
                 )
             } else {
                 ("accepted", "补缴期限、月度和缴费基数均符合".to_string())
             };
+            // A back payment dated after the as-of day is planned, not made.
+            let planned = bp.paid_on > cx.as_of;
+            if planned {
+                rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+            }
             rec.reason(|| {
                 format!(
-                    "{}的补缴（{}，基数{}）：{}",
+                    "{}的补缴（{}{}，基数{}）：{}",
                     bp.month.zh(),
+                    if planned { "计划于" } else { "" },
                     zh_date(bp.paid_on),
                     bp.base.yuan_text(),
-                    reason
+                    if planned {
+                        format!("{reason}；补缴日期还未到，尚未发生")
+                    } else {
+                        reason.clone()
+                    }
                 )
             });
             rec.row(|| {
@@ -285,7 +326,27 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     }
     if !bounds_set {
         rec.reason(|| {
-            "2021年个人缴费基数上下限尚未配置，缴费基数的核验待管理员配置后进行".to_string()
+            let missing = match (lower.is_some(), upper.is_some()) {
+                (true, false) => "上限",
+                (false, true) => "下限",
+                _ => "上下限",
+            };
+            format!(
+                "2021年个人缴费基数{missing}尚未配置：须由工作人员依据山西省公布的2021年个人缴费基数上下限录入（注明文件名称和文号），录入前所选缴费基数不作核验，只核验补缴期限和月度"
+            )
+        });
+    } else if let (Some(l), Some(u)) = (lower, upper) {
+        rec.reason(|| {
+            let src = cx
+                .source(Param::PensionBaseLower)
+                .filter(|s| !s.starts_with("--set"))
+                .map(|s| format!("（依据{s}）"))
+                .unwrap_or_default();
+            format!(
+                "2021年个人缴费基数上下限为{}至{}{src}，缴费基数在此范围内自主选择",
+                l.yuan_text(),
+                u.yuan_text()
+            )
         });
     }
     if eligible {

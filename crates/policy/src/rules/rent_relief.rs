@@ -7,7 +7,10 @@ use crate::determination::{Change, Outcome};
 use crate::facts::{BusinessKind, Facts};
 use crate::trace::Recorder;
 
-pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcome {
+pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome {
+    if super::business_not_yet(f, cx, rec, "个体工商户") {
+        return Outcome::NOT_ELIGIBLE;
+    }
     let kind = f.business.as_ref().and_then(|b| b.kind);
     let rents = f
         .business

@@ -6,7 +6,10 @@ use crate::determination::{Change, Outcome};
 use crate::facts::Facts;
 use crate::trace::Recorder;
 
-pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcome {
+pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome {
+    if super::business_not_yet(f, cx, rec, "经营主体") {
+        return Outcome::NOT_ELIGIBLE;
+    }
     let approved = f.business.as_ref().and_then(|b| b.road_occupation_approved);
     let ok = approved == Some(true);
     rec.cond(ok, || {

@@ -18,12 +18,16 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     let hard_months = need!(cx, rec, months, Param::SiHardToEmployMonths);
     let graduate_months = need!(cx, rec, months, Param::SiGraduateMonths);
     let graduate_window = need!(cx, rec, months, Param::SiGraduateWindowMonths);
-    let groups = f.person.groups;
     let premiums = &f.social_insurance_paid;
-    let hard = groups.contains(Group::HardToEmploy);
+    let hard = f.person.groups.contains(Group::HardToEmploy);
     let as_of_month = Month::of(cx.as_of);
 
     rec.open(|| any("属于就业困难人员或离校2年内未就业高校毕业生（任一）"));
+    // A graduate who has not left school yet is not one yet; for a person hard to employ
+    // the graduate's dates do not matter.
+    let relevant: &[Group] = if hard { &[] } else { &[Group::CollegeGraduate] };
+    let ga = super::groups_as_of(f, cx, rec, relevant, |_, _| Some(Ok(())));
+    let groups = ga.held;
     rec.cond(hard, || {
         cond("就业困难人员").val("person.groups包含hard_to_employ", hard)
     });
@@ -102,7 +106,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     }
     let eligible = hard || graduate_ok;
     rec.close(eligible);
-    if !hard && !groups.contains(Group::CollegeGraduate) {
+    if !hard && !groups.contains(Group::CollegeGraduate) && ga.pending.is_empty() {
         rec.reason(|| {
             format!(
                 "不属于就业困难人员或离校2年内未就业高校毕业生（所报群体：{}）",
@@ -162,6 +166,9 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             .val("最后补贴月", last)
     });
     let mut total = Fen::ZERO;
+    let mut now = Fen::ZERO;
+    let mut later_months = 0u32;
+    let mut later_total = Fen::ZERO;
     let mut beyond = 0u32;
     let mut before_school = 0u32;
     let mut subsidised = 0u32;
@@ -183,6 +190,14 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             }
         }
         total += subsidy;
+        // A month after the as-of month has not come yet: what it would bring counts in the
+        // amount, not in what is payable now.
+        if p.month <= as_of_month {
+            now += subsidy;
+        } else if subsidy.0 > 0 {
+            later_months += 1;
+            later_total += subsidy;
+        }
     }
     if R::ON {
         let mut sorted: Vec<_> = premiums.iter().collect();
@@ -245,10 +260,39 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             from: None,
         });
     }
+    let payable_from = if later_months > 0 {
+        premiums
+            .iter()
+            .filter(|p| p.month > as_of_month && p.month >= first && p.month <= last)
+            .filter(|p| p.amount.0 > 0)
+            .map(|p| p.month)
+            .min()
+            .and_then(|m| chrono::NaiveDate::from_ymd_opt(m.year(), m.month(), 1))
+    } else {
+        None
+    };
+    if later_months > 0 {
+        rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+        rec.reason(|| {
+            format!(
+                "{later_months}个月的缴费月份在判定日期（{}）之后，还未到，其补贴{}暂不计入现可领取额",
+                zh_date(cx.as_of),
+                later_total.yuan_text()
+            )
+        });
+        if let Some(d) = payable_from {
+            rec.change(|| Change {
+                condition: "premium_month_reached",
+                text: format!("自{}起，该月及以后月份的补贴按月计入可领取额", zh_date(d)),
+                possible: true,
+                from: Some(d),
+            });
+        }
+    }
     Outcome {
         eligible: true,
         amount: total,
-        payable_now: total,
-        payable_from: None,
+        payable_now: now,
+        payable_from,
     }
 }

@@ -20,11 +20,19 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     let advance_percent = need!(cx, rec, percent, Param::StartupAdvancePercent);
     let full_months = need!(cx, rec, months, Param::StartupFullAfterMonths);
     let graduate_window = need!(cx, rec, months, Param::StartupGraduateWindowMonths);
-    let groups = f.person.groups;
     let business = f.business.as_ref();
     let reg = business.and_then(|b| b.registered_on);
 
     rec.open(|| any("属于就业困难人员、返乡农民工或离校2年内高校毕业生（任一）"));
+    let ga = super::groups_as_of(f, cx, rec, &[Group::CollegeGraduate], |_, l| {
+        Some(match reg {
+            Some(r) if r > same_day_months_later(l, graduate_window) => {
+                Err("经营主体在离校2年后登记")
+            }
+            _ => Ok(()),
+        })
+    });
+    let groups = ga.held;
     let mut group_ok = false;
     let mut who: Vec<&'static str> = Vec::new();
     for g in [Group::HardToEmploy, Group::ReturningMigrantWorker] {
@@ -96,6 +104,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     if !groups.contains(Group::HardToEmploy)
         && !groups.contains(Group::ReturningMigrantWorker)
         && !groups.contains(Group::CollegeGraduate)
+        && ga.pending.is_empty()
     {
         rec.reason(|| {
             format!(
@@ -365,7 +374,14 @@ fn business_conditions<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> bool {
         Some(r) if r > cx.as_of => {
             ok = false;
             rec.reading(&readings::BUSINESS_EXISTS_ON_AS_OF);
-            rec.reason(|| format!("经营主体于{}登记，判定日期时尚未登记", zh_date(r)));
+            rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+            rec.reason(|| {
+                format!(
+                    "经营主体的登记日期{}还未到（判定日期为{}），判定日期时尚未登记",
+                    zh_date(r),
+                    zh_date(cx.as_of)
+                )
+            });
             rec.change(|| Change {
                 condition: "business_registered",
                 text: format!("经营主体于{}登记后，满6个月可先行申领50%", zh_date(r)),

@@ -26,7 +26,6 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     let annual = need!(cx, rec, money, Param::TaxAnnualLimit);
     let window = need!(cx, rec, months, Param::TaxWindowMonths);
     let min_unemployed = need!(cx, rec, months, Param::TaxUnemploymentMinMonths);
-    let groups = f.person.groups;
     let business = f.business.as_ref();
     let kind = business.and_then(|b| b.kind);
     let reg = business.and_then(|b| b.registered_on);
@@ -51,6 +50,25 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
 
     // 符合条件的重点群体.
     rec.open(|| any("属于符合条件的重点群体（任一）"));
+    // A 建档立卡贫困人口 qualifies without dates: the others' dates to come do not matter.
+    let relevant: &[Group] = if f.person.groups.contains(Group::RegisteredPoor) {
+        &[]
+    } else {
+        &[Group::RegisteredUnemployed, Group::CollegeGraduate]
+    };
+    let ga = super::groups_as_of(f, cx, rec, relevant, |g, d| {
+        let r = reg?;
+        Some(match g {
+            Group::CollegeGraduate if r.year() != d.year() => {
+                Err("个体工商户不是在离校当年（毕业年度）登记的")
+            }
+            Group::RegisteredUnemployed if r < same_day_months_later(d, min_unemployed) => {
+                Err("个体工商户登记时登记失业未满6个月")
+            }
+            _ => Ok(()),
+        })
+    });
+    let groups = ga.held;
     let mut qualifying: u16 = 0;
     if groups.contains(Group::RegisteredPoor) {
         qualifying |= 1 << Group::RegisteredPoor as u16;
@@ -176,7 +194,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     let any_named = groups.contains(Group::RegisteredPoor)
         || groups.contains(Group::RegisteredUnemployed)
         || groups.contains(Group::CollegeGraduate);
-    if !any_named {
+    if !any_named && ga.pending.is_empty() {
         rec.reason(|| {
             format!(
                 "不属于建档立卡贫困人口、登记失业人员、高校毕业生等重点群体（所报群体：{}）",
@@ -232,6 +250,9 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
     }
 
     let mut total = Fen::ZERO;
+    let mut now = Fen::ZERO;
+    let mut next_year: Option<i32> = None;
+    let this_year = cx.as_of.year();
     for ty in &f.tax_years {
         let lo = start.max(Month::new(ty.year, 1));
         let hi = end.min(Month::new(ty.year, 12));
@@ -258,6 +279,21 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
         }
         let year_total = limit - left;
         total += year_total;
+        let begun = ty.year <= this_year;
+        if begun {
+            now += year_total;
+        } else if year_total.0 > 0 {
+            next_year = Some(next_year.map_or(ty.year, |y| y.min(ty.year)));
+            rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
+            rec.reason(|| {
+                format!(
+                    "{}年度还未开始（判定日期为{}），该年度的扣减额{}暂不计入现可扣减额",
+                    ty.year,
+                    zh_date(cx.as_of),
+                    year_total.yuan_text()
+                )
+            });
+        }
         rec.computation(|| {
             let mut n = TraceNode::new("computation", format!("{}年度扣减", ty.year))
                 .val("扣减期内月数", months)
@@ -266,6 +302,7 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
                 n = n.val(TAX_NAMES[k], format!("应纳{} 扣减{}", taxes[k], used[k]));
             }
             n.val("合计", year_total)
+                .val("判定日期时该年度已开始", begun)
         });
         rec.row(|| {
             Row::Tax(TaxRow {
@@ -308,12 +345,21 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome
             )
         });
     }
-    rec.reading(&readings::TAX_NOT_CUT_BY_AS_OF);
+    rec.reading(&readings::TAX_PAYABLE_NOW_BEGUN_YEARS);
+    let payable_from = next_year.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 1, 1));
+    if let Some(d) = payable_from {
+        rec.change(|| Change {
+            condition: "tax_year_begun",
+            text: format!("自{}起，{}年度的扣减额计入可扣减额", zh_date(d), d.year()),
+            possible: true,
+            from: Some(d),
+        });
+    }
     Outcome {
         eligible: true,
         amount: total,
-        payable_now: total,
-        payable_from: None,
+        payable_now: now,
+        payable_from,
     }
 }
 
@@ -361,9 +407,10 @@ fn explain_business<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) {
         }
         Some(r) if r > cx.as_of => {
             rec.reading(&readings::BUSINESS_EXISTS_ON_AS_OF);
+            rec.reading(&readings::FACTS_AFTER_AS_OF_NOT_YET);
             rec.reason(|| {
                 format!(
-                    "个体工商户于{}登记，判定日期{}时尚未登记",
+                    "个体工商户的登记日期{}还未到（判定日期为{}），判定日期时尚未登记",
                     zh_date(r),
                     zh_date(cx.as_of)
                 )

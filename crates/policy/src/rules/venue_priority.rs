@@ -1,5 +1,7 @@
 //! B6 免费经营场地优先 — 三(六): free community business space goes first to
-//! 下岗失业人员, 高校毕业生, 农民工 and 就业困难人员.
+//! 下岗失业人员, 高校毕业生, 农民工 and 就业困难人员. 登记失业人员 are 失业人员 and count as
+//! 下岗失业人员, as they count as 失业人员 for the assistance referral of 四(十一); 返乡农民工
+//! are 农民工.
 
 use super::{Ctx, any, cond};
 use crate::determination::{Change, Outcome};
@@ -7,18 +9,34 @@ use crate::facts::{Facts, Group};
 use crate::readings;
 use crate::trace::Recorder;
 
-const PRIORITY: [Group; 5] = [
+/// The groups served first when free community venues are allocated, in the clause's order
+/// (the service's allocation uses this list, so the page and the engine agree).
+pub const PRIORITY: [Group; 6] = [
     Group::LaidOff,
+    Group::RegisteredUnemployed,
     Group::CollegeGraduate,
     Group::MigrantWorker,
     Group::ReturningMigrantWorker,
     Group::HardToEmploy,
 ];
 
-pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcome {
-    let groups = f.person.groups;
-    rec.open(|| any("属于下岗失业人员、高校毕业生、农民工、就业困难人员（任一）"));
+const NAMES: &str = "下岗失业人员（含登记失业人员）、高校毕业生、农民工、就业困难人员";
+
+pub(crate) fn evaluate<R: Recorder>(f: &Facts, cx: &Ctx, rec: &mut R) -> Outcome {
+    rec.open(|| any(format!("属于{NAMES}（任一）")));
     rec.reading(&readings::VENUE_GROUPS);
+    // Dates to come matter only when no group without a date already counts.
+    let undated = PRIORITY
+        .into_iter()
+        .filter(|g| !matches!(g, Group::CollegeGraduate | Group::RegisteredUnemployed))
+        .any(|g| f.person.groups.contains(g));
+    let relevant: &[Group] = if undated {
+        &[]
+    } else {
+        &[Group::RegisteredUnemployed, Group::CollegeGraduate]
+    };
+    let ga = super::groups_as_of(f, cx, rec, relevant, |_, _| Some(Ok(())));
+    let groups = ga.held;
     let mut ok = false;
     for g in PRIORITY {
         let held = groups.contains(g);
@@ -40,15 +58,13 @@ pub(crate) fn evaluate<R: Recorder>(f: &Facts, _cx: &Ctx, rec: &mut R) -> Outcom
         });
         return Outcome::ELIGIBLE_NO_MONEY;
     }
-    rec.reason(|| {
-        format!(
-            "不属于下岗失业人员、高校毕业生、农民工、就业困难人员（所报群体：{}）",
-            groups.zh()
-        )
-    });
+    if !ga.pending.is_empty() {
+        return Outcome::NOT_ELIGIBLE;
+    }
+    rec.reason(|| format!("不属于{NAMES}（所报群体：{}）", groups.zh()));
     rec.change(|| Change {
         condition: "venue_group",
-        text: "优先对象仅限下岗失业人员、高校毕业生、农民工、就业困难人员".to_string(),
+        text: format!("优先对象仅限{NAMES}"),
         possible: false,
         from: None,
     });

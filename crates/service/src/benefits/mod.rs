@@ -15,6 +15,7 @@ pub mod facts_import;
 pub mod ledger;
 pub mod payments;
 pub mod registration;
+pub mod trace_view;
 pub mod training;
 
 use std::collections::BTreeSet;
@@ -22,7 +23,9 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use linghuo_domain::RegionCode;
-use linghuo_policy::facts::{Business, BusinessKind, FlexibleWork, Group, PremiumMonth, TaxYear};
+use linghuo_policy::facts::{
+    Business, BusinessKind, FlexibleWork, Group, Hire, PremiumMonth, TaxYear,
+};
 use linghuo_policy::{
     BenefitId, Determination, Engine, Facts, Fen, GrantPeriod, Row, ScreenOptions,
 };
@@ -273,15 +276,32 @@ fn grant_of(d: &Determination, benefit: &str, claimed: &BTreeSet<String>) -> Gra
             }
             Grant { amount, months }
         }
-        // A yearly deduction and a loan qualification are granted whole, not as payable now.
-        Some(GrantPeriod::PerYear | GrantPeriod::Qualification) => Grant {
+        // A loan qualification is granted whole (the ceiling in force).
+        Some(GrantPeriod::Qualification) => Grant {
             amount: d.amount.0,
+            months: Vec::new(),
+        },
+        // A yearly deduction counts the tax years that have begun by the as-of day (the
+        // engine's payable now): a year still to come is not deducted ahead.
+        Some(GrantPeriod::PerYear) => Grant {
+            amount: d.payable_now.0,
             months: Vec::new(),
         },
         _ => Grant {
             amount: d.payable_now.0,
             months: Vec::new(),
         },
+    }
+}
+
+/// The form of flexible work of a gig-market post's form: 零工/日结 and 短期 are 零工, 小时工
+/// and 非全日制 are 非全日制, 平台 is 新就业形态; 长期 (full-time) is not flexible work.
+pub(crate) fn hire_form(post_form: &str) -> Option<FlexibleWork> {
+    match post_form {
+        "gig" | "short_term" => Some(FlexibleWork::Gig),
+        "hourly" | "part_time" => Some(FlexibleWork::PartTime),
+        "platform" => Some(FlexibleWork::Platform),
+        _ => None,
     }
 }
 
@@ -326,6 +346,23 @@ impl Service {
                 _ => {}
             }
         }
+        // 用工登记: hires through the gig market (each files its 用工登记) in a flexible form,
+        // so that a person hired there is a flexible worker for the training subsidy (四(八))
+        // without a separate 灵活就业登记. From the platform's own records: verified.
+        for h in linghuo_storage::market::hires_of_person(&self.db, person.id).await? {
+            if h.status == linghuo_storage::status::HireStatus::Cancelled {
+                continue;
+            }
+            let Some(form) = hire_form(&h.form) else {
+                continue;
+            };
+            facts.hires.push(Hire {
+                form,
+                started_on: h.start_date,
+                ended_on: h.completed_at.map(crate::platform::clock::cst_date),
+            });
+        }
+        facts.hires.sort_by_key(|h| h.started_on);
         let businesses = repo::businesses_of(&self.db, person.id).await?;
         let business = businesses.iter().find(|b| b.registered_on <= as_of);
         if let Some(b) = business {
@@ -549,7 +586,9 @@ impl Service {
         consent_note: &str,
         fixed_amount: Option<i64>,
     ) -> Result<Prepared> {
-        let d = self.engine.screen(&g.facts, &ScreenOptions::default());
+        // With the trace: it is stored with the decision (in the determination) and shown,
+        // folded, on the staff application page.
+        let d = self.engine.screen(&g.facts, &ScreenOptions { trace: true });
         let det = d
             .benefit(benefit)
             .ok_or_else(|| ServiceError::Internal(format!("no rule {benefit}")))?;
@@ -723,6 +762,24 @@ impl Service {
     ) -> Result<ApplicationView> {
         let a = self.benefit_in_scope(actor, id).await?;
         self.benefit_view(&a).await
+    }
+
+    /// How the engine reached an application's decision, step by step in words (staff of
+    /// its region only): the trace stored with the decision. Empty for a decision stored
+    /// before traces were kept.
+    pub async fn benefit_trace(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Vec<trace_view::TraceLine>> {
+        actor.require_role(&[Role::Staff])?;
+        let a = self.benefit_in_scope(actor, id).await?;
+        let det: serde_json::Value =
+            serde_json::from_str(&a.determination_json).unwrap_or(serde_json::Value::Null);
+        Ok(match det.get("trace") {
+            Some(t) if !t.is_null() => trace_view::trace_lines(&self.engine, t),
+            _ => Vec::new(),
+        })
     }
 
     /// The caller's own applications (a worker), or a person's (staff in scope).

@@ -2,7 +2,7 @@
 //!
 //! Venues: county staff list free community business venues with a number of places;
 //! persons apply; "allocate" fills the free places in one transaction — the priority groups
-//! first (下岗失业人员, 高校毕业生, 农民工/返乡农民工, 就业困难人员), then by time of
+//! first (下岗失业人员 and 登记失业人员, 高校毕业生, 农民工/返乡农民工, 就业困难人员), then by time of
 //! application — with conditional updates, so racing allocations never exceed capacity. A
 //! group counts only when it is verified or comes from the registry or a staff check
 //! (self-declared, unchecked groups do not), and only while it has not ended.
@@ -32,14 +32,17 @@ use crate::events::{
 };
 use crate::persons::group_label;
 
-/// The groups served first, in the order their label is preferred.
-pub const PRIORITY_GROUPS: &[&str] = &[
-    "laid_off",
-    "college_graduate",
-    "migrant_worker",
-    "returning_migrant_worker",
-    "hard_to_employ",
-];
+/// The groups served first (三(六)): the policy engine's `venue_priority` list, so the
+/// allocation and the engine's determination agree — 下岗失业人员 with 登记失业人员 (失业人员,
+/// as the assistance referral of 四(十一) counts them), 高校毕业生, 农民工 and 返乡农民工,
+/// 就业困难人员 — in the order their label is preferred.
+pub static PRIORITY_GROUPS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        linghuo_policy::venue_priority_groups()
+            .iter()
+            .map(|g| g.code())
+            .collect()
+    });
 
 pub const APPLICATION_STATUSES: &[(&str, &str)] = &[
     ("pending", "待分配"),
@@ -339,19 +342,31 @@ impl Service {
             .collect())
     }
 
-    /// The priority group that counts for a person today, if any (verified, or from the
-    /// registry or a staff check; not ended).
+    /// The priority group that counts for a person today, if any: a group verified, or from
+    /// the registry or a staff check, that has begun (its date is not after today) and not
+    /// ended; or an open 失业登记 (the window's own record), which makes the person
+    /// 登记失业人员.
     async fn priority_group(&self, person: Uuid) -> Result<Option<String>> {
         let today = self.clock.today_cst();
         let groups = persons::groups(&self.db, person).await?;
+        let registered_unemployed = linghuo_storage::benefits::registrations_of(&self.db, person)
+            .await?
+            .iter()
+            .any(|r| {
+                r.kind.as_str() == "unemployment"
+                    && r.started_on <= today
+                    && r.ended_on.is_none_or(|e| e >= today)
+            });
         Ok(PRIORITY_GROUPS
             .iter()
             .find(|code| {
-                groups.iter().any(|g| {
-                    g.group_code == **code
-                        && (g.verified || g.source == "registry" || g.source == "staff_checked")
-                        && g.until.is_none_or(|u| u >= today)
-                })
+                (**code == "registered_unemployed" && registered_unemployed)
+                    || groups.iter().any(|g| {
+                        g.group_code == **code
+                            && (g.verified || g.source == "registry" || g.source == "staff_checked")
+                            && g.since.is_none_or(|s| s <= today)
+                            && g.until.is_none_or(|u| u >= today)
+                    })
             })
             .map(|c| (*c).to_owned()))
     }

@@ -127,6 +127,8 @@ struct CalculatorPage {
     loan_options: Vec<(&'static str, &'static str)>,
     activity_options: Vec<(&'static str, &'static str)>,
     tax_fields: Vec<(&'static str, &'static str)>,
+    /// 1, 2, 3: the rows of back payments.
+    back_payment_rows: Vec<usize>,
 }
 
 const TAX_FIELDS: &[(&str, &str)] = &[
@@ -183,6 +185,7 @@ fn page(
             ("other", "其他"),
         ],
         tax_fields: TAX_FIELDS.to_vec(),
+        back_payment_rows: (1..=BACK_PAYMENT_ROWS).collect(),
     }
 }
 
@@ -213,6 +216,9 @@ fn date_text(s: &str) -> String {
     answers::parse_day(s).map_or_else(|| s.to_owned(), answers::day_text)
 }
 
+/// Back payments of 2020 pension contributions the calculator takes (月份, 日期, 基数 each).
+const BACK_PAYMENT_ROWS: usize = 3;
+
 const DAY_HINT: &str = "日期请写成 2021年4月8日、2021.4.8、2021-4-8 或 2021/4/8";
 const MONTH_HINT: &str = "月份请写成 2021年1月、2021.1、2021-1 或 2021/1";
 
@@ -232,6 +238,14 @@ fn month_text(name: &str, raw: &str) -> Result<String, (String, String)> {
     answers::parse_month(raw)
         .map(|d| d.format("%Y-%m").to_string())
         .ok_or_else(|| (name.to_owned(), MONTH_HINT.to_owned()))
+}
+
+/// "2020-03" → "2020年3月".
+fn month_words(m: &str) -> String {
+    answers::parse_month(m).map_or_else(
+        || m.to_owned(),
+        |d| format!("{}年{}月", d.format("%Y"), d.format("%-m")),
+    )
 }
 
 fn money_text(v: &Value) -> String {
@@ -339,6 +353,7 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
     if flag("enrolled_approved_course") || flag("wants_to_start_business") {
         facts.insert("training".into(), json!({"enrolled_approved_course": flag("enrolled_approved_course"), "wants_to_start_business": flag("wants_to_start_business")}));
     }
+    let mut pension = Map::new();
     if let Some(m) = text("unpaid_2020_months") {
         let months: Vec<String> = m
             .split([',', '，', '、', ';', '；'])
@@ -346,13 +361,66 @@ fn facts_from(form: &PolicyForm) -> Result<Value, (String, String)> {
             .filter(|s| !s.is_empty())
             .map(|s| month_text("unpaid_2020_months", s))
             .collect::<Result<_, _>>()?;
-        facts.insert("pension".into(), json!({"unpaid_2020_months": months}));
+        pension.insert("unpaid_2020_months".into(), json!(months));
+    }
+    let mut back = Vec::new();
+    for i in 1..=BACK_PAYMENT_ROWS {
+        let (m, d, b) = (
+            format!("bp_month_{i}"),
+            format!("bp_paid_on_{i}"),
+            format!("bp_base_{i}"),
+        );
+        let filled = |n: &str| text(n).map(str::trim).filter(|v| !v.is_empty());
+        let (month, paid_on, base) = (filled(&m), day_field(form, &d)?, filled(&b));
+        if month.is_none() && paid_on.is_none() && base.is_none() {
+            continue;
+        }
+        let month = month_text(
+            &m,
+            month.ok_or((m.clone(), "请填写补缴的是哪个月".to_owned()))?,
+        )?;
+        let paid_on = paid_on.ok_or((d, "请填写补缴（或计划补缴）的日期".to_owned()))?;
+        let base = base.ok_or((b, "请填写所选的缴费基数".to_owned()))?;
+        back.push(json!({"month": month, "paid_on": paid_on, "base": base}));
+    }
+    if !back.is_empty() {
+        pension.insert("back_payments".into(), Value::Array(back));
+    }
+    if !pension.is_empty() {
+        facts.insert("pension".into(), Value::Object(pension));
     }
     Ok(Value::Object(facts))
 }
 
+/// The rows of back payments the person filled in (empty rows are left out of the facts).
+fn filled_back_payment_rows(form: &PolicyForm) -> Vec<usize> {
+    (1..=BACK_PAYMENT_ROWS)
+        .filter(|i| {
+            ["bp_month", "bp_paid_on", "bp_base"]
+                .iter()
+                .any(|f| !form.get(&format!("{f}_{i}")).trim().is_empty())
+        })
+        .collect()
+}
+
 /// The form field a contract JSON path belongs to.
-fn field_of(path: &str) -> String {
+fn field_of(form: &PolicyForm, path: &str) -> String {
+    // `$.pension.back_payments[0].base` → `bp_base_2` when the first filled row is the second.
+    if let Some(rest) = path.strip_prefix("$.pension.back_payments[")
+        && let Some((i, field)) = rest.split_once("].")
+        && let Ok(i) = i.parse::<usize>()
+    {
+        let f = match field {
+            "month" => "bp_month",
+            "paid_on" => "bp_paid_on",
+            _ => "bp_base",
+        };
+        let row = filled_back_payment_rows(form)
+            .get(i)
+            .copied()
+            .unwrap_or(i + 1);
+        return format!("{f}_{row}");
+    }
     let last = path.rsplit('.').next().unwrap_or(path);
     let name = last.split('[').next().unwrap_or(last);
     match name {
@@ -451,8 +519,17 @@ fn row_text(r: &Value) -> String {
             money_text(&r["individual_income_tax"]),
             money_text(&r["total"])
         )
+    } else if let Some(paid_on) = r["paid_on"].as_str() {
+        // A back payment of pension contributions: its month, day, base and the verdict.
+        format!(
+            "{}的补缴（{}，缴费基数{}）：{}",
+            month_words(r["month"].as_str().unwrap_or_default()),
+            date_text(paid_on),
+            money_text(&r["base"]),
+            r["reason"].as_str().unwrap_or_default()
+        )
     } else if let Some(m) = r["month"].as_str() {
-        let mut t = format!("{m}：");
+        let mut t = format!("{}：", month_words(m));
         if r["paid"].is_string() {
             t.push_str(&format!(
                 "实缴{}，补贴{}",
@@ -497,7 +574,10 @@ async fn calculate(
     };
     let facts = match parse_facts(&facts_json.to_string()) {
         Ok(f) => f,
-        Err(e) => return fail(form, field_of(&e.path), e.message.clone()),
+        Err(e) => {
+            let field = field_of(&form, &e.path);
+            return fail(form, field, e.message.clone());
+        }
     };
     let determinations = state
         .svc

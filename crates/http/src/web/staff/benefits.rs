@@ -183,6 +183,8 @@ struct ApplicationPage {
     reviewed_on: String,
     fs: Forms,
     ok: Option<&'static str>,
+    /// How the engine decided, step by step (folded on the page).
+    trace: Vec<benefits::trace_view::TraceLine>,
 }
 
 async fn application_render(
@@ -195,6 +197,7 @@ async fn application_render(
     failed: Option<Failed>,
 ) -> PageResult {
     let a = state.svc.get_benefit_application(staff, id).await?;
+    let trace = state.svc.benefit_trace(staff, id).await?;
     // No decision is chosen in advance: the staff member picks 同意 or 不同意.
     let mut defaults = FormData::default();
     // A fresh key per rendered form: the same form submitted twice decides once.
@@ -211,6 +214,7 @@ async fn application_render(
             outcomes: OUTCOMES,
             fs: Forms::new(defaults, failed),
             ok: flash.text(),
+            trace,
         },
     ))
 }
