@@ -340,8 +340,9 @@ impl Service {
     }
 
     /// The priority group that counts for a person today, if any (verified, or from the
-    /// registry or a staff check; not ended).
-    async fn priority_group(&self, person: Uuid) -> Result<Option<String>> {
+    /// registry or a staff check; not ended). Designated places' stall applications rank by
+    /// the same groups (`places.rs`).
+    pub(crate) async fn priority_group(&self, person: Uuid) -> Result<Option<String>> {
         let today = self.clock.today_cst();
         let groups = persons::groups(&self.db, person).await?;
         Ok(PRIORITY_GROUPS
