@@ -93,7 +93,7 @@ impl Service {
             .await?;
             r.sites += 1;
         }
-        if !(d.home || d.ci % 3 == 0) {
+        if !(d.home || d.ci.is_multiple_of(3)) {
             return Ok(());
         }
         let market = self

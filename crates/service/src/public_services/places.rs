@@ -373,8 +373,8 @@ fn screen_exemption(svc: &Service, goods: &str, place: &PlaceRow) -> ExemptionVi
         )
     } else {
         format!(
-            "所报经营项目不属于{DOCUMENT}{clause}规定的免办营业执照情形（{}），请依法办理营业执照后经营。",
-            reasons.join("；")
+            "所报经营项目（{}）不属于{DOCUMENT}{clause}规定的免办营业执照情形，请依法办理营业执照后经营。",
+            label(GOODS, goods)
         )
     };
     ExemptionView {

@@ -96,9 +96,8 @@ pub async fn places_in_region(db: &Db, prefix: &str) -> Result<Vec<PlaceRow>> {
 }
 
 pub async fn set_place_open(tx: &mut Tx, id: Uuid, open: bool, at: DateTime<Utc>) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE designated_places SET is_open = $2, updated_at = $3 WHERE id = $1 AND is_open <> $2"
     )
     .bind(id)
@@ -107,7 +106,7 @@ pub async fn set_place_open(tx: &mut Tx, id: Uuid, open: bool, at: DateTime<Utc>
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 
