@@ -238,6 +238,7 @@ pub async fn measure(
             verified_at: Some(now),
             created_at: now,
             updated_at: now,
+            licence_no: None,
         },
     )
     .await?;

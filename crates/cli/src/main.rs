@@ -94,6 +94,9 @@ enum Command {
     /// Complaints and mediation (三(五), 四(十)).
     #[command(subcommand)]
     Complaints(ComplaintsCommand),
+    /// Designated selling places (夜市, 摊点, 便民市场, 景区销售区) and gig-market sites.
+    #[command(subcommand)]
+    Places(PlacesCommand),
     /// SMS notices: the outbox's state, or one sending pass.
     #[command(subcommand)]
     Sms(SmsCommand),
@@ -116,6 +119,27 @@ enum StatsCommand {
     Check {
         #[arg(long)]
         repair: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlacesCommand {
+    /// The public register of designated places open for applications: hours, pitches, fee
+    /// and clause.
+    List {
+        /// A county (or city) code; every county when absent.
+        #[arg(long)]
+        county: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The public register of 零工市场/劳务市场/零工驿站 with hours, services and coordinates.
+    Sites {
+        /// A county (or city) code; every county when absent.
+        #[arg(long)]
+        county: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -403,6 +427,53 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
                     "已处理：提级督办投诉 {} 件，新发督办提醒 {} 条。",
                     report.escalated, report.notices
                 );
+            }
+        }
+        Command::Places(PlacesCommand::List { county, json }) => {
+            let places = svc.public_places(county.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&places)?);
+            } else if places.is_empty() {
+                println!("没有开放申请的经营场所。");
+            } else {
+                for p in &places {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t摊位{}（尚余{}）\t{}\t{}",
+                        p.county_name.trim_start_matches("山西省"),
+                        p.kind_label,
+                        p.name,
+                        p.address,
+                        p.hours,
+                        p.pitches,
+                        p.free,
+                        p.fee_label,
+                        p.clause
+                    );
+                }
+                println!("共 {} 处。", places.len());
+            }
+        }
+        Command::Places(PlacesCommand::Sites { county, json }) => {
+            let sites = svc.public_sites(county.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&sites)?);
+            } else if sites.is_empty() {
+                println!("没有登记的零工市场。");
+            } else {
+                for s in &sites {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{:.6},{:.6}",
+                        s.county_name.trim_start_matches("山西省"),
+                        s.kind_label,
+                        s.name,
+                        s.address,
+                        s.hours,
+                        s.service_labels.join("、"),
+                        s.lat,
+                        s.lon
+                    );
+                }
+                println!("共 {} 处。", sites.len());
             }
         }
         Command::Sms(SmsCommand::Status { json }) => {

@@ -15,6 +15,7 @@ mod matching;
 mod occupations;
 mod open_stats;
 mod people;
+mod places;
 mod policy;
 mod public_services;
 mod session;
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(imports::routes())
                 .merge(benefits::routes())
                 .merge(public_services::routes())
+                .merge(places::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
                 .merge(occupations::routes())
@@ -102,6 +104,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         benefits::Doc::openapi(),
         accounts::Doc::openapi(),
         public_services::Doc::openapi(),
+        places::Doc::openapi(),
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),

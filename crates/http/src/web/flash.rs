@@ -171,6 +171,27 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["/staff/venues"], "opened", "已开放申请。"),
     (&["/staff/venues"], "stopped", "已停止申请。"),
     (&["/staff/relief"], "decided", "已审核。"),
+    // Designated places, stalls and gig-market sites.
+    (
+        &["/places"],
+        "applied",
+        "摊位申请已提交，请等待县区经办人员审批。审批结果会发到“我的消息”。",
+    ),
+    (&["/staff/places", "/staff/sites"], "created", "已登记。"),
+    (&["/staff/places"], "opened", "已开放申请。"),
+    (&["/staff/places"], "stopped", "已停止申请。"),
+    (
+        &["/staff/places"],
+        "approved",
+        "已批准占道经营，免办营业执照告知已发给申请人。",
+    ),
+    (
+        &["/staff/places"],
+        "refused",
+        "已作出不批准决定，理由已告知申请人。",
+    ),
+    (&["/staff/sites"], "shown", "已恢复在公开名录中显示。"),
+    (&["/staff/sites"], "hidden", "已从公开名录中撤下。"),
     (&["/staff/archives"], "received", "档案已接收。"),
     (&["/staff/archives"], "moved", "已办理。"),
     // Policy questions.

@@ -38,7 +38,7 @@ pub struct Tab {
 /// The worker's tabs: each names the paths it stands for, so 报名 under 找活 or a benefit
 /// under 办事 still shows where the person is.
 const WORKER_TABS: &[(&str, &str, &[&str])] = &[
-    ("/work", "找活", &["/work"]),
+    ("/work", "找活", &["/work", "/sites"]),
     (
         "/services",
         "办事",
@@ -47,6 +47,7 @@ const WORKER_TABS: &[(&str, &str, &[&str])] = &[
             "/policy",
             "/complaints",
             "/venues",
+            "/places",
             "/relief",
             "/events",
             "/archives",

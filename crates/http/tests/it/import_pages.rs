@@ -390,6 +390,8 @@ async fn every_download_link_on_the_staff_pages_works() {
             "/staff/training",
             "/staff/events",
             "/staff/venues",
+            "/staff/places",
+            "/staff/sites",
             "/staff/archives",
             "/staff/market/employers",
             "/staff/market/registrations",

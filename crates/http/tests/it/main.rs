@@ -30,6 +30,7 @@ mod market_pages;
 mod market_phone;
 mod occupations;
 mod pages;
+mod places;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;

@@ -7,6 +7,7 @@
 //! configuration file, environment variable or flag of `linghuo serve` can turn it on.
 
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
+mod places;
 pub mod services;
 
 use std::collections::HashMap;
@@ -312,6 +313,7 @@ impl Service {
                 verified_at: Some(now),
                 created_at: now - Duration::days(rng.range(30, 400)),
                 updated_at: now,
+                licence_no: None,
             };
             repo::insert_employer(&mut tx, &row).await?;
             let index = self.keys.blind_index("phone", ph.as_str());
@@ -570,6 +572,8 @@ impl Service {
         report.services = self
             .seed_demo_services(opts.seed, &workers_by_county)
             .await?;
+        // The human-resource service agency's post is live too.
+        report.live_posts += report.services.agencies;
         // 办事指南: a (made-up) window for each demo county.
         let mut demo_counties: Vec<RegionCode> = workers_by_county.keys().copied().collect();
         demo_counties.sort_by_key(|c| c.as_str());

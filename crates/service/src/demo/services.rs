@@ -70,6 +70,10 @@ pub struct ServicesSeedReport {
     pub venue_applications: usize,
     pub reliefs: usize,
     pub archives: usize,
+    pub places: usize,
+    pub stall_applications: usize,
+    pub sites: usize,
+    pub agencies: usize,
     pub seconds: f64,
 }
 
@@ -140,7 +144,7 @@ fn month_back(d: NaiveDate, back: i32) -> NaiveDate {
 
 impl Service {
     /// An account row for a synthetic actor (disabled: nobody signs in with it) and the actor.
-    async fn demo_actor(
+    pub(super) async fn demo_actor(
         &self,
         username: String,
         display: String,
@@ -208,7 +212,11 @@ impl Service {
 
     /// A resident acting for themself (complaints, questions, venues, events): one disabled
     /// account per person, made on first use.
-    async fn demo_resident(&self, known: &mut HashMap<Uuid, Actor>, pid: Uuid) -> Result<Actor> {
+    pub(super) async fn demo_resident(
+        &self,
+        known: &mut HashMap<Uuid, Actor>,
+        pid: Uuid,
+    ) -> Result<Actor> {
         if let Some(a) = known.get(&pid) {
             return Ok(a.clone());
         }
@@ -309,6 +317,21 @@ impl Service {
                 .await?;
             self.seed_county_venues_and_archives(&mut c, &plans, &mut residents, &mut r)
                 .await?;
+            self.seed_county_places(
+                super::places::PlacesDemo {
+                    ci,
+                    home,
+                    county: *county,
+                    window: &c.window,
+                    people: plans.iter().map(|(p, _)| *p).collect(),
+                },
+                &mut residents,
+                &mut r,
+            )
+            .await?;
+            if home {
+                self.seed_demo_agency(*county, &c.window, &mut r).await?;
+            }
         }
 
         // Suggestions from the market's hires, and 免申即享 notices.

@@ -35,6 +35,7 @@ pub const EMPLOYER_KINDS: &[(&str, &str)] = &[
     ("individual_household", "个体工商户"),
     ("household", "家庭"),
     ("platform", "平台企业"),
+    ("hr_agency", "人力资源服务机构"),
 ];
 pub const FORMS: &[(&str, &str)] = &[
     ("gig", "零工/日结"),
@@ -97,6 +98,34 @@ pub(crate) fn short_list(field: &str, items: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// A 人力资源服务许可证 number, checked loosely: the formats differ by province and year
+/// ("（晋）人服证字〔2021〕第0105000012号", "140105202100012"), so 6 to 50 characters with at
+/// least six digits, and nothing but letters, digits, CJK and the brackets and marks they use.
+pub fn agency_licence(s: &str) -> Result<String> {
+    let t: String = s.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || "（）()〔〕[]【】-—第号字".contains(c)
+    };
+    if t.is_empty() {
+        return Err(ServiceError::invalid(
+            "licence_no",
+            "licence_required",
+            "人力资源服务机构须填写人力资源服务许可证编号",
+        ));
+    }
+    if !(6..=50).contains(&t.chars().count()) || digits < 6 || !t.chars().all(allowed) {
+        return Err(ServiceError::invalid(
+            "licence_no",
+            "licence_format",
+            "许可证编号格式不正确，请按许可证上印的编号填写，例如（晋）人服证字〔2021〕第0105000012号",
+        ));
+    }
+    Ok(t)
+}
+
 fn date(field: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         ServiceError::invalid(
@@ -110,7 +139,8 @@ fn date(field: &str, s: &str) -> Result<NaiveDate> {
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmployerInput {
-    /// enterprise, individual_household, household or platform.
+    /// enterprise, individual_household, household, platform or hr_agency
+    /// (人力资源服务机构, 四(九)).
     pub kind: String,
     pub name: String,
     /// 统一社会信用代码, for enterprises, 个体工商户 and platforms.
@@ -121,6 +151,9 @@ pub struct EmployerInput {
     pub contact_phone: Option<String>,
     pub county_code: String,
     pub address: Option<String>,
+    /// 人力资源服务许可证 number: required for hr_agency, ignored for the other kinds.
+    #[serde(default)]
+    pub licence_no: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -138,6 +171,8 @@ pub struct EmployerView {
     /// Pay confirmed by workers on time / late or missing (四(十)).
     pub on_time_pay: i64,
     pub late_pay: i64,
+    /// 人力资源服务许可证 number of a 人力资源服务机构.
+    pub licence_no: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -301,6 +336,8 @@ pub struct PostView {
     pub employer_id: Uuid,
     pub employer_name: String,
     pub employer_verified: bool,
+    /// Posted by a 人力资源服务机构 (四(九)): pages mark it 中介机构发布.
+    pub by_agency: bool,
     pub external_id: Option<String>,
     pub title: String,
     pub description: String,
@@ -635,6 +672,7 @@ impl Service {
             verified: e.verified,
             on_time_pay: on_time,
             late_pay: late,
+            licence_no: e.licence_no.clone(),
         })
     }
 
@@ -681,9 +719,14 @@ impl Service {
             return Err(ServiceError::invalid(
                 "kind",
                 "employer_kind",
-                "单位类型须为 enterprise、individual_household、household 或 platform",
+                "单位类型须为 enterprise、individual_household、household、platform 或 hr_agency",
             ));
         }
+        let licence_no = if input.kind == "hr_agency" {
+            Some(agency_licence(input.licence_no.as_deref().unwrap_or(""))?)
+        } else {
+            None
+        };
         let name = non_empty("name", &input.name, 100)?;
         let contact_name = non_empty("contact_name", &input.contact_name, 40)?;
         let county = RegionCode::parse(input.county_code.trim())
@@ -759,6 +802,7 @@ impl Service {
             verified_at: None,
             created_at: now,
             updated_at: now,
+            licence_no,
         };
         repo::insert_employer(tx, &row).await.map_err(|e| match e {
             linghuo_storage::StorageError::Conflict { .. } => {
@@ -912,6 +956,7 @@ impl Service {
                 })
                 .unwrap_or_default(),
             employer_verified: employer.as_ref().is_some_and(|e| e.verified),
+            by_agency: employer.as_ref().is_some_and(|e| e.kind == "hr_agency"),
             external_id: p.external_id.clone(),
             // Held posts may carry a number typed into the text; never show it back.
             title: linghuo_domain::mask_pii_in_text(&p.title),

@@ -12,6 +12,7 @@ use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, ApplicationRow};
 use linghuo_storage::complaints as complaint_repo;
 use linghuo_storage::services::guide::{self as rating_repo, RatingRow};
+use linghuo_storage::services::places as places_repo;
 use linghuo_storage::status::{ApplicationStatus, InstructionStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -39,7 +40,7 @@ pub struct StepView {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    /// application | registration | enrolment | training | complaint | onething
+    /// application | registration | enrolment | training | complaint | onething | stall
     pub kind: String,
     pub id: Uuid,
     pub title: String,
@@ -100,6 +101,7 @@ pub fn kind_word(kind: &str) -> &'static str {
         "training" => "培训报名",
         "complaint" => "投诉举报",
         "onething" => "灵活就业一件事",
+        "stall" => "摊位申请",
         _ => "办件",
     }
 }
@@ -420,6 +422,39 @@ impl Service {
                 rating_word,
             });
         }
+        for a in places_repo::stall_applications_of_person(&self.db, p.id).await? {
+            let d = cst_date(a.created_at);
+            let done = a.status != "pending";
+            let place = places_repo::place(&self.db, a.place_id)
+                .await?
+                .map(|x| x.name)
+                .unwrap_or_default();
+            let s = steps(&[
+                ("提交", Some(d)),
+                ("受理", Some(d)),
+                ("审批", day(a.decided_at)),
+                ("办结", day(a.decided_at)),
+            ]);
+            let (rating, rating_word) = rated("stall", a.id);
+            out.push(ItemView {
+                kind: "stall".into(),
+                id: a.id,
+                title: format!("摊位申请：{place}"),
+                status_label: crate::places::STALL_STATUSES
+                    .iter()
+                    .find(|(k, _)| *k == a.status.as_str())
+                    .map_or("", |(_, l)| *l)
+                    .into(),
+                submitted_on: d,
+                next_date: if done { None } else { self.next_date(d, &s) },
+                steps: s,
+                completed: done,
+                parts: Vec::new(),
+                link: "/places/mine".into(),
+                rating,
+                rating_word,
+            });
+        }
         out.sort_by_key(|i| std::cmp::Reverse(i.submitted_on));
         Ok(out)
     }
@@ -504,6 +539,9 @@ impl Service {
             "complaint" => complaint_repo::complaint(&self.db, id)
                 .await?
                 .map(|c| c.county_code),
+            "stall" => places_repo::stall_application(&self.db, id)
+                .await?
+                .map(|a| a.county_code),
             _ => None,
         })
     }

@@ -6,4 +6,5 @@ pub mod complaints;
 pub mod consult;
 pub mod events;
 pub mod guide;
+pub mod places;
 pub mod venues;

@@ -345,8 +345,9 @@ impl Service {
     /// The priority group that counts for a person today, if any: a group verified, or from
     /// the registry or a staff check, that has begun (its date is not after today) and not
     /// ended; or an open 失业登记 (the window's own record), which makes the person
-    /// 登记失业人员.
-    async fn priority_group(&self, person: Uuid) -> Result<Option<String>> {
+    /// 登记失业人员. Designated places' stall applications rank by the same groups
+    /// (`places.rs`).
+    pub(crate) async fn priority_group(&self, person: Uuid) -> Result<Option<String>> {
         let today = self.clock.today_cst();
         let groups = persons::groups(&self.db, person).await?;
         let registered_unemployed = linghuo_storage::benefits::registrations_of(&self.db, person)

@@ -29,6 +29,7 @@ fn employer() -> EmployerRow {
         verified_at: Some(t),
         created_at: t,
         updated_at: t,
+        licence_no: None,
     }
 }
 

@@ -27,13 +27,15 @@ pub struct EmployerRow {
     pub verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// 人力资源服务许可证 number: set exactly for kind `hr_agency`.
+    pub licence_no: Option<String>,
 }
 
 macro_rules! select_employers {
     ($tail:literal) => {
         concat!(
             "SELECT id, kind, name, uscc, holder_person_id, contact_name, contact_phone_cipher, county_code, address, verified, \
-             verified_by, verified_at, created_at, updated_at FROM employers ",
+             verified_by, verified_at, created_at, updated_at, licence_no FROM employers ",
             $tail
         )
     };
@@ -43,7 +45,8 @@ pub async fn insert_employer(tx: &mut Tx, e: &EmployerRow) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO employers (id, kind, name, uscc, holder_person_id, contact_name, contact_phone_cipher, county_code, address, \
-         verified, verified_by, verified_at, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+         verified, verified_by, verified_at, created_at, updated_at, licence_no) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
     )
     .bind(e.id)
     .bind(&e.kind)
@@ -59,6 +62,7 @@ pub async fn insert_employer(tx: &mut Tx, e: &EmployerRow) -> Result<()> {
     .bind(e.verified_at)
     .bind(e.created_at)
     .bind(e.updated_at)
+    .bind(&e.licence_no)
     .execute(c)
     .await
     .map(|_| ())

@@ -57,6 +57,7 @@ pub const SMS_KINDS: &[&str] = &[
     "benefit_approved",
     "benefit_rejected",
     "relief_decided",
+    "stall_decided",
     "payment_paid",
     "payment_failed",
     "pay_overdue",

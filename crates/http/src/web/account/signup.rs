@@ -326,6 +326,7 @@ const EMPLOYER_FIELDS: &[&str] = &[
     "contact_phone",
     "county_code",
     "address",
+    "licence_no",
 ];
 
 fn employer_render(
@@ -429,6 +430,7 @@ async fn employer_submit(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
             contact_phone: form.opt("contact_phone"),
             county_code: form.get("county_code").to_owned(),
             address: form.opt("address"),
+            licence_no: form.opt("licence_no"),
         },
     };
     match state.svc.sign_up_employer(input, &ctx.meta).await {

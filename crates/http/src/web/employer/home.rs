@@ -68,6 +68,7 @@ const EMPLOYER_FIELDS: &[&str] = &[
     "contact_phone",
     "county_code",
     "address",
+    "licence_no",
 ];
 
 async fn home_render(
@@ -139,6 +140,8 @@ struct EmployerForm {
     county_code: String,
     #[serde(default)]
     address: String,
+    #[serde(default)]
+    licence_no: String,
 }
 
 async fn register(
@@ -156,6 +159,7 @@ async fn register(
         contact_phone: given(f.contact_phone),
         county_code: f.county_code,
         address: given(f.address),
+        licence_no: given(f.licence_no),
     };
     match state.svc.register_employer(&employer, input).await {
         Ok(_) => Ok(to("/employer?ok=registered")),

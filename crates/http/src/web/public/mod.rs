@@ -10,6 +10,7 @@ pub(crate) mod events;
 mod guide;
 mod home;
 mod open_stats;
+pub(crate) mod places;
 mod policy;
 
 pub fn routes() -> Router<AppState> {
@@ -20,4 +21,5 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(open_stats::routes())
         .merge(guide::routes())
+        .merge(places::routes())
 }

@@ -19,6 +19,7 @@ mod onething;
 pub(crate) mod pager;
 mod payments;
 mod persons;
+mod places;
 mod ratings;
 mod registrations;
 pub(crate) mod stats;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(stats::routes())
         .merge(events::routes())
         .merge(venues::routes())
+        .merge(places::routes())
         .merge(archives::routes())
         .merge(complaints::routes())
         .merge(consult::routes())

@@ -13,6 +13,7 @@ pub(crate) mod hires;
 mod hub;
 mod items;
 pub(crate) mod onething;
+pub(crate) mod places;
 mod search;
 pub(crate) mod services;
 pub(crate) mod shared;
@@ -32,4 +33,5 @@ pub fn routes() -> Router<AppState> {
         .merge(archives::routes())
         .merge(items::routes())
         .merge(onething::routes())
+        .merge(places::routes())
 }
