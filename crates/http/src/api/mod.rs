@@ -3,6 +3,7 @@
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
 mod accounts;
+mod assistance;
 mod benefits;
 mod complaints;
 mod consult;
@@ -48,7 +49,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(complaints::routes())
                 .merge(consult::routes())
                 .merge(occupations::routes())
-                .merge(accounts::routes()),
+                .merge(accounts::routes())
+                .merge(assistance::routes()),
         )
 }
 
@@ -101,6 +103,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),
+        assistance::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);
