@@ -31,6 +31,18 @@ pub enum BenefitsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// County fund budgets (五(十二)) by county and fund with their use: budget, committed,
+    /// paid, held over budget, remaining.
+    Budgets {
+        /// Six-digit code or name of a region (default: the province).
+        #[arg(long, default_value = "140000")]
+        region: String,
+        /// Calendar year (default: this year).
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Turn gig-market activity into registration suggestions once.
     Suggest {
         #[arg(long)]
@@ -126,6 +138,9 @@ pub async fn run(svc: Service, cmd: BenefitsCommand) -> anyhow::Result<ExitCode>
             } else {
                 ExitCode::from(1)
             }
+        }
+        BenefitsCommand::Budgets { region, year, json } => {
+            crate::assistance_cmd::budgets(&svc, &region, year, json).await?
         }
         BenefitsCommand::Suggest { json } => {
             let r = svc.registration_upkeep().await?;

@@ -1,6 +1,7 @@
 //! `linghuo`: the one binary of the platform — serve, migrate, manage accounts, verify the
 //! audit chain, run the policy engine and benchmarks.
 
+mod assistance_cmd;
 mod bench_http;
 mod bench_import;
 mod bench_market;
@@ -91,6 +92,9 @@ enum Command {
     /// Benefits: 免申即享 screening, retroactive recalculation, the ledger check.
     #[command(subcommand)]
     Benefits(benefits_cmd::BenefitsCommand),
+    /// 困难群众转介民政 (四(十一)) and county fund budgets (五(十二)).
+    #[command(subcommand)]
+    Assistance(assistance_cmd::AssistanceCommand),
     /// Complaints and mediation (三(五), 四(十)).
     #[command(subcommand)]
     Complaints(ComplaintsCommand),
@@ -418,6 +422,7 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
         Command::Market(cmd) => return market_cmd::run(svc, cmd).await,
         Command::Benefits(cmd) => return benefits_cmd::run(svc, cmd).await,
         Command::Guide(cmd) => return guide_cmd::run(svc, cmd).await,
+        Command::Assistance(cmd) => return assistance_cmd::run(svc, cmd).await,
         Command::Complaints(ComplaintsCommand::Upkeep { json }) => {
             let report = svc.complaints_upkeep().await?;
             if json {

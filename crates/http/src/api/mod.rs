@@ -3,6 +3,7 @@
 //! (from `GET /api/v1/session`). Errors are `{"error": {"code", "message", "field"}}`.
 
 mod accounts;
+mod assistance;
 mod benefits;
 mod complaints;
 mod consult;
@@ -54,7 +55,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(occupations::routes())
                 .merge(accounts::routes())
                 .merge(guide::routes())
-                .merge(items::routes()),
+                .merge(items::routes())
+                .merge(assistance::routes()),
         )
 }
 
@@ -110,6 +112,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         occupations::Doc::openapi(),
         guide::Doc::openapi(),
         items::Doc::openapi(),
+        assistance::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

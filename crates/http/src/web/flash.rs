@@ -246,6 +246,33 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     (&["/admin/windows"], "imported", "窗口表已导入。"),
     (&["/admin/windows"], "deleted", "窗口已删除。"),
     (&["/services/items"], "rated", "谢谢您的评价。"),
+    // 困难群众帮扶 and 资金预算 (staff).
+    (
+        &["/staff/assistance"],
+        "referred",
+        "已转介民政部门，本人会收到通知。",
+    ),
+    (
+        &["/staff/assistance"],
+        "outcome",
+        "办理结果已登记，本人会收到通知。",
+    ),
+    (
+        &["/staff/persons"],
+        "difficulty",
+        "摸排情况已保存，系统已按新情况重新筛查。",
+    ),
+    (&["/staff/budgets"], "saved", "预算已保存，变更已记录。"),
+    (
+        &["/staff/budgets"],
+        "released",
+        "已发放：已记账并生成付款指令，本人会收到通知。",
+    ),
+    (
+        &["/staff/budgets"],
+        "refused",
+        "已决定不予发放，申请人会收到通知。",
+    ),
     (
         &["/services/items"],
         "onething",

@@ -10,6 +10,7 @@ mod forms;
 mod anonymous_visits;
 mod answers;
 mod archives;
+mod assistance;
 mod bad_input;
 mod benefits;
 mod complaints;

@@ -21,6 +21,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor, Event};
+use crate::benefits::budget::{Charge, charge_in_tx, credit_in_tx};
 use crate::benefits::{benefit_name, fen_text, is_paid};
 use crate::{Result, Service, ServiceError};
 
@@ -91,9 +92,22 @@ pub(crate) fn refused(e: StorageError, code: &'static str, message: &str) -> Ser
     }
 }
 
+/// What writing the grant of an approved application did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum GrantOutcome {
+    /// Nothing to pay (a benefit not paid in money, or a zero amount).
+    NotPaid,
+    /// The grant transfer and its payment instruction were written.
+    Granted,
+    /// It would have overdrawn the budget: held for the province, with the reason.
+    Held(String),
+}
+
 impl Service {
-    /// Writes the grant of an approved application: exclusive claims, caps, the grant
-    /// transfer and the payment instruction — all or nothing with the caller's transaction.
+    /// Writes the grant of an approved application: exclusive claims, caps, the budget
+    /// charge, the grant transfer and the payment instruction — all or nothing with the
+    /// caller's transaction. Over budget, the claims and caps stay reserved and the grant is
+    /// held instead ([`crate::benefits::budget`]).
     pub(crate) async fn grant_in_tx(
         &self,
         tx: &mut Tx,
@@ -101,9 +115,9 @@ impl Service {
         months: &[String],
         by: Option<Uuid>,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<GrantOutcome> {
         if !is_paid(&row.benefit) || row.amount_fen <= 0 {
-            return Ok(());
+            return Ok(GrantOutcome::NotPaid);
         }
         match BenefitId::from_code(&row.benefit).map(BenefitId::period) {
             Some(GrantPeriod::PerMonth) => {
@@ -168,6 +182,27 @@ impl Service {
                     .map_err(|e| refused(e, "already_granted", "该补贴已发放过"))?;
             }
         }
+        // 五(十二): charged to the county's budget of the fund in this transaction; a grant
+        // that would overdraw is held for the province (the claims above stay reserved).
+        if let Charge::Overdraw(reason) =
+            charge_in_tx(tx, &row.county_code, &row.benefit, row.amount_fen, now).await?
+        {
+            self.hold_in_tx(tx, row, reason.clone(), now).await?;
+            return Ok(GrantOutcome::Held(reason));
+        }
+        self.write_grant_in_tx(tx, row, by, now).await?;
+        Ok(GrantOutcome::Granted)
+    }
+
+    /// The grant transfer, its payment instruction and the audit row (the claims, caps and
+    /// budget already taken by the caller in the same transaction).
+    pub(crate) async fn write_grant_in_tx(
+        &self,
+        tx: &mut Tx,
+        row: &ApplicationRow,
+        by: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let inserted = repo::insert_transfer(
             tx,
             &TransferRow {
@@ -259,7 +294,21 @@ pub(crate) async fn adjust_in_tx(
         },
     )
     .await?;
+    if inserted && diff < 0 {
+        credit_in_tx(tx, &a.county_code, &a.benefit, -diff, now).await?;
+    }
     if inserted && diff > 0 {
+        if let Charge::Overdraw(reason) =
+            charge_in_tx(tx, &a.county_code, &a.benefit, diff, now).await?
+        {
+            return Err(conflict(
+                "budget_exceeded",
+                &format!(
+                    "补发{}元超出预算，未记账；请先调增预算后再确认：{reason}",
+                    fen_text(diff)
+                ),
+            ));
+        }
         let n = repo::instructions_of_application_tx(tx, a.id).await?.len() as i32 + 1;
         repo::insert_instruction(
             tx,

@@ -10,6 +10,8 @@
 //! newly eligible; `recalc` replays issued decisions under the parameters now in force.
 
 // Benefits by part: this file holds applications and decisions.
+pub mod assistance;
+pub mod budget;
 pub mod enrolment;
 pub mod facts_import;
 pub mod ledger;
@@ -129,9 +131,24 @@ pub struct PaymentLine {
     pub instalment: i32,
     /// Decimal string, two places.
     pub amount: String,
-    /// pending | in_batch | paid | failed
+    /// pending | in_batch | paid | failed | held (not paid: over the county's budget)
     pub status: String,
     pub status_label: String,
+    /// Why a payment is held (status `held`: the budget it would overdraw), for staff.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The line of a grant held because it would overdraw the county's budget.
+fn held_line(row: &ApplicationRow, reason: String) -> PaymentLine {
+    PaymentLine {
+        reference: crate::ledger::reference_for(row.id, 1),
+        instalment: 1,
+        amount: fen_text(row.amount_fen),
+        status: "held".into(),
+        status_label: budget::hold_status_label("held").into(),
+        note: reason,
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -434,6 +451,8 @@ impl Service {
             unverified,
             ..
         } = g;
+        // 困难摸排 by staff (四(十一)): the latest finding, a verified source.
+        facts.person.in_difficulty = self.in_difficulty(person.id).await?;
         let (granted, _) =
             repo::granted_and_paid(&self.db, person.id, BenefitId::StartupSubsidy.code()).await?;
         facts.startup_subsidy_paid = Fen(granted.max(0));
@@ -700,6 +719,7 @@ impl Service {
         )
         .await?;
         if status == ApplicationStatus::Approved {
+            // Over budget the grant is held (budget::hold_in_tx), still in this transaction.
             self.grant_in_tx(&mut *tx, row, &prepared.months, None, now)
                 .await?;
         }
@@ -862,7 +882,7 @@ impl Service {
 
     pub(crate) async fn benefit_view(&self, a: &ApplicationRow) -> Result<ApplicationView> {
         let name = self.masked_name(a.person_id).await?;
-        let payments = repo::instructions_of_application(&self.db, a.id)
+        let mut payments = repo::instructions_of_application(&self.db, a.id)
             .await?
             .into_iter()
             .map(|i| PaymentLine {
@@ -871,8 +891,15 @@ impl Service {
                 amount: fen_text(i.amount_fen),
                 status_label: crate::ledger::instruction_label(i.status.as_str()).into(),
                 status: i.status.as_str().into(),
+                note: String::new(),
             })
-            .collect();
+            .collect::<Vec<PaymentLine>>();
+        if a.status == ApplicationStatus::Approved
+            && let Some(h) = repo::hold_of_application(&self.db, a.id).await?
+            && h.status == "held"
+        {
+            payments.push(held_line(a, h.reason));
+        }
         let mut v = view_of(a, name, payments);
         v.reviewer_name = self.staff_name(a.reviewed_by).await?;
         v.decider_name = self.staff_name(a.decided_by).await?;
@@ -1048,10 +1075,15 @@ impl Service {
         row.decided_by = Some(actor.user_id);
         row.decided_at = Some(now);
         row.decision_note = note.clone();
+        let mut held = None;
         if to == ApplicationStatus::Approved {
             let months = self.months_of(&row)?;
-            self.grant_in_tx(&mut tx, &row, &months, Some(actor.user_id), now)
-                .await?;
+            if let crate::ledger::GrantOutcome::Held(reason) = self
+                .grant_in_tx(&mut tx, &row, &months, Some(actor.user_id), now)
+                .await?
+            {
+                held = Some(reason);
+            }
         }
         audit::record(
             &mut tx,
@@ -1064,7 +1096,7 @@ impl Service {
         )
         .await?;
         self.notify_decision(&mut tx, &row, now).await?;
-        let view = self.decided_view(&row, person_name)?;
+        let view = self.decided_view(&row, person_name, held)?;
         if let Some(key) = idempotency_key {
             let body = serde_json::to_string(&view)
                 .map_err(|e| ServiceError::Internal(format!("response json: {e}")))?;
@@ -1077,9 +1109,18 @@ impl Service {
     /// The view of a row being decided, with the payment line this transaction writes (not
     /// yet visible outside it), so a stored idempotent response shows it. No database reads:
     /// a transaction holding the write lock must not wait for another pool connection.
-    fn decided_view(&self, row: &ApplicationRow, person_name: String) -> Result<ApplicationView> {
+    fn decided_view(
+        &self,
+        row: &ApplicationRow,
+        person_name: String,
+        held: Option<String>,
+    ) -> Result<ApplicationView> {
         let mut v = view_of(row, person_name, Vec::new());
-        if row.status == ApplicationStatus::Approved && is_paid(&row.benefit) && row.amount_fen > 0
+        if let Some(reason) = held {
+            v.payments = vec![held_line(row, reason)];
+        } else if row.status == ApplicationStatus::Approved
+            && is_paid(&row.benefit)
+            && row.amount_fen > 0
         {
             v.payments = vec![PaymentLine {
                 reference: crate::ledger::reference_for(row.id, 1),
@@ -1087,13 +1128,14 @@ impl Service {
                 amount: fen_text(row.amount_fen),
                 status: "pending".into(),
                 status_label: crate::ledger::instruction_label("pending").into(),
+                note: String::new(),
             }];
         }
         Ok(v)
     }
 
     /// The months an application subsidises (from its stored determination).
-    fn months_of(&self, row: &ApplicationRow) -> Result<Vec<String>> {
+    pub(crate) fn months_of(&self, row: &ApplicationRow) -> Result<Vec<String>> {
         if period_of(&row.benefit) != Some(GrantPeriod::PerMonth) {
             return Ok(Vec::new());
         }
@@ -1148,6 +1190,8 @@ impl Service {
         let as_of = self.clock.today_cst();
         let g = self.gather_facts(&person, as_of).await?;
         let d = self.engine.screen(&g.facts, &ScreenOptions::default());
+        // 四(十一): the same screening keeps the assistance referral list.
+        self.note_assistance(&person, &d).await?;
         for benefit in
             [BenefitId::StartupSubsidy, BenefitId::SocialInsuranceSubsidy].map(BenefitId::code)
         {

@@ -927,6 +927,7 @@ impl Service {
             .map(|b| b.code())
             .collect();
         let mut problems = repo::ledger_problems(&self.db, &paid).await?;
+        problems.extend(self.budget_problems().await?);
         if debited != credited {
             problems.push(format!(
                 "借方合计{}与贷方合计{}不等",
@@ -941,5 +942,60 @@ impl Service {
             accounts: totals.len(),
             problems,
         })
+    }
+}
+
+impl Service {
+    /// The budget counters against the ledger: each county's committed amount of a fund in a
+    /// year equals its grants and adjustments less recoveries that year.
+    async fn budget_problems(&self) -> Result<Vec<String>> {
+        use std::collections::BTreeMap;
+        let mut from_ledger: BTreeMap<(String, &'static str, i32), i64> = BTreeMap::new();
+        for (county, benefit, year, fen) in repo::ledger_commitments(&self.db).await? {
+            if let Some(f) = crate::benefits::budget::fund_of(&benefit) {
+                *from_ledger.entry((county, f.code, year)).or_insert(0) += fen;
+            }
+        }
+        let mut out = Vec::new();
+        for b in repo::all_budgets(&self.db).await? {
+            let Some(f) = crate::benefits::budget::fund_by_code(&b.fund) else {
+                continue;
+            };
+            let want = from_ledger
+                .remove(&(b.county_code.clone(), f.code, b.year))
+                .unwrap_or(0);
+            if want != b.committed_fen {
+                out.push(format!(
+                    "{} {}年{}：预算已安排{}元，账本为{}元",
+                    b.county_code,
+                    b.year,
+                    f.name,
+                    fen_text(b.committed_fen),
+                    fen_text(want)
+                ));
+            }
+            if let Some(a) = b.amount_fen
+                && b.committed_fen > a
+            {
+                out.push(format!(
+                    "{} {}年{}：已安排{}元，超出预算{}元",
+                    b.county_code,
+                    b.year,
+                    f.name,
+                    fen_text(b.committed_fen),
+                    fen_text(a)
+                ));
+            }
+        }
+        for ((county, fund, year), fen) in from_ledger {
+            if fen != 0 {
+                out.push(format!(
+                    "{county} {year}年{}：账本有{}元，没有预算记录",
+                    crate::benefits::budget::fund_name(fund),
+                    fen_text(fen)
+                ));
+            }
+        }
+        Ok(out)
     }
 }

@@ -74,6 +74,12 @@ pub struct ServicesSeedReport {
     pub stall_applications: usize,
     pub sites: usize,
     pub agencies: usize,
+    /// County fund budgets set (五(十二)) and grants held over a tight budget.
+    pub budgets: usize,
+    pub budget_holds: usize,
+    /// People found in difficulty (四(十一)) and referrals to 民政.
+    pub difficulty_findings: usize,
+    pub referrals: usize,
     pub seconds: f64,
 }
 
@@ -265,6 +271,38 @@ impl Service {
             }
         }
 
+        // 五(十二): the province sets this year's 就业补助资金 budget of every working county,
+        // generous enough that the demo pays — except the second county's, kept tight so a
+        // grant is held for the province.
+        let province = self
+            .demo_actor(
+                "demo-staff-140000-budget".into(),
+                "山西省人社厅就业资金科（演示）".into(),
+                Role::Staff,
+                Some(linghuo_domain::region::province()),
+                None,
+            )
+            .await?;
+        for (ci, county) in focus.iter().enumerate() {
+            let tight = ci == 1;
+            self.set_budget(
+                &province,
+                crate::benefits::budget::BudgetInput {
+                    county: county.as_str(),
+                    fund: "employment_subsidy".into(),
+                    year: today.year(),
+                    amount: if tight { "1500.00" } else { "2000000.00" }.into(),
+                    note: if tight {
+                        "年初预算（演示：预算偏紧，超出部分暂缓发放）".into()
+                    } else {
+                        "年初预算（演示）".into()
+                    },
+                },
+            )
+            .await?;
+            r.budgets += 1;
+        }
+
         let mut residents: HashMap<Uuid, Actor> = HashMap::new();
         let mut batch_made = false;
         for (ci, county) in focus.iter().enumerate() {
@@ -332,7 +370,13 @@ impl Service {
             if home {
                 self.seed_demo_agency(*county, &c.window, &mut r).await?;
             }
+            self.seed_county_assistance(&mut c, &mut r).await?;
         }
+        r.budget_holds = self
+            .budget_report(&province, Some(today.year()))
+            .await?
+            .holds
+            .len();
 
         // Suggestions from the market's hires, and 免申即享 notices.
         let s = self.registration_upkeep().await?;
@@ -341,6 +385,72 @@ impl Service {
         r.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(r)
     }
+    /// 四(十一): the window records what it found about a few people's basic living; the
+    /// screening puts them on the referral list; in the home county one is referred to 民政
+    /// with the outcome entered back, another waits for 民政's answer.
+    async fn seed_county_assistance(
+        &self,
+        c: &mut CountyDemo<'_>,
+        r: &mut ServicesSeedReport,
+    ) -> Result<()> {
+        const FOUND: &[&str] = &[
+            "失业后没有收入，家中有老人需要照顾，入户走访核实",
+            "灵活就业收入不稳定，今年受疫情影响基本停工，电话回访核实",
+            "配偶患病住院，家庭收入明显下降，社区反映后核实",
+        ];
+        let n = if c.home { 3 } else { 1 };
+        // People from the end of the pool, away from the ones the benefit stories use.
+        let people: Vec<Uuid> = c.pool.iter().rev().take(n).copied().collect();
+        for (i, p) in people.iter().enumerate() {
+            self.record_difficulty(
+                &c.window,
+                *p,
+                crate::benefits::assistance::DifficultyInput {
+                    in_difficulty: true,
+                    note: FOUND[i % FOUND.len()].into(),
+                },
+            )
+            .await?;
+            r.difficulty_findings += 1;
+        }
+        if !c.home {
+            return Ok(());
+        }
+        let list = self
+            .assistance_list(&c.window, Some(c.code.as_str()))
+            .await?;
+        for (i, case) in list.people.iter().take(2).enumerate() {
+            let sent_on = (c.today - Duration::days(if i == 0 { 20 } else { 3 })).to_string();
+            let v = self
+                .refer_assistance(
+                    &c.window,
+                    case.person_id,
+                    crate::benefits::assistance::ReferralInput {
+                        kind: case.suggested_kind.clone(),
+                        office: String::new(),
+                        sent_on,
+                        note: "已告知本人，本人同意转介".into(),
+                    },
+                )
+                .await?;
+            r.referrals += 1;
+            if i == 0 {
+                self.record_referral_outcome(
+                    &c.reviewer,
+                    v.id,
+                    crate::benefits::assistance::ReferralOutcomeInput {
+                        outcome: "accepted".into(),
+                        amount: "680.00".into(),
+                        note: "经入户调查和家庭经济状况核对，纳入保障".into(),
+                        decided_on: (c.today - Duration::days(6)).to_string(),
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Facts from the registers (and some self-declared groups) for the county's first people: returns each person's plan and how many of the pool it took.
     async fn seed_county_facts(
         &self,

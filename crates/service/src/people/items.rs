@@ -40,7 +40,7 @@ pub struct StepView {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    /// application | registration | enrolment | training | complaint | onething | stall
+    /// application | registration | enrolment | training | complaint | onething | stall | referral
     pub kind: String,
     pub id: Uuid,
     pub title: String,
@@ -102,6 +102,7 @@ pub fn kind_word(kind: &str) -> &'static str {
         "complaint" => "投诉举报",
         "onething" => "灵活就业一件事",
         "stall" => "摊位申请",
+        "referral" => "转介民政",
         _ => "办件",
     }
 }
@@ -451,6 +452,38 @@ impl Service {
                 completed: done,
                 parts: Vec::new(),
                 link: "/places/mine".into(),
+                rating,
+                rating_word,
+            });
+        }
+        // 四(十一): referrals to 民政 made for the person.
+        for r in repo::referrals_of(&self.db, p.id).await? {
+            let done = r.outcome.is_some();
+            let (rating, rating_word) = rated("referral", r.id);
+            let mut status =
+                crate::benefits::assistance::outcome_label(r.outcome.as_deref()).to_owned();
+            if let Some(a) = r.outcome_amount_fen {
+                status = format!("{status}（每月{}元）", crate::benefits::fen_text(a));
+            }
+            out.push(ItemView {
+                kind: "referral".into(),
+                id: r.id,
+                title: format!(
+                    "转介{}：{}",
+                    r.office,
+                    crate::benefits::assistance::referral_kind_label(&r.kind)
+                ),
+                status_label: status,
+                submitted_on: r.sent_on,
+                steps: steps(&[
+                    ("转介", Some(r.sent_on)),
+                    ("民政办理", r.outcome_on),
+                    ("办结", r.outcome_on),
+                ]),
+                next_date: None,
+                completed: done,
+                parts: Vec::new(),
+                link: "/services/items".into(),
                 rating,
                 rating_word,
             });

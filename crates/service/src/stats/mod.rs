@@ -211,6 +211,13 @@ pub struct Stats {
     pub complaints: Vec<ComplaintStat>,
     #[serde(default)]
     pub services: Vec<ServiceStat>,
+    /// 四(十一) assistance referral: found → referred → outcome, the region's total first,
+    /// then by county (read from the referral records, not from the cells).
+    #[serde(default)]
+    pub assistance: Vec<crate::benefits::assistance::AssistanceFunnel>,
+    /// 五(十二) budget use by county and fund (budget, committed, paid, held, remaining).
+    #[serde(default)]
+    pub budgets: Vec<crate::benefits::budget::BudgetUse>,
 }
 
 /// Median of a histogram of (value, count), values in any unit; `None` when empty.
@@ -501,7 +508,12 @@ impl Service {
             hired: own.n("events", |c| c.k2 == "hired"),
         });
 
+        let assistance = self.assistance_funnel_of(region, year).await?;
+        let budgets = self.budget_use_of(region, year).await?;
+
         Ok(Stats {
+            assistance,
+            budgets,
             region_code: region.as_str(),
             region_name: region.full_name(),
             year,

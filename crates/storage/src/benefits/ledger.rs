@@ -136,7 +136,8 @@ pub async fn ledger_problems(db: &Db, paid: &[&str]) -> Result<Vec<String>> {
     let ungranted_sql = format!(
         "SELECT a.id FROM benefit_applications a WHERE a.status = 'approved' AND a.amount_fen > 0 \
          AND a.benefit IN {} \
-         AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.application_id = a.id AND t.kind = 'grant')",
+         AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.application_id = a.id AND t.kind = 'grant') \
+         AND NOT EXISTS (SELECT 1 FROM budget_holds h WHERE h.application_id = a.id AND h.status = 'held')",
         values_list(db.backend(), 1, paid.len().max(1))
     );
     let ungranted: Vec<Uuid> = on_pool!(db, |p| {

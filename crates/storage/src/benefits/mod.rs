@@ -15,6 +15,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 mod applications;
+mod assistance;
+mod budgets;
 mod claims;
 mod enrolment;
 mod facts;
@@ -26,6 +28,8 @@ mod rescreen;
 mod training;
 
 pub use applications::*;
+pub use assistance::*;
+pub use budgets::*;
 pub use claims::*;
 pub use enrolment::*;
 pub use facts::*;

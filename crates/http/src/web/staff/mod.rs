@@ -7,7 +7,9 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) mod archives;
+mod assistance;
 mod benefits;
+mod budgets;
 mod complaints;
 mod consult;
 mod events;
@@ -48,4 +50,6 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(onething::routes())
         .merge(ratings::routes())
+        .merge(assistance::routes())
+        .merge(budgets::routes())
 }

@@ -46,6 +46,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("funnel", "政策待遇从符合条件到发放"),
     ("complaints", "投诉处理"),
     ("services", "培训和招聘活动"),
+    ("assistance", "困难群众转介民政"),
+    ("budgets", "资金预算使用"),
 ];
 
 fn pct(p: Option<f64>) -> Cell {
@@ -238,6 +240,58 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                         } else {
                             Cell::Empty
                         },
+                    ]
+                })
+                .collect(),
+        ),
+        "assistance" => (
+            h(&[
+                "地区",
+                "筛查发现（人）",
+                "转介民政（人）",
+                "已纳入救助（件）",
+                "未予纳入（件）",
+                "等待结果（件）",
+                "纳入救助每月金额（元）",
+            ]),
+            s.assistance
+                .iter()
+                .map(|a| {
+                    vec![
+                        Cell::text(short_name(&a.county_name).to_owned()),
+                        a.found.into(),
+                        a.referred.into(),
+                        a.accepted.into(),
+                        a.refused.into(),
+                        a.waiting.into(),
+                        Cell::Decimal(a.accepted_amount.clone()),
+                    ]
+                })
+                .collect(),
+        ),
+        "budgets" => (
+            h(&[
+                "县区",
+                "资金",
+                "预算（元）",
+                "已安排（元）",
+                "已到账（元）",
+                "暂缓发放（元）",
+                "剩余（元）",
+            ]),
+            s.budgets
+                .iter()
+                .map(|b| {
+                    vec![
+                        Cell::text(short_name(&b.county_name).to_owned()),
+                        Cell::text(b.fund_name.clone()),
+                        b.budget
+                            .clone()
+                            .map_or(Cell::text("未设预算"), Cell::Decimal),
+                        Cell::Decimal(b.committed.clone()),
+                        Cell::Decimal(b.paid.clone()),
+                        Cell::Decimal(b.held.clone()),
+                        b.remaining.clone().map_or(Cell::Empty, Cell::Decimal),
                     ]
                 })
                 .collect(),
