@@ -15,6 +15,7 @@ mod open_stats;
 mod people;
 mod policy;
 mod public_services;
+mod publicity;
 mod session;
 mod stats;
 
@@ -47,6 +48,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(public_services::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
+                .merge(publicity::routes())
                 .merge(occupations::routes())
                 .merge(accounts::routes()),
         )
@@ -101,6 +103,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),
+        publicity::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

@@ -140,7 +140,7 @@ fn month_back(d: NaiveDate, back: i32) -> NaiveDate {
 
 impl Service {
     /// An account row for a synthetic actor (disabled: nobody signs in with it) and the actor.
-    async fn demo_actor(
+    pub(super) async fn demo_actor(
         &self,
         username: String,
         display: String,

@@ -5,5 +5,7 @@ pub mod archives;
 pub mod complaints;
 pub mod consult;
 pub mod events;
+pub mod fee_reports;
 pub mod guide;
+pub mod publicity;
 pub mod venues;

@@ -6,6 +6,7 @@
 // Public services by part: this file holds events, venues, relief and archives.
 pub mod complaints;
 pub mod guide;
+pub mod publicity;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;

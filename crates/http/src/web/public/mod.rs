@@ -7,8 +7,10 @@ use crate::AppState;
 
 pub(crate) mod consult;
 pub(crate) mod events;
+mod fees;
 mod guide;
 mod home;
+pub(crate) mod news;
 mod open_stats;
 mod policy;
 
@@ -20,4 +22,6 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(open_stats::routes())
         .merge(guide::routes())
+        .merge(news::routes())
+        .merge(fees::routes())
 }

@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::web::answers::{self, Standing, Step};
+use crate::web::public::news::CaseLinks;
 use crate::web::{Errors, Form, FormData, PageCtx, render};
 
 pub fn routes() -> Router<AppState> {
@@ -127,6 +128,8 @@ struct CalculatorPage {
     loan_options: Vec<(&'static str, &'static str)>,
     activity_options: Vec<(&'static str, &'static str)>,
     tax_fields: Vec<(&'static str, &'static str)>,
+    /// 相关案例 beside the clauses cited (五(十四)).
+    cases: CaseLinks,
 }
 
 const TAX_FIELDS: &[(&str, &str)] = &[
@@ -183,6 +186,7 @@ fn page(
             ("other", "其他"),
         ],
         tax_fields: TAX_FIELDS.to_vec(),
+        cases: CaseLinks::default(),
     }
 }
 
@@ -546,21 +550,23 @@ async fn calculate(
         receipt.push_str("；本省调整的参数：");
         receipt.push_str(&words.join("；"));
     }
-    render(
-        StatusCode::OK,
-        &page(
-            &ctx,
-            form,
-            Errors::default(),
-            None,
-            results,
-            Some(summary),
-            receipt,
-        ),
-    )
+    let mut p = page(
+        &ctx,
+        form,
+        Errors::default(),
+        None,
+        results,
+        Some(summary),
+        receipt,
+    );
+    // The answer stands without the links when the articles cannot be read.
+    p.cases = CaseLinks::load(&state).await.unwrap_or_default();
+    render(StatusCode::OK, &p)
 }
 
 pub struct ClauseView {
+    /// The link to its published cases (相关案例) and how many there are.
+    pub cases: Option<(String, i64)>,
     pub id: String,
     pub part: &'static str,
     pub title: &'static str,
@@ -576,10 +582,12 @@ struct TextPage {
     text_hash: String,
 }
 
-async fn text(ctx: Ctx) -> Response {
+async fn text(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let cases = CaseLinks::load(&state).await.unwrap_or_default();
     let clauses = policy_clauses()
         .iter()
         .map(|c| ClauseView {
+            cases: cases.href(&c.id).map(|h| (h, cases.count(&c.id))),
             id: c.id.clone(),
             part: c.part,
             title: c.title,

@@ -12,8 +12,10 @@ mod complaints;
 mod consult;
 mod events;
 mod export;
+mod fee_reports;
 pub(crate) mod imports;
 mod market;
+mod news;
 mod occupations;
 mod onething;
 pub(crate) mod pager;
@@ -46,4 +48,6 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(onething::routes())
         .merge(ratings::routes())
+        .merge(news::routes())
+        .merge(fee_reports::routes())
 }
