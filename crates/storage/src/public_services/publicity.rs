@@ -483,9 +483,8 @@ pub async fn forward_report(
     phone: &str,
     at: DateTime<Utc>,
 ) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE fee_reports SET status = 'forwarded', department_kind = $2, department_name = $3, \
          department_phone = $4, forwarded_at = $5, updated_at = $5 \
          WHERE id = $1 AND status IN ('accepted','forwarded')"
@@ -498,7 +497,7 @@ pub async fn forward_report(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 
