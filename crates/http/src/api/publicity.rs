@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use linghuo_service::Role;
 use linghuo_service::fee_reports::{
     DepartmentInput, DepartmentView, FeeEventView, FeeOutcomeInput, FeeReportInput,
     FeeReportReceipt, FeeReportView, FeeStats, FeeStatsRow, ForwardInput, TrackInput,
@@ -131,11 +130,7 @@ pub async fn get_article(
     ctx: Ctx,
     Path(i): Path<String>,
 ) -> Result<Json<ArticleView>, ApiError> {
-    let i = id(&i)?;
-    Ok(Json(match ctx.actor() {
-        Some(a) if a.role == Role::Staff => s.svc.staff_article(a, i).await?,
-        _ => s.svc.public_article(i).await?,
-    }))
+    Ok(Json(s.svc.article_for(ctx.actor(), id(&i)?).await?))
 }
 
 /// The author changes a pending or returned article; it goes (back) to review.

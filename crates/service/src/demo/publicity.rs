@@ -13,7 +13,16 @@ use crate::fee_reports::{FeeOutcomeInput, FeeReportInput, ForwardInput};
 const DEMO_NOTE: &str = "（演示内容：本文为演示系统编写的示例，人物和情节均为虚构。）";
 
 /// (kind, title, body, region, clauses, published days ago; None: waiting for review).
-const ARTICLES: &[(&str, &str, &str, &str, &[&str], Option<i64>)] = &[
+type DemoArticle = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<i64>,
+);
+
+const ARTICLES: &[DemoArticle] = &[
     (
         "news",
         "我省重申：经批准占道经营免征城市道路占用费 违规收费可在线匿名举报",

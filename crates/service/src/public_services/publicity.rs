@@ -372,6 +372,29 @@ impl Service {
         Ok(self.article_view(&a, clauses, None))
     }
 
+    /// One article for whoever asks: staff of its region see it in any state with its review;
+    /// anyone else (staff of other regions included) only a published one.
+    pub async fn article_for(&self, viewer: Option<&Actor>, id: Uuid) -> Result<ArticleView> {
+        let a = repo::article(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let staff = viewer.filter(|v| v.role == Role::Staff);
+        if let Some(v) = staff
+            && v.may_see(&a.region_code, None)
+        {
+            let clauses = repo::clauses_of(&self.db, id).await?;
+            return Ok(self.article_view(&a, clauses, Some(v)));
+        }
+        if a.status == ArticleStatus::Published {
+            let clauses = repo::clauses_of(&self.db, id).await?;
+            return Ok(self.article_view(&a, clauses, None));
+        }
+        match staff {
+            Some(v) => Err(self.deny(v, "article", id.to_string(), "article").await),
+            None => Err(ServiceError::NotFound),
+        }
+    }
+
     /// How many published articles illustrate each clause (clauses without any are absent):
     /// where the policy text and the answers link to 相关案例.
     pub async fn articles_per_clause(&self) -> Result<BTreeMap<String, i64>> {
