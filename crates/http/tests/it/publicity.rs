@@ -127,6 +127,11 @@ async fn an_article_goes_public_only_after_a_second_staff_member_approves_it() {
         assert_eq!(r.json()["review"]["status"], "published");
         assert_eq!(r.json()["review"]["reviewer_name"], "测试news.reviewer");
 
+        // Staff of another county read it as the public does, without the review.
+        let seen = elsewhere.get(&app, &format!("/api/v1/articles/{id}")).await;
+        assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+        assert!(seen.json().get("review").is_none());
+
         // Public now: the list, the clause filter, the article page (escaped), the home page.
         let list = public.get(&app, "/api/v1/articles").await.json();
         assert_eq!(list.as_array().unwrap().len(), 1);
