@@ -337,11 +337,11 @@ for (const role of ROLES) {
 // Phones first (issue 16): every page of every role at 360 px, the smallest phone in use —
 // nothing scrolls sideways, the header stays one row, and a worker gets the tab bar.
 const NARROW = { width: 360, height: 800 };
-const PUBLIC_PAGES = ['/', '/work', '/policy', '/policy/text', '/open/stats', '/events', '/consult', '/signup', '/signup/worker', '/signup/employer', '/login', '/login/reset', '/venues', '/places', '/sites', '/guide', '/guide/windows'];
+const PUBLIC_PAGES = ['/', '/work', '/policy', '/policy/text', '/open/stats', '/events', '/consult', '/signup', '/signup/worker', '/signup/employer', '/login', '/login/reset', '/venues', '/places', '/sites', '/guide', '/guide/windows', '/news', '/fees/report', '/fees/track'];
 const WIDE_TOUR = {
   'demo-worker': ['/services', '/services/items', '/services/onething', '/services/benefits', '/services/registration', '/services/training', '/complaints', '/venues/mine', '/places', '/places/mine', '/relief', '/archives/mine', '/events/mine', '/consult/mine', '/account', '/policy'],
   'demo-employer': ['/employer/posts/new', '/employer/events', '/employer/complaints', '/account'],
-  'demo-county': ['/staff/persons', '/staff/benefits', '/staff/registrations', '/staff/payments', '/staff/training', '/staff/market/review', '/staff/market/employers', '/staff/market/registrations', '/staff/complaints', '/staff/events', '/staff/venues', '/staff/places', '/staff/sites', '/staff/relief', '/staff/archives', '/staff/consult', '/staff/imports', '/staff/ratings'],
+  'demo-county': ['/staff/persons', '/staff/benefits', '/staff/registrations', '/staff/payments', '/staff/training', '/staff/market/review', '/staff/market/employers', '/staff/market/registrations', '/staff/complaints', '/staff/events', '/staff/venues', '/staff/places', '/staff/sites', '/staff/relief', '/staff/archives', '/staff/consult', '/staff/imports', '/staff/ratings', '/staff/news', '/staff/news/new', '/staff/fee-reports', '/staff/fee-reports/departments'],
 };
 
 async function fits360(page, label, problems) {

@@ -101,6 +101,10 @@ enum Command {
     /// Designated selling places (夜市, 摊点, 便民市场, 景区销售区) and gig-market sites.
     #[command(subcommand)]
     Places(PlacesCommand),
+    /// Published typical cases and policy news (五(十四)), and the departments 违规收费
+    /// reports are routed to (三(五)).
+    #[command(subcommand)]
+    News(NewsCommand),
     /// SMS notices: the outbox's state, or one sending pass.
     #[command(subcommand)]
     Sms(SmsCommand),
@@ -154,6 +158,26 @@ enum ComplaintsCommand {
     /// Run the complaints upkeep once: escalate complaints past their time limits to the
     /// city (once each) and notify the staff of the city and the county.
     Upkeep {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum NewsCommand {
+    /// List published articles, newest first.
+    List {
+        /// case (典型案例) or news (政策动态).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only articles illustrating this clause, e.g. 二(一).
+        #[arg(long)]
+        clause: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the responsible departments fee reports are routed to.
+    FeeDepartments {
         #[arg(long)]
         json: bool,
     },
@@ -479,6 +503,41 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
                     );
                 }
                 println!("共 {} 处。", sites.len());
+            }
+        }
+        Command::News(NewsCommand::List { kind, clause, json }) => {
+            let list = svc
+                .published_articles(kind.as_deref(), clause.as_deref(), 200)
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for a in &list {
+                    let clauses: Vec<&str> = a.clauses.iter().map(|c| c.id.as_str()).collect();
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        a.published_on.map(|d| d.to_string()).unwrap_or_default(),
+                        a.kind_label,
+                        a.region_name,
+                        clauses.join("、"),
+                        a.title,
+                        a.id
+                    );
+                }
+                println!("共 {} 篇。", list.len());
+            }
+        }
+        Command::News(NewsCommand::FeeDepartments { json }) => {
+            let list = svc.fee_departments().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                for d in &list {
+                    println!(
+                        "{}\t{}\t{}\t{}",
+                        d.region_name, d.kind_label, d.name, d.phone
+                    );
+                }
             }
         }
         Command::Sms(SmsCommand::Status { json }) => {

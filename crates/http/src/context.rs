@@ -458,6 +458,8 @@ fn limit_class(method: &Method, path: &str) -> Option<LimitClass> {
         }
         "/work/nearby" if post => LimitClass::Search,
         "/consult/ask" | "/api/v1/consult/questions" if post => LimitClass::Question,
+        "/fees/report" | "/api/v1/fee-reports" if post => LimitClass::Report,
+        "/fees/track" | "/api/v1/fee-reports/track" if post => LimitClass::Track,
         _ => return None,
     })
 }

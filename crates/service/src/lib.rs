@@ -33,7 +33,9 @@ pub use platform::{
     access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
     export, key_rotation, limits, notifier, password, protect, tabular, totp,
 };
-pub use public_services::{archives, complaints, consult, events, guide, places, venues};
+pub use public_services::{
+    archives, complaints, consult, events, fee_reports, guide, places, publicity, venues,
+};
 pub use stats::open as open_stats;
 pub use stats::workbench;
 

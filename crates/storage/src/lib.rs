@@ -33,6 +33,7 @@ pub use platform::{
 };
 pub use public_services as services;
 pub use public_services::complaints;
+pub use public_services::publicity;
 pub use stats::open as open_stats;
 
 pub use db::{Backend, Db, StorageError, Tx, values_list};

@@ -157,6 +157,27 @@ impl RegistrationKind {
     }
 }
 
+text_status! {
+    /// Where a typical case or policy news item stands (`articles.status`): waiting for a
+    /// second staff member's review, returned to its author, public, or taken down.
+    ArticleStatus {
+        Pending = "pending",
+        Returned = "returned",
+        Published = "published",
+        Withdrawn = "withdrawn",
+    }
+}
+
+text_status! {
+    /// Where a 违规收费 report stands (`fee_reports.status`).
+    FeeReportStatus {
+        Received = "received",
+        Accepted = "accepted",
+        Forwarded = "forwarded",
+        Resolved = "resolved",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod people;
 mod places;
 mod policy;
 mod public_services;
+mod publicity;
 mod session;
 mod stats;
 
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(places::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
+                .merge(publicity::routes())
                 .merge(occupations::routes())
                 .merge(accounts::routes())
                 .merge(guide::routes())
@@ -113,6 +115,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         guide::Doc::openapi(),
         items::Doc::openapi(),
         assistance::Doc::openapi(),
+        publicity::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

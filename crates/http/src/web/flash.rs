@@ -273,6 +273,36 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "refused",
         "已决定不予发放，申请人会收到通知。",
     ),
+    // 典型案例和政策动态 (staff) and 违规收费举报 (staff, administrators).
+    (
+        &["/staff/news"],
+        "submitted",
+        "稿件已提交，等待另一位工作人员审核。",
+    ),
+    (&["/staff/news"], "approve", "已审核通过，稿件已公开发布。"),
+    (&["/staff/news"], "return", "已退回撰稿人修改。"),
+    (&["/staff/news"], "withdraw", "稿件已撤下，公众不再看到。"),
+    (&["/staff/fee-reports"], "accept", "已受理。"),
+    (
+        &["/staff/fee-reports"],
+        "forward",
+        "已转交职能部门，举报人查询时可以看到。",
+    ),
+    (
+        &["/staff/fee-reports"],
+        "resolve",
+        "已办结，举报人凭查询码可以看到办理结果。",
+    ),
+    (
+        &["/staff/fee-reports/departments", "/admin/fee-departments"],
+        "saved",
+        "职能部门已保存。",
+    ),
+    (
+        &["/staff/fee-reports/departments", "/admin/fee-departments"],
+        "deleted",
+        "职能部门已删除，举报改按上一级的名录转交。",
+    ),
     (
         &["/services/items"],
         "onething",

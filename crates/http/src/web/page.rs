@@ -52,6 +52,8 @@ const WORKER_TABS: &[(&str, &str, &[&str])] = &[
             "/events",
             "/archives",
             "/consult",
+            "/news",
+            "/fees",
         ],
     ),
     ("/notices", "消息", &["/notices"]),
@@ -98,7 +100,11 @@ impl PageCtx {
                 ("/policy", "政策计算器"),
             ],
             Some(Role::SysAdmin | Role::SecAdmin) => {
-                vec![("/admin/users", "账户管理"), ("/policy", "政策计算器")]
+                vec![
+                    ("/admin/users", "账户管理"),
+                    ("/admin/fee-departments", "收费举报职能部门"),
+                    ("/policy", "政策计算器"),
+                ]
             }
             Some(Role::AuditAdmin) => vec![("/admin/audit", "审计日志"), ("/policy", "政策计算器")],
             Some(Role::Worker) => vec![

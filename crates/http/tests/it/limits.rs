@@ -24,6 +24,8 @@ fn tight() -> Config {
     l.search_per_account = r;
     l.question_per_address = r;
     l.question_per_account = r;
+    l.report_per_address = r;
+    l.track_per_address = r;
     c
 }
 
@@ -53,6 +55,14 @@ fn limited_routes() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/consult/search?q=补贴", None),
         (Method::POST, "/consult/ask", Some(json!({}))),
         (Method::POST, "/api/v1/consult/questions", Some(json!({}))),
+        (Method::POST, "/fees/report", Some(json!({}))),
+        (Method::POST, "/api/v1/fee-reports", Some(json!({}))),
+        (Method::POST, "/fees/track", Some(json!({}))),
+        (
+            Method::POST,
+            "/api/v1/fee-reports/track",
+            Some(json!({"code": "x"})),
+        ),
     ]
 }
 

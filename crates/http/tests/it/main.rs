@@ -32,6 +32,7 @@ mod market_phone;
 mod occupations;
 mod pages;
 mod places;
+mod publicity;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;

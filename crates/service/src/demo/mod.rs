@@ -8,6 +8,7 @@
 
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
 mod places;
+mod publicity;
 pub mod services;
 
 use std::collections::HashMap;
@@ -578,6 +579,8 @@ impl Service {
         let mut demo_counties: Vec<RegionCode> = workers_by_county.keys().copied().collect();
         demo_counties.sort_by_key(|c| c.as_str());
         self.seed_demo_windows(&demo_counties).await?;
+        // 典型案例, 政策动态 and 违规收费举报 (五(十四), 三(五)).
+        self.seed_demo_publicity().await?;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }

@@ -334,6 +334,12 @@ pub struct LimitsConfig {
     /// client address and per phone number (known or not).
     pub reset_per_address: RateRule,
     pub reset_per_phone: RateRule,
+    /// 违规收费 reports from the public (`POST /fees/report`, `/api/v1/fee-reports`) per
+    /// client address: no account is needed, so the address is the only key.
+    pub report_per_address: RateRule,
+    /// Look-ups by tracking code (`POST /fees/track`, `/api/v1/fee-reports/track`) per client
+    /// address.
+    pub track_per_address: RateRule,
     /// Login failures to one account name, from all addresses together, before attempts from
     /// addresses that have never logged in to it wait (`login_account_step_seconds` more for
     /// each further failure, at most `login_account_max_seconds`). Addresses the account has
@@ -362,6 +368,8 @@ impl Default for LimitsConfig {
             question_per_account: RateRule::new(5, 1),
             reset_per_address: RateRule::new(10, 2),
             reset_per_phone: RateRule::new(3, 1),
+            report_per_address: RateRule::new(5, 1),
+            track_per_address: RateRule::new(20, 5),
             login_account_threshold: 10,
             login_account_step_seconds: 30,
             login_account_max_seconds: 900,
@@ -372,7 +380,7 @@ impl Default for LimitsConfig {
 
 impl LimitsConfig {
     /// Every rule of the section with its name, for validation and listing.
-    pub fn rules(&self) -> [(&'static str, RateRule); 12] {
+    pub fn rules(&self) -> [(&'static str, RateRule); 14] {
         [
             ("login_per_address", self.login_per_address),
             ("totp_per_address", self.totp_per_address),
@@ -386,6 +394,8 @@ impl LimitsConfig {
             ("question_per_account", self.question_per_account),
             ("reset_per_address", self.reset_per_address),
             ("reset_per_phone", self.reset_per_phone),
+            ("report_per_address", self.report_per_address),
+            ("track_per_address", self.track_per_address),
         ]
     }
 }

@@ -33,6 +33,10 @@ pub enum LimitClass {
     Search,
     Question,
     Reset,
+    /// Reports from the public without an account (违规收费举报).
+    Report,
+    /// Look-ups by tracking code.
+    Track,
 }
 
 impl LimitClass {
@@ -45,6 +49,8 @@ impl LimitClass {
             LimitClass::Search => "search",
             LimitClass::Question => "question",
             LimitClass::Reset => "reset",
+            LimitClass::Report => "report",
+            LimitClass::Track => "track",
         }
     }
 
@@ -58,6 +64,8 @@ impl LimitClass {
             LimitClass::Search => (c.search_per_address, c.search_per_account),
             LimitClass::Question => (c.question_per_address, c.question_per_account),
             LimitClass::Reset => (c.reset_per_address, c.reset_per_phone),
+            LimitClass::Report => (c.report_per_address, RateRule::OFF),
+            LimitClass::Track => (c.track_per_address, RateRule::OFF),
         }
     }
 }

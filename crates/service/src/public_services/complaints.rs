@@ -247,11 +247,37 @@ impl Viewer {
     }
 }
 
+/// The time limits of a report made at `from` under 三(五) 公开投诉举报渠道 — a complaint or a
+/// 违规收费 report (`fee_reports`): (acknowledge by, resolve by), from the `[complaints]`
+/// configuration.
+pub fn time_limits(
+    cfg: &crate::config::ComplaintsConfig,
+    from: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        from + Duration::hours(cfg.acknowledge_hours),
+        from + Duration::days(cfg.resolve_days),
+    )
+}
+
+/// Whether a report still being handled is past its limits: one not yet acknowledged is late
+/// past either limit, one acknowledged only past the resolution limit.
+pub fn past_limits(
+    acknowledged: bool,
+    acknowledge_due_at: DateTime<Utc>,
+    resolve_due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    now > resolve_due_at || (!acknowledged && now > acknowledge_due_at)
+}
+
 /// Still open and past the acknowledgement or resolution limit.
 pub fn is_overdue(c: &ComplaintRow, now: DateTime<Utc>) -> bool {
     match c.status.as_str() {
-        "received" => now > c.acknowledge_due_at || now > c.resolve_due_at,
-        "acknowledged" | "investigating" => now > c.resolve_due_at,
+        "received" => past_limits(false, c.acknowledge_due_at, c.resolve_due_at, now),
+        "acknowledged" | "investigating" => {
+            past_limits(true, c.acknowledge_due_at, c.resolve_due_at, now)
+        }
         _ => false,
     }
 }
@@ -279,7 +305,7 @@ pub fn city_of(county: &str) -> String {
     format!("{}00", county.get(..4).unwrap_or(county))
 }
 
-fn text(field: &str, value: &str, min: usize, max: usize, what: &str) -> Result<String> {
+pub(crate) fn text(field: &str, value: &str, min: usize, max: usize, what: &str) -> Result<String> {
     let t = value.trim();
     let n = t.chars().count();
     if n < min || n > max {
@@ -592,7 +618,7 @@ impl Service {
             None => None,
         };
         let now = self.clock.now();
-        let cfg = &self.config.complaints;
+        let (acknowledge_due_at, resolve_due_at) = time_limits(&self.config.complaints, now);
         let county = hire
             .as_ref()
             .map(|h| h.county_code.clone())
@@ -606,8 +632,8 @@ impl Service {
             against_employer_id: hire.as_ref().map(|h| h.employer_id),
             hire_id: hire.as_ref().map(|h| h.id),
             status: ComplaintStatus::Received,
-            acknowledge_due_at: now + Duration::hours(cfg.acknowledge_hours),
-            resolve_due_at: now + Duration::days(cfg.resolve_days),
+            acknowledge_due_at,
+            resolve_due_at,
             acknowledged_at: None,
             escalated_at: None,
             escalation_level: 0,

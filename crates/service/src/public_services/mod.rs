@@ -5,6 +5,8 @@ pub mod archives;
 pub mod complaints;
 pub mod consult;
 pub mod events;
+pub mod fee_reports;
 pub mod guide;
 pub mod places;
+pub mod publicity;
 pub mod venues;

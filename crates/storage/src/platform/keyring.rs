@@ -21,11 +21,13 @@ pub enum SealedColumn {
     AccountChangePhone,
     /// The authenticator secret of an enrolment in progress.
     EnrolmentTotp,
+    /// The contact phone a fee reporter chose to leave.
+    FeeReportPhone,
 }
 
 impl SealedColumn {
     /// Every sealed column of the schema.
-    pub const ALL: [SealedColumn; 8] = [
+    pub const ALL: [SealedColumn; 9] = [
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
         SealedColumn::UserTotpSecret,
@@ -34,6 +36,7 @@ impl SealedColumn {
         SealedColumn::PaymentBatchContent,
         SealedColumn::AccountChangePhone,
         SealedColumn::EnrolmentTotp,
+        SealedColumn::FeeReportPhone,
     ];
 
     /// `table.column` as stored.
@@ -47,6 +50,7 @@ impl SealedColumn {
             SealedColumn::PaymentBatchContent => "payment_batches.content_cipher",
             SealedColumn::AccountChangePhone => "account_changes.contact_phone",
             SealedColumn::EnrolmentTotp => "enrolments.pending_totp",
+            SealedColumn::FeeReportPhone => "fee_reports.contact_phone_cipher",
         }
     }
 
@@ -61,6 +65,7 @@ impl SealedColumn {
             SealedColumn::PaymentBatchContent => "payment_batch",
             SealedColumn::AccountChangePhone => "account_changes.contact_phone",
             SealedColumn::EnrolmentTotp => "enrolments.pending_totp",
+            SealedColumn::FeeReportPhone => "fee_reports.contact_phone",
         }
     }
 
@@ -96,6 +101,10 @@ impl SealedColumn {
                 "SELECT user_id, pending_totp FROM enrolments WHERE user_id > $1 \
                  AND pending_totp IS NOT NULL ORDER BY user_id LIMIT $2"
             }
+            SealedColumn::FeeReportPhone => {
+                "SELECT id, contact_phone_cipher FROM fee_reports WHERE id > $1 \
+                 AND contact_phone_cipher IS NOT NULL ORDER BY id LIMIT $2"
+            }
         }
     }
 
@@ -129,6 +138,10 @@ impl SealedColumn {
             SealedColumn::EnrolmentTotp => {
                 "UPDATE enrolments SET pending_totp = $1 WHERE user_id = $2 \
                  AND pending_totp = $3"
+            }
+            SealedColumn::FeeReportPhone => {
+                "UPDATE fee_reports SET contact_phone_cipher = $1 WHERE id = $2 \
+                 AND contact_phone_cipher = $3"
             }
         }
     }

@@ -7,6 +7,7 @@
 pub mod complaints;
 pub mod guide;
 pub mod places;
+pub mod publicity;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;

@@ -36,6 +36,8 @@ struct ConsultPage {
     faq: Vec<FaqView>,
     may_ask: bool,
     error: Option<String>,
+    /// 相关案例 beside the clauses the answers cite.
+    cases: crate::web::public::news::CaseLinks,
 }
 
 async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
@@ -64,6 +66,9 @@ async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuer
             faq,
             may_ask,
             error,
+            cases: crate::web::public::news::CaseLinks::load(&state)
+                .await
+                .unwrap_or_default(),
         },
     ))
 }

@@ -7,8 +7,10 @@ use crate::AppState;
 
 pub(crate) mod consult;
 pub(crate) mod events;
+mod fees;
 mod guide;
 mod home;
+pub(crate) mod news;
 mod open_stats;
 pub(crate) mod places;
 mod policy;
@@ -22,4 +24,6 @@ pub fn routes() -> Router<AppState> {
         .merge(open_stats::routes())
         .merge(guide::routes())
         .merge(places::routes())
+        .merge(news::routes())
+        .merge(fees::routes())
 }

@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::AppState;
 use crate::context::Ctx;
 use crate::web::answers::{self, Standing, Step};
+use crate::web::public::news::CaseLinks;
 use crate::web::{Errors, Form, FormData, PageCtx, render};
 
 pub fn routes() -> Router<AppState> {
@@ -129,6 +130,8 @@ struct CalculatorPage {
     tax_fields: Vec<(&'static str, &'static str)>,
     /// 1, 2, 3: the rows of back payments.
     back_payment_rows: Vec<usize>,
+    /// 相关案例 beside the clauses cited (五(十四)).
+    cases: CaseLinks,
 }
 
 const TAX_FIELDS: &[(&str, &str)] = &[
@@ -186,6 +189,7 @@ fn page(
         ],
         tax_fields: TAX_FIELDS.to_vec(),
         back_payment_rows: (1..=BACK_PAYMENT_ROWS).collect(),
+        cases: CaseLinks::default(),
     }
 }
 
@@ -626,21 +630,23 @@ async fn calculate(
         receipt.push_str("；本省调整的参数：");
         receipt.push_str(&words.join("；"));
     }
-    render(
-        StatusCode::OK,
-        &page(
-            &ctx,
-            form,
-            Errors::default(),
-            None,
-            results,
-            Some(summary),
-            receipt,
-        ),
-    )
+    let mut p = page(
+        &ctx,
+        form,
+        Errors::default(),
+        None,
+        results,
+        Some(summary),
+        receipt,
+    );
+    // The answer stands without the links when the articles cannot be read.
+    p.cases = CaseLinks::load(&state).await.unwrap_or_default();
+    render(StatusCode::OK, &p)
 }
 
 pub struct ClauseView {
+    /// The link to its published cases (相关案例) and how many there are.
+    pub cases: Option<(String, i64)>,
     pub id: String,
     pub part: &'static str,
     pub title: &'static str,
@@ -656,10 +662,12 @@ struct TextPage {
     text_hash: String,
 }
 
-async fn text(ctx: Ctx) -> Response {
+async fn text(State(state): State<AppState>, ctx: Ctx) -> Response {
+    let cases = CaseLinks::load(&state).await.unwrap_or_default();
     let clauses = policy_clauses()
         .iter()
         .map(|c| ClauseView {
+            cases: cases.href(&c.id).map(|h| (h, cases.count(&c.id))),
             id: c.id.clone(),
             part: c.part,
             title: c.title,

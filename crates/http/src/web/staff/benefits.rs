@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::public::news::CaseLinks;
 use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::shared::{Failed, Forms, decided, notice_page};
 use crate::web::{
@@ -175,6 +176,8 @@ const REVIEW_FIELDS: &[&str] = &["outcome", "note", "confirm"];
 struct ApplicationPage {
     ctx: PageCtx,
     a: ApplicationView,
+    /// 相关案例 beside the clauses cited.
+    cases: CaseLinks,
     decided: bool,
     decided_on: String,
     outcomes: &'static [(&'static str, &'static str)],
@@ -211,6 +214,7 @@ async fn application_render(
             reviewed_on: a.reviewed_at.map(when).unwrap_or_default(),
             own_review: a.reviewed_by == Some(staff.user_id),
             a,
+            cases: CaseLinks::load(state).await?,
             outcomes: OUTCOMES,
             fs: Forms::new(defaults, failed),
             ok: flash.text(),

@@ -14,8 +14,10 @@ mod complaints;
 mod consult;
 mod events;
 mod export;
+mod fee_reports;
 pub(crate) mod imports;
 mod market;
+mod news;
 mod occupations;
 mod onething;
 pub(crate) mod pager;
@@ -52,4 +54,6 @@ pub fn routes() -> Router<AppState> {
         .merge(ratings::routes())
         .merge(assistance::routes())
         .merge(budgets::routes())
+        .merge(news::routes())
+        .merge(fee_reports::routes())
 }

@@ -22,6 +22,7 @@ use super::shared::{
 use crate::AppState;
 use crate::context::Ctx;
 use crate::web::answers::{Chance, ChanceSummary, chance_summary};
+use crate::web::public::news::CaseLinks;
 use crate::web::{
     Failure, Flash, Form, FormData, PageCtx, PageResult, Worker, path_uuid, query_field, render, to,
 };
@@ -239,6 +240,8 @@ async fn benefits_page(State(state): State<AppState>, ctx: Ctx, worker: Worker) 
 struct ApplyPage {
     ctx: PageCtx,
     a: ApplicationView,
+    /// 相关案例 beside the clauses cited.
+    cases: CaseLinks,
     /// The benefit as the person can have it now: the state, why, the next step, and
     /// whether an application is offered (something payable, or a credit line to decide).
     chance: Chance,
@@ -285,6 +288,7 @@ async fn apply_render(
             paid,
             payee,
             a,
+            cases: CaseLinks::load(state).await?,
             review_days: REVIEW_DAYS,
             fs: Forms::new(FormData::default(), failed),
             ok: flash.text(),
@@ -397,6 +401,8 @@ fn url_safe(benefit: &str) -> &str {
 struct ApplicationPage {
     ctx: PageCtx,
     a: ApplicationView,
+    /// 相关案例 beside the clauses cited.
+    cases: CaseLinks,
     decided: bool,
     decided_on: String,
     review_days: u32,
@@ -424,6 +430,7 @@ async fn application_page(
                 .map(crate::web::cst)
                 .unwrap_or_default(),
             a,
+            cases: CaseLinks::load(&state).await?,
             review_days: REVIEW_DAYS,
             ok: flash.text(),
         },
