@@ -269,6 +269,10 @@ pub struct ParamOverride {
     pub name: String,
     pub value: String,
     pub effective_from: NaiveDate,
+    /// Who set it, shown with the version (default: `--set …`, a what-if overlay).
+    pub source: Option<String>,
+    /// The version's note (default: says it is a what-if overlay, not a published value).
+    pub note: Option<String>,
 }
 
 impl ParamOverride {
@@ -288,7 +292,17 @@ impl ParamOverride {
             name: name.trim().to_string(),
             value: value.trim().to_string(),
             effective_from,
+            source: None,
+            note: None,
         })
+    }
+
+    /// The same override with where it comes from and a note, shown with the version it
+    /// makes (a configured value, an approved correction) instead of the what-if wording.
+    pub fn described(mut self, source: impl Into<String>, note: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self.note = Some(note.into());
+        self
     }
 }
 
@@ -524,8 +538,10 @@ impl ParamTable {
                 effective_from: from,
                 effective_to: None,
                 clause,
-                source: format!("--set {o}"),
-                note: "本次运行的参数覆盖（what-if），不是已发布的参数".to_string(),
+                source: o.source.clone().unwrap_or_else(|| format!("--set {o}")),
+                note: o.note.clone().unwrap_or_else(|| {
+                    "本次运行的参数覆盖（what-if），不是已发布的参数".to_string()
+                }),
             });
         }
         ParamTable::build(params)

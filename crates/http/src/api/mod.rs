@@ -12,6 +12,7 @@ mod market;
 mod matching;
 mod occupations;
 mod open_stats;
+mod parameters;
 mod people;
 mod policy;
 mod public_services;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(market::routes())
                 .merge(matching::routes())
                 .merge(stats::routes())
+                .merge(parameters::routes())
                 .merge(open_stats::routes())
                 .merge(imports::routes())
                 .merge(benefits::routes())
@@ -101,6 +103,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),
+        parameters::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

@@ -29,6 +29,7 @@ mod market_pages;
 mod market_phone;
 mod occupations;
 mod pages;
+mod policy_views;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;

@@ -17,6 +17,7 @@ mod market;
 mod occupations;
 mod onething;
 pub(crate) mod pager;
+mod parameters;
 mod payments;
 mod persons;
 mod ratings;
@@ -46,4 +47,5 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(onething::routes())
         .merge(ratings::routes())
+        .merge(parameters::routes())
 }
