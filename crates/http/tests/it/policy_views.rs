@@ -279,6 +279,7 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
             .bind(pid)
             .execute(pool)
             .await
+            .map(|_| ())
             .unwrap());
         let t = county.get(&app, "/api/v1/stats/take-up").await;
         assert_eq!(t.status, StatusCode::OK, "{}", t.body);
