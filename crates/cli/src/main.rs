@@ -306,6 +306,17 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Policy(policy_cmd::PolicyCommand::Params { json }) => {
+            // The database's approved corrections too: this needs the installation's database.
+            let config = settings::load(&cli.global, None)?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let svc = open(&config).await?;
+                policy_cmd::params(&svc, json).await
+            })
+        }
         Command::Policy(cmd) => {
             // The same parameters as the server: the configuration's overrides apply.
             let config = settings::load(&cli.global, None)?;
@@ -399,6 +410,10 @@ async fn open(config: &Config) -> anyhow::Result<Service> {
     svc.index_employer_phones()
         .await
         .context("为用人单位联系电话建立登录索引")?;
+    // The parameter corrections approved on the platform, on top of the configured ones.
+    svc.refresh_engine()
+        .await
+        .context("读取已审批的政策参数更正")?;
     Ok(svc)
 }
 
@@ -904,6 +919,15 @@ async fn services_loop(svc: Service) {
     let mut last_full: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
+        // A correction approved on another server applies here within the minute.
+        match svc.refresh_engine().await {
+            Ok(true) => tracing::info!(
+                parameters = svc.engine.parameters_sha256(),
+                "approved parameter corrections applied"
+            ),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "loading parameter corrections failed"),
+        }
         match svc.rescreen_changed().await {
             Ok(r) if r.screened > 0 => tracing::info!(
                 screened = r.screened,

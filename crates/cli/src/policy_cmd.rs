@@ -61,6 +61,53 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List the parameters as this installation decides with them (configured overrides and
+    /// the corrections approved on the platform, from the database) and every correction.
+    Params {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `linghuo policy params`: the parameters in force on this installation, and the
+/// corrections proposed and decided on the platform.
+pub async fn params(svc: &linghuo_service::Service, json: bool) -> anyhow::Result<ExitCode> {
+    let p = svc.parameters_overview(false).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "政策参数（{}），参数集指纹 {}",
+        p.as_of, p.parameters_sha256
+    );
+    for x in &p.parameters {
+        println!(
+            "{}  {}：{}（{}，{}）",
+            x.name, x.description, x.current_text, x.unit_label, x.clause
+        );
+        for v in &x.versions {
+            println!(
+                "    {}{}：{}（{}）",
+                if v.in_force { "* " } else { "  " },
+                v.period_text,
+                v.value_text,
+                v.source
+            );
+        }
+    }
+    if p.corrections.is_empty() {
+        println!("参数更正：无");
+    } else {
+        println!("参数更正：");
+        for c in &p.corrections {
+            println!(
+                "  {} {} {}={}@{}（{}提出；{}）",
+                c.id, c.status_label, c.name, c.value, c.effective_from, c.proposer_name, c.reason
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs a policy command; the exit code is 2 for invalid input, 1 for a
@@ -77,6 +124,8 @@ pub fn run(cmd: PolicyCommand, configured: &[String]) -> anyhow::Result<ExitCode
         PolicyCommand::Synth { persons, seed, out } => synth(persons, seed, out),
         PolicyCommand::Check => check_cmd(),
         PolicyCommand::Clauses { json } => clauses(json),
+        // Needs the database: `main` opens the service and calls `params`.
+        PolicyCommand::Params { .. } => anyhow::bail!("policy params 需要连接数据库"),
         PolicyCommand::Parameters { json } => match engine(configured, &[]) {
             Ok(e) => parameters(&e, json),
             Err(m) => {

@@ -269,9 +269,12 @@ pub struct ParamOverride {
     pub name: String,
     pub value: String,
     pub effective_from: NaiveDate,
-    /// The document the value comes from (`…|来源`), e.g. the provincial notice that
-    /// published it; shown in determinations that rely on it.
+    /// Where the value comes from: the document that published it (`…|来源` in the
+    /// configuration), or who set it (an approved correction). Default: `--set …`, a
+    /// what-if overlay.
     pub source: Option<String>,
+    /// The version's note (default: names the source, or says it is a what-if overlay).
+    pub note: Option<String>,
 }
 
 impl ParamOverride {
@@ -297,7 +300,16 @@ impl ParamOverride {
             value: value.trim().to_string(),
             effective_from,
             source,
+            note: None,
         })
+    }
+
+    /// The same override with where it comes from and a note, shown with the version it
+    /// makes (a configured value, an approved correction) instead of the what-if wording.
+    pub fn described(mut self, source: impl Into<String>, note: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self.note = Some(note.into());
+        self
     }
 }
 
@@ -538,9 +550,10 @@ impl ParamTable {
                 effective_to: None,
                 clause,
                 source: o.source.clone().unwrap_or_else(|| format!("--set {o}")),
-                note: match &o.source {
-                    Some(src) => format!("依据{src}配置的取值"),
-                    None => "本次运行的参数覆盖（what-if），不是已发布的参数".to_string(),
+                note: match (&o.note, &o.source) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(src)) => format!("依据{src}配置的取值"),
+                    (None, None) => "本次运行的参数覆盖（what-if），不是已发布的参数".to_string(),
                 },
             });
         }

@@ -10,6 +10,7 @@
 pub mod benefits;
 pub mod demo;
 pub mod market;
+pub mod parameters;
 pub mod people;
 pub mod platform;
 pub mod public_services;
@@ -61,8 +62,9 @@ pub struct Service {
     /// current second-factor code shown on the verification page. Deliberately not a
     /// configuration setting, so no file or environment variable can turn it on.
     pub demo_mode: bool,
-    /// The policy engine with the parameters in force (embedded plus configured overrides).
-    pub engine: Arc<linghuo_policy::Engine>,
+    /// The policy engine with the parameters in force (embedded, configured overrides, then
+    /// approved corrections: [`parameters`]); it reads as an `Engine`.
+    pub engine: parameters::EngineHandle,
     /// Counts writes made through this process that may change what the market shows; a
     /// search that sees it moved applies the outbox first (read-your-writes), any other
     /// search applies it at most once a second (the server's loop does so every two).
@@ -97,13 +99,21 @@ impl Service {
         let engine = config
             .policy_engine()
             .unwrap_or_else(|e| panic!("invalid configuration: {e}"));
+        // Parsed again only to keep them apart from the corrections stored in the database;
+        // `policy_engine` has just accepted every one.
+        let configured: Vec<linghuo_policy::ParamOverride> = config
+            .policy
+            .parameter_overrides
+            .iter()
+            .filter_map(|t| linghuo_policy::ParamOverride::parse(t).ok())
+            .collect();
         let limiter = limits::Limiter::new(&config.limits, &config.server.trusted_proxies);
         let (notifier, message_log) = notifier::from_config(&config.notify);
         Service {
             notifier,
             message_log,
             limiter: Arc::new(limiter),
-            engine: Arc::new(engine),
+            engine: parameters::EngineHandle::new(configured, engine),
             db,
             keys: Arc::new(keys),
             config: Arc::new(config),
@@ -142,9 +152,11 @@ impl Service {
         self.message_log.as_ref()
     }
 
-    /// Decides with another engine (other parameters in force), e.g. after a correction.
+    /// Decides with another engine (other parameters in force), e.g. to preview a
+    /// correction. This copy of the service no longer follows the approved corrections.
     pub fn with_engine(mut self, engine: linghuo_policy::Engine) -> Service {
-        self.engine = Arc::new(engine);
+        let configured = self.engine.configured().to_vec();
+        self.engine = parameters::EngineHandle::new(configured, engine);
         self
     }
 

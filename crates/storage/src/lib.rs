@@ -11,6 +11,7 @@
 // Repositories by domain, mirroring `linghuo-service`.
 pub mod benefits;
 pub mod market;
+pub mod parameters;
 pub mod people;
 pub mod platform;
 pub mod public_services;

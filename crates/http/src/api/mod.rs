@@ -15,6 +15,7 @@ mod market;
 mod matching;
 mod occupations;
 mod open_stats;
+mod parameters;
 mod people;
 mod places;
 mod policy;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(market::routes())
                 .merge(matching::routes())
                 .merge(stats::routes())
+                .merge(parameters::routes())
                 .merge(open_stats::routes())
                 .merge(imports::routes())
                 .merge(benefits::routes())
@@ -116,6 +118,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         items::Doc::openapi(),
         assistance::Doc::openapi(),
         publicity::Doc::openapi(),
+        parameters::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

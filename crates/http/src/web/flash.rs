@@ -207,6 +207,17 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     ),
     // Statistics.
     (&["/staff/stats"], "target", "已保存年度目标。"),
+    (
+        &["/staff/parameters"],
+        "proposed",
+        "已提交参数更正，须由另一位省级工作人员审批后生效。",
+    ),
+    (
+        &["/staff/parameters"],
+        "approved",
+        "已审批通过：更正自生效日期起由系统计算使用。",
+    ),
+    (&["/staff/parameters"], "rejected", "已退回该参数更正。"),
     // Complaints and mediation, on every side.
     (
         &["/complaints"],

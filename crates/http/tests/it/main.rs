@@ -33,6 +33,7 @@ mod occupations;
 mod pages;
 mod places;
 mod publicity;
+mod policy_views;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;

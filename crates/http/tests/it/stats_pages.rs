@@ -173,6 +173,8 @@ fn check_regions(html: &str, s: &Value) {
             num(&e["overdue_pay"]),
             num(&e["target"]),
             pct(&e["progress_percent"]),
+            num(&e["flexible_registrations"]),
+            pct(&e["registration_progress_percent"]),
         ];
         assert_eq!(&row[2..], &want[..], "{}", e["code"]);
     }

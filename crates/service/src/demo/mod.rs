@@ -628,10 +628,14 @@ impl Service {
             ("demo-auditadmin", "auditadmin", "审计管理员", None),
         ];
         let mut out = Vec::new();
+        let mut province_staff = None;
         let mut tx = self.db.begin().await?;
         for (username, role, display, scope) in plan {
             let password = demo_password();
             let id = Uuid::new_v4();
+            if *username == "demo-province" {
+                province_staff = Some(id);
+            }
             let needs_totp = !matches!(*role, "worker" | "employer");
             let secret = needs_totp.then(totp::new_secret);
             let person_id = if *role == "worker" {
@@ -695,6 +699,30 @@ impl Service {
                     .map(|r| r.full_name())
                     .unwrap_or_default(),
             });
+        }
+        // A parameter correction the province's demo staff member proposed, waiting for a
+        // second province staff member (the policy views' page shows it with its preview).
+        if let Some(by) = province_staff {
+            linghuo_storage::parameters::insert_correction(
+                &mut tx,
+                &linghuo_storage::parameters::CorrectionRow {
+                    id: Uuid::new_v4(),
+                    name: "assistance_referral.recent_registration_months".into(),
+                    value: "6".into(),
+                    effective_from: self.clock.today_cst(),
+                    reason:
+                        "演示：拟将“近期登记失业”的期限由3个月延长至6个月，待省厅文件印发后审批"
+                            .into(),
+                    status: "proposed".into(),
+                    proposed_by: by,
+                    proposed_at: now,
+                    decided_by: None,
+                    decided_at: None,
+                    decision_note: String::new(),
+                    preview: String::new(),
+                },
+            )
+            .await?;
         }
         audit::record(
             &mut tx,

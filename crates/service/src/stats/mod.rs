@@ -14,6 +14,7 @@
 
 // Statistics by part: this file holds the staff dashboard figures.
 pub mod open;
+pub mod takeup;
 pub mod workbench;
 
 use std::collections::{BTreeMap, HashMap};
@@ -78,6 +79,13 @@ pub struct RegionStat {
     pub target: Option<i64>,
     /// people_employed / target in percent, one decimal.
     pub progress_percent: Option<f64>,
+    /// 灵活就业登记 starting in the year (every one, not only platform hires): the second
+    /// count set against the target.
+    #[serde(default)]
+    pub flexible_registrations: i64,
+    /// flexible_registrations / target in percent, one decimal.
+    #[serde(default)]
+    pub registration_progress_percent: Option<f64>,
     /// Registrations (就业/失业/灵活就业) starting in the year.
     #[serde(default)]
     pub registrations: i64,
@@ -111,6 +119,35 @@ pub struct FormStat {
     pub posts: i64,
     pub hires: i64,
 }
+
+/// One form of flexible employment (二(三): 个体经营, 非全日制, 新就业形态, 零工): the
+/// 灵活就业登记 that record it and the posts and hires of the market forms that belong to it.
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct FlexibleFormStat {
+    /// self_employed | part_time | platform | gig | unknown (registrations without a form)
+    /// | other (posts for long-term work, not a form of flexible employment)
+    pub form: String,
+    pub label: String,
+    /// 灵活就业登记 starting in the year with this form.
+    pub registrations: i64,
+    /// 灵活就业登记 with this form open now.
+    pub registered_now: i64,
+    /// Posts and hires of the year whose market form belongs to this form.
+    pub posts: i64,
+    pub hires: i64,
+}
+
+/// The forms of flexible employment the statistics count by, with the market forms (of
+/// posts) that belong to each: 小时工 is 非全日制用工, 短期 and 零工/日结 are 零工; a
+/// person's own business (个体经营) is never a post.
+pub const FLEXIBLE_FORMS: &[(&str, &str, &[&str])] = &[
+    ("self_employed", "个体经营", &[]),
+    ("part_time", "非全日制", &["part_time", "hourly"]),
+    ("platform", "新就业形态", &["platform"]),
+    ("gig", "零工", &["gig", "short_term"]),
+    ("unknown", "未填写", &[]),
+    ("other", "其他（长期岗位）", &["long_term"]),
+];
 
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct OccupationStat {
@@ -201,6 +238,9 @@ pub struct Stats {
     pub by_region: Vec<RegionStat>,
     pub by_month: Vec<MonthStat>,
     pub by_form: Vec<FormStat>,
+    /// By the form of flexible employment: registrations, posts and hires.
+    #[serde(default)]
+    pub by_flexible_form: Vec<FlexibleFormStat>,
     pub by_occupation: Vec<OccupationStat>,
     pub outcomes: Vec<GroupOutcome>,
     #[serde(default)]
@@ -304,7 +344,17 @@ impl Cells {
     }
     fn region_row(&self, r: &RegionCode, target: Option<i64>) -> RegionStat {
         let people_employed = self.n("people", |c| c.k1 == "all");
+        let flexible_registrations = self.n("registrations", |c| {
+            c.k1 == "flexible" && !c.period.is_empty()
+        });
+        let percent = |n: i64| {
+            target
+                .filter(|t| *t > 0)
+                .map(|t| (n as f64 * 1000.0 / t as f64).round() / 10.0)
+        };
         RegionStat {
+            flexible_registrations,
+            registration_progress_percent: percent(flexible_registrations),
             code: r.as_str(),
             name: r.name().to_owned(),
             posts: self.n("posts", |_| true),
@@ -313,9 +363,7 @@ impl Cells {
             people_employed,
             overdue_pay: self.n("unconfirmed_pay", |_| true),
             target,
-            progress_percent: target
-                .filter(|t| *t > 0)
-                .map(|t| (people_employed as f64 * 1000.0 / t as f64).round() / 10.0),
+            progress_percent: percent(people_employed),
             registrations: self.n("registrations", |_| true),
             benefits_granted: self.n("funnel", |c| c.k2 == "granted"),
             complaints: self.n("complaints", |c| c.k2 == "received"),
@@ -402,6 +450,39 @@ impl Service {
                 label: (*label).into(),
                 posts: posts_form.get(*code).copied().unwrap_or(0),
                 hires: hires_form.get(*code).copied().unwrap_or(0),
+            })
+            .collect();
+
+        let by_flexible_form = FLEXIBLE_FORMS
+            .iter()
+            .map(|(code, label, market)| {
+                let reg = |metric: &str| {
+                    let key = if *code == "unknown" { "" } else { *code };
+                    own.n(metric, |c| {
+                        c.k1 == "flexible"
+                            && c.k2 == key
+                            && (metric != "registrations" || !c.period.is_empty())
+                    })
+                };
+                let market_sum = |m: &BTreeMap<String, i64>| {
+                    market.iter().map(|f| m.get(*f).copied().unwrap_or(0)).sum()
+                };
+                FlexibleFormStat {
+                    form: (*code).into(),
+                    label: (*label).into(),
+                    registrations: if *code == "other" {
+                        0
+                    } else {
+                        reg("registrations")
+                    },
+                    registered_now: if *code == "other" {
+                        0
+                    } else {
+                        reg("registrations_open")
+                    },
+                    posts: market_sum(&posts_form),
+                    hires: market_sum(&hires_form),
+                }
             })
             .collect();
 
@@ -521,6 +602,7 @@ impl Service {
             by_region,
             by_month,
             by_form,
+            by_flexible_form,
             by_occupation,
             outcomes,
             registrations,

@@ -113,7 +113,7 @@ const REBUILD_SQLITE: &[&str] = &[
     "INSERT INTO stat_post_delta SELECT 1, county_code, created_at, form, occupation, pay_hour_fen, status FROM job_posts",
     "INSERT INTO stat_hire_delta SELECT 1, county_code, created_at, form, post_id, person_id FROM hires",
     "INSERT INTO stat_pay_delta SELECT 1, hire_id, due_on, worker_confirmed_at FROM pay_records",
-    "INSERT INTO stat_registration_delta SELECT 1, county_code, kind, started_on, ended_on FROM registrations",
+    "INSERT INTO stat_registration_delta SELECT 1, county_code, kind, started_on, ended_on, flexible_form FROM registrations",
     "INSERT INTO stat_seen_delta SELECT 1, person_id, benefit, amount_fen, seen_at, notified_at FROM eligibility_seen",
     "INSERT INTO stat_application_delta SELECT 1, county_code, benefit, status, amount_fen, created_at, decided_at FROM benefit_applications",
     "INSERT INTO stat_instruction_delta SELECT 1, county_code, benefit, status, amount_fen, application_id, created_at, updated_at FROM payment_instructions",

@@ -21,6 +21,7 @@ mod news;
 mod occupations;
 mod onething;
 pub(crate) mod pager;
+mod parameters;
 mod payments;
 mod persons;
 mod places;
@@ -56,4 +57,5 @@ pub fn routes() -> Router<AppState> {
         .merge(budgets::routes())
         .merge(news::routes())
         .merge(fee_reports::routes())
+        .merge(parameters::routes())
 }

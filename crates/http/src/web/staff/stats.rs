@@ -16,6 +16,7 @@ use chrono::Datelike;
 use linghuo_domain::{RegionCode, RegionLevel};
 use linghuo_service::Actor;
 use linghuo_service::export::{self, Cell, Sheet};
+use linghuo_service::stats::takeup::{TakeUp, TakeUpQuery};
 use linghuo_service::stats::{Stats, StatsQuery};
 use serde::Deserialize;
 use serde_json::json;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/stats", get(dashboard))
         .route("/staff/stats/export", get(download_table))
         .route("/staff/stats/targets", post(set_target))
+        .route("/staff/stats/takeup", get(takeup))
+        .route("/staff/stats/takeup/export", get(takeup_download))
 }
 
 /// The tables of the dashboard, in page order: (key, heading).
@@ -40,6 +43,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("regions", "各地区灵活就业"),
     ("months", "逐月岗位和录用"),
     ("forms", "按用工形式"),
+    ("flexforms", "按灵活就业形式"),
     ("occupations", "按职业"),
     ("outcomes", "大龄和就业困难人员"),
     ("registrations", "就业失业登记"),
@@ -85,6 +89,8 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                         r.overdue_pay.into(),
                         r.target.into(),
                         pct(r.progress_percent),
+                        r.flexible_registrations.into(),
+                        pct(r.registration_progress_percent),
                     ]
                 })
                 .collect();
@@ -102,7 +108,9 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                     "灵活就业人数",
                     "逾期未确认报酬（笔）",
                     "年度目标（人）",
-                    "目标完成率（%）",
+                    "目标完成率（%，平台录用）",
+                    "灵活就业登记（人次）",
+                    "目标完成率（%，灵活就业登记）",
                 ]),
                 rows,
             )
@@ -119,6 +127,37 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
             s.by_form
                 .iter()
                 .map(|f| vec![Cell::text(f.label.clone()), f.posts.into(), f.hires.into()])
+                .collect(),
+        ),
+        "flexforms" => (
+            h(&[
+                "灵活就业形式",
+                "本年灵活就业登记",
+                "当前有效登记",
+                "发布岗位",
+                "录用人次",
+            ]),
+            s.by_flexible_form
+                .iter()
+                .map(|f| {
+                    let none = f.form == "other";
+                    let market = !matches!(f.form.as_str(), "self_employed" | "unknown");
+                    vec![
+                        Cell::text(f.label.clone()),
+                        if none {
+                            Cell::Empty
+                        } else {
+                            f.registrations.into()
+                        },
+                        if none {
+                            Cell::Empty
+                        } else {
+                            f.registered_now.into()
+                        },
+                        if market { f.posts.into() } else { Cell::Empty },
+                        if market { f.hires.into() } else { Cell::Empty },
+                    ]
+                })
                 .collect(),
         ),
         "occupations" => (
@@ -639,4 +678,132 @@ fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)])
         .map(|e| e.trim_start_matches("v=").to_owned())
         .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------
+// 政策享受率: everyone eligible today against those paid, per county.
+
+/// The take-up table as a sheet (the page shows it, the downloads are it).
+pub fn takeup_sheet(t: &TakeUp) -> Sheet {
+    let h = [
+        "区划代码",
+        "地区",
+        "政策待遇",
+        "符合条件人数",
+        "应享金额（元）",
+        "已发放人数",
+        "已发放金额（元）",
+        "享受率（%）",
+    ];
+    let rows = t
+        .by_county
+        .iter()
+        .chain(t.totals.iter())
+        .map(|r| {
+            vec![
+                Cell::text(r.county_code.clone()),
+                Cell::text(if r.county_code == t.region_code {
+                    format!("合计（{}）", short_name(&r.county_name))
+                } else {
+                    short_name(&r.county_name).to_owned()
+                }),
+                Cell::text(r.name.clone()),
+                r.eligible.into(),
+                Cell::Decimal(r.eligible_amount.clone()),
+                r.paid.into(),
+                Cell::Decimal(r.paid_amount.clone()),
+                pct(r.take_up_percent),
+            ]
+        })
+        .collect();
+    Sheet {
+        title: format!("{}政策享受率", short_name(&t.region_name)),
+        headers: h.iter().map(|x| (*x).to_owned()).collect(),
+        rows,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/stats_takeup.html")]
+struct TakeUpPage {
+    ctx: PageCtx,
+    t: TakeUp,
+    table: TableView,
+}
+
+fn takeup_query(q: &Option<String>) -> TakeUpQuery {
+    TakeUpQuery {
+        region: Some(query_field(q, "region")).filter(|r| !r.is_empty()),
+    }
+}
+
+async fn takeup(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let t = state.svc.take_up(&staff, &takeup_query(&q)).await?;
+    let sheet = takeup_sheet(&t);
+    let numeric = (0..sheet.headers.len())
+        .map(|c| {
+            sheet
+                .rows
+                .iter()
+                .any(|r| matches!(r.get(c), Some(Cell::Int(_) | Cell::Decimal(_))))
+        })
+        .collect();
+    let n = t.by_county.len();
+    let rq = format!("region={}", t.region_code);
+    let table = TableView {
+        key: "takeup",
+        heading: "政策享受率",
+        headers: sheet.headers.clone(),
+        numeric,
+        rows: sheet
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RowView {
+                cells: r.iter().map(Cell::as_text).collect(),
+                link: None,
+                total: i >= n,
+            })
+            .collect(),
+        xlsx: format!("/staff/stats/takeup/export?format=xlsx&{rq}"),
+        csv: format!("/staff/stats/takeup/export?format=csv&{rq}"),
+    };
+    Ok(render(
+        StatusCode::OK,
+        &TakeUpPage {
+            ctx: PageCtx::new(&ctx, "政策享受率", "/staff/stats/takeup"),
+            t,
+            table,
+        },
+    ))
+}
+
+async fn takeup_download(
+    State(state): State<AppState>,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let format = query_field(&q, "format");
+    if !["xlsx", "csv"].contains(&format.as_str()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "export_invalid",
+            "请从统计页面上的下载链接下载表格。",
+        )
+        .into());
+    }
+    let t = state.svc.take_up(&staff, &takeup_query(&q)).await?;
+    let sheet = takeup_sheet(&t);
+    let name = format!("stats-takeup-{}-{}.{format}", t.region_code, t.as_of);
+    let body = if format == "xlsx" {
+        export::to_xlsx(&sheet)?
+    } else {
+        export::to_csv(&sheet)
+    };
+    Ok(download(&name, body))
 }
