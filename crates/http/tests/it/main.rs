@@ -32,6 +32,7 @@ mod pages;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;
+mod staff_lists;
 mod stats;
 mod stats_cells;
 mod stats_pages;
