@@ -670,9 +670,31 @@ async fn service_lists_are_paged_and_searched() {
         tx.commit().await.unwrap();
 
         let names: Vec<String> = (0..N).map(|i| format!(">TB2026X{i:02}<")).collect();
-        let (b1, _) = two_pages(&mut s, &app, "/staff/payments", N, &names, "page=2").await;
+        let (b1, b2) = two_pages(&mut s, &app, "/staff/payments", N, &names, "page=2").await;
         assert!(b1.html.contains(">TB2026X52<"), "newest first");
-        narrows(&mut s, &app, "/staff/payments", "X07", 1).await;
+        let x = narrows(&mut s, &app, "/staff/payments", "X07", 1).await;
+        // "下载此表" gives the table as shown: the same search (and page).
+        let csv = between(&x.html, "<p class=\"downloads\">", "</p>");
+        let href = between(csv, "· <a href=\"", "\"")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let (status, bytes) = s.download(&app, &href).await;
+        let body = String::from_utf8_lossy(&bytes);
+        assert_eq!(status, StatusCode::OK, "{href}: {body}");
+        assert!(
+            body.contains("TB2026X07") && !body.contains("TB2026X08"),
+            "{href}: {body}"
+        );
+        let csv = between(&b2.html, "<p class=\"downloads\">", "</p>");
+        let href = between(csv, "· <a href=\"", "\"")
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let (_, bytes) = s.download(&app, &href).await;
+        let body = String::from_utf8_lossy(&bytes);
+        assert!(
+            body.contains("TB2026X00") && !body.contains("TB2026X52"),
+            "{href}: {body}"
+        );
         no_codes("/staff/payments", &b1.html, &["exported"]);
 
         let names: Vec<String> = (0..N).map(|i| format!("春风招聘会{i:02}场")).collect();
