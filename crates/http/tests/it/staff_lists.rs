@@ -433,9 +433,8 @@ async fn market_lists_are_paged_and_searched() {
         // 用工登记 and 欠薪预警: 53 hires (52 of 王建国), each with a pay overdue.
         let today = Utc::now().date_naive();
         let mut tx = app.svc.db.begin().await.unwrap();
-        for i in 0..N {
+        for (i, &post_id) in posts.iter().enumerate() {
             let person = who(i, wang, zhang);
-            let post_id = posts[i];
             let aid = Uuid::new_v4();
             linghuo_storage::market::insert_application(
                 &mut tx,
