@@ -37,6 +37,7 @@ mod policy_views;
 mod services_pages;
 mod signup_pages;
 mod staff_employer;
+mod staff_lists;
 mod stats;
 mod stats_cells;
 mod stats_pages;

@@ -163,6 +163,8 @@ pub struct BankResultReport {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ReconLine {
     pub reference: String,
+    /// The payee's person record (staff link to it).
+    pub person_id: Uuid,
     /// Who is paid, masked as on every screen: 张*丰 · 中国银行 ****1234 (the payee account
     /// registered now; the bank file itself holds the account the batch was made with).
     pub payee: String,
@@ -456,6 +458,26 @@ impl Service {
             .iter()
             .map(batch_view)
             .collect())
+    }
+
+    /// One page of the region's payment batches, newest first, searched by batch number.
+    pub async fn payment_batches_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<BatchView>> {
+        actor.require_role(&[Role::Staff])?;
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) =
+            repo::batches_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        Ok(crate::paging::Paged::new(
+            rows.iter().map(batch_view).collect(),
+            q,
+            total,
+        ))
     }
 
     /// The bank file of a batch as first exported (CSV, ending with its MAC line), checked
@@ -856,6 +878,7 @@ impl Service {
             let payee = self.masked_payee(i.person_id).await?;
             r.lines.push(ReconLine {
                 reference: i.reference.clone(),
+                person_id: i.person_id,
                 payee,
                 benefit_name: benefit_name(&i.benefit).into(),
                 amount: fen_text(i.amount_fen),

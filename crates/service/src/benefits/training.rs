@@ -273,6 +273,27 @@ impl Service {
             .collect())
     }
 
+    /// Staff: one page of the region's courses, latest start first, searched by title or
+    /// provider.
+    pub async fn courses_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<CourseView>> {
+        actor.require_role(&[Role::Staff])?;
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) =
+            repo::courses_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        Ok(crate::paging::Paged::new(
+            rows.iter().map(course_view).collect(),
+            q,
+            total,
+        ))
+    }
+
     async fn course_for(&self, actor: &Actor, id: Uuid) -> Result<CourseRow> {
         let c = repo::course(&self.db, id)
             .await?

@@ -565,6 +565,8 @@ pub struct PayView {
 pub struct RegistrationView {
     pub id: Uuid,
     pub hire_id: Uuid,
+    /// The worker's person record (staff link to it).
+    pub person_id: Uuid,
     pub employer_name: String,
     pub worker_name: String,
     pub post_title: String,
@@ -893,6 +895,26 @@ impl Service {
             out.push(self.employer_view(&e).await?);
         }
         Ok(out)
+    }
+
+    /// One page of the region's employers awaiting verification (the longest waiting first),
+    /// searched by name.
+    pub async fn unverified_employers_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<EmployerView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) =
+            repo::unverified_employers_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for e in &rows {
+            out.push(self.employer_view(e).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
     }
 
     /// County staff confirm an employer's identity (business licence or householder ID checked).
@@ -2249,28 +2271,90 @@ impl Service {
         let rows = repo::registrations_in_region(&mut tx, &prefix, 500).await?;
         tx.commit().await?;
         for r in rows {
-            out.push(RegistrationView {
-                id: r.id,
-                hire_id: r.hire_id,
-                employer_name: repo::employer(&self.db, r.employer_id)
-                    .await?
-                    .map(|e| e.name)
-                    .unwrap_or_default(),
-                worker_name: self.person_name(r.person_id).await?,
-                post_title: repo::post(&self.db, r.post_id)
-                    .await?
-                    .map(|p| p.title)
-                    .unwrap_or_default(),
-                county_name: RegionCode::parse(&r.county_code)
-                    .map(|c| c.full_name())
-                    .unwrap_or_default(),
-                county_code: r.county_code,
-                form_label: label(FORMS, &r.form),
-                start_date: r.start_date,
-                registered_at: r.registered_at,
-            });
+            out.push(self.hiring_registration_view(r).await?);
         }
         Ok(out)
+    }
+
+    /// One page of the region's 用工登记, newest first, searched by the worker's or the
+    /// employer's name or the post's title.
+    pub async fn hiring_registrations_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<RegistrationView>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let (rows, total) =
+            repo::registrations_in_region_page(&mut tx, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        tx.commit().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(self.hiring_registration_view(r).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
+    async fn hiring_registration_view(
+        &self,
+        r: linghuo_storage::market::RegistrationRow,
+    ) -> Result<RegistrationView> {
+        Ok(RegistrationView {
+            id: r.id,
+            hire_id: r.hire_id,
+            person_id: r.person_id,
+            employer_name: repo::employer(&self.db, r.employer_id)
+                .await?
+                .map(|e| e.name)
+                .unwrap_or_default(),
+            worker_name: self.person_name(r.person_id).await?,
+            post_title: repo::post(&self.db, r.post_id)
+                .await?
+                .map(|p| p.title)
+                .unwrap_or_default(),
+            county_name: RegionCode::parse(&r.county_code)
+                .map(|c| c.full_name())
+                .unwrap_or_default(),
+            county_code: r.county_code,
+            form_label: label(FORMS, &r.form),
+            start_date: r.start_date,
+            registered_at: r.registered_at,
+        })
+    }
+
+    /// One page of [`Self::overdue_pay`], the longest overdue first, searched by the worker's
+    /// or the employer's name or the post's title; each with the worker's person record.
+    pub async fn overdue_pay_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<(HireView, PayView, Uuid)>> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total) = repo::overdue_pay_in_region_page(
+            &self.db,
+            &prefix,
+            self.clock.today_cst(),
+            &q.like(),
+            q.limit(),
+            q.offset(),
+        )
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let h = repo::hire(&self.db, r.hire_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let view = self.hire_view(&h).await?;
+            if let Some(p) = view.pay.iter().find(|p| p.id == r.id).cloned() {
+                out.push((view, p, h.person_id));
+            }
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
     }
 
     /// Pay past its due day and not confirmed by the worker, in the caller's region (staff).

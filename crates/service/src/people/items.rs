@@ -587,20 +587,33 @@ impl Service {
         let mut tx = self.db.begin_scoped(&prefix).await?;
         let rows = rating_repo::ratings_in_region(&mut tx, &prefix, 500).await?;
         tx.commit().await?;
-        Ok(rows
-            .iter()
-            .map(|r| RatingView {
-                item_kind: r.item_kind.clone(),
-                item_kind_label: kind_word(&r.item_kind).into(),
-                item_id: r.item_id,
-                county_name: RegionCode::parse(&r.county_code)
-                    .map(|c| c.full_name())
-                    .unwrap_or_default(),
-                score: r.score,
-                word: r.word.clone(),
-                created_at: r.created_at,
-            })
-            .collect())
+        Ok(rows.iter().map(rating_view).collect())
+    }
+
+    /// One page of the ratings in the staff member's region, newest first, searched by the
+    /// words people wrote; with the average score of all that match ("" when none).
+    pub async fn ratings_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<(crate::paging::Paged<RatingView>, String)> {
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let (rows, total, sum) =
+            rating_repo::ratings_in_region_page(&mut tx, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        tx.commit().await?;
+        let average = if total > 0 {
+            format!("{:.1}", sum as f64 / total as f64)
+        } else {
+            String::new()
+        };
+        Ok((
+            crate::paging::Paged::new(rows.iter().map(rating_view).collect(), q, total),
+            average,
+        ))
     }
 
     /// 好差评 by county for the open statistics; counts under [`MIN_RATINGS_SHOWN`] hidden.
@@ -624,5 +637,19 @@ impl Service {
                 }
             })
             .collect())
+    }
+}
+
+fn rating_view(r: &RatingRow) -> RatingView {
+    RatingView {
+        item_kind: r.item_kind.clone(),
+        item_kind_label: kind_word(&r.item_kind).into(),
+        item_id: r.item_id,
+        county_name: RegionCode::parse(&r.county_code)
+            .map(|c| c.full_name())
+            .unwrap_or_default(),
+        score: r.score,
+        word: r.word.clone(),
+        created_at: r.created_at,
     }
 }

@@ -443,10 +443,31 @@ impl Service {
         query: &str,
         page: i64,
     ) -> Result<PersonPage> {
+        self.search_persons_by(actor, query, page, 20).await
+    }
+
+    /// The staff list's page of [`Self::search_persons`]: as many rows as every staff list
+    /// ([`crate::paging::PAGE_SIZE`]).
+    pub async fn search_persons_page(
+        &self,
+        actor: &Actor,
+        query: &str,
+        page: i64,
+    ) -> Result<PersonPage> {
+        self.search_persons_by(actor, query, page, crate::paging::PAGE_SIZE)
+            .await
+    }
+
+    async fn search_persons_by(
+        &self,
+        actor: &Actor,
+        query: &str,
+        page: i64,
+        per_page: i64,
+    ) -> Result<PersonPage> {
         let Some(prefix) = actor.person_scope_prefix() else {
             return Err(ServiceError::forbidden());
         };
-        let per_page = 20;
         let page = page.max(1);
         let q = query.trim();
         let id_ix;

@@ -269,6 +269,32 @@ impl Service {
         Ok(out)
     }
 
+    /// Staff: one page of their region's archives, newest first, optionally by (the start
+    /// of) the archive number.
+    pub async fn archives_page(
+        &self,
+        actor: &Actor,
+        number: &str,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<ArchiveView>> {
+        let prefix = staff_prefix(actor)?;
+        let n = number.trim();
+        if n.chars().count() > 20 || !n.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ServiceError::invalid(
+                "no",
+                "archive_no",
+                "档案编号只含数字，最多20位",
+            ));
+        }
+        let (rows, total) =
+            repo::archives_in_region_page(&self.db, &prefix, n, q.limit(), q.offset()).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for a in &rows {
+            out.push(self.archive_view(a, true).await?);
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
     pub async fn get_archive(&self, actor: &Actor, id: Uuid) -> Result<ArchiveView> {
         let a = self.staff_archive(actor, id, "view").await?;
         self.archive_view(&a, true).await

@@ -839,6 +839,51 @@ impl Service {
         Ok(out)
     }
 
+    /// One page of the staff queue: `filter` is `open` (the default), `overdue`, `all` or a
+    /// status; searched by the complainant's or the employer's name. Overdue first, then the
+    /// oldest. Each line carries the complainant's person record for the staff link.
+    pub async fn complaints_page(
+        &self,
+        actor: &Actor,
+        filter: &str,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<(ComplaintSummary, Uuid)>> {
+        actor.require_role(&[Role::Staff])?;
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let filter = match filter.trim() {
+            "" => "open",
+            f @ ("open" | "overdue" | "all") => f,
+            f if !label(STATUSES, f).is_empty() => f,
+            _ => {
+                return Err(ServiceError::invalid(
+                    "status",
+                    "status_unknown",
+                    "状态应为 open、overdue、all 或某一办理状态",
+                ));
+            }
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin_scoped(&prefix).await?;
+        let (rows, total) = repo::complaints_in_region_page(
+            &mut tx,
+            &prefix,
+            filter,
+            now,
+            &q.like(),
+            q.limit(),
+            q.offset(),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for c in &rows {
+            out.push((self.complaint_summary(c, now).await?, c.person_id));
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
+    }
+
     pub async fn get_complaint(&self, actor: &Actor, id: Uuid) -> Result<ComplaintDetail> {
         let (c, viewer) = self.complaint_for(actor, id).await?;
         self.complaint_detail(actor, &c, viewer).await

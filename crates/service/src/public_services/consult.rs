@@ -475,6 +475,26 @@ impl Service {
         Ok(rows.iter().map(question_view).collect())
     }
 
+    /// Staff: one page of their region's questions, open first, searched by the question's
+    /// text; with the number of open questions among all that match.
+    pub async fn questions_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<(crate::paging::Paged<QuestionView>, i64)> {
+        actor.require_role(&[Role::Staff])?;
+        let prefix = actor
+            .person_scope_prefix()
+            .ok_or_else(ServiceError::forbidden)?;
+        let (rows, total, open) =
+            repo::questions_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        Ok((
+            crate::paging::Paged::new(rows.iter().map(question_view).collect(), q, total),
+            open,
+        ))
+    }
+
     /// Staff answer a question of their region; the asker is notified, and the answer may be
     /// published as an FAQ entry.
     pub async fn answer_question(

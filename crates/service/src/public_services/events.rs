@@ -212,6 +212,9 @@ pub struct EventRegistrationView {
     pub event_when: String,
     /// Masked.
     pub worker_name: String,
+    /// The worker's person record: staff pages link to it; not sent in the API.
+    #[serde(skip)]
+    pub person_id: Uuid,
     pub registered_at: DateTime<Utc>,
     pub checked_in: bool,
     pub checked_in_at: Option<DateTime<Utc>>,
@@ -453,6 +456,23 @@ impl Service {
             .collect())
     }
 
+    /// One page of the region's events, latest start first, searched by title.
+    pub async fn events_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<EventView>> {
+        let prefix = staff_prefix(actor)?;
+        let (rows, total) =
+            repo::events_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        Ok(crate::paging::Paged::new(
+            rows.iter().map(event_view).collect(),
+            q,
+            total,
+        ))
+    }
+
     async fn event_detail(&self, e: &EventRow, person: Option<Uuid>) -> Result<EventDetail> {
         let posts = repo::event_posts(&self.db, e.id).await?;
         let mut employers = Vec::new();
@@ -536,6 +556,7 @@ impl Service {
                 .map(|e| format!("{} 至 {}", cst_text(&e.starts_at), cst_text(&e.ends_at)))
                 .unwrap_or_default(),
             worker_name: self.masked_person_name(r.person_id).await?,
+            person_id: r.person_id,
             registered_at: r.created_at,
             checked_in: r.checked_in_at.is_some(),
             checked_in_at: r.checked_in_at,

@@ -103,6 +103,9 @@ pub struct VenueApplicationView {
     pub venue_name: String,
     /// Masked.
     pub applicant_name: String,
+    /// The applicant's person record: staff pages link to it; not sent in the API.
+    #[serde(skip)]
+    pub person_id: Uuid,
     pub business: String,
     pub status: String,
     pub status_label: &'static str,
@@ -342,6 +345,23 @@ impl Service {
             .collect())
     }
 
+    /// One page of the region's venues, newest first, searched by name or address.
+    pub async fn venues_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<VenueView>> {
+        let prefix = staff_prefix(actor)?;
+        let (rows, total) =
+            repo::venues_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        Ok(crate::paging::Paged::new(
+            rows.iter().map(venue_view).collect(),
+            q,
+            total,
+        ))
+    }
+
     /// The priority group that counts for a person today, if any: a group verified, or from
     /// the registry or a staff check, that has begun (its date is not after today) and not
     /// ended; or an open 失业登记 (the window's own record), which makes the person
@@ -394,6 +414,7 @@ impl Service {
             venue_id: a.venue_id,
             venue_name,
             applicant_name: self.masked_person_name(a.person_id).await?,
+            person_id: a.person_id,
             business: a.business.clone(),
             status: a.status.clone(),
             status_label: label(APPLICATION_STATUSES, &a.status),
@@ -752,6 +773,24 @@ impl Service {
             out.push(self.relief_view(&r, true).await?);
         }
         Ok(out)
+    }
+
+    /// One page of the region's fee reliefs, pending first, searched by the applicant's
+    /// name or the location; each with the applicant's person record (for the staff link).
+    pub async fn relief_page(
+        &self,
+        actor: &Actor,
+        q: &crate::paging::PageQuery,
+    ) -> Result<crate::paging::Paged<(ReliefView, Uuid)>> {
+        let prefix = staff_prefix(actor)?;
+        let (rows, total) =
+            repo::reliefs_in_region_page(&self.db, &prefix, &q.like(), q.limit(), q.offset())
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push((self.relief_view(r, true).await?, r.person_id));
+        }
+        Ok(crate::paging::Paged::new(out, q, total))
     }
 
     pub async fn get_relief(&self, actor: &Actor, id: Uuid) -> Result<ReliefView> {

@@ -295,6 +295,38 @@ pub async fn batches_in_region(db: &Db, prefix: &str) -> Result<Vec<BatchRow>> {
     .await)?)
 }
 
+/// One page of the region's payment batches (newest first), optionally only those whose
+/// number matches `like` ('' for all), and the count of all.
+pub async fn batches_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BatchRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, BatchRow>(select_batches!(
+        "WHERE county_code LIKE $1 AND ($2 = '' OR number LIKE $2) \
+         ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payment_batches WHERE county_code LIKE $1 AND ($2 = '' OR number LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 pub async fn mark_batch_reconciled(tx: &mut Tx, id: Uuid, at: DateTime<Utc>) -> Result<bool> {
     let n = on_tx!(tx, |c| {
         sqlx::query(

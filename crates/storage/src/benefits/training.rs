@@ -73,6 +73,37 @@ pub async fn course(db: &Db, id: Uuid) -> Result<Option<CourseRow>> {
     .await)?)
 }
 
+/// One page of the region's courses (latest start first), optionally only those whose title or provider matches `like`, and the count of all.
+pub async fn courses_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CourseRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, CourseRow>(select_courses!(
+        "WHERE county_code LIKE $1 AND ($2 = '' OR title LIKE $2 OR provider LIKE $2) \
+         ORDER BY starts_on DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM training_courses WHERE county_code LIKE $1 AND ($2 = '' OR title LIKE $2 OR provider LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 /// Courses in a region (all statuses), newest start first.
 pub async fn courses_in_region(db: &Db, prefix: &str) -> Result<Vec<CourseRow>> {
     let like = format!("{prefix}%");

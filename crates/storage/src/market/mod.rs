@@ -79,6 +79,40 @@ pub async fn employer(db: &Db, id: Uuid) -> Result<Option<EmployerRow>> {
     .await)?)
 }
 
+/// One page of the region's employers awaiting verification (the longest waiting first),
+/// optionally only those whose name matches `like` ('' for all), and the count of all.
+pub async fn unverified_employers_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EmployerRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, EmployerRow>(select_employers!(
+        "WHERE county_code LIKE $1 AND verified = $2 AND ($3 = '' OR name LIKE $3) \
+         ORDER BY created_at, id LIMIT $4 OFFSET $5"
+    ))
+    .bind(&region)
+    .bind(false)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM employers WHERE county_code LIKE $1 AND verified = $2 AND ($3 = '' OR name LIKE $3)"
+    )
+    .bind(&region)
+    .bind(false)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 pub async fn employers_in_region(
     db: &Db,
     prefix: &str,
@@ -977,6 +1011,48 @@ pub async fn registrations_in_region(
     })?)
 }
 
+/// One page of the region's 用工登记 (newest first), optionally only those whose worker's
+/// name, employer's name or post title matches `like` ('' for all), and the count of all.
+pub async fn registrations_in_region_page(
+    tx: &mut Tx,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RegistrationRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_tx!(tx, |p| {
+        sqlx::query_as::<_, RegistrationRow>(
+        "SELECT id, hire_id, employer_id, person_id, post_id, county_code, form, start_date, source, registered_at FROM hiring_registrations \
+         WHERE county_code LIKE $1 AND ($2 = '' \
+           OR person_id IN (SELECT id FROM persons WHERE name LIKE $2) \
+           OR employer_id IN (SELECT id FROM employers WHERE name LIKE $2) \
+           OR post_id IN (SELECT id FROM job_posts WHERE title LIKE $2)) \
+         ORDER BY registered_at DESC, id LIMIT $3 OFFSET $4"
+    )
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await
+    })?;
+    let total: i64 = on_tx!(tx, |p| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM hiring_registrations \
+         WHERE county_code LIKE $1 AND ($2 = '' \
+           OR person_id IN (SELECT id FROM persons WHERE name LIKE $2) \
+           OR employer_id IN (SELECT id FROM employers WHERE name LIKE $2) \
+           OR post_id IN (SELECT id FROM job_posts WHERE title LIKE $2))",
+        )
+        .bind(&region)
+        .bind(like)
+        .fetch_one(p)
+        .await
+    })?;
+    Ok((rows, total))
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AgreementRow {
     pub id: Uuid,
@@ -1135,6 +1211,52 @@ pub async fn confirm_pay(
 }
 
 /// Pay records of hires in a region that are past due and not confirmed by the worker.
+/// One page of the pay past its due day and not confirmed by the worker in a region (the
+/// longest overdue first), optionally only those whose worker's or employer's name or post
+/// title matches `like` ('' for all); each with its hire's worker, and the count of all.
+pub async fn overdue_pay_in_region_page(
+    db: &Db,
+    prefix: &str,
+    today: NaiveDate,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<PayRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows: Vec<PayRow> = on_pool!(db, |p| {
+        sqlx::query_as::<_, PayRow>(
+        "SELECT r.id, r.hire_id, r.period, r.amount_fen, r.due_on, r.employer_confirmed_at, r.worker_confirmed_at, r.created_at \
+         FROM pay_records r JOIN hires h ON h.id = r.hire_id WHERE h.county_code LIKE $1 AND r.due_on < $2 AND r.worker_confirmed_at IS NULL \
+         AND ($3 = '' OR h.person_id IN (SELECT id FROM persons WHERE name LIKE $3) \
+           OR h.employer_id IN (SELECT id FROM employers WHERE name LIKE $3) \
+           OR h.post_id IN (SELECT id FROM job_posts WHERE title LIKE $3)) \
+         ORDER BY r.due_on, r.id LIMIT $4 OFFSET $5"
+    )
+    .bind(&region)
+    .bind(today)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await
+    })?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pay_records r JOIN hires h ON h.id = r.hire_id \
+         WHERE h.county_code LIKE $1 AND r.due_on < $2 AND r.worker_confirmed_at IS NULL \
+         AND ($3 = '' OR h.person_id IN (SELECT id FROM persons WHERE name LIKE $3) \
+           OR h.employer_id IN (SELECT id FROM employers WHERE name LIKE $3) \
+           OR h.post_id IN (SELECT id FROM job_posts WHERE title LIKE $3))",
+        )
+        .bind(&region)
+        .bind(today)
+        .bind(like)
+        .fetch_one(p)
+        .await
+    })?;
+    Ok((rows, total))
+}
+
 pub async fn overdue_pay_in_region(
     db: &Db,
     prefix: &str,

@@ -32,12 +32,12 @@ pub struct ComplaintRow {
 }
 
 macro_rules! select_complaints {
-    ($tail:literal) => {
+    ($($tail:tt)*) => {
         concat!(
             "SELECT id, person_id, county_code, category, description, against_employer_id, hire_id, status, acknowledge_due_at, \
              resolve_due_at, acknowledged_at, escalated_at, escalation_level, assigned_to, resolution, resolved_at, created_at, \
              updated_at FROM complaints ",
-            $tail
+            $($tail)*
         )
     };
 }
@@ -115,6 +115,72 @@ pub async fn complaints_in_region(
     .bind(limit)
     .fetch_all(p)
     .await)?)
+}
+
+/// Whether a complaint is past a time limit at `$3` and still being handled (as
+/// `is_overdue` in the service).
+macro_rules! complaint_overdue {
+    () => {
+        "((status = 'received' AND ($3 > acknowledge_due_at OR $3 > resolve_due_at)) \
+          OR (status IN ('acknowledged','investigating') AND $3 > resolve_due_at))"
+    };
+}
+
+macro_rules! complaints_page_where {
+    () => {
+        concat!(
+            "WHERE county_code LIKE $1 AND ($2 = 'all' \
+              OR ($2 = 'open' AND status NOT IN ('resolved','closed')) \
+              OR ($2 = 'overdue' AND ",
+            complaint_overdue!(),
+            ") OR status = $2) \
+             AND ($4 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $4) \
+              OR against_employer_id IN (SELECT id FROM employers WHERE name LIKE $4)) "
+        )
+    };
+}
+
+/// One page of the region's complaints for the staff queue: `filter` is `open`, `overdue`,
+/// `all` or a status; `like` matches the complainant's or the employer's name ('' for all).
+/// Overdue first, then the oldest; with the count of all that match.
+#[allow(clippy::too_many_arguments)]
+pub async fn complaints_in_region_page(
+    tx: &mut Tx,
+    prefix: &str,
+    filter: &str,
+    now: DateTime<Utc>,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ComplaintRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_tx!(tx, |p| sqlx::query_as::<_, ComplaintRow>(
+        select_complaints!(concat!(
+            complaints_page_where!(),
+            "ORDER BY CASE WHEN ",
+            complaint_overdue!(),
+            " THEN 0 ELSE 1 END, created_at, id LIMIT $5 OFFSET $6"
+        ))
+    )
+    .bind(&region)
+    .bind(filter)
+    .bind(now)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_tx!(tx, |p| sqlx::query_scalar(concat!(
+        "SELECT COUNT(*) FROM complaints ",
+        complaints_page_where!()
+    ))
+    .bind(&region)
+    .bind(filter)
+    .bind(now)
+    .bind(like)
+    .fetch_one(p)
+    .await)?;
+    Ok((rows, total))
 }
 
 /// Complaints still being handled and never escalated (all regions), for the upkeep.
@@ -567,6 +633,40 @@ pub async fn questions_of_user(db: &Db, user_id: Uuid) -> Result<Vec<QuestionRow
     .bind(user_id)
     .fetch_all(p)
     .await)?)
+}
+
+/// One page of the questions in a region prefix (open first, then the newest), optionally
+/// only those whose text matches `like` ('' for all); with the count of all that match and
+/// of the open ones among them.
+pub async fn questions_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<QuestionRow>, i64, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, QuestionRow>(select_questions!(
+        "WHERE region_code LIKE $1 AND ($2 = '' OR question LIKE $2) \
+         ORDER BY status DESC, created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let (total, open): (i64, i64) = on_pool!(db, |p| {
+        sqlx::query_as::<_, (i64, i64)>(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM consult_questions WHERE region_code LIKE $1 AND ($2 = '' OR question LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total, open))
 }
 
 /// Questions from askers in a region prefix: open ones first, then the newest.

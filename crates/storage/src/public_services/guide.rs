@@ -127,6 +127,42 @@ pub async fn ratings_in_region(tx: &mut Tx, prefix: &str, limit: i64) -> Result<
     })?)
 }
 
+/// One page of the region's ratings (newest first), optionally only those whose words
+/// match `like` ('' for all), with the count and the sum of scores of all that match.
+pub async fn ratings_in_region_page(
+    tx: &mut Tx,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<RatingRow>, i64, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_tx!(tx, |conn| {
+        sqlx::query_as::<_, RatingRow>(
+        "SELECT item_kind, item_id, person_id, county_code, score, word, created_at FROM item_ratings \
+         WHERE county_code LIKE $1 AND ($2 = '' OR word LIKE $2) \
+         ORDER BY created_at DESC, item_id LIMIT $3 OFFSET $4"
+    )
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await
+    })?;
+    let (total, sum): (i64, i64) = on_tx!(tx, |conn| {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(score), 0) AS BIGINT) FROM item_ratings \
+         WHERE county_code LIKE $1 AND ($2 = '' OR word LIKE $2)",
+        )
+        .bind(&region)
+        .bind(like)
+        .fetch_one(conn)
+        .await
+    })?;
+    Ok((rows, total, sum))
+}
+
 /// (county_code, count, sum of scores) of every county with ratings.
 pub async fn rating_totals_by_county(db: &Db) -> Result<Vec<(String, i64, i64)>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, (String, i64, i64)>(

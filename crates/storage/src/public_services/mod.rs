@@ -401,6 +401,68 @@ pub async fn open_venues(db: &Db) -> Result<Vec<VenueRow>> {
     .await)?)
 }
 
+/// One page of the region's events (latest start first), optionally only those whose title matches `like` ('' for all), and the count of all.
+pub async fn events_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EventRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, EventRow>(select_events!(
+        "WHERE county_code LIKE $1 AND ($2 = '' OR title LIKE $2) \
+         ORDER BY starts_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recruitment_events WHERE county_code LIKE $1 AND ($2 = '' OR title LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
+/// One page of the region's venues (newest first), optionally only those whose name or address matches `like`, and the count of all.
+pub async fn venues_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<VenueRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, VenueRow>(select_venues!(
+        "WHERE county_code LIKE $1 AND ($2 = '' OR name LIKE $2 OR address LIKE $2) \
+         ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await)?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM venues WHERE county_code LIKE $1 AND ($2 = '' OR name LIKE $2 OR address LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 pub async fn venues_in_region(db: &Db, prefix: &str) -> Result<Vec<VenueRow>> {
     let like = format!("{prefix}%");
     Ok(on_pool!(db, |p| sqlx::query_as::<_, VenueRow>(
@@ -658,6 +720,39 @@ pub async fn reliefs_of_person(db: &Db, person_id: Uuid) -> Result<Vec<ReliefRow
     .await)?)
 }
 
+/// One page of the region's fee reliefs (pending first, then the newest), optionally only those whose applicant's name or location matches `like`, and the count of all.
+pub async fn reliefs_in_region_page(
+    db: &Db,
+    prefix: &str,
+    like: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ReliefRow>, i64)> {
+    let region = format!("{prefix}%");
+    let rows = on_pool!(db, |p| {
+        sqlx::query_as::<_, ReliefRow>(select_reliefs!(
+        "WHERE county_code LIKE $1 AND ($2 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $2) OR location LIKE $2) \
+         ORDER BY (status = 'pending') DESC, created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&region)
+    .bind(like)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await
+    })?;
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM fee_reliefs WHERE county_code LIKE $1 AND ($2 = '' OR person_id IN (SELECT id FROM persons WHERE name LIKE $2) OR location LIKE $2)"
+    )
+    .bind(&region)
+    .bind(like)
+    .fetch_one(p)
+    .await
+    })?;
+    Ok((rows, total))
+}
+
 pub async fn reliefs_in_region(db: &Db, prefix: &str) -> Result<Vec<ReliefRow>> {
     let like = format!("{prefix}%");
     Ok(on_pool!(db, |p| sqlx::query_as::<_, ReliefRow>(
@@ -800,6 +895,38 @@ pub async fn archives_in_region(
     .bind(&no)
     .fetch_all(p)
     .await)?)
+}
+
+/// One page of the region's archives whose number starts with `number_prefix` ("" for
+/// all), newest first, and the count of all.
+pub async fn archives_in_region_page(
+    db: &Db,
+    prefix: &str,
+    number_prefix: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ArchiveRow>, i64)> {
+    let like = format!("{prefix}%");
+    let no = format!("{number_prefix}%");
+    let rows = on_pool!(db, |p| {
+        sqlx::query_as::<_, ArchiveRow>(select_archives!(
+        "WHERE county_code LIKE $1 AND archive_no LIKE $2 ORDER BY created_at DESC, id LIMIT $3 OFFSET $4"
+    ))
+    .bind(&like)
+    .bind(&no)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(p)
+    .await
+    })?;
+    let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM archives WHERE county_code LIKE $1 AND archive_no LIKE $2"
+    )
+    .bind(&like)
+    .bind(&no)
+    .fetch_one(p)
+    .await)?;
+    Ok((rows, total))
 }
 
 pub async fn overdue_archives(db: &Db, prefix: &str, today: NaiveDate) -> Result<Vec<ArchiveRow>> {

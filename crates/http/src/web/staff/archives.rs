@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::{
     Errors, Failure, Flash, Form, FormFailure, PageCtx, PageResult, Staff, cst, date_cn, path_uuid,
     query_field, render, to,
@@ -63,6 +64,7 @@ struct StaffArchivesPage {
     no: String,
     q: String,
     items: Vec<ArchiveLine>,
+    pager: Pager,
     overdue: Vec<ArchiveLine>,
     persons: Vec<PersonView>,
     today: String,
@@ -73,6 +75,7 @@ struct StaffArchivesPage {
 
 /// The archives page: the archives found by number (`no`), the overdue loans, and the
 /// persons found by `q` to receive an archive for.
+#[allow(clippy::too_many_arguments)]
 async fn staff_archives_render(
     state: &AppState,
     ctx: &Ctx,
@@ -81,13 +84,18 @@ async fn staff_archives_render(
     q: String,
     (status, mut errors, error): FormFailure,
     ok: Option<&'static str>,
+    query: &Option<String>,
 ) -> PageResult {
-    let items = match state.svc.archives_in_region(staff, &no).await {
-        Ok(v) => v,
+    let pq = page_query(query);
+    let (items, pager) = match state.svc.archives_page(staff, &no, &pq).await {
+        Ok(v) => {
+            let pager = Pager::new("/staff/archives", query, &v);
+            (v.items, pager)
+        }
         Err(e) => {
             let (_, mut es, _) = Failure::of(e, &["no"]).parts()?;
             errors.0.append(&mut es.0);
-            vec![]
+            (vec![], Pager::of("/staff/archives", &None, 1, 1, 0))
         }
     };
     let overdue = state.svc.overdue_archive_loans(staff).await?;
@@ -110,6 +118,7 @@ async fn staff_archives_render(
             no,
             q,
             items: items.into_iter().map(archive_line).collect(),
+            pager,
             overdue: overdue.into_iter().map(archive_line).collect(),
             persons,
             today: state.svc.clock.today_cst().format("%Y-%m-%d").to_string(),
@@ -135,6 +144,7 @@ async fn staff_archives(
         query_field(&query, "q"),
         (StatusCode::OK, Errors::default(), None),
         flash.text(),
+        &query,
     )
     .await
 }
@@ -169,6 +179,7 @@ async fn staff_receive_archive(
                 Some("请先查找并选择人员".into()),
             ),
             None,
+            &None,
         )
         .await;
     };
@@ -190,6 +201,7 @@ async fn staff_receive_archive(
                 f.q,
                 (status, Errors::default(), Some(m)),
                 None,
+                &None,
             )
             .await
         }

@@ -13,10 +13,12 @@ use linghuo_service::complaints::{
 };
 use linghuo_service::export;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::complaint::{Line, after, lines, show};
 use crate::web::{
     Flash, Form, PageCtx, PageResult, Staff, download, path_uuid, query_field, render,
@@ -38,10 +40,12 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "staff/staff_complaints.html")]
 struct StaffQueuePage {
     ctx: PageCtx,
-    items: Vec<Line>,
+    /// Each line with the complainant's person record (the name links to it).
+    items: Vec<(Line, Uuid)>,
     filter: String,
     filters: Vec<(String, String)>,
     overdue: usize,
+    pager: Pager,
 }
 
 /// The queue's filter (`?status=`): the open complaints unless another is chosen.
@@ -57,7 +61,12 @@ async fn staff_queue(
     RawQuery(q): RawQuery,
 ) -> PageResult {
     let filter = status_param(&q);
-    let list = state.svc.list_complaints(&staff, Some(&filter)).await?;
+    let paged = state
+        .svc
+        .complaints_page(&staff, &filter, &page_query(&q))
+        .await?;
+    let pager = Pager::new(BASE, &q, &paged).hint("投诉人或用人单位名称");
+    let (list, people): (Vec<_>, Vec<_>) = paged.items.into_iter().unzip();
     let mut filters = vec![
         ("open".to_owned(), "办理中".to_owned()),
         ("overdue".to_owned(), "已逾期".to_owned()),
@@ -73,9 +82,10 @@ async fn staff_queue(
         &StaffQueuePage {
             ctx: PageCtx::new(&ctx, "投诉调解", BASE),
             overdue: list.iter().filter(|s| s.overdue).count(),
-            items: lines(list),
+            items: lines(list).into_iter().zip(people).collect(),
             filter,
             filters,
+            pager,
         },
     ))
 }

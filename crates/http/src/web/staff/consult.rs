@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::Actor;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::web::public::consult::{QuestionLine, question_lines};
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::{
     Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Staff, path_uuid, render, to,
 };
@@ -29,7 +30,8 @@ pub fn routes() -> Router<AppState> {
 struct StaffPage {
     ctx: PageCtx,
     items: Vec<QuestionLine>,
-    open: usize,
+    open: i64,
+    pager: Pager,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -42,8 +44,11 @@ async fn staff_render(
     staff: &Actor,
     ok: Option<&'static str>,
     failed: Option<(Uuid, FormData, FormFailure)>,
+    q: &Option<String>,
 ) -> PageResult {
-    let list = state.svc.list_questions(staff).await?;
+    let (paged, open) = state.svc.questions_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/consult", q, &paged).hint("咨询内容");
+    let list = paged.items;
     let (status, error) = match &failed {
         Some((_, _, f)) => (f.0, f.2.clone()),
         None => (StatusCode::OK, None),
@@ -52,8 +57,9 @@ async fn staff_render(
         status,
         &StaffPage {
             ctx: PageCtx::new(ctx, "政策咨询答复", "/staff/consult"),
-            open: list.iter().filter(|q| q.status == "open").count(),
+            open,
             items: question_lines(list, failed.as_ref()),
+            pager,
             ok,
             error,
         },
@@ -65,8 +71,9 @@ async fn staff_queue(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    staff_render(&state, &ctx, &staff, flash.text(), None).await
+    staff_render(&state, &ctx, &staff, flash.text(), None, &q).await
 }
 
 #[derive(Deserialize, Default)]
@@ -98,7 +105,7 @@ async fn answer(
         Ok(_) => Ok(to("/staff/consult?ok=answered")),
         Err(e) => {
             let failure = Failure::of(e, &["answer", "clause_id"]).parts()?;
-            staff_render(&state, &ctx, &staff, None, Some((id, form, failure))).await
+            staff_render(&state, &ctx, &staff, None, Some((id, form, failure)), &None).await
         }
     }
 }

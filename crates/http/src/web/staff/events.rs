@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::events::{
@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::{
     Errors, Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Staff, cst, download,
     path_uuid, region_options, render, to,
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
 struct StaffEventsPage {
     ctx: PageCtx,
     items: Vec<EventView>,
+    pager: Pager,
     counties: Vec<(String, String)>,
     kinds: &'static [(&'static str, &'static str)],
     groups: Vec<(&'static str, &'static str)>,
@@ -72,13 +74,16 @@ async fn staff_events_render(
     form: FormData,
     (status, errors, error): FormFailure,
     ok: Option<&'static str>,
+    q: &Option<String>,
 ) -> PageResult {
-    let items = state.svc.events_in_region(staff).await?;
+    let paged = state.svc.events_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/events", q, &paged).hint("招聘会名称");
     Ok(render(
         status,
         &StaffEventsPage {
             ctx: PageCtx::new(ctx, "招聘会管理", "/staff/events"),
-            items,
+            items: paged.items,
+            pager,
             counties: counties_of(staff),
             kinds: EVENT_KINDS,
             groups: TARGET_GROUPS
@@ -98,6 +103,7 @@ async fn staff_events(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
     let mut form = FormData::default();
     form.set("kind", "onsite");
@@ -111,6 +117,7 @@ async fn staff_events(
         form,
         (StatusCode::OK, Errors::default(), None),
         flash.text(),
+        &q,
     )
     .await
 }
@@ -163,7 +170,7 @@ async fn staff_create_event(
         Ok(e) => Ok(to(&format!("/staff/events/{}?ok=created", e.id))),
         Err(e) => {
             let failure = Failure::of(e, EVENT_FIELDS).parts()?;
-            staff_events_render(&state, &ctx, &staff, form, failure, None).await
+            staff_events_render(&state, &ctx, &staff, form, failure, None, &None).await
         }
     }
 }

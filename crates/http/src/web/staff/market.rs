@@ -189,6 +189,7 @@ async fn review(
 struct EmployersPage {
     ctx: PageCtx,
     items: Vec<EmployerView>,
+    pager: Pager,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -200,13 +201,19 @@ async fn employers_render(
     status: StatusCode,
     ok: Option<&'static str>,
     error: Option<String>,
+    q: &Option<String>,
 ) -> PageResult {
-    let items = state.svc.employers_in_region(actor, true).await?;
+    let paged = state
+        .svc
+        .unverified_employers_page(actor, &page_query(q))
+        .await?;
+    let pager = Pager::new("/staff/market/employers", q, &paged).hint("单位名称");
     Ok(render(
         status,
         &EmployersPage {
             ctx: PageCtx::new(ctx, "用人单位核验", "/staff/market/employers"),
-            items,
+            items: paged.items,
+            pager,
             ok,
             error,
         },
@@ -218,8 +225,9 @@ async fn employers(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    employers_render(&state, &ctx, &staff, StatusCode::OK, flash.text(), None).await
+    employers_render(&state, &ctx, &staff, StatusCode::OK, flash.text(), None, &q).await
 }
 
 async fn verify(
@@ -233,7 +241,7 @@ async fn verify(
         Ok(_) => Ok(to("/staff/market/employers?ok=verified")),
         Err(e) => {
             let (status, error) = Failure::of_action(e)?;
-            employers_render(&state, &ctx, &staff, status, None, Some(error)).await
+            employers_render(&state, &ctx, &staff, status, None, Some(error), &None).await
         }
     }
 }
@@ -242,6 +250,7 @@ async fn verify(
 // 用工登记 and 欠薪预警
 
 pub struct RegistrationLine {
+    pub person_id: Uuid,
     pub employer: String,
     pub worker: String,
     pub post: String,
@@ -256,31 +265,45 @@ pub struct RegistrationLine {
 struct RegistrationsPage {
     ctx: PageCtx,
     items: Vec<RegistrationLine>,
+    pager: Pager,
+}
+
+fn registration_line(r: linghuo_service::market::RegistrationView) -> RegistrationLine {
+    RegistrationLine {
+        person_id: r.person_id,
+        employer: r.employer_name,
+        worker: r.worker_name,
+        post: r.post_title,
+        county: r.county_name,
+        form: r.form_label,
+        start: date_cn(r.start_date),
+        registered: cst(&r.registered_at),
+    }
 }
 
 async fn registration_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<RegistrationLine>> {
     let list = state.svc.registrations(actor).await?;
-    Ok(list
-        .into_iter()
-        .map(|r| RegistrationLine {
-            employer: r.employer_name,
-            worker: r.worker_name,
-            post: r.post_title,
-            county: r.county_name,
-            form: r.form_label,
-            start: date_cn(r.start_date),
-            registered: cst(&r.registered_at),
-        })
-        .collect())
+    Ok(list.into_iter().map(registration_line).collect())
 }
 
-async fn registrations(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
-    let items = registration_lines(&state, &staff).await?;
+async fn registrations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let paged = state
+        .svc
+        .hiring_registrations_page(&staff, &page_query(&q))
+        .await?;
+    let pager =
+        Pager::new("/staff/market/registrations", &q, &paged).hint("劳动者、用人单位或岗位名称");
     Ok(render(
         StatusCode::OK,
         &RegistrationsPage {
             ctx: PageCtx::new(&ctx, "用工登记", "/staff/market/registrations"),
-            items,
+            items: paged.items.into_iter().map(registration_line).collect(),
+            pager,
         },
     ))
 }
@@ -346,6 +369,7 @@ async fn registrations_csv(State(state): State<AppState>, staff: Staff) -> PageR
 }
 
 pub struct OverdueLine {
+    pub person_id: Option<Uuid>,
     pub post: String,
     pub employer: String,
     pub worker: String,
@@ -360,6 +384,7 @@ pub struct OverdueLine {
 struct OverduePage {
     ctx: PageCtx,
     items: Vec<OverdueLine>,
+    pager: Pager,
 }
 
 async fn overdue_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<OverdueLine>> {
@@ -368,6 +393,7 @@ async fn overdue_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<Overdu
     Ok(list
         .into_iter()
         .map(|(h, p)| OverdueLine {
+            person_id: None,
             post: h.post_title,
             employer: h.employer_name,
             worker: h.worker_name,
@@ -379,13 +405,35 @@ async fn overdue_lines(state: &AppState, actor: &Actor) -> PageResult<Vec<Overdu
         .collect())
 }
 
-async fn overdue(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
-    let items = overdue_lines(&state, &staff).await?;
+async fn overdue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let paged = state.svc.overdue_pay_page(&staff, &page_query(&q)).await?;
+    let pager = Pager::new("/staff/market/overdue", &q, &paged).hint("劳动者、用人单位或岗位名称");
+    let today = state.svc.clock.today_cst();
+    let items = paged
+        .items
+        .into_iter()
+        .map(|(h, p, person)| OverdueLine {
+            person_id: Some(person),
+            post: h.post_title,
+            employer: h.employer_name,
+            worker: h.worker_name,
+            period: p.period,
+            amount: p.amount.to_display(),
+            due: date_cn(p.due_on),
+            days: (today - p.due_on).num_days(),
+        })
+        .collect();
     Ok(render(
         StatusCode::OK,
         &OverduePage {
             ctx: PageCtx::new(&ctx, "欠薪预警", "/staff/market/overdue"),
             items,
+            pager,
         },
     ))
 }

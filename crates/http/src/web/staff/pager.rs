@@ -24,6 +24,8 @@ pub struct Pager {
     pub next: Option<String>,
     /// What the search box searches, shown in it.
     pub hint: &'static str,
+    /// This page's own address with its filters and page (for "下载此表").
+    here: String,
 }
 
 impl Pager {
@@ -47,16 +49,43 @@ impl Pager {
                 serde_urlencoded::to_string(&p).unwrap_or_default()
             )
         };
+        let mut here_pairs = pairs.clone();
+        if page > 1 {
+            here_pairs.push(("page".into(), page.to_string()));
+        }
+        let here = if here_pairs.is_empty() {
+            path.to_owned()
+        } else {
+            format!(
+                "{path}?{}",
+                serde_urlencoded::to_string(&here_pairs).unwrap_or_default()
+            )
+        };
         Pager {
             page,
             pages,
             total,
+            here,
             search: query_field(query, "q"),
             keep: pairs.iter().filter(|(k, _)| k != "q").cloned().collect(),
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
             hint: "",
         }
+    }
+
+    /// The download of table `table` (`xlsx` or `csv`) as this page shows it: the same
+    /// filters, search words and page (`/staff/export` renders the page again).
+    pub fn export(&self, table: &str, format: &str) -> String {
+        format!(
+            "/staff/export?{}",
+            serde_urlencoded::to_string([
+                ("page", self.here.as_str()),
+                ("table", table),
+                ("format", format),
+            ])
+            .unwrap_or_default()
+        )
     }
 
     /// What the search box searches (its placeholder).

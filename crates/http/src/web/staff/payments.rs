@@ -4,17 +4,19 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::Service;
+use linghuo_service::paging::PAGE_SIZE;
 use linghuo_service::payments::{
-    BankResultReport, BatchView, LineProblem, PendingPayments, Reconciliation,
+    BankResultReport, BatchView, LineProblem, PendingPayments, ReconLine, Reconciliation,
 };
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::shared::{Failed, Forms};
 use crate::web::{
     Failure, Flash, FormData, PageCtx, PageResult, Staff, download, path_uuid, render, to,
@@ -37,6 +39,7 @@ struct PaymentsPage {
     ctx: PageCtx,
     pending: PendingPayments,
     batches: Vec<BatchView>,
+    pager: Pager,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -45,18 +48,24 @@ async fn payments_render(
     state: &AppState,
     ctx: &Ctx,
     staff: &Staff,
+    q: &Option<String>,
     status: StatusCode,
     flash: Flash,
     error: Option<String>,
 ) -> PageResult {
     let pending = state.svc.pending_payments(staff).await?;
-    let batches = state.svc.payment_batches(staff).await?;
+    let paged = state
+        .svc
+        .payment_batches_page(staff, &page_query(q))
+        .await?;
+    let pager = Pager::new("/staff/payments", q, &paged).hint("批次号");
     Ok(render(
         status,
         &PaymentsPage {
             ctx: PageCtx::new(ctx, "资金发放", "/staff/payments"),
             pending,
-            batches,
+            batches: paged.items,
+            pager,
             ok: flash.text(),
             error,
         },
@@ -68,8 +77,9 @@ async fn payments(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    payments_render(&state, &ctx, &staff, StatusCode::OK, flash, None).await
+    payments_render(&state, &ctx, &staff, &q, StatusCode::OK, flash, None).await
 }
 
 async fn create_batch(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
@@ -77,7 +87,16 @@ async fn create_batch(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> 
         Ok(b) => Ok(to(&format!("/staff/payments/{}?ok=batch", b.id))),
         Err(e) => {
             let (status, error) = Failure::of_action(e)?;
-            payments_render(&state, &ctx, &staff, status, Flash::default(), Some(error)).await
+            payments_render(
+                &state,
+                &ctx,
+                &staff,
+                &None,
+                status,
+                Flash::default(),
+                Some(error),
+            )
+            .await
         }
     }
 }
@@ -87,6 +106,9 @@ async fn create_batch(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> 
 struct BatchPage {
     ctx: PageCtx,
     r: Reconciliation,
+    /// The page of the batch's lines shown (searched by reference, payee or benefit).
+    lines: Vec<ReconLine>,
+    pager: Pager,
     problems: Vec<LineProblem>,
     result: Option<BankResultReport>,
     fs: Forms,
@@ -100,12 +122,33 @@ async fn batch_render(
     ctx: &Ctx,
     staff: &Staff,
     bid: Uuid,
+    q: &Option<String>,
     status: StatusCode,
     flash: Flash,
     result: Option<BankResultReport>,
     failed: Option<Failed>,
 ) -> PageResult {
-    let r = state.svc.reconcile_batch(staff, bid).await?;
+    let mut r = state.svc.reconcile_batch(staff, bid).await?;
+    // The reconciliation needs every line for its totals, so the lines are paged here.
+    let pq = page_query(q);
+    let found: Vec<ReconLine> = std::mem::take(&mut r.lines)
+        .into_iter()
+        .filter(|l| {
+            pq.search.is_empty()
+                || l.reference.contains(&pq.search)
+                || l.payee.contains(&pq.search)
+                || l.benefit_name.contains(&pq.search)
+        })
+        .collect();
+    let total = found.len() as i64;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let lines: Vec<ReconLine> = found
+        .into_iter()
+        .skip(pq.offset() as usize)
+        .take(PAGE_SIZE as usize)
+        .collect();
+    let pager = Pager::of(&format!("/staff/payments/{bid}"), q, pq.page, pages, total)
+        .hint("付款参考号、收款人或待遇");
     Ok(render(
         status,
         &BatchPage {
@@ -115,6 +158,8 @@ async fn batch_render(
                 "/staff/payments",
             ),
             r,
+            lines,
+            pager,
             problems: result
                 .as_ref()
                 .map(|x| x.problems.clone())
@@ -132,9 +177,21 @@ async fn batch(
     staff: Staff,
     Path(id): Path<String>,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
     let bid = path_uuid(&id)?;
-    batch_render(&state, &ctx, &staff, bid, StatusCode::OK, flash, None, None).await
+    batch_render(
+        &state,
+        &ctx,
+        &staff,
+        bid,
+        &q,
+        StatusCode::OK,
+        flash,
+        None,
+        None,
+    )
+    .await
 }
 
 async fn bank_file(state: &AppState, staff: &Staff, id: &str, xlsx: bool) -> PageResult {
@@ -228,6 +285,7 @@ async fn import_result(
             &ctx,
             &staff,
             bid,
+            &None,
             StatusCode::BAD_REQUEST,
             Flash::default(),
             None,
@@ -248,6 +306,7 @@ async fn import_result(
                 &ctx,
                 &staff,
                 bid,
+                &None,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Flash::default(),
                 Some(r),
@@ -262,6 +321,7 @@ async fn import_result(
                 &ctx,
                 &staff,
                 bid,
+                &None,
                 status,
                 Flash::default(),
                 None,

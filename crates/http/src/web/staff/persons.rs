@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::ApiError;
+use crate::web::staff::pager::Pager;
 use crate::web::{Errors, Failure, Form, PageCtx, PageResult, Staff, path_uuid, render, to};
 
 pub fn routes() -> Router<AppState> {
@@ -58,6 +59,16 @@ struct PersonsPage {
     searched: bool,
     error: Option<String>,
     page: PersonPage,
+    pages: i64,
+    /// The list's pager (the region's persons, by `?page=`).
+    pager: Pager,
+    /// A name search's words, carried by the 上一页/下一页 buttons (a POST, as the search
+    /// itself); none for an identity or phone number, which find one person or a few.
+    carry: Option<String>,
+}
+
+fn pages_of(p: &PersonPage) -> i64 {
+    ((p.total + p.per_page - 1) / p.per_page.max(1)).max(1)
 }
 
 #[derive(Deserialize)]
@@ -73,8 +84,10 @@ async fn persons_list(
 ) -> PageResult {
     let page = state
         .svc
-        .search_persons(&staff, "", pq.page.unwrap_or(1))
+        .search_persons_page(&staff, "", pq.page.unwrap_or(1).clamp(1, 1_000_000))
         .await?;
+    let pages = pages_of(&page);
+    let raw = Some(format!("page={}", page.page));
     Ok(render(
         StatusCode::OK,
         &PersonsPage {
@@ -82,7 +95,10 @@ async fn persons_list(
             q: String::new(),
             searched: false,
             error: None,
+            pager: Pager::of("/staff/persons", &raw, page.page, pages, page.total),
+            pages,
             page,
+            carry: None,
         },
     ))
 }
@@ -91,6 +107,9 @@ async fn persons_list(
 struct SearchForm {
     #[serde(default)]
     q: String,
+    /// The page asked for by 上一页/下一页 ("" for the first).
+    #[serde(default)]
+    page: String,
 }
 
 async fn persons_search(
@@ -101,32 +120,44 @@ async fn persons_search(
 ) -> PageResult {
     let pc = PageCtx::new(&ctx, "人员查询", "/staff/persons");
     // A full ID or phone number is not echoed back into the page; its masked form is.
-    let shown = match (
+    let (shown, carry) = match (
         linghuo_domain::IdNumber::parse(&f.q),
         linghuo_domain::Phone::parse(&f.q),
     ) {
-        (Ok(id), _) => id.masked(),
-        (_, Ok(p)) => p.masked(),
-        _ => f.q.clone(),
+        (Ok(id), _) => (id.masked(), None),
+        (_, Ok(p)) => (p.masked(), None),
+        _ => (f.q.clone(), Some(f.q.trim().to_owned())),
     };
-    Ok(match state.svc.search_persons(&staff, &f.q, 1).await {
-        Ok(page) => render(
-            StatusCode::OK,
-            &PersonsPage {
-                ctx: pc,
-                q: shown,
-                searched: true,
-                error: None,
-                page,
-            },
-        ),
+    let n = f
+        .page
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
+    Ok(match state.svc.search_persons_page(&staff, &f.q, n).await {
+        Ok(page) => {
+            let pages = pages_of(&page);
+            render(
+                StatusCode::OK,
+                &PersonsPage {
+                    ctx: pc,
+                    q: shown,
+                    searched: true,
+                    error: None,
+                    pager: Pager::of("/staff/persons", &None, page.page, pages, page.total),
+                    pages,
+                    page,
+                    carry,
+                },
+            )
+        }
         Err(e) => {
             let (status, message) = Failure::of_action(e)?;
             let empty = PersonPage {
                 items: vec![],
                 total: 0,
                 page: 1,
-                per_page: 20,
+                per_page: linghuo_service::paging::PAGE_SIZE,
             };
             render(
                 status,
@@ -135,7 +166,10 @@ async fn persons_search(
                     q: f.q,
                     searched: true,
                     error: Some(message),
+                    pager: Pager::of("/staff/persons", &None, 1, 1, 0),
+                    pages: 1,
                     page: empty,
+                    carry: None,
                 },
             )
         }

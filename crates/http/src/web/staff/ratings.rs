@@ -1,15 +1,16 @@
 //! 好差评 for staff: the ratings people gave to items handled in the staff member's region,
-//! newest first.
+//! newest first, paged and searched by the words people wrote.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use linghuo_service::persons::items::RatingView;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::{PageCtx, PageResult, Staff, cst, render};
 
 pub fn routes() -> Router<AppState> {
@@ -22,6 +23,7 @@ struct RatingsPage {
     ctx: PageCtx,
     items: Vec<RatingView>,
     average: String,
+    pager: Pager,
 }
 
 impl RatingsPage {
@@ -30,22 +32,21 @@ impl RatingsPage {
     }
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
-    let items = state.svc.ratings_in_region(&staff).await?;
-    let average = if items.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "{:.1}",
-            items.iter().map(|r| r.score).sum::<i64>() as f64 / items.len() as f64
-        )
-    };
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    let (paged, average) = state.svc.ratings_page(&staff, &page_query(&q)).await?;
+    let pager = Pager::new("/staff/ratings", &q, &paged).hint("评价的话");
     Ok(render(
         StatusCode::OK,
         &RatingsPage {
             ctx: PageCtx::new(&ctx, "好差评", "/staff/ratings"),
-            items,
+            items: paged.items,
             average,
+            pager,
         },
     ))
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::ServiceError;
@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::shared::{Failed, Forms, today_default};
 use crate::web::{Flash, Form, FormData, PageCtx, PageResult, Staff, path_uuid, render, to};
 
@@ -51,6 +52,7 @@ const COURSE_FIELDS: &[&str] = &[
 struct CoursesPage {
     ctx: PageCtx,
     items: Vec<CourseView>,
+    pager: Pager,
     kinds: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     fs: Forms,
@@ -62,8 +64,10 @@ async fn courses_render(
     staff: &Staff,
     status: StatusCode,
     failed: Option<Failed>,
+    q: &Option<String>,
 ) -> PageResult {
-    let items = state.svc.courses(staff).await?;
+    let paged = state.svc.courses_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/training", q, &paged).hint("课程名称或培训机构");
     let prefix = staff.person_scope_prefix().unwrap_or_default();
     let counties = crate::web::region_options(true)
         .into_iter()
@@ -78,7 +82,8 @@ async fn courses_render(
         status,
         &CoursesPage {
             ctx: PageCtx::new(ctx, "职业培训", "/staff/training"),
-            items,
+            items: paged.items,
+            pager,
             kinds: COURSE_KINDS,
             counties,
             fs: Forms::new(defaults, failed),
@@ -86,8 +91,13 @@ async fn courses_render(
     ))
 }
 
-async fn courses(State(state): State<AppState>, ctx: Ctx, staff: Staff) -> PageResult {
-    courses_render(&state, &ctx, &staff, StatusCode::OK, None).await
+async fn courses(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    RawQuery(q): RawQuery,
+) -> PageResult {
+    courses_render(&state, &ctx, &staff, StatusCode::OK, None, &q).await
 }
 
 /// The new course form (every field as typed; the service reads and checks them).
@@ -143,7 +153,7 @@ async fn create_course(
         Ok(c) => Ok(to(&format!("/staff/training/{}?ok=course", c.id))),
         Err(e) => {
             let (status, failed) = Failed::sort("course", data, e, COURSE_FIELDS)?;
-            courses_render(&state, &ctx, &staff, status, Some(failed)).await
+            courses_render(&state, &ctx, &staff, status, Some(failed), &None).await
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::venues::{ReliefDecision, VenueDetail, VenueInput, VenueView};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::events::counties_of;
 use crate::AppState;
 use crate::context::Ctx;
+use crate::web::staff::pager::{Pager, page_query};
 use crate::web::worker::venues::{AppLine, ReliefLine, app_lines, relief_lines};
 use crate::web::{
     Errors, Failure, Flash, Form, FormData, FormFailure, PageCtx, PageResult, Staff, path_uuid,
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
 struct StaffVenuesPage {
     ctx: PageCtx,
     items: Vec<VenueView>,
+    pager: Pager,
     counties: Vec<(String, String)>,
     form: FormData,
     errors: Errors,
@@ -50,13 +52,16 @@ async fn staff_venues_render(
     form: FormData,
     (status, errors, error): FormFailure,
     ok: Option<&'static str>,
+    q: &Option<String>,
 ) -> PageResult {
-    let items = state.svc.venues_in_region(staff).await?;
+    let paged = state.svc.venues_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/venues", q, &paged).hint("场地名称或地址");
     Ok(render(
         status,
         &StaffVenuesPage {
             ctx: PageCtx::new(ctx, "免费经营场地", "/staff/venues"),
-            items,
+            items: paged.items,
+            pager,
             counties: counties_of(staff),
             form,
             errors,
@@ -71,6 +76,7 @@ async fn staff_venues(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
     let mut form = FormData::default();
     if let Some(s) = staff.scope {
@@ -83,6 +89,7 @@ async fn staff_venues(
         form,
         (StatusCode::OK, Errors::default(), None),
         flash.text(),
+        &q,
     )
     .await
 }
@@ -121,7 +128,7 @@ async fn staff_create_venue(
                 &["name", "address", "county_code", "places", "description"],
             )
             .parts()?;
-            staff_venues_render(&state, &ctx, &staff, form, failure, None).await
+            staff_venues_render(&state, &ctx, &staff, form, failure, None, &None).await
         }
     }
 }
@@ -231,7 +238,9 @@ async fn staff_venue_open(
 #[template(path = "staff/staff_relief.html")]
 struct StaffReliefPage {
     ctx: PageCtx,
-    items: Vec<ReliefLine>,
+    /// Each with the applicant's person record (the name links to it).
+    items: Vec<(ReliefLine, Uuid)>,
+    pager: Pager,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -243,13 +252,17 @@ async fn staff_relief_render(
     status: StatusCode,
     ok: Option<&'static str>,
     error: Option<String>,
+    q: &Option<String>,
 ) -> PageResult {
-    let items = state.svc.relief_queue(staff).await?;
+    let paged = state.svc.relief_page(staff, &page_query(q)).await?;
+    let pager = Pager::new("/staff/relief", q, &paged).hint("申请人姓名或地点");
+    let (items, people): (Vec<_>, Vec<_>) = paged.items.into_iter().unzip();
     Ok(render(
         status,
         &StaffReliefPage {
             ctx: PageCtx::new(ctx, "租金减免与道路占用费审核", "/staff/relief"),
-            items: relief_lines(items),
+            items: relief_lines(items).into_iter().zip(people).collect(),
+            pager,
             ok,
             error,
         },
@@ -261,8 +274,9 @@ async fn staff_relief(
     ctx: Ctx,
     staff: Staff,
     flash: Flash,
+    RawQuery(q): RawQuery,
 ) -> PageResult {
-    staff_relief_render(&state, &ctx, &staff, StatusCode::OK, flash.text(), None).await
+    staff_relief_render(&state, &ctx, &staff, StatusCode::OK, flash.text(), None, &q).await
 }
 
 #[derive(Deserialize, Default)]
@@ -289,7 +303,7 @@ async fn staff_decide_relief(
         Ok(_) => Ok(to("/staff/relief?ok=decided")),
         Err(e) => {
             let (status, m) = Failure::of_action(e)?;
-            staff_relief_render(&state, &ctx, &staff, status, None, Some(m)).await
+            staff_relief_render(&state, &ctx, &staff, status, None, Some(m), &None).await
         }
     }
 }
