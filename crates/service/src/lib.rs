@@ -33,7 +33,7 @@ pub use platform::{
     access, account_changes, accounts, age, audit, audit_anchor, auth, backup, clock, config,
     export, key_rotation, limits, notifier, password, protect, tabular, totp,
 };
-pub use public_services::{archives, complaints, consult, events, guide, venues};
+pub use public_services::{archives, complaints, consult, events, guidance, guide, venues};
 pub use stats::open as open_stats;
 pub use stats::workbench;
 

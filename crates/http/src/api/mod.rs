@@ -6,6 +6,7 @@ mod accounts;
 mod benefits;
 mod complaints;
 mod consult;
+mod forms;
 mod imports;
 mod json;
 mod market;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(imports::routes())
                 .merge(benefits::routes())
                 .merge(public_services::routes())
+                .merge(forms::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
                 .merge(occupations::routes())
@@ -98,6 +100,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         benefits::Doc::openapi(),
         accounts::Doc::openapi(),
         public_services::Doc::openapi(),
+        forms::Doc::openapi(),
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),

@@ -7,6 +7,7 @@
 //! configuration file, environment variable or flag of `linghuo serve` can turn it on.
 
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
+pub mod forms;
 pub mod services;
 
 use std::collections::HashMap;
@@ -69,6 +70,8 @@ pub struct DemoReport {
     pub overdue_pay: usize,
     /// The public services (registrations, benefits, payments, training, complaints, …).
     pub services: crate::demo_services::ServicesSeedReport,
+    /// 居家/远程 posts, 共享用工 and 职业指导.
+    pub forms: forms::FormsSeedReport,
     pub seconds: f64,
 }
 
@@ -351,6 +354,7 @@ impl Service {
                 address: String::new(),
                 lat: p.lat,
                 lon: p.lon,
+                remote: p.remote,
                 starts_on,
                 ends_on: p.ends_on.map(|d| d + shift),
                 schedule: if linghuo_market::import::parse_schedule(&schedule).is_ok() {
@@ -572,6 +576,7 @@ impl Service {
         let mut demo_counties: Vec<RegionCode> = workers_by_county.keys().copied().collect();
         demo_counties.sort_by_key(|c| c.as_str());
         self.seed_demo_windows(&demo_counties).await?;
+        report.forms = self.seed_demo_forms(&workers_by_county).await?;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }

@@ -5,5 +5,6 @@ pub mod archives;
 pub mod complaints;
 pub mod consult;
 pub mod events;
+pub mod guidance;
 pub mod guide;
 pub mod venues;

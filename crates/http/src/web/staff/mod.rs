@@ -12,6 +12,7 @@ mod complaints;
 mod consult;
 mod events;
 mod export;
+mod guidance;
 pub(crate) mod imports;
 mod market;
 mod occupations;
@@ -46,4 +47,5 @@ pub fn routes() -> Router<AppState> {
         .merge(consult::routes())
         .merge(onething::routes())
         .merge(ratings::routes())
+        .merge(guidance::routes())
 }

@@ -44,6 +44,10 @@ const COURSE_FIELDS: &[&str] = &[
     "subsidy",
     "daily_allowance",
     "county_code",
+    "mode",
+    "venue",
+    "platform",
+    "link",
 ];
 
 #[derive(Template)]
@@ -52,6 +56,7 @@ struct CoursesPage {
     ctx: PageCtx,
     items: Vec<CourseView>,
     kinds: &'static [(&'static str, &'static str)],
+    modes: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     fs: Forms,
 }
@@ -71,6 +76,7 @@ async fn courses_render(
         .collect();
     let mut defaults = FormData::default();
     defaults.set("kind", "skills");
+    defaults.set("mode", "offline");
     if let Some(s) = staff.scope {
         defaults.set("county_code", s.as_str());
     }
@@ -80,6 +86,7 @@ async fn courses_render(
             ctx: PageCtx::new(ctx, "职业培训", "/staff/training"),
             items,
             kinds: COURSE_KINDS,
+            modes: linghuo_service::training::COURSE_MODES,
             counties,
             fs: Forms::new(defaults, failed),
         },
@@ -117,6 +124,14 @@ struct CourseForm {
     daily_allowance: String,
     #[serde(default)]
     county_code: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    platform: String,
+    #[serde(default)]
+    link: String,
 }
 
 async fn create_course(
@@ -138,6 +153,10 @@ async fn create_course(
         subsidy: f.subsidy,
         daily_allowance: f.daily_allowance,
         county_code: f.county_code,
+        mode: f.mode,
+        venue: f.venue,
+        platform: f.platform,
+        link: f.link,
     };
     match state.svc.create_course(&staff, input).await {
         Ok(c) => Ok(to(&format!("/staff/training/{}?ok=course", c.id))),

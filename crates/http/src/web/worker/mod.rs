@@ -9,6 +9,7 @@ mod archives;
 pub(crate) mod complaint;
 mod complaints;
 mod events;
+mod guidance;
 pub(crate) mod hires;
 mod hub;
 mod items;
@@ -32,4 +33,5 @@ pub fn routes() -> Router<AppState> {
         .merge(archives::routes())
         .merge(items::routes())
         .merge(onething::routes())
+        .merge(guidance::routes())
 }
