@@ -186,8 +186,8 @@ async fn remote_posts_have_no_place_and_are_found_by_their_words() {
 async fn sharing_is_proposed_confirmed_ended_and_seen_by_each_side_only() {
     each_app(|app| async move {
         let (mut lender, mut staff, _) = app.employer_verified("paichu", "91110000600037341L").await;
-        let mut borrower = app.employer("jieshou", "91140105MA0K00001U").await;
-        let mut stranger = app.employer("pangren", "91140106MA0K00002Y").await;
+        let mut borrower = app.employer("jieshou", "91140105MA0K00001F").await;
+        let mut stranger = app.employer("pangren", "91140106MA0K000021").await;
         let mut other_staff = app.staff_in("gx.other", "140106").await;
 
         // Two hires of the lender.
@@ -219,7 +219,7 @@ async fn sharing_is_proposed_confirmed_ended_and_seen_by_each_side_only() {
         }
 
         let body = json!({
-            "borrower_uscc": "91140105MA0K00001U", "hire_ids": hires, "work": "仓库分拣打包",
+            "borrower_uscc": "91140105MA0K00001F", "hire_ids": hires, "work": "仓库分拣打包",
             "starts_on": app.day(1), "ends_on": app.day(30), "wages_paid_by": "borrower", "insurance_paid_by": "lender"
         });
         // Each bad field named.
