@@ -120,6 +120,7 @@ pub async fn end_sharing(
 }
 
 #[derive(Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct GuidanceFilter {
     /// Staff: booked, held or cancelled (all when absent).
     pub status: Option<String>,

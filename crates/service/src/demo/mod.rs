@@ -577,6 +577,9 @@ impl Service {
         demo_counties.sort_by_key(|c| c.as_str());
         self.seed_demo_windows(&demo_counties).await?;
         report.forms = self.seed_demo_forms(&workers_by_county).await?;
+        // The remote posts are live posts of the market like the others.
+        report.posts += report.forms.remote_posts;
+        report.live_posts += report.forms.remote_posts;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }
