@@ -873,8 +873,8 @@ async fn sms_loop(svc: Service) {
 
 /// Every two seconds this server applies the market outbox to its own index (so another
 /// server's writes become searchable here); every ten minutes it runs the market upkeep
-/// (expiry, overdue pay notices) and the complaints upkeep (escalation of overdue
-/// complaints), both idempotent across servers.
+/// (expiry, overdue pay notices), the complaints upkeep (escalation of overdue
+/// complaints) and the 职业指导 follow-up reminders, all idempotent across servers.
 async fn market_loop(svc: Service) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     let mut last_upkeep: Option<std::time::Instant> = None;
@@ -904,6 +904,11 @@ async fn market_loop(svc: Service) {
                     "complaints upkeep"
                 ),
                 Err(e) => tracing::warn!(error = %e, "complaints upkeep failed"),
+            }
+            match svc.guidance_upkeep().await {
+                Ok(n) if n > 0 => tracing::info!(reminders = n, "guidance follow-up reminders"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "guidance upkeep failed"),
             }
         }
     }

@@ -84,6 +84,11 @@ impl GridCell {
         GridCell { level, row, col }
     }
 
+    /// The cell of the posts without a place (居家/远程): every search
+    /// and match by area includes it, as no radius excludes such a post.
+    /// Not the id of any real cell (levels are far below 0xFFFF).
+    pub const NO_PLACE: u64 = u64::MAX;
+
     /// A compact id, unique across levels, used as an index term.
     pub fn id(&self) -> u64 {
         let row = (self.row as i64 + (1 << 23)) as u64 & 0xFF_FFFF;

@@ -488,6 +488,7 @@ impl ImportedPost {
             headcount: self.headcount.unwrap_or(1),
             required_certificates: self.required_certificates.clone(),
             accident_cover: self.accident_cover.unwrap_or(false),
+            remote: false,
             employer_on_time_rate: None,
             posted_at,
             expires_on: self

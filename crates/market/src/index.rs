@@ -214,8 +214,11 @@ pub struct SearchHit {
     pub title: String,
     /// BM25 score (0 without text).
     pub score: f32,
-    /// From `near`, when given.
+    /// From `near`, when given; never for a remote post.
     pub distance_km: Option<f64>,
+    /// 居家/远程: the post has no place (shown instead of a distance).
+    #[serde(default)]
+    pub remote: bool,
     /// Why this post, in Chinese: `"距离2.3公里 · 保洁员 · 日薪200元"`.
     pub why: String,
     /// Exact, related or nearby (see the module docs).
@@ -502,11 +505,22 @@ impl MarketIndex {
         doc.add_u64(f.county, u64::from(post.county.code()));
         doc.add_text(f.form, post.form.code());
         doc.add_u64(f.form_ix, post.form as u64);
-        for level in 0..LEVEL_KM.len() as u8 {
-            doc.add_u64(f.cell, GridCell::containing(post.lat, post.lon, level).id());
+        // A post without a place sits in the one cell every area search
+        // includes, and its coordinates are NaN: no distance, no radius.
+        match post.place() {
+            Some((lat, lon)) => {
+                for level in 0..LEVEL_KM.len() as u8 {
+                    doc.add_u64(f.cell, GridCell::containing(lat, lon, level).id());
+                }
+                doc.add_f64(f.lat, lat);
+                doc.add_f64(f.lon, lon);
+            }
+            None => {
+                doc.add_u64(f.cell, GridCell::NO_PLACE);
+                doc.add_f64(f.lat, f64::NAN);
+                doc.add_f64(f.lon, f64::NAN);
+            }
         }
-        doc.add_f64(f.lat, post.lat);
-        doc.add_f64(f.lon, post.lon);
         doc.add_i64(f.pay_hour, post.pay_per_hour_fen().unwrap_or(-1));
         doc.add_i64(f.starts, i64::from(day_number(post.starts_on)));
         doc.add_i64(
@@ -853,7 +867,9 @@ impl MarketIndex {
             let cells = GridCell::best_covering(lat, lon, r, MAX_CELLS);
             let terms: Vec<Term> = cells
                 .iter()
-                .map(|c| Term::from_field_u64(f.cell, c.id()))
+                .map(GridCell::id)
+                .chain([GridCell::NO_PLACE])
+                .map(|id| Term::from_field_u64(f.cell, id))
                 .collect();
             let mut n = 0;
             for t in &terms {
@@ -1112,8 +1128,11 @@ impl MarketIndex {
         let occupation_ix = fast.u64("occupation_ix")?.first(c.doc).unwrap_or(u64::MAX);
         let conds = fast.u64("conds")?.first(c.doc).unwrap_or(0);
         let county = fast.u64("county")?.first(c.doc).unwrap_or(0);
+        let remote = !fast.f64("lat")?.first(c.doc).unwrap_or(0.0).is_finite();
         let mut why: Vec<String> = Vec::new();
-        if let Some(d) = c.distance {
+        if remote {
+            why.push(REMOTE_LABEL.to_string());
+        } else if let Some(d) = c.distance {
             why.push(format!("距离{}", distance_label(d)));
         }
         if let Some(o) = occupations().get(occupation_ix as usize) {
@@ -1130,7 +1149,10 @@ impl MarketIndex {
             }
         }
         for cond in Cond::of_bits(plan.conds & conds & POST_SIDE_CONDS) {
-            why.push(cond.label().to_string());
+            // 居家/远程 already leads the line.
+            if !(remote && cond == Cond::Remote) {
+                why.push(cond.label().to_string());
+            }
         }
         if let Some(pay) = text(self.fields.pay_label) {
             why.push(pay);
@@ -1141,6 +1163,7 @@ impl MarketIndex {
             title: text(self.fields.title).unwrap_or_default(),
             score: if c.score.is_finite() { c.score } else { 0.0 },
             distance_km: c.distance,
+            remote,
             why: why.join(" · "),
             tier,
         })
@@ -1181,6 +1204,13 @@ static CATEGORY_OF: std::sync::LazyLock<Arc<Vec<u64>>> = std::sync::LazyLock::ne
 });
 
 /// Conditions a post can state (the rest are only asked: 附近).
+/// What a post without a place shows where others show a distance.
+pub const REMOTE_LABEL: &str = "居家/远程";
+
+/// The sort key of a post without a place when sorting nearest first:
+/// beyond any distance on Earth, ordered among themselves by score.
+const NO_PLACE_KEY: f64 = 1.0e6;
+
 const POST_SIDE_CONDS: u64 = !(1 << (Cond::Nearby as u8));
 
 /// What adds to or takes from a post's score besides its text: asked-for
@@ -1505,9 +1535,12 @@ impl SegmentCollector for SegmentHits {
         {
             return;
         }
+        // NaN coordinates: a post without a place (居家/远程) has no distance.
+        let (lat, lon) = (self.lat.get_val(doc), self.lon.get_val(doc));
         let distance = self
             .near
-            .map(|p| haversine_km(p.lat, p.lon, self.lat.get_val(doc), self.lon.get_val(doc)));
+            .filter(|_| lat.is_finite() && lon.is_finite())
+            .map(|p| haversine_km(p.lat, p.lon, lat, lon));
         if let (Some(d), Some(r)) = (distance, self.radius_km)
             && d > r
         {
@@ -1531,6 +1564,8 @@ impl SegmentCollector for SegmentHits {
         };
         let key = match (self.by_distance, distance) {
             (true, Some(d)) => d,
+            // Nearest first: the posts without a place after every placed one.
+            (true, None) => NO_PLACE_KEY - f64::from(score),
             _ => -f64::from(score),
         };
         let posted = self.posted.get_val(doc);

@@ -241,7 +241,9 @@ pub fn hard_filter_failures(
         failed.push(HardFilter::Time);
     }
     let radius = worker.radius_km.clamp(0.0, MAX_RADIUS_KM);
-    if haversine_km(worker.lat, worker.lon, job.lat, job.lon) > radius {
+    if let Some((lat, lon)) = job.place()
+        && haversine_km(worker.lat, worker.lon, lat, lon) > radius
+    {
         failed.push(HardFilter::Distance);
     }
     if let Some(expected) = &worker.expected_pay
@@ -380,6 +382,8 @@ struct JobRec {
     form: JobForm,
     lat: f64,
     lon: f64,
+    /// 居家/远程: no place, so no distance and no radius.
+    remote: bool,
     pay: Pay,
     /// The estimated pay per hour with the post's hours.
     pay_hour: Option<i64>,
@@ -417,6 +421,7 @@ impl JobRec {
             form: post.form,
             lat: post.lat,
             lon: post.lon,
+            remote: post.remote,
             pay: post.pay.clone(),
             pay_hour: post.pay_per_hour_fen(),
             starts: day_number(post.starts_on),
@@ -499,7 +504,9 @@ impl WorkerRec {
 /// How well a passing pair fits; the parts of the score.
 #[derive(Debug, Clone, Copy)]
 struct Fit {
+    /// Km; 0 for a remote job (no commute).
     distance: f64,
+    remote: bool,
     common_days: Weekdays,
     shared_minutes: u32,
     matched_skills: u32,
@@ -543,7 +550,11 @@ fn fit(job: &JobRec, w: &WorkerRec, today: i32) -> Option<Fit> {
     if shared == 0 {
         return None;
     }
-    let distance = haversine_km(w.lat, w.lon, job.lat, job.lon);
+    let distance = if job.remote {
+        0.0
+    } else {
+        haversine_km(w.lat, w.lon, job.lat, job.lon)
+    };
     if distance > w.radius {
         return None;
     }
@@ -569,6 +580,7 @@ fn fit(job: &JobRec, w: &WorkerRec, today: i32) -> Option<Fit> {
     }
     Some(Fit {
         distance,
+        remote: job.remote,
         common_days: common,
         shared_minutes: shared,
         matched_skills: intersection_count(&job.skills, &w.skills),
@@ -742,6 +754,14 @@ fn skill_reason(job: &JobRec, w: &WorkerRec, vocab_names: &[String]) -> Reason {
     }
 }
 
+fn distance_reason(f: &Fit) -> String {
+    if f.remote {
+        format!("{}，无需通勤", crate::index::REMOTE_LABEL)
+    } else {
+        format!("距离{}", distance_label(f.distance))
+    }
+}
+
 fn reasons_for_worker(
     job: &JobRec,
     w: &WorkerRec,
@@ -752,7 +772,7 @@ fn reasons_for_worker(
     let mut why = vec![
         Reason {
             kind: ReasonKind::Distance,
-            text: format!("距离{}", distance_label(f.distance)),
+            text: distance_reason(f),
         },
         skill_reason(job, w, names),
         Reason {
@@ -793,7 +813,7 @@ fn reasons_for_employer(
     vec![
         Reason {
             kind: ReasonKind::Distance,
-            text: format!("距离{}", distance_label(f.distance)),
+            text: distance_reason(f),
         },
         skill_reason(job, w, names),
         Reason {
@@ -914,6 +934,9 @@ impl<T> Store<T> {
 }
 
 fn job_keys(j: &JobRec) -> Vec<(u16, u64)> {
+    if j.remote {
+        return vec![(j.occupation, GridCell::NO_PLACE)];
+    }
     vec![
         (
             j.occupation,
@@ -1059,7 +1082,12 @@ impl JobMatcher {
         } else {
             BUCKET_LEVEL
         };
-        let cells = GridCell::covering(w.lat, w.lon, w.radius, level);
+        // The cells around the worker, and the one of the jobs without a place.
+        let cells: Vec<u64> = GridCell::covering(w.lat, w.lon, w.radius, level)
+            .iter()
+            .map(GridCell::id)
+            .chain([GridCell::NO_PLACE])
+            .collect();
         // Trades wanted, directly or through a category, each once.
         let mut wanted = vec![false; occupations().len()];
         for &o in w.occupations.iter() {
@@ -1070,7 +1098,7 @@ impl JobMatcher {
         let mut heap = BinaryHeap::with_capacity(limit + 1);
         for (occ, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
             for cell in &cells {
-                let Some(bucket) = self.store.buckets.get(&(occ as u16, cell.id())) else {
+                let Some(bucket) = self.store.buckets.get(&(occ as u16, *cell)) else {
                     continue;
                 };
                 for &slot in bucket {
@@ -1239,8 +1267,25 @@ impl WorkerPool {
             let Some(&radius) = self.max_radius.get(&key) else {
                 continue;
             };
-            for cell in GridCell::covering(j.lat, j.lon, radius, BUCKET_LEVEL) {
-                let Some(bucket) = self.store.buckets.get(&(key, cell.id())) else {
+            // A job without a place reaches workers anywhere: every bucket of the trade.
+            let cells: Vec<u64> = if j.remote {
+                let mut all: Vec<u64> = self
+                    .store
+                    .buckets
+                    .keys()
+                    .filter(|(k, _)| *k == key)
+                    .map(|(_, c)| *c)
+                    .collect();
+                all.sort_unstable();
+                all
+            } else {
+                GridCell::covering(j.lat, j.lon, radius, BUCKET_LEVEL)
+                    .iter()
+                    .map(GridCell::id)
+                    .collect()
+            };
+            for cell in cells {
+                let Some(bucket) = self.store.buckets.get(&(key, cell)) else {
                     continue;
                 };
                 for &slot in bucket {

@@ -433,8 +433,15 @@ pub struct JobPost {
     pub trade_text: Option<String>,
     pub form: JobForm,
     pub county: RegionCode,
+    /// Where the work is; meaningless for a remote post (`remote`), which
+    /// search and matching treat as having no place.
     pub lat: f64,
     pub lon: f64,
+    /// 居家/远程 (二(三)): done at home or online, with no place to travel
+    /// to. No distance is measured to it and no radius excludes it; `county`
+    /// still says which county the post belongs to.
+    #[serde(default)]
+    pub remote: bool,
     pub pay: Pay,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
@@ -537,6 +544,11 @@ impl JobPost {
                 .is_none_or(|h| h <= PART_TIME_MAX_HOURS_PER_WEEK + 1e-9)
     }
 
+    /// Where the work is, `None` for a remote post.
+    pub fn place(&self) -> Option<(f64, f64)> {
+        (!self.remote).then_some((self.lat, self.lon))
+    }
+
     /// Whether the post is open on `today`: not expired, work not over.
     pub fn is_live_on(&self, today: NaiveDate) -> bool {
         today <= self.expires_on && self.last_work_day().is_none_or(|e| today <= e)
@@ -575,10 +587,11 @@ impl JobPost {
             ));
         }
         self.pay.validate()?;
-        let on_earth = self.lat.is_finite()
-            && self.lon.is_finite()
-            && (-90.0..=90.0).contains(&self.lat)
-            && (-180.0..=180.0).contains(&self.lon);
+        let on_earth = self.remote
+            || (self.lat.is_finite()
+                && self.lon.is_finite()
+                && (-90.0..=90.0).contains(&self.lat)
+                && (-180.0..=180.0).contains(&self.lon));
         if !on_earth {
             return Err(MarketError::invalid(
                 "coordinates_invalid",

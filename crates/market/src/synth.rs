@@ -464,6 +464,7 @@ pub fn job(seed: u64, i: u64) -> JobPost {
         headcount,
         required_certificates,
         accident_cover: rng.chance(0.6),
+        remote: false,
         employer_on_time_rate,
         posted_at,
         expires_on,

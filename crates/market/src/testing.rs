@@ -45,6 +45,7 @@ pub fn post(n: u128, title: &str, occupation: &str) -> JobPost {
         headcount: 1,
         required_certificates: Vec::new(),
         accident_cover: true,
+        remote: false,
         employer_on_time_rate: Some(0.95),
         posted_at: Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap(),
         expires_on: date(2026, 12, 31),

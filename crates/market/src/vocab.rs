@@ -149,7 +149,7 @@ impl Cond {
             Cond::Student => "学生可做",
             Cond::LongTerm => "长期",
             Cond::ShortTerm => "临时/短期",
-            Cond::Remote => "居家/线上",
+            Cond::Remote => "居家/远程",
             Cond::WithKids => "可带娃",
             Cond::Disabled => "残疾人可做",
             Cond::Insurance => "有保险",
@@ -290,6 +290,11 @@ pub const COND_QUERY_CUES: &[(&str, &[Cond])] = &[
     ("网上", &[Cond::Remote]),
     ("远程", &[Cond::Remote]),
     ("手机上", &[Cond::Remote]),
+    ("在线", &[Cond::Remote]),
+    ("远程办公", &[Cond::Remote]),
+    ("居家办公", &[Cond::Remote]),
+    ("在家办公", &[Cond::Remote]),
+    ("不用出门", &[Cond::Remote]),
     ("带娃", &[Cond::WithKids]),
     ("能带娃", &[Cond::WithKids]),
     ("可带娃", &[Cond::WithKids]),
@@ -452,6 +457,9 @@ pub const COND_POST_CUES: &[(&str, &[Cond], bool)] = &[
     ("远程", &[Cond::Remote], false),
     ("网上", &[Cond::Remote], false),
     ("手机操作", &[Cond::Remote], false),
+    ("在线", &[Cond::Remote], false),
+    ("远程办公", &[Cond::Remote], false),
+    ("居家办公", &[Cond::Remote], false),
     ("可带娃", &[Cond::WithKids], false),
     ("能带娃", &[Cond::WithKids], false),
     ("可以带娃", &[Cond::WithKids], false),
@@ -1660,6 +1668,10 @@ impl Vocabulary {
             JobForm::ShortTerm => f.conds |= Cond::ShortTerm.bit(),
             JobForm::LongTerm => f.conds |= Cond::LongTerm.bit(),
             JobForm::Platform => {}
+        }
+        // A post marked 居家/远程 offers it whatever its text says.
+        if post.remote {
+            f.conds |= Cond::Remote.bit();
         }
         let days = post.schedule.days;
         let weekend = crate::post::Weekdays::WEEKEND;

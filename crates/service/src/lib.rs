@@ -35,7 +35,7 @@ pub use platform::{
     export, key_rotation, limits, notifier, password, protect, tabular, totp,
 };
 pub use public_services::{
-    archives, complaints, consult, events, fee_reports, guide, places, publicity, venues,
+    archives, complaints, consult, events, fee_reports, guidance, guide, places, publicity, venues,
 };
 pub use stats::open as open_stats;
 pub use stats::workbench;

@@ -8,6 +8,7 @@ mod benefits;
 mod complaints;
 mod consult;
 mod guide;
+mod forms;
 mod imports;
 mod items;
 mod json;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
                 .merge(benefits::routes())
                 .merge(public_services::routes())
                 .merge(places::routes())
+                .merge(forms::routes())
                 .merge(complaints::routes())
                 .merge(consult::routes())
                 .merge(publicity::routes())
@@ -111,6 +113,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         accounts::Doc::openapi(),
         public_services::Doc::openapi(),
         places::Doc::openapi(),
+        forms::Doc::openapi(),
         complaints::Doc::openapi(),
         consult::Doc::openapi(),
         occupations::Doc::openapi(),

@@ -324,6 +324,42 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "onething",
         "一件事已代为提交：登记、参保已办结，补贴申请已进入办理。",
     ),
+    // 职业指导 (the person's pages, then the counsellor's).
+    (
+        &["/guidance"],
+        "booked",
+        "已预约。请按约定时间到窗口，或留意工作人员来电；不能前来请提前取消。",
+    ),
+    (&["/guidance"], "cancelled", "预约已取消。"),
+    (&["/staff/guidance"], "booked", "已为本人预约职业指导。"),
+    (
+        &["/staff/guidance"],
+        "recorded",
+        "指导记录已保存，本人可以看到指导意见和备注；回访日期前会提醒本人。",
+    ),
+    (
+        &["/staff/guidance"],
+        "course",
+        "已向本人推荐课程，本人会收到消息并可自行报名。",
+    ),
+    (&["/staff/guidance"], "cancelled", "预约已取消。"),
+    // 共享用工.
+    (
+        &["/employer/sharing"],
+        "proposed",
+        "共享用工已提出，等待用工单位确认。",
+    ),
+    (
+        &["/employer/sharing"],
+        "answered",
+        "已答复。对方会收到消息。",
+    ),
+    (&["/employer/sharing"], "withdrawn", "已撤回。"),
+    (
+        &["/employer/sharing"],
+        "ended",
+        "共享用工已提前结束，对方单位和派出的职工会收到消息。",
+    ),
 ];
 
 /// The message for `code` on the page at `path`, if there is one.

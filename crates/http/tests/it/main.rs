@@ -29,6 +29,7 @@ mod logs;
 mod market;
 mod market_pages;
 mod market_phone;
+mod new_forms;
 mod occupations;
 mod pages;
 mod places;

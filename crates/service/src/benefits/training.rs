@@ -39,7 +39,88 @@ pub struct CourseInput {
     /// County running it; the staff member's own county when empty.
     #[serde(default)]
     pub county_code: String,
+    /// offline (线下, the default) or online (线上, 四(八) 推进线上线下结合).
+    #[serde(default)]
+    pub mode: String,
+    /// Where an offline course is held (optional); must be empty for an online course.
+    #[serde(default)]
+    pub venue: String,
+    /// The platform an online course runs on (required for online), e.g. 山西省职业技能
+    /// 提升线上平台.
+    #[serde(default)]
+    pub platform: String,
+    /// The online course's address, http:// or https:// (optional).
+    #[serde(default)]
+    pub link: String,
 }
+
+/// A course's mode and where it happens, checked: (mode, venue, platform, link).
+fn course_place(input: &CourseInput) -> Result<(String, String, String, String)> {
+    let venue = input.venue.trim();
+    let platform = input.platform.trim();
+    let link = input.link.trim();
+    let long = |field: &str, v: &str, max: usize, what: &str| -> Result<()> {
+        if v.chars().count() > max || v.chars().any(char::is_control) {
+            return Err(ServiceError::invalid(
+                field,
+                "text_length",
+                format!("{what}最多{max}个字"),
+            ));
+        }
+        Ok(())
+    };
+    long("venue", venue, 100, "培训地点")?;
+    long("platform", platform, 60, "线上平台名称")?;
+    long("link", link, 300, "课程链接")?;
+    match input.mode.trim() {
+        "" | "offline" => {
+            if !platform.is_empty() || !link.is_empty() {
+                return Err(ServiceError::invalid(
+                    "platform",
+                    "offline_has_platform",
+                    "线下课程不填线上平台和链接；线上课程请在“上课方式”里选择线上",
+                ));
+            }
+            Ok(("offline".into(), venue.into(), String::new(), String::new()))
+        }
+        "online" => {
+            if !venue.is_empty() {
+                return Err(ServiceError::invalid(
+                    "venue",
+                    "online_has_venue",
+                    "线上课程没有培训地点，请不填培训地点",
+                ));
+            }
+            if platform.chars().count() < 2 {
+                return Err(ServiceError::invalid(
+                    "platform",
+                    "platform_required",
+                    "线上课程请填写上课的平台名称（2至60个字）",
+                ));
+            }
+            let lower = link.to_ascii_lowercase();
+            if !link.is_empty()
+                && (!(lower.starts_with("https://") || lower.starts_with("http://"))
+                    || link.contains(char::is_whitespace))
+            {
+                return Err(ServiceError::invalid(
+                    "link",
+                    "link_invalid",
+                    "课程链接应以 https:// 或 http:// 开头，不含空格",
+                ));
+            }
+            Ok(("online".into(), String::new(), platform.into(), link.into()))
+        }
+        _ => Err(ServiceError::invalid(
+            "mode",
+            "mode_unknown",
+            "上课方式请选择线下或线上",
+        )),
+    }
+}
+
+/// Course modes and their labels.
+pub const COURSE_MODES: &[(&str, &str)] = &[("offline", "线下"), ("online", "线上")];
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CourseView {
@@ -62,6 +143,15 @@ pub struct CourseView {
     /// open | closed | finished
     pub status: String,
     pub status_label: String,
+    /// offline | online
+    pub mode: String,
+    /// 线下 | 线上
+    pub mode_label: String,
+    /// Offline: where it is held (may be empty).
+    pub venue: String,
+    /// Online: the platform and the link (the link may be empty).
+    pub platform: String,
+    pub link: String,
 }
 
 fn course_view(c: &CourseRow) -> CourseView {
@@ -96,6 +186,16 @@ fn course_view(c: &CourseRow) -> CourseView {
             _ => "已结业",
         }
         .into(),
+        mode: c.mode.clone(),
+        mode_label: if c.mode == "online" {
+            "线上"
+        } else {
+            "线下"
+        }
+        .into(),
+        venue: c.venue.clone(),
+        platform: c.platform.clone(),
+        link: c.link.clone(),
     }
 }
 
@@ -211,6 +311,7 @@ impl Service {
             ));
         }
         let capacity = int_field("capacity", &input.capacity, 1, 1000, "名额")?;
+        let (mode, venue, platform, link) = course_place(&input)?;
         let subsidy_fen = money_field("subsidy", &input.subsidy, "培训补贴")?;
         let daily_allowance_fen =
             money_field("daily_allowance", &input.daily_allowance, "生活费补贴")?;
@@ -233,6 +334,10 @@ impl Service {
             status: "open".into(),
             created_by: Some(actor.user_id),
             created_at: now,
+            mode,
+            venue,
+            platform,
+            link,
         };
         let mut tx = self.db.begin().await?;
         repo::insert_course(&mut tx, &row).await?;
@@ -243,7 +348,7 @@ impl Service {
             &AuditActor::from(actor),
             Event::new("course_created", "training_course", row.id)
                 .region(row.county_code.clone())
-                .detail(json!({"subsidy": fen_text(subsidy_fen), "daily_allowance": fen_text(daily_allowance_fen)})),
+                .detail(json!({"subsidy": fen_text(subsidy_fen), "daily_allowance": fen_text(daily_allowance_fen), "mode": row.mode})),
         )
         .await?;
         tx.commit().await?;
@@ -292,6 +397,21 @@ impl Service {
             q,
             total,
         ))
+    }
+
+    /// Courses as [`Service::courses`], only those of one mode (offline, online) when given.
+    pub async fn courses_of_mode(&self, actor: &Actor, mode: &str) -> Result<Vec<CourseView>> {
+        let mode = mode.trim();
+        if !mode.is_empty() && !COURSE_MODES.iter().any(|(c, _)| *c == mode) {
+            return Err(ServiceError::invalid(
+                "mode",
+                "mode_unknown",
+                "上课方式请选择线下或线上",
+            ));
+        }
+        let mut v = self.courses(actor).await?;
+        v.retain(|c| mode.is_empty() || c.mode == mode);
+        Ok(v)
     }
 
     async fn course_for(&self, actor: &Actor, id: Uuid) -> Result<CourseRow> {

@@ -9,6 +9,7 @@
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
 mod places;
 mod publicity;
+pub mod forms;
 pub mod services;
 
 use std::collections::HashMap;
@@ -71,6 +72,8 @@ pub struct DemoReport {
     pub overdue_pay: usize,
     /// The public services (registrations, benefits, payments, training, complaints, …).
     pub services: crate::demo_services::ServicesSeedReport,
+    /// 居家/远程 posts, 共享用工 and 职业指导.
+    pub forms: forms::FormsSeedReport,
     pub seconds: f64,
 }
 
@@ -356,6 +359,7 @@ impl Service {
                 address: String::new(),
                 lat: p.lat,
                 lon: p.lon,
+                remote: p.remote,
                 starts_on,
                 ends_on: p.ends_on.map(|d| d + shift),
                 schedule: if linghuo_market::import::parse_schedule(&schedule).is_ok() {
@@ -581,6 +585,10 @@ impl Service {
         self.seed_demo_windows(&demo_counties).await?;
         // 典型案例, 政策动态 and 违规收费举报 (五(十四), 三(五)).
         self.seed_demo_publicity().await?;
+        report.forms = self.seed_demo_forms(&workers_by_county).await?;
+        // The remote posts are live posts of the market like the others.
+        report.posts += report.forms.remote_posts;
+        report.live_posts += report.forms.remote_posts;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }

@@ -150,7 +150,7 @@ fn month_back(d: NaiveDate, back: i32) -> NaiveDate {
 
 impl Service {
     /// An account row for a synthetic actor (disabled: nobody signs in with it) and the actor.
-    pub(super) async fn demo_actor(
+    pub(crate) async fn demo_actor(
         &self,
         username: String,
         display: String,
@@ -873,6 +873,15 @@ impl Service {
                         .into(),
                         daily_allowance: "30.00".into(),
                         county_code: code.clone(),
+                        // The demo county's course to come is online (四(八) 线上线下结合).
+                        mode: if home && si == 2 { "online" } else { "offline" }.into(),
+                        venue: String::new(),
+                        platform: if home && si == 2 {
+                            "山西省职业技能提升线上平台（演示）".into()
+                        } else {
+                            String::new()
+                        },
+                        link: String::new(),
                     },
                 )
                 .await?;

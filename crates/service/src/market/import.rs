@@ -54,6 +54,7 @@ fn to_input(p: &ImportedPost, job: &linghuo_market::JobPost) -> PostInput {
         trade_words: job.trade_text.clone(),
         form: job.form.code().to_owned(),
         county_code: job.county.as_str(),
+        remote: false,
         address: p.address.clone(),
         lat: Some(job.lat),
         lon: Some(job.lon),

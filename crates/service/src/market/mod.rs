@@ -7,6 +7,7 @@
 pub mod import;
 pub mod occupations;
 pub mod search;
+pub mod shared;
 pub mod suggest;
 pub mod worker;
 
@@ -192,7 +193,15 @@ pub struct PostInput {
     pub trade_words: Option<String>,
     /// gig, hourly, part_time, short_term or platform.
     pub form: String,
+    /// The county of the work. For a remote post it may be left empty: the post then
+    /// belongs to the employer's county (review, 用工登记, statistics).
+    #[serde(default)]
     pub county_code: String,
+    /// 居家/远程 (二(三)): work done at home or online. Such a post has no place: no
+    /// address and no coordinates (giving either is refused), no distance is shown or
+    /// measured, and searches for 居家, 远程, 在家, 线上, 网上 find it.
+    #[serde(default)]
+    pub remote: bool,
     pub address: Option<String>,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
@@ -348,8 +357,13 @@ pub struct PostView {
     pub county_code: String,
     pub county_name: String,
     pub address: String,
-    pub lat: f64,
-    pub lon: f64,
+    /// 居家/远程: no place, no coordinates.
+    pub remote: bool,
+    /// Where the work is in words: 居家/远程, or the county and the address.
+    pub place: String,
+    /// None for a remote post.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub schedule: String,
@@ -442,6 +456,7 @@ const EDITABLE: &[(&str, &str)] = &[
     ("trade_words", "工种叫法"),
     ("form", "用工形式"),
     ("county_code", "工作地区"),
+    ("remote", "居家/远程"),
     ("address", "工作地点"),
     ("starts_on", "开始日期"),
     ("ends_on", "结束日期"),
@@ -465,6 +480,7 @@ fn post_fields(p: &PostRow) -> Vec<(&'static str, String)> {
         ("trade_words", opt(p.trade_text.clone())),
         ("form", p.form.clone()),
         ("county_code", p.county_code.clone()),
+        ("remote", if p.remote { "是" } else { "否" }.into()),
         ("address", p.address.clone()),
         ("starts_on", p.starts_on.to_string()),
         ("ends_on", opt(p.ends_on.map(|d| d.to_string()))),
@@ -994,8 +1010,10 @@ impl Service {
                 .map(|r| r.full_name())
                 .unwrap_or_default(),
             address: p.address.clone(),
-            lat: p.lat,
-            lon: p.lon,
+            remote: p.remote,
+            place: post_place(p),
+            lat: (!p.remote).then_some(p.lat),
+            lon: (!p.remote).then_some(p.lon),
             starts_on: p.starts_on,
             ends_on: p.ends_on,
             schedule: p.schedule.clone(),
@@ -1076,8 +1094,29 @@ impl Service {
                 "用工形式须为 gig、hourly、part_time、short_term 或 platform",
             ));
         }
-        let county = RegionCode::parse(input.county_code.trim())
-            .map_err(|e| ServiceError::field("county_code", e))?;
+        // A remote post has no place: the county defaults to the employer's, and an address
+        // or coordinates would say there is one.
+        let county_code = match input.county_code.trim() {
+            "" if input.remote => employer.county_code.as_str(),
+            c => c,
+        };
+        let address = input.address.clone().unwrap_or_default().trim().to_owned();
+        if input.remote && !address.is_empty() {
+            return Err(ServiceError::invalid(
+                "address",
+                "address_remote",
+                "居家/远程岗位没有工作地点，请不填详细地点；需要到场的岗位请不要选择居家/远程",
+            ));
+        }
+        if input.remote && (input.lat.is_some() || input.lon.is_some()) {
+            return Err(ServiceError::invalid(
+                "lat",
+                "coordinates_remote",
+                "居家/远程岗位没有工作地点，请不填坐标",
+            ));
+        }
+        let county =
+            RegionCode::parse(county_code).map_err(|e| ServiceError::field("county_code", e))?;
         if county.level() != linghuo_domain::RegionLevel::County {
             return Err(ServiceError::invalid(
                 "county_code",
@@ -1154,9 +1193,10 @@ impl Service {
             occupation: occ.code.to_owned(),
             form: input.form.clone(),
             county_code: county.as_str(),
-            address: input.address.clone().unwrap_or_default().trim().to_owned(),
+            address,
             lat,
             lon,
+            remote: input.remote,
             starts_on,
             ends_on,
             schedule,
@@ -1723,6 +1763,7 @@ impl Service {
             trade_words: p.trade_text.clone(),
             form: p.form.clone(),
             county_code: p.county_code.clone(),
+            remote: p.remote,
             address: Some(p.address.clone()).filter(|s| !s.is_empty()),
             lat: None,
             lon: None,
@@ -2498,6 +2539,21 @@ fn post_pay(input: &PostInput) -> Result<(Pay, String)> {
     Ok((pay, written))
 }
 
+/// Where a post's work is, in words: 居家/远程, or the county and the address.
+fn post_place(p: &PostRow) -> String {
+    if p.remote {
+        return linghuo_market::index::REMOTE_LABEL.to_owned();
+    }
+    let county = RegionCode::parse(&p.county_code)
+        .map(|r| r.full_name())
+        .unwrap_or_default();
+    if p.address.is_empty() {
+        county
+    } else {
+        format!("{county}，{}", p.address)
+    }
+}
+
 /// The market crate's view of a stored post (for screening and the search index).
 pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
     Some(linghuo_market::JobPost {
@@ -2512,6 +2568,7 @@ pub fn job_post(row: &PostRow) -> Option<linghuo_market::JobPost> {
         county: RegionCode::parse(&row.county_code).ok()?,
         lat: row.lat,
         lon: row.lon,
+        remote: row.remote,
         pay: stored_pay(row),
         starts_on: row.starts_on,
         ends_on: row.ends_on,

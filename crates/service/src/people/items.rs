@@ -11,6 +11,7 @@ use linghuo_domain::RegionCode;
 use linghuo_storage::StorageError;
 use linghuo_storage::benefits::{self as repo, ApplicationRow};
 use linghuo_storage::complaints as complaint_repo;
+use linghuo_storage::services::guidance as guidance_repo;
 use linghuo_storage::services::guide::{self as rating_repo, RatingRow};
 use linghuo_storage::services::places as places_repo;
 use linghuo_storage::status::{ApplicationStatus, InstructionStatus};
@@ -40,7 +41,7 @@ pub struct StepView {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    /// application | registration | enrolment | training | complaint | onething | stall | referral
+    /// application | registration | enrolment | training | complaint | onething | stall | referral | guidance
     pub kind: String,
     pub id: Uuid,
     pub title: String,
@@ -103,6 +104,7 @@ pub fn kind_word(kind: &str) -> &'static str {
         "onething" => "灵活就业一件事",
         "stall" => "摊位申请",
         "referral" => "转介民政",
+        "guidance" => "职业指导",
         _ => "办件",
     }
 }
@@ -488,6 +490,43 @@ impl Service {
                 rating_word,
             });
         }
+        // 职业指导: booked (提交, 受理 the same day), 办结 when the counsellor recorded it.
+        for g in guidance_repo::sessions_of_person(&self.db, p.id).await? {
+            let d = cst_date(g.created_at);
+            let held = g.held_at.map(cst_date);
+            let cancelled = g.status == "cancelled";
+            let mut s = steps(&[("提交", Some(d)), ("受理", Some(d)), ("办结", held)]);
+            if cancelled {
+                s.retain(|x| x.done_on.is_some());
+                for x in &mut s {
+                    x.current = false;
+                }
+            }
+            let (rating, rating_word) = rated("guidance", g.id);
+            out.push(ItemView {
+                kind: "guidance".into(),
+                id: g.id,
+                title: format!(
+                    "职业指导（{}）",
+                    RegionCode::parse(&g.county_code)
+                        .map(|r| r.name().to_owned())
+                        .unwrap_or_default()
+                ),
+                status_label: crate::guidance::STATUSES
+                    .iter()
+                    .find(|(k, _)| *k == g.status)
+                    .map_or("", |(_, l)| *l)
+                    .into(),
+                submitted_on: d,
+                steps: s,
+                next_date: (!cancelled && held.is_none()).then_some(g.slot_on),
+                completed: held.is_some(),
+                parts: Vec::new(),
+                link: format!("/guidance/{}", g.id),
+                rating,
+                rating_word,
+            });
+        }
         out.sort_by_key(|i| std::cmp::Reverse(i.submitted_on));
         Ok(out)
     }
@@ -575,6 +614,9 @@ impl Service {
             "stall" => places_repo::stall_application(&self.db, id)
                 .await?
                 .map(|a| a.county_code),
+            "guidance" => guidance_repo::session(&self.db, id)
+                .await?
+                .map(|s| s.county_code),
             _ => None,
         })
     }

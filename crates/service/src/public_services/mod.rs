@@ -6,6 +6,7 @@ pub mod complaints;
 pub mod consult;
 pub mod events;
 pub mod fee_reports;
+pub mod guidance;
 pub mod guide;
 pub mod places;
 pub mod publicity;

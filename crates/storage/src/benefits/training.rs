@@ -21,13 +21,20 @@ pub struct CourseRow {
     pub status: String,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// offline | online (migration 0021).
+    pub mode: String,
+    /// Where an offline course is held; empty for an online one.
+    pub venue: String,
+    /// The platform an online course runs on, and its link when there is one.
+    pub platform: String,
+    pub link: String,
 }
 
 macro_rules! select_courses {
     ($tail:literal) => {
         concat!(
             "SELECT id, county_code, title, provider, occupation, kind, hours, days, starts_on, ends_on, capacity, enrolled, \
-             subsidy_fen, daily_allowance_fen, status, created_by, created_at FROM training_courses ",
+             subsidy_fen, daily_allowance_fen, status, created_by, created_at, mode, venue, platform, link FROM training_courses ",
             $tail
         )
     };
@@ -37,8 +44,8 @@ pub async fn insert_course(tx: &mut Tx, r: &CourseRow) -> Result<()> {
     on_tx!(tx, |c| {
         sqlx::query(
         "INSERT INTO training_courses (id, county_code, title, provider, occupation, kind, hours, days, starts_on, ends_on, \
-         capacity, enrolled, subsidy_fen, daily_allowance_fen, status, created_by, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)"
+         capacity, enrolled, subsidy_fen, daily_allowance_fen, status, created_by, created_at, mode, venue, platform, link) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)"
     )
     .bind(r.id)
     .bind(&r.county_code)
@@ -57,6 +64,10 @@ pub async fn insert_course(tx: &mut Tx, r: &CourseRow) -> Result<()> {
     .bind(&r.status)
     .bind(r.created_by)
     .bind(r.created_at)
+    .bind(&r.mode)
+    .bind(&r.venue)
+    .bind(&r.platform)
+    .bind(&r.link)
     .execute(c)
     .await
     .map(|_| ())

@@ -203,6 +203,7 @@ fn new_post(employer: Uuid, pay: &str) -> PostRow {
         address: String::new(),
         lat: 37.8,
         lon: 112.5,
+        remote: false,
         starts_on: d,
         ends_on: None,
         schedule: String::new(),

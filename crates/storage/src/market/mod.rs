@@ -4,6 +4,7 @@
 
 // The market by part: this file holds employers, posts, applications and hires.
 pub mod occupation_words;
+pub mod shared;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -235,8 +236,11 @@ pub struct PostRow {
     pub form: String,
     pub county_code: String,
     pub address: String,
+    /// The county seat for a remote post, which has no place of its own.
     pub lat: f64,
     pub lon: f64,
+    /// 居家/远程 (migration 0021): done at home or online, no place to travel to.
+    pub remote: bool,
     pub starts_on: NaiveDate,
     pub ends_on: Option<NaiveDate>,
     pub schedule: String,
@@ -278,7 +282,7 @@ macro_rules! select_posts {
             "SELECT id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, starts_on, \
              ends_on, schedule, hours_per_week, pay_fen, pay_unit, pay, pay_text, pay_hour_fen, pay_day_fen, headcount, hired_count, \
              required_certificates, skills, accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, \
-             trade_text FROM job_posts ",
+             trade_text, remote FROM job_posts ",
             $tail
         )
     };
@@ -290,9 +294,9 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
         "INSERT INTO job_posts (id, employer_id, external_id, title, description, occupation, form, county_code, address, lat, lon, \
          starts_on, ends_on, schedule, hours_per_week, pay_fen, pay_unit, headcount, hired_count, required_certificates, \
          accident_cover, status, screening, expires_on, posted_by, reviewed_by, created_at, updated_at, skills, \
-         pay, pay_text, pay_hour_fen, pay_day_fen, trade_text) \
+         pay, pay_text, pay_hour_fen, pay_day_fen, trade_text, remote) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,\
-         $30,$31,$32,$33,$34)"
+         $30,$31,$32,$33,$34,$35)"
     )
     .bind(p.id)
     .bind(p.employer_id)
@@ -328,6 +332,7 @@ pub async fn insert_post(tx: &mut Tx, p: &PostRow) -> Result<()> {
     .bind(p.pay_hour_fen)
     .bind(p.pay_day_fen)
     .bind(&p.trade_text)
+    .bind(p.remote)
     .execute(c)
     .await
     .map(|_| ())
@@ -473,7 +478,7 @@ pub async fn update_post(tx: &mut Tx, p: &PostRow, from: &str) -> Result<bool> {
              address = $8, lat = $9, lon = $10, starts_on = $11, ends_on = $12, schedule = $13, hours_per_week = $14, \
              pay_fen = $15, pay_unit = $16, headcount = $17, required_certificates = $18, accident_cover = $19, \
              status = $20, screening = $21, expires_on = $22, updated_at = $23, skills = $24, pay = $25, pay_text = $26, \
-             pay_hour_fen = $27, pay_day_fen = $28, trade_text = $29 WHERE id = $1 AND status = $2",
+             pay_hour_fen = $27, pay_day_fen = $28, trade_text = $29, remote = $30 WHERE id = $1 AND status = $2",
         )
         .bind(p.id)
         .bind(from)
@@ -504,6 +509,7 @@ pub async fn update_post(tx: &mut Tx, p: &PostRow, from: &str) -> Result<bool> {
         .bind(p.pay_hour_fen)
         .bind(p.pay_day_fen)
         .bind(&p.trade_text)
+        .bind(p.remote)
         .execute(c)
         .await
         .map(|r| r.rows_affected())

@@ -5,6 +5,7 @@
 
 // Public services by part: this file holds events, venues, relief and archives.
 pub mod complaints;
+pub mod guidance;
 pub mod guide;
 pub mod places;
 pub mod publicity;

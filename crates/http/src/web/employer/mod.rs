@@ -9,6 +9,7 @@ mod events;
 mod hires;
 mod home;
 mod posts;
+mod sharing;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
         .merge(hires::routes())
         .merge(events::routes())
         .merge(complaints::routes())
+        .merge(sharing::routes())
 }

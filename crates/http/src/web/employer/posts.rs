@@ -98,6 +98,7 @@ const POST_FIELDS: &[&str] = &[
     "trade_words",
     "form",
     "county_code",
+    "remote",
     "address",
     "starts_on",
     "ends_on",
@@ -194,6 +195,8 @@ struct PostForm {
     form: String,
     #[serde(default)]
     county_code: String,
+    #[serde(default, deserialize_with = "crate::web::list")]
+    remote: Vec<String>,
     #[serde(default)]
     address: String,
     #[serde(default)]
@@ -242,6 +245,7 @@ impl PostForm {
             trade_words: given(self.trade_words),
             form: self.form,
             county_code: self.county_code,
+            remote: self.remote.iter().any(|v| v == "1"),
             address: given(self.address),
             lat: None,
             lon: None,
@@ -304,6 +308,9 @@ async fn edit_post(
     f.set("form", p.form);
     f.set("county_code", p.county_code);
     f.set("address", p.address.unwrap_or_default());
+    if p.remote {
+        f.set("remote", "1");
+    }
     f.set("starts_on", p.starts_on);
     f.set("ends_on", p.ends_on.unwrap_or_default());
     f.set("schedule", p.schedule.unwrap_or_default());

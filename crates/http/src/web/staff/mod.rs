@@ -15,6 +15,7 @@ mod consult;
 mod events;
 mod export;
 mod fee_reports;
+mod guidance;
 pub(crate) mod imports;
 mod market;
 mod news;
@@ -58,4 +59,5 @@ pub fn routes() -> Router<AppState> {
         .merge(news::routes())
         .merge(fee_reports::routes())
         .merge(parameters::routes())
+        .merge(guidance::routes())
 }

@@ -45,6 +45,10 @@ const COURSE_FIELDS: &[&str] = &[
     "subsidy",
     "daily_allowance",
     "county_code",
+    "mode",
+    "venue",
+    "platform",
+    "link",
 ];
 
 #[derive(Template)]
@@ -54,6 +58,7 @@ struct CoursesPage {
     items: Vec<CourseView>,
     pager: Pager,
     kinds: &'static [(&'static str, &'static str)],
+    modes: &'static [(&'static str, &'static str)],
     counties: Vec<(String, String)>,
     fs: Forms,
 }
@@ -75,6 +80,7 @@ async fn courses_render(
         .collect();
     let mut defaults = FormData::default();
     defaults.set("kind", "skills");
+    defaults.set("mode", "offline");
     if let Some(s) = staff.scope {
         defaults.set("county_code", s.as_str());
     }
@@ -85,6 +91,7 @@ async fn courses_render(
             items: paged.items,
             pager,
             kinds: COURSE_KINDS,
+            modes: linghuo_service::training::COURSE_MODES,
             counties,
             fs: Forms::new(defaults, failed),
         },
@@ -127,6 +134,14 @@ struct CourseForm {
     daily_allowance: String,
     #[serde(default)]
     county_code: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    platform: String,
+    #[serde(default)]
+    link: String,
 }
 
 async fn create_course(
@@ -148,6 +163,10 @@ async fn create_course(
         subsidy: f.subsidy,
         daily_allowance: f.daily_allowance,
         county_code: f.county_code,
+        mode: f.mode,
+        venue: f.venue,
+        platform: f.platform,
+        link: f.link,
     };
     match state.svc.create_course(&staff, input).await {
         Ok(c) => Ok(to(&format!("/staff/training/{}?ok=course", c.id))),

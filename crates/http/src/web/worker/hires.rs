@@ -83,6 +83,8 @@ struct HiresPage {
     employer_side: bool,
     base: &'static str,
     items: Vec<HireLine>,
+    /// 共享用工 the viewer takes part in (a worker lent, an employer lending or borrowing).
+    sharing: Vec<linghuo_service::market::shared::SharedView>,
 }
 
 fn todo_of(h: &HireView, side: Side) -> Vec<&'static str> {
@@ -121,6 +123,7 @@ pub(crate) async fn hires_list(
             h,
         })
         .collect();
+    let sharing = state.svc.sharings(actor).await?;
     Ok(render(
         StatusCode::OK,
         &HiresPage {
@@ -128,6 +131,7 @@ pub(crate) async fn hires_list(
             employer_side: side == Side::Employer,
             base: side.base(),
             items,
+            sharing,
         },
     ))
 }

@@ -9,6 +9,7 @@ mod archives;
 pub(crate) mod complaint;
 mod complaints;
 mod events;
+mod guidance;
 pub(crate) mod hires;
 mod hub;
 mod items;
@@ -34,4 +35,5 @@ pub fn routes() -> Router<AppState> {
         .merge(items::routes())
         .merge(onething::routes())
         .merge(places::routes())
+        .merge(guidance::routes())
 }

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::benefits::{self, ApplicationView};
@@ -461,6 +461,8 @@ struct TrainingPage {
     ctx: PageCtx,
     courses: Vec<CourseLine>,
     mine: Vec<EnrolmentView>,
+    /// offline | online | "" (all).
+    mode: String,
     ok: Option<&'static str>,
     error: Option<String>,
 }
@@ -472,9 +474,15 @@ async fn training_render(
     status: StatusCode,
     flash: Flash,
     error: Option<String>,
+    mode: &str,
 ) -> PageResult {
     own_person(worker)?;
-    let courses = state.svc.courses(worker).await?;
+    let mode = if matches!(mode, "online" | "offline") {
+        mode
+    } else {
+        ""
+    };
+    let courses = state.svc.courses_of_mode(worker, mode).await?;
     let mine = state.svc.my_enrolments(worker).await?;
     Ok(render(
         status,
@@ -488,10 +496,17 @@ async fn training_render(
                 })
                 .collect(),
             mine,
+            mode: mode.to_owned(),
             ok: flash.text(),
             error,
         },
     ))
+}
+
+#[derive(Deserialize, Default)]
+struct ModeQuery {
+    #[serde(default)]
+    mode: String,
 }
 
 async fn training_page(
@@ -499,8 +514,9 @@ async fn training_page(
     ctx: Ctx,
     worker: Worker,
     flash: Flash,
+    Query(q): Query<ModeQuery>,
 ) -> PageResult {
-    training_render(&state, &ctx, &worker, StatusCode::OK, flash, None).await
+    training_render(&state, &ctx, &worker, StatusCode::OK, flash, None, &q.mode).await
 }
 
 async fn enrol(
@@ -515,7 +531,16 @@ async fn enrol(
         Ok(_) => Ok(to("/services/training?ok=enrolled")),
         Err(e) => {
             let (status, error) = Failure::of_action(e)?;
-            training_render(&state, &ctx, &worker, status, Flash::default(), Some(error)).await
+            training_render(
+                &state,
+                &ctx,
+                &worker,
+                status,
+                Flash::default(),
+                Some(error),
+                "",
+            )
+            .await
         }
     }
 }
