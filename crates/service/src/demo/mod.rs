@@ -7,9 +7,9 @@
 //! configuration file, environment variable or flag of `linghuo serve` can turn it on.
 
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
+pub mod forms;
 mod places;
 mod publicity;
-pub mod forms;
 pub mod services;
 
 use std::collections::HashMap;
@@ -586,8 +586,8 @@ impl Service {
         // 典型案例, 政策动态 and 违规收费举报 (五(十四), 三(五)).
         self.seed_demo_publicity().await?;
         report.forms = self.seed_demo_forms(&workers_by_county).await?;
-        // The remote posts are live posts of the market like the others.
-        report.posts += report.forms.remote_posts;
+        // The remote posts are live posts of the market like the others (`posts` counts the
+        // synthetic ones asked for, as for the agency's post).
         report.live_posts += report.forms.remote_posts;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)

@@ -221,9 +221,8 @@ pub async fn set_referral_outcome(
     by: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE assistance_referrals SET outcome = $2, outcome_amount_fen = $3, outcome_note = $4, \
          outcome_on = $5, outcome_by = $6, outcome_at = $7 WHERE id = $1 AND outcome IS NULL"
     )
@@ -237,7 +236,7 @@ pub async fn set_referral_outcome(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 

@@ -347,9 +347,8 @@ pub async fn decide_hold(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE budget_holds SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5 \
          WHERE id = $1 AND status = 'held'"
     )
@@ -361,7 +360,7 @@ pub async fn decide_hold(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 
@@ -373,9 +372,8 @@ pub async fn refuse_held_application(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE benefit_applications SET status = 'rejected', decision_note = $2, updated_at = $3 \
          WHERE id = $1 AND status = 'approved'"
     )
@@ -385,7 +383,7 @@ pub async fn refuse_held_application(
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     if n != 1 {
         return Ok(false);
     }

@@ -170,9 +170,8 @@ pub async fn record(
 
 /// Cancels a booked session; false when it is no longer booked.
 pub async fn cancel(tx: &mut Tx, id: Uuid, reason: &str, at: DateTime<Utc>) -> Result<bool> {
-    let n =
-        on_tx!(tx, |c| {
-            sqlx::query(
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE guidance_sessions SET status = 'cancelled', cancel_reason = $2, updated_at = $3 \
          WHERE id = $1 AND status = 'booked'"
     )
@@ -182,7 +181,7 @@ pub async fn cancel(tx: &mut Tx, id: Uuid, reason: &str, at: DateTime<Utc>) -> R
     .execute(c)
     .await
     .map(|r| r.rows_affected())
-        })?;
+    })?;
     Ok(n == 1)
 }
 
