@@ -179,7 +179,7 @@ impl Service {
                 )
                 .await?;
             let day = workday_from(today);
-            let records: [(&[&str], &str, &str, Option<(i64, &str)>); 3] = [
+            let records: [DemoRecord; 3] = [
                 (
                     &["job_search", "flexible"],
                     "您做过保洁，体力好、时间灵活，建议先找家政小时工，离家近、按小时结算；平台上搜“保洁 小时工”就能找到。",
@@ -241,3 +241,11 @@ impl Service {
         Ok(r)
     }
 }
+
+/// A demo guidance record: topics, advice, notes and a follow-up (days ahead, what).
+type DemoRecord = (
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    Option<(i64, &'static str)>,
+);

@@ -648,14 +648,11 @@ impl Service {
                     f.county_code.clone(),
                     "guidance_followup",
                     format!(
-                        "职业指导回访提醒：{}（{}）",
+                        "职业指导回访提醒：{}（{}年{}月{}日）",
                         f.what,
-                        format!(
-                            "{}年{}月{}日",
-                            f.due_on.year(),
-                            f.due_on.month(),
-                            f.due_on.day()
-                        )
+                        f.due_on.year(),
+                        f.due_on.month(),
+                        f.due_on.day()
                     ),
                     format!("/guidance/{}", f.session_id),
                     format!("guidance_followup:{}", f.id),
