@@ -33,10 +33,36 @@ fn employer() -> EmployerRow {
     }
 }
 
+/// Written with the columns `employers` had at migration 0008 (no `licence_no`, added by
+/// 0018), so it also runs on a database migrated only that far.
 async fn add_employer(db: &Db) -> Uuid {
     let e = employer();
     let mut tx = db.begin().await.unwrap();
-    market::insert_employer(&mut tx, &e).await.unwrap();
+    crate::on_tx!(&mut tx, |c| {
+        sqlx::query(
+            "INSERT INTO employers (id, kind, name, uscc, holder_person_id, contact_name, \
+             contact_phone_cipher, county_code, address, verified, verified_by, verified_at, \
+             created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)",
+        )
+        .bind(e.id)
+        .bind(&e.kind)
+        .bind(&e.name)
+        .bind(&e.uscc)
+        .bind(e.holder_person_id)
+        .bind(&e.contact_name)
+        .bind(&e.contact_phone_cipher)
+        .bind(&e.county_code)
+        .bind(&e.address)
+        .bind(e.verified)
+        .bind(e.verified_by)
+        .bind(e.verified_at)
+        .bind(e.created_at)
+        .bind(e.updated_at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })
+    .unwrap();
     tx.commit().await.unwrap();
     e.id
 }
