@@ -48,17 +48,19 @@ mkdirSync(SHOTS, { recursive: true });
 // Province-wide staff pages over the whole demo are the slowest in a debug build.
 const NAV_TIMEOUT = 60_000;
 
+// Issue 17's policy views: budgets, parameters, what-if and take-up, seen by county and province.
+const POLICY_STAFF_PAGES = ['/staff/budgets', '/staff/parameters', '/staff/whatif', '/staff/stats/takeup'];
 const STAFF_PAGES = ['/staff', '/staff/market', '/staff/market/review', '/staff/market/registrations', '/staff/market/overdue', '/staff/market/occupations', '/staff/market/occupations/report', '/staff/stats', '/staff/imports'];
 /** Pages another engineer may not have built yet: a 404 is noted and skipped. */
 const OPTIONAL_PAGES = new Set([]);
 
 // Each demo role: where it lands after logging in, its main pages, and pages its role may not open.
 const ROLES = [
-  { username: 'demo-worker', landing: '/work', pages: ['/work', '/work/recommended', '/work/profile', '/work/applications', '/work/hires', '/notices'] },
-  { username: 'demo-employer', landing: '/employer', pages: ['/employer', '/employer/posts', '/employer/hires'] },
-  { username: 'demo-county', landing: '/staff', pages: STAFF_PAGES, region: '小店区' },
+  { username: 'demo-worker', landing: '/work', pages: ['/work', '/work/recommended', '/work/profile', '/work/applications', '/work/hires', '/notices', '/guidance', '/places/mine'] },
+  { username: 'demo-employer', landing: '/employer', pages: ['/employer', '/employer/posts', '/employer/hires', '/employer/sharing'] },
+  { username: 'demo-county', landing: '/staff', pages: [...STAFF_PAGES, ...POLICY_STAFF_PAGES, '/staff/assistance', '/staff/guidance', '/staff/sharing'], region: '小店区' },
   { username: 'demo-city', landing: '/staff', pages: STAFF_PAGES, region: '太原市' },
-  { username: 'demo-province', landing: '/staff', pages: STAFF_PAGES, region: '山西省' },
+  { username: 'demo-province', landing: '/staff', pages: [...STAFF_PAGES, ...POLICY_STAFF_PAGES], region: '山西省' },
   { username: 'demo-sysadmin', landing: '/admin/users', pages: ['/admin/users'], refused: ['/admin/audit'] },
   { username: 'demo-secadmin', landing: '/admin/users', pages: ['/admin/users'], refused: ['/admin/audit'] },
   { username: 'demo-auditadmin', landing: '/admin/audit', pages: ['/admin/audit'], refused: ['/admin/users'] },
@@ -391,6 +393,18 @@ test('every page fits a 360 px phone: no sideways scrolling, a one-row header, t
       const tabs = await rolePage.locator('nav.tabbar a').count();
       if (role.username === 'demo-worker' && tabs !== 4) problems.push(`${path}: the worker should have the 4-tab bar, found ${tabs}`);
       if (role.username !== 'demo-worker' && tabs !== 0) problems.push(`${role.username} ${path}: only workers get the tab bar`);
+    }
+    if (role.username === 'demo-county') {
+      // A wide staff table reads as one card per row on a phone, each value beside its column's name.
+      await rolePage.goto('/staff/budgets');
+      const card = await rolePage.evaluate(() => {
+        const td = document.querySelector('table.stack tbody td[data-col]');
+        if (!td) return null;
+        return { display: getComputedStyle(td).display, label: getComputedStyle(td, '::before').content, head: getComputedStyle(td.closest('table').tHead).position };
+      });
+      if (!card) problems.push('/staff/budgets at 360 px: the budget table should be turned into cards (table.stack with data-col cells)');
+      else if (card.display !== 'grid' || card.label !== '"县区"' || card.head !== 'absolute') problems.push(`/staff/budgets at 360 px: a card cell should show its column's name beside the value, got ${JSON.stringify(card)}`);
+      await shot(rolePage, 'phone360-county-staff-budgets');
     }
     if (role.username === 'demo-worker') {
       await rolePage.goto('/services/benefits');

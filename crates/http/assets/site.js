@@ -102,6 +102,51 @@
       xhr.send(data);
     });
   });
+  // Phones: a table of four or more columns reads as one card per row, each cell under its
+  // column's name (the CSS in site.css, below 720 px). Only simple tables (one header row, no
+  // merged cells) are turned; the roles keep the table's meaning for screen readers, since
+  // changing the display of table parts drops it in some browsers. A table marked
+  // data-keep-table stays a table.
+  document.querySelectorAll("main table").forEach(function (table) {
+    if (table.hasAttribute("data-keep-table") || !table.tHead || table.tHead.rows.length !== 1) return;
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    if (heads.length < 4 || heads.some(function (h) { return h.colSpan > 1 || h.rowSpan > 1; })) return;
+    var names = heads.map(function (h) {
+      return h.textContent.replace(/\s+/g, " ").trim();
+    });
+    var rows = [];
+    for (var b = 0; b < table.tBodies.length; b++) {
+      var body = table.tBodies[b].rows;
+      for (var r = 0; r < body.length; r++) {
+        var cells = body[r].cells;
+        var width = 0;
+        for (var c = 0; c < cells.length; c++) width += cells[c].colSpan;
+        if (width !== names.length && cells.length !== 1) return;
+        rows.push(body[r]);
+      }
+    }
+    table.setAttribute("role", "table");
+    table.tHead.rows[0].setAttribute("role", "row");
+    heads.forEach(function (h) {
+      h.setAttribute("role", "columnheader");
+    });
+    rows.forEach(function (tr) {
+      tr.setAttribute("role", "row");
+      Array.prototype.forEach.call(tr.cells, function (cell, i) {
+        cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+        if (tr.cells.length < 2 || !names[i]) return;
+        cell.setAttribute("data-col", names[i]);
+        // The cell's content in one box beside the name, so its own lines flow as before.
+        var value = document.createElement("span");
+        value.className = "cell-v";
+        while (cell.firstChild) value.appendChild(cell.firstChild);
+        cell.appendChild(value);
+      });
+    });
+    table.classList.add("stack");
+    var wrap = table.parentElement;
+    if (wrap && wrap.classList.contains("table-wrap")) wrap.classList.add("stacked");
+  });
   // Back to a page from the history: its forms can be sent again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[aria-busy=true]").forEach(function (form) {
