@@ -115,6 +115,36 @@ pub fn occupation_groups() -> &'static [OccupationGroup] {
     &GROUPS
 }
 
+/// A decimal amount as people read it, with thousands separators: "2000000.00" →
+/// "2,000,000.00". Anything that is not a plain decimal is returned as it is.
+pub fn grouped<S: AsRef<str>>(amount: S) -> String {
+    let s = amount.as_ref();
+    let (sign, rest) = match s.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", s),
+    };
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + int.len() / 3);
+    out.push_str(sign);
+    for (i, ch) in int.char_indices() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if rest.contains('.') {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
 /// A time in China Standard Time (for templates, which hold values or references).
 pub fn when<T: std::borrow::Borrow<chrono::DateTime<chrono::Utc>>>(t: T) -> String {
     crate::web::cst(t.borrow())
@@ -147,4 +177,20 @@ pub fn query_field(query: &Option<String>, name: &str) -> String {
     FormData::parse(query.as_deref().unwrap_or("").as_bytes())
         .get(name)
         .to_owned()
+}
+
+#[cfg(test)]
+mod grouped_tests {
+    use super::grouped;
+
+    #[test]
+    fn amounts_get_thousands_separators() {
+        assert_eq!(grouped("2000000.00"), "2,000,000.00");
+        assert_eq!(grouped("-12000.5"), "-12,000.5");
+        assert_eq!(grouped("999.99"), "999.99");
+        assert_eq!(grouped("1000"), "1,000");
+        assert_eq!(grouped("0.00"), "0.00");
+        assert_eq!(grouped("未设"), "未设");
+        assert_eq!(grouped(""), "");
+    }
 }

@@ -302,7 +302,7 @@ async fn budgets_are_set_by_province_and_city_staff_audited_with_their_history()
         assert!(tamper.is_err());
         let page = prov.get(&app, "/staff/budgets").await;
         assert!(
-            page.body.contains("12000.50") && page.body.contains("设定或调整预算"),
+            page.body.contains("12,000.50") && page.body.contains("设定或调整预算"),
             "{}",
             page.body
         );
