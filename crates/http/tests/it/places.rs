@@ -130,6 +130,11 @@ async fn places_register_with_fees_scope_and_bad_input() {
         let closed = s.post(&app, &format!("/api/v1/places/{pid}/open"), json!({"open": false})).await;
         assert_eq!(closed.json()["open"], false, "{}", closed.body);
         assert_eq!(anon.get(&app, "/api/v1/places").await.json().as_array().unwrap().len(), 1);
+        // Stopping it again is refused as already so, and audited once only.
+        let again = s.post(&app, &format!("/api/v1/places/{pid}/open"), json!({"open": false})).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert_eq!(again.json()["error"]["code"], "place_state", "{}", again.body);
+        assert_eq!(app.audit_count("place_closed").await, 1);
 
         // The pages: the staff's register and form, the public list by county.
         let staff_client = app.staff_in("places.pages", "140105").await;

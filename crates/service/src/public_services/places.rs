@@ -506,31 +506,15 @@ impl Service {
         let p = self.staff_place(actor, id, "set_open").await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if !repo::set_place_open(&mut tx, id, open, now).await? {
-            return Err(ServiceError::Conflict {
-                code: "place_state",
-                message: if open {
-                    "该场所已开放申请"
-                } else {
-                    "该场所已停止申请"
-                }
-                .into(),
-            });
-        }
-        audit::record(
-            &mut tx,
-            &self.keys,
-            now,
-            &AuditActor::from(actor),
-            Event::new(
-                if open { "place_opened" } else { "place_closed" },
-                "designated_place",
-                id,
-            )
-            .region(p.county_code.clone()),
-        )
-        .await?;
-        tx.commit().await?;
+        let changed = repo::set_place_open(&mut tx, id, open, now).await?;
+        let (event, already) = if open {
+            ("place_opened", "该场所已开放申请")
+        } else {
+            ("place_closed", "该场所已停止申请")
+        };
+        let event = Event::new(event, "designated_place", id).region(p.county_code.clone());
+        self.finish_toggle(tx, changed, actor, ("place_state", already), event, now)
+            .await?;
         let p = repo::place(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -973,35 +957,15 @@ impl Service {
         };
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if !repo::set_site_active(&mut tx, id, active, now).await? {
-            return Err(ServiceError::Conflict {
-                code: "site_state",
-                message: if active {
-                    "该站点已在公开名录中"
-                } else {
-                    "该站点已不在公开名录中"
-                }
-                .into(),
-            });
-        }
-        audit::record(
-            &mut tx,
-            &self.keys,
-            now,
-            &AuditActor::from(actor),
-            Event::new(
-                if active {
-                    "site_activated"
-                } else {
-                    "site_deactivated"
-                },
-                "gig_site",
-                id,
-            )
-            .region(s.county_code.clone()),
-        )
-        .await?;
-        tx.commit().await?;
+        let changed = repo::set_site_active(&mut tx, id, active, now).await?;
+        let (event, already) = if active {
+            ("site_activated", "该站点已在公开名录中")
+        } else {
+            ("site_deactivated", "该站点已不在公开名录中")
+        };
+        let event = Event::new(event, "gig_site", id).region(s.county_code.clone());
+        self.finish_toggle(tx, changed, actor, ("site_state", already), event, now)
+            .await?;
         let s = repo::site(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -295,31 +295,15 @@ impl Service {
         let v = self.staff_venue(actor, id, "set_open").await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if !repo::set_venue_open(&mut tx, id, open, now).await? {
-            return Err(ServiceError::Conflict {
-                code: "venue_state",
-                message: if open {
-                    "该场地已开放申请"
-                } else {
-                    "该场地已停止申请"
-                }
-                .into(),
-            });
-        }
-        audit::record(
-            &mut tx,
-            &self.keys,
-            now,
-            &AuditActor::from(actor),
-            Event::new(
-                if open { "venue_opened" } else { "venue_closed" },
-                "venue",
-                id,
-            )
-            .region(v.county_code.clone()),
-        )
-        .await?;
-        tx.commit().await?;
+        let changed = repo::set_venue_open(&mut tx, id, open, now).await?;
+        let (event, already) = if open {
+            ("venue_opened", "该场地已开放申请")
+        } else {
+            ("venue_closed", "该场地已停止申请")
+        };
+        let event = Event::new(event, "venue", id).region(v.county_code.clone());
+        self.finish_toggle(tx, changed, actor, ("venue_state", already), event, now)
+            .await?;
         let v = repo::venue(&self.db, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
