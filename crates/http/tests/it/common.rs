@@ -450,6 +450,44 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A group (e.g. `registered_unemployed`) recorded for the person behind an account, as
+    /// an import from `source` writes it, verified or not.
+    pub async fn add_group(&self, username: &str, group: &str, source: &str, verified: bool) {
+        self.add_group_since(username, group, None, source, verified)
+            .await;
+    }
+
+    /// As `add_group`, with the day the person joined the group (e.g. a graduate's leaving day).
+    pub async fn add_group_since(
+        &self,
+        username: &str,
+        group: &str,
+        since: Option<chrono::NaiveDate>,
+        source: &str,
+        verified: bool,
+    ) {
+        let person_id = self.person_of(username).await;
+        let mut tx = self.svc.db.begin().await.unwrap();
+        linghuo_storage::persons::upsert_group(
+            &mut tx,
+            &linghuo_storage::persons::GroupRow {
+                id: uuid::Uuid::new_v4(),
+                person_id,
+                group_code: group.into(),
+                since,
+                until: None,
+                evidence: String::new(),
+                source: source.into(),
+                verified,
+                recorded_by: None,
+                recorded_at: self.clock.now(),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     /// Premiums paid as a flexible worker, written as the social-insurance agency's import
     /// writes them (`source` e.g. `registry`).
     pub async fn premiums(&self, person: &str, months: &[&str], amount_fen: i64, source: &str) {

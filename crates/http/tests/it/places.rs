@@ -9,32 +9,7 @@ use crate::common::*;
 use crate::forms::*;
 use axum::http::StatusCode;
 use chrono::Duration;
-use linghuo_storage::persons::{GroupRow, upsert_group};
 use serde_json::{Value, json};
-use uuid::Uuid;
-
-async fn add_group(app: &TestApp, username: &str, group: &str, source: &str, verified: bool) {
-    let person_id = app.person_of(username).await;
-    let mut tx = app.svc.db.begin().await.unwrap();
-    upsert_group(
-        &mut tx,
-        &GroupRow {
-            id: Uuid::new_v4(),
-            person_id,
-            group_code: group.into(),
-            since: None,
-            until: None,
-            evidence: String::new(),
-            source: source.into(),
-            verified,
-            recorded_by: None,
-            recorded_at: app.clock.now(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
 
 fn place_body() -> Value {
     json!({"kind": "night_market", "name": "柳巷夜市", "address": "小店区柳巷南口", "county_code": "140105",
@@ -200,9 +175,11 @@ async fn stall_applications_in_priority_order_approval_notice_and_refusal() {
         {
             ws.push(app.worker(user, 61 + i as u32).named(name).await);
         }
-        add_group(&app, "s.grad", "college_graduate", "staff_checked", false).await;
-        add_group(&app, "s.self", "hard_to_employ", "self_declared", false).await;
-        add_group(&app, "s.laid", "laid_off", "registry", true).await;
+        app.add_group("s.grad", "college_graduate", "staff_checked", false)
+            .await;
+        app.add_group("s.self", "hard_to_employ", "self_declared", false)
+            .await;
+        app.add_group("s.laid", "laid_off", "registry", true).await;
         let bad = ws[0]
             .post(
                 &app,

@@ -8,32 +8,8 @@ use crate::common::*;
 use crate::forms::*;
 use axum::http::StatusCode;
 use chrono::Duration;
-use linghuo_storage::persons::{GroupRow, upsert_group};
 use serde_json::{Value, json};
 use uuid::Uuid;
-
-async fn add_group(app: &TestApp, username: &str, group: &str, source: &str, verified: bool) {
-    let person_id = app.person_of(username).await;
-    let mut tx = app.svc.db.begin().await.unwrap();
-    upsert_group(
-        &mut tx,
-        &GroupRow {
-            id: Uuid::new_v4(),
-            person_id,
-            group_code: group.into(),
-            since: None,
-            until: None,
-            evidence: String::new(),
-            source: source.into(),
-            verified,
-            recorded_by: None,
-            recorded_at: app.clock.now(),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-}
 
 fn venue_body() -> Value {
     json!({"name": "坞城路社区便民市场", "address": "小店区坞城路88号", "county_code": "140105", "places": 2,
@@ -115,9 +91,11 @@ async fn venue_allocation_priority_first_then_time_within_capacity() {
         {
             ws.push(app.worker(user, 81 + i as u32).named(name).await);
         }
-        add_group(&app, "v.grad", "college_graduate", "staff_checked", false).await;
-        add_group(&app, "v.self", "hard_to_employ", "self_declared", false).await;
-        add_group(&app, "v.laid", "laid_off", "registry", true).await;
+        app.add_group("v.grad", "college_graduate", "staff_checked", false)
+            .await;
+        app.add_group("v.self", "hard_to_employ", "self_declared", false)
+            .await;
+        app.add_group("v.laid", "laid_off", "registry", true).await;
         let bad = ws[0]
             .post(
                 &app,
@@ -492,7 +470,8 @@ async fn staff_allocate_venue_places_through_the_pages() {
             browsers.push(b);
             app.clock.advance(Duration::minutes(5));
         }
-        add_group(&app, "vp.grad", "college_graduate", "registry", true).await;
+        app.add_group("vp.grad", "college_graduate", "registry", true)
+            .await;
         let d = staff.get(&app, &format!("/staff/venues/{vid}")).await;
         assert!(d.html.contains("高校毕业生"), "{}", d.html);
         let (_, d) = staff
@@ -582,26 +561,15 @@ async fn registered_unemployed_come_first_and_a_group_still_to_begin_does_not() 
         let mut future = app.worker("vr.future", 92).named("吴二").await;
         let mut unemp = app.worker("vr.unemp", 93).named("郑三").await;
         // A checked graduate whose leaving day is a month away.
-        let person_id = app.person_of("vr.future").await;
-        let mut tx = app.svc.db.begin().await.unwrap();
-        upsert_group(
-            &mut tx,
-            &GroupRow {
-                id: Uuid::new_v4(),
-                person_id,
-                group_code: "college_graduate".into(),
-                since: Some(app.svc.clock.today_cst() + Duration::days(30)),
-                until: None,
-                evidence: String::new(),
-                source: "staff_checked".into(),
-                verified: true,
-                recorded_by: None,
-                recorded_at: app.clock.now(),
-            },
+        let leaves = app.svc.clock.today_cst() + Duration::days(30);
+        app.add_group_since(
+            "vr.future",
+            "college_graduate",
+            Some(leaves),
+            "staff_checked",
+            true,
         )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        .await;
         // An open 失业登记.
         let pid = unemp.get(&app, "/api/v1/me/registrations").await.json()["person_id"]
             .as_str()
