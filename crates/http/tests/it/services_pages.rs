@@ -205,6 +205,12 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
         assert!(page.html.contains("申请已提交"));
         // Nothing is verified to pay: decided at once as not approved, with its notice.
         assert!(page.html.contains("不予批准"), "{}", page.html);
+        // No amount is shown as "0.00 元".
+        assert!(
+            page.html.contains("<strong id=\"amount\">—</strong>（无补贴金额）"),
+            "{}",
+            page.html
+        );
         let notice = w
             .get(&app, &format!("/services/benefits/{id}/notice"))
             .await;
