@@ -184,7 +184,10 @@ pub fn worker_records(rows: &[WorkerRowInput]) -> Vec<Record> {
                 }
             }
             if let Some(c) = r.injury_cover {
-                m.insert("injury_cover".to_owned(), if c { "是" } else { "否" }.into());
+                m.insert(
+                    "injury_cover".to_owned(),
+                    if c { "是" } else { "否" }.into(),
+                );
             }
             (i + 1, m)
         })
@@ -256,7 +259,9 @@ pub enum Reporter<'a> {
 fn form_code(s: &str) -> Option<Option<&'static str>> {
     Some(Some(match s.trim() {
         "" => return Some(None),
-        "新就业形态" | "新就业形态/平台" | "平台" | "平台就业" | "platform" => "platform",
+        "新就业形态" | "新就业形态/平台" | "平台" | "平台就业" | "platform" => {
+            "platform"
+        }
         "非全日制" | "非全日制用工" | "part_time" => "part_time",
         "个体经营" | "self_employed" => "self_employed",
         "零工" | "gig" => "gig",
@@ -412,7 +417,6 @@ fn check_row(
         injury_cover,
     })
 }
-
 
 impl Service {
     /// The caller's employer, when it is of a kind that reports workers; otherwise a refusal
@@ -789,7 +793,9 @@ impl Service {
                     let plain = self
                         .keys
                         .open(&protect::context("platform_workers.phone", &r.id), c)
-                        .map_err(|e| ServiceError::Internal(format!("platform_workers.phone: {e}")))?;
+                        .map_err(|e| {
+                            ServiceError::Internal(format!("platform_workers.phone: {e}"))
+                        })?;
                     Some(linghuo_domain::mask_phone_str(&String::from_utf8_lossy(
                         &plain,
                     )))
@@ -910,10 +916,23 @@ mod tests {
     #[test]
     fn days_as_people_write_them() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1);
-        for s in ["2026-03-01", "2026/3/1", "2026.3.1", "2026年3月1日", " 2026-3-1 "] {
+        for s in [
+            "2026-03-01",
+            "2026/3/1",
+            "2026.3.1",
+            "2026年3月1日",
+            " 2026-3-1 ",
+        ] {
             assert_eq!(day(s), d, "{s}");
         }
-        for s in ["", "26-3-1", "2026-13-01", "2026-02-30", "三月一日", "2026-03"] {
+        for s in [
+            "",
+            "26-3-1",
+            "2026-13-01",
+            "2026-02-30",
+            "三月一日",
+            "2026-03",
+        ] {
             assert_eq!(day(s), None, "{s}");
         }
     }

@@ -75,7 +75,8 @@ pub async fn open_of(
 }
 
 pub async fn insert(tx: &mut Tx, r: &PlatformWorkerRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "INSERT INTO platform_workers (id, employer_id, person_id, county_code, form, started_on, ended_on, \
          occupation, injury_cover, name, phone_cipher, reported_by, created_at, updated_at) \
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
@@ -96,13 +97,15 @@ pub async fn insert(tx: &mut Tx, r: &PlatformWorkerRow) -> Result<()> {
     .bind(r.updated_at)
     .execute(c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
 /// Writes a row's reported fields (everything but its key and creation).
 pub async fn update(tx: &mut Tx, r: &PlatformWorkerRow) -> Result<()> {
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE platform_workers SET county_code = $2, form = $3, ended_on = $4, occupation = $5, \
          injury_cover = $6, name = $7, phone_cipher = $8, reported_by = $9, updated_at = $10 WHERE id = $1"
     )
@@ -118,7 +121,8 @@ pub async fn update(tx: &mut Tx, r: &PlatformWorkerRow) -> Result<()> {
     .bind(r.updated_at)
     .execute(c)
     .await
-    .map(|_| ()))?;
+    .map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -131,24 +135,29 @@ pub async fn of_employer_page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<PlatformWorkerRow>, i64)> {
-    let rows = on_pool!(db, |p| sqlx::query_as::<_, PlatformWorkerRow>(select_workers!(
-        "WHERE employer_id = $1 AND ($2 = '' OR name LIKE $2) \
+    let rows = on_pool!(db, |p| sqlx::query_as::<_, PlatformWorkerRow>(
+        select_workers!(
+            "WHERE employer_id = $1 AND ($2 = '' OR name LIKE $2) \
          ORDER BY CASE WHEN ended_on IS NULL THEN 0 ELSE 1 END, started_on DESC, id \
          LIMIT $3 OFFSET $4"
-    ))
+        )
+    )
     .bind(employer_id)
     .bind(like)
     .bind(limit)
     .bind(offset)
     .fetch_all(p)
     .await)?;
-    let total: i64 = on_pool!(db, |p| sqlx::query_scalar(
+    let total: i64 =
+        on_pool!(db, |p| {
+            sqlx::query_scalar(
         "SELECT COUNT(*) FROM platform_workers WHERE employer_id = $1 AND ($2 = '' OR name LIKE $2)"
     )
     .bind(employer_id)
     .bind(like)
     .fetch_one(p)
-    .await)?;
+    .await
+        })?;
     Ok((rows, total))
 }
 
@@ -163,23 +172,27 @@ pub async fn in_region_page(
     offset: i64,
 ) -> Result<(Vec<PlatformWorkerRow>, i64)> {
     let region = format!("{prefix}%");
-    let rows = on_tx!(tx, |c| sqlx::query_as::<_, PlatformWorkerRow>(select_workers!(
-        "WHERE county_code LIKE $1 AND ($2 = '' OR name LIKE $2) \
+    let rows = on_tx!(tx, |c| sqlx::query_as::<_, PlatformWorkerRow>(
+        select_workers!(
+            "WHERE county_code LIKE $1 AND ($2 = '' OR name LIKE $2) \
          ORDER BY updated_at DESC, id LIMIT $3 OFFSET $4"
-    ))
+        )
+    )
     .bind(&region)
     .bind(like)
     .bind(limit)
     .bind(offset)
     .fetch_all(c)
     .await)?;
-    let total: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let total: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM platform_workers WHERE county_code LIKE $1 AND ($2 = '' OR name LIKE $2)"
     )
     .bind(&region)
     .bind(like)
     .fetch_one(c)
-    .await)?;
+    .await
+    })?;
     Ok((rows, total))
 }
 
@@ -253,10 +266,12 @@ pub async fn id_ciphers(db: &Db, persons: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)
 /// The employer of kind platform with the most reported workers (the demo's platform
 /// account signs in as it).
 pub async fn busiest_platform(db: &Db) -> Result<Option<Uuid>> {
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, Uuid>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_scalar::<_, Uuid>(
         "SELECT w.employer_id FROM platform_workers w JOIN employers e ON e.id = w.employer_id \
          WHERE e.kind = 'platform' GROUP BY w.employer_id ORDER BY COUNT(*) DESC, w.employer_id LIMIT 1"
     )
     .fetch_optional(p)
-    .await)?)
+    .await
+    })?)
 }
