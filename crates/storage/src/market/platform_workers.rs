@@ -148,16 +148,15 @@ pub async fn of_employer_page(
     .bind(offset)
     .fetch_all(p)
     .await)?;
-    let total: i64 =
-        on_pool!(db, |p| {
-            sqlx::query_scalar(
+    let total: i64 = on_pool!(db, |p| {
+        sqlx::query_scalar(
         "SELECT COUNT(*) FROM platform_workers WHERE employer_id = $1 AND ($2 = '' OR name LIKE $2)"
     )
     .bind(employer_id)
     .bind(like)
     .fetch_one(p)
     .await
-        })?;
+    })?;
     Ok((rows, total))
 }
 
