@@ -26,12 +26,26 @@ pub enum ImportCommand {
     Tax(FactArgs),
     /// Social-insurance payments per month (身份证号码, 缴费月份, 缴费金额).
     SocialInsurance(FactArgs),
+    /// Workers a platform employer (kind platform or hr_agency) reports (身份证号, 姓名, 手机,
+    /// 从业形态, 服务区县, 开始日期, 结束日期, 工种/职业, 职业伤害保障): one record per employer,
+    /// person and start date, so sending the same file again changes nothing.
+    PlatformWorkers {
+        /// The employer's id (as the employer list shows it).
+        #[arg(long)]
+        employer: uuid::Uuid,
+        file: std::path::PathBuf,
+        /// Store nothing when any row has a problem (default: store the valid rows).
+        #[arg(long)]
+        all_or_nothing: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Each county's service window for 办事指南 from .csv (UTF-8) or .xlsx
     /// (county_code,name,address,hours,phone, or 区县代码,窗口名称,地址,办公时间,咨询电话):
     /// every row or none.
     Windows { file: std::path::PathBuf },
     /// Print the CSV template of a kind (persons, registrations, businesses, tax,
-    /// social-insurance).
+    /// social-insurance, platform-workers).
     Template { kind: String },
 }
 
@@ -99,10 +113,87 @@ async fn import_facts(
     )
 }
 
+async fn import_platform_workers(
+    svc: &Service,
+    employer: uuid::Uuid,
+    file: &std::path::Path,
+    all_or_nothing: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    use linghuo_service::market::platform_workers::{Reporter, read_worker_file};
+    let bytes = std::fs::read(file).with_context(|| format!("读取 {}", file.display()))?;
+    let records = match read_worker_file(&file.to_string_lossy(), &bytes) {
+        Ok(r) => r,
+        Err(m) => {
+            eprintln!("错误：{m}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let r = match svc
+        .report_platform_workers(
+            Reporter::CommandLine(employer),
+            &bytes,
+            records,
+            all_or_nothing,
+        )
+        .await
+    {
+        Ok(r) => r,
+        Err(
+            linghuo_service::ServiceError::Forbidden { message, .. }
+            | linghuo_service::ServiceError::Invalid { message, .. },
+        ) => {
+            eprintln!("错误：{message}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(linghuo_service::ServiceError::NotFound) => {
+            eprintln!("错误：没有这个用人单位（--employer）");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "平台从业人员：共 {} 行，新增 {}，更新 {}（其中结束 {}），无变化 {}，新登记人员 {}，有问题 {} 行{}。",
+            r.rows,
+            r.added,
+            r.updated,
+            r.closed,
+            r.unchanged,
+            r.persons_registered,
+            r.problems.len(),
+            if r.rejected {
+                "；因选择了“全部或全不”，本次未报送任何记录"
+            } else {
+                ""
+            },
+        );
+        for line in r.problem_lines.iter().take(200) {
+            println!("  {line}");
+        }
+    }
+    Ok(
+        if r.rejected || (r.added + r.updated + r.unchanged == 0 && !r.problems.is_empty()) {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
 pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
     let code = match cmd {
         ImportCommand::Template { kind } if kind == "persons" => {
             print!("{}", linghuo_service::person_import::person_template_csv());
+            ExitCode::SUCCESS
+        }
+        ImportCommand::Template { kind } if kind == "platform-workers" => {
+            print!(
+                "{}",
+                linghuo_service::market::platform_workers::worker_template_csv()
+            );
             ExitCode::SUCCESS
         }
         ImportCommand::Template { kind } => {
@@ -113,7 +204,7 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
                 }
                 None => {
                     eprintln!(
-                        "错误：没有“{kind}”的模板（可用：persons、registrations、businesses、tax、social-insurance）"
+                        "错误：没有“{kind}”的模板（可用：persons、registrations、businesses、tax、social-insurance、platform-workers）"
                     );
                     ExitCode::from(2)
                 }
@@ -140,6 +231,16 @@ pub async fn run(svc: Service, cmd: ImportCommand) -> anyhow::Result<ExitCode> {
                 a,
             )
             .await?
+        }
+        ImportCommand::PlatformWorkers {
+            employer,
+            file,
+            all_or_nothing,
+            json,
+        } => {
+            let code = import_platform_workers(&svc, employer, &file, all_or_nothing, json).await?;
+            svc.db.close().await;
+            return Ok(code);
         }
         ImportCommand::Windows { file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("读取 {}", file.display()))?;

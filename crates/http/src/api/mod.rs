@@ -19,6 +19,7 @@ mod open_stats;
 mod parameters;
 mod people;
 mod places;
+mod platform_workers;
 mod policy;
 mod public_services;
 mod publicity;
@@ -62,7 +63,8 @@ pub fn routes() -> Router<AppState> {
                 .merge(accounts::routes())
                 .merge(guide::routes())
                 .merge(items::routes())
-                .merge(assistance::routes()),
+                .merge(assistance::routes())
+                .merge(platform_workers::routes()),
         )
 }
 
@@ -122,6 +124,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         assistance::Doc::openapi(),
         publicity::Doc::openapi(),
         parameters::Doc::openapi(),
+        platform_workers::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);

@@ -42,7 +42,7 @@ async fn demo_province_figures_logins_and_demo_mode() {
             "{report:?}"
         );
         let logins = app.svc.create_demo_accounts().await.unwrap();
-        assert_eq!(logins.len(), 8);
+        assert_eq!(logins.len(), 9);
         assert!(
             app.svc.create_demo_accounts().await.is_err(),
             "only once per database"

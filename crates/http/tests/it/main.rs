@@ -33,6 +33,7 @@ mod new_forms;
 mod occupations;
 mod pages;
 mod places;
+mod platform_workers;
 mod policy_views;
 mod publicity;
 mod services_pages;

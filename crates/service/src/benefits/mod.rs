@@ -379,6 +379,23 @@ impl Service {
                 ended_on: h.completed_at.map(crate::platform::clock::cst_date),
             });
         }
+        // Workers a platform (or a human-resource service agency) reported (五(十二)): each
+        // record is a 用工登记 in its form, and 新就业形态 work in force on the day makes the
+        // person 平台就业人员. From the employer's own records, as a market hire: verified.
+        for w in linghuo_storage::market::platform_workers::of_person(&self.db, person.id).await? {
+            let Some(form) = FlexibleWork::from_code(&w.form) else {
+                continue;
+            };
+            let hire = Hire {
+                form,
+                started_on: w.started_on,
+                ended_on: w.ended_on,
+            };
+            if form == FlexibleWork::Platform && hire.active_on(as_of) {
+                facts.person.groups.insert(Group::PlatformWorker);
+            }
+            facts.hires.push(hire);
+        }
         facts.hires.sort_by_key(|h| h.started_on);
         let businesses = repo::businesses_of(&self.db, person.id).await?;
         let business = businesses.iter().find(|b| b.registered_on <= as_of);

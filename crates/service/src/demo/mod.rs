@@ -9,6 +9,7 @@
 // The demo by part: this file seeds the market; `services` seeds benefits, registrations and the rest.
 pub mod forms;
 mod places;
+mod platform;
 mod publicity;
 pub mod services;
 
@@ -74,6 +75,8 @@ pub struct DemoReport {
     pub services: crate::demo_services::ServicesSeedReport,
     /// 居家/远程 posts, 共享用工 and 职业指导.
     pub forms: forms::FormsSeedReport,
+    /// Workers the demo platform reported (五(十二)).
+    pub platform_workers: usize,
     pub seconds: f64,
 }
 
@@ -589,13 +592,18 @@ impl Service {
         // The remote posts are live posts of the market like the others (`posts` counts the
         // synthetic ones asked for, as for the agency's post).
         report.live_posts += report.forms.remote_posts;
+        // A delivery platform of the demo county and the riders it reported.
+        report.platform_workers = self
+            .seed_demo_platform(opts.seed, &workers_by_county)
+            .await?;
+        report.employers += 1;
         report.seconds = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
         Ok(report)
     }
 
     /// One account per role, with a fresh random password each (printed once by the demo
     /// command): a worker with a profile in 小店区, the employer of a verified 小店区 firm with
-    /// live posts, staff of 小店区, 太原市 and the province, and the three administrators.
+    /// live posts, the delivery platform that reports its riders, staff of 小店区, 太原市 and the province, and the three administrators.
     pub async fn create_demo_accounts(&self) -> Result<Vec<DemoLogin>> {
         let now = self.clock.now();
         let xiaodian = "140105";
@@ -620,9 +628,12 @@ impl Service {
                 employer = Some(e.id);
             }
         }
+        // The platform that reported the most workers (the demo's delivery platform).
+        let platform = repo::platform_workers::busiest_platform(&self.db).await?;
         let plan: &[(&str, &str, &str, Option<&str>)] = &[
             ("demo-worker", "worker", "示范求职者", None),
             ("demo-employer", "employer", "示范用人单位", None),
+            ("demo-platform", "employer", "示范平台企业", None),
             ("demo-county", "staff", "小店区人社局经办员", Some(xiaodian)),
             ("demo-city", "staff", "太原市人社局经办员", Some("140100")),
             (
@@ -689,8 +700,13 @@ impl Service {
                 },
                 other => other.into(),
             })?;
+            let linked = if *username == "demo-platform" {
+                platform
+            } else {
+                employer
+            };
             if *role == "employer"
-                && let Some(e) = employer
+                && let Some(e) = linked
             {
                 repo::link_user_employer(&mut tx, id, e).await?;
             }

@@ -6,6 +6,7 @@
 // The gig market by part: this file holds employers, posts, applications and hires.
 pub mod import;
 pub mod occupations;
+pub mod platform_workers;
 pub mod search;
 pub mod shared;
 pub mod suggest;

@@ -121,7 +121,8 @@ pub struct FormStat {
 }
 
 /// One form of flexible employment (二(三): 个体经营, 非全日制, 新就业形态, 零工): the
-/// 灵活就业登记 that record it and the posts and hires of the market forms that belong to it.
+/// 灵活就业登记 that record it, the posts and hires of the market forms that belong to it,
+/// and the workers platforms reported in it (五(十二)).
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct FlexibleFormStat {
     /// self_employed | part_time | platform | gig | unknown (registrations without a form)
@@ -135,6 +136,13 @@ pub struct FlexibleFormStat {
     /// Posts and hires of the year whose market form belongs to this form.
     pub posts: i64,
     pub hires: i64,
+    /// Workers platforms reported in this form, starting in the year (by the county they
+    /// serve in).
+    #[serde(default)]
+    pub reported: i64,
+    /// Workers platforms reported in this form, not ended now.
+    #[serde(default)]
+    pub reported_now: i64,
 }
 
 /// The forms of flexible employment the statistics count by, with the market forms (of
@@ -482,6 +490,10 @@ impl Service {
                     },
                     posts: market_sum(&posts_form),
                     hires: market_sum(&hires_form),
+                    reported: own.n("platform_workers", |c| {
+                        c.k1 == *code && !c.period.is_empty()
+                    }),
+                    reported_now: own.n("platform_workers_open", |c| c.k1 == *code),
                 }
             })
             .collect();

@@ -4,6 +4,7 @@
 
 // The market by part: this file holds employers, posts, applications and hires.
 pub mod occupation_words;
+pub mod platform_workers;
 pub mod shared;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -23,11 +23,13 @@ pub enum SealedColumn {
     EnrolmentTotp,
     /// The contact phone a fee reporter chose to leave.
     FeeReportPhone,
+    /// The phone a platform reported with one of its workers.
+    PlatformWorkerPhone,
 }
 
 impl SealedColumn {
     /// Every sealed column of the schema.
-    pub const ALL: [SealedColumn; 9] = [
+    pub const ALL: [SealedColumn; 10] = [
         SealedColumn::PersonIdNumber,
         SealedColumn::PersonPhone,
         SealedColumn::UserTotpSecret,
@@ -37,6 +39,7 @@ impl SealedColumn {
         SealedColumn::AccountChangePhone,
         SealedColumn::EnrolmentTotp,
         SealedColumn::FeeReportPhone,
+        SealedColumn::PlatformWorkerPhone,
     ];
 
     /// `table.column` as stored.
@@ -51,6 +54,7 @@ impl SealedColumn {
             SealedColumn::AccountChangePhone => "account_changes.contact_phone",
             SealedColumn::EnrolmentTotp => "enrolments.pending_totp",
             SealedColumn::FeeReportPhone => "fee_reports.contact_phone_cipher",
+            SealedColumn::PlatformWorkerPhone => "platform_workers.phone_cipher",
         }
     }
 
@@ -66,6 +70,7 @@ impl SealedColumn {
             SealedColumn::AccountChangePhone => "account_changes.contact_phone",
             SealedColumn::EnrolmentTotp => "enrolments.pending_totp",
             SealedColumn::FeeReportPhone => "fee_reports.contact_phone",
+            SealedColumn::PlatformWorkerPhone => "platform_workers.phone",
         }
     }
 
@@ -105,6 +110,10 @@ impl SealedColumn {
                 "SELECT id, contact_phone_cipher FROM fee_reports WHERE id > $1 \
                  AND contact_phone_cipher IS NOT NULL ORDER BY id LIMIT $2"
             }
+            SealedColumn::PlatformWorkerPhone => {
+                "SELECT id, phone_cipher FROM platform_workers WHERE id > $1 \
+                 AND phone_cipher IS NOT NULL ORDER BY id LIMIT $2"
+            }
         }
     }
 
@@ -142,6 +151,10 @@ impl SealedColumn {
             SealedColumn::FeeReportPhone => {
                 "UPDATE fee_reports SET contact_phone_cipher = $1 WHERE id = $2 \
                  AND contact_phone_cipher = $3"
+            }
+            SealedColumn::PlatformWorkerPhone => {
+                "UPDATE platform_workers SET phone_cipher = $1 WHERE id = $2 \
+                 AND phone_cipher = $3"
             }
         }
     }

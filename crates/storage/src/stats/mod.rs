@@ -1,6 +1,6 @@
 //! The annual employment targets and the pre-aggregated statistics cells (migration
-//! 0008_stats; posts' hourly pay from the estimate since 0009_market_pay) the dashboards
-//! read.
+//! 0008_stats; posts' hourly pay from the estimate since 0009_market_pay; platforms' reported
+//! workers since 0025) the dashboards read.
 
 // Statistics by part: this file holds the staff figures.
 pub mod open;
@@ -120,6 +120,7 @@ const REBUILD_SQLITE: &[&str] = &[
     "INSERT INTO stat_complaint_delta SELECT 1, county_code, category, created_at, resolved_at FROM complaints",
     "INSERT INTO stat_enrolment_delta SELECT 1, course_id, status, created_at, completed_on FROM training_enrolments",
     "INSERT INTO stat_event_delta SELECT 1, event_id, created_at, checked_in_at, hires, outcome_at FROM event_registrations",
+    "INSERT INTO stat_platform_worker_delta SELECT 1, county_code, form, started_on, ended_on FROM platform_workers",
 ];
 const REBUILD_POSTGRES: &[&str] = &[
     "SELECT count(stat_post_delta(1, t)) FROM job_posts t",
@@ -132,6 +133,7 @@ const REBUILD_POSTGRES: &[&str] = &[
     "SELECT count(stat_complaint_delta(1, t)) FROM complaints t",
     "SELECT count(stat_enrolment_delta(1, t)) FROM training_enrolments t",
     "SELECT count(stat_event_delta(1, t)) FROM event_registrations t",
+    "SELECT count(stat_platform_worker_delta(1, t)) FROM platform_workers t",
 ];
 
 /// Folds the deltas PostgreSQL's triggers appended into the cells (nothing on SQLite, whose

@@ -1,4 +1,5 @@
-//! The employer's pages: registering the employer, posts, applicants and hires.
+//! The employer's pages: registering the employer, posts, applicants and hires, and the
+//! workers a platform reports.
 
 use axum::Router;
 
@@ -10,6 +11,7 @@ mod hires;
 mod home;
 mod posts;
 mod sharing;
+mod workers;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -19,4 +21,5 @@ pub fn routes() -> Router<AppState> {
         .merge(events::routes())
         .merge(complaints::routes())
         .merge(sharing::routes())
+        .merge(workers::routes())
 }

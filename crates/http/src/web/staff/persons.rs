@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use linghuo_service::market::platform_workers::PlatformWorkerView;
 use linghuo_service::persons::{
     GROUPS, GroupInput, NewPerson, PersonPage, PersonView, RevealField,
 };
@@ -324,6 +325,8 @@ async fn person_create(
 struct PersonPageT {
     ctx: PageCtx,
     person: PersonView,
+    /// What platforms reported of the person's work (五(十二)).
+    platform_work: Vec<PlatformWorkerView>,
     can_reveal: bool,
     revealed: Option<(&'static str, String)>,
     error: Option<String>,
@@ -337,12 +340,14 @@ async fn person_detail(
 ) -> PageResult {
     let id = path_uuid(&id)?;
     let person = state.svc.get_person(&staff, id).await?;
+    let platform_work = state.svc.platform_work_of_person(&staff, id).await?;
     Ok(render(
         StatusCode::OK,
         &PersonPageT {
             ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
             can_reveal: staff.has(Permission::PiiReveal),
             person,
+            platform_work,
             revealed: None,
             error: None,
         },
@@ -378,6 +383,7 @@ async fn person_reveal(
         .reveal_person_field(&staff, id, field, &f.reason)
         .await;
     let person = state.svc.get_person(&staff, id).await?;
+    let platform_work = state.svc.platform_work_of_person(&staff, id).await?;
     let (status, revealed, error) = match result {
         Ok(value) => (StatusCode::OK, Some((label, value)), None),
         Err(e) => {
@@ -390,6 +396,7 @@ async fn person_reveal(
         &PersonPageT {
             ctx: PageCtx::new(&ctx, "人员信息", "/staff/persons"),
             person,
+            platform_work,
             can_reveal: staff.has(Permission::PiiReveal),
             revealed,
             error,

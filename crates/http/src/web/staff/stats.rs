@@ -136,12 +136,16 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                 "当前有效登记",
                 "发布岗位",
                 "录用人次",
+                "本年平台报送",
+                "平台报送在岗",
             ]),
             s.by_flexible_form
                 .iter()
                 .map(|f| {
                     let none = f.form == "other";
                     let market = !matches!(f.form.as_str(), "self_employed" | "unknown");
+                    // Platforms report a worker in one of the four forms, never 未填写 or 长期.
+                    let reported = !matches!(f.form.as_str(), "unknown" | "other");
                     vec![
                         Cell::text(f.label.clone()),
                         if none {
@@ -156,6 +160,16 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                         },
                         if market { f.posts.into() } else { Cell::Empty },
                         if market { f.hires.into() } else { Cell::Empty },
+                        if reported {
+                            f.reported.into()
+                        } else {
+                            Cell::Empty
+                        },
+                        if reported {
+                            f.reported_now.into()
+                        } else {
+                            Cell::Empty
+                        },
                     ]
                 })
                 .collect(),
