@@ -34,6 +34,7 @@ mod occupations;
 mod pages;
 mod places;
 mod policy_views;
+mod privacy;
 mod publicity;
 mod services_pages;
 mod signup_pages;
