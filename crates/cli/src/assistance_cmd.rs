@@ -10,7 +10,8 @@ use linghuo_service::Service;
 
 #[derive(Debug, Subcommand)]
 pub enum AssistanceCommand {
-    /// List the people the engine refers to 民政 (from their stored facts) in a county, city
+    /// List the declarations of difficulty people made themselves that wait to be checked,
+    /// and the people the engine refers to 民政 (from their stored facts) in a county, city
     /// or the province, with the reasons and the referrals already sent.
     List {
         /// Six-digit code or name of a county, city or the province.
@@ -39,6 +40,20 @@ pub async fn run(svc: Service, cmd: AssistanceCommand) -> anyhow::Result<ExitCod
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
             } else {
+                println!(
+                    "{}本人主动申报、待核实：{}件。",
+                    list.region_name,
+                    list.declarations.len()
+                );
+                for d in &list.declarations {
+                    println!(
+                        "  {} {} {}（{}）",
+                        d.person_name,
+                        d.county_name,
+                        d.in_difficulty_label,
+                        (d.created_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M")
+                    );
+                }
                 println!(
                     "{}需转介民政的困难群众：{}人。",
                     list.region_name,

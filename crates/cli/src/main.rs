@@ -156,7 +156,8 @@ enum PlacesCommand {
 #[derive(Debug, Subcommand)]
 enum ComplaintsCommand {
     /// Run the complaints upkeep once: escalate complaints past their time limits to the
-    /// city (once each) and notify the staff of the city and the county.
+    /// city (once each), and 违规收费 reports one level up (county to city, city to
+    /// province), and notify the staff of both levels.
     Upkeep {
         #[arg(long)]
         json: bool,
@@ -468,8 +469,8 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "已处理：提级督办投诉 {} 件，新发督办提醒 {} 条。",
-                    report.escalated, report.notices
+                    "已处理：提级督办投诉 {} 件、违规收费举报 {} 件，新发督办提醒 {} 条。",
+                    report.escalated, report.fee_reports_escalated, report.notices
                 );
             }
         }
@@ -874,7 +875,7 @@ async fn sms_loop(svc: Service) {
 /// Every two seconds this server applies the market outbox to its own index (so another
 /// server's writes become searchable here); every ten minutes it runs the market upkeep
 /// (expiry, overdue pay notices), the complaints upkeep (escalation of overdue
-/// complaints) and the 职业指导 follow-up reminders, all idempotent across servers.
+/// complaints and 违规收费 reports) and the 职业指导 follow-up reminders, all idempotent across servers.
 async fn market_loop(svc: Service) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     let mut last_upkeep: Option<std::time::Instant> = None;
@@ -900,6 +901,7 @@ async fn market_loop(svc: Service) {
             match svc.complaints_upkeep().await {
                 Ok(r) => tracing::info!(
                     escalated = r.escalated,
+                    fee_reports_escalated = r.fee_reports_escalated,
                     notices = r.notices,
                     "complaints upkeep"
                 ),

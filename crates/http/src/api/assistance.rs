@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linghuo_service::benefits::assistance::{
-    AssistanceList, DifficultyInput, ReferralInput, ReferralOutcomeInput, ReferralView,
+    AssistanceList, DeclarationConfirmInput, DeclarationDeclineInput, DeclarationInput,
+    DeclarationView, DifficultyInput, ReferralInput, ReferralOutcomeInput, ReferralView,
 };
 use linghuo_service::benefits::budget::{
     BudgetInput, BudgetReport, BudgetUse, HoldDecisionInput, HoldView,
@@ -24,6 +25,19 @@ pub fn routes() -> Router<AppState> {
         .route("/assistance", get(list_assistance))
         .route("/persons/{id}/difficulty", post(record_difficulty))
         .route(
+            "/me/difficulty-declarations",
+            get(list_my_declarations).post(declare_difficulty),
+        )
+        .route("/difficulty-declarations", get(list_pending_declarations))
+        .route(
+            "/difficulty-declarations/{id}/confirm",
+            post(confirm_declaration),
+        )
+        .route(
+            "/difficulty-declarations/{id}/decline",
+            post(decline_declaration),
+        )
+        .route(
             "/persons/{id}/assistance-referrals",
             get(list_person_referrals).post(refer_assistance),
         )
@@ -38,11 +52,13 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(
-        list_assistance, record_difficulty, list_person_referrals, refer_assistance,
+        list_assistance, record_difficulty, declare_difficulty, list_my_declarations,
+        list_pending_declarations, confirm_declaration, decline_declaration,
+        list_person_referrals, refer_assistance,
         record_referral_outcome, get_budgets, put_budget, decide_hold,
     ),
     tags(
-        (name = "assistance", description = "困难群众摸排与转介民政（低保、临时救助、特困供养）及办理结果"),
+        (name = "assistance", description = "困难群众摸排（含本人主动申报与核实）与转介民政（低保、临时救助、特困供养）及办理结果"),
         (name = "budgets", description = "县级资金预算（就业补助资金）、使用情况与超预算暂缓发放"),
     )
 )]
@@ -89,6 +105,79 @@ pub async fn record_difficulty(
 ) -> Result<StatusCode, ApiError> {
     s.svc.record_difficulty(actor(&ctx)?, id(&i)?, b).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// 主动申报: the signed-in worker declares their own difficulty (or that it is over), with an
+/// optional note; it waits for the county's staff to check it (one at a time: 409 while one
+/// is pending).
+#[utoipa::path(post, path = "/api/v1/me/difficulty-declarations", tag = "assistance",
+    request_body = DeclarationInput,
+    responses((status = 201, body = DeclarationView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn declare_difficulty(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    ApiJson(b): ApiJson<DeclarationInput>,
+) -> Result<(StatusCode, Json<DeclarationView>), ApiError> {
+    let v = s.svc.declare_difficulty(actor(&ctx)?, b).await?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// The signed-in worker's declarations of difficulty with how each was decided, newest first.
+#[utoipa::path(get, path = "/api/v1/me/difficulty-declarations", tag = "assistance",
+    responses((status = 200, body = [DeclarationView]), (status = 403, body = ErrorBody)))]
+pub async fn list_my_declarations(
+    State(s): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<DeclarationView>>, ApiError> {
+    Ok(Json(s.svc.my_declarations(actor(&ctx)?).await?))
+}
+
+/// Staff: the declarations of the caller's region (or one county in it) waiting to be
+/// checked (待核实), oldest first.
+#[utoipa::path(get, path = "/api/v1/difficulty-declarations", tag = "assistance", params(AssistanceQuery),
+    responses((status = 200, body = [DeclarationView]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_pending_declarations(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AssistanceQuery>,
+) -> Result<Json<Vec<DeclarationView>>, ApiError> {
+    Ok(Json(
+        s.svc
+            .assistance_list(actor(&ctx)?, q.county.as_deref())
+            .await?
+            .declarations,
+    ))
+}
+
+/// Staff confirm a declaration after checking it: it becomes a 困难摸排 record (the person is
+/// screened again at once) and the person is told.
+#[utoipa::path(post, path = "/api/v1/difficulty-declarations/{id}/confirm", tag = "assistance", params(("id" = Uuid, Path)),
+    request_body = DeclarationConfirmInput,
+    responses((status = 200, body = DeclarationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn confirm_declaration(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+    ApiJson(b): ApiJson<DeclarationConfirmInput>,
+) -> Result<Json<DeclarationView>, ApiError> {
+    Ok(Json(
+        s.svc.confirm_declaration(actor(&ctx)?, id(&i)?, b).await?,
+    ))
+}
+
+/// Staff decline a declaration with the reason; the person is told.
+#[utoipa::path(post, path = "/api/v1/difficulty-declarations/{id}/decline", tag = "assistance", params(("id" = Uuid, Path)),
+    request_body = DeclarationDeclineInput,
+    responses((status = 200, body = DeclarationView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn decline_declaration(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(i): Path<String>,
+    ApiJson(b): ApiJson<DeclarationDeclineInput>,
+) -> Result<Json<DeclarationView>, ApiError> {
+    Ok(Json(
+        s.svc.decline_declaration(actor(&ctx)?, id(&i)?, b).await?,
+    ))
 }
 
 /// A person's referrals to 民政 (the person, or staff of the region).

@@ -94,6 +94,10 @@ const INSURANCE: Step = Step {
     label: "到就业服务窗口以灵活就业人员身份参保缴费",
     href: WINDOW_HREF,
 };
+const DIFFICULTY: Step = Step {
+    label: "网上申报生活困难，由人社部门核实",
+    href: "/services/difficulty",
+};
 const BANK: Step = Step {
     label: "到就业服务窗口申请，经审核后到经办银行办理贷款",
     href: WINDOW_HREF,
@@ -155,6 +159,7 @@ pub fn steps<'a>(conditions: impl IntoIterator<Item = (&'a str, bool)>) -> Vec<S
             "enrolled_approved_course" => add(COURSE),
             "premiums_paid" | "subsidy_period" => add(INSURANCE),
             "platform_work_tools" => add(BANK),
+            "in_difficulty" => add(DIFFICULTY),
             // Time, or more of what is already there, changes these; the text says so.
             "operating_6_months"
             | "operating_12_months"

@@ -269,6 +269,21 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
         "办理结果已登记，本人会收到通知。",
     ),
     (
+        &["/staff/assistance"],
+        "declaration_confirmed",
+        "已核实并登记困难情况，系统已重新筛查，本人会收到通知。",
+    ),
+    (
+        &["/staff/assistance"],
+        "declaration_declined",
+        "已不予认定，理由会告诉本人。",
+    ),
+    (
+        &["/services/difficulty"],
+        "declared",
+        "申报已提交。县（市、区）人社部门会尽快联系您核实，结果会发消息告诉您，也可在“我的办件”中查看。",
+    ),
+    (
         &["/staff/persons"],
         "difficulty",
         "摸排情况已保存，系统已按新情况重新筛查。",

@@ -276,14 +276,12 @@ async fn staff_receive_and_lend_an_archive_through_the_pages() {
         let w = app.worker("apages.worker", 41).named("陈晓东").await;
         let person = app.person_of("apages.worker").await;
 
+        assert_eq!(
+            staff.get(&app, "/staff/archives").await.status,
+            StatusCode::OK
+        );
         let p = staff
-            .get(
-                &app,
-                &format!(
-                    "/staff/archives?{}",
-                    serde_urlencoded::to_string([("q", "陈晓东")]).unwrap()
-                ),
-            )
+            .post(&app, "/staff/archives", &[("q", "陈晓东")])
             .await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.html);
         assert!(p.html.contains(&person.to_string()), "{}", p.html);

@@ -563,3 +563,130 @@ async fn grants_that_together_overdraw_the_budget_pay_only_what_fits() {
     })
     .await;
 }
+
+/// 四(十一) 主动申报 on both databases: a worker declares their own difficulty (one at a time,
+/// bad input names the field and writes nothing); it waits for the county's staff as 待核实;
+/// confirmed, it becomes the 困难摸排 record the engine reads (the person is on the referral
+/// list at once); a later declaration declined with a reason; the person is told and sees both
+/// in 我的办件; every step audited; staff of another county cannot see or decide it.
+#[tokio::test]
+async fn a_worker_declares_difficulty_and_staff_confirm_or_decline_it() {
+    each_app(|app| async move {
+        let mut s1 = app.staff_in("decl_s1", "140105").await;
+        let mut s2 = app.staff_in("decl_s2", "140106").await;
+        let (mut w, pid) = worker(&app, "decl_w", 21).await;
+        let mine = "/api/v1/me/difficulty-declarations";
+
+        // Bad input names the field and writes nothing; staff cannot declare for themselves.
+        for (body, field) in [
+            (json!({"in_difficulty": true, "note": "有事请打13912345678"}), "note"),
+            (json!({"in_difficulty": true, "note": "困".repeat(501)}), "note"),
+        ] {
+            let r = w.post(&app, mine, body).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            assert_eq!(r.json()["error"]["field"], field);
+        }
+        assert_eq!(w.post(&app, mine, json!({"note": "x"})).await.status, StatusCode::BAD_REQUEST);
+        assert_eq!(s1.post(&app, mine, json!({"in_difficulty": true})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM difficulty_declarations").await, 0);
+
+        // The worker declares; one at a time.
+        let r = w
+            .post(&app, mine, json!({"in_difficulty": true, "note": "3月起没有活干，没有收入"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let d = r.json();
+        let did = d["id"].as_str().unwrap().to_owned();
+        assert_eq!(d["status"], "pending");
+        assert_eq!(d["status_label"], "待核实");
+        let again = w.post(&app, mine, json!({"in_difficulty": true})).await;
+        assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+        assert_eq!(again.json()["error"]["code"], "declaration_pending");
+        assert_eq!(app.count("SELECT COUNT(*) FROM notices WHERE kind = 'difficulty_declared' AND region_code = '140105'").await, 1);
+
+        // 待核实 for the county's staff only; not yet on the referral list (nothing checked).
+        let l = s1.get(&app, "/api/v1/assistance").await.json();
+        assert_eq!(l["declarations"].as_array().unwrap().len(), 1, "{l}");
+        assert_eq!(l["declarations"][0]["person_id"], pid.as_str());
+        assert_eq!(l["declarations"][0]["person_name"], "李*英", "masked");
+        assert!(people(&l).is_empty(), "{l}");
+        assert_eq!(s1.get(&app, "/api/v1/difficulty-declarations").await.json().as_array().unwrap().len(), 1);
+        assert_eq!(s2.get(&app, "/api/v1/difficulty-declarations").await.json().as_array().unwrap().len(), 0);
+        let confirm = format!("/api/v1/difficulty-declarations/{did}/confirm");
+        assert_eq!(s2.post(&app, &confirm, json!({})).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(w.post(&app, &confirm, json!({})).await.status, StatusCode::FORBIDDEN);
+
+        // Staff confirm on the page: the declaration becomes the finding, the engine refers.
+        let mut b = crate::forms::Browser::of(&s1);
+        let page = b.get(&app, "/staff/assistance").await;
+        assert!(page.html.contains("待核实的主动申报（1件）"), "{}", page.html);
+        assert!(page.html.contains("3月起没有活干"));
+        let (_, page) = b
+            .submit(&app, &format!("/staff/assistance/declarations/{did}/confirm"), &[("note", "电话核实，失业半年无收入"), ("county", "")])
+            .await;
+        assert!(page.html.contains("已核实并登记困难情况"), "{}", page.html);
+        assert!(page.html.contains("待核实的主动申报（0件）"));
+        assert_eq!(people(&s1.get(&app, "/api/v1/assistance").await.json()), vec![pid.clone()]);
+        let dp = b.get(&app, &format!("/staff/persons/{pid}/difficulty")).await;
+        assert!(dp.html.contains("本人主动申报，经核实：电话核实，失业半年无收入"), "{}", dp.html);
+        assert!(dp.html.contains("已核实，已登记困难情况"));
+        assert_eq!(s1.post(&app, &confirm, json!({})).await.status, StatusCode::CONFLICT);
+
+        // The person is told and sees it in 我的办件.
+        let items = w.get(&app, "/api/v1/me/items").await.json();
+        let item = items.as_array().unwrap().iter().find(|i| i["kind"] == "declaration").unwrap().clone();
+        assert_eq!(item["status_label"], "已核实，已登记困难情况");
+        assert_eq!(item["completed"], true);
+        assert_eq!(app.count("SELECT COUNT(*) FROM notices WHERE kind = 'difficulty_declaration_decided'").await, 1);
+
+        // Later the worker says on the page the difficulty is over; staff decline, with a reason.
+        let mut wb = crate::forms::Browser::of(&w);
+        let hub = wb.get(&app, "/services").await;
+        assert!(hub.html.contains("href=\"/services/difficulty\""), "linked from 办事大厅");
+        let f = wb.get(&app, "/services/difficulty").await;
+        assert!(f.html.contains("id=\"declare-form\""), "{}", f.html);
+        let bad = wb.post(&app, "/services/difficulty", &[("note", "已找到工作")]).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.html.contains("in_difficulty-error") && bad.html.contains("已找到工作"), "kept what was typed");
+        let (_, p) = wb.submit(&app, "/services/difficulty", &[("in_difficulty", "no"), ("note", "已找到工作")]).await;
+        assert!(p.html.contains("申报已提交") && p.html.contains("id=\"declaration-pending\""), "{}", p.html);
+        assert!(!p.html.contains("id=\"declare-form\""), "no second one while pending");
+        let list = w.get(&app, mine).await.json();
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        let second = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["status"] == "pending")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let decline = format!("/api/v1/difficulty-declarations/{second}/decline");
+        let r = s1.post(&app, &decline, json!({"reason": ""})).await;
+        assert_eq!(r.json()["error"]["field"], "reason", "{}", r.body);
+        let r = s1.post(&app, &decline, json!({"reason": "经电话核实，目前仍无稳定收入"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["status"], "declined");
+        assert_eq!(people(&s1.get(&app, "/api/v1/assistance").await.json()), vec![pid.clone()], "a decline changes no finding");
+        let items = w.get(&app, "/api/v1/me/items").await.json();
+        let declined = items.as_array().unwrap().iter().find(|i| i["id"] == second.as_str()).unwrap().clone();
+        assert_eq!(declined["status_label"], "未予认定：经电话核实，目前仍无稳定收入");
+        let p = wb.get(&app, "/services/difficulty").await;
+        assert!(p.html.contains("理由：经电话核实，目前仍无稳定收入"), "{}", p.html);
+        let it = wb.get(&app, "/services/items").await;
+        assert!(it.html.contains("困难申报"), "{}", it.html);
+
+        // 办事指南 has the service and links to it.
+        let g = wb.get(&app, "/guide/assistance").await;
+        assert_eq!(g.status, StatusCode::OK);
+        assert!(g.html.contains("/services/difficulty"));
+
+        assert_eq!(app.audit_count("difficulty_declared").await, 2);
+        assert_eq!(app.audit_count("difficulty_declaration_confirmed").await, 1);
+        assert_eq!(app.audit_count("difficulty_declaration_declined").await, 1);
+        assert!(app.svc.verify_audit().await.unwrap().first_broken.is_none());
+        app
+    })
+    .await;
+}

@@ -35,6 +35,7 @@ mod pages;
 mod places;
 mod platform_workers;
 mod policy_views;
+mod privacy;
 mod publicity;
 mod services_pages;
 mod signup_pages;

@@ -625,3 +625,121 @@ async fn bad_fee_reports_name_the_field_and_write_nothing() {
     })
     .await;
 }
+
+/// A fee report overdue at the county escalates to the city's department, and overdue again
+/// there to the province's, as complaints do (the complaints upkeep runs it): audited, told to
+/// the staff of both levels and to the reporter, shown on the staff pages and in the download.
+#[tokio::test]
+async fn an_overdue_fee_report_escalates_to_the_city_then_the_province() {
+    each_app(|app| async move {
+        let mut province = app.staff_in("esc.province", "140000").await;
+        for (region, name) in [("140105", "太原市小店区城市管理局"), ("140100", "太原市城市管理局")] {
+            let r = province
+                .post(&app, "/api/v1/fee-departments", json!({"kind": "urban_management", "region_code": region, "name": name}))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let day = app.day(-3);
+        let mut visitor = Browser::new();
+        visitor.get(&app, "/fees/report").await;
+        let receipt = visitor.post(&app, "/fees/report", &report_form("50", &day)).await;
+        assert_eq!(receipt.status, StatusCode::CREATED, "{}", receipt.html);
+        let code = between(&receipt.html, "id=\"tracking-code\">", "<").to_owned();
+        // A second report, resolved in time, never escalates.
+        let mut anon = Client::default();
+        anon.start(&app).await;
+        let r = anon
+            .post(&app, "/api/v1/fee-reports", json!({"county_code": "140105", "charged_by_kind": "tax", "payer_kind": "flexible_worker",
+                "fee_name": "代开发票手续费", "amount": "30", "charged_on": day, "description": "代开发票时被加收手续费，没有依据。"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let mut county = app.staff_in("esc.county", "140105").await;
+        let list = county.get(&app, "/api/v1/fee-reports").await.json();
+        let id_of = |fee: &str| {
+            list.as_array().unwrap().iter().find(|r| r["fee_name"] == fee).unwrap()["id"].as_str().unwrap().to_owned()
+        };
+        let (id, done) = (id_of("占道费"), id_of("代开发票手续费"));
+        assert_eq!(county.post(&app, &format!("/api/v1/fee-reports/{done}/accept"), json!({})).await.status, StatusCode::OK);
+        let r = county
+            .post(&app, &format!("/api/v1/fee-reports/{done}/resolve"), json!({"outcome": "compliant", "note": "经核查属合规收费。"}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let one = county.get(&app, &format!("/api/v1/fee-reports/{id}")).await.json();
+        assert_eq!(one["escalation_level"], 0);
+        assert_eq!(one["department_name"], "太原市小店区城市管理局");
+        assert_eq!(app.svc.complaints_upkeep().await.unwrap().fee_reports_escalated, 0, "not late yet");
+
+        // Not accepted within the limit: up to the city, once however often the upkeep runs.
+        let cfg = app.svc.config.complaints.clone();
+        app.clock.advance(Duration::hours(cfg.acknowledge_hours + 1));
+        let run = app.svc.complaints_upkeep().await.unwrap();
+        assert_eq!(run.fee_reports_escalated, 1);
+        assert_eq!(run.notices, 2, "the city's staff and the county's");
+        assert_eq!(app.svc.complaints_upkeep().await.unwrap().fee_reports_escalated, 0);
+        assert_eq!(app.audit_count("fee_report_escalated").await, 1);
+        let a = linghuo_storage::audit::recent(&app.svc.db, Some("fee_report_escalated"), 5).await.unwrap();
+        assert_eq!(a[0].actor_role, "system");
+        assert!(a[0].detail.contains("\"to\":\"140100\"") && a[0].detail.contains("\"reason\":\"acknowledge\""), "{}", a[0].detail);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM notices WHERE kind = 'fee_report_escalated' AND region_code IN ('140100','140105')").await,
+            2
+        );
+
+        let city = app.staff_in("esc.city", "140100").await;
+        let mut cb = Browser::of(&city);
+        let detail = cb.get(&app, &format!("/staff/fee-reports/{id}")).await;
+        assert_eq!(detail.status, StatusCode::OK);
+        let esc = between(&detail.html, "id=\"escalation\">", "</dd>");
+        assert!(esc.contains("已提级，由市级督办") && esc.contains("山西省太原市人社部门"), "{esc}");
+        assert!(detail.html.contains("已提级由山西省太原市人社部门督办，职能部门为太原市城市管理局"), "{}", detail.html);
+        assert!(!detail.html.contains("已逾期"), "fresh limits at the city");
+        let v = city.clone().get(&app, &format!("/api/v1/fee-reports/{id}")).await.json();
+        assert_eq!(v["escalation_level"], 1);
+        assert_eq!(v["department_name"], "太原市城市管理局");
+        // The reporter sees it in the timeline.
+        let mut reporter = Browser::new();
+        reporter.get(&app, "/fees/track").await;
+        let found = reporter.post(&app, "/fees/track", &[("code", &code)]).await;
+        assert!(found.html.contains("已提级由山西省太原市人社部门督办"), "{}", found.html);
+
+        // The city accepts and forwards: the city's department. Then, not resolved within the
+        // city's limit, up to the province; nothing above it.
+        cb.submit(&app, &format!("/staff/fee-reports/{id}/accept"), &[]).await;
+        let (_, fwd) = cb.submit(&app, &format!("/staff/fee-reports/{id}/forward"), &[("department_kind", ""), ("note", "")]).await;
+        assert!(fwd.html.contains("已转交太原市城市管理局依法查处"), "{}", fwd.html);
+        app.clock.advance(Duration::days(cfg.resolve_days) + Duration::hours(1));
+        assert_eq!(app.svc.complaints_upkeep().await.unwrap().fee_reports_escalated, 1);
+        app.clock.advance(Duration::days(cfg.resolve_days) + Duration::hours(1));
+        assert_eq!(app.svc.complaints_upkeep().await.unwrap().fee_reports_escalated, 0, "the province is the top");
+        let a = linghuo_storage::audit::recent(&app.svc.db, Some("fee_report_escalated"), 5).await.unwrap();
+        assert!(a[0].detail.contains("\"to\":\"140000\"") && a[0].detail.contains("\"reason\":\"resolve\""), "{}", a[0].detail);
+        let mut province = app.staff_in("esc.province2", "140000").await;
+        let v = province.get(&app, &format!("/api/v1/fee-reports/{id}")).await.json();
+        assert_eq!(v["escalation_level"], 2);
+        assert_eq!(v["escalation_label"], "已提级，由省级督办");
+        assert_eq!(v["department_name"], "县（市、区）住房和城乡建设（城市管理）部门");
+        let resolved = province.get(&app, &format!("/api/v1/fee-reports/{done}")).await.json();
+        assert_eq!(resolved["escalation_level"], 0, "a resolved report stays where it was");
+
+        // 下载此表: the queue as shown, with the level handling each report.
+        let county = app.staff_in("esc.county2", "140105").await;
+        let mut b = Browser::of(&county);
+        let q = b.get(&app, "/staff/fee-reports?status=all").await;
+        assert!(q.html.contains("<table id=\"fee-reports\""), "{}", q.html);
+        let link = between(&q.html, "下载此表：<a href=\"", "\"").replace("&amp;", "&").replace("&#38;", "&");
+        assert!(link.contains("table=fee-reports") && link.contains("format=xlsx"), "{link}");
+        let (status, xlsx) = b.download(&app, &link).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(xlsx.starts_with(b"PK"), "an Excel file");
+        let (status, csv) = b.download(&app, &link.replace("format=xlsx", "format=csv")).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains("督办层级") && csv.contains("职能部门"), "{csv}");
+        assert!(csv.contains("已提级，由省级督办") && csv.contains("占道费") && csv.contains("代开发票手续费"), "{csv}");
+        assert!(csv.contains("50.00"), "{csv}");
+        assert_eq!(linghuo_domain::find_unmasked_pii(&csv), None);
+        assert!(app.audit_count("table_exported").await >= 2);
+        app
+    })
+    .await;
+}

@@ -8,12 +8,18 @@
 //! 特困供养, the day sent, the office) and enter the outcome it sends back. The person is told
 //! at each step and sees the referral in 我的办件. The funnel found → referred → outcome is in
 //! the statistics.
+//!
+//! 主动申报: a signed-in worker may declare their own difficulty (the same two answers staff
+//! record, with an optional note). It waits for the county's staff as 待核实 on the referral
+//! list; confirmed, it becomes a 困难摸排 record in the staff member's name (the fact the
+//! engine reads, so the person is screened again at once); declined, it keeps the reason.
+//! The person is told either way and follows it in 我的办件.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use linghuo_domain::{Money, RegionCode, RegionLevel};
 use linghuo_policy::{BenefitId, Determinations};
 use linghuo_storage::StorageError;
-use linghuo_storage::benefits::{self as repo, CaseRow, FindingRow, ReferralRow};
+use linghuo_storage::benefits::{self as repo, CaseRow, DeclarationRow, FindingRow, ReferralRow};
 use linghuo_storage::notices::{self as notice_repo, NoticeRow};
 use linghuo_storage::persons::{self as person_repo, PersonRow};
 use serde::{Deserialize, Serialize};
@@ -146,10 +152,78 @@ pub struct AssistanceCaseView {
     pub referrals: Vec<ReferralView>,
 }
 
+/// What a person declares about their own basic living (主动申报).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationInput {
+    /// true: my basic living is in difficulty; false: my difficulty is over.
+    pub in_difficulty: bool,
+    /// What happened, in the person's words (optional, at most 500 characters; no ID or phone
+    /// numbers).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Staff confirm a declaration after checking it.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationConfirmInput {
+    /// How it was checked (visit, phone, documents); optional, at most 500 characters. The
+    /// 困难摸排 record made from the declaration carries it.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Staff decline a declaration.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationDeclineInput {
+    /// Why, 2 to 500 characters; the person reads it.
+    pub reason: String,
+}
+
+/// Where a declaration stands: code and words.
+pub const DECLARATION_STATUSES: &[(&str, &str)] = &[
+    ("pending", "待核实"),
+    ("confirmed", "已核实，已登记困难情况"),
+    ("declined", "未予认定"),
+];
+
+pub fn declaration_status_label(status: &str) -> &'static str {
+    DECLARATION_STATUSES
+        .iter()
+        .find(|(k, _)| *k == status)
+        .map_or("", |(_, l)| *l)
+}
+
+/// A person's own declaration of difficulty, as the person and staff see it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DeclarationView {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    /// Masked name.
+    pub person_name: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub in_difficulty: bool,
+    /// 基本生活陷入困境 or 困难已解除.
+    pub in_difficulty_label: String,
+    pub note: String,
+    /// pending | confirmed | declined
+    pub status: String,
+    pub status_label: String,
+    /// The staff member's note (confirmed) or the reason (declined).
+    pub decision_note: String,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AssistanceList {
     pub region_code: String,
     pub region_name: String,
+    /// People's own declarations waiting to be checked (待核实), oldest first.
+    pub declarations: Vec<DeclarationView>,
     pub people: Vec<AssistanceCaseView>,
     /// Referrals of the region, newest first.
     pub referrals: Vec<ReferralView>,
@@ -218,6 +292,15 @@ fn county_name(code: &str) -> String {
     RegionCode::parse(code)
         .map(|c| c.full_name())
         .unwrap_or_else(|_| code.to_owned())
+}
+
+/// A declaration's answer in words.
+pub fn declared_label(in_difficulty: bool) -> &'static str {
+    if in_difficulty {
+        "基本生活陷入困境"
+    } else {
+        "困难已解除"
+    }
 }
 
 /// What the determination says to refer first.
@@ -441,7 +524,12 @@ impl Service {
         };
         let cases = repo::active_cases(&mut tx, &prefix).await?;
         let referrals = repo::referrals_in_region(&mut tx, &prefix).await?;
+        let pending = repo::pending_declarations(&mut tx, &prefix).await?;
         tx.commit().await?;
+        let mut declarations = Vec::with_capacity(pending.len());
+        for d in &pending {
+            declarations.push(self.declaration_view(d).await?);
+        }
         let mut referral_views = Vec::with_capacity(referrals.len());
         for r in &referrals {
             referral_views.push(self.referral_view(r).await?);
@@ -453,6 +541,7 @@ impl Service {
         Ok(AssistanceList {
             region_code: region.as_str(),
             region_name: region.full_name(),
+            declarations,
             people,
             referrals: referral_views,
         })
@@ -738,6 +827,316 @@ impl Service {
             .await?
             .ok_or(ServiceError::NotFound)?;
         self.referral_view(&r).await
+    }
+
+    async fn declaration_view(&self, d: &DeclarationRow) -> Result<DeclarationView> {
+        Ok(DeclarationView {
+            id: d.id,
+            person_id: d.person_id,
+            person_name: self.masked_person(d.person_id).await?,
+            county_code: d.county_code.clone(),
+            county_name: county_name(&d.county_code),
+            in_difficulty: d.in_difficulty,
+            in_difficulty_label: declared_label(d.in_difficulty).into(),
+            note: d.note.clone(),
+            status: d.status.clone(),
+            status_label: declaration_status_label(&d.status).into(),
+            decision_note: d.decision_note.clone(),
+            decided_at: d.decided_at,
+            created_at: d.created_at,
+        })
+    }
+
+    /// 主动申报: the signed-in worker declares their own difficulty (or that it is over). It
+    /// waits for the county's staff to check it; one at a time.
+    pub async fn declare_difficulty(
+        &self,
+        actor: &Actor,
+        input: DeclarationInput,
+    ) -> Result<DeclarationView> {
+        actor.require_role(&[Role::Worker])?;
+        let person_id = actor.person_id.ok_or_else(ServiceError::forbidden)?;
+        let person = self
+            .person_in_scope(actor, person_id, "declare_difficulty")
+            .await?;
+        let note = input.note.trim();
+        if note.chars().count() > 500 {
+            return Err(ServiceError::invalid(
+                "note",
+                "too_long",
+                "情况说明最多500个字",
+            ));
+        }
+        if linghuo_domain::find_unmasked_pii(note).is_some() {
+            return Err(ServiceError::invalid(
+                "note",
+                "pii_in_text",
+                "请不要在这里填写身份证号码或手机号码，工作人员会按您登记的电话联系您",
+            ));
+        }
+        let now = self.clock.now();
+        let row = DeclarationRow {
+            id: Uuid::new_v4(),
+            person_id: person.id,
+            county_code: person.jurisdiction_code.clone(),
+            in_difficulty: input.in_difficulty,
+            note: note.into(),
+            status: "pending".into(),
+            decided_by: None,
+            decided_at: None,
+            decision_note: String::new(),
+            finding_id: None,
+            created_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        repo::insert_declaration(&mut tx, &row)
+            .await
+            .map_err(|e| match e {
+                StorageError::Conflict { .. } => ServiceError::Conflict {
+                    code: "declaration_pending",
+                    message: "您已申报过，正在等待工作人员核实；核实后会发消息告诉您".into(),
+                },
+                other => other.into(),
+            })?;
+        notice_repo::insert_notice(
+            &mut tx,
+            &NoticeRow {
+                id: Uuid::new_v4(),
+                audience: "staff".into(),
+                person_id: None,
+                employer_id: None,
+                region_code: person.jurisdiction_code.clone(),
+                kind: "difficulty_declared".into(),
+                message: format!(
+                    "困难帮扶：辖区内{}主动申报{}，请核实",
+                    linghuo_domain::masking::mask_name(&person.name),
+                    declared_label(input.in_difficulty)
+                ),
+                link: "/staff/assistance".into(),
+                dedupe_key: format!("difficulty_declared:{}", row.id),
+                created_at: now,
+                read_at: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new("difficulty_declared", "difficulty_declaration", row.id)
+                .region(row.county_code.clone())
+                .detail(json!({"person": person.id, "in_difficulty": input.in_difficulty})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.declaration_view(&row).await
+    }
+
+    /// A person's own declarations, newest first (staff of the region).
+    pub async fn declarations_of_person(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+    ) -> Result<Vec<DeclarationView>> {
+        actor.require_role(&[Role::Staff])?;
+        let p = self
+            .person_in_scope(actor, person_id, "read_declarations")
+            .await?;
+        let mut out = Vec::new();
+        for d in repo::declarations_of(&self.db, p.id).await? {
+            out.push(self.declaration_view(&d).await?);
+        }
+        Ok(out)
+    }
+
+    /// The signed-in worker's declarations, newest first.
+    pub async fn my_declarations(&self, actor: &Actor) -> Result<Vec<DeclarationView>> {
+        actor.require_role(&[Role::Worker])?;
+        let person_id = actor.person_id.ok_or_else(ServiceError::forbidden)?;
+        let mut out = Vec::new();
+        for d in repo::declarations_of(&self.db, person_id).await? {
+            out.push(self.declaration_view(&d).await?);
+        }
+        Ok(out)
+    }
+
+    /// A declaration staff of its region may decide.
+    async fn staff_declaration(&self, actor: &Actor, id: Uuid) -> Result<DeclarationRow> {
+        actor.require_role(&[Role::Staff])?;
+        match repo::declaration(&self.db, id).await? {
+            Some(d) if actor.may_see(&d.county_code, None) => Ok(d),
+            _ => Err(self
+                .deny(actor, "difficulty_declaration", id.to_string(), "decide")
+                .await),
+        }
+    }
+
+    fn already_decided() -> ServiceError {
+        ServiceError::Conflict {
+            code: "declaration_decided",
+            message: "该申报已经核实处理过".into(),
+        }
+    }
+
+    /// Staff confirm a declaration: it becomes a 困难摸排 record in their name (with their
+    /// note, or the person's words), the person is screened again and told.
+    pub async fn confirm_declaration(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: DeclarationConfirmInput,
+    ) -> Result<DeclarationView> {
+        let d = self.staff_declaration(actor, id).await?;
+        let person = self
+            .person_in_scope(actor, d.person_id, "confirm_declaration")
+            .await?;
+        let staff_note = input.note.trim();
+        if staff_note.chars().count() > 500 {
+            return Err(ServiceError::invalid(
+                "note",
+                "too_long",
+                "核实情况最多500个字",
+            ));
+        }
+        if d.status != "pending" {
+            return Err(Self::already_decided());
+        }
+        let finding_note = match (staff_note, d.note.as_str()) {
+            ("", "") => "本人主动申报，经核实".to_owned(),
+            ("", own) => format!("本人主动申报，经核实：{own}"),
+            (checked, _) => format!("本人主动申报，经核实：{checked}"),
+        };
+        let finding_note: String = finding_note.chars().take(500).collect();
+        let now = self.clock.now();
+        let finding = FindingRow {
+            id: Uuid::new_v4(),
+            person_id: person.id,
+            county_code: person.jurisdiction_code.clone(),
+            in_difficulty: d.in_difficulty,
+            note: finding_note,
+            recorded_by: Some(actor.user_id),
+            created_at: now,
+        };
+        let mut tx = self.db.begin().await?;
+        if !repo::decide_declaration(
+            &mut tx,
+            id,
+            "confirmed",
+            staff_note,
+            Some(finding.id),
+            actor.user_id,
+            now,
+        )
+        .await?
+        {
+            return Err(Self::already_decided());
+        }
+        repo::insert_finding(&mut tx, &finding).await?;
+        repo::enqueue_rescreen(&mut tx, person.id, now).await?;
+        notice_repo::insert_notice(
+            &mut tx,
+            &NoticeRow::to_worker(
+                person.id,
+                person.jurisdiction_code.clone(),
+                "difficulty_declaration_decided",
+                if d.in_difficulty {
+                    "您申报的生活困难情况已核实登记。符合条件的，工作人员会转介民政部门帮您申请低保或临时救助"
+                } else {
+                    "您申报的困难已解除，已核实登记"
+                },
+                "/services/items",
+                format!("difficulty_declaration_decided:{id}"),
+                now,
+            ),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new(
+                "difficulty_declaration_confirmed",
+                "difficulty_declaration",
+                id,
+            )
+            .region(d.county_code.clone())
+            .detail(
+                json!({"person": person.id, "in_difficulty": d.in_difficulty,
+                    "finding": finding.id}),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.rescreen_assistance(&person).await?;
+        let d = repo::declaration(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.declaration_view(&d).await
+    }
+
+    /// Staff decline a declaration with the reason, which the person reads.
+    pub async fn decline_declaration(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: DeclarationDeclineInput,
+    ) -> Result<DeclarationView> {
+        let d = self.staff_declaration(actor, id).await?;
+        let reason = input.reason.trim();
+        let n = reason.chars().count();
+        if !(2..=500).contains(&n) {
+            return Err(ServiceError::invalid(
+                "reason",
+                if n == 0 { "required" } else { "text_length" },
+                "请写明不予认定的理由（2至500字），申报人会看到",
+            ));
+        }
+        if d.status != "pending" {
+            return Err(Self::already_decided());
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !repo::decide_declaration(&mut tx, id, "declined", reason, None, actor.user_id, now)
+            .await?
+        {
+            return Err(Self::already_decided());
+        }
+        notice_repo::insert_notice(
+            &mut tx,
+            &NoticeRow::to_worker(
+                d.person_id,
+                d.county_code.clone(),
+                "difficulty_declaration_decided",
+                format!(
+                    "您申报的生活困难情况经核实未予认定：{reason}。如有疑问可到就业服务窗口咨询"
+                ),
+                "/services/items",
+                format!("difficulty_declaration_decided:{id}"),
+                now,
+            ),
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &self.keys,
+            now,
+            &AuditActor::from(actor),
+            Event::new(
+                "difficulty_declaration_declined",
+                "difficulty_declaration",
+                id,
+            )
+            .region(d.county_code.clone())
+            .detail(json!({"person": d.person_id})),
+        )
+        .await?;
+        tx.commit().await?;
+        let d = repo::declaration(&self.db, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.declaration_view(&d).await
     }
 
     /// The funnel found → referred → outcome by county of a region in a year, with the

@@ -41,7 +41,7 @@ pub struct StepView {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemView {
-    /// application | registration | enrolment | training | complaint | onething | stall | referral | guidance
+    /// application | registration | enrolment | training | complaint | onething | stall | referral | guidance | declaration
     pub kind: String,
     pub id: Uuid,
     pub title: String,
@@ -105,6 +105,7 @@ pub fn kind_word(kind: &str) -> &'static str {
         "stall" => "摊位申请",
         "referral" => "转介民政",
         "guidance" => "职业指导",
+        "declaration" => "困难申报",
         _ => "办件",
     }
 }
@@ -486,6 +487,38 @@ impl Service {
                 completed: done,
                 parts: Vec::new(),
                 link: "/services/items".into(),
+                rating,
+                rating_word,
+            });
+        }
+        // 四(十一) 主动申报: the person's own declarations of difficulty (提交, 核实, 办结).
+        for d in repo::declarations_of(&self.db, p.id).await? {
+            let submitted = cst_date(d.created_at);
+            let decided = day(d.decided_at);
+            let (rating, rating_word) = rated("declaration", d.id);
+            let mut status =
+                crate::benefits::assistance::declaration_status_label(&d.status).to_owned();
+            if d.status == "declined" && !d.decision_note.is_empty() {
+                status = format!("{status}：{}", d.decision_note);
+            }
+            out.push(ItemView {
+                kind: "declaration".into(),
+                id: d.id,
+                title: format!(
+                    "困难申报：{}",
+                    crate::benefits::assistance::declared_label(d.in_difficulty)
+                ),
+                status_label: status,
+                submitted_on: submitted,
+                steps: steps(&[
+                    ("提交", Some(submitted)),
+                    ("核实", decided),
+                    ("办结", decided),
+                ]),
+                next_date: None,
+                completed: decided.is_some(),
+                parts: Vec::new(),
+                link: "/services/difficulty".into(),
                 rating,
                 rating_word,
             });

@@ -228,6 +228,8 @@ pub struct ComplaintDetail {
 pub struct ComplaintsUpkeepReport {
     pub escalated: usize,
     pub notices: usize,
+    /// 违规收费 reports moved up a level (they share the channel's time limits).
+    pub fee_reports_escalated: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -271,6 +273,26 @@ pub fn past_limits(
     now > resolve_due_at || (!acknowledged && now > acknowledge_due_at)
 }
 
+/// What a report past its limits is late for, as (code for the audit, words for the
+/// timeline): acknowledging it when it was not acknowledged in time, else resolving it.
+pub fn lateness(
+    acknowledged: bool,
+    acknowledge_due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> (&'static str, &'static str) {
+    if !acknowledged && now > acknowledge_due_at {
+        ("acknowledge", "超过受理时限仍未受理")
+    } else {
+        ("resolve", "超过办结时限仍未办结")
+    }
+}
+
+/// The level an overdue report escalates to from the region handling it: a county's city, a
+/// city's province; none above the province.
+pub fn escalation_target(handling: &str) -> Option<RegionCode> {
+    RegionCode::parse(handling).ok()?.parent()
+}
+
 /// Still open and past the acknowledgement or resolution limit.
 pub fn is_overdue(c: &ComplaintRow, now: DateTime<Utc>) -> bool {
     match c.status.as_str() {
@@ -294,7 +316,8 @@ fn office_of(actor: &Actor) -> String {
     }
 }
 
-fn county_office(code: &str) -> String {
+/// The 人社 office of a region, as people read it (太原市小店区人社部门).
+pub(crate) fn county_office(code: &str) -> String {
     RegionCode::parse(code)
         .map(|r| format!("{}人社部门", r.full_name()))
         .unwrap_or_else(|_| "人社部门".into())
@@ -339,7 +362,7 @@ fn snapshot_json(r: &EvidenceRow) -> serde_json::Value {
     serde_json::from_str(&r.snapshot).unwrap_or(serde_json::Value::Null)
 }
 
-fn notice(
+pub(crate) fn notice(
     audience: &str,
     person: Option<Uuid>,
     employer: Option<Uuid>,
@@ -1431,7 +1454,8 @@ impl Service {
 
     /// The scheduled complaints upkeep (idempotent, every server may run it): a complaint
     /// past its acknowledgement or resolution limit is escalated once to the city, with
-    /// notices to the staff of the city and of the county.
+    /// notices to the staff of the city and of the county; then the 违规收费 reports of the
+    /// same channel ([`Service::fee_reports_upkeep`]).
     pub async fn complaints_upkeep(&self) -> Result<ComplaintsUpkeepReport> {
         let now = self.clock.now();
         let mut report = ComplaintsUpkeepReport::default();
@@ -1439,19 +1463,15 @@ impl Service {
             if !is_overdue(&c, now) {
                 continue;
             }
-            let reason = if c.status == ComplaintStatus::Received && now > c.acknowledge_due_at {
-                "acknowledge"
-            } else {
-                "resolve"
-            };
-            let city = city_of(&c.county_code);
+            let (reason, what) = lateness(
+                c.status != ComplaintStatus::Received,
+                c.acknowledge_due_at,
+                now,
+            );
+            let city = escalation_target(&c.county_code)
+                .map_or_else(|| city_of(&c.county_code), |r| r.as_str());
             let city_office = county_office(&city);
             let cat = label(CATEGORIES, &c.category);
-            let what = if reason == "acknowledge" {
-                "超过受理时限仍未受理"
-            } else {
-                "超过办结时限仍未办结"
-            };
             let mut tx = self.db.begin().await?;
             if !repo::escalate(&mut tx, c.id, now).await? {
                 tx.rollback().await?;
@@ -1511,6 +1531,9 @@ impl Service {
             tx.commit().await?;
             report.escalated += 1;
         }
+        let fees = self.fee_reports_upkeep().await?;
+        report.fee_reports_escalated = fees.escalated;
+        report.notices += fees.notices;
         Ok(report)
     }
 

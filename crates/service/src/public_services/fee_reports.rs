@@ -7,7 +7,10 @@
 //! else the province's), and gets the same time limits as complaints
 //! ([`crate::complaints::time_limits`]). Staff of the county (or above) accept it, forward it
 //! to the department and record the outcome; the reporter follows it with the tracking code
-//! they were given (kept only as a keyed hash, posted in a form, never in a URL).
+//! they were given (kept only as a keyed hash, posted in a form, never in a URL). A report
+//! overdue at the county escalates as complaints do ([`Service::fee_reports_upkeep`], run by
+//! the complaints upkeep): to the city's responsible department with fresh time limits, and
+//! overdue again there, to the province's.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +27,9 @@ use uuid::Uuid;
 use crate::Service;
 use crate::access::{Actor, RequestMeta, Role};
 use crate::audit::{self, AuditActor, Event};
-use crate::complaints::{past_limits, text, time_limits};
+use crate::complaints::{
+    county_office, escalation_target, lateness, notice, past_limits, text, time_limits,
+};
 use crate::error::{Result, ServiceError};
 use crate::protect;
 
@@ -61,6 +66,26 @@ pub const OUTCOMES: &[(&str, &str)] = &[
     ("compliant", "经核查属合规收费"),
     ("unverifiable", "线索不足，暂无法查实"),
 ];
+
+/// Who handles a report by its escalation level: the county, the city, the province.
+pub const LEVELS: &[&str] = &["县级办理", "已提级，由市级督办", "已提级，由省级督办"];
+
+pub fn level_label(level: i64) -> &'static str {
+    LEVELS[level.clamp(0, 2) as usize]
+}
+
+/// The region handling a report of `county` at `level` (0 the county, 1 its city, 2 the
+/// province), by the complaints' escalation steps.
+pub fn handling_region(county: &str, level: i64) -> String {
+    let mut region = county.to_owned();
+    for _ in 0..level.clamp(0, 2) {
+        match escalation_target(&region) {
+            Some(up) => region = up.as_str(),
+            None => break,
+        }
+    }
+    region
+}
 
 /// Tracking codes: 16 characters of this alphabet (80 bits), shown in groups of four.
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -158,6 +183,14 @@ pub struct FeeReportView {
     pub department_phone: String,
     pub status: String,
     pub status_label: &'static str,
+    /// 0 the county handles it, 1 escalated to the city, 2 to the province.
+    pub escalation_level: i64,
+    /// 县级办理, 已提级，由市级督办 or 已提级，由省级督办.
+    pub escalation_label: &'static str,
+    /// The 人社 office handling it now, e.g. 太原市人社部门.
+    pub handling_office: String,
+    /// When it was last escalated.
+    pub escalated_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
     pub outcome_label: &'static str,
     pub outcome_note: String,
@@ -307,13 +340,25 @@ pub fn report_overdue(r: &FeeReportRow, now: DateTime<Utc>) -> bool {
         )
 }
 
-/// The department for a kind of charger in a county: the county's entry, else the city's,
-/// else the province's.
-fn route<'a>(list: &'a [DepartmentRow], kind: &str, county: &str) -> Option<&'a DepartmentRow> {
-    let city = crate::complaints::city_of(county);
-    [county, city.as_str(), "140000"]
-        .into_iter()
+/// The department for a kind of charger in a county, for a report handled at `level`: the
+/// handling level's entry, else the next level's up to the province's (at the county: the
+/// county's, else the city's, else the province's).
+fn route<'a>(
+    list: &'a [DepartmentRow],
+    kind: &str,
+    county: &str,
+    level: i64,
+) -> Option<&'a DepartmentRow> {
+    (level.clamp(0, 2)..=2)
+        .map(|l| handling_region(county, l))
         .find_map(|r| list.iter().find(|d| d.kind == kind && d.region_code == r))
+}
+
+/// What one run of [`Service::fee_reports_upkeep`] did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FeeUpkeepReport {
+    pub escalated: usize,
+    pub notices: usize,
 }
 
 fn event(
@@ -399,6 +444,10 @@ impl Service {
             department_phone: r.department_phone.clone(),
             status: r.status.as_str().into(),
             status_label: label(REPORT_STATUSES, r.status.as_str()),
+            escalation_level: r.escalation_level,
+            escalation_label: level_label(r.escalation_level),
+            handling_office: county_office(&handling_region(&r.county_code, r.escalation_level)),
+            escalated_at: r.escalated_at,
             outcome: r.outcome.clone(),
             outcome_label: r
                 .outcome
@@ -500,7 +549,7 @@ impl Service {
         let departments = repo::departments(&self.db).await?;
         let county_code = county.as_str();
         let (department_name, department_phone) =
-            match route(&departments, &charged_by_kind, &county_code) {
+            match route(&departments, &charged_by_kind, &county_code, 0) {
                 Some(d) => (d.name.clone(), d.phone.clone()),
                 None => (
                     "县（市、区）人民政府有关部门".to_owned(),
@@ -543,6 +592,8 @@ impl Service {
             handled_by: None,
             created_at: now,
             updated_at: now,
+            escalation_level: 0,
+            escalated_at: None,
         };
         let county_office = format!("{}人社部门", county.full_name());
         let mut tx = self.db.begin().await?;
@@ -760,7 +811,7 @@ impl Service {
         };
         let note = text("note", &input.note, 0, 500, "备注")?;
         let departments = repo::departments(&self.db).await?;
-        let (name, phone) = match route(&departments, &kind, &r.county_code) {
+        let (name, phone) = match route(&departments, &kind, &r.county_code, r.escalation_level) {
             Some(d) => (d.name.clone(), d.phone.clone()),
             None if kind == r.department_kind => {
                 (r.department_name.clone(), r.department_phone.clone())
@@ -859,6 +910,119 @@ impl Service {
             json!({"outcome": outcome, "late": now > r.resolve_due_at}),
         )
         .await
+    }
+
+    /// The scheduled escalation of 违规收费 reports (idempotent, every server may run it; the
+    /// complaints upkeep runs it): a report still open past its time limits moves up one
+    /// level — county to city, city to province — to that level's responsible department in
+    /// the list, with fresh time limits; the reporter's timeline says so, the staff of both
+    /// levels are told, and the step is audited.
+    pub async fn fee_reports_upkeep(&self) -> Result<FeeUpkeepReport> {
+        let now = self.clock.now();
+        let mut out = FeeUpkeepReport::default();
+        let departments = repo::departments(&self.db).await?;
+        for r in repo::open_reports_below_province(&self.db).await? {
+            if !report_overdue(&r, now) {
+                continue;
+            }
+            let from = handling_region(&r.county_code, r.escalation_level);
+            let Some(to) = escalation_target(&from) else {
+                continue;
+            };
+            let to = to.as_str();
+            let level = r.escalation_level + 1;
+            let (name, phone) = match route(&departments, &r.department_kind, &r.county_code, level)
+            {
+                Some(d) => (d.name.clone(), d.phone.clone()),
+                None => (r.department_name.clone(), r.department_phone.clone()),
+            };
+            let (reason, what) = lateness(
+                r.status != FeeReportStatus::Received,
+                r.acknowledge_due_at,
+                now,
+            );
+            let (acknowledge_due_at, resolve_due_at) = time_limits(&self.config.complaints, now);
+            let (from_office, to_office) = (county_office(&from), county_office(&to));
+            let kind = label(CHARGER_KINDS, &r.charged_by_kind);
+            let mut tx = self.db.begin().await?;
+            if !repo::escalate_report(
+                &mut tx,
+                r.id,
+                level,
+                &name,
+                &phone,
+                acknowledge_due_at,
+                resolve_due_at,
+                now,
+            )
+            .await?
+            {
+                tx.rollback().await?;
+                continue;
+            }
+            repo::insert_event(
+                &mut tx,
+                &event(
+                    r.id,
+                    "escalated",
+                    true,
+                    to_office.clone(),
+                    format!("举报在{from_office}{what}，已提级由{to_office}督办，职能部门为{name}"),
+                    None,
+                    now,
+                ),
+            )
+            .await?;
+            for (region, who, message) in [
+                (
+                    to.as_str(),
+                    "up",
+                    format!("{from_office}一件违规收费举报（{kind}）{what}，已提级由本级督办"),
+                ),
+                (
+                    from.as_str(),
+                    "down",
+                    format!(
+                        "一件违规收费举报（{kind}）{what}，已提级由{to_office}督办，请配合办理"
+                    ),
+                ),
+            ] {
+                if notice_repo::insert_notice(
+                    &mut tx,
+                    &notice(
+                        "staff",
+                        None,
+                        None,
+                        region,
+                        "fee_report_escalated",
+                        message,
+                        format!("/staff/fee-reports/{}", r.id),
+                        format!("fee_report_escalated:{}:{level}:{who}", r.id),
+                        now,
+                    ),
+                )
+                .await?
+                {
+                    out.notices += 1;
+                }
+            }
+            audit::record(
+                &mut tx,
+                &self.keys,
+                now,
+                &AuditActor::system(),
+                Event::new("fee_report_escalated", "fee_report", r.id)
+                    .region(r.county_code.clone())
+                    .detail(
+                        json!({"reason": reason, "from": from, "to": to, "level": level,
+                        "department_kind": r.department_kind, "department_name": name}),
+                    ),
+            )
+            .await?;
+            tx.commit().await?;
+            out.escalated += 1;
+        }
+        Ok(out)
     }
 
     /// Counts of the caller's region by kind of department that charged and by outcome.

@@ -298,3 +298,116 @@ pub async fn funnel_by_county(
         .map(|(c, (f, r, a, x, w, amt))| (c, f, r, a, x, w, amt))
         .collect())
 }
+
+/// 主动申报: a person's own declaration of difficulty, waiting for county staff to check it
+/// (`pending`), then `confirmed` (the finding it became is `finding_id`) or `declined`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeclarationRow {
+    pub id: Uuid,
+    pub person_id: Uuid,
+    pub county_code: String,
+    pub in_difficulty: bool,
+    pub note: String,
+    /// pending | confirmed | declined
+    pub status: String,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: String,
+    pub finding_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+const DECLARATION_COLS: &str = "id, person_id, county_code, in_difficulty, note, status, decided_by, \
+     decided_at, decision_note, finding_id, created_at FROM difficulty_declarations";
+
+/// A new declaration; a person with one still pending gets [`crate::StorageError::Conflict`].
+pub async fn insert_declaration(tx: &mut Tx, d: &DeclarationRow) -> Result<()> {
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "INSERT INTO difficulty_declarations (id, person_id, county_code, in_difficulty, note, status, \
+             decided_by, decided_at, decision_note, finding_id, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(d.id)
+        .bind(d.person_id)
+        .bind(&d.county_code)
+        .bind(d.in_difficulty)
+        .bind(&d.note)
+        .bind(&d.status)
+        .bind(d.decided_by)
+        .bind(d.decided_at)
+        .bind(&d.decision_note)
+        .bind(d.finding_id)
+        .bind(d.created_at)
+        .execute(c)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(())
+}
+
+pub async fn declaration(db: &Db, id: Uuid) -> Result<Option<DeclarationRow>> {
+    let sql = format!("SELECT {DECLARATION_COLS} WHERE id = $1");
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, DeclarationRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
+/// A person's declarations, newest first.
+pub async fn declarations_of(db: &Db, person_id: Uuid) -> Result<Vec<DeclarationRow>> {
+    let sql =
+        format!("SELECT {DECLARATION_COLS} WHERE person_id = $1 ORDER BY created_at DESC, id");
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, DeclarationRow>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
+    .bind(person_id)
+    .fetch_all(p)
+    .await)?)
+}
+
+/// The declarations of a region waiting to be checked, oldest first (in the caller's
+/// transaction: a scoped one for staff, so row-level security applies).
+pub async fn pending_declarations(tx: &mut Tx, prefix: &str) -> Result<Vec<DeclarationRow>> {
+    let sql = format!(
+        "SELECT {DECLARATION_COLS} WHERE county_code LIKE $1 AND status = 'pending' \
+         ORDER BY created_at, id LIMIT 2000"
+    );
+    let like = format!("{prefix}%");
+    Ok(on_tx!(tx, |c| sqlx::query_as::<_, DeclarationRow>(
+        sqlx::AssertSqlSafe(sql)
+    )
+    .bind(&like)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Staff decide a pending declaration (conditional: false when it was already decided).
+pub async fn decide_declaration(
+    tx: &mut Tx,
+    id: Uuid,
+    status: &str,
+    note: &str,
+    finding_id: Option<Uuid>,
+    by: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE difficulty_declarations SET status = $2, decision_note = $3, finding_id = $4, \
+             decided_by = $5, decided_at = $6 WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(note)
+        .bind(finding_id)
+        .bind(by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
+}

@@ -355,6 +355,9 @@ pub struct FeeReportRow {
     pub handled_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// 0 the county handles it, 1 escalated to the city, 2 to the province.
+    pub escalation_level: i64,
+    pub escalated_at: Option<DateTime<Utc>>,
 }
 
 macro_rules! select_reports {
@@ -363,7 +366,7 @@ macro_rules! select_reports {
             "SELECT id, code_hash, county_code, charged_by_kind, charged_by_name, payer_kind, fee_name, amount_fen, \
              charged_on, place, description, contact_phone_cipher, department_kind, department_name, department_phone, \
              status, outcome, outcome_note, acknowledge_due_at, resolve_due_at, accepted_at, forwarded_at, resolved_at, \
-             handled_by, created_at, updated_at FROM fee_reports ",
+             handled_by, created_at, updated_at, escalation_level, escalated_at FROM fee_reports ",
             $tail
         )
     };
@@ -375,8 +378,8 @@ pub async fn insert_report(tx: &mut Tx, r: &FeeReportRow) -> Result<()> {
         "INSERT INTO fee_reports (id, code_hash, county_code, charged_by_kind, charged_by_name, payer_kind, fee_name, \
          amount_fen, charged_on, place, description, contact_phone_cipher, department_kind, department_name, \
          department_phone, status, outcome, outcome_note, acknowledge_due_at, resolve_due_at, accepted_at, forwarded_at, \
-         resolved_at, handled_by, created_at, updated_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)"
+         resolved_at, handled_by, created_at, updated_at, escalation_level, escalated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28)"
     )
     .bind(r.id)
     .bind(&r.code_hash)
@@ -404,6 +407,8 @@ pub async fn insert_report(tx: &mut Tx, r: &FeeReportRow) -> Result<()> {
     .bind(r.handled_by)
     .bind(r.created_at)
     .bind(r.updated_at)
+    .bind(r.escalation_level)
+    .bind(r.escalated_at)
     .execute(c)
     .await
     .map(|_| ())
@@ -439,6 +444,51 @@ pub async fn reports_in_region(db: &Db, prefix: &str, limit: i64) -> Result<Vec<
     .bind(limit)
     .fetch_all(p)
     .await)?)
+}
+
+/// Reports still open and below the province level (all regions), for the upkeep.
+pub async fn open_reports_below_province(db: &Db) -> Result<Vec<FeeReportRow>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, FeeReportRow>(
+        select_reports!(
+            "WHERE status <> 'resolved' AND escalation_level < 2 ORDER BY created_at, id"
+        )
+    )
+    .fetch_all(p)
+    .await)?)
+}
+
+/// The handling of a report moves up one level (`to_level`, from the level below it) to the
+/// department and with the time limits of that level; false when another server already
+/// moved it or it was resolved meanwhile.
+#[allow(clippy::too_many_arguments)]
+pub async fn escalate_report(
+    tx: &mut Tx,
+    id: Uuid,
+    to_level: i64,
+    department_name: &str,
+    department_phone: &str,
+    acknowledge_due_at: DateTime<Utc>,
+    resolve_due_at: DateTime<Utc>,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let n = on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE fee_reports SET escalation_level = $2, escalated_at = $7, department_name = $3, \
+             department_phone = $4, acknowledge_due_at = $5, resolve_due_at = $6, updated_at = $7 \
+             WHERE id = $1 AND escalation_level = $2 - 1 AND status <> 'resolved'",
+        )
+        .bind(id)
+        .bind(to_level)
+        .bind(department_name)
+        .bind(department_phone)
+        .bind(acknowledge_due_at)
+        .bind(resolve_due_at)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(n == 1)
 }
 
 /// (kind of department that charged, status, outcome or "", count) within a region prefix.

@@ -41,9 +41,16 @@ struct ConsultPage {
 }
 
 async fn consult(State(state): State<AppState>, ctx: Ctx, RawQuery(raw): RawQuery) -> PageResult {
-    let q = query_field(&raw, "q");
+    let mut q = query_field(&raw, "q");
     let (hits, error) = if q.is_empty() {
         (Vec::new(), None)
+    } else if linghuo_domain::find_unmasked_pii(&q).is_some() {
+        // Not searched with and not shown again: the address already carried it once.
+        q.clear();
+        (
+            Vec::new(),
+            Some("搜索内容里请不要填写身份证号码或手机号码".to_owned()),
+        )
     } else {
         match state.svc.consult_search(&q).await {
             Ok(h) => (h, None),

@@ -1,5 +1,6 @@
-//! 困难群众帮扶 (四(十一)): the region's people the engine refers to 民政 with the reasons,
-//! referrals sent and the outcomes entered back; a person's 困难摸排 record.
+//! 困难群众帮扶 (四(十一)): people's own declarations of difficulty waiting to be checked
+//! (待核实: confirm, or decline with a reason), the region's people the engine refers to 民政
+//! with the reasons, referrals sent and the outcomes entered back; a person's 困难摸排 record.
 
 use askama::Template;
 use axum::Router;
@@ -8,8 +9,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use linghuo_service::Actor;
 use linghuo_service::benefits::assistance::{
-    AssistanceList, DifficultyInput, REFERRAL_KINDS, ReferralInput, ReferralOutcomeInput,
-    ReferralView, default_office,
+    AssistanceList, DeclarationConfirmInput, DeclarationDeclineInput, DeclarationView,
+    DifficultyInput, REFERRAL_KINDS, ReferralInput, ReferralOutcomeInput, ReferralView,
+    default_office,
 };
 use serde::Deserialize;
 
@@ -26,6 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/assistance", get(page))
         .route("/staff/assistance/{id}/refer", post(refer))
         .route("/staff/assistance/referrals/{id}/outcome", post(outcome))
+        .route(
+            "/staff/assistance/declarations/{id}/{action}",
+            post(decide_declaration),
+        )
         .route(
             "/staff/persons/{id}/difficulty",
             get(difficulty_page).post(record_difficulty),
@@ -189,6 +195,58 @@ async fn outcome(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DeclarationForm {
+    note: String,
+    reason: String,
+    county: String,
+}
+
+/// 待核实: staff confirm a person's own declaration (it becomes a 困难摸排 record) or decline
+/// it with the reason.
+async fn decide_declaration(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    Path((id, action)): Path<(String, String)>,
+    Form { value: f, .. }: Form<DeclarationForm>,
+) -> PageResult {
+    let id = path_uuid(&id)?;
+    let r = match action.as_str() {
+        "confirm" => {
+            state
+                .svc
+                .confirm_declaration(&staff, id, DeclarationConfirmInput { note: f.note })
+                .await
+        }
+        "decline" => {
+            state
+                .svc
+                .decline_declaration(&staff, id, DeclarationDeclineInput { reason: f.reason })
+                .await
+        }
+        _ => return Err(crate::error::ApiError::not_found().into()),
+    };
+    match r {
+        Ok(_) => {
+            let done = if action == "confirm" {
+                "declaration_confirmed"
+            } else {
+                "declaration_declined"
+            };
+            Ok(to(&format!(
+                "/staff/assistance?ok={done}&county={}",
+                f.county
+            )))
+        }
+        Err(e) => {
+            let (status, message) = Failure::of_action(e)?;
+            render_page(&state, &ctx, &staff, &f.county, status, None, Some(message)).await
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "staff/staff_difficulty.html")]
 struct DifficultyPage {
@@ -196,6 +254,7 @@ struct DifficultyPage {
     person_id: uuid::Uuid,
     person_name: String,
     findings: Vec<(String, bool, String, String)>,
+    declarations: Vec<DeclarationView>,
     referrals: Vec<ReferralView>,
     form: FormData,
     errors: Errors,
@@ -206,6 +265,9 @@ struct DifficultyPage {
 impl DifficultyPage {
     fn day(&self, d: &chrono::NaiveDate) -> String {
         date_cn(*d)
+    }
+    fn at(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        cst(t)
     }
 }
 
@@ -227,6 +289,7 @@ async fn difficulty_render(
         .map(|f| (cst(&f.created_at), f.in_difficulty, f.note, f.recorded_by))
         .collect();
     let referrals = state.svc.referrals_of_person(staff, id).await?;
+    let declarations = state.svc.declarations_of_person(staff, id).await?;
     Ok(render(
         status,
         &DifficultyPage {
@@ -234,6 +297,7 @@ async fn difficulty_render(
             person_id: id,
             person_name: person.name,
             findings,
+            declarations,
             referrals,
             form,
             errors,

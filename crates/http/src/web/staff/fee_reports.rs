@@ -1,5 +1,6 @@
-//! 违规收费举报 at the service window (三(五)): the region's reports (overdue first) with the
-//! counts by kind of charging department and by outcome, each report with its handling
+//! 违规收费举报 at the service window (三(五)): the region's reports (overdue first, with the
+//! level handling each and 下载此表) with the counts by kind of charging department and by
+//! outcome, each report with its handling
 //! (accept, forward to the responsible department, record the outcome), and the
 //! responsible-department list that administrators and province staff keep
 //! (`/staff/fee-reports/departments`, also `/admin/fee-departments`).
@@ -54,6 +55,27 @@ struct QueuePage {
     filter: String,
     filters: Vec<(String, String)>,
     may_edit_departments: bool,
+    /// 下载此表: the table as this page shows it, by `/staff/export`.
+    export_xlsx: String,
+    export_csv: String,
+}
+
+/// The download of the queue table with the filter shown (`/staff/export` renders the page
+/// again for the same session).
+fn export_link(filter: &str, format: &str) -> String {
+    let page = format!(
+        "/staff/fee-reports?{}",
+        serde_urlencoded::to_string([("status", filter)]).unwrap_or_default()
+    );
+    format!(
+        "/staff/export?{}",
+        serde_urlencoded::to_string([
+            ("page", page.as_str()),
+            ("table", "fee-reports"),
+            ("format", format),
+        ])
+        .unwrap_or_default()
+    )
 }
 
 async fn queue(
@@ -88,6 +110,8 @@ async fn queue(
             items,
             stats,
             outcomes: OUTCOMES,
+            export_xlsx: export_link(&filter, "xlsx"),
+            export_csv: export_link(&filter, "csv"),
             filter,
             filters,
         },

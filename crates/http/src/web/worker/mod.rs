@@ -8,6 +8,7 @@ use crate::AppState;
 mod archives;
 pub(crate) mod complaint;
 mod complaints;
+mod difficulty;
 mod events;
 mod guidance;
 pub(crate) mod hires;
@@ -36,4 +37,5 @@ pub fn routes() -> Router<AppState> {
         .merge(onething::routes())
         .merge(places::routes())
         .merge(guidance::routes())
+        .merge(difficulty::routes())
 }
