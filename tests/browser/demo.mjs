@@ -56,9 +56,10 @@ const OPTIONAL_PAGES = new Set([]);
 
 // Each demo role: where it lands after logging in, its main pages, and pages its role may not open.
 const ROLES = [
-  { username: 'demo-worker', landing: '/work', pages: ['/work', '/work/recommended', '/work/profile', '/work/applications', '/work/hires', '/notices', '/guidance', '/places/mine'] },
+  { username: 'demo-worker', landing: '/work', pages: ['/work', '/work/recommended', '/work/profile', '/work/applications', '/work/hires', '/notices', '/guidance', '/places/mine', '/services/difficulty'] },
   { username: 'demo-employer', landing: '/employer', pages: ['/employer', '/employer/posts', '/employer/hires', '/employer/sharing'] },
-  { username: 'demo-county', landing: '/staff', pages: [...STAFF_PAGES, ...POLICY_STAFF_PAGES, '/staff/assistance', '/staff/guidance', '/staff/sharing'], region: '小店区' },
+  { username: 'demo-platform', landing: '/employer', pages: ['/employer', '/employer/workers'] },
+  { username: 'demo-county', landing: '/staff', pages: [...STAFF_PAGES, ...POLICY_STAFF_PAGES, '/staff/assistance', '/staff/guidance', '/staff/sharing', '/staff/platform-workers'], region: '小店区' },
   { username: 'demo-city', landing: '/staff', pages: STAFF_PAGES, region: '太原市' },
   { username: 'demo-province', landing: '/staff', pages: [...STAFF_PAGES, ...POLICY_STAFF_PAGES], region: '山西省' },
   { username: 'demo-sysadmin', landing: '/admin/users', pages: ['/admin/users'], refused: ['/admin/audit'] },
