@@ -207,7 +207,8 @@ async fn a_worker_registers_applies_and_reads_the_decision_notice() {
         assert!(page.html.contains("不予批准"), "{}", page.html);
         // No amount is shown as "0.00 元".
         assert!(
-            page.html.contains("<strong id=\"amount\">—</strong>（无补贴金额）"),
+            page.html
+                .contains("<strong id=\"amount\">—</strong>（无补贴金额）"),
             "{}",
             page.html
         );
