@@ -769,23 +769,26 @@ impl Service {
         let mut in_scope: HashMap<Uuid, bool> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            if !employers.contains_key(&r.employer_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = employers.entry(r.employer_id)
+            {
                 let name = market_repo::employer(&self.db, r.employer_id)
                     .await?
                     .map(|e| e.name)
                     .unwrap_or_default();
-                employers.insert(r.employer_id, name);
+                slot.insert(name);
             }
             let person_id = match staff {
                 None => None,
                 Some(a) => {
-                    if !in_scope.contains_key(&r.person_id) {
-                        let visible = persons::by_id(&self.db, r.person_id)
-                            .await?
-                            .is_some_and(|p| a.may_see(&p.jurisdiction_code, None));
-                        in_scope.insert(r.person_id, visible);
-                    }
-                    in_scope[&r.person_id].then_some(r.person_id)
+                    let visible = match in_scope.entry(r.person_id) {
+                        std::collections::hash_map::Entry::Occupied(seen) => *seen.get(),
+                        std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(
+                            persons::by_id(&self.db, r.person_id)
+                                .await?
+                                .is_some_and(|p| a.may_see(&p.jurisdiction_code, None)),
+                        ),
+                    };
+                    visible.then_some(r.person_id)
                 }
             };
             let phone = match &r.phone_cipher {
