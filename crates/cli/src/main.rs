@@ -8,6 +8,7 @@ mod bench_market;
 mod bench_policy;
 mod bench_search_quality;
 mod bench_stats;
+mod bench_takeup;
 mod benefits_cmd;
 mod demo_cmd;
 mod guide_cmd;
@@ -291,6 +292,9 @@ enum BenchCommand {
     /// The person import: reading, checking, sealing and writing a file of 1M rows on SQLite
     /// and PostgreSQL, and importing it again.
     Import(bench_import::BenchImportArgs),
+    /// The take-up page, the what-if and the correction preview over N registered persons
+    /// with synthetic facts on SQLite (and PostgreSQL with --database-url).
+    Takeup(bench_takeup::BenchTakeupArgs),
 }
 
 fn main() -> ExitCode {
@@ -327,6 +331,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Stats(args)) => {
             bench_stats::run(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Takeup(args)) => {
+            bench_takeup::run(args, cli.global.database_url.clone()).map(|()| ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Import(args)) => {
             bench_import::run(args).map(|()| ExitCode::SUCCESS)
