@@ -131,6 +131,12 @@ enum StatsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make a take-up snapshot (政策享受率) now: every registered person decided as of today,
+    /// counted per county and benefit, as the server's daily job does; waits for it.
+    Takeup {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -605,6 +611,21 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
             }
         }
         Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
+        Command::Stats(StatsCommand::Takeup { json }) => {
+            let Some(run) = svc.take_up_snapshot_now().await? else {
+                eprintln!("错误：已有一次更新正在进行，请稍后再试");
+                return Ok(ExitCode::from(2));
+            };
+            if json {
+                println!("{}", serde_json::to_string(&run).unwrap_or_default());
+            } else {
+                println!(
+                    "已生成政策享受率统计数据：截至{}，登记人员 {} 人。",
+                    linghuo_policy::calendar::zh_date(run.as_of),
+                    run.persons
+                );
+            }
+        }
         Command::Stats(StatsCommand::Check { repair, json }) => {
             let diff = svc.stats_check(repair).await?;
             if json {
@@ -801,6 +822,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     let market = tokio::spawn(market_loop(svc.clone()));
     let services = tokio::spawn(services_loop(svc.clone()));
     let sms = tokio::spawn(sms_loop(svc.clone()));
+    let takeup = tokio::spawn(takeup_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     ready();
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
@@ -814,6 +836,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     market.abort();
     services.abort();
     sms.abort();
+    takeup.abort();
     svc.db.close().await;
     Ok(())
 }
@@ -855,6 +878,24 @@ async fn housekeeping(svc: Service) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idle account check failed"),
+        }
+    }
+}
+
+/// The take-up snapshot (政策享受率): every ten minutes this server checks whether today's is
+/// due (`[stats] takeup_snapshot_hour`; at start when there is none) and makes it, which
+/// takes minutes at provincial scale — hence a loop of its own beside the minute jobs. Two
+/// servers do no harm: only one run is claimed at a time.
+async fn takeup_loop(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match svc.take_up_snapshot_if_due().await {
+            Ok(Some(run)) => {
+                tracing::info!(persons = run.persons, as_of = %run.as_of, "take-up snapshot made")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "take-up snapshot failed"),
         }
     }
 }
