@@ -71,7 +71,7 @@ impl Rng {
 
 /// One bound value of a bulk insert.
 #[derive(Clone)]
-enum V {
+pub(crate) enum V {
     I(i64),
     B(bool),
     T(String),
@@ -86,7 +86,12 @@ enum V {
 }
 
 /// Inserts rows in multi-row statements inside one transaction per call.
-async fn bulk(db: &Db, table: &str, columns: &[&str], rows: &[Vec<V>]) -> anyhow::Result<()> {
+pub(crate) async fn bulk(
+    db: &Db,
+    table: &str,
+    columns: &[&str],
+    rows: &[Vec<V>],
+) -> anyhow::Result<()> {
     if rows.is_empty() {
         return Ok(());
     }

@@ -8,6 +8,7 @@ mod bench_market;
 mod bench_policy;
 mod bench_search_quality;
 mod bench_stats;
+mod bench_takeup;
 mod benefits_cmd;
 mod demo_cmd;
 mod guide_cmd;
@@ -127,6 +128,12 @@ enum StatsCommand {
     Check {
         #[arg(long)]
         repair: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a take-up snapshot (政策享受率) now: every registered person decided as of today,
+    /// counted per county and benefit, as the server's daily job does; waits for it.
+    Takeup {
         #[arg(long)]
         json: bool,
     },
@@ -292,6 +299,9 @@ enum BenchCommand {
     /// The person import: reading, checking, sealing and writing a file of 1M rows on SQLite
     /// and PostgreSQL, and importing it again.
     Import(bench_import::BenchImportArgs),
+    /// The take-up page, the what-if and the correction preview over N registered persons
+    /// with synthetic facts on SQLite (and PostgreSQL with --database-url).
+    Takeup(bench_takeup::BenchTakeupArgs),
 }
 
 fn main() -> ExitCode {
@@ -328,6 +338,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(BenchCommand::Stats(args)) => {
             bench_stats::run(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Bench(BenchCommand::Takeup(args)) => {
+            bench_takeup::run(args, cli.global.database_url.clone()).map(|()| ExitCode::SUCCESS)
         }
         Command::Bench(BenchCommand::Import(args)) => {
             bench_import::run(args).map(|()| ExitCode::SUCCESS)
@@ -599,6 +612,21 @@ async fn async_main(config: Config, command: Command) -> anyhow::Result<ExitCode
             }
         }
         Command::Import(cmd) => return import_cmd::run(svc, cmd).await,
+        Command::Stats(StatsCommand::Takeup { json }) => {
+            let Some(run) = svc.take_up_snapshot_now().await? else {
+                eprintln!("错误：已有一次更新正在进行，请稍后再试");
+                return Ok(ExitCode::from(2));
+            };
+            if json {
+                println!("{}", serde_json::to_string(&run).unwrap_or_default());
+            } else {
+                println!(
+                    "已生成政策享受率统计数据：截至{}，登记人员 {} 人。",
+                    linghuo_policy::calendar::zh_date(run.as_of),
+                    run.persons
+                );
+            }
+        }
         Command::Stats(StatsCommand::Check { repair, json }) => {
             let diff = svc.stats_check(repair).await?;
             if json {
@@ -795,6 +823,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     let market = tokio::spawn(market_loop(svc.clone()));
     let services = tokio::spawn(services_loop(svc.clone()));
     let sms = tokio::spawn(sms_loop(svc.clone()));
+    let takeup = tokio::spawn(takeup_loop(svc.clone()));
     let app = linghuo_http::router(linghuo_http::AppState::new(svc.clone()));
     ready();
     tracing::info!(%listen, backend = ?svc.db.backend(), "serving");
@@ -808,6 +837,7 @@ pub(crate) async fn serve_with(svc: Service, ready: impl FnOnce()) -> anyhow::Re
     market.abort();
     services.abort();
     sms.abort();
+    takeup.abort();
     svc.db.close().await;
     Ok(())
 }
@@ -849,6 +879,24 @@ async fn housekeeping(svc: Service) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "idle account check failed"),
+        }
+    }
+}
+
+/// The take-up snapshot (政策享受率): every ten minutes this server checks whether today's is
+/// due (`[stats] takeup_snapshot_hour`; at start when there is none) and makes it, which
+/// takes minutes at provincial scale — hence a loop of its own beside the minute jobs. Two
+/// servers do no harm: only one run is claimed at a time.
+async fn takeup_loop(svc: Service) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match svc.take_up_snapshot_if_due().await {
+            Ok(Some(run)) => {
+                tracing::info!(persons = run.persons, as_of = %run.as_of, "take-up snapshot made")
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "take-up snapshot failed"),
         }
     }
 }

@@ -12,15 +12,13 @@
 //! start, after each approval it makes, and every minute (so another server's approval
 //! reaches it within a minute).
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use linghuo_domain::{RegionCode, RegionLevel};
+use linghuo_domain::RegionLevel;
 use linghuo_policy::parameters::Unit;
-use linghuo_policy::{BenefitId, Engine, Facts, Param, ParamOverride, Value};
+use linghuo_policy::{Engine, Facts, Param, ParamOverride, Value};
 use linghuo_storage::parameters::{self as repo, CorrectionRow};
-use linghuo_storage::persons as person_repo;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -288,8 +286,16 @@ pub struct ImpactReport {
     pub as_of: NaiveDate,
     /// The change, in words.
     pub change_text: String,
-    /// Registered people decided (anyone with a 就业/失业/灵活就业登记 in the region).
+    /// Registered people in the region (anyone with a 就业/失业/灵活就业登记 there).
     pub persons: u64,
+    /// Whether the figures are estimated from a sample of them (the region has more than
+    /// `[stats] whatif_sample_persons`): counts and amounts of the sample scaled up to
+    /// `persons`.
+    #[serde(default)]
+    pub sampled: bool,
+    /// Registered people actually decided (all of them unless `sampled`).
+    #[serde(default)]
+    pub sample_persons: u64,
     /// People with any benefit's result (eligibility or amount) different.
     pub changed_persons: u64,
     pub benefits: Vec<BenefitImpactView>,
@@ -798,20 +804,39 @@ impl Service {
         let today = self.clock.today_cst();
         let baseline: &Engine = &self.engine;
         let mut tally = linghuo_policy::whatif::Tally::default();
-        let mut changed = 0;
-        let mut persons = 0;
-        for (_, _, facts) in self.registered_population(&scope, today).await? {
-            let (b, a) = (baseline.decide(&facts), overlay.decide(&facts));
-            persons += 1;
-            if b.outcomes
-                .iter()
-                .zip(&a.outcomes)
-                .any(|(x, y)| x.eligible != y.eligible || x.amount != y.amount)
-            {
-                changed += 1;
+        let mut changed: u64 = 0;
+        let mut decided: u64 = 0;
+        // Bounded at provincial scale: the first `whatif_sample_persons` of the region in id
+        // order (ids are random, so a uniform sample, the same one each time), scaled up to
+        // the region when it has more people.
+        let cap = self.config.stats.whatif_sample_persons.max(1);
+        let prefix = scope.sql_prefix();
+        let registered = repo::registered_count(&self.db, &prefix).await?.max(0) as u64;
+        let mut population = Population::new(self, prefix, today).first(cap);
+        loop {
+            let page = population.next_page().await?;
+            if page.is_empty() {
+                break;
             }
-            tally.add(&b, &a);
+            for (_, _, facts) in &page {
+                let (b, a) = (baseline.decide(facts), overlay.decide(facts));
+                decided += 1;
+                if b.outcomes
+                    .iter()
+                    .zip(&a.outcomes)
+                    .any(|(x, y)| x.eligible != y.eligible || x.amount != y.amount)
+                {
+                    changed += 1;
+                }
+                tally.add(&b, &a);
+            }
         }
+        let persons = registered.max(decided);
+        let sampled = decided < persons;
+        let scale = Scale {
+            of: persons,
+            by: decided,
+        };
         let report = tally.report(baseline, overlay);
         let description = baseline
             .parameters()
@@ -829,78 +854,127 @@ impl Service {
                 value_text(&o.name, &o.value)
             ),
             persons,
-            changed_persons: changed,
+            sampled,
+            sample_persons: decided,
+            changed_persons: scale.count(changed),
             benefits: report
                 .benefits
                 .iter()
-                .map(|b| BenefitImpactView {
-                    benefit: b.id.into(),
-                    name: b.name.into(),
-                    eligible_before: b.baseline_eligible,
-                    eligible_after: b.overlay_eligible,
-                    amount_before: b.baseline_total.to_string(),
-                    amount_after: b.overlay_total.to_string(),
-                    change: b.change.to_string(),
-                    gaining: b.gaining,
-                    losing: b.losing,
+                .map(|b| {
+                    let before = scale.fen(b.baseline_total.0);
+                    let after = scale.fen(b.overlay_total.0);
+                    BenefitImpactView {
+                        benefit: b.id.into(),
+                        name: b.name.into(),
+                        eligible_before: scale.count(b.baseline_eligible),
+                        eligible_after: scale.count(b.overlay_eligible),
+                        amount_before: fen_text(before),
+                        amount_after: fen_text(after),
+                        change: fen_text(after - before),
+                        gaining: scale.count(b.gaining),
+                        losing: scale.count(b.losing),
+                    }
                 })
                 .collect(),
             baseline_parameters_sha256: report.baseline_parameters_sha256,
             overlay_parameters_sha256: report.overlay_parameters_sha256,
         })
     }
+}
 
-    /// Every registered person of a region (anyone with a 就业/失业/灵活就业登记 whose 管辖地
-    /// is in it) with their facts as of `as_of`: (person, county, facts).
-    pub async fn registered_population(
-        &self,
-        region: &RegionCode,
-        as_of: NaiveDate,
-    ) -> Result<Vec<(Uuid, String, Facts)>> {
-        let prefix = region.sql_prefix();
-        let mut out = Vec::new();
-        let mut after = Uuid::nil();
-        loop {
-            let page = repo::registered_in_region(&self.db, &prefix, after, 500).await?;
-            let Some(last) = page.last() else { break };
-            after = *last;
-            for id in page {
-                let Some(p) = person_repo::by_id(&self.db, id).await? else {
-                    continue;
-                };
-                let g = self.gather_facts(&p, as_of).await?;
-                out.push((p.id, p.jurisdiction_code.clone(), g.facts));
-            }
+/// The registered population of a region (anyone with a 就业/失业/灵活就业登记 whose 管辖地 is
+/// in it), read a page at a time in id order with each person's 管辖地 and facts as of a day:
+/// a province is decided page by page, never held in memory at once. Ids are random
+/// (UUIDv4), so the first pages are a uniform sample of the region.
+pub(crate) struct Population<'a> {
+    svc: &'a Service,
+    prefix: String,
+    as_of: NaiveDate,
+    after: Uuid,
+    /// Persons still to read (None: all).
+    left: Option<u64>,
+    done: bool,
+}
+
+/// One registered person of a [`Population`] page: id, 管辖地 (county) and facts.
+pub(crate) type Member = (Uuid, String, Facts);
+
+impl<'a> Population<'a> {
+    /// Persons per page: each table is read once per page, every id a bind of the query.
+    pub(crate) const PAGE: u64 = 500;
+
+    pub(crate) fn new(svc: &'a Service, prefix: String, as_of: NaiveDate) -> Population<'a> {
+        Population {
+            svc,
+            prefix,
+            as_of,
+            after: Uuid::nil(),
+            left: None,
+            done: false,
         }
-        Ok(out)
+    }
+
+    /// Only the first `n` persons (in id order: a uniform sample).
+    pub(crate) fn first(mut self, n: u64) -> Population<'a> {
+        self.left = Some(n);
+        self
+    }
+
+    /// The next page; empty at the end.
+    pub(crate) async fn next_page(&mut self) -> Result<Vec<Member>> {
+        let limit = self.left.map_or(Self::PAGE, |l| l.min(Self::PAGE));
+        if self.done || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let page = repo::registered_in_region(&self.svc.db, &self.prefix, self.after, limit as i64)
+            .await?;
+        let Some((last, _)) = page.last() else {
+            self.done = true;
+            return Ok(Vec::new());
+        };
+        self.after = *last;
+        if let Some(l) = &mut self.left {
+            *l -= page.len() as u64;
+        }
+        let ids: Vec<Uuid> = page.iter().map(|(id, _)| *id).collect();
+        let gathered = self.svc.gather_facts_of(&ids, self.as_of).await?;
+        Ok(page
+            .into_iter()
+            .zip(gathered)
+            .map(|((id, county), g)| (id, county, g.facts))
+            .collect())
     }
 }
 
-/// Per county and benefit: how many registered people the engine finds eligible today, how
-/// many of them were paid, and the amounts (`Service::take_up`).
-pub(crate) fn tally_take_up(
-    population: &[(Uuid, String, Facts)],
-    engine: &Engine,
-    paid: &std::collections::HashMap<(Uuid, String), i64>,
-) -> BTreeMap<(String, &'static str), (i64, i64, i64, i64)> {
-    let mut m: BTreeMap<(String, &'static str), (i64, i64, i64, i64)> = BTreeMap::new();
-    for (person, county, facts) in population {
-        let d = engine.decide(facts);
-        for b in BenefitId::FUNNEL {
-            let o = d.outcomes[b as usize];
-            if !o.eligible {
-                continue;
-            }
-            let e = m.entry((county.clone(), b.code())).or_default();
-            e.0 += 1;
-            e.1 += o.amount.0;
-            if let Some(f) = paid.get(&(*person, b.code().to_owned())) {
-                e.2 += 1;
-                e.3 += f;
-            }
+/// Scales the figures of `by` decided persons up to `of` (the identity when all were decided),
+/// rounding to the nearest person or fen.
+#[derive(Clone, Copy, Debug)]
+struct Scale {
+    of: u64,
+    by: u64,
+}
+
+impl Scale {
+    fn count(self, n: u64) -> u64 {
+        if self.by == 0 || self.by == self.of {
+            return n;
         }
+        ((u128::from(n) * u128::from(self.of) + u128::from(self.by) / 2) / u128::from(self.by))
+            as u64
     }
-    m
+
+    fn fen(self, f: i64) -> i64 {
+        if self.by == 0 || self.by == self.of {
+            return f;
+        }
+        let (of, by) = (i128::from(self.of), i128::from(self.by));
+        let x = i128::from(f) * of;
+        (if x >= 0 {
+            (x + by / 2) / by
+        } else {
+            (x - by / 2) / by
+        }) as i64
+    }
 }
 
 pub(crate) fn fen(f: i64) -> String {

@@ -80,6 +80,53 @@ pub fn values_list(backend: Backend, rows: usize, columns: usize) -> String {
     sql
 }
 
+/// The placeholders of an `IN (…)` list of `n` values that are a query's only binds:
+/// `?,?,?` on SQLite (anonymous, as [`values_list`]), `$1,$2,$3` on PostgreSQL.
+pub fn in_list(backend: Backend, n: usize) -> String {
+    let mut sql = String::with_capacity(n * 6);
+    for i in 1..=n {
+        if i > 1 {
+            sql.push(',');
+        }
+        match backend {
+            Backend::Sqlite => sql.push('?'),
+            Backend::Postgres => {
+                sql.push('$');
+                sql.push_str(&i.to_string());
+            }
+        }
+    }
+    sql
+}
+
+/// The rows of `{head} IN (ids) {tail}` for a page of ids (the batched reads of the
+/// screening: one query per table for a page of persons instead of one per person). The
+/// ids are the query's only binds; none gives no rows without a query.
+pub(crate) async fn select_in<T>(
+    db: &Db,
+    head: &str,
+    tail: &str,
+    ids: &[uuid::Uuid],
+) -> crate::Result<Vec<T>>
+where
+    T: Send
+        + Unpin
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("{head} IN ({}) {tail}", in_list(db.backend(), ids.len()));
+    Ok(on_pool!(db, |p| {
+        let mut q = sqlx::query_as::<_, T>(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await
+    })?)
+}
+
 /// Errors from the storage layer, already classified for the service layer.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {

@@ -37,7 +37,8 @@ pub use public_services::complaints;
 pub use public_services::publicity;
 pub use stats::open as open_stats;
 
-pub use db::{Backend, Db, StorageError, Tx, values_list};
+pub(crate) use db::select_in;
+pub use db::{Backend, Db, StorageError, Tx, in_list, values_list};
 
 /// Result of a storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -117,16 +117,19 @@ pub async fn approved_corrections(db: &Db) -> Result<Vec<CorrectionRow>> {
 }
 
 /// One page of the people with a registration (就业/失业/灵活就业登记) whose 管辖地 is under
-/// `prefix`, after `after` in id order: the registered population the policy views decide over.
+/// `prefix`, after `after` in id order, with their 管辖地: the registered population the
+/// policy views decide over. Ids are random (UUIDv4), so the first pages of a region are a
+/// uniform sample of it.
 pub async fn registered_in_region(
     db: &Db,
     prefix: &str,
     after: Uuid,
     limit: i64,
-) -> Result<Vec<Uuid>> {
+) -> Result<Vec<(Uuid, String)>> {
     let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, Uuid>(
-        "SELECT p.id FROM persons p WHERE p.jurisdiction_code LIKE $1 AND p.id > $2 \
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, (Uuid, String)>(
+        "SELECT p.id, p.jurisdiction_code FROM persons p WHERE p.jurisdiction_code LIKE $1 AND p.id > $2 \
          AND EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id) \
          ORDER BY p.id LIMIT $3"
     )
@@ -134,21 +137,31 @@ pub async fn registered_in_region(
     .bind(after)
     .bind(limit)
     .fetch_all(p)
+    .await
+    })?)
+}
+
+/// How many people [`registered_in_region`] pages through.
+pub async fn registered_count(db: &Db, prefix: &str) -> Result<i64> {
+    let like = format!("{prefix}%");
+    Ok(on_pool!(db, |p| sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM persons p WHERE p.jurisdiction_code LIKE $1 \
+         AND EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id)"
+    )
+    .bind(&like)
+    .fetch_one(p)
     .await)?)
 }
 
-/// What was paid (bank instructions paid) per person and benefit, for the people under
-/// `prefix`: (person, benefit, amount in fen).
-pub async fn paid_by_person(db: &Db, prefix: &str) -> Result<Vec<(Uuid, String, i64)>> {
-    let like = format!("{prefix}%");
-    Ok(on_pool!(db, |p| {
-        sqlx::query_as::<_, (Uuid, String, i64)>(
-        "SELECT i.person_id, i.benefit, CAST(SUM(i.amount_fen) AS BIGINT) FROM payment_instructions i \
-         JOIN persons p ON p.id = i.person_id \
-         WHERE p.jurisdiction_code LIKE $1 AND i.status = 'paid' GROUP BY i.person_id, i.benefit"
+/// What was paid (bank instructions paid) to a page of persons, per person and benefit:
+/// (person, benefit, amount in fen).
+pub async fn paid_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64)>> {
+    crate::select_in(
+        db,
+        "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM payment_instructions \
+         WHERE status = 'paid' AND person_id",
+        "GROUP BY person_id, benefit",
+        ids,
     )
-    .bind(&like)
-    .fetch_all(p)
     .await
-    })?)
 }

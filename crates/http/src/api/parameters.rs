@@ -10,7 +10,7 @@ use linghuo_service::parameters::{
     BenefitImpactView, CorrectionDecision, CorrectionDetail, CorrectionPreview, CorrectionView,
     DecisionsImpact, ImpactReport, ParameterChange, ParameterView, ParametersPage, VersionView,
 };
-use linghuo_service::stats::takeup::{TakeUp, TakeUpQuery, TakeUpRow};
+use linghuo_service::stats::takeup::{TakeUp, TakeUpQuery, TakeUpRow, TakeUpRun};
 use uuid::Uuid;
 
 use super::{ApiJson, actor};
@@ -29,14 +29,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/parameters/whatif", post(run_whatif))
         .route("/stats/take-up", get(get_take_up))
+        .route("/stats/take-up/refresh", post(refresh_take_up))
 }
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list_parameters, propose_correction, get_correction, decide_correction, run_whatif, get_take_up),
+    paths(list_parameters, propose_correction, get_correction, decide_correction, run_whatif, get_take_up, refresh_take_up),
     components(schemas(ParametersPage, ParameterView, VersionView, CorrectionView, CorrectionDetail,
         CorrectionPreview, DecisionsImpact, ImpactReport, BenefitImpactView, ParameterChange,
-        CorrectionDecision, TakeUp, TakeUpRow)),
+        CorrectionDecision, TakeUp, TakeUpRow, TakeUpRun)),
     tags((name = "parameters", description = "政策参数：现行取值与历次取值、参数更正（两人办理）、政策测算、政策享受率")),
 )]
 pub struct Doc;
@@ -94,8 +95,10 @@ pub async fn decide_correction(
     Ok(Json(s.svc.decide_correction(actor(&ctx)?, id, b).await?))
 }
 
-/// What-if: every registered person of the caller's region decided today with the
-/// parameters in force and with one change; counts and amounts per benefit. Changes nothing.
+/// What-if: the registered people of the caller's region decided today with the parameters
+/// in force and with one change; counts and amounts per benefit. A region with more than
+/// `[stats] whatif_sample_persons` registered people is estimated from a uniform sample of
+/// them (`sampled`, `sample_persons`). Changes nothing.
 #[utoipa::path(post, path = "/api/v1/parameters/whatif", tag = "parameters",
     request_body = ParameterChange,
     responses((status = 200, body = ImpactReport), (status = 400, body = ErrorBody)))]
@@ -107,8 +110,9 @@ pub async fn run_whatif(
     Ok(Json(s.svc.what_if(actor(&ctx)?, &b).await?))
 }
 
-/// Take-up per benefit and county: registered people the engine finds eligible today, those
-/// of them paid, take-up = paid ÷ eligible.
+/// Take-up per benefit and county from the newest snapshot (`computed_at`; none yet: empty):
+/// registered people the engine finds eligible on its day, those of them paid, take-up =
+/// paid ÷ eligible.
 #[utoipa::path(get, path = "/api/v1/stats/take-up", tag = "stats", params(TakeUpQuery),
     responses((status = 200, body = TakeUp), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_take_up(
@@ -117,4 +121,19 @@ pub async fn get_take_up(
     Query(q): Query<TakeUpQuery>,
 ) -> Result<Json<TakeUp>, ApiError> {
     Ok(Json(s.svc.take_up(actor(&ctx)?, &q).await?))
+}
+
+/// Starts a new take-up snapshot now (province staff; audited): every registered person of
+/// the province decided as of today, in the background. 409 `takeup_refreshing` while one is
+/// running.
+#[utoipa::path(post, path = "/api/v1/stats/take-up/refresh", tag = "stats",
+    responses((status = 202, body = TakeUpRun), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn refresh_take_up(
+    State(s): State<AppState>,
+    ctx: Ctx,
+) -> Result<(axum::http::StatusCode, Json<TakeUpRun>), ApiError> {
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(s.svc.refresh_take_up(actor(&ctx)?).await?),
+    ))
 }

@@ -208,6 +208,11 @@ const MESSAGES: &[(&[&str], &str, &str)] = &[
     // Statistics.
     (&["/staff/stats"], "target", "已保存年度目标。"),
     (
+        &["/staff/stats/takeup"],
+        "refreshing",
+        "已开始更新：全省登记人员逐一重新计算，需要几分钟，完成后刷新本页即可看到新数据。",
+    ),
+    (
         &["/staff/parameters"],
         "proposed",
         "已提交参数更正，须由另一位省级工作人员审批后生效。",

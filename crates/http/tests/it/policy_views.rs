@@ -58,6 +58,29 @@ fn si(report: &Value) -> &Value {
         .unwrap()
 }
 
+/// Province staff make a take-up snapshot (`POST /api/v1/stats/take-up/refresh`, run in
+/// the background) and wait until it is done.
+async fn refresh_take_up(app: &TestApp, province: &mut Client) {
+    let r = province
+        .post(app, "/api/v1/stats/take-up/refresh", json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(r.json()["status"], "running");
+    let id = uuid::Uuid::parse_str(r.json()["id"].as_str().unwrap()).unwrap();
+    for _ in 0..1000 {
+        let run = linghuo_storage::stats::takeup::snapshot(&app.svc.db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        if run.status != "running" {
+            assert_eq!(run.status, "done", "{}", run.note);
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the take-up snapshot did not finish");
+}
+
 #[tokio::test]
 async fn a_correction_needs_a_second_province_approver_and_applies_from_its_day() {
     each_app(|app| async move {
@@ -281,9 +304,16 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
             .await
             .map(|_| ())
             .unwrap());
+        // Read from the snapshot: none yet, then one made by province staff.
+        let t = county.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["computed_at"], Value::Null, "{t}");
+        assert_eq!(t["by_county"].as_array().unwrap().len(), 0);
+        let mut province = app.staff_in("st_prov", "140000").await;
+        refresh_take_up(&app, &mut province).await;
         let t = county.get(&app, "/api/v1/stats/take-up").await;
         assert_eq!(t.status, StatusCode::OK, "{}", t.body);
         let t = t.json();
+        assert!(t["computed_at"].is_string(), "{t}");
         assert_eq!(t["persons"], 5, "{t}");
         let total = t["totals"].as_array().unwrap().iter().find(|r| r["benefit"] == "social_insurance_subsidy").unwrap().clone();
         assert_eq!(total["eligible"], 2, "{t}");
@@ -304,6 +334,7 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
         let page = county.get(&app, "/staff/stats/takeup").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("50.0"), "{}", page.body);
+        assert!(page.body.contains("数据截至"), "{}", page.body);
         let csv = county.get(&app, "/staff/stats/takeup/export?format=csv").await;
         assert_eq!(csv.status, StatusCode::OK);
         assert!(csv.body.contains("享受率") && csv.body.contains("2400.00"));
@@ -311,6 +342,301 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
         assert!(csv.body.contains("零工,2,2"), "{}", csv.body);
         // The cells stay equal to the rows.
         assert!(app.svc.stats_check(false).await.unwrap().is_empty());
+        app
+    })
+    .await;
+}
+
+/// Take-up as the engine decides each registered person read alone (`gather_facts`, one
+/// person at a time): per (county, benefit) the eligible, Σ amount, paid and Σ paid (fen),
+/// for the counties under `prefix`. What the batched snapshot must equal.
+async fn take_up_person_by_person(
+    app: &TestApp,
+    prefix: &str,
+) -> std::collections::BTreeMap<(String, String), [i64; 4]> {
+    let ids: Vec<(uuid::Uuid, String)> =
+        linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_as(
+            "SELECT p.id, p.jurisdiction_code FROM persons p \
+         WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id)"
+        )
+        .fetch_all(p)
+        .await
+        .unwrap());
+    let today = app.svc.clock.today_cst();
+    let mut out = std::collections::BTreeMap::new();
+    for (id, county) in ids.into_iter().filter(|(_, c)| c.starts_with(prefix)) {
+        let person = linghuo_storage::persons::by_id(&app.svc.db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let facts = app.svc.gather_facts(&person, today).await.unwrap().facts;
+        let d = app.svc.engine.decide(&facts);
+        for b in linghuo_policy::BenefitId::FUNNEL {
+            let o = d.outcomes[b as usize];
+            if !o.eligible {
+                continue;
+            }
+            let paid: Option<i64> = linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar(
+                "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payment_instructions \
+                 WHERE person_id = $1 AND benefit = $2 AND status = 'paid'"
+            )
+            .bind(id)
+            .bind(b.code())
+            .fetch_one(p)
+            .await
+            .unwrap());
+            let e: &mut [i64; 4] = out
+                .entry((county.clone(), b.code().to_owned()))
+                .or_default();
+            e[0] += 1;
+            e[1] += o.amount.0;
+            if let Some(f) = paid {
+                e[2] += 1;
+                e[3] += f;
+            }
+        }
+    }
+    out
+}
+
+fn fen_of(v: &Value) -> i64 {
+    let s = v.as_str().unwrap();
+    let (y, f) = s.split_once('.').unwrap();
+    y.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()
+}
+
+/// The by-county rows of a take-up answer as (county, benefit) → [eligible, fen, paid, fen].
+fn rows_of(t: &Value) -> std::collections::BTreeMap<(String, String), [i64; 4]> {
+    t["by_county"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                (
+                    r["county_code"].as_str().unwrap().to_owned(),
+                    r["benefit"].as_str().unwrap().to_owned(),
+                ),
+                [
+                    r["eligible"].as_i64().unwrap(),
+                    fen_of(&r["eligible_amount"]),
+                    r["paid"].as_i64().unwrap(),
+                    fen_of(&r["paid_amount"]),
+                ],
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn take_up_snapshot_equals_the_live_computation_is_scoped_and_audited() {
+    let config = || {
+        let mut c = linghuo_service::Config::default();
+        // The daily job is due at any hour once the day has changed.
+        c.stats.takeup_snapshot_hour = 0;
+        c
+    };
+    each_app_with(config, |app| async move {
+        let mut province = app.staff_in("tu_prov", "140000").await;
+        let mut city = app.staff_in("tu_city", "140100").await;
+        let mut county = app.staff_in("tu_c", "140105").await;
+        let mut far = app.staff_in("tu_far", "140106").await;
+        // 小店区: two subsidised (one of them paid), one registered with nothing to get, one
+        // not registered (not counted); 迎泽区: two, one with three months only; 阳泉市城区: one.
+        let paid = subsidised(&app, &mut province, 101, "140105", "platform").await;
+        subsidised(&app, &mut province, 102, "140105", "gig").await;
+        let p = app
+            .person(&mut province, 103, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}]))
+            .in_county("140105")
+            .await;
+        let r = province
+            .post(&app, &format!("/api/v1/persons/{p}/registrations"), json!({"kind": "flexible", "flexible_form": "part_time", "consent_note": "本人到窗口办理"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.person(&mut province, 104, json!([])).in_county("140105").await;
+        subsidised(&app, &mut province, 105, "140106", "gig").await;
+        let short = app
+            .person(&mut province, 106, json!([{"group": "hard_to_employ", "since": "2025-01-01", "source": "registry"}]))
+            .in_county("140106")
+            .await;
+        province
+            .post(&app, &format!("/api/v1/persons/{short}/registrations"), json!({"kind": "flexible", "flexible_form": "gig", "consent_note": "本人到窗口办理"}))
+            .await;
+        app.premiums(&short, &HALF_2026[..3], 90_000, "registry").await;
+        subsidised(&app, &mut province, 107, "140302", "self_employed").await;
+        let r = county
+            .post(&app, &format!("/api/v1/persons/{paid}/benefit-applications"), json!({"benefit": "social_insurance_subsidy", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.json()["status"], "approved", "{}", r.body);
+        let pid = uuid::Uuid::parse_str(&paid).unwrap();
+        linghuo_storage::on_pool!(&app.svc.db, |pool| sqlx::query("UPDATE payment_instructions SET status = 'paid' WHERE person_id = $1")
+            .bind(pid)
+            .execute(pool)
+            .await
+            .map(|_| ())
+            .unwrap());
+
+        // No snapshot yet: nothing shown, only province staff may make one.
+        let page = province.get(&app, "/staff/stats/takeup").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("尚无统计数据") && page.body.contains("id=\"refresh\""), "{}", page.body);
+        for c in [&mut county, &mut city] {
+            let r = c.post(&app, "/api/v1/stats/take-up/refresh", json!({})).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+            assert_eq!(r.json()["error"]["code"], "province_staff_only");
+        }
+        let page = county.get(&app, "/staff/stats/takeup").await;
+        assert!(!page.body.contains("id=\"refresh\""));
+        assert_eq!(app.audit_count("takeup_snapshot_requested").await, 0);
+
+        // One run at a time: while another server's run is alive, a request is refused.
+        let other = linghuo_storage::stats::takeup::SnapshotRow {
+            id: uuid::Uuid::new_v4(),
+            as_of: app.svc.clock.today_cst(),
+            status: "running".into(),
+            origin: "daily".into(),
+            requested_by: None,
+            started_at: app.clock.now(),
+            heartbeat_at: app.clock.now(),
+            finished_at: None,
+            persons: 0,
+            parameters_sha256: String::new(),
+            note: String::new(),
+        };
+        let mut tx = app.svc.db.begin().await.unwrap();
+        assert!(linghuo_storage::stats::takeup::claim(&mut tx, &other, app.clock.now() - Duration::minutes(15)).await.unwrap());
+        tx.commit().await.unwrap();
+        let r = province.post(&app, "/api/v1/stats/take-up/refresh", json!({})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.json()["error"]["code"], "takeup_refreshing");
+        let page = province.get(&app, "/staff/stats/takeup").await;
+        assert!(page.body.contains("id=\"refreshing\""), "{}", page.body);
+        // Its server stops: twenty minutes without a heartbeat and it is taken for dead.
+        app.clock.advance(Duration::minutes(20));
+        let t = province.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["refreshing_since"], Value::Null, "{t}");
+        assert!(t["last_failure"].is_string(), "{t}");
+
+        // The page's button (a form post), audited; the run goes on in the background.
+        let mut browser = crate::forms::Browser::of(&province);
+        browser.request(&app, "GET", "/staff/stats/takeup", &[]).await;
+        let done = browser.request(&app, "POST", "/staff/stats/takeup/refresh", &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        assert_eq!(done.location.as_deref(), Some("/staff/stats/takeup?ok=refreshing"));
+        assert_eq!(app.audit_count("takeup_snapshot_requested").await, 1);
+        let mut run = None;
+        for _ in 0..1000 {
+            let l = linghuo_storage::stats::takeup::latest(&app.svc.db).await.unwrap().unwrap();
+            if l.status != "running" {
+                run = Some(l);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let run = run.expect("the run finishes");
+        assert_eq!((run.status.as_str(), run.origin.as_str(), run.persons), ("done", "staff", 6), "{}", run.note);
+        let old = linghuo_storage::stats::takeup::snapshot(&app.svc.db, other.id).await.unwrap().unwrap();
+        assert_eq!(old.status, "failed", "the dead run was marked");
+        assert_eq!(app.audit_count("takeup_snapshot_finished").await, 1);
+        let audit = linghuo_storage::audit::recent(&app.svc.db, Some("takeup_snapshot_requested"), 10).await.unwrap();
+        assert_eq!(audit[0].actor_name, "tu_prov");
+        assert_eq!(audit[0].object_id, run.id.to_string());
+
+        // The snapshot equals the live computation and the person-by-person one, everywhere.
+        for (region, prefix) in [("140000", "14"), ("140100", "1401"), ("140105", "140105"), ("140106", "140106"), ("140300", "1403")] {
+            let code = linghuo_domain::RegionCode::parse(region).unwrap();
+            let snapshot = serde_json::to_value(app.svc.take_up_of(&code).await.unwrap()).unwrap();
+            let live = serde_json::to_value(app.svc.take_up_live(&code).await.unwrap()).unwrap();
+            for k in ["persons", "totals", "by_county", "parameters_sha256", "as_of"] {
+                assert_eq!(snapshot[k], live[k], "{region} {k}");
+            }
+            assert_eq!(rows_of(&snapshot), take_up_person_by_person(&app, prefix).await, "{region}");
+        }
+        let t = province.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["persons"], 6, "{t}");
+        assert_eq!(t["may_refresh"], true);
+        assert_eq!(t["parameters_changed"], false);
+        let si_total = t["totals"].as_array().unwrap().iter().find(|r| r["benefit"] == "social_insurance_subsidy").unwrap().clone();
+        // 4 × 2,400.00 and 3 × 900 × 2/3 = 1,800.00 (the 就业困难人员 without premiums is
+        // eligible for nothing yet: 0.00).
+        assert_eq!((si_total["eligible"].as_i64(), si_total["eligible_amount"].as_str(), si_total["paid"].as_i64()), (Some(6), Some("11400.00"), Some(1)), "{t}");
+
+        // Region scoping: each sees its own counties; outside the scope is not found.
+        let t = county.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["persons"], 3, "{t}");
+        assert!(t["by_county"].as_array().unwrap().iter().all(|r| r["county_code"] == "140105"));
+        assert_eq!(t["may_refresh"], false);
+        let t = far.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["persons"], 2, "{t}");
+        let t = city.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(t["persons"], 5, "{t}");
+        assert!(t["by_county"].as_array().unwrap().iter().all(|r| r["county_code"].as_str().unwrap().starts_with("1401")));
+        assert_eq!(city.get(&app, "/api/v1/stats/take-up?region=140302").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(far.get(&app, "/api/v1/stats/take-up?region=140105").await.status, StatusCode::NOT_FOUND);
+        let t = province.get(&app, "/api/v1/stats/take-up?region=140302").await.json();
+        assert_eq!(t["persons"], 1, "{t}");
+        let page = province.get(&app, "/staff/stats/takeup?ok=refreshing").await;
+        assert!(page.body.contains("数据截至") && page.body.contains("已开始更新"), "{}", page.body);
+
+        // The snapshot is of its day: data changed since shows at the next snapshot only.
+        app.premiums(&p, &HALF_2026, 60_000, "registry").await;
+        let before = app.svc.take_up_of(&linghuo_domain::RegionCode::parse("140105").unwrap()).await.unwrap();
+        let live = app.svc.take_up_live(&linghuo_domain::RegionCode::parse("140105").unwrap()).await.unwrap();
+        let si_of = |t: &linghuo_service::stats::takeup::TakeUp| t.totals.iter().find(|r| r.benefit == "social_insurance_subsidy").unwrap().eligible_amount.clone();
+        assert_eq!((si_of(&before).as_str(), si_of(&live).as_str()), ("4800.00", "7200.00"));
+        // A correction approved since is flagged.
+        let engine = linghuo_policy::Engine::with_overrides(&[linghuo_policy::ParamOverride {
+            name: "social_insurance_subsidy.share".into(),
+            value: "3/4".into(),
+            effective_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            source: None,
+            note: None,
+        }])
+        .unwrap();
+        let corrected = app.svc.clone().with_engine(engine);
+        assert!(corrected.take_up_of(&linghuo_domain::RegionCode::parse("140105").unwrap()).await.unwrap().parameters_changed);
+
+        // The daily job: not due again today; due the next day, audited as the system's.
+        assert!(app.svc.take_up_snapshot_if_due().await.unwrap().is_none());
+        app.clock.advance(Duration::days(1));
+        let daily = app.svc.take_up_snapshot_if_due().await.unwrap().expect("due the next day");
+        assert_eq!((daily.origin.as_str(), daily.status.as_str(), daily.persons), ("daily", "done", 6));
+        assert!(app.svc.take_up_snapshot_if_due().await.unwrap().is_none());
+        assert_eq!(app.audit_count("takeup_snapshot_finished").await, 2);
+        let after = app.svc.take_up_of(&linghuo_domain::RegionCode::parse("140105").unwrap()).await.unwrap();
+        assert_eq!(si_of(&after), "7200.00");
+        assert_eq!(after.as_of, app.svc.clock.today_cst());
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn whatif_over_a_large_region_is_estimated_from_a_sample() {
+    let config = || {
+        let mut c = linghuo_service::Config::default();
+        c.stats.whatif_sample_persons = 2;
+        c
+    };
+    each_app_with(config, |app| async move {
+        let mut county = app.staff_in("ws_c", "140105").await;
+        for seq in 111..114 {
+            subsidised(&app, &mut county, seq, "140105", "gig").await;
+        }
+        let change = json!({"name": "social_insurance_subsidy.share", "value": "3/4", "effective_from": "2026-01-01"});
+        let r = county.post(&app, "/api/v1/parameters/whatif", change).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let w = r.json();
+        // Two of the three decided, scaled up to three (all three alike, so exact).
+        assert_eq!((w["persons"].as_u64(), w["sample_persons"].as_u64(), w["sampled"].as_bool()), (Some(3), Some(2), Some(true)), "{w}");
+        assert_eq!(w["changed_persons"], 3);
+        assert_eq!(si(&w)["eligible_before"], 3);
+        assert_eq!(si(&w)["amount_before"], "7200.00");
+        assert_eq!(si(&w)["amount_after"], "8100.00");
+        assert_eq!(si(&w)["change"], "900.00");
+        let page = county.get(&app, "/staff/whatif?name=social_insurance_subsidy.share&value=3%2F4&effective_from=2026-01-01").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("id=\"sampled\"") && page.body.contains("估算"), "{}", page.body);
         app
     })
     .await;

@@ -313,14 +313,6 @@ fn suggested_kind(reasons: &[String]) -> &'static str {
 }
 
 impl Service {
-    /// The latest finding about a person's basic living (the fact the engine reads).
-    pub(crate) async fn in_difficulty(&self, person: Uuid) -> Result<Option<bool>> {
-        Ok(repo::findings_of(&self.db, person)
-            .await?
-            .first()
-            .map(|f| f.in_difficulty))
-    }
-
     /// Keeps the person's place on the referral list from a screening's determinations (the
     /// 免申即享 screening calls it with its own result). A newly found person is told to the
     /// county's staff once.

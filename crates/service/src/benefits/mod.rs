@@ -322,6 +322,245 @@ pub(crate) fn hire_form(post_form: &str) -> Option<FlexibleWork> {
     }
 }
 
+/// The rows a person's facts are gathered from, read for a page of persons at once.
+#[derive(Default)]
+pub(crate) struct FactRows {
+    groups: Vec<person_repo::GroupRow>,
+    registrations: Vec<repo::RegistrationRow>,
+    hires: Vec<linghuo_storage::market::HireRow>,
+    /// Workers a platform or agency reported (五(十二)).
+    platform: Vec<linghuo_storage::market::platform_workers::PlatformWorkerRow>,
+    businesses: Vec<repo::BusinessRow>,
+    tax: Vec<repo::TaxRecordRow>,
+    si: Vec<repo::SiPaymentRow>,
+    si_enrolments: Vec<repo::SiEnrolmentRow>,
+    /// The latest 困难摸排 finding.
+    in_difficulty: Option<bool>,
+    /// Σ granted of the startup subsidy (fen).
+    startup_granted: i64,
+    training: Vec<repo::EnrolmentRow>,
+}
+
+impl FactRows {
+    /// The rows of each of `ids` (at most a page: every id is a bind of each query), by
+    /// person, each table in the order the per-person reads give.
+    pub(crate) async fn load(
+        db: &linghuo_storage::Db,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, FactRows>> {
+        let mut m: std::collections::HashMap<Uuid, FactRows> =
+            ids.iter().map(|id| (*id, FactRows::default())).collect();
+        macro_rules! each {
+            ($rows:expr, |$r:ident, $f:ident| $body:expr) => {
+                for $r in $rows {
+                    if let Some($f) = m.get_mut(&$r.person_id) {
+                        $body;
+                    }
+                }
+            };
+        }
+        each!(person_repo::groups_of_persons(db, ids).await?, |r, f| f
+            .groups
+            .push(r));
+        each!(repo::registrations_of_persons(db, ids).await?, |r, f| f
+            .registrations
+            .push(r));
+        each!(
+            linghuo_storage::market::hires_of_persons(db, ids).await?,
+            |r, f| f.hires.push(r)
+        );
+        each!(
+            linghuo_storage::market::platform_workers::of_persons(db, ids).await?,
+            |r, f| f.platform.push(r)
+        );
+        each!(repo::businesses_of_persons(db, ids).await?, |r, f| f
+            .businesses
+            .push(r));
+        each!(repo::tax_of_persons(db, ids).await?, |r, f| f.tax.push(r));
+        each!(repo::si_of_persons(db, ids).await?, |r, f| f.si.push(r));
+        each!(repo::si_enrolments_of_persons(db, ids).await?, |r, f| f
+            .si_enrolments
+            .push(r));
+        // Newest first: the first one of a person is the latest finding.
+        each!(repo::findings_of_persons(db, ids).await?, |r, f| {
+            if f.in_difficulty.is_none() {
+                f.in_difficulty = Some(r.in_difficulty);
+            }
+        });
+        for (person, benefit, granted, _) in repo::granted_and_paid_of_persons(db, ids).await? {
+            if benefit == BenefitId::StartupSubsidy.code()
+                && let Some(f) = m.get_mut(&person)
+            {
+                f.startup_granted = granted;
+            }
+        }
+        each!(repo::enrolments_of_persons(db, ids).await?, |r, f| f
+            .training
+            .push(r));
+        Ok(m)
+    }
+}
+
+/// A person's facts as of a day from their rows ([`Service::gather_facts`]).
+pub(crate) fn facts_from_rows(rows: FactRows, as_of: NaiveDate) -> Gathered {
+    let mut facts = Facts::new(as_of);
+    let mut unverified = Vec::new();
+    for g in rows.groups {
+        if g.since.is_some_and(|s| s > as_of) || g.until.is_some_and(|u| u < as_of) {
+            continue;
+        }
+        let Some(group) = Group::from_code(&g.group_code) else {
+            continue;
+        };
+        facts.person.groups.insert(group);
+        if group == Group::CollegeGraduate {
+            facts.person.left_school_on = g.since;
+        }
+        if !(g.verified || g.source == "registry" || g.source == "staff_checked") {
+            unverified.push(format!("人员类别“{}”为本人申报，尚未核验", group.zh()));
+        }
+    }
+    let regs = rows.registrations;
+    if let Some(r) = regs
+        .iter()
+        .find(|r| r.started_on <= as_of && r.ended_on.is_none_or(|e| e >= as_of))
+    {
+        match r.kind.as_str() {
+            "unemployment" => {
+                facts.person.groups.insert(Group::RegisteredUnemployed);
+                facts.person.unemployment_registered_on = Some(r.started_on);
+            }
+            "flexible" => {
+                facts.person.flexible_work =
+                    r.flexible_form.as_deref().and_then(FlexibleWork::from_code);
+            }
+            _ => {}
+        }
+    }
+    // 用工登记: hires through the gig market (each files its 用工登记) in a flexible form,
+    // so that a person hired there is a flexible worker for the training subsidy (四(八))
+    // without a separate 灵活就业登记. From the platform's own records: verified.
+    for h in rows.hires {
+        if h.status == linghuo_storage::status::HireStatus::Cancelled {
+            continue;
+        }
+        let Some(form) = hire_form(&h.form) else {
+            continue;
+        };
+        facts.hires.push(Hire {
+            form,
+            started_on: h.start_date,
+            ended_on: h.completed_at.map(crate::platform::clock::cst_date),
+        });
+    }
+    // Workers a platform (or a human-resource service agency) reported (五(十二)): each
+    // record is a 用工登记 in its form, and 新就业形态 work in force on the day makes the
+    // person 平台就业人员. From the employer's own records, as a market hire: verified.
+    for w in rows.platform {
+        let Some(form) = FlexibleWork::from_code(&w.form) else {
+            continue;
+        };
+        let hire = Hire {
+            form,
+            started_on: w.started_on,
+            ended_on: w.ended_on,
+        };
+        if form == FlexibleWork::Platform && hire.active_on(as_of) {
+            facts.person.groups.insert(Group::PlatformWorker);
+        }
+        facts.hires.push(hire);
+    }
+    facts.hires.sort_by_key(|h| h.started_on);
+    let businesses = rows.businesses;
+    let business = businesses.iter().find(|b| b.registered_on <= as_of);
+    if let Some(b) = business {
+        facts.business = Some(Business {
+            kind: BusinessKind::from_code(&b.kind),
+            registered_on: Some(b.registered_on),
+            first_time: Some(b.first_time),
+            operating_normally: Some(b.operating_normally),
+            employees_driven: Some(b.employees_driven.max(0) as u32),
+            road_occupation_approved: Some(b.road_occupation_approved),
+            rents_state_owned_property: Some(b.rents_state_owned_property),
+        });
+        if !b.verified {
+            unverified.push(format!(
+                "经营主体“{}”的登记信息为本人申报，尚未核验",
+                b.name
+            ));
+        }
+    }
+    for t in rows.tax {
+        if t.source == "self_declared" {
+            unverified.push(format!("{}年纳税信息为本人申报", t.year));
+        }
+        facts.tax_years.push(TaxYear {
+            year: t.year,
+            vat: Fen(t.vat_fen),
+            urban_maintenance_tax: Fen(t.urban_maintenance_fen),
+            education_surcharge: Fen(t.education_fen),
+            local_education_surcharge: Fen(t.local_education_fen),
+            individual_income_tax: Fen(t.income_tax_fen),
+        });
+    }
+    let mut self_si = 0;
+    for s in rows.si {
+        let Some(month) = linghuo_policy::calendar::Month::parse(&s.month) else {
+            continue;
+        };
+        if month > linghuo_policy::calendar::Month::of(as_of) {
+            continue;
+        }
+        if s.source == "self_declared" {
+            self_si += 1;
+        }
+        facts.social_insurance_paid.push(PremiumMonth {
+            month,
+            amount: Fen(s.amount_fen),
+        });
+    }
+    if self_si > 0 {
+        unverified.push(format!("{self_si}个月的社会保险缴费为本人申报"));
+    }
+    let enrolled: Vec<(String, linghuo_policy::calendar::Month, i64)> = rows
+        .si_enrolments
+        .into_iter()
+        .filter_map(|e| {
+            linghuo_policy::calendar::Month::parse(&e.start_month)
+                .map(|m| (e.scheme, m, e.base_fen))
+        })
+        .collect();
+    let mut g = Gathered {
+        facts,
+        unverified,
+        business_id: None,
+    };
+    enrolment::add_enrolment_months(&mut g, &enrolled);
+    let Gathered {
+        mut facts,
+        unverified,
+        ..
+    } = g;
+    // 困难摸排 by staff (四(十一)): the latest finding, a verified source.
+    facts.person.in_difficulty = rows.in_difficulty;
+    facts.startup_subsidy_paid = Fen(rows.startup_granted.max(0));
+    if rows
+        .training
+        .iter()
+        .any(|e| e.status == "enrolled" || e.status == "completed")
+    {
+        facts.training = Some(linghuo_policy::facts::Training {
+            enrolled_approved_course: Some(true),
+            wants_to_start_business: None,
+        });
+    }
+    Gathered {
+        facts,
+        unverified,
+        business_id: business.map(|b| b.id),
+    }
+}
+
 fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
@@ -329,165 +568,21 @@ fn sha256_hex(s: &str) -> String {
 impl Service {
     /// Gathers a person's facts as of a day from the database.
     pub async fn gather_facts(&self, person: &PersonRow, as_of: NaiveDate) -> Result<Gathered> {
-        let mut facts = Facts::new(as_of);
-        let mut unverified = Vec::new();
-        for g in person_repo::groups(&self.db, person.id).await? {
-            if g.since.is_some_and(|s| s > as_of) || g.until.is_some_and(|u| u < as_of) {
-                continue;
-            }
-            let Some(group) = Group::from_code(&g.group_code) else {
-                continue;
-            };
-            facts.person.groups.insert(group);
-            if group == Group::CollegeGraduate {
-                facts.person.left_school_on = g.since;
-            }
-            if !(g.verified || g.source == "registry" || g.source == "staff_checked") {
-                unverified.push(format!("人员类别“{}”为本人申报，尚未核验", group.zh()));
-            }
-        }
-        let regs = repo::registrations_of(&self.db, person.id).await?;
-        if let Some(r) = regs
+        let mut rows = FactRows::load(&self.db, &[person.id]).await?;
+        Ok(facts_from_rows(
+            rows.remove(&person.id).unwrap_or_default(),
+            as_of,
+        ))
+    }
+
+    /// [`Service::gather_facts`] for a page of persons at once (one query per table for the
+    /// page, not per person), in the order of `ids`: the screening of a whole population.
+    pub async fn gather_facts_of(&self, ids: &[Uuid], as_of: NaiveDate) -> Result<Vec<Gathered>> {
+        let mut rows = FactRows::load(&self.db, ids).await?;
+        Ok(ids
             .iter()
-            .find(|r| r.started_on <= as_of && r.ended_on.is_none_or(|e| e >= as_of))
-        {
-            match r.kind.as_str() {
-                "unemployment" => {
-                    facts.person.groups.insert(Group::RegisteredUnemployed);
-                    facts.person.unemployment_registered_on = Some(r.started_on);
-                }
-                "flexible" => {
-                    facts.person.flexible_work =
-                        r.flexible_form.as_deref().and_then(FlexibleWork::from_code);
-                }
-                _ => {}
-            }
-        }
-        // 用工登记: hires through the gig market (each files its 用工登记) in a flexible form,
-        // so that a person hired there is a flexible worker for the training subsidy (四(八))
-        // without a separate 灵活就业登记. From the platform's own records: verified.
-        for h in linghuo_storage::market::hires_of_person(&self.db, person.id).await? {
-            if h.status == linghuo_storage::status::HireStatus::Cancelled {
-                continue;
-            }
-            let Some(form) = hire_form(&h.form) else {
-                continue;
-            };
-            facts.hires.push(Hire {
-                form,
-                started_on: h.start_date,
-                ended_on: h.completed_at.map(crate::platform::clock::cst_date),
-            });
-        }
-        // Workers a platform (or a human-resource service agency) reported (五(十二)): each
-        // record is a 用工登记 in its form, and 新就业形态 work in force on the day makes the
-        // person 平台就业人员. From the employer's own records, as a market hire: verified.
-        for w in linghuo_storage::market::platform_workers::of_person(&self.db, person.id).await? {
-            let Some(form) = FlexibleWork::from_code(&w.form) else {
-                continue;
-            };
-            let hire = Hire {
-                form,
-                started_on: w.started_on,
-                ended_on: w.ended_on,
-            };
-            if form == FlexibleWork::Platform && hire.active_on(as_of) {
-                facts.person.groups.insert(Group::PlatformWorker);
-            }
-            facts.hires.push(hire);
-        }
-        facts.hires.sort_by_key(|h| h.started_on);
-        let businesses = repo::businesses_of(&self.db, person.id).await?;
-        let business = businesses.iter().find(|b| b.registered_on <= as_of);
-        if let Some(b) = business {
-            facts.business = Some(Business {
-                kind: BusinessKind::from_code(&b.kind),
-                registered_on: Some(b.registered_on),
-                first_time: Some(b.first_time),
-                operating_normally: Some(b.operating_normally),
-                employees_driven: Some(b.employees_driven.max(0) as u32),
-                road_occupation_approved: Some(b.road_occupation_approved),
-                rents_state_owned_property: Some(b.rents_state_owned_property),
-            });
-            if !b.verified {
-                unverified.push(format!(
-                    "经营主体“{}”的登记信息为本人申报，尚未核验",
-                    b.name
-                ));
-            }
-        }
-        for t in repo::tax_of(&self.db, person.id).await? {
-            if t.source == "self_declared" {
-                unverified.push(format!("{}年纳税信息为本人申报", t.year));
-            }
-            facts.tax_years.push(TaxYear {
-                year: t.year,
-                vat: Fen(t.vat_fen),
-                urban_maintenance_tax: Fen(t.urban_maintenance_fen),
-                education_surcharge: Fen(t.education_fen),
-                local_education_surcharge: Fen(t.local_education_fen),
-                individual_income_tax: Fen(t.income_tax_fen),
-            });
-        }
-        let mut self_si = 0;
-        for s in repo::si_of(&self.db, person.id).await? {
-            let Some(month) = linghuo_policy::calendar::Month::parse(&s.month) else {
-                continue;
-            };
-            if month > linghuo_policy::calendar::Month::of(as_of) {
-                continue;
-            }
-            if s.source == "self_declared" {
-                self_si += 1;
-            }
-            facts.social_insurance_paid.push(PremiumMonth {
-                month,
-                amount: Fen(s.amount_fen),
-            });
-        }
-        if self_si > 0 {
-            unverified.push(format!("{self_si}个月的社会保险缴费为本人申报"));
-        }
-        let enrolled: Vec<(String, linghuo_policy::calendar::Month, i64)> =
-            repo::si_enrolments_of(&self.db, person.id)
-                .await?
-                .into_iter()
-                .filter_map(|e| {
-                    linghuo_policy::calendar::Month::parse(&e.start_month)
-                        .map(|m| (e.scheme, m, e.base_fen))
-                })
-                .collect();
-        let mut g = Gathered {
-            facts,
-            unverified,
-            business_id: None,
-        };
-        enrolment::add_enrolment_months(&mut g, &enrolled);
-        let Gathered {
-            mut facts,
-            unverified,
-            ..
-        } = g;
-        // 困难摸排 by staff (四(十一)): the latest finding, a verified source.
-        facts.person.in_difficulty = self.in_difficulty(person.id).await?;
-        let (granted, _) =
-            repo::granted_and_paid(&self.db, person.id, BenefitId::StartupSubsidy.code()).await?;
-        facts.startup_subsidy_paid = Fen(granted.max(0));
-        let enrolments = repo::enrolments_of_person(&self.db, person.id).await?;
-        if enrolments
-            .iter()
-            .any(|e| e.status == "enrolled" || e.status == "completed")
-        {
-            facts.training = Some(linghuo_policy::facts::Training {
-                enrolled_approved_course: Some(true),
-                wants_to_start_business: None,
-            });
-        }
-        Ok(Gathered {
-            facts,
-            unverified,
-            business_id: business.map(|b| b.id),
-        })
+            .map(|id| facts_from_rows(rows.remove(id).unwrap_or_default(), as_of))
+            .collect())
     }
 
     /// The months already subsidised for a person (social-insurance subsidy only): the

@@ -22,6 +22,29 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub audit: AuditConfig,
     pub notify: NotifyConfig,
+    pub stats: StatsConfig,
+}
+
+/// Statistics that decide the registered population (docs/statistics.md, "Take-up").
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StatsConfig {
+    /// The take-up snapshot is made once a day, at the first check after this hour (China
+    /// Standard Time, 0 to 23); a server with no snapshot at all makes one at start.
+    pub takeup_snapshot_hour: u32,
+    /// The what-if and the correction preview decide at most this many registered people of
+    /// the region (a uniform sample, the same each time) and scale the figures up to the
+    /// region when it has more.
+    pub whatif_sample_persons: u64,
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            takeup_snapshot_hour: 1,
+            whatif_sample_persons: 20_000,
+        }
+    }
 }
 
 /// Short messages to people's phones (issue 16 items 6 and 7): password-reset codes and the
@@ -620,6 +643,12 @@ impl Config {
         }
         if !(1..=24 * 7).contains(&self.audit.anchor_interval_hours) {
             return Err("audit.anchor_interval_hours must be 1..=168".into());
+        }
+        if self.stats.takeup_snapshot_hour > 23 {
+            return Err("stats.takeup_snapshot_hour must be 0..=23".into());
+        }
+        if !(100..=10_000_000).contains(&self.stats.whatif_sample_persons) {
+            return Err("stats.whatif_sample_persons must be 100..=10000000".into());
         }
         Ok(())
     }

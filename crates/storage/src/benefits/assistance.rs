@@ -81,6 +81,18 @@ pub async fn findings_of(db: &Db, person_id: Uuid) -> Result<Vec<FindingRow>> {
     .await)?)
 }
 
+/// [`findings_of`] of a page of persons, by person, newest first.
+pub async fn findings_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<FindingRow>> {
+    crate::select_in(
+        db,
+        "SELECT id, person_id, county_code, in_difficulty, note, recorded_by, created_at \
+         FROM difficulty_findings WHERE person_id",
+        "ORDER BY person_id, seq DESC",
+        ids,
+    )
+    .await
+}
+
 /// Records what the screening found for a person: referred (active) with the reasons, or
 /// no longer referred. A person never referred gets no row.
 pub async fn upsert_case(

@@ -61,6 +61,18 @@ pub async fn si_enrolments_of(db: &Db, person_id: Uuid) -> Result<Vec<SiEnrolmen
     })?)
 }
 
+/// [`si_enrolments_of`] of a page of persons, by person.
+pub async fn si_enrolments_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<SiEnrolmentRow>> {
+    crate::select_in(
+        db,
+        "SELECT id, person_id, county_code, scheme, start_month, base_fen, source, item_id, consent_note, \
+         recorded_by, created_at FROM si_enrolments WHERE person_id",
+        "ORDER BY person_id, scheme",
+        ids,
+    )
+    .await
+}
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OneThingRow {
     pub id: Uuid,

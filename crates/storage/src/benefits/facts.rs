@@ -79,6 +79,17 @@ pub async fn businesses_of(db: &Db, person_id: Uuid) -> Result<Vec<BusinessRow>>
     .await)?)
 }
 
+/// [`businesses_of`] of a page of persons, by person.
+pub async fn businesses_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<BusinessRow>> {
+    crate::select_in(
+        db,
+        select_businesses!("WHERE person_id"),
+        "ORDER BY person_id, registered_on DESC, id",
+        ids,
+    )
+    .await
+}
+
 pub async fn business_by_uscc(tx: &mut Tx, uscc: &str) -> Result<Option<BusinessRow>> {
     Ok(on_tx!(tx, |c| sqlx::query_as::<_, BusinessRow>(
         select_businesses!("WHERE uscc = $1")
@@ -186,6 +197,18 @@ pub async fn tax_of(db: &Db, person_id: Uuid) -> Result<Vec<TaxRecordRow>> {
     })?)
 }
 
+/// [`tax_of`] of a page of persons, by person.
+pub async fn tax_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<TaxRecordRow>> {
+    crate::select_in(
+        db,
+        "SELECT person_id, year, vat_fen, urban_maintenance_fen, education_fen, local_education_fen, income_tax_fen, \
+         source, updated_at FROM tax_records WHERE person_id",
+        "ORDER BY person_id, year",
+        ids,
+    )
+    .await
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct SiPaymentRow {
     pub person_id: Uuid,
@@ -256,6 +279,17 @@ pub async fn si_of(db: &Db, person_id: Uuid) -> Result<Vec<SiPaymentRow>> {
     .fetch_all(p)
     .await
     })?)
+}
+
+/// [`si_of`] of a page of persons, by person.
+pub async fn si_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<SiPaymentRow>> {
+    crate::select_in(
+        db,
+        "SELECT person_id, month, amount_fen, source, updated_at FROM si_payments WHERE person_id",
+        "ORDER BY person_id, month",
+        ids,
+    )
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

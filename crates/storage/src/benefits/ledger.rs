@@ -103,6 +103,24 @@ pub async fn granted_and_paid(db: &Db, person_id: Uuid, benefit: &str) -> Result
     .await)?)
 }
 
+/// [`granted_and_paid`] of a page of persons for every benefit: (person, benefit, Σ granted,
+/// Σ paid) in fen.
+pub async fn granted_and_paid_of_persons(
+    db: &Db,
+    ids: &[Uuid],
+) -> Result<Vec<(Uuid, String, i64, i64)>> {
+    crate::select_in(
+        db,
+        "SELECT person_id, benefit, CAST(COALESCE(SUM(CASE WHEN kind IN ('grant','adjustment') THEN amount_fen \
+         WHEN kind = 'recovery' THEN -amount_fen ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN kind = 'payment' THEN amount_fen ELSE 0 END), 0) AS BIGINT) \
+         FROM ledger_transfers WHERE person_id",
+        "GROUP BY person_id, benefit ORDER BY person_id, benefit",
+        ids,
+    )
+    .await
+}
+
 /// Breaks of the ledger's invariants, described in Chinese (empty when it holds). `paid`
 /// names the benefits paid through the ledger (the policy catalogue's, given by the service):
 /// an approved application of one of them must have its grant.

@@ -121,6 +121,17 @@ pub async fn registrations_of(db: &Db, person_id: Uuid) -> Result<Vec<Registrati
     .await)?)
 }
 
+/// [`registrations_of`] of a page of persons, by person.
+pub async fn registrations_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<RegistrationRow>> {
+    crate::select_in(
+        db,
+        select_registrations!("WHERE person_id"),
+        "ORDER BY person_id, started_on DESC, created_at DESC, id",
+        ids,
+    )
+    .await
+}
+
 pub async fn registration(db: &Db, id: Uuid) -> Result<Option<RegistrationRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, RegistrationRow>(
         select_registrations!("WHERE id = $1")

@@ -225,6 +225,17 @@ pub async fn enrolments_of_person(db: &Db, person_id: Uuid) -> Result<Vec<Enrolm
     .await)?)
 }
 
+/// [`enrolments_of_person`] of a page of persons, by person.
+pub async fn enrolments_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<EnrolmentRow>> {
+    crate::select_in(
+        db,
+        select_enrolments!("WHERE person_id"),
+        "ORDER BY person_id, created_at DESC, id",
+        ids,
+    )
+    .await
+}
+
 /// Records a day of attendance (once per day) and refreshes the count; true when new.
 pub async fn record_attendance(
     tx: &mut Tx,

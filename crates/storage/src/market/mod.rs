@@ -956,6 +956,17 @@ pub async fn hires_of_person(db: &Db, person_id: Uuid) -> Result<Vec<HireRow>> {
     .await)?)
 }
 
+/// [`hires_of_person`] of a page of persons, by person.
+pub async fn hires_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<HireRow>> {
+    crate::select_in(
+        db,
+        select_hires!("WHERE person_id"),
+        "ORDER BY person_id, created_at DESC, id",
+        ids,
+    )
+    .await
+}
+
 pub async fn hires_of_employer(db: &Db, employer_id: Uuid) -> Result<Vec<HireRow>> {
     Ok(on_pool!(db, |p| sqlx::query_as::<_, HireRow>(
         select_hires!("WHERE employer_id = $1 ORDER BY created_at DESC")

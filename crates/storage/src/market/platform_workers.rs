@@ -205,6 +205,18 @@ pub async fn of_person(db: &Db, person_id: Uuid) -> Result<Vec<PlatformWorkerRow
     .await)?)
 }
 
+/// Every row of each of `ids` (the screening of a population, a page at a time), by person
+/// and start date.
+pub async fn of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<PlatformWorkerRow>> {
+    crate::select_in(
+        db,
+        select_workers!("WHERE person_id"),
+        "ORDER BY person_id, started_on, id",
+        ids,
+    )
+    .await
+}
+
 fn placeholders(backend: Backend, n: usize) -> String {
     match backend {
         Backend::Sqlite => vec!["?"; n].join(","),

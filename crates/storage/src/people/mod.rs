@@ -340,6 +340,18 @@ pub async fn groups(db: &Db, person_id: Uuid) -> Result<Vec<GroupRow>> {
     })?)
 }
 
+/// [`groups`] of a page of persons, by person.
+pub async fn groups_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<GroupRow>> {
+    crate::select_in(
+        db,
+        "SELECT id, person_id, group_code, since, until, evidence, source, verified, recorded_by, recorded_at \
+         FROM person_groups WHERE person_id",
+        "ORDER BY person_id, group_code",
+        ids,
+    )
+    .await
+}
+
 /// Every ciphertext with its key version, for key rotation.
 pub async fn all_ciphertexts(db: &Db) -> Result<Vec<(Uuid, Vec<u8>, Option<Vec<u8>>, i64)>> {
     Ok(on_pool!(db, |p| sqlx::query_as(

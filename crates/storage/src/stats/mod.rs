@@ -4,6 +4,7 @@
 
 // Statistics by part: this file holds the staff figures.
 pub mod open;
+pub mod takeup;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staff/stats/targets", post(set_target))
         .route("/staff/stats/takeup", get(takeup))
         .route("/staff/stats/takeup/export", get(takeup_download))
+        .route("/staff/stats/takeup/refresh", post(takeup_refresh))
 }
 
 /// The tables of the dashboard, in page order: (key, heading).
@@ -743,6 +744,14 @@ struct TakeUpPage {
     ctx: PageCtx,
     t: TakeUp,
     table: TableView,
+    ok: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl TakeUpPage {
+    fn at(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::web::format::cst(t)
+    }
 }
 
 fn takeup_query(q: &Option<String>) -> TakeUpQuery {
@@ -755,9 +764,21 @@ async fn takeup(
     State(state): State<AppState>,
     ctx: Ctx,
     staff: Staff,
+    flash: Flash,
     RawQuery(q): RawQuery,
 ) -> PageResult {
-    let t = state.svc.take_up(&staff, &takeup_query(&q)).await?;
+    takeup_render(&state, &ctx, &staff, &q, flash.text(), None).await
+}
+
+async fn takeup_render(
+    state: &AppState,
+    ctx: &Ctx,
+    staff: &Actor,
+    q: &Option<String>,
+    ok: Option<&'static str>,
+    error: Option<(StatusCode, String)>,
+) -> PageResult {
+    let t = state.svc.take_up(staff, &takeup_query(q)).await?;
     let sheet = takeup_sheet(&t);
     let numeric = (0..sheet.headers.len())
         .map(|c| {
@@ -787,15 +808,46 @@ async fn takeup(
         xlsx: format!("/staff/stats/takeup/export?format=xlsx&{rq}"),
         csv: format!("/staff/stats/takeup/export?format=csv&{rq}"),
     };
+    let (status, error) = match error {
+        Some((s, e)) => (s, Some(e)),
+        None => (StatusCode::OK, None),
+    };
     Ok(render(
-        StatusCode::OK,
+        status,
         &TakeUpPage {
-            ctx: PageCtx::new(&ctx, "政策享受率", "/staff/stats/takeup"),
+            ctx: PageCtx::new(ctx, "政策享受率", "/staff/stats/takeup"),
             t,
             table,
+            ok,
+            error,
         },
     ))
 }
+
+/// Province staff start a new take-up snapshot (audited); the page then shows it running.
+async fn takeup_refresh(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    staff: Staff,
+    Form { .. }: Form<NoFields>,
+) -> PageResult {
+    match state.svc.refresh_take_up(&staff).await {
+        Ok(_) => Ok(to("/staff/stats/takeup?ok=refreshing")),
+        Err(
+            e @ (linghuo_service::ServiceError::Conflict { .. }
+            | linghuo_service::ServiceError::Forbidden { .. }),
+        ) => {
+            let e = ApiError::from(e);
+            let message = e.message.clone();
+            takeup_render(&state, &ctx, &staff, &None, None, Some((e.status, message))).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A form with nothing but its CSRF field.
+#[derive(Deserialize)]
+struct NoFields {}
 
 async fn takeup_download(
     State(state): State<AppState>,
