@@ -444,11 +444,32 @@ fn staff(scope: &RegionCode) -> Actor {
     }
 }
 
-/// One measure: its key, its description, and the milliseconds it took.
+/// One measure: its key, its description, the milliseconds it took and the process's peak
+/// resident memory during it.
 struct Measure {
     key: String,
     label: String,
     ms: f64,
+    peak_mib: f64,
+}
+
+/// Resets the process's peak resident memory (Linux: `VmHWM`), so that [`peak_mib`] gives the
+/// peak of what follows.
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since the last [`reset_peak`] (MiB; 0 off Linux).
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| (kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -495,8 +516,19 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
         effective_from: "2024-01-01".into(),
         reason: String::new(),
     };
+    let mut push = |key: String, label: String, ms: f64, peak: f64| {
+        measures.push(Measure {
+            key,
+            label,
+            ms,
+            peak_mib: peak,
+        })
+    };
+    // Before: what the pages did on every request. Now: the same computation on request
+    // (what a snapshot run does for the province), page by page.
     for (level, region) in regions() {
-        let (ms, t) = timed(1, || async { Ok(svc.take_up_of(&region).await?) }).await?;
+        reset_peak();
+        let (ms, t) = timed(1, || async { Ok(svc.take_up_live(&region).await?) }).await?;
         if level == "province" {
             registered = t.persons;
         }
@@ -507,29 +539,87 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
                 .map(|r| format!("{} {}/{}", r.benefit, r.paid, r.eligible))
                 .collect();
             eprintln!(
-                "  take-up {level}: {} persons, {ms:.0} ms (paid/eligible: {})",
+                "  take-up computed on request, {level}: {} persons, {ms:.0} ms (paid/eligible: {})",
                 t.persons,
                 totals.join(", ")
             );
         }
-        measures.push(Measure {
-            key: format!("takeup_live_{level}_ms"),
-            label: format!(
-                "take-up, computed on request, {level} ({} persons)",
+        push(
+            format!("takeup_live_{level}_ms"),
+            format!(
+                "take-up computed on request, {level} ({} persons)",
                 t.persons
             ),
             ms,
-        });
-        let actor = staff(&region);
-        let (ms, w) = timed(1, || async { Ok(svc.what_if(&actor, &change).await?) }).await?;
+            peak_mib(),
+        );
+    }
+    // The snapshot run (the daily job, or province staff's button): the whole province.
+    reset_peak();
+    let (ms, run) = timed(1, || async {
+        svc.take_up_snapshot_now()
+            .await?
+            .context("a run was already going")
+    })
+    .await?;
+    if progress {
+        eprintln!(
+            "  snapshot run: {} persons, {:.1} s",
+            run.persons,
+            ms / 1000.0
+        );
+    }
+    push(
+        "snapshot_run_ms".into(),
+        format!("snapshot run, whole province ({} persons)", run.persons),
+        ms,
+        peak_mib(),
+    );
+    // The page now: the snapshot's rows of the region.
+    for (level, region) in regions() {
+        reset_peak();
+        let (ms, t) = timed(args.samples, || async {
+            Ok(svc.take_up_of(&region).await?)
+        })
+        .await?;
+        anyhow::ensure!(t.computed_at.is_some(), "the snapshot is read");
         if progress {
-            eprintln!("  what-if {level}: {} persons, {ms:.0} ms", w.persons);
+            eprintln!("  take-up page from the snapshot, {level}: {ms:.2} ms");
         }
-        measures.push(Measure {
-            key: format!("whatif_{level}_ms"),
-            label: format!("what-if, {level} ({} persons)", w.persons),
+        push(
+            format!("takeup_{level}_ms"),
+            format!(
+                "take-up page from the snapshot, {level} (median of {})",
+                args.samples
+            ),
             ms,
-        });
+            peak_mib(),
+        );
+    }
+    for (level, region) in regions() {
+        let actor = staff(&region);
+        reset_peak();
+        let (ms, w) = timed(args.samples.min(3), || async {
+            Ok(svc.what_if(&actor, &change).await?)
+        })
+        .await?;
+        if progress {
+            eprintln!(
+                "  what-if {level}: {} persons, {} decided, {ms:.0} ms",
+                w.persons, w.sample_persons
+            );
+        }
+        push(
+            format!("whatif_{level}_ms"),
+            format!(
+                "what-if, {level} ({} of {} persons{})",
+                w.sample_persons,
+                w.persons,
+                if w.sampled { ", sampled" } else { "" }
+            ),
+            ms,
+            peak_mib(),
+        );
     }
     let _ = args.samples;
     db.close().await;
@@ -599,8 +689,8 @@ pub fn run(args: BenchTakeupArgs, database_url: Option<String>) -> anyhow::Resul
             println!("{}", serde_json::Value::Object(o));
         } else {
             println!(
-                "{:<62} {:>12} {:>12}",
-                "measure (ms unless said)", "SQLite", "PostgreSQL"
+                "{:<62} {:>16} {:>16}",
+                "measure: ms (peak RSS MiB)", "SQLite", "PostgreSQL"
             );
             let first = sqlite
                 .as_ref()
@@ -608,10 +698,10 @@ pub fn run(args: BenchTakeupArgs, database_url: Option<String>) -> anyhow::Resul
                 .context("no database run")?;
             let cell = |r: Option<&DbResult>, k: usize| {
                 r.and_then(|r| r.measures.get(k))
-                    .map_or("-".into(), |m| format!("{:.1}", m.ms))
+                    .map_or("-".into(), |m| format!("{:.1} ({:.0})", m.ms, m.peak_mib))
             };
             println!(
-                "{:<62} {:>12} {:>12}",
+                "{:<62} {:>16} {:>16}",
                 "seed (s)",
                 sqlite
                     .as_ref()
@@ -621,7 +711,7 @@ pub fn run(args: BenchTakeupArgs, database_url: Option<String>) -> anyhow::Resul
                     .map_or("-".into(), |r| format!("{:.0}", r.seed_s))
             );
             println!(
-                "{:<62} {:>12} {:>12}",
+                "{:<62} {:>16} {:>16}",
                 "registered persons (of those seeded)",
                 sqlite
                     .as_ref()
@@ -632,7 +722,7 @@ pub fn run(args: BenchTakeupArgs, database_url: Option<String>) -> anyhow::Resul
             );
             for (k, m) in first.measures.iter().enumerate() {
                 println!(
-                    "{:<62} {:>12} {:>12}",
+                    "{:<62} {:>16} {:>16}",
                     m.label,
                     cell(sqlite.as_ref(), k),
                     cell(postgres.as_ref(), k)

@@ -4,6 +4,7 @@ mod least_privilege;
 mod ledger;
 mod market_pay;
 mod occupation_words;
+mod takeup_snapshots;
 
 use chrono::NaiveDate;
 use uuid::Uuid;
