@@ -42,6 +42,36 @@ pub enum GrantPeriod {
     Elsewhere,
 }
 
+/// What the amount the engine decides for a benefit is: money paid out, or a limit that is
+/// not money from the budget (so totals of different kinds are never added together).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AmountKind {
+    /// Money paid to the person through the ledger (the startup and social-insurance subsidies).
+    Paid,
+    /// Money paid through the ledger whose sum is set by the course completed (the training
+    /// subsidy): the engine decides eligibility only, and its amount is zero.
+    PerCourse,
+    /// The most tax and fees that may be deducted (the tax deduction): nothing is paid out.
+    DeductionLimit,
+    /// The most the bank may lend (the guaranteed loan): nothing is paid out here.
+    LoanCeiling,
+    /// No sum (decided where it is used).
+    None,
+}
+
+impl AmountKind {
+    /// Its code in JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            AmountKind::Paid => "paid",
+            AmountKind::PerCourse => "per_course",
+            AmountKind::DeductionLimit => "deduction_limit",
+            AmountKind::LoanCeiling => "loan_ceiling",
+            AmountKind::None => "none",
+        }
+    }
+}
+
 impl BenefitId {
     pub const ALL: [BenefitId; RULE_COUNT] = [
         BenefitId::TaxDeduction,
@@ -110,6 +140,17 @@ impl BenefitId {
         )
     }
 
+    /// What the engine's amount for this benefit is.
+    pub fn amount_kind(self) -> AmountKind {
+        match self {
+            BenefitId::StartupSubsidy | BenefitId::SocialInsuranceSubsidy => AmountKind::Paid,
+            BenefitId::TrainingSubsidy => AmountKind::PerCourse,
+            BenefitId::TaxDeduction => AmountKind::DeductionLimit,
+            BenefitId::GuaranteedLoan => AmountKind::LoanCeiling,
+            _ => AmountKind::None,
+        }
+    }
+
     pub fn period(self) -> GrantPeriod {
         match self {
             BenefitId::StartupSubsidy => GrantPeriod::PerBusiness,
@@ -158,6 +199,20 @@ mod tests {
             }
         }
         assert_eq!(BenefitId::from_code("nothing"), None);
+        // Money paid out is exactly what the ledger pays; every benefit followed in the
+        // funnel has an amount of some kind.
+        for b in BenefitId::ALL {
+            assert_eq!(
+                b.paid(),
+                matches!(b.amount_kind(), AmountKind::Paid | AmountKind::PerCourse),
+                "{b}"
+            );
+        }
+        assert!(
+            BenefitId::FUNNEL
+                .iter()
+                .all(|b| b.amount_kind() != AmountKind::None)
+        );
         assert!(
             BenefitId::APPLIED_AT_WINDOW
                 .iter()

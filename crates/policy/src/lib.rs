@@ -30,7 +30,7 @@ pub mod testcases;
 pub mod trace;
 pub mod whatif;
 
-pub use benefit::{BenefitId, GrantPeriod};
+pub use benefit::{AmountKind, BenefitId, GrantPeriod};
 pub use check::{CheckProblem, check};
 pub use clauses::{Clause, DOCUMENT, policy_clauses};
 pub use determination::{

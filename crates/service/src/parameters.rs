@@ -275,6 +275,10 @@ pub struct BenefitImpactView {
     /// People whose amount rises (or who become eligible), falls (or stop being eligible).
     pub gaining: u64,
     pub losing: u64,
+    /// What the amounts are (as on the take-up report): `paid`, `per_course` (no sum: the
+    /// course sets it, so the amounts are 0.00), `deduction_limit`, `loan_ceiling`, `none`.
+    #[serde(default)]
+    pub amount_kind: String,
 }
 
 /// The impact of a parameter change over the registered population of a region, decided as
@@ -873,6 +877,10 @@ impl Service {
                         change: fen_text(after - before),
                         gaining: scale.count(b.gaining),
                         losing: scale.count(b.losing),
+                        amount_kind: linghuo_policy::BenefitId::from_code(b.id)
+                            .map_or(linghuo_policy::AmountKind::None, |b| b.amount_kind())
+                            .code()
+                            .into(),
                     }
                 })
                 .collect(),

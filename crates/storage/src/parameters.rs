@@ -153,6 +153,20 @@ pub async fn registered_count(db: &Db, prefix: &str) -> Result<i64> {
     .await)?)
 }
 
+/// The applications approved for a page of persons, per person and benefit: (person,
+/// benefit, Σ approved amount in fen). Take-up of the benefits nothing is paid out for (the
+/// tax deduction, the loan qualification) counts these.
+pub async fn approved_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64)>> {
+    crate::select_in(
+        db,
+        "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM benefit_applications \
+         WHERE status = 'approved' AND person_id",
+        "GROUP BY person_id, benefit",
+        ids,
+    )
+    .await
+}
+
 /// What was paid (bank instructions paid) to a page of persons, per person and benefit:
 /// (person, benefit, amount in fen).
 pub async fn paid_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64)>> {

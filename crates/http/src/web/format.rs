@@ -115,6 +115,18 @@ pub fn occupation_groups() -> &'static [OccupationGroup] {
     &GROUPS
 }
 
+/// What a benefit's amounts are, in words (the `amount_kind` of the take-up and what-if
+/// reports), for the tables' 金额口径.
+pub fn amount_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "paid" => "补贴资金",
+        "per_course" => "补贴资金，按培训项目核定（不计应享金额）",
+        "deduction_limit" => "税费扣减限额（不是发放的资金）",
+        "loan_ceiling" => "贷款额度（由银行发放，不是补贴资金）",
+        _ => "",
+    }
+}
+
 /// A decimal amount as people read it, with thousands separators: "2000000.00" →
 /// "2,000,000.00". Anything that is not a plain decimal is returned as it is.
 pub fn grouped<S: AsRef<str>>(amount: S) -> String {

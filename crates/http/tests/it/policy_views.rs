@@ -239,7 +239,9 @@ async fn whatif_runs_over_the_staff_members_own_region() {
         let page = county.get(&app, "/staff/whatif?name=social_insurance_subsidy.share&value=3%2F4&effective_from=2026-01-01").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         assert!(page.body.contains("<strong id=\"persons\">3</strong>"), "{}", page.body);
-        assert!(page.body.contains("5400.00"));
+        assert!(page.body.contains("5,400.00"), "amounts are grouped: {}", page.body);
+        // Limits are not money paid out, and the course sets the training subsidy's sum.
+        assert!(page.body.contains("金额：贷款额度") && page.body.contains("金额：补贴资金，按培训项目核定"), "{}", page.body);
         let page = county.get(&app, "/staff/whatif?name=social_insurance_subsidy.share&value=abc&effective_from=2026-01-01").await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
         assert!(page.body.contains("whatif-value-error"));
@@ -304,6 +306,12 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
             .await
             .map(|_| ())
             .unwrap());
+        // The same person's loan qualification: nothing is paid out, so it counts as had
+        // once approved.
+        let r = county
+            .post(&app, &format!("/api/v1/persons/{p1}/benefit-applications"), json!({"benefit": "guaranteed_loan", "consent_note": "本人书面申请"}))
+            .await;
+        assert_eq!(r.json()["status"], "approved", "{}", r.body);
         // Read from the snapshot: none yet, then one made by province staff.
         let t = county.get(&app, "/api/v1/stats/take-up").await.json();
         assert_eq!(t["computed_at"], Value::Null, "{t}");
@@ -321,6 +329,15 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
         assert_eq!(total["paid"], 1);
         assert_eq!(total["paid_amount"], "2400.00");
         assert_eq!(total["take_up_percent"], 50.0);
+        assert_eq!(total["amount_kind"], "paid");
+        let loan = t["totals"].as_array().unwrap().iter().find(|r| r["benefit"] == "guaranteed_loan").unwrap().clone();
+        assert_eq!(
+            (&loan["eligible"], &loan["paid"], &loan["paid_amount"], &loan["take_up_percent"], &loan["amount_kind"]),
+            (&json!(2), &json!(1), &json!("300000.00"), &json!(50.0), &json!("loan_ceiling")),
+            "{t}"
+        );
+        let kind = |b: &str| t["totals"].as_array().unwrap().iter().find(|r| r["benefit"] == b).unwrap()["amount_kind"].clone();
+        assert_eq!((kind("training_subsidy"), kind("tax_deduction")), (json!("per_course"), json!("deduction_limit")));
         assert!(t["by_county"].as_array().unwrap().iter().all(|r| r["county_code"] == "140105"));
         // The city sees both counties; a county outside the scope is not found.
         let t = city.get(&app, "/api/v1/stats/take-up").await.json();
@@ -335,9 +352,16 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("50.0"), "{}", page.body);
         assert!(page.body.contains("数据截至"), "{}", page.body);
+        // Amounts as people read them, each with what it is; the course-set sum is "—".
+        for s in ["已享受人数", "金额口径", "300,000.00", "贷款额度", "按培训项目核定", "<td class=\"num\">—</td>"] {
+            assert!(page.body.contains(s), "{s}: {}", page.body);
+        }
         let csv = county.get(&app, "/staff/stats/takeup/export?format=csv").await;
         assert_eq!(csv.status, StatusCode::OK);
-        assert!(csv.body.contains("享受率") && csv.body.contains("2400.00"));
+        assert!(csv.body.contains("享受率") && csv.body.contains("2400.00") && csv.body.contains("300000.00"), "{}", csv.body);
+        // The downloads keep plain numbers; the training subsidy has no sum to add up.
+        let training = csv.body.lines().find(|l| l.contains("职业培训补贴")).unwrap();
+        assert!(training.contains(",0,,0,0.00,"), "{training}");
         let csv = county.get(&app, "/staff/stats/export?table=flexforms&format=csv").await;
         assert!(csv.body.contains("零工,2,2"), "{}", csv.body);
         // The cells stay equal to the rows.
@@ -376,15 +400,22 @@ async fn take_up_person_by_person(
             if !o.eligible {
                 continue;
             }
-            let paid: Option<i64> = linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar(
+            // Money is had when the bank paid it; the tax deduction and the loan
+            // qualification, which pay nothing out, when approved.
+            let sql = if b.paid() {
                 "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payment_instructions \
                  WHERE person_id = $1 AND benefit = $2 AND status = 'paid'"
-            )
-            .bind(id)
-            .bind(b.code())
-            .fetch_one(p)
-            .await
-            .unwrap());
+            } else {
+                "SELECT CAST(SUM(amount_fen) AS BIGINT) FROM benefit_applications \
+                 WHERE person_id = $1 AND benefit = $2 AND status = 'approved'"
+            };
+            let paid: Option<i64> =
+                linghuo_storage::on_pool!(&app.svc.db, |p| sqlx::query_scalar(sql)
+                    .bind(id)
+                    .bind(b.code())
+                    .fetch_one(p)
+                    .await
+                    .unwrap());
             let e: &mut [i64; 4] = out
                 .entry((county.clone(), b.code().to_owned()))
                 .or_default();

@@ -1,6 +1,7 @@
 //! Take-up of the benefits (政策享受率) per county: everyone registered in the region whom the
 //! engine finds eligible (not only the people the 免申即享 screening newly found), how many
-//! of them have been paid, and take-up = paid ÷ eligible.
+//! of them have had it (money paid by the bank; the tax deduction and the loan qualification,
+//! which pay nothing out, approved), and take-up = had ÷ eligible.
 //!
 //! Unlike the dashboard this is not read from cells: it needs every registered person decided
 //! with the parameters in force, one facts gathering each. At provincial scale (millions of
@@ -17,7 +18,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use linghuo_domain::{RegionCode, RegionLevel};
-use linghuo_policy::{BenefitId, Engine};
+use linghuo_policy::{AmountKind, BenefitId, Engine};
 use linghuo_storage::parameters as repo;
 use linghuo_storage::stats::takeup::{self as snap, SnapshotCell, SnapshotRow};
 use serde::{Deserialize, Serialize};
@@ -47,11 +48,20 @@ pub struct TakeUpRow {
     pub name: String,
     /// Registered people the engine finds eligible on the snapshot's day.
     pub eligible: i64,
-    /// What they are entitled to in total (decimal string, yuan).
+    /// What they are entitled to in total (decimal string, yuan); what it is says
+    /// `amount_kind`.
     pub eligible_amount: String,
-    /// Of them, people paid for the benefit (a bank instruction paid).
+    /// Of them, people who have had the benefit: for money (`amount_kind` paid, per_course)
+    /// a bank instruction paid; for the tax deduction and the loan qualification, where
+    /// nothing is paid out, an application approved.
     pub paid: i64,
+    /// What they had (decimal string, yuan): paid, or approved.
     pub paid_amount: String,
+    /// What the amounts are: `paid` (subsidy paid out), `per_course` (paid out, the sum set
+    /// by the course: the engine decides no sum, so `eligible_amount` is 0.00),
+    /// `deduction_limit` (the most tax that may be deducted), `loan_ceiling` (the most the
+    /// bank may lend).
+    pub amount_kind: &'static str,
     /// paid ÷ eligible in percent, one decimal (None when nobody is eligible).
     pub take_up_percent: Option<f64>,
 }
@@ -186,6 +196,9 @@ fn row(code: &str, benefit: &str, v: [i64; 4]) -> TakeUpRow {
         paid: v[2],
         paid_amount: fen(v[3]),
         take_up_percent: percent(v[2], v[0]),
+        amount_kind: BenefitId::from_code(benefit)
+            .map_or(AmountKind::None, BenefitId::amount_kind)
+            .code(),
     }
 }
 
@@ -327,9 +340,16 @@ impl Service {
                 break;
             }
             let ids: Vec<Uuid> = page.iter().map(|(id, _, _)| *id).collect();
+            // Money benefits are had when the bank paid; the others when approved.
             let paid: HashMap<(Uuid, String), i64> = repo::paid_of_persons(&self.db, &ids)
                 .await?
                 .into_iter()
+                .chain(
+                    repo::approved_of_persons(&self.db, &ids)
+                        .await?
+                        .into_iter()
+                        .filter(|(_, b, _)| BenefitId::from_code(b).is_some_and(|b| !b.paid())),
+                )
                 .map(|(p, b, f)| ((p, b), f))
                 .collect();
             for (person, county, facts) in &page {

@@ -706,9 +706,10 @@ pub fn takeup_sheet(t: &TakeUp) -> Sheet {
         "政策待遇",
         "符合条件人数",
         "应享金额（元）",
-        "已发放人数",
-        "已发放金额（元）",
+        "已享受人数",
+        "已享受金额（元）",
         "享受率（%）",
+        "金额口径",
     ];
     let rows = t
         .by_county
@@ -724,10 +725,16 @@ pub fn takeup_sheet(t: &TakeUp) -> Sheet {
                 }),
                 Cell::text(r.name.clone()),
                 r.eligible.into(),
-                Cell::Decimal(r.eligible_amount.clone()),
+                // The course sets the training subsidy's sum: there is none to add up.
+                if r.amount_kind == "per_course" {
+                    Cell::Empty
+                } else {
+                    Cell::Decimal(r.eligible_amount.clone())
+                },
                 r.paid.into(),
                 Cell::Decimal(r.paid_amount.clone()),
                 pct(r.take_up_percent),
+                Cell::text(crate::web::amount_kind_label(r.amount_kind)),
             ]
         })
         .collect();
@@ -800,7 +807,14 @@ async fn takeup_render(
             .iter()
             .enumerate()
             .map(|(i, r)| RowView {
-                cells: r.iter().map(Cell::as_text).collect(),
+                cells: r
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Decimal(d) => crate::web::grouped(d),
+                        Cell::Empty => "—".to_owned(),
+                        other => other.as_text(),
+                    })
+                    .collect(),
                 link: None,
                 total: i >= n,
             })
