@@ -101,33 +101,26 @@ impl Service {
             self.note_market_write();
         }
 
-        // One confirmed 共享用工: the county's employer with most active hires lends two of
-        // its workers to another employer of the county for a month.
-        let mut best: Option<(usize, usize)> = None;
-        for (i, e) in employers.iter().enumerate() {
-            let n = repo::hires_of_employer(&self.db, e.id)
-                .await?
-                .iter()
-                .filter(|h| h.status == HireStatus::Active)
-                .count();
-            if n >= 2 && best.is_none_or(|(_, b)| n > b) {
-                best = Some((i, n));
-            }
-        }
-        if let Some((li, _)) = best
-            && let Some(borrower) = employers
-                .iter()
-                .enumerate()
-                .find(|(i, e)| *i != li && e.uscc.is_some() && e.verified)
-                .map(|(_, e)| e)
-        {
-            let lender = &employers[li];
-            let hires: Vec<_> = repo::hires_of_employer(&self.db, lender.id)
+        // One confirmed 共享用工: the county's lead employer (the demo employer's account)
+        // lends two of its workers to another employer of the county for a month.
+        let lender = self.demo_lead_employer().await?;
+        let lender_hires: Vec<_> = match &lender {
+            Some(l) => repo::hires_of_employer(&self.db, l.id)
                 .await?
                 .into_iter()
                 .filter(|h| h.status == HireStatus::Active)
                 .take(2)
-                .collect();
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(lender) = lender.as_ref().filter(|_| lender_hires.len() == 2)
+            && let Some(borrower) = employers
+                .iter()
+                .filter(|e| e.id != lender.id && e.uscc.is_some() && e.verified)
+                // A firm short of hands before a platform or an agency.
+                .min_by_key(|e| e.kind != "enterprise")
+        {
+            let hires = lender_hires;
             let id = Uuid::new_v4();
             let row = SharedRow {
                 id,

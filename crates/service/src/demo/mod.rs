@@ -601,6 +601,33 @@ impl Service {
         Ok(report)
     }
 
+    /// The verified 小店区 employer with posts that can lend two workers at work, an ordinary
+    /// firm (企业) before other kinds, then the most at work and the most posts: the demo
+    /// employer's account, and the lender of the demo's 共享用工.
+    pub(crate) async fn demo_lead_employer(&self) -> Result<Option<EmployerRow>> {
+        let mut best: Option<((bool, bool, usize, usize), EmployerRow)> = None;
+        for e in repo::employers_in_region(&self.db, "140105", false).await? {
+            if !e.verified {
+                continue;
+            }
+            let posts = repo::posts_of_employer(&self.db, e.id).await?.len();
+            if posts == 0 {
+                continue;
+            }
+            let active = repo::hires_of_employer(&self.db, e.id)
+                .await?
+                .iter()
+                .filter(|h| h.status == HireStatus::Active)
+                .count();
+            // Two at work can be lent; among those a firm, then the most at work.
+            let key = (active >= 2, e.kind == "enterprise", active, posts);
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, e));
+            }
+        }
+        Ok(best.map(|(_, e)| e))
+    }
+
     /// One account per role, with a fresh random password each (printed once by the demo
     /// command): a worker with a profile in 小店区, the employer of a verified 小店区 firm with
     /// live posts, the delivery platform that reports its riders, staff of 小店区, 太原市 and the province, and the three administrators.
@@ -618,16 +645,9 @@ impl Service {
                 break;
             }
         }
-        // The verified 小店区 employer with the most posts.
-        let mut employer = None;
-        let mut most = 0;
-        for e in repo::employers_in_region(&self.db, xiaodian, false).await? {
-            let n = repo::posts_of_employer(&self.db, e.id).await?.len();
-            if e.verified && n > most {
-                most = n;
-                employer = Some(e.id);
-            }
-        }
+        // The county's lead employer: it has live posts, workers at work, and lends two of
+        // them in the demo's 共享用工, so every employer page has something to show.
+        let employer = self.demo_lead_employer().await?.map(|e| e.id);
         // The platform that reported the most workers (the demo's delivery platform).
         let platform = repo::platform_workers::busiest_platform(&self.db).await?;
         let plan: &[(&str, &str, &str, Option<&str>)] = &[
