@@ -153,29 +153,28 @@ pub async fn registered_count(db: &Db, prefix: &str) -> Result<i64> {
     .await)?)
 }
 
-/// The applications approved for a page of persons, per person and benefit: (person,
-/// benefit, Σ approved amount in fen). Take-up of the benefits nothing is paid out for (the
-/// tax deduction, the loan qualification) counts these.
-pub async fn approved_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64)>> {
-    crate::select_in(
-        db,
-        "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM benefit_applications \
-         WHERE status = 'approved' AND person_id",
-        "GROUP BY person_id, benefit",
-        ids,
-    )
-    .await
+/// What says that a person had a benefit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Had {
+    /// A bank instruction paid (the money benefits).
+    Paid,
+    /// An application approved (the benefits nothing is paid out for: the tax deduction, the
+    /// loan qualification).
+    Approved,
 }
 
-/// What was paid (bank instructions paid) to a page of persons, per person and benefit:
-/// (person, benefit, amount in fen).
-pub async fn paid_of_persons(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String, i64)>> {
-    crate::select_in(
-        db,
-        "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM payment_instructions \
-         WHERE status = 'paid' AND person_id",
-        "GROUP BY person_id, benefit",
-        ids,
-    )
-    .await
+/// What a page of persons had, per person and benefit: (person, benefit, Σ amount in fen) of
+/// their paid bank instructions or their approved applications.
+pub async fn had_of_persons(db: &Db, ids: &[Uuid], had: Had) -> Result<Vec<(Uuid, String, i64)>> {
+    let head = match had {
+        Had::Paid => {
+            "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM payment_instructions \
+             WHERE status = 'paid' AND person_id"
+        }
+        Had::Approved => {
+            "SELECT person_id, benefit, CAST(SUM(amount_fen) AS BIGINT) FROM benefit_applications \
+             WHERE status = 'approved' AND person_id"
+        }
+    };
+    crate::select_in(db, head, "GROUP BY person_id, benefit", ids).await
 }

@@ -19,7 +19,7 @@ use std::time::Instant;
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use linghuo_domain::{RegionCode, RegionLevel};
 use linghuo_policy::{AmountKind, BenefitId, Engine};
-use linghuo_storage::parameters as repo;
+use linghuo_storage::parameters::{self as repo, Had};
 use linghuo_storage::stats::takeup::{self as snap, SnapshotCell, SnapshotRow};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -341,17 +341,18 @@ impl Service {
             }
             let ids: Vec<Uuid> = page.iter().map(|(id, _, _)| *id).collect();
             // Money benefits are had when the bank paid; the others when approved.
-            let paid: HashMap<(Uuid, String), i64> = repo::paid_of_persons(&self.db, &ids)
-                .await?
-                .into_iter()
-                .chain(
-                    repo::approved_of_persons(&self.db, &ids)
-                        .await?
-                        .into_iter()
-                        .filter(|(_, b, _)| BenefitId::from_code(b).is_some_and(|b| !b.paid())),
-                )
-                .map(|(p, b, f)| ((p, b), f))
-                .collect();
+            let paid: HashMap<(Uuid, String), i64> =
+                repo::had_of_persons(&self.db, &ids, Had::Paid)
+                    .await?
+                    .into_iter()
+                    .chain(
+                        repo::had_of_persons(&self.db, &ids, Had::Approved)
+                            .await?
+                            .into_iter()
+                            .filter(|(_, b, _)| BenefitId::from_code(b).is_some_and(|b| !b.paid())),
+                    )
+                    .map(|(p, b, f)| ((p, b), f))
+                    .collect();
             for (person, county, facts) in &page {
                 *tally.counties.entry(county.clone()).or_default() += 1;
                 let d = engine.decide(facts);
