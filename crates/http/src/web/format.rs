@@ -120,9 +120,9 @@ pub fn occupation_groups() -> &'static [OccupationGroup] {
 pub fn amount_kind_label(kind: &str) -> &'static str {
     match kind {
         "paid" => "补贴资金",
-        "per_course" => "补贴资金，按培训项目核定（不计应享金额）",
-        "deduction_limit" => "税费扣减限额（不是发放的资金）",
-        "loan_ceiling" => "贷款额度（由银行发放，不是补贴资金）",
+        "per_course" => "按培训项目核定",
+        "deduction_limit" => "扣减限额",
+        "loan_ceiling" => "贷款额度",
         _ => "",
     }
 }

@@ -786,7 +786,13 @@ async fn takeup_render(
     error: Option<(StatusCode, String)>,
 ) -> PageResult {
     let t = state.svc.take_up(staff, &takeup_query(q)).await?;
-    let sheet = takeup_sheet(&t);
+    let mut sheet = takeup_sheet(&t);
+    // The division code stays in the downloads, where other systems join on it; people
+    // read the name.
+    sheet.headers.remove(0);
+    for r in &mut sheet.rows {
+        r.remove(0);
+    }
     let numeric = (0..sheet.headers.len())
         .map(|c| {
             sheet
