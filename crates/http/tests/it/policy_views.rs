@@ -242,6 +242,9 @@ async fn whatif_runs_over_the_staff_members_own_region() {
         assert!(page.body.contains("5,400.00"), "amounts are grouped: {}", page.body);
         // Limits are not money paid out, and the course sets the training subsidy's sum.
         assert!(page.body.contains("金额：贷款额度") && page.body.contains("金额：按培训项目核定"), "{}", page.body);
+        // Seven benefits have no sum (the training subsidy and the six decided where they are
+        // used): "—" in their three amount cells, not 0.00.
+        assert_eq!(page.body.matches("<td class=\"num\">—</td>").count(), 21, "{}", page.body);
         let page = county.get(&app, "/staff/whatif?name=social_insurance_subsidy.share&value=abc&effective_from=2026-01-01").await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
         assert!(page.body.contains("whatif-value-error"));
