@@ -539,7 +539,7 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
                 .map(|r| format!("{} {}/{}", r.benefit, r.paid, r.eligible))
                 .collect();
             eprintln!(
-                "  take-up computed on request, {level}: {} persons, {ms:.0} ms (paid/eligible: {})",
+                "  take-up computed on request, {level}: {} persons, {ms:.0} ms (had/eligible: {})",
                 t.persons,
                 totals.join(", ")
             );
