@@ -351,6 +351,12 @@ async fn statistics_count_forms_targets_both_ways_and_take_up() {
         // Pages and downloads.
         let page = county.get(&app, "/staff/stats").await;
         assert!(page.body.contains("按灵活就业形式") && page.body.contains("个体经营"));
+        // The funnel says what its amounts are, as the take-up table does.
+        let funnel = &page.body[page.body.find("id=\"t-funnel\"").unwrap()..];
+        let funnel = &funnel[..funnel.find("</table>").unwrap()];
+        assert!(funnel.contains("金额口径") && funnel.contains("贷款额度") && funnel.contains("扣减限额"), "{funnel}");
+        let csv = county.get(&app, "/staff/stats/export?table=funnel&format=csv").await;
+        assert!(csv.body.lines().next().unwrap().ends_with(",金额口径"), "{}", csv.body);
         let page = county.get(&app, "/staff/stats/takeup").await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("50.0"), "{}", page.body);

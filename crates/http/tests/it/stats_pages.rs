@@ -139,9 +139,10 @@ fn table_rows(html: &str, id: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A value as the page shows it: no value is "—".
 fn num(v: &Value) -> String {
     match v {
-        Value::Null => String::new(),
+        Value::Null => "—".to_owned(),
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -149,7 +150,8 @@ fn num(v: &Value) -> String {
 }
 
 fn pct(v: &Value) -> String {
-    v.as_f64().map(|f| format!("{f:.1}")).unwrap_or_default()
+    v.as_f64()
+        .map_or_else(|| "—".to_owned(), |f| format!("{f:.1}"))
 }
 
 /// The regions table of the dashboard against the statistics JSON.

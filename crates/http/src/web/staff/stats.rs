@@ -245,10 +245,13 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                 "发放金额（元）",
                 "申请到发放天数（中位数）",
                 "申请到发放天数（平均）",
+                "金额口径",
             ]),
             s.funnel
                 .iter()
                 .map(|f| {
+                    let kind = linghuo_policy::BenefitId::from_code(&f.benefit)
+                        .map_or(linghuo_policy::AmountKind::None, |b| b.amount_kind());
                     vec![
                         Cell::text(f.name.clone()),
                         f.eligible.into(),
@@ -256,12 +259,18 @@ pub fn stats_sheet(s: &Stats, table: &str) -> Option<Sheet> {
                         f.applied.into(),
                         f.granted.into(),
                         f.paid.into(),
-                        Cell::Decimal(f.eligible_amount.clone()),
+                        // The course sets the training subsidy's sum: none when found eligible.
+                        if kind == linghuo_policy::AmountKind::PerCourse {
+                            Cell::Empty
+                        } else {
+                            Cell::Decimal(f.eligible_amount.clone())
+                        },
                         Cell::Decimal(f.applied_amount.clone()),
                         Cell::Decimal(f.granted_amount.clone()),
                         Cell::Decimal(f.paid_amount.clone()),
                         days(f.median_days_to_pay),
                         days(f.mean_days_to_pay),
+                        Cell::text(crate::web::amount_kind_label(kind.code())),
                     ]
                 })
                 .collect(),
@@ -367,6 +376,16 @@ pub(crate) fn short_name(full: &str) -> &str {
         .unwrap_or(full)
 }
 
+/// A cell as people read it on the page: amounts with thousands separators, "—" for no
+/// value (the downloads keep plain numbers and blanks).
+fn page_cell(c: &Cell) -> String {
+    match c {
+        Cell::Decimal(d) => crate::web::grouped(d),
+        Cell::Empty => "—".to_owned(),
+        other => other.as_text(),
+    }
+}
+
 /// A table as the page shows it.
 pub struct TableView {
     pub key: &'static str,
@@ -420,7 +439,7 @@ fn table_view(s: &Stats, key: &'static str, heading: &'static str, drill: bool) 
             let code = r.first().map(Cell::as_text).unwrap_or_default();
             let total = key == "regions" && i + 1 == n && !s.by_region.is_empty();
             RowView {
-                cells: r.iter().map(Cell::as_text).collect(),
+                cells: r.iter().map(page_cell).collect(),
                 link: (key == "regions" && drill && !total)
                     .then(|| format!("/staff/stats?{}", query_of(&code, s.year))),
                 total,
@@ -813,14 +832,7 @@ async fn takeup_render(
             .iter()
             .enumerate()
             .map(|(i, r)| RowView {
-                cells: r
-                    .iter()
-                    .map(|c| match c {
-                        Cell::Decimal(d) => crate::web::grouped(d),
-                        Cell::Empty => "—".to_owned(),
-                        other => other.as_text(),
-                    })
-                    .collect(),
+                cells: r.iter().map(page_cell).collect(),
                 link: None,
                 total: i >= n,
             })
