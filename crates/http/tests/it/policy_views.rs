@@ -615,6 +615,27 @@ async fn take_up_snapshot_equals_the_live_computation_is_scoped_and_audited() {
         assert_eq!(far.get(&app, "/api/v1/stats/take-up?region=140105").await.status, StatusCode::NOT_FOUND);
         let t = province.get(&app, "/api/v1/stats/take-up?region=140302").await.json();
         assert_eq!(t["persons"], 1, "{t}");
+        assert_eq!(t["by_region"], json!([]), "a county has no children: {t}");
+        // One level down: the province's cities (太原 = 小店 4,800.00 + 迎泽 4,200.00, 阳泉), a city's counties,
+        // each the sum of its counties' rows.
+        let t = province.get(&app, "/api/v1/stats/take-up").await.json();
+        let si_child = |t: &Value, code: &str| {
+            t["by_region"].as_array().unwrap().iter().find(|r| r["county_code"] == code && r["benefit"] == "social_insurance_subsidy").cloned()
+        };
+        let taiyuan = si_child(&t, "140100").expect("太原市");
+        assert_eq!((taiyuan["county_name"].as_str(), taiyuan["eligible"].as_i64(), taiyuan["eligible_amount"].as_str()), (Some("山西省太原市"), Some(5), Some("9000.00")), "{t}");
+        assert_eq!(si_child(&t, "140300").expect("阳泉市")["eligible"], 1);
+        assert!(t["by_region"].as_array().unwrap().iter().all(|r| ["140100", "140300"].contains(&r["county_code"].as_str().unwrap())), "{t}");
+        let t = city.get(&app, "/api/v1/stats/take-up").await.json();
+        assert_eq!(si_child(&t, "140105").expect("小店区")["eligible"], 3, "{t}");
+        // The page lists the cities, each opening its own table; the download every county.
+        let page = province.get(&app, "/staff/stats/takeup").await;
+        assert!(page.body.contains("政策享受率（按市）") && page.body.contains("<a href=\"/staff/stats/takeup?region=140100\">太原市</a>"), "{}", page.body);
+        assert!(!page.body.contains(">太原市小店区<"), "{}", page.body);
+        let csv = province.get(&app, "/staff/stats/takeup/export?format=csv").await;
+        assert!(csv.body.contains("140105,太原市小店区") && csv.body.contains("140106,太原市迎泽区"), "{}", csv.body);
+        let page = province.get(&app, "/staff/stats/takeup?region=140100").await;
+        assert!(page.body.contains("政策享受率（按县区）") && page.body.contains("<a href=\"/staff/stats/takeup?region=140105\">太原市小店区</a>"), "{}", page.body);
         let page = province.get(&app, "/staff/stats/takeup?ok=refreshing").await;
         assert!(page.body.contains("数据截至") && page.body.contains("已开始更新"), "{}", page.body);
 

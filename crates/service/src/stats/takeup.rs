@@ -78,6 +78,10 @@ pub struct TakeUp {
     pub totals: Vec<TakeUpRow>,
     /// Per county and benefit (counties with registered people).
     pub by_county: Vec<TakeUpRow>,
+    /// Per child region and benefit — the cities of the province, the counties of a city —
+    /// summed from `by_county` (children with eligible people; `county_code` is the child's
+    /// code). Empty for a county. What the page lists, one level at a time.
+    pub by_region: Vec<TakeUpRow>,
     /// SHA-256 of the parameter set the figures were decided with.
     pub parameters_sha256: String,
     /// When the snapshot shown was finished ("数据截至"); None: no snapshot yet (the figures
@@ -235,6 +239,31 @@ fn view(region: &RegionCode, as_of: NaiveDate, t: &TakeUpTally, sha: &str) -> Ta
             order.iter().position(|b| *b == r.benefit),
         )
     });
+    // One level down: each county's cells added to the child region it lies in.
+    let children = region.children();
+    let mut child_sums: BTreeMap<(String, &str), [i64; 4]> = BTreeMap::new();
+    for ((county, b), v) in &t.cells {
+        let Some(child) = RegionCode::parse(county)
+            .ok()
+            .and_then(|c| children.iter().find(|ch| c.is_within(ch)))
+        else {
+            continue;
+        };
+        let e = child_sums.entry((child.as_str(), b)).or_default();
+        for k in 0..4 {
+            e[k] += v[k];
+        }
+    }
+    let mut by_region: Vec<TakeUpRow> = child_sums
+        .iter()
+        .map(|((child, b), v)| row(child, b, *v))
+        .collect();
+    by_region.sort_by_key(|r| {
+        (
+            r.county_code.clone(),
+            order.iter().position(|b| *b == r.benefit),
+        )
+    });
     TakeUp {
         region_code: region.as_str(),
         region_name: region.full_name(),
@@ -242,6 +271,7 @@ fn view(region: &RegionCode, as_of: NaiveDate, t: &TakeUpTally, sha: &str) -> Ta
         persons: t.counties.values().sum::<i64>().max(0) as usize,
         totals,
         by_county,
+        by_region,
         parameters_sha256: sha.to_owned(),
         ..Default::default()
     }

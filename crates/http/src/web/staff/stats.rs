@@ -717,8 +717,13 @@ fn urlencode(s: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // 政策享受率: everyone eligible today against those paid, per county.
 
-/// The take-up table as a sheet (the page shows it, the downloads are it).
+/// The take-up table as a sheet, a row per county and benefit (the downloads are it).
 pub fn takeup_sheet(t: &TakeUp) -> Sheet {
+    takeup_rows_sheet(t, &t.by_county)
+}
+
+/// The take-up table with the given rows (per county, or per child region) and the totals.
+fn takeup_rows_sheet(t: &TakeUp, rows: &[linghuo_service::stats::takeup::TakeUpRow]) -> Sheet {
     let h = [
         "区划代码",
         "地区",
@@ -730,8 +735,7 @@ pub fn takeup_sheet(t: &TakeUp) -> Sheet {
         "享受率（%）",
         "金额口径",
     ];
-    let rows = t
-        .by_county
+    let rows = rows
         .iter()
         .chain(t.totals.iter())
         .map(|r| {
@@ -768,6 +772,8 @@ pub fn takeup_sheet(t: &TakeUp) -> Sheet {
 #[template(path = "staff/stats_takeup.html")]
 struct TakeUpPage {
     ctx: PageCtx,
+    /// How the rows are split: 按市 or 按县区.
+    by: &'static str,
     t: TakeUp,
     table: TableView,
     ok: Option<&'static str>,
@@ -805,7 +811,11 @@ async fn takeup_render(
     error: Option<(StatusCode, String)>,
 ) -> PageResult {
     let t = state.svc.take_up(staff, &takeup_query(q)).await?;
-    let mut sheet = takeup_sheet(&t);
+    // One level at a time: the province's cities, a city's counties (each name opens its own
+    // table); a county its own rows. The downloads list every county.
+    let by_child = !t.by_region.is_empty();
+    let shown = if by_child { &t.by_region } else { &t.by_county };
+    let mut sheet = takeup_rows_sheet(&t, shown);
     // The division code stays in the downloads, where other systems join on it; people
     // read the name.
     sheet.headers.remove(0);
@@ -820,7 +830,7 @@ async fn takeup_render(
                 .any(|r| matches!(r.get(c), Some(Cell::Int(_) | Cell::Decimal(_))))
         })
         .collect();
-    let n = t.by_county.len();
+    let n = shown.len();
     let rq = format!("region={}", t.region_code);
     let table = TableView {
         key: "takeup",
@@ -833,7 +843,8 @@ async fn takeup_render(
             .enumerate()
             .map(|(i, r)| RowView {
                 cells: r.iter().map(page_cell).collect(),
-                link: None,
+                link: (by_child && i < n)
+                    .then(|| format!("/staff/stats/takeup?region={}", shown[i].county_code)),
                 total: i >= n,
             })
             .collect(),
@@ -848,6 +859,13 @@ async fn takeup_render(
         status,
         &TakeUpPage {
             ctx: PageCtx::new(ctx, "政策享受率", "/staff/stats/takeup"),
+            by: if !by_child {
+                "按县区"
+            } else if t.region_code.ends_with("0000") {
+                "按市"
+            } else {
+                "按县区"
+            },
             t,
             table,
             ok,
