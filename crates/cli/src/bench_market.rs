@@ -38,19 +38,6 @@ pub struct BenchMarketArgs {
     pub json: bool,
 }
 
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| (kb / 1024.0 * 10.0).round() / 10.0)
-        .unwrap_or(0.0)
-}
-
 /// Waiting-for-a-CPU seconds of the calling thread (scheduler accounting).
 fn thread_wait_s() -> f64 {
     sched_wait_of("/proc/thread-self/schedstat")
@@ -312,7 +299,7 @@ pub fn run(args: BenchMarketArgs) -> anyhow::Result<()> {
             .recommend_workers_with(&j, BASE_DATE, 20, options)?
             .len())
     })?;
-    let peak = peak_rss_mib();
+    let peak = crate::bench_policy::peak_rss_mib();
 
     if args.json {
         let out = serde_json::json!({

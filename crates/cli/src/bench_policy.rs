@@ -73,7 +73,9 @@ fn timed(f: impl FnOnce()) -> (f64, f64, f64) {
     (wall, cpu, ((wait1 - wait0) / wall).clamp(0.0, 1.0))
 }
 
-fn peak_rss_mib() -> f64 {
+/// The process's peak resident memory (Linux `VmHWM`, MiB to a tenth; 0 off Linux). The
+/// benches share it; `bench takeup` resets the peak between measures.
+pub(crate) fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

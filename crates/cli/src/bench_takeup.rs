@@ -21,6 +21,7 @@ use linghuo_storage::Db;
 use uuid::Uuid;
 
 use crate::bench_import::on_scratch_postgres;
+use crate::bench_policy::peak_rss_mib;
 use crate::bench_stats::{V, bulk};
 
 #[derive(clap::Args, Debug)]
@@ -453,23 +454,10 @@ struct Measure {
     peak_mib: f64,
 }
 
-/// Resets the process's peak resident memory (Linux: `VmHWM`), so that [`peak_mib`] gives the
+/// Resets the process's peak resident memory (Linux: `VmHWM`), so that [`peak_rss_mib`] gives the
 /// peak of what follows.
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The process's peak resident memory since the last [`reset_peak`] (MiB; 0 off Linux).
-fn peak_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| (kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -551,7 +539,7 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
                 t.persons
             ),
             ms,
-            peak_mib(),
+            peak_rss_mib(),
         );
     }
     // The snapshot run (the daily job, or province staff's button): the whole province.
@@ -573,7 +561,7 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
         "snapshot_run_ms".into(),
         format!("snapshot run, whole province ({} persons)", run.persons),
         ms,
-        peak_mib(),
+        peak_rss_mib(),
     );
     // The page now: the snapshot's rows of the region.
     for (level, region) in regions() {
@@ -593,7 +581,7 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
                 args.samples
             ),
             ms,
-            peak_mib(),
+            peak_rss_mib(),
         );
     }
     for (level, region) in regions() {
@@ -618,7 +606,7 @@ async fn measure(db: Db, args: &BenchTakeupArgs, progress: bool) -> anyhow::Resu
                 if w.sampled { ", sampled" } else { "" }
             ),
             ms,
-            peak_mib(),
+            peak_rss_mib(),
         );
     }
     let _ = args.samples;

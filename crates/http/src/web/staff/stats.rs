@@ -859,9 +859,11 @@ async fn takeup_render(
         status,
         &TakeUpPage {
             ctx: PageCtx::new(ctx, "政策享受率", "/staff/stats/takeup"),
-            by: if !by_child {
-                "按县区"
-            } else if t.region_code.ends_with("0000") {
+            // The province's children are cities; everything else lists counties.
+            by: if by_child
+                && linghuo_domain::RegionCode::parse(&t.region_code)
+                    .is_ok_and(|r| r.level() == linghuo_domain::RegionLevel::Province)
+            {
                 "按市"
             } else {
                 "按县区"
